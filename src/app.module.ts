@@ -1,0 +1,33 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { allConfigs, databaseConfig } from './config';
+import { buildDataSourceOptions } from './database/typeorm-options';
+import { HealthModule } from './health/health.module';
+import { OfficesModule } from './offices/offices.module';
+import { UsersModule } from './users/users.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: allConfigs }),
+    TypeOrmModule.forRootAsync({
+      inject: [databaseConfig.KEY],
+      useFactory: (db: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(db),
+    }),
+    EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
+    ScheduleModule.forRoot(),
+    CommonModule,
+    AuditModule,
+    AuthModule,
+    HealthModule,
+    OfficesModule,
+    UsersModule,
+    // feature modules: institutions, appearances, reception, incidents, risk, notifications, outcomes, reports
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { Page, page } from '../common/pagination';
+import { iso } from '../common/time';
+import { AuditEntry } from './audit-entry.entity';
+import { AuditQuery } from './dto/audit-query.dto';
+
+export interface AuditInput {
+  actorId: string | null;
+  action: string;
+  entityType: string;
+  entityId?: string | null;
+  before?: object | null;
+  after?: object | null;
+  meta?: Record<string, unknown> | null;
+}
+
+/** Append-only audit log. Pass the transaction's manager so the entry commits with the change. */
+@Injectable()
+export class AuditService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(manager: EntityManager | null, input: AuditInput): Promise<void> {
+    const m = manager ?? this.dataSource.manager;
+    const entry = m.create(AuditEntry, {
+      id: randomUUID(),
+      at: this.clock.now(),
+      actorId: input.actorId,
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId ?? null,
+      before: (input.before as Record<string, unknown>) ?? null,
+      after: (input.after as Record<string, unknown>) ?? null,
+      meta: input.meta ?? null,
+    });
+    await m.insert(AuditEntry, entry as object);
+  }
+
+  async list(q: AuditQuery): Promise<Page<ReturnType<typeof toAuditView>>> {
+    const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
+    if (q.entityType) qb.andWhere('a.entity_type = :et', { et: q.entityType });
+    if (q.entityId) qb.andWhere('a.entity_id = :eid', { eid: q.entityId });
+    if (q.actorId) qb.andWhere('a.actor_id = :aid', { aid: q.actorId });
+    if (q.action) qb.andWhere('a.action = :ac', { ac: q.action });
+    if (q.from) qb.andWhere('a.at >= :from', { from: new Date(q.from).getTime() });
+    if (q.to) qb.andWhere('a.at < :to', { to: new Date(q.to).getTime() });
+    qb.orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC');
+    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return page(rows.map(toAuditView), total, q);
+  }
+}
+
+export function toAuditView(a: AuditEntry) {
+  return {
+    id: a.id,
+    at: iso(a.at),
+    actorId: a.actorId,
+    action: a.action,
+    entityType: a.entityType,
+    entityId: a.entityId,
+    before: a.before,
+    after: a.after,
+    meta: a.meta,
+  };
+}

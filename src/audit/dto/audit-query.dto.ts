@@ -1,0 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQuery } from '../../common/pagination';
+
+export class AuditQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'appearance' }) @IsOptional() @IsString() @MaxLength(40) entityType?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) entityId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() actorId?: string;
+  @ApiPropertyOptional({ example: 'update', description: 'create, update, status, login_failed, read, import, retention ...' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  action?: string;
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+}

@@ -1,0 +1,58 @@
+import type { EntityManager } from 'typeorm';
+import type { Appearance } from '../appearances/appearance.entity';
+import type { RiskLevel } from './enums';
+
+/**
+ * Domain events. They are emitted INSIDE the transaction that made the change, with
+ * `await events.emitAsync(NAME, payload)`, and carry that transaction's EntityManager, so a listener
+ * (e.g. the notification outbox) writes its rows in the same transaction: both commit or neither.
+ * Listeners use `@OnEvent(NAME, { promisify: true, suppressErrors: false })`, must use
+ * `payload.manager` for every query, and must not send anything (sending happens after commit, in
+ * the dispatcher). A listener error rolls the whole change back.
+ */
+export const DomainEvents = {
+  AppearanceCreated: 'appearance.created',
+  AppearanceUpdated: 'appearance.updated',
+  AppearanceCancelled: 'appearance.cancelled',
+  AppearanceCompleted: 'appearance.completed',
+  RiskLevelRose: 'risk.level-rose',
+} as const;
+
+interface InTransaction {
+  manager: EntityManager;
+  actorId: string | null;
+  /** Clock time of the change (epoch ms). */
+  at: number;
+}
+
+export interface AppearanceCreatedEvent extends InTransaction {
+  appearance: Appearance;
+  recruiterIds: string[];
+}
+
+export interface AppearanceUpdatedEvent extends InTransaction {
+  before: Appearance;
+  after: Appearance;
+  recruitersBefore: string[];
+  recruitersAfter: string[];
+  /** startsAt, endsAt or timeZone changed. */
+  rescheduled: boolean;
+}
+
+export interface AppearanceCancelledEvent extends InTransaction {
+  appearance: Appearance;
+  recruiterIds: string[];
+  reason: string | null;
+}
+
+export interface AppearanceCompletedEvent extends InTransaction {
+  appearance: Appearance;
+  recruiterIds: string[];
+}
+
+export interface RiskLevelRoseEvent extends InTransaction {
+  appearanceId: string;
+  assessmentId: string;
+  from: RiskLevel | null;
+  to: RiskLevel;
+}

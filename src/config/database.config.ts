@@ -1,0 +1,40 @@
+import { registerAs } from '@nestjs/config';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { readEnv } from './env';
+
+class DatabaseEnv {
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)' })
+  DATABASE_URL?: string = undefined;
+
+  @IsString()
+  SQLITE_PATH: string = 'data/forewarn.sqlite';
+
+  @IsInt()
+  @Min(1)
+  DB_POOL_SIZE: number = 10;
+
+  @IsIn(['true', 'false'])
+  DB_LOGGING: string = 'false';
+}
+
+export interface DatabaseConfig {
+  type: 'sqlite' | 'postgres';
+  url?: string;
+  sqlitePath: string;
+  poolSize: number;
+  logging: boolean;
+}
+
+export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  const e = readEnv(DatabaseEnv, env);
+  return {
+    type: e.DATABASE_URL ? 'postgres' : 'sqlite',
+    url: e.DATABASE_URL || undefined,
+    sqlitePath: e.SQLITE_PATH,
+    poolSize: e.DB_POOL_SIZE,
+    logging: e.DB_LOGGING === 'true',
+  };
+}
+
+export const databaseConfig = registerAs('database', () => readDatabaseConfig());

@@ -1,0 +1,11 @@
+import { appConfig } from './app.config';
+import { authConfig } from './auth.config';
+import { databaseConfig } from './database.config';
+
+export * from './app.config';
+export * from './auth.config';
+export * from './database.config';
+export * from './env';
+
+/** Every config namespace; feature modules add theirs here (mail, risk, retention, ...). */
+export const allConfigs = [appConfig, databaseConfig, authConfig];

@@ -1,0 +1,26 @@
+import { Appearance } from '../appearances/appearance.entity';
+import { AppearanceRecruiter } from '../appearances/appearance-recruiter.entity';
+import { AuditEntry } from '../audit/audit-entry.entity';
+import { Incident } from '../incidents/incident.entity';
+import { Institution } from '../institutions/institution.entity';
+import { Notification } from '../notifications/notification.entity';
+import { Office } from '../offices/office.entity';
+import { Outcome } from '../outcomes/outcome.entity';
+import { ReceptionEntry } from '../reception/reception-entry.entity';
+import { RiskAssessment } from '../risk/risk-assessment.entity';
+import { User } from '../users/user.entity';
+
+/** Every entity, listed once: the app, the CLI DataSource and the tests use this list. */
+export const ENTITIES = [
+  Office,
+  User,
+  Institution,
+  Appearance,
+  AppearanceRecruiter,
+  ReceptionEntry,
+  Incident,
+  RiskAssessment,
+  Notification,
+  Outcome,
+  AuditEntry,
+];

@@ -1,0 +1,53 @@
+import { Column, Entity, Index, PrimaryColumn, BeforeInsert } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { MsColumn } from '../common/base.entity';
+import type { RiskLevel } from '../common/enums';
+
+/** An immutable snapshot of one risk assessment for one appearance. Never updated. */
+@Entity('risk_assessments')
+@Index('ix_risk_appearance_asof', ['appearanceId', 'asOf'])
+@Index('ix_risk_created', ['createdAt'])
+export class RiskAssessment {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Column({ type: 'varchar', length: 36, name: 'appearance_id' })
+  appearanceId: string;
+
+  @MsColumn({ name: 'as_of' })
+  asOf: number;
+
+  /** Why it was computed: appearance_created, appearance_updated, incident_recorded, reception_recorded, daily_refresh, on_demand ... */
+  @Column({ type: 'varchar', length: 40 })
+  trigger: string;
+
+  @Column({ type: 'varchar', length: 40, name: 'model_version' })
+  modelVersion: string;
+
+  @Column({ type: 'double precision' })
+  p: number;
+
+  @Column({ type: 'double precision', name: 'p_severe' })
+  pSevere: number;
+
+  @Column({ type: 'varchar', length: 16 })
+  level: RiskLevel;
+
+  @Column({ type: 'double precision', name: 'interval_low' })
+  intervalLow: number;
+
+  @Column({ type: 'double precision', name: 'interval_high' })
+  intervalHigh: number;
+
+  /** Full model output: evidence counts, base-rate breakdown, factors, reasons, mitigations. */
+  @Column({ type: 'simple-json' })
+  detail: Record<string, unknown>;
+
+  @MsColumn({ name: 'created_at' })
+  createdAt: number;
+
+  @BeforeInsert()
+  protected assignId(): void {
+    if (!this.id) this.id = randomUUID();
+  }
+}

@@ -1,0 +1,46 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser, Roles } from '../common/auth';
+import { Page } from '../common/pagination';
+import { IdPipe } from '../common/validation';
+import { CreateUserDto, MeView, UpdateUserDto, UserQuery, UserView } from './dto/user.dto';
+import { toUserView, UsersService } from './users.service';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller()
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get('me')
+  @ApiOperation({ summary: 'Who am I: my account, office, role and calendar feed URL' })
+  me(@CurrentUser() user: AuthUser): Promise<MeView> {
+    return this.users.me(user.id);
+  }
+
+  @Get('users')
+  @ApiOperation({ summary: 'List users (any signed-in user: planning needs colleagues)' })
+  list(@Query() q: UserQuery): Promise<Page<UserView>> {
+    return this.users.list(q);
+  }
+
+  @Get('users/:id')
+  @ApiOperation({ summary: 'One user' })
+  async get(@Param('id', new IdPipe()) id: string): Promise<UserView> {
+    return toUserView(await this.users.get(id));
+  }
+
+  @Post('users')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a user (admin)' })
+  create(@Body() dto: CreateUserDto, @CurrentUser() actor: AuthUser): Promise<UserView> {
+    return this.users.create(dto, actor);
+  }
+
+  @Patch('users/:id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change a user: role, office, password, or disable (admin)' })
+  update(@Param('id', new IdPipe()) id: string, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthUser): Promise<UserView> {
+    return this.users.update(id, dto, actor);
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { Inject } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { Brackets, DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AuthService } from '../auth/auth.service';
+import { AuthUser } from '../common/auth';
+import { Clock } from '../common/clock';
+import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
+import { Page, page } from '../common/pagination';
+import { iso } from '../common/time';
+import { appConfig, authConfig } from '../config';
+import { Office } from '../offices/office.entity';
+import { CreateUserDto, MeView, UpdateUserDto, UserQuery, UserView } from './dto/user.dto';
+import { hashPassword } from './password';
+import { User } from './user.entity';
+import { toUserView } from './user.view';
+
+export { toUserView };
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly authService: AuthService,
+  ) {}
+
+  async list(q: UserQuery): Promise<Page<UserView>> {
+    const qb = this.db.getRepository(User).createQueryBuilder('u');
+    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+    if (q.officeId) qb.andWhere('u.office_id = :office', { office: q.officeId });
+    if (q.q) {
+      const like = `%${q.q.toLowerCase().replace(/[%_]/g, '')}%`;
+      qb.andWhere(new Brackets((w) => w.where('u.email LIKE :like', { like }).orWhere('LOWER(u.display_name) LIKE :like', { like })));
+    }
+    qb.orderBy('u.email', 'ASC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return page(rows.map(toUserView), total, q);
+  }
+
+  async get(id: string): Promise<User> {
+    const u = await this.db.getRepository(User).findOneBy({ id });
+    if (!u) throw new NotFoundError('User', id);
+    return u;
+  }
+
+  async me(id: string): Promise<MeView> {
+    const u = await this.db
+      .getRepository(User)
+      .createQueryBuilder('u')
+      .addSelect('u.calendarToken')
+      .where('u.id = :id', { id })
+      .getOne();
+    if (!u) throw new NotFoundError('User', id);
+    return { ...toUserView(u), calendarUrl: `${this.app.publicUrl}/calendar/${u.calendarToken}.ics`, mutedKinds: u.mutedKinds };
+  }
+
+  async create(dto: CreateUserDto, actor: AuthUser | null): Promise<UserView> {
+    const passwordHash = await hashPassword(dto.password);
+    return this.db.transaction(async (m) => {
+      const email = dto.email.toLowerCase();
+      const existing = await m.getRepository(User).findOneBy({ email });
+      if (existing) throw new ConflictError('DUPLICATE_USER', `A user with email ${email} already exists`, { existingId: existing.id }, { email: 'already exists' });
+      if (dto.officeId && !(await m.getRepository(Office).existsBy({ id: dto.officeId }))) {
+        throw new ValidationFailedError(`Office ${dto.officeId} does not exist`, { officeId: 'no such office' });
+      }
+      const now = this.clock.now();
+      const u = m.create(User, {
+        email,
+        displayName: dto.displayName,
+        role: dto.role,
+        officeId: dto.officeId ?? null,
+        passwordHash,
+        active: true,
+        calendarToken: randomBytes(24).toString('base64url'),
+        tokenVersion: 0,
+        mutedKinds: [],
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.save(u);
+      await this.audit.record(m, { actorId: actor?.id ?? null, action: 'create', entityType: 'user', entityId: u.id, after: toUserView(u) });
+      return toUserView(u);
+    });
+  }
+
+  async update(id: string, dto: UpdateUserDto, actor: AuthUser): Promise<UserView> {
+    const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
+    return this.db.transaction(async (m) => {
+      const u = await m.getRepository(User).findOneBy({ id });
+      if (!u) throw new NotFoundError('User', id);
+      if (dto.officeId && !(await m.getRepository(Office).existsBy({ id: dto.officeId }))) {
+        throw new ValidationFailedError(`Office ${dto.officeId} does not exist`, { officeId: 'no such office' });
+      }
+      const role = dto.role ?? u.role;
+      const officeId = dto.officeId === undefined ? u.officeId : dto.officeId;
+      if ((role === 'recruiter' || role === 'coordinator') && !officeId) {
+        throw new ValidationFailedError('Recruiters and coordinators belong to an office', { officeId: 'required for this role' });
+      }
+      if (u.id === actor.id && (dto.active === false || (dto.role && dto.role !== 'admin'))) {
+        throw new ConflictError('SELF_LOCKOUT', 'You cannot disable yourself or remove your own admin role');
+      }
+      const before = toUserView(u);
+      const revoke = (dto.active === false && u.active) || passwordHash !== undefined || (dto.role !== undefined && dto.role !== u.role);
+      const patch: Partial<User> = { role, officeId, updatedAt: this.clock.now() };
+      if (dto.displayName !== undefined) patch.displayName = dto.displayName;
+      if (dto.active !== undefined) patch.active = dto.active;
+      if (passwordHash) patch.passwordHash = passwordHash;
+      if (revoke) patch.tokenVersion = u.tokenVersion + 1;
+      await m.update(User, { id }, patch);
+      this.authService.forget(id);
+      Object.assign(u, patch);
+      await this.audit.record(m, {
+        actorId: actor.id,
+        action: dto.active !== undefined && dto.active !== before.active ? 'status' : 'update',
+        entityType: 'user',
+        entityId: id,
+        before,
+        after: { ...toUserView(u), ...(passwordHash ? { password: 'changed' } : {}) },
+      });
+      return toUserView(u);
+    });
+  }
+
+  /** On first start with no users: create the admin from ADMIN_EMAIL / ADMIN_PASSWORD, or a generated password printed once. */
+  async ensureInitialAdmin(): Promise<{ email: string; generatedPassword?: string } | null> {
+    const count = await this.db.getRepository(User).count();
+    if (count > 0) return null;
+    const generated = this.auth.adminPassword ? undefined : randomBytes(12).toString('base64url');
+    await this.create(
+      { email: this.auth.adminEmail, displayName: 'Administrator', role: 'admin', password: this.auth.adminPassword ?? generated! },
+      null,
+    );
+    if (generated) {
+      // Printed once, to the console only (not the JSON log stream's structured fields).
+      process.stdout.write(
+        `\n  Forewarn created the first admin account.\n    email:    ${this.auth.adminEmail}\n    password: ${generated}\n  Store it now: it is not shown again. Set ADMIN_PASSWORD to choose your own.\n\n`,
+      );
+    } else {
+      this.logger.log(`Created the first admin account (${this.auth.adminEmail}) from ADMIN_PASSWORD`);
+    }
+    return { email: this.auth.adminEmail, generatedPassword: generated };
+  }
+}

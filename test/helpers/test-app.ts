@@ -1,0 +1,85 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { JwtService } from '@nestjs/jwt';
+import { Test, TestingModuleBuilder } from '@nestjs/testing';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { configureApp, createAdapter, prepareDatabase } from '../../src/app.setup';
+import { Clock, FixedClock } from '../../src/common/clock';
+import { appConfig, authConfig, databaseConfig } from '../../src/config';
+import type { AppConfig, AuthConfig } from '../../src/config';
+import { createTestDatabase, TestDatabase } from './databases';
+import { Factories } from './factories';
+
+export interface TestAppOptions {
+  /** Start time of the injected clock (default 2026-01-15T12:00Z). */
+  now?: string | number;
+  app?: Partial<AppConfig>;
+  auth?: Partial<AuthConfig>;
+  /** Reuse a SQLite file (restart tests); ignored on PostgreSQL. */
+  sqlitePath?: string;
+  /** Reuse a database created earlier (restart tests, two instances). */
+  database?: TestDatabase;
+  /** Extra provider overrides (e.g. a mail transport pointed at a test SMTP server). */
+  override?: (b: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  db: DataSource;
+  clock: FixedClock;
+  database: TestDatabase;
+  factories: Factories;
+  /** supertest against the real HTTP server. */
+  http: () => ReturnType<typeof request>;
+  /** A bearer header for a user (signs a real JWT with the app's key). */
+  auth: (user: { id: string; email: string; role: string; officeId: string | null; tokenVersion?: number }) => { Authorization: string };
+  close: (opts?: { keepDatabase?: boolean }) => Promise<void>;
+}
+
+/**
+ * Boots the real AppModule on Fastify with a fresh database (SQLite file, or a new PostgreSQL
+ * database when the e2e-postgres project runs), runs the real migrations, listens on a random
+ * loopback port. Only the clock and config are replaced.
+ */
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const database = opts.database ?? (await createTestDatabase({ sqlitePath: opts.sqlitePath }));
+  const clock = new FixedClock(opts.now === undefined ? Date.UTC(2026, 0, 15, 12) : new Date(opts.now).getTime());
+  const baseApp = appConfig();
+  const appCfg: AppConfig = { ...baseApp, publicUrl: 'http://forewarn.test', schedulerEnabled: false, ...opts.app };
+  const authCfg: AuthConfig = { ...authConfig(), loginRateLimit: 1000, ...opts.auth };
+  let builder = Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(Clock)
+    .useValue(clock)
+    .overrideProvider(databaseConfig.KEY)
+    .useValue(database.config)
+    .overrideProvider(appConfig.KEY)
+    .useValue(appCfg)
+    .overrideProvider(authConfig.KEY)
+    .useValue(authCfg);
+  if (opts.override) builder = opts.override(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(appCfg.bodyLimit), { logger: ['error', 'warn'] });
+  await configureApp(app);
+  await prepareDatabase(app);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  const db = app.get(DataSource);
+  const jwt = app.get(JwtService);
+  const factories = new Factories(db, clock);
+  return {
+    app,
+    db,
+    clock,
+    database,
+    factories,
+    http: () => request(app.getHttpServer()),
+    auth: (u) => ({
+      Authorization: `Bearer ${jwt.sign({ sub: u.id, email: u.email, role: u.role, office: u.officeId, tv: u.tokenVersion ?? 0 })}`,
+    }),
+    close: async (o) => {
+      await app.close();
+      if (!o?.keepDatabase) await database.drop();
+    },
+  };
+}
