@@ -11,6 +11,8 @@ import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { OfficesModule } from './offices/offices.module';
 import { UsersModule } from './users/users.module';
+import { OutcomesModule } from './outcomes/outcomes.module';
+import { InstitutionsModule } from './institutions/institutions.module';
 
 @Module({
   imports: [
@@ -27,6 +29,8 @@ import { UsersModule } from './users/users.module';
     HealthModule,
     OfficesModule,
     UsersModule,
+    OutcomesModule,
+    InstitutionsModule,
     // feature modules: institutions, appearances, reception, incidents, risk, notifications, outcomes, reports
   ],
 })

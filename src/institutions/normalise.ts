@@ -9,6 +9,7 @@ export function normaliseText(s: string | null | undefined): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/&/g, ' and ')
+    .replace(/['\u2019`]/g, '') // apostrophes join: "Mary's" reads as "marys"
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
 }

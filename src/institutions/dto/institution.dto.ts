@@ -1,0 +1,139 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
+import { PageQuery } from '../../common/pagination';
+import { IsIanaZone } from '../../common/validators';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateInstitutionDto {
+  @ApiProperty({ example: 'Kent State University at Kent', maxLength: 300 })
+  @Transform(trim)
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(300)
+  name: string;
+
+  @ApiProperty({ enum: INSTITUTION_KINDS, example: 'university' })
+  @IsIn(INSTITUTION_KINDS as unknown as string[])
+  kind: InstitutionKind;
+
+  @ApiPropertyOptional({ example: 'Kent', maxLength: 120 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(120)
+  city?: string;
+
+  @ApiPropertyOptional({ example: 'OH', description: 'State or region code (stored upper-case)', maxLength: 64 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(64)
+  state?: string;
+
+  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2', default: 'US' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z]{2}$/, { message: 'country must be a two-letter ISO 3166-1 code such as US' })
+  country?: string;
+
+  @ApiProperty({ example: 'America/New_York', description: 'IANA time zone of the institution' })
+  @IsIanaZone()
+  timeZone: string;
+
+  @ApiPropertyOptional({ example: '203517', description: 'External id, e.g. the College Scorecard / IPEDS unit id', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  externalId?: string | null;
+
+  @ApiPropertyOptional({ example: 'public', description: 'public, private nonprofit, private for-profit', nullable: true, type: String })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  ownership?: string | null;
+
+  @ApiPropertyOptional({ description: 'Policy flag: limits cooperation with federal immigration enforcement', default: false })
+  @IsOptional()
+  @IsBoolean()
+  limitsImmigrationCooperation?: boolean;
+
+  @ApiPropertyOptional({ description: 'Policy flag: requires advance notice of a visit', default: false })
+  @IsOptional()
+  @IsBoolean()
+  requiresAdvanceNotice?: boolean;
+
+  @ApiPropertyOptional({ description: 'Days of notice required (with requiresAdvanceNotice)', minimum: 0, maximum: 365, nullable: true, type: Number })
+  @IsOptional()
+  @ValidateIf((o) => o.advanceNoticeDays !== null)
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  advanceNoticeDays?: number | null;
+}
+
+export class UpdateInstitutionDto extends PartialType(CreateInstitutionDto) {
+  @ApiPropertyOptional({ description: 'The version you read (alternative to the If-Match header); a mismatch is 409 STALE_VERSION' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  version?: number;
+}
+
+export class InstitutionQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'Name contains (case- and punctuation-insensitive)', example: 'kent state' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(300)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: INSTITUTION_KINDS })
+  @IsOptional()
+  @IsIn(INSTITUTION_KINDS as unknown as string[])
+  kind?: InstitutionKind;
+
+  @ApiPropertyOptional({ example: 'OH' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  state?: string;
+
+  @ApiPropertyOptional({ example: 'Kent', description: 'Exact city (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  city?: string;
+
+  @ApiPropertyOptional({ example: '203517' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  externalId?: string;
+}
+
+export class InstitutionView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: INSTITUTION_KINDS }) kind: InstitutionKind;
+  @ApiProperty() city: string;
+  @ApiProperty() state: string;
+  @ApiProperty() country: string;
+  @ApiProperty() timeZone: string;
+  @ApiProperty({ nullable: true, type: String }) externalId: string | null;
+  @ApiProperty({ nullable: true, type: String }) ownership: string | null;
+  @ApiProperty() limitsImmigrationCooperation: boolean;
+  @ApiProperty() requiresAdvanceNotice: boolean;
+  @ApiProperty({ nullable: true, type: Number }) advanceNoticeDays: number | null;
+  @ApiProperty({ description: 'Optimistic concurrency version (also the ETag)' }) version: number;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class InstitutionPage {
+  @ApiProperty({ type: [InstitutionView] }) items: InstitutionView[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Not } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../common/auth';
+import { Clock } from '../common/clock';
+import { ConflictError, NotFoundError, StaleVersionError } from '../common/errors';
+import { Page, page } from '../common/pagination';
+import { iso } from '../common/time';
+import { CreateInstitutionDto, InstitutionQuery, InstitutionView, UpdateInstitutionDto } from './dto/institution.dto';
+import { Institution } from './institution.entity';
+import { dedupeKey, normaliseState, normaliseText } from './normalise';
+
+export function toInstitutionView(i: Institution): InstitutionView {
+  return {
+    id: i.id,
+    name: i.name,
+    kind: i.kind,
+    city: i.city,
+    state: i.state,
+    country: i.country,
+    timeZone: i.timeZone,
+    externalId: i.externalId,
+    ownership: i.ownership,
+    limitsImmigrationCooperation: i.limitsImmigrationCooperation,
+    requiresAdvanceNotice: i.requiresAdvanceNotice,
+    advanceNoticeDays: i.advanceNoticeDays,
+    version: i.version,
+    createdAt: iso(i.createdAt),
+    updatedAt: iso(i.updatedAt),
+  };
+}
+
+/** Tables whose rows point at an institution: it cannot be deleted while any exist. */
+const REFERENCING = ['appearances', 'incidents', 'reception_entries'] as const;
+
+@Injectable()
+export class InstitutionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(q: InstitutionQuery): Promise<Page<InstitutionView>> {
+    const qb = this.db.getRepository(Institution).createQueryBuilder('i');
+    const term = normaliseText(q.q);
+    if (term) qb.andWhere('i.search_name LIKE :term', { term: `%${term}%` });
+    if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
+    if (q.state) qb.andWhere('i.state = :state', { state: normaliseState(q.state) });
+    if (q.city) qb.andWhere('LOWER(i.city) = :city', { city: q.city.trim().toLowerCase() });
+    if (q.externalId) qb.andWhere('i.external_id = :ext', { ext: q.externalId });
+    qb.orderBy('i.search_name', 'ASC').addOrderBy('i.id', 'ASC');
+    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    return page(rows.map(toInstitutionView), total, q);
+  }
+
+  async get(id: string, manager?: EntityManager): Promise<Institution> {
+    const i = await (manager ?? this.db.manager).findOneBy(Institution, { id });
+    if (!i) throw new NotFoundError('Institution', id);
+    return i;
+  }
+
+  async create(dto: CreateInstitutionDto, actor: AuthUser): Promise<InstitutionView> {
+    return this.db.transaction(async (m) => {
+      const now = this.clock.now();
+      const row = m.create(Institution, {
+        name: dto.name,
+        kind: dto.kind,
+        city: dto.city ?? '',
+        state: normaliseState(dto.state),
+        country: (dto.country ?? 'US').toUpperCase(),
+        timeZone: dto.timeZone,
+        externalId: dto.externalId ?? null,
+        ownership: dto.ownership ?? null,
+        limitsImmigrationCooperation: dto.limitsImmigrationCooperation ?? false,
+        requiresAdvanceNotice: dto.requiresAdvanceNotice ?? false,
+        advanceNoticeDays: dto.advanceNoticeDays ?? null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      this.normalise(row);
+      await this.assertNoDuplicate(m, row);
+      await m.insert(Institution, row);
+      const view = toInstitutionView(row);
+      await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'institution', entityId: row.id, after: view });
+      return view;
+    });
+  }
+
+  async update(id: string, dto: UpdateInstitutionDto, expected: number | undefined, actor: AuthUser): Promise<InstitutionView> {
+    return this.db.transaction(async (m) => {
+      const row = await this.get(id, m);
+      if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Institution', id, expected, row.version);
+      const before = toInstitutionView(row);
+      const { version: _v, ...changes } = dto;
+      for (const [k, v] of Object.entries(changes)) if (v !== undefined) (row as any)[k] = v;
+      if (changes.state !== undefined) row.state = normaliseState(changes.state);
+      if (changes.country !== undefined) row.country = changes.country.toUpperCase();
+      this.normalise(row);
+      if (row.dedupeKey !== dedupeKey(before.name, before.city, before.state)) await this.assertNoDuplicate(m, row);
+      const at = row.version;
+      row.version = at + 1;
+      row.updatedAt = this.clock.now();
+      const { id: _id, createdAt: _c, ...patch } = row;
+      const res = await m.update(Institution, { id, version: at }, patch);
+      if (res.affected === 0) throw new StaleVersionError('Institution', id, at, at + 1);
+      const after = toInstitutionView(row);
+      await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'institution', entityId: id, before, after });
+      return after;
+    });
+  }
+
+  async remove(id: string, actor: AuthUser): Promise<void> {
+    await this.db.transaction(async (m) => {
+      const row = await this.get(id, m);
+      for (const table of REFERENCING) {
+        const [{ n }] = await m.query(`SELECT COUNT(*) AS n FROM ${table} WHERE institution_id = $1`.replace('$1', this.param()), [id]);
+        if (Number(n) > 0) {
+          throw new ConflictError('INSTITUTION_IN_USE', `Institution ${id} has ${n} ${table.replace('_', ' ')}; it cannot be deleted`, { table, count: Number(n) });
+        }
+      }
+      await m.delete(Institution, { id });
+      await this.audit.record(m, { actorId: actor.id, action: 'delete', entityType: 'institution', entityId: id, before: toInstitutionView(row) });
+    });
+  }
+
+  private param(): string {
+    return this.db.options.type === 'postgres' ? '$1' : '?';
+  }
+
+  private normalise(row: Institution): void {
+    row.searchName = normaliseText(row.name);
+    row.dedupeKey = dedupeKey(row.name, row.city, row.state);
+  }
+
+  private async assertNoDuplicate(m: EntityManager, row: Institution): Promise<void> {
+    const existing = await m.findOne(Institution, { where: { dedupeKey: row.dedupeKey, ...(row.id ? { id: Not(row.id) } : {}) }, select: { id: true, name: true } });
+    if (existing) {
+      throw new ConflictError(
+        'DUPLICATE_INSTITUTION',
+        `"${existing.name}" in ${row.city || '(no city)'}, ${row.state || '(no state)'} already exists`,
+        { existingId: existing.id },
+        { name: `already exists as ${existing.id}` },
+      );
+    }
+  }
+}
