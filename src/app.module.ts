@@ -11,8 +11,11 @@ import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { OfficesModule } from './offices/offices.module';
 import { UsersModule } from './users/users.module';
+import { RiskModule } from './risk/risk.module';
 import { OutcomesModule } from './outcomes/outcomes.module';
+import { ReportsModule } from './reports/reports.module';
 import { InstitutionsModule } from './institutions/institutions.module';
+import { AppearancesModule } from './appearances/appearances.module';
 
 @Module({
   imports: [
@@ -29,8 +32,11 @@ import { InstitutionsModule } from './institutions/institutions.module';
     HealthModule,
     OfficesModule,
     UsersModule,
+    RiskModule,
     OutcomesModule,
+    ReportsModule,
     InstitutionsModule,
+    AppearancesModule,
     // feature modules: institutions, appearances, reception, incidents, risk, notifications, outcomes, reports
   ],
 })

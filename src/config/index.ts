@@ -1,11 +1,13 @@
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
+import { riskConfig } from './risk.config';
 
 export * from './app.config';
 export * from './auth.config';
 export * from './database.config';
 export * from './env';
+export * from './risk.config';
 
 /** Every config namespace; feature modules add theirs here (mail, risk, retention, ...). */
-export const allConfigs = [appConfig, databaseConfig, authConfig];
+export const allConfigs = [appConfig, databaseConfig, authConfig, riskConfig];

@@ -6,6 +6,7 @@ import type { RiskLevel } from '../common/enums';
 /** An immutable snapshot of one risk assessment for one appearance. Never updated. */
 @Entity('risk_assessments')
 @Index('ix_risk_appearance_asof', ['appearanceId', 'asOf'])
+@Index('ix_risk_appearance_seq', ['appearanceId', 'seq'])
 @Index('ix_risk_created', ['createdAt'])
 export class RiskAssessment {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -16,6 +17,14 @@ export class RiskAssessment {
 
   @MsColumn({ name: 'as_of' })
   asOf: number;
+
+  /** 1, 2, 3 ... per appearance: the order of snapshots (several can share one clock instant). */
+  @Column({ type: 'integer', default: 0 })
+  seq: number;
+
+  /** W_s at as-of, kept so a new incident can tell whether the state's wave term moved. */
+  @Column({ type: 'double precision', name: 'regional_wave', default: 0 })
+  regionalWave: number;
 
   /** Why it was computed: appearance_created, appearance_updated, incident_recorded, reception_recorded, daily_refresh, on_demand ... */
   @Column({ type: 'varchar', length: 40 })

@@ -1,0 +1,29 @@
+import { registerAs } from '@nestjs/config';
+import { IsInt, Max, Min } from 'class-validator';
+import { readEnv } from './env';
+
+class RiskEnv {
+  /** The daily refresh re-assesses upcoming appearances starting within this many days. */
+  @IsInt()
+  @Min(1)
+  @Max(3660)
+  RISK_REFRESH_HORIZON_DAYS: number = 400;
+
+  /** UTC hour of the daily full refresh (runs only when SCHEDULER_ENABLED is true). */
+  @IsInt()
+  @Min(0)
+  @Max(23)
+  RISK_REFRESH_HOUR_UTC: number = 3;
+}
+
+export interface RiskConfig {
+  refreshHorizonDays: number;
+  refreshHourUtc: number;
+}
+
+export function readRiskConfig(env: NodeJS.ProcessEnv = process.env): RiskConfig {
+  const e = readEnv(RiskEnv, env);
+  return { refreshHorizonDays: e.RISK_REFRESH_HORIZON_DAYS, refreshHourUtc: e.RISK_REFRESH_HOUR_UTC };
+}
+
+export const riskConfig = registerAs('risk', () => readRiskConfig());

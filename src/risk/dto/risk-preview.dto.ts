@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { APPEARANCE_FORMATS, APPEARANCE_KINDS, AUDIENCES } from '../../common/enums';
+import type { AppearanceFormat, AppearanceKind, Audience } from '../../common/enums';
+
+/** A hypothetical appearance: what would the risk be? Nothing is saved. */
+export class RiskPreviewDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  institutionId: string;
+
+  @ApiProperty({ example: '2026-03-10T15:00:00Z', description: 'Start (ISO 8601 with offset or Z).' })
+  @IsISO8601({ strict: true })
+  startsAt: string;
+
+  @ApiProperty({ enum: APPEARANCE_KINDS })
+  @IsIn(APPEARANCE_KINDS)
+  kind: AppearanceKind;
+
+  @ApiProperty({ enum: APPEARANCE_FORMATS })
+  @IsIn(APPEARANCE_FORMATS)
+  format: AppearanceFormat;
+
+  @ApiProperty({ enum: AUDIENCES })
+  @IsIn(AUDIENCES)
+  audience: Audience;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1_000_000, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  expectedAttendance?: number | null;
+
+  @ApiProperty({ description: 'Uniforms or agency branding visible.' })
+  @IsBoolean()
+  visibleBranding: boolean;
+
+  @ApiPropertyOptional({ description: 'A protest against it has been announced (level at least High).' })
+  @IsOptional()
+  @IsBoolean()
+  protestAnnounced?: boolean;
+
+  @ApiPropertyOptional({ example: '2025-11-01T00:00:00Z', description: 'Use only what was recorded at or before this instant (default: now; never in the future).' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  asOf?: string;
+}

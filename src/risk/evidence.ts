@@ -1,0 +1,195 @@
+/**
+ * Set-based evidence gathering (RISK_MODEL §2). A handful of GROUP BY queries, whatever the number
+ * of appearances assessed; the same SQL on SQLite (3.52: exp) and PostgreSQL. As-of is respected:
+ * only records with recorded_at (created_at for appearances) <= asOf count.
+ *
+ * Numbers that reach the SQL text (as-of, decay rates, window starts) are finite numbers checked
+ * here, never user strings; ids always travel as bound parameters.
+ */
+import type { EntityManager } from 'typeorm';
+import { DISRUPTIVE_KINDS, Stance } from '../common/enums';
+import { DAY, RateEvidence, RiskEvidence } from './model';
+import type { RiskParams } from './params';
+
+export interface InstitutionEvidence {
+  institutionId: string;
+  state: string;
+  evidence: RiskEvidence;
+}
+
+type Row = Record<string, unknown>;
+
+const emptyRate = (): RateEvidence => ({ n: 0, k: 0, severity: [0, 0, 0, 0] });
+
+function num(v: unknown): number {
+  if (v === null || v === undefined) return 0;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function lit(x: number): string {
+  if (!Number.isFinite(x)) throw new Error(`risk evidence: non-finite number ${x}`);
+  return Number.isInteger(x) ? String(x) : `CAST(${x.toExponential(15)} AS DOUBLE PRECISION)`;
+}
+
+export function isPostgres(m: EntityManager): boolean {
+  return m.connection.options.type === 'postgres';
+}
+
+/** `?` on SQLite, `$n` on PostgreSQL. */
+export function placeholders(m: EntityManager, count: number, start = 1): string[] {
+  const pg = isPostgres(m);
+  return Array.from({ length: count }, (_, i) => (pg ? `$${start + i}` : '?'));
+}
+
+const KINDS_SQL = DISRUPTIVE_KINDS.map((k) => `'${k}'`).join(', ');
+
+function trustSql(alias: string, p: RiskParams): string {
+  return `(CASE ${alias}.verification WHEN 'corroborated' THEN ${lit(p.trust.corroborated)} WHEN 'disputed' THEN ${lit(p.trust.disputed)} ELSE ${lit(p.trust.reported)} END)`;
+}
+
+/** exp((t − T)·ln2/h) = 2^(−(T − t)/h). */
+function decaySql(col: string, asOf: number, halfLifeDays: number): string {
+  return `exp((${col} - ${lit(asOf)}) * ${lit(Math.LN2 / (halfLifeDays * DAY))})`;
+}
+
+/** SQL of the three aggregate queries (exported so the bench can time a bare SELECT of them). */
+export function evidenceSql(asOf: number, p: RiskParams) {
+  const T = lit(Math.trunc(asOf));
+  const trustX = trustSql('x', p);
+  const own = decaySql('x.occurred_at', asOf, p.halfLifeOwnDays);
+  const ctx = decaySql('x.occurred_at', asOf, p.halfLifeContextDays);
+  const orgHit = `x.target = 'organisation' AND x.kind IN (${KINDS_SQL})`;
+  const sev = (c: number) => `SUM(CASE WHEN ${orgHit} AND x.severity = ${c} THEN ${own} * ${trustX} ELSE 0 END) AS s${c}`;
+  const waveStart = lit(Math.trunc(asOf - p.waveWindowDays * DAY));
+  const criticalStart = lit(Math.trunc(asOf - p.criticalWindowDays * DAY));
+  const declinedStart = lit(Math.trunc(asOf - p.declinedWindowDays * DAY));
+
+  const appearances = `
+    SELECT g.institution_id AS institution_id, i.state AS state, g.n AS n, g.k AS k FROM (
+    SELECT a.institution_id AS institution_id,
+           SUM(${decaySql('a.starts_at', asOf, p.halfLifeOwnDays)}) AS n,
+           SUM(${decaySql('a.starts_at', asOf, p.halfLifeOwnDays)} * COALESCE(h.w, 0)) AS k
+    FROM appearances a
+    LEFT JOIN (
+      SELECT x.appearance_id AS appearance_id, MAX(${trustX}) AS w
+      FROM incidents x
+      WHERE x.appearance_id IS NOT NULL AND ${orgHit} AND x.recorded_at <= ${T} AND x.occurred_at <= ${T}
+      GROUP BY x.appearance_id
+    ) h ON h.appearance_id = a.id
+    WHERE a.starts_at <= ${T} AND a.created_at <= ${T} AND (a.status <> 'cancelled' OR h.w IS NOT NULL)
+    GROUP BY a.institution_id
+    ) g JOIN institutions i ON i.id = g.institution_id`;
+
+  const incidents = `
+    SELECT x.institution_id AS institution_id, x.state AS state,
+           SUM(CASE WHEN ${orgHit} AND x.appearance_id IS NULL THEN ${own} * ${trustX} ELSE 0 END) AS unattached,
+           ${sev(1)}, ${sev(2)}, ${sev(3)}, ${sev(4)},
+           SUM(CASE WHEN x.target = 'peer_recruiters' THEN ${ctx} * ${trustX} ELSE 0 END) AS a_peer,
+           SUM(CASE WHEN x.target = 'general_activism' THEN ${ctx} * ${trustX} ELSE 0 END) AS a_gen,
+           SUM(CASE WHEN x.target IN ('organisation', 'peer_recruiters') AND x.occurred_at >= ${waveStart}
+                    THEN exp((x.occurred_at - ${T}) * ${lit(1 / (p.waveTimescaleDays * DAY))}) * ${trustX} ELSE 0 END) AS wave,
+           MAX(CASE WHEN x.target = 'organisation' AND x.severity >= 4 AND x.verification <> 'disputed'
+                    AND x.occurred_at >= ${criticalStart} THEN 1 ELSE 0 END) AS critical
+    FROM incidents x
+    WHERE x.recorded_at <= ${T} AND x.occurred_at <= ${T}
+    GROUP BY x.institution_id, x.state`;
+
+  const reception = `
+    SELECT t.institution_id AS institution_id,
+           MAX(CASE WHEN t.rn = 1 THEN t.stance ELSE NULL END) AS stance,
+           MAX(CASE WHEN t.kind IN ('partnership_declined', 'invitation_declined') AND t.effective_at >= ${declinedStart} THEN 1 ELSE 0 END) AS declined
+    FROM (
+      SELECT r.institution_id, r.stance, r.kind, r.effective_at,
+             ROW_NUMBER() OVER (PARTITION BY r.institution_id ORDER BY r.effective_at DESC, r.recorded_at DESC, r.id DESC) AS rn
+      FROM reception_entries r
+      WHERE r.recorded_at <= ${T} AND r.effective_at <= ${T} __SCOPE__
+        AND NOT EXISTS (SELECT 1 FROM reception_entries c WHERE c.supersedes_id = r.id AND c.recorded_at <= ${T})
+    ) t
+    GROUP BY t.institution_id`;
+
+  return { appearances, incidents, reception };
+}
+
+/**
+ * Evidence for every institution in `institutionIds` (their states and the whole organisation are
+ * always summed in full). Institutions with no records get empty evidence (pure prior).
+ */
+export async function gatherEvidence(
+  m: EntityManager,
+  asOf: number,
+  institutions: { id: string; state: string }[],
+  p: RiskParams,
+): Promise<Map<string, RiskEvidence>> {
+  const sql = evidenceSql(asOf, p);
+  const ids = [...new Set(institutions.map((i) => i.id))];
+  const wanted = new Set(ids);
+  const stateOf = new Map<string, string>(institutions.map((i) => [i.id, i.state]));
+
+  const receptionRows: Row[] = [];
+  for (let i = 0; i < ids.length; i += 5000) {
+    const chunk = ids.slice(i, i + 5000);
+    const scope = `AND r.institution_id IN (${placeholders(m, chunk.length).join(', ')})`;
+    receptionRows.push(...((await m.query(sql.reception.replace('__SCOPE__', scope), chunk)) as Row[]));
+  }
+  const appRows = (await m.query(sql.appearances)) as Row[];
+  const incRows = (await m.query(sql.incidents)) as Row[];
+
+  const inst = new Map<string, RateEvidence>();
+  const states = new Map<string, RateEvidence>();
+  const org = emptyRate();
+  const ctx = new Map<string, { peer: number; gen: number; critical: boolean }>();
+  const wave = new Map<string, number>();
+  const rateFor = (map: Map<string, RateEvidence>, key: string) => {
+    let r = map.get(key);
+    if (!r) map.set(key, (r = emptyRate()));
+    return r;
+  };
+
+  const appByInst = new Map<string, { n: number; k: number }>();
+  for (const r of appRows) {
+    appByInst.set(String(r.institution_id), { n: num(r.n), k: num(r.k) });
+    if (!stateOf.has(String(r.institution_id))) stateOf.set(String(r.institution_id), String(r.state ?? ''));
+  }
+  for (const [id, a] of appByInst) {
+    const st = stateOf.get(id) ?? '';
+    for (const r of [rateFor(states, st), org, ...(wanted.has(id) ? [rateFor(inst, id)] : [])]) {
+      r.n += a.n;
+      r.k += a.k;
+    }
+  }
+  for (const r of incRows) {
+    const id = String(r.institution_id);
+    const st = String(r.state ?? '');
+    const extra = num(r.unattached);
+    const sev = [num(r.s1), num(r.s2), num(r.s3), num(r.s4)];
+    for (const target of [rateFor(states, st), org, ...(wanted.has(id) ? [rateFor(inst, id)] : [])]) {
+      target.n += extra;
+      target.k += extra;
+      for (let c = 0; c < 4; c++) target.severity[c] += sev[c];
+    }
+    wave.set(st, (wave.get(st) ?? 0) + num(r.wave));
+    if (wanted.has(id)) ctx.set(id, { peer: num(r.a_peer), gen: num(r.a_gen), critical: num(r.critical) > 0 });
+  }
+  const rec = new Map<string, { stance: Stance | null; declined: boolean }>();
+  for (const r of receptionRows) rec.set(String(r.institution_id), { stance: (r.stance as Stance | null) ?? null, declined: num(r.declined) > 0 });
+
+  const out = new Map<string, RiskEvidence>();
+  for (const id of ids) {
+    const st = stateOf.get(id) ?? '';
+    const c = ctx.get(id);
+    const rc = rec.get(id);
+    out.set(id, {
+      institution: inst.get(id) ?? emptyRate(),
+      state: states.get(st) ?? emptyRate(),
+      organisation: org,
+      peerActivity: c?.peer ?? 0,
+      generalActivism: c?.gen ?? 0,
+      regionalWave: wave.get(st) ?? 0,
+      latestStance: rc?.stance ?? null,
+      declinedRecently: rc?.declined ?? false,
+      criticalRecently: c?.critical ?? false,
+    });
+  }
+  return out;
+}

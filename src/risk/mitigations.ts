@@ -1,0 +1,37 @@
+/**
+ * The mitigation catalogue: stable ids (stored in assessments and in outcomes' `mitigationsUsed`)
+ * with the plain words a recruiter reads in a briefing checklist. Never rename an id; add new ones.
+ */
+export interface Mitigation {
+  id: string;
+  text: string;
+}
+
+export const RISK_MITIGATIONS = [
+  { id: 'civilian_dress', text: 'Wear civilian dress and keep agency branding off the table; bring a small, neutral sign instead.' },
+  { id: 'host_written_reconfirmation', text: 'Ask the host for a written reconfirmation of the invitation, the room and the time before you travel.' },
+  { id: 'host_security_plan', text: 'Ask the host for their security plan: who is on site, who to call, and where campus police will be.' },
+  { id: 'exit_plan', text: 'Agree an exit plan: a second way out of the room, where the car is, and when you leave without discussion.' },
+  { id: 'buddy_system', text: 'Never staff the table alone; go in pairs and keep each other in sight.' },
+  { id: 'senior_go_no_go', text: 'Get a go / no-go decision from a senior coordinator 24 hours before, in writing.' },
+  { id: 'virtual_alternative', text: 'Prepare a virtual session as a fallback and tell the host it is available.' },
+  { id: 'smaller_footprint', text: 'Use a smaller footprint: one table, fewer staff, no display that draws a crowd.' },
+  { id: 'invite_only_format', text: 'Consider an invite-only info session instead of an open-floor fair.' },
+  { id: 'brief_on_de_escalation', text: 'Re-read the de-escalation guidance: do not engage with protesters, stay calm, leave if asked by the host.' },
+  { id: 'check_local_news', text: 'Check campus and local news the day before for announced actions.' },
+  { id: 'confirm_with_host_contact', text: 'Confirm the event with your host contact a week before.' },
+] as const satisfies readonly Mitigation[];
+
+export type MitigationId = (typeof RISK_MITIGATIONS)[number]['id'];
+
+export const MITIGATION_IDS: readonly MitigationId[] = RISK_MITIGATIONS.map((m) => m.id);
+
+const BY_ID = new Map<string, Mitigation>(RISK_MITIGATIONS.map((m) => [m.id, m]));
+
+export function isMitigationId(id: string): id is MitigationId {
+  return BY_ID.has(id);
+}
+
+export function mitigation(id: MitigationId): Mitigation {
+  return BY_ID.get(id) as Mitigation;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RiskController } from './risk.controller';
+import { RiskScheduler } from './risk.scheduler';
+import { RiskService } from './risk.service';
+
+/** The risk engine: pure model (model.ts), set-based evidence (evidence.ts), snapshots and API. */
+@Module({
+  controllers: [RiskController],
+  providers: [RiskService, RiskScheduler],
+  exports: [RiskService],
+})
+export class RiskModule {}

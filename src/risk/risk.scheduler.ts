@@ -1,0 +1,31 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { Cron } from '@nestjs/schedule';
+import { Clock } from '../common/clock';
+import { appConfig } from '../config/app.config';
+import { riskConfig } from '../config/risk.config';
+import { RiskService } from './risk.service';
+
+/** Thin scheduler: once an hour it decides whether the daily full refresh is due, and runs it. */
+@Injectable()
+export class RiskScheduler {
+  private readonly logger = new Logger(RiskScheduler.name);
+
+  constructor(
+    private readonly risk: RiskService,
+    private readonly clock: Clock,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    @Inject(riskConfig.KEY) private readonly config: ConfigType<typeof riskConfig>,
+  ) {}
+
+  @Cron('0 0 * * * *', { name: 'risk-daily-refresh', timeZone: 'UTC' })
+  async hourly(): Promise<void> {
+    if (!this.app.schedulerEnabled) return;
+    if (this.clock.nowDate().getUTCHours() !== this.config.refreshHourUtc) return;
+    try {
+      await this.risk.refreshAll('daily_refresh');
+    } catch (e) {
+      this.logger.error(`daily risk refresh failed: ${(e as Error).message}`, (e as Error).stack);
+    }
+  }
+}

@@ -1,0 +1,317 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
+import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel } from '../common/enums';
+import { NotFoundError, ValidationFailedError } from '../common/errors';
+import { riskConfig } from '../config/risk.config';
+import { gatherEvidence, placeholders } from './evidence';
+import { AppearanceAttributes, assessRisk, DAY, levelRank, RiskEvidence } from './model';
+import { RISK_PARAMS, RiskParams } from './params';
+import { RiskAssessment } from './risk-assessment.entity';
+import { detailOf, previewView, RiskAssessmentView, toView } from './risk.view';
+
+/** One appearance to assess, as read by the batch query. */
+interface Target {
+  id: string;
+  institutionId: string;
+  state: string;
+  startsAt: number;
+  status: string;
+  attrs: AppearanceAttributes;
+}
+
+interface Previous {
+  level: RiskLevel;
+  seq: number;
+  wave: number;
+}
+
+export interface PreviewInput {
+  institutionId: string;
+  startsAt: number;
+  kind: AppearanceKind;
+  format: AppearanceFormat;
+  audience: Audience;
+  expectedAttendance: number | null;
+  visibleBranding: boolean;
+  protestAnnounced?: boolean;
+  asOf?: number;
+}
+
+export interface BatchResult {
+  assessed: number;
+  levelRises: number;
+  /** true when the state's wave term moved and the state's upcoming appearances were included. */
+  waveMoved?: boolean;
+}
+
+type Row = Record<string, unknown>;
+type Stored = { views: RiskAssessmentView[]; rises: number };
+const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
+const UPCOMING = `a.status IN ('planned', 'confirmed')`;
+const INSERT_CHUNK = 500;
+const COLUMNS = [
+  'id',
+  'appearance_id',
+  'as_of',
+  'seq',
+  'trigger',
+  'model_version',
+  'p',
+  'p_severe',
+  'level',
+  'interval_low',
+  'interval_high',
+  'regional_wave',
+  'detail',
+  'created_at',
+];
+
+/**
+ * Assesses appearances: gathers evidence set-based (one evidence pass per batch), runs the pure
+ * model, stores immutable snapshots with one multi-row INSERT per 500, and emits RiskLevelRose in
+ * the caller's transaction when an upcoming appearance's level rises.
+ */
+@Injectable()
+export class RiskService {
+  private readonly logger = new Logger(RiskService.name);
+  readonly params: RiskParams = RISK_PARAMS;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly events: EventEmitter2,
+    @Inject(riskConfig.KEY) private readonly config: ConfigType<typeof riskConfig>,
+  ) {}
+
+  /** Assess one appearance now (as-of = clock), store the snapshot, return its view. */
+  async assessAppearance(manager: EntityManager, appearanceId: string, trigger: string, actorId: string | null = null): Promise<RiskAssessmentView> {
+    const [ph] = placeholders(manager, 1);
+    const { views } = await this.assessWhere(manager, `a.id = ${ph}`, [appearanceId], trigger, actorId);
+    if (!views.length) throw new NotFoundError('Appearance', appearanceId, 'appearanceId');
+    return views[0];
+  }
+
+  /**
+   * Re-assess every upcoming appearance at the institution; when the regional wave W_s of its state
+   * moved (by ≥ params.waveEpsilon vs the last snapshots), every upcoming appearance in the state too.
+   */
+  async reassessInstitution(manager: EntityManager, institutionId: string, trigger: string, actorId: string | null = null): Promise<BatchResult> {
+    const now = this.clock.now();
+    const [ph] = placeholders(manager, 1);
+    const inst = (await manager.query(`SELECT id, state FROM institutions WHERE id = ${ph}`, [institutionId])) as Row[];
+    if (!inst.length) throw new NotFoundError('Institution', institutionId, 'institutionId');
+    const state = String(inst[0].state ?? '');
+    const [p1, p2] = placeholders(manager, 2);
+    const scope = state
+      ? `${UPCOMING} AND a.starts_at > ${now} AND (a.institution_id = ${p1} OR i.state = ${p2})`
+      : `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id = ${p1}`;
+    const args = state ? [institutionId, state] : [institutionId];
+    const targets = await this.loadTargets(manager, scope, args);
+    const previous = await this.loadPrevious(manager, scope, args);
+    const evidence = await gatherEvidence(manager, now, uniqueInstitutions(targets), this.params);
+    const wave = evidence.get(institutionId)?.regionalWave ?? (targets[0] ? (evidence.get(targets[0].institutionId)?.regionalWave ?? 0) : 0);
+    const waveMoved = targets.some((t) => {
+      const prev = previous.get(t.id);
+      return t.institutionId !== institutionId && (!prev || Math.abs(prev.wave - wave) >= this.params.waveEpsilon);
+    });
+    const chosen = waveMoved ? targets : targets.filter((t) => t.institutionId === institutionId);
+    const { views, rises } = await this.store(manager, chosen, previous, evidence, now, trigger, actorId);
+    return { assessed: views.length, levelRises: rises, waveMoved };
+  }
+
+  /** Daily full refresh: every upcoming appearance within the horizon, in one transaction. */
+  async refreshAll(trigger = 'daily_refresh'): Promise<BatchResult> {
+    const now = this.clock.now();
+    const until = now + this.config.refreshHorizonDays * DAY;
+    return this.dataSource.transaction(async (m) => {
+      const { views, rises } = await this.assessWhere(m, `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`, [], trigger, null);
+      this.logger.log(`risk refresh (${trigger}): ${views.length} appearances, ${rises} level rises`);
+      return { assessed: views.length, levelRises: rises };
+    });
+  }
+
+  /** The latest snapshot, or null. */
+  async latestView(appearanceId: string, manager: EntityManager = this.dataSource.manager): Promise<RiskAssessmentView | null> {
+    const row = await manager.getRepository(RiskAssessment).findOne({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' } });
+    return row ? toView(row) : null;
+  }
+
+  /** The latest snapshot, computing one (trigger on_demand) if there is none yet. */
+  async latestOrAssess(appearanceId: string, actorId: string | null): Promise<RiskAssessmentView> {
+    const latest = await this.latestView(appearanceId);
+    if (latest) return latest;
+    return this.dataSource.transaction((m) => this.assessAppearance(m, appearanceId, 'on_demand', actorId));
+  }
+
+  /** Every snapshot, newest first. */
+  async history(appearanceId: string, limit: number, offset: number): Promise<{ items: RiskAssessmentView[]; total: number }> {
+    const exists = await this.dataSource.query(`SELECT id FROM appearances WHERE id = ${placeholders(this.dataSource.manager, 1)[0]}`, [appearanceId]);
+    if (!exists.length) throw new NotFoundError('Appearance', appearanceId, 'id');
+    const [rows, total] = await this.dataSource
+      .getRepository(RiskAssessment)
+      .findAndCount({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' }, take: limit, skip: offset });
+    return { items: rows.map(toView), total };
+  }
+
+  /** What-if: the same model on a hypothetical appearance; nothing is written. */
+  async preview(input: PreviewInput): Promise<RiskAssessmentView> {
+    const now = this.clock.now();
+    const asOf = input.asOf ?? now;
+    if (asOf > now) throw new ValidationFailedError('asOf cannot be in the future', { asOf: 'must be at or before now' });
+    const m = this.dataSource.manager;
+    const rows = (await m.query(`SELECT id, state, limits_immigration_cooperation FROM institutions WHERE id = ${placeholders(m, 1)[0]}`, [
+      input.institutionId,
+    ])) as Row[];
+    if (!rows.length) throw new NotFoundError('Institution', input.institutionId, 'institutionId');
+    const evidence = (await gatherEvidence(m, asOf, [{ id: input.institutionId, state: String(rows[0].state ?? '') }], this.params)).get(
+      input.institutionId,
+    ) as RiskEvidence;
+    const attrs: AppearanceAttributes = {
+      kind: input.kind,
+      format: input.format,
+      audience: input.audience,
+      expectedAttendance: input.expectedAttendance,
+      visibleBranding: input.visibleBranding,
+      protestAnnounced: input.protestAnnounced ?? false,
+      limitsImmigrationCooperation: bool(rows[0].limits_immigration_cooperation),
+    };
+    const result = assessRisk(evidence, attrs, this.params);
+    return previewView(result, evidence, asOf, Math.max(0, input.startsAt - asOf));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private async assessWhere(m: EntityManager, where: string, args: unknown[], trigger: string, actorId: string | null): Promise<Stored> {
+    const now = this.clock.now();
+    const targets = await this.loadTargets(m, where, args);
+    if (!targets.length) return { views: [], rises: 0 };
+    const previous = await this.loadPrevious(m, where, args);
+    const evidence = await gatherEvidence(m, now, uniqueInstitutions(targets), this.params);
+    return this.store(m, targets, previous, evidence, now, trigger, actorId);
+  }
+
+  private async loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {
+    const rows = (await m.query(
+      `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, a.kind, a.format, a.audience,
+              a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.status
+       FROM appearances a JOIN institutions i ON i.id = a.institution_id
+       WHERE ${where}`,
+      args,
+    )) as Row[];
+    return rows.map((r) => ({
+      id: String(r.id),
+      institutionId: String(r.institution_id),
+      state: String(r.state ?? ''),
+      startsAt: Number(r.starts_at),
+      status: String(r.status),
+      attrs: {
+        kind: r.kind as AppearanceKind,
+        format: r.format as AppearanceFormat,
+        audience: r.audience as Audience,
+        expectedAttendance: r.expected_attendance === null || r.expected_attendance === undefined ? null : Number(r.expected_attendance),
+        visibleBranding: bool(r.visible_branding),
+        protestAnnounced: bool(r.protest_announced),
+        limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
+      },
+    }));
+  }
+
+  /** Latest snapshot (level, seq, wave) of each appearance in scope. */
+  private async loadPrevious(m: EntityManager, where: string, args: unknown[]): Promise<Map<string, Previous>> {
+    const rows = (await m.query(
+      `SELECT r.appearance_id, r.level, r.seq, r.regional_wave
+       FROM risk_assessments r
+       JOIN (SELECT r2.appearance_id AS appearance_id, MAX(r2.seq) AS seq
+             FROM risk_assessments r2
+             WHERE r2.appearance_id IN (SELECT a.id FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where})
+             GROUP BY r2.appearance_id) mx
+         ON mx.appearance_id = r.appearance_id AND mx.seq = r.seq`,
+      args,
+    )) as Row[];
+    const out = new Map<string, Previous>();
+    for (const r of rows) out.set(String(r.appearance_id), { level: r.level as RiskLevel, seq: Number(r.seq), wave: Number(r.regional_wave) });
+    return out;
+  }
+
+  private async store(
+    m: EntityManager,
+    targets: Target[],
+    previous: Map<string, Previous>,
+    evidence: Map<string, RiskEvidence>,
+    now: number,
+    trigger: string,
+    actorId: string | null,
+  ): Promise<Stored> {
+    const rows: RiskAssessment[] = [];
+    for (const t of targets) {
+      const ev = evidence.get(t.institutionId) as RiskEvidence;
+      const r = assessRisk(ev, t.attrs, this.params);
+      const row = new RiskAssessment();
+      Object.assign(row, {
+        id: randomUUID(),
+        appearanceId: t.id,
+        asOf: now,
+        seq: (previous.get(t.id)?.seq ?? 0) + 1,
+        trigger,
+        modelVersion: r.modelVersion,
+        p: r.p,
+        pSevere: r.pSevere,
+        level: r.level,
+        intervalLow: r.interval.low,
+        intervalHigh: r.interval.high,
+        regionalWave: ev.regionalWave,
+        detail: detailOf(r, ev, Math.max(0, t.startsAt - now)) as unknown as Record<string, unknown>,
+        createdAt: now,
+      });
+      rows.push(row);
+    }
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const ph = placeholders(m, chunk.length * COLUMNS.length);
+      const values = chunk.map((_, j) => `(${ph.slice(j * COLUMNS.length, (j + 1) * COLUMNS.length).join(', ')})`).join(', ');
+      const params = chunk.flatMap((r) => [
+        r.id,
+        r.appearanceId,
+        r.asOf,
+        r.seq,
+        r.trigger,
+        r.modelVersion,
+        r.p,
+        r.pSevere,
+        r.level,
+        r.intervalLow,
+        r.intervalHigh,
+        r.regionalWave,
+        JSON.stringify(r.detail),
+        r.createdAt,
+      ]);
+      await m.query(`INSERT INTO risk_assessments (${COLUMNS.join(', ')}) VALUES ${values}`, params);
+    }
+
+    let rises = 0;
+    const byId = new Map(targets.map((t) => [t.id, t]));
+    for (const row of rows) {
+      const t = byId.get(row.appearanceId) as Target;
+      const prev = previous.get(row.appearanceId);
+      const upcoming = (t.status === 'planned' || t.status === 'confirmed') && t.startsAt > now;
+      if (upcoming && prev && levelRank(row.level) > levelRank(prev.level)) {
+        rises++;
+        const payload: RiskLevelRoseEvent = { manager: m, actorId, at: now, appearanceId: row.appearanceId, assessmentId: row.id, from: prev.level, to: row.level };
+        await this.events.emitAsync(DomainEvents.RiskLevelRose, payload);
+      }
+    }
+    return { views: rows.map(toView), rises };
+  }
+}
+
+function uniqueInstitutions(targets: Target[]): { id: string; state: string }[] {
+  const seen = new Map<string, string>();
+  for (const t of targets) seen.set(t.institutionId, t.state);
+  return [...seen].map(([id, state]) => ({ id, state }));
+}

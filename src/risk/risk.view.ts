@@ -1,0 +1,127 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RISK_LEVELS, RiskLevel } from '../common/enums';
+import { iso } from '../common/time';
+import type { Mitigation } from './mitigations';
+import type { BaseRateBreakdown, FactorContribution, RiskEvidence, RiskResult } from './model';
+import type { RiskAssessment } from './risk-assessment.entity';
+
+export const LEVEL_DOC =
+  'low: disruption is unlikely (p < 20%, p_severe < 3%) — plan as usual. ' +
+  'moderate: disruption is possible (p ≥ 20% or p_severe ≥ 3%) — follow the checklist and confirm with the host. ' +
+  'high: disruption is more likely than not (p ≥ 50%) or a severe one is plausible (p_severe ≥ 10%), or a protest has been announced — take the checklist seriously and acknowledge the briefing. ' +
+  'critical: a severe disruption is a real possibility (p_severe ≥ 25%) or a critical incident happened here in the last 180 days — a senior go / no-go decision is needed.';
+
+/** What is stored in `detail` of a snapshot. */
+export interface RiskDetail {
+  levelMeaning: string;
+  intervalMass: number;
+  baseRate: BaseRateBreakdown;
+  evidence: RiskEvidence;
+  severityShare: number[];
+  factors: Omit<FactorContribution, 'pWithout'>[];
+  overrides: string[];
+  reasons: string[];
+  mitigations: Mitigation[];
+  /** Lead time (ms) between as-of and the appearance start. */
+  leadTimeMs: number;
+}
+
+export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: number): RiskDetail {
+  return {
+    levelMeaning: r.levelMeaning,
+    intervalMass: r.interval.mass,
+    baseRate: r.baseRate,
+    evidence,
+    severityShare: r.severityShare,
+    factors: r.factors.map(({ pWithout: _p, ...f }) => f),
+    overrides: r.overrides,
+    reasons: r.reasons,
+    mitigations: r.mitigations,
+    leadTimeMs,
+  };
+}
+
+export class RiskFactorView {
+  @ApiProperty({ example: 'visibleBranding' }) id: string;
+  @ApiProperty({ example: 'Visible uniforms or agency branding' }) label: string;
+  @ApiProperty({ description: 'Odds multiplier e^(β·x) of this factor.', example: 1.5 }) oddsMultiplier: number;
+  @ApiProperty({ description: 'Percentage points this factor adds (negative: removes) versus the same appearance without it.', example: 9.6 })
+  points: number;
+  @ApiProperty({ example: 'Visible uniforms or agency branding: +10 points (odds ×1.5)' }) text: string;
+}
+
+export class MitigationView {
+  @ApiProperty({ example: 'civilian_dress' }) id: string;
+  @ApiProperty({ example: 'Wear civilian dress and keep agency branding off the table; bring a small, neutral sign instead.' }) text: string;
+}
+
+export class RiskIntervalView {
+  @ApiProperty({ example: 0.18 }) low: number;
+  @ApiProperty({ example: 0.61 }) high: number;
+  @ApiProperty({ example: 0.8, description: 'Central mass of the range (80%).' }) mass: number;
+}
+
+export class RiskAssessmentView {
+  @ApiPropertyOptional({ description: 'Snapshot id (absent on a preview, which saves nothing).' }) id: string | null;
+  @ApiPropertyOptional() appearanceId: string | null;
+  @ApiProperty({ description: 'Only records written at or before this instant were used.' }) asOf: string;
+  @ApiProperty({ example: 'incident_recorded', description: 'Why it was computed.' }) trigger: string;
+  @ApiProperty({ example: 'forewarn-risk-1.0' }) modelVersion: string;
+  @ApiProperty({ description: 'Probability that the appearance meets a disruption aimed at the organisation.', example: 0.34 }) p: number;
+  @ApiProperty({ description: 'Probability of a severe or critical disruption (severity ≥ 3).', example: 0.06 }) pSevere: number;
+  @ApiProperty({ enum: RISK_LEVELS, description: LEVEL_DOC }) level: RiskLevel;
+  @ApiProperty({ description: 'What the level means, in words a recruiter acts on.' }) levelMeaning: string;
+  @ApiProperty({ type: RiskIntervalView, description: '80% range of p from the posterior Beta of the base rate.' }) interval: RiskIntervalView;
+  @ApiProperty({ type: [String], description: 'The most important reasons, in plain words, most important first.' }) reasons: string[];
+  @ApiProperty({ type: [RiskFactorView] }) factors: RiskFactorView[];
+  @ApiProperty({ type: [MitigationView], description: 'Checklist that fits the level and the factors present.' }) mitigations: MitigationView[];
+  @ApiProperty({
+    description: 'Base rate shrunk from organisation → state → institution, with effective counts n, k and the institution credibility share.',
+  })
+  baseRate: BaseRateBreakdown;
+  @ApiProperty({ description: 'Decayed evidence counts behind the estimate.' }) evidence: RiskEvidence;
+  @ApiProperty({ type: [String], description: 'Rules that set a floor on the level (protest_announced, critical_incident_recent).' })
+  overrides: string[];
+  @ApiPropertyOptional() createdAt: string | null;
+}
+
+export function toView(a: Pick<RiskAssessment, 'id' | 'appearanceId' | 'asOf' | 'trigger' | 'modelVersion' | 'p' | 'pSevere' | 'level' | 'intervalLow' | 'intervalHigh' | 'createdAt'> & { detail: unknown }): RiskAssessmentView {
+  const d = (typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail) as RiskDetail;
+  return {
+    id: a.id,
+    appearanceId: a.appearanceId,
+    asOf: iso(Number(a.asOf)),
+    trigger: a.trigger,
+    modelVersion: a.modelVersion,
+    p: Number(a.p),
+    pSevere: Number(a.pSevere),
+    level: a.level,
+    levelMeaning: d.levelMeaning,
+    interval: { low: Number(a.intervalLow), high: Number(a.intervalHigh), mass: d.intervalMass },
+    reasons: d.reasons,
+    factors: d.factors.map((f) => ({ id: f.id, label: f.label, oddsMultiplier: f.oddsMultiplier, points: f.points, text: f.text })),
+    mitigations: d.mitigations,
+    baseRate: d.baseRate,
+    evidence: d.evidence,
+    overrides: d.overrides,
+    createdAt: a.createdAt === null || a.createdAt === undefined ? null : iso(Number(a.createdAt)),
+  };
+}
+
+/** A what-if result: same shape, nothing saved. */
+export function previewView(r: RiskResult, evidence: RiskEvidence, asOf: number, leadTimeMs: number): RiskAssessmentView {
+  return toView({
+    id: null as unknown as string,
+    appearanceId: null as unknown as string,
+    asOf,
+    trigger: 'preview',
+    modelVersion: r.modelVersion,
+    p: r.p,
+    pSevere: r.pSevere,
+    level: r.level,
+    intervalLow: r.interval.low,
+    intervalHigh: r.interval.high,
+    createdAt: null as unknown as number,
+    detail: detailOf(r, evidence, leadTimeMs),
+  });
+}
