@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { OutcomesController } from './outcomes.controller';
+import { OutcomesService } from './outcomes.service';
+
+/** Debriefs of appearances: filed after the appearance, editable for a window, audited. */
+@Module({
+  controllers: [OutcomesController],
+  providers: [OutcomesService],
+  exports: [OutcomesService],
+})
+export class OutcomesModule {}
