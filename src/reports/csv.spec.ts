@@ -1,0 +1,36 @@
+import { csvCell, toCsv } from './csv';
+
+describe('csvCell', () => {
+  it.each<[unknown, string]>([
+    [null, ''],
+    [undefined, ''],
+    [42, '42'],
+    [-0.5, '-0.5'],
+    [1 / 3, '0.333333'],
+    [Number.NaN, ''],
+    [true, 'true'],
+    ['plain', 'plain'],
+    ['a,b', '"a,b"'],
+    ['say "hi"', '"say ""hi"""'],
+    ['two\nlines', '"two\nlines"'],
+    ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
+    ['+1+2', "'+1+2"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', `"'\rcmd"`],
+    [' padded ', '" padded "'],
+  ])('%p → %p', (v, out) => {
+    expect(csvCell(v as never)).toBe(out);
+  });
+});
+
+describe('toCsv', () => {
+  it('writes a header and CRLF rows', () => {
+    const csv = toCsv([{ header: 'name', value: (r: { n: string; k: number }) => r.n }, { header: 'count', value: (r) => r.k }], [
+      { n: 'Kent State', k: 3 },
+      { n: '=cmd', k: -1 },
+    ]);
+    expect(csv).toBe("name,count\r\nKent State,3\r\n'=cmd,-1\r\n");
+  });
+});

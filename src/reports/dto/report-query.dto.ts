@@ -1,0 +1,54 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { APPEARANCE_KINDS, AppearanceKind, INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
+
+/** Filters every report understands. The window is [from, to) in UTC; each report documents its default. */
+export class ReportQuery {
+  @ApiPropertyOptional({ description: 'Start of the window (inclusive), ISO date or date-time, e.g. 2026-01-01' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO date or date-time, e.g. 2026-01-01' })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'End of the window (exclusive), ISO date or date-time; default now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO date or date-time, e.g. 2026-07-01' })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Only this office (coordinators are always limited to their own office)' })
+  @IsOptional()
+  @IsUUID()
+  officeId?: string;
+
+  @ApiPropertyOptional({ description: "Institution state or region code, e.g. OH" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[A-Za-z0-9 _-]+$/, { message: 'state must be a state or region code such as OH' })
+  state?: string;
+
+  @ApiPropertyOptional({ enum: APPEARANCE_KINDS, description: 'Appearance kind' })
+  @IsOptional()
+  @IsIn(APPEARANCE_KINDS as unknown as string[])
+  kind?: AppearanceKind;
+
+  @ApiPropertyOptional({ enum: INSTITUTION_KINDS, description: 'Institution kind' })
+  @IsOptional()
+  @IsIn(INSTITUTION_KINDS as unknown as string[])
+  institutionKind?: InstitutionKind;
+
+  @ApiPropertyOptional({ description: 'For CSV: which table of the report to export (each report lists its parts; default the main table)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  part?: string;
+}
+
+export const GROUP_BYS = ['institution', 'state', 'office', 'kind', 'month'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+export class OutcomesSummaryQuery extends ReportQuery {
+  @ApiPropertyOptional({ enum: GROUP_BYS, default: 'month' })
+  @IsOptional()
+  @IsIn(GROUP_BYS as unknown as string[])
+  groupBy: GroupBy = 'month';
+}

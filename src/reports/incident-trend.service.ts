@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { rateWithInterval } from './rate-interval';
+import { appearanceConditions, describeScope, ReportScope } from './report-scope';
+import { dialectOf, monthKeys, num, query } from './sql-dialect';
+import { MonthCount, TrendVerdict, trendVerdict } from './trend-verdict';
+
+export interface TrendMonthRow {
+  month: string;
+  appearances: number;
+  incidents: number;
+  severe: number;
+  rate: number | null;
+  low: number | null;
+  high: number | null;
+  fitted: number | null;
+}
+
+export interface IncidentTrendReport {
+  report: 'incident-trend';
+  question: string;
+  window: ReturnType<typeof describeScope>;
+  definitions: Record<string, string>;
+  months: TrendMonthRow[];
+  totals: { appearances: number; incidents: number; rate: number | null; low: number | null; high: number | null };
+  direction: TrendVerdict['direction'];
+  verdict: string;
+  trend: TrendVerdict['fit'];
+  halves: TrendVerdict['halves'];
+}
+
+/** "Is it getting worse?": incidents aimed at the organisation per appearance, month by month. */
+@Injectable()
+export class IncidentTrendService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async report(scope: ReportScope): Promise<IncidentTrendReport> {
+    const d = dialectOf(this.db);
+    const aw = appearanceConditions(scope);
+    const held = await query<Record<string, unknown>>(
+      this.db,
+      `SELECT ${d.month('a.starts_at')} AS m, COUNT(*) AS n
+       FROM appearances a JOIN institutions i ON i.id = a.institution_id
+       WHERE ${aw.sql} AND a.status <> 'cancelled' AND a.starts_at <= :now
+       GROUP BY ${d.month('a.starts_at')}`,
+      { ...aw.params, now: scope.now },
+    );
+    // Incidents: windowed on occurred_at. Office and appearance-kind filters can only be applied to
+    // incidents recorded against an appearance; state and institution kind apply to all.
+    const byAppearance = scope.officeId !== null || scope.kind !== null;
+    const iw = appearanceConditions(scope, { window: false });
+    const incidents = await query<Record<string, unknown>>(
+      this.db,
+      `SELECT ${d.month('x.occurred_at')} AS m, COUNT(*) AS k, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
+       FROM incidents x
+       JOIN institutions i ON i.id = x.institution_id
+       ${byAppearance ? 'JOIN appearances a ON a.id = x.appearance_id' : ''}
+       WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND x.occurred_at <= :now AND ${iw.sql}
+       GROUP BY ${d.month('x.occurred_at')}`,
+      { ...iw.params, from: scope.from, to: scope.to, now: scope.now },
+    );
+    const n = new Map(held.map((r) => [String(r.m), num(r.n)]));
+    const k = new Map(incidents.map((r) => [String(r.m), { k: num(r.k), severe: num(r.severe) }]));
+    const counts: MonthCount[] = monthKeys(scope.from, scope.to).map((month) => ({ month, appearances: n.get(month) ?? 0, incidents: k.get(month)?.k ?? 0 }));
+    const verdict = trendVerdict(counts);
+    const fitted = new Map((verdict.fit?.fitted ?? []).map((f) => [f.month, f.rate]));
+    const months = counts.map((c) => {
+      const r = rateWithInterval(c.incidents, c.appearances);
+      return { ...c, severe: k.get(c.month)?.severe ?? 0, rate: r.rate, low: r.low, high: r.high, fitted: fitted.get(c.month) ?? null };
+    });
+    const ta = counts.reduce((s, c) => s + c.appearances, 0);
+    const ti = counts.reduce((s, c) => s + c.incidents, 0);
+    return {
+      report: 'incident-trend',
+      question: 'Is it getting worse?',
+      window: describeScope(scope),
+      definitions: {
+        appearances: 'appearances held in the month (not cancelled, started by now)',
+        incidents: 'incidents aimed at the organisation that occurred in the month' + (byAppearance ? ', recorded against an appearance in the filter' : ''),
+        rate: 'incidents per appearance, with an exact 95% Poisson interval (low, high)',
+        fitted: 'the Poisson-regression trend line (rate per appearance)',
+        verdict: 'Poisson regression of monthly incidents on the month, offset by appearances; a 95% interval on the monthly change decides the words',
+      },
+      months,
+      totals: { appearances: ta, incidents: ti, ...rateWithInterval(ti, ta) },
+      direction: verdict.direction,
+      verdict: verdict.verdict,
+      trend: verdict.fit,
+      halves: verdict.halves,
+    };
+  }
+}

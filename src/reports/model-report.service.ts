@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { RISK_LEVELS, RiskLevel } from '../common/enums';
+import { RISK_MITIGATIONS } from '../risk/mitigations';
+import { BrierRow, brierByMonth, byLevel, LevelMonthSums, LevelRow } from './accountability';
+import { compareMitigations, MitigationRow, MitigationSetRow, SMALL_ARM } from './mitigation-compare';
+import { ORG_INCIDENTS_BY_APPEARANCE } from './outcomes-report.service';
+import { appearanceConditions, describeScope, ReportScope } from './report-scope';
+import { dialectOf, monthKeys, num, query } from './sql-dialect';
+
+export interface CellRow {
+  level: RiskLevel;
+  observed: 'disrupted' | 'not_disrupted';
+  appearances: number;
+}
+
+export interface AccountabilityReport {
+  report: 'model-accountability';
+  window: ReturnType<typeof describeScope>;
+  definitions: Record<string, string>;
+  cells: CellRow[];
+  levels: LevelRow[];
+  brierByMonth: BrierRow[];
+  brier: BrierRow;
+  notJudged: number;
+}
+
+export interface MitigationsReport {
+  report: 'mitigations';
+  window: ReturnType<typeof describeScope>;
+  definitions: Record<string, string>;
+  mitigations: MitigationRow[];
+  debriefedWithLevel: number;
+}
+
+const OBSERVED =
+  "CASE WHEN a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early', 'cancelled_by_host') OR COALESCE(x.d, 0) > 0 THEN 1 ELSE 0 END";
+
+/**
+ * The model's track record, straight from stored assessments and outcomes: for every appearance
+ * that ended in the window, the latest assessment made at or before its start (as_of ≤ starts_at)
+ * is the prediction; the observation is whether a disruption aimed at the organisation happened.
+ */
+@Injectable()
+export class ModelReportService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Judged appearances: ended by now, not cancelled by us (cancelled by the host counts), in scope. */
+  private judged(scope: ReportScope, debriefedOnly: boolean): { sql: string; params: Record<string, unknown> } {
+    const d = dialectOf(this.db);
+    const w = appearanceConditions(scope);
+    return {
+      sql: `SELECT a.id AS id, ${d.month('a.starts_at')} AS m, ${OBSERVED} AS y, COALESCE(x.n, 0) AS inc,
+          COALESCE(o.leads, 0) AS leads, o.mitigations_used AS mits,
+          (SELECT r2.id FROM risk_assessments r2 WHERE r2.appearance_id = a.id AND r2.as_of <= a.starts_at
+             ORDER BY r2.as_of DESC, r2.created_at DESC, r2.id DESC LIMIT 1) AS rid
+        FROM appearances a
+        JOIN institutions i ON i.id = a.institution_id
+        ${debriefedOnly ? 'JOIN' : 'LEFT JOIN'} outcomes o ON o.appearance_id = a.id
+        LEFT JOIN ${ORG_INCIDENTS_BY_APPEARANCE} x ON x.appearance_id = a.id
+        WHERE ${w.sql} AND a.ends_at <= :now
+          AND COALESCE(o.result, '') <> 'cancelled_by_us'
+          AND (a.status <> 'cancelled' OR o.result = 'cancelled_by_host' OR COALESCE(x.d, 0) > 0)`,
+      params: { ...w.params, now: scope.now },
+    };
+  }
+
+  async accountability(scope: ReportScope): Promise<AccountabilityReport> {
+    const j = this.judged(scope, false);
+    const rows = await query<Record<string, unknown>>(
+      this.db,
+      `SELECT q.m AS m, r.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(r.p) AS sum_p,
+          SUM((r.p - q.y) * (r.p - q.y)) AS sum_sq
+       FROM (${j.sql}) q JOIN risk_assessments r ON r.id = q.rid
+       GROUP BY q.m, r.level`,
+      j.params,
+    );
+    const unjudged = await query<Record<string, unknown>>(this.db, `SELECT COUNT(*) AS n FROM (${j.sql}) q WHERE q.rid IS NULL`, j.params);
+    const sums: LevelMonthSums[] = rows
+      .filter((r) => (RISK_LEVELS as readonly string[]).includes(String(r.level)))
+      .map((r) => ({
+        month: String(r.m),
+        level: r.level as RiskLevel,
+        n: num(r.n),
+        disrupted: num(r.k),
+        incidents: num(r.inc),
+        sumP: num(r.sum_p),
+        sumSq: num(r.sum_sq),
+      }));
+    const levels = byLevel(sums);
+    const brier = brierByMonth(sums, monthKeys(scope.from, scope.to));
+    return {
+      report: 'model-accountability',
+      window: describeScope(scope),
+      definitions: {
+        predicted: 'level and probability of the latest stored assessment made at or before the appearance started',
+        observed: 'disrupted = an incident aimed at the organisation of a disruptive kind was recorded against it, or its debrief says disrupted, ended early or cancelled by host',
+        judged: 'appearances starting in the window that have ended, excluding those we cancelled ourselves',
+        brier: 'mean of (p − observed)², lower is better; reference = always predicting the window base rate; skill = 1 − brier / reference',
+        notJudged: 'judged appearances with no assessment before they started',
+      },
+      cells: levels.flatMap((l) => [
+        { level: l.level, observed: 'disrupted' as const, appearances: l.disrupted },
+        { level: l.level, observed: 'not_disrupted' as const, appearances: l.notDisrupted },
+      ]),
+      levels,
+      brierByMonth: brier.byMonth,
+      brier: brier.overall,
+      notJudged: num(unjudged[0]?.n),
+    };
+  }
+
+  async mitigations(scope: ReportScope): Promise<MitigationsReport> {
+    const j = this.judged(scope, true);
+    const rows = await query<Record<string, unknown>>(
+      this.db,
+      `SELECT r.level AS level, q.mits AS mits, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.leads) AS leads
+       FROM (${j.sql}) q JOIN risk_assessments r ON r.id = q.rid
+       GROUP BY r.level, q.mits`,
+      j.params,
+    );
+    const sets: MitigationSetRow[] = rows.map((r) => ({
+      level: r.level as RiskLevel,
+      mitigations: parseList(r.mits),
+      appearances: num(r.n),
+      disrupted: num(r.k),
+      incidents: num(r.inc),
+      leads: num(r.leads),
+    }));
+    return {
+      report: 'mitigations',
+      window: describeScope(scope),
+      definitions: {
+        population: 'debriefed appearances that ended in the window with an assessment made before they started',
+        comparable: 'appearances at the same predicted level that did not use the mitigation',
+        comparableNotUsedRate: "non-users' disruption rate per level, weighted by the users' mix of levels",
+        difference: 'users\' disruption rate minus the comparable rate (negative = fewer disruptions with it); association, not proof',
+        caution: `shown when either side has fewer than ${SMALL_ARM} appearances`,
+      },
+      mitigations: compareMitigations(sets, RISK_MITIGATIONS),
+      debriefedWithLevel: sets.reduce((s, r) => s + r.appearances, 0),
+    };
+  }
+}
+
+function parseList(v: unknown): string[] {
+  if (typeof v !== 'string' || !v) return [];
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  } catch {
+    return [];
+  }
+}

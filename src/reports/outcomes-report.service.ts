@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { GroupBy } from './dto/report-query.dto';
+import { emptySums, OUTCOMES_DEFINITIONS, SUMMARY_FIELDS, SummaryRow, summaryRow, SummarySums, totalRow } from './outcomes-summary';
+import { appearanceConditions, describeScope, ReportScope } from './report-scope';
+import { dialectOf, monthKeys, num, query } from './sql-dialect';
+
+export interface OutcomesSummaryReport {
+  report: 'outcomes-summary';
+  window: ReturnType<typeof describeScope>;
+  groupBy: GroupBy;
+  definitions: typeof OUTCOMES_DEFINITIONS;
+  rows: SummaryRow[];
+  totals: SummaryRow;
+}
+
+/** Incidents aimed at the organisation per appearance (the derived table every appearance report joins). */
+export const ORG_INCIDENTS_BY_APPEARANCE = `(SELECT appearance_id, COUNT(*) AS n, SUM(CASE WHEN kind IN ('protest','heckling','table_blocked','appearance_disrupted','host_cancelled','access_denied') THEN 1 ELSE 0 END) AS d
+  FROM incidents WHERE target = 'organisation' AND appearance_id IS NOT NULL GROUP BY appearance_id)`;
+
+/** Outcomes summary grouped by institution, state, office, kind or month. One GROUP BY query. */
+@Injectable()
+export class OutcomesReportService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async summary(scope: ReportScope, groupBy: GroupBy): Promise<OutcomesSummaryReport> {
+    const d = dialectOf(this.db);
+    const group: Record<GroupBy, { key: string; label: string }> = {
+      institution: { key: 'a.institution_id', label: 'i.name' },
+      state: { key: 'i.state', label: 'i.state' },
+      office: { key: 'a.office_id', label: 'f.name' },
+      kind: { key: 'a.kind', label: 'a.kind' },
+      month: { key: d.month('a.starts_at'), label: d.month('a.starts_at') },
+    };
+    const g = group[groupBy];
+    const where = appearanceConditions(scope);
+    const rows = await query<Record<string, unknown>>(
+      this.db,
+      `SELECT ${g.key} AS group_key, ${g.label} AS label,
+        COUNT(*) AS appearances,
+        SUM(CASE WHEN a.status <> 'cancelled' AND a.starts_at <= :now THEN 1 ELSE 0 END) AS held,
+        SUM(CASE WHEN a.status = 'completed' THEN 1 ELSE 0 END) AS completed,
+        SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+        SUM(CASE WHEN o.appearance_id IS NOT NULL THEN 1 ELSE 0 END) AS debriefed,
+        SUM(CASE WHEN o.appearance_id IS NULL AND (a.status = 'completed' OR (a.status <> 'cancelled' AND a.ends_at <= :now)) THEN 1 ELSE 0 END) AS debrief_due,
+        SUM(CASE WHEN o.result = 'disrupted' OR a.disrupted = TRUE THEN 1 ELSE 0 END) AS disrupted,
+        SUM(CASE WHEN o.result = 'ended_early' THEN 1 ELSE 0 END) AS ended_early,
+        SUM(CASE WHEN o.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS cancelled_by_host,
+        SUM(COALESCE(x.n, 0)) AS incidents,
+        SUM(COALESCE(o.attendance, 0)) AS attendance,
+        SUM(COALESCE(o.leads, 0)) AS leads,
+        SUM(COALESCE(o.applications_started, 0)) AS applications
+      FROM appearances a
+      JOIN institutions i ON i.id = a.institution_id
+      ${groupBy === 'office' ? 'JOIN offices f ON f.id = a.office_id' : ''}
+      LEFT JOIN outcomes o ON o.appearance_id = a.id
+      LEFT JOIN ${ORG_INCIDENTS_BY_APPEARANCE} x ON x.appearance_id = a.id
+      WHERE ${where.sql}
+      GROUP BY ${g.key}${g.label !== g.key ? `, ${g.label}` : ''}`,
+      { ...where.params, now: scope.now },
+    );
+    let sums: SummarySums[] = rows.map((r) => ({
+      key: String(r.group_key),
+      label: String(r.label),
+      appearances: num(r.appearances),
+      held: num(r.held),
+      completed: num(r.completed),
+      cancelled: num(r.cancelled),
+      debriefed: num(r.debriefed),
+      debriefDue: num(r.debrief_due),
+      disrupted: num(r.disrupted),
+      endedEarly: num(r.ended_early),
+      cancelledByHost: num(r.cancelled_by_host),
+      incidents: num(r.incidents),
+      attendance: num(r.attendance),
+      leads: num(r.leads),
+      applications: num(r.applications),
+    }));
+    if (groupBy === 'month') {
+      const byKey = new Map(sums.map((s) => [s.key, s]));
+      sums = monthKeys(scope.from, scope.to).map((m) => byKey.get(m) ?? emptySums(m, m));
+    } else {
+      sums.sort((x, y) => y.appearances - x.appearances || x.label.localeCompare(y.label));
+    }
+    return {
+      report: 'outcomes-summary',
+      window: describeScope(scope),
+      groupBy,
+      definitions: OUTCOMES_DEFINITIONS,
+      rows: sums.map(summaryRow),
+      totals: totalRow(sums),
+    };
+  }
+}
+
+export const OUTCOMES_SUMMARY_COLUMNS = ['key', 'label', ...SUMMARY_FIELDS, 'incidentsPerAppearance', 'leadsPerAppearance', 'yieldPerAppearance'] as const;
