@@ -1,0 +1,124 @@
+import { parse } from 'csv-parse';
+import { Readable } from 'node:stream';
+import { DataSource, EntityManager } from 'typeorm';
+import { UnprocessableError, ValidationFailedError } from '../common/errors';
+import { unprotectCell } from './csv';
+import { ImportReport } from './import-report';
+
+export interface CsvRow {
+  /** Spreadsheet row number: the header is row 1. */
+  row: number;
+  record: Record<string, string>;
+}
+
+/** "Time Zone", "timeZone", "time-zone" → time_zone. */
+export function headerKey(h: string): string {
+  return h
+    .trim()
+    .replace(/^\uFEFF/, '')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+}
+
+export function asStream(body: unknown): Readable {
+  if (body && typeof (body as Readable).pipe === 'function' && typeof (body as Readable).on === 'function') return body as Readable;
+  throw new ValidationFailedError('Send the CSV file as the request body with Content-Type: text/csv', { body: 'must be CSV (Content-Type: text/csv)' }, 'CSV_REQUIRED');
+}
+
+/**
+ * Reads a CSV body as a stream, row by row (never buffered whole), and yields chunks of at most
+ * `size` rows. `onHeader` sees the normalised header first (and may throw to refuse the file).
+ * Cells are trimmed; a quote protecting a formula character (our own export) is removed.
+ */
+export async function* csvChunks(body: unknown, onHeader: (header: string[]) => void, size = 500): AsyncGenerator<CsvRow[]> {
+  const parser = asStream(body).pipe(
+    parse({
+      bom: true,
+      columns: (h: string[]) => {
+        const header = h.map(headerKey);
+        onHeader(header);
+        return header;
+      },
+      skip_empty_lines: true,
+      relax_column_count: true,
+      trim: false,
+    }),
+  );
+  let chunk: CsvRow[] = [];
+  let n = 0;
+  try {
+    for await (const rec of parser as AsyncIterable<Record<string, string | undefined>>) {
+      const record: Record<string, string> = {};
+      for (const [k, v] of Object.entries(rec)) record[k] = unprotectCell((v ?? '').trim());
+      chunk.push({ row: n + 2, record });
+      n++;
+      if (chunk.length >= size) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+  } catch (e) {
+    if (e instanceof ValidationFailedError || e instanceof UnprocessableError) throw e;
+    const err = e as Error & { code?: string; lines?: number };
+    throw new ValidationFailedError(`The CSV could not be read: ${err.message}`, { body: `malformed CSV near line ${err.lines ?? '?'}` }, 'MALFORMED_CSV');
+  }
+  if (chunk.length) yield chunk;
+  if (n === 0) throw new ValidationFailedError('The CSV has no data rows', { body: 'no rows after the header' }, 'EMPTY_CSV');
+}
+
+/** Refuses a header that lacks a required column. */
+export function requireColumns(header: string[], required: string[][], format: string): void {
+  const missing = required.filter((alts) => !alts.some((c) => header.includes(c))).map((alts) => alts.join(' or '));
+  if (missing.length) {
+    throw new ValidationFailedError(
+      `The ${format} CSV lacks required column(s): ${missing.join(', ')}`,
+      Object.fromEntries(missing.map((m) => [m, 'required column is missing'])),
+      'CSV_HEADER',
+    );
+  }
+}
+
+/**
+ * Runs an import in one transaction. Dry run: always rolled back. Atomic (default): rolled back
+ * when any row was refused, answered 422 IMPORT_REFUSED with the full report in details.report.
+ * Otherwise committed (non-atomic imports keep the rows that passed).
+ */
+export async function runImport(db: DataSource, report: ImportReport, work: (m: EntityManager) => Promise<void>, afterWork?: (m: EntityManager) => Promise<void>): Promise<ImportReport> {
+  const qr = db.createQueryRunner();
+  await qr.connect();
+  await qr.startTransaction();
+  try {
+    await work(qr.manager);
+    const refusedAll = report.atomic && report.refused > 0;
+    if (report.dryRun || refusedAll) {
+      await qr.rollbackTransaction();
+      report.committed = false;
+      if (refusedAll && !report.dryRun) {
+        const refused = report.items.filter((i) => i.status === 'refused');
+        throw new UnprocessableError(
+          'IMPORT_REFUSED',
+          `${report.refused} of ${report.rows} row(s) refused; nothing was imported (fix them, or send ?atomic=false to import the rest)`,
+          Object.fromEntries(refused.slice(0, 50).map((i) => [`row ${i.row}`, i.reason ?? 'refused'])),
+          { report },
+        );
+      }
+      return report;
+    }
+    if (afterWork) await afterWork(qr.manager);
+    await qr.commitTransaction();
+    report.committed = true;
+    return report;
+  } catch (e) {
+    if (qr.isTransactionActive) await qr.rollbackTransaction();
+    throw e;
+  } finally {
+    await qr.release();
+  }
+}
+
+/** "a; b" from { field: reason }. */
+export function reasonOf(fields: Record<string, string> | undefined, fallback: string): string {
+  return fields && Object.keys(fields).length ? Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ') : fallback;
+}

@@ -1,0 +1,306 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { createHash, randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../common/auth';
+import { Clock } from '../common/clock';
+import type { CrowdBand, Impact, IncidentKind, Source, Target, Verification } from '../common/enums';
+import { DomainError, ValidationFailedError } from '../common/errors';
+import { describeHits, findPersonalData } from '../common/privacy/privacy-guard';
+import { validateDto } from '../common/validation';
+import { privacyConfig } from '../config/privacy.config';
+import { Incident } from '../incidents/incident.entity';
+import { retentionCutoff } from '../incidents/retention.service';
+import { Institution } from '../institutions/institution.entity';
+import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
+import { RiskService } from '../risk/risk.service';
+import { csvChunks, CsvRow, reasonOf, requireColumns, runImport } from './csv-reader';
+import { IncidentCsvRow } from './dto/import.dto';
+import { emptyReport, ImportReport, tally } from './import-report';
+
+export type IncidentFormat = 'forewarn' | 'campus_protests';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A head count → the product's crowd band. */
+export function crowdBand(size: string | undefined): CrowdBand {
+  const n = Number(String(size ?? '').replace(/[^\d.]/g, ''));
+  if (!size || !Number.isFinite(n) || n <= 0) return 'unknown';
+  return n < 10 ? 'under_10' : n < 50 ? '10_49' : n < 100 ? '50_99' : n < 500 ? '100_499' : '500_plus';
+}
+
+interface InstitutionRef {
+  id: string;
+  state: string;
+  timeZone: string;
+}
+
+interface Draft {
+  row: number;
+  ref: { id?: string; key?: string; nameState?: string; label: string };
+  occurred: string;
+  facts: Pick<Incident, 'kind' | 'severity' | 'crowdSize' | 'impact' | 'target' | 'source' | 'verification'>;
+  description: string | null;
+  importKey: string;
+}
+
+/**
+ * POST /incidents/import: the project's own format, or the campus-protest format of the Crowd
+ * Counting Consortium compilation (rows about recruiting → peer_recruiters context, others
+ * general_activism; no description). Institutions are matched by id, or by normalised
+ * name + city + state (falling back to name + state when that is unique). Every row gets an
+ * import key, so re-importing the same file creates nothing.
+ */
+@Injectable()
+export class IncidentImportService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly risk: RiskService,
+    @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
+  ) {}
+
+  async import(body: unknown, opts: { dryRun: boolean; atomic: boolean }, actor: AuthUser): Promise<ImportReport> {
+    let format: IncidentFormat = 'forewarn';
+    const report = emptyReport(format, opts.dryRun, opts.atomic);
+    report.institutionsMatched = 0;
+    const occurrences = new Map<string, number>();
+    const touched = new Map<string, string>(); // institution id → state
+    return runImport(
+      this.db,
+      report,
+      async (m) => {
+        const chunks = csvChunks(body, (header) => {
+          format = header.includes('about_recruiting') ? 'campus_protests' : 'forewarn';
+          report.format = format;
+          if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
+          else requireColumns(header, [['date', 'occurred_at'], ['institution_id', 'institution'], ['kind'], ['severity'], ['target'], ['source']], 'Forewarn incident');
+        });
+        for await (const chunk of chunks) await this.chunk(m, chunk, format, report, occurrences, touched);
+      },
+      async (m) => {
+        await this.audit.record(m, {
+          actorId: actor.id,
+          action: 'import',
+          entityType: 'incident',
+          meta: { format: report.format, rows: report.rows, created: report.created, matched: report.matched, refused: report.refused, institutionsMatched: report.institutionsMatched },
+        });
+        await this.reassess(m, touched, actor);
+      },
+    );
+  }
+
+  private async chunk(m: EntityManager, rows: CsvRow[], format: IncidentFormat, report: ImportReport, occurrences: Map<string, number>, touched: Map<string, string>): Promise<void> {
+    const drafts: Draft[] = [];
+    for (const { row, record } of rows) {
+      try {
+        drafts.push(format === 'campus_protests' ? this.fromProtest(row, record, occurrences) : this.fromOwn(row, record, occurrences));
+      } catch (e) {
+        const fields = e instanceof DomainError ? e.fields : undefined;
+        tally(report, { row, status: 'refused', reason: reasonOf(fields, (e as Error).message), fields });
+      }
+    }
+    const institutions = await this.resolve(m, drafts);
+    const existingKeys = await this.existingKeys(m, drafts.map((d) => d.importKey));
+    const now = this.clock.now();
+    const cutoff = retentionCutoff(now, this.privacy.retentionMonths);
+    const fresh: Array<Omit<Incident, 'institution' | 'appearance'>> = [];
+    for (const d of drafts) {
+      const inst = institutions.get(d);
+      if (!inst) {
+        tally(report, { row: d.row, status: 'refused', reason: `no institution ${d.ref.label}`, fields: { institution: `no institution ${d.ref.label}` } });
+        continue;
+      }
+      report.institutionsMatched!++;
+      const existing = existingKeys.get(d.importKey);
+      if (existing) {
+        tally(report, { row: d.row, status: 'matched', id: existing, reason: `already imported (import key ${d.importKey})` });
+        continue;
+      }
+      const occurredAt = this.instant(d.occurred, inst.timeZone);
+      if (occurredAt === null || occurredAt > now) {
+        const why = occurredAt === null ? `"${d.occurred}" is not a date (YYYY-MM-DD or ISO-8601)` : 'is in the future';
+        tally(report, { row: d.row, status: 'refused', reason: `date: ${why}`, fields: { date: why } });
+        continue;
+      }
+      let description = d.description;
+      let note: string | undefined;
+      if (description && occurredAt < cutoff) {
+        description = null;
+        note = `description not kept: older than the ${this.privacy.retentionMonths}-month retention period`;
+      }
+      if (description) {
+        const hits = findPersonalData(description);
+        if (hits.length) {
+          const why = describeHits(hits);
+          tally(report, { row: d.row, status: 'refused', reason: `description: ${why}`, fields: { description: why } });
+          continue;
+        }
+      }
+      const id = randomUUID();
+      existingKeys.set(d.importKey, id);
+      fresh.push({
+        id,
+        institutionId: inst.id,
+        state: inst.state,
+        appearanceId: null,
+        ...d.facts,
+        occurredAt,
+        recordedAt: now,
+        disputeStatement: null,
+        disputeRecordedById: null,
+        disputeRecordedAt: null,
+        description,
+        descriptionExpiredAt: null,
+        recordedById: null,
+        importKey: d.importKey,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      } as Omit<Incident, 'institution' | 'appearance'>);
+      touched.set(inst.id, inst.state);
+      tally(report, { row: d.row, status: 'created', id, ...(note ? { note } : {}) });
+    }
+    for (let i = 0; i < fresh.length; i += 400) {
+      await m.createQueryBuilder().insert().into(Incident).values(fresh.slice(i, i + 400)).updateEntity(false).callListeners(false).execute();
+    }
+  }
+
+  private fromProtest(row: number, r: Record<string, string>, occurrences: Map<string, number>): Draft {
+    const fields: Record<string, string> = {};
+    if (!r.institution) fields.institution = 'required';
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(r.date ?? '')) fields.date = 'must be YYYY-MM-DD';
+    if (Object.keys(fields).length) throw new ValidationFailedError('Invalid row', fields);
+    const recruiting = /^(yes|true|1)$/i.test(r.about_recruiting ?? '');
+    const content = [r.date, normaliseText(r.institution), normaliseText(r.city), normaliseState(r.state), r.kind ?? '', r.size ?? '', r.about_recruiting ?? '', r.about_immigration_enforcement ?? '', r.about_gaza ?? ''].join('|');
+    return {
+      row,
+      ref: this.nameRef(r.institution, r.city, r.state),
+      occurred: r.date,
+      facts: {
+        kind: 'protest',
+        severity: 1,
+        crowdSize: crowdBand(r.size),
+        impact: 'none',
+        target: recruiting ? 'peer_recruiters' : 'general_activism',
+        source: 'news',
+        verification: 'reported',
+      },
+      description: null,
+      importKey: this.key('ccc', content, occurrences),
+    };
+  }
+
+  private fromOwn(row: number, raw: Record<string, string>, occurrences: Map<string, number>): Draft {
+    const plain: Record<string, string> = {};
+    for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'import_key']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
+    plain.date = raw.date || raw.occurred_at || '';
+    const r = validateDto(IncidentCsvRow, plain);
+    let ref: Draft['ref'];
+    if (raw.institution_id) {
+      if (!UUID_RE.test(raw.institution_id)) throw new ValidationFailedError('Invalid row', { institution_id: 'must be a UUID' });
+      ref = { id: raw.institution_id.toLowerCase(), label: `with id ${raw.institution_id}` };
+    } else if (raw.institution) {
+      ref = this.nameRef(raw.institution, raw.city, raw.state);
+    } else {
+      throw new ValidationFailedError('Invalid row', { institution: 'institution_id, or institution with city and state, is required' });
+    }
+    const facts = {
+      kind: r.kind as IncidentKind,
+      severity: r.severity,
+      crowdSize: (r.crowd_size ?? 'unknown') as CrowdBand,
+      impact: (r.impact ?? 'none') as Impact,
+      target: r.target as Target,
+      source: r.source as Source,
+      verification: (r.verification ?? 'reported') as Verification,
+    };
+    const content = [r.date, ref.id ?? ref.key, facts.kind, facts.severity, facts.crowdSize, facts.impact, facts.target, facts.source, r.description ?? ''].join('|');
+    return { row, ref, occurred: r.date, facts, description: r.description || null, importKey: r.import_key || this.key('csv', content, occurrences) };
+  }
+
+  private nameRef(name: string, city: string | undefined, state: string | undefined): Draft['ref'] {
+    return {
+      key: dedupeKey(name, city, state),
+      nameState: `${normaliseText(name)}|${normaliseState(state)}`,
+      label: `named "${name}" in ${city || '(no city)'}, ${state || '(no state)'}`,
+    };
+  }
+
+  /** A stable key from the row's content plus how many identical rows came before it in the file. */
+  private key(prefix: string, content: string, occurrences: Map<string, number>): string {
+    const hash = createHash('sha1').update(content).digest('hex');
+    const n = (occurrences.get(hash) ?? 0) + 1;
+    occurrences.set(hash, n);
+    return `${prefix}:${hash}:${n}`;
+  }
+
+  /** Local noon in the institution's zone for a bare date; the exact instant for ISO-8601 with a time. */
+  private instant(value: string, zone: string): number | null {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      const dt = DateTime.fromISO(`${value}T12:00:00`, { zone });
+      return dt.isValid ? dt.toMillis() : null;
+    }
+    const dt = DateTime.fromISO(value, { setZone: true });
+    return dt.isValid && /[zZ]|[+-]\d{2}:?\d{2}$/.test(value) ? dt.toMillis() : null;
+  }
+
+  /** Set-based: ≤ 3 queries per chunk (ids, name|city|state keys, name|state fallback). */
+  private async resolve(m: EntityManager, drafts: Draft[]): Promise<Map<Draft, InstitutionRef>> {
+    const out = new Map<Draft, InstitutionRef>();
+    const ids = [...new Set(drafts.flatMap((d) => (d.ref.id ? [d.ref.id] : [])))];
+    const keys = [...new Set(drafts.flatMap((d) => (d.ref.key ? [d.ref.key] : [])))];
+    const cols = ['i.id AS id', 'i.state AS state', 'i.time_zone AS time_zone', 'i.dedupe_key AS dedupe_key', 'i.search_name AS search_name'];
+    type Raw = { id: string; state: string; time_zone: string; dedupe_key: string; search_name: string };
+    const toRef = (r: Raw): InstitutionRef => ({ id: r.id, state: r.state, timeZone: r.time_zone });
+    const byId = new Map<string, InstitutionRef>();
+    const byKey = new Map<string, InstitutionRef>();
+    if (ids.length) for (const r of (await m.createQueryBuilder().select(cols).from(Institution, 'i').where('i.id IN (:...ids)', { ids }).getRawMany()) as Raw[]) byId.set(r.id, toRef(r));
+    if (keys.length) for (const r of (await m.createQueryBuilder().select(cols).from(Institution, 'i').where('i.dedupe_key IN (:...keys)', { keys }).getRawMany()) as Raw[]) byKey.set(r.dedupe_key, toRef(r));
+    const fallback = drafts.filter((d) => d.ref.key && !byKey.has(d.ref.key) && d.ref.nameState);
+    const byNameState = new Map<string, InstitutionRef[]>();
+    if (fallback.length) {
+      const names = [...new Set(fallback.map((d) => d.ref.nameState!.split('|')[0]))];
+      for (const r of (await m.createQueryBuilder().select(cols).from(Institution, 'i').where('i.search_name IN (:...names)', { names }).getRawMany()) as Raw[]) {
+        const k = `${r.search_name}|${r.state}`;
+        byNameState.set(k, [...(byNameState.get(k) ?? []), toRef(r)]);
+      }
+    }
+    for (const d of drafts) {
+      const hit = d.ref.id ? byId.get(d.ref.id) : (byKey.get(d.ref.key!) ?? (byNameState.get(d.ref.nameState!)?.length === 1 ? byNameState.get(d.ref.nameState!)![0] : undefined));
+      if (hit) out.set(d, hit);
+    }
+    return out;
+  }
+
+  private async existingKeys(m: EntityManager, keys: string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const unique = [...new Set(keys)];
+    if (!unique.length) return out;
+    const rows = (await m.createQueryBuilder().select(['i.id AS id', 'i.import_key AS import_key']).from(Incident, 'i').where('i.import_key IN (:...unique)', { unique }).getRawMany()) as Array<{ id: string; import_key: string }>;
+    for (const r of rows) out.set(r.import_key, r.id);
+    return out;
+  }
+
+  /**
+   * Re-assess what the new incidents can touch, without a call per row: each touched institution
+   * that has upcoming appearances, plus one institution per touched state with upcoming appearances
+   * (RiskService.reassessInstitution then re-assesses the state when its regional wave moved).
+   */
+  private async reassess(m: EntityManager, touched: Map<string, string>, actor: AuthUser): Promise<void> {
+    if (!touched.size) return;
+    const now = this.clock.now();
+    const upcoming = (await m.query(
+      `SELECT DISTINCT a.institution_id AS institution_id, i.state AS state FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE a.starts_at > ${Number(now)} AND a.status IN ('planned', 'confirmed')`,
+    )) as Array<{ institution_id: string; state: string }>;
+    const upcomingStates = new Set(upcoming.map((u) => u.state));
+    const targets = new Set(upcoming.filter((u) => touched.has(u.institution_id)).map((u) => u.institution_id));
+    const perState = new Map<string, string>();
+    for (const [id, state] of touched) if (upcomingStates.has(state) && !perState.has(state)) perState.set(state, id);
+    for (const id of perState.values()) targets.add(id);
+    for (const id of targets) await this.risk.reassessInstitution(m, id, 'incident_import', actor.id);
+  }
+}

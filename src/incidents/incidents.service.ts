@@ -1,0 +1,257 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { Appearance } from '../appearances/appearance.entity';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../common/auth';
+import { Clock } from '../common/clock';
+import { NotFoundError, StaleVersionError, UnprocessableError, ValidationFailedError } from '../common/errors';
+import { Page, page } from '../common/pagination';
+import { assertNoPersonalData } from '../common/privacy/privacy-guard';
+import { privacyConfig } from '../config/privacy.config';
+import { Institution } from '../institutions/institution.entity';
+import { normaliseState } from '../institutions/normalise';
+import { RiskService } from '../risk/risk.service';
+import { CreateIncidentDto, IncidentQuery, IncidentView, UpdateIncidentDto, VerificationDto } from './dto/incident.dto';
+import { Incident } from './incident.entity';
+import { toIncidentCsvRow, toIncidentView } from './incident-view';
+import { retentionCutoff } from './retention.service';
+
+/** Allowed verification changes: a dispute is recorded, never deleted; nothing goes back to reported. */
+const TRANSITIONS: Record<string, string[]> = {
+  reported: ['corroborated', 'disputed'],
+  corroborated: ['disputed'],
+  disputed: ['corroborated'],
+};
+
+/**
+ * Incidents: create, read (role-checked in the controller, every read audited), correct (audited,
+ * versioned), verify or dispute. Each write re-assesses the institution's upcoming appearances in
+ * the same transaction.
+ */
+@Injectable()
+export class IncidentsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly risk: RiskService,
+    @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
+  ) {}
+
+  async create(dto: CreateIncidentDto, actor: AuthUser): Promise<IncidentView> {
+    const occurredAt = this.occurredAt(dto.occurredAt);
+    this.checkDescription(dto.description, occurredAt);
+    return this.db.transaction(async (m) => {
+      const institution = await m.findOneBy(Institution, { id: dto.institutionId });
+      if (!institution) throw new NotFoundError('Institution', dto.institutionId, 'institutionId');
+      const appearance = dto.appearanceId ? await this.appearanceAt(m, dto.appearanceId, institution.id) : null;
+      const now = this.clock.now();
+      const row = m.create(Incident, {
+        institutionId: institution.id,
+        state: institution.state,
+        appearanceId: appearance?.id ?? null,
+        kind: dto.kind,
+        occurredAt,
+        recordedAt: now,
+        severity: dto.severity,
+        crowdSize: dto.crowdSize ?? 'unknown',
+        impact: dto.impact ?? 'none',
+        target: dto.target,
+        source: dto.source,
+        verification: 'reported',
+        disputeStatement: null,
+        disputeRecordedById: null,
+        disputeRecordedAt: null,
+        description: dto.description || null,
+        descriptionExpiredAt: null,
+        recordedById: actor.id,
+        importKey: null,
+        version: 1,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await m.save(Incident, row);
+      const view = toIncidentView(row, institution);
+      await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'incident', entityId: row.id, after: view });
+      if (appearance) await this.markDisrupted(m, appearance, row, actor);
+      await this.risk.reassessInstitution(m, institution.id, 'incident', actor.id);
+      return view;
+    });
+  }
+
+  async get(id: string, actor: AuthUser): Promise<IncidentView> {
+    const row = await this.db.getRepository(Incident).findOne({ where: { id }, relations: { institution: true } });
+    if (!row) throw new NotFoundError('Incident', id);
+    await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: id, meta: { kind: 'record' } });
+    return toIncidentView(row);
+  }
+
+  async list(q: IncidentQuery, actor: AuthUser): Promise<Page<IncidentView>> {
+    const qb = this.filtered(q).orderBy('i.occurred_at', 'DESC').addOrderBy('i.id', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const [rows, total] = await qb.getManyAndCount();
+    await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: null, meta: { kind: 'list', filter: filterOf(q), total } });
+    return page(rows.map((r) => toIncidentView(r)), total, q);
+  }
+
+  /** Batches for the CSV export (keyset-paginated); the export itself is audited as a read. */
+  async *exportRows(q: IncidentQuery, actor: AuthUser): AsyncGenerator<Array<Record<string, unknown>>> {
+    await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: null, meta: { kind: 'export', filter: filterOf(q) } });
+    let after: { at: number; id: string } | null = null;
+    for (;;) {
+      const qb = this.filtered(q).orderBy('i.occurred_at', 'ASC').addOrderBy('i.id', 'ASC').take(1000);
+      if (after) qb.andWhere('(i.occurred_at > :aat OR (i.occurred_at = :aat AND i.id > :aid))', { aat: after.at, aid: after.id });
+      const rows = await qb.getMany();
+      if (!rows.length) return;
+      yield rows.map(toIncidentCsvRow);
+      const last = rows[rows.length - 1];
+      after = { at: last.occurredAt, id: last.id };
+      if (rows.length < 1000) return;
+    }
+  }
+
+  async update(id: string, dto: UpdateIncidentDto, expected: number | undefined, actor: AuthUser): Promise<IncidentView> {
+    return this.db.transaction(async (m) => {
+      const row = await this.load(m, id);
+      if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Incident', id, expected, row.version);
+      const before = toIncidentView(row);
+      const { version: _v, occurredAt, appearanceId, description, ...facts } = dto;
+      for (const [k, v] of Object.entries(facts)) if (v !== undefined) (row as unknown as Record<string, unknown>)[k] = v;
+      if (occurredAt !== undefined) row.occurredAt = this.occurredAt(occurredAt);
+      if (description !== undefined) {
+        this.checkDescription(description, row.occurredAt);
+        row.description = description || null;
+        if (row.description) row.descriptionExpiredAt = null;
+      }
+      let linked: Appearance | null = null;
+      if (appearanceId !== undefined && appearanceId !== row.appearanceId) {
+        linked = appearanceId ? await this.appearanceAt(m, appearanceId, row.institutionId) : null;
+        row.appearanceId = linked?.id ?? null;
+      }
+      const at = row.version;
+      row.version = at + 1;
+      row.updatedAt = this.clock.now();
+      const { institution, appearance: _a, id: _id, createdAt: _c, ...patch } = row;
+      const res = await m.update(Incident, { id, version: at }, patch);
+      if (res.affected === 0) throw new StaleVersionError('Incident', id, at, at + 1);
+      const after = toIncidentView(row, institution);
+      await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'incident', entityId: id, before, after });
+      if (linked) await this.markDisrupted(m, linked, row, actor);
+      await this.risk.reassessInstitution(m, row.institutionId, 'incident', actor.id);
+      return after;
+    });
+  }
+
+  async setVerification(id: string, dto: VerificationDto, expected: number | undefined, actor: AuthUser): Promise<IncidentView> {
+    if (dto.verification === 'disputed' && !dto.statement) {
+      throw new ValidationFailedError("A dispute keeps the institution's statement: send it", { statement: 'required when disputed' });
+    }
+    assertNoPersonalData({ statement: dto.statement });
+    return this.db.transaction(async (m) => {
+      const row = await this.load(m, id);
+      if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Incident', id, expected, row.version);
+      if (!TRANSITIONS[row.verification]?.includes(dto.verification)) {
+        throw new UnprocessableError('ILLEGAL_TRANSITION', `An incident that is ${row.verification} cannot become ${dto.verification}`, {
+          verification: `${row.verification} → ${dto.verification} is not allowed (allowed: ${TRANSITIONS[row.verification]?.join(', ') || 'none'})`,
+        });
+      }
+      const before = toIncidentView(row);
+      const now = this.clock.now();
+      row.verification = dto.verification;
+      if (dto.verification === 'disputed') {
+        row.disputeStatement = dto.statement!;
+        row.disputeRecordedById = actor.id;
+        row.disputeRecordedAt = now;
+      }
+      const at = row.version;
+      row.version = at + 1;
+      row.updatedAt = now;
+      const res = await m.update(
+        Incident,
+        { id, version: at },
+        {
+          verification: row.verification,
+          disputeStatement: row.disputeStatement,
+          disputeRecordedById: row.disputeRecordedById,
+          disputeRecordedAt: row.disputeRecordedAt,
+          version: row.version,
+          updatedAt: now,
+        },
+      );
+      if (res.affected === 0) throw new StaleVersionError('Incident', id, at, at + 1);
+      const after = toIncidentView(row);
+      await this.audit.record(m, { actorId: actor.id, action: 'status', entityType: 'incident', entityId: id, before, after, meta: { verification: dto.verification } });
+      await this.risk.reassessInstitution(m, row.institutionId, 'incident', actor.id);
+      return after;
+    });
+  }
+
+  private filtered(q: IncidentQuery): SelectQueryBuilder<Incident> {
+    const qb = this.db.getRepository(Incident).createQueryBuilder('i').leftJoinAndSelect('i.institution', 'inst');
+    if (q.institutionId) qb.andWhere('i.institution_id = :iid', { iid: q.institutionId });
+    if (q.state) qb.andWhere('i.state = :st', { st: normaliseState(q.state) });
+    if (q.appearanceId) qb.andWhere('i.appearance_id = :aid', { aid: q.appearanceId });
+    if (q.from) qb.andWhere('i.occurred_at >= :from', { from: new Date(q.from).getTime() });
+    if (q.to) qb.andWhere('i.occurred_at < :to', { to: new Date(q.to).getTime() });
+    if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
+    if (q.target) qb.andWhere('i.target = :target', { target: q.target });
+    if (q.verification) qb.andWhere('i.verification = :ver', { ver: q.verification });
+    if (q.severity) qb.andWhere('i.severity = :sev', { sev: q.severity });
+    if (q.minSeverity) qb.andWhere('i.severity >= :minsev', { minsev: q.minSeverity });
+    return qb;
+  }
+
+  private async load(m: EntityManager, id: string): Promise<Incident> {
+    const row = await m.findOne(Incident, { where: { id }, relations: { institution: true } });
+    if (!row) throw new NotFoundError('Incident', id);
+    return row;
+  }
+
+  private occurredAt(value: string): number {
+    const ms = new Date(value).getTime();
+    if (ms > this.clock.now()) throw new ValidationFailedError('occurredAt is in the future', { occurredAt: 'must not be in the future' });
+    return ms;
+  }
+
+  private checkDescription(description: string | null | undefined, occurredAt: number): void {
+    if (!description) return;
+    if (occurredAt < retentionCutoff(this.clock.now(), this.privacy.retentionMonths)) {
+      throw new UnprocessableError('RETENTION_EXPIRED', `Descriptions are kept for ${this.privacy.retentionMonths} months; this incident is older`, {
+        description: `the retention period (${this.privacy.retentionMonths} months) has passed; record the structured facts only`,
+      });
+    }
+    assertNoPersonalData({ description });
+  }
+
+  private async appearanceAt(m: EntityManager, appearanceId: string, institutionId: string): Promise<Appearance> {
+    const a = await m.findOneBy(Appearance, { id: appearanceId });
+    if (!a) throw new NotFoundError('Appearance', appearanceId, 'appearanceId');
+    if (a.institutionId !== institutionId) {
+      throw new UnprocessableError('APPEARANCE_AT_OTHER_INSTITUTION', 'The appearance is at another institution', {
+        appearanceId: `appearance ${appearanceId} is at institution ${a.institutionId}, not ${institutionId}`,
+      });
+    }
+    return a;
+  }
+
+  /** An incident aimed at the organisation during an appearance is a disruption fact outcomes use later. */
+  private async markDisrupted(m: EntityManager, a: Appearance, incident: Incident, actor: AuthUser): Promise<void> {
+    if (incident.target !== 'organisation' || a.disrupted) return;
+    await m.update(Appearance, { id: a.id }, { disrupted: true, version: () => 'version + 1', updatedAt: this.clock.now() } as never);
+    await this.audit.record(m, {
+      actorId: actor.id,
+      action: 'update',
+      entityType: 'appearance',
+      entityId: a.id,
+      before: { disrupted: false, version: a.version },
+      after: { disrupted: true, version: a.version + 1 },
+      meta: { cause: 'incident', incidentId: incident.id },
+    });
+  }
+}
+
+function filterOf(q: IncidentQuery): Record<string, unknown> {
+  const { page: p, pageSize, ...filter } = q;
+  return { ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page: p, pageSize };
+}

@@ -1,0 +1,95 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DateTime } from 'luxon';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { Clock } from '../common/clock';
+import { iso } from '../common/time';
+import { appConfig } from '../config/app.config';
+import { privacyConfig } from '../config/privacy.config';
+import { Incident } from './incident.entity';
+
+/** Incidents that occurred before this instant have outlived their description. */
+export function retentionCutoff(now: number, months: number): number {
+  return DateTime.fromMillis(now, { zone: 'utc' }).minus({ months }).toMillis();
+}
+
+export interface RetentionResult {
+  expired: number;
+  cutoff: string;
+}
+
+/**
+ * Retention: incident descriptions older than RETENTION_MONTHS (by occurred-at) are blanked; the
+ * structured facts (kind, dates, severity, target, verification, the institution's dispute
+ * statement) stay. Idempotent and safe to run on several instances at once (the UPDATE only
+ * touches rows that still have a description). One audit entry per run lists what was blanked.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RetentionService.name);
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.app.schedulerEnabled) return;
+    this.timer = setInterval(() => void this.tick(), this.privacy.retentionIntervalMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const r = await this.expireDescriptions(this.clock.now());
+      if (r.expired) this.logger.log(`Retention: blanked ${r.expired} incident description(s) older than ${r.cutoff}`);
+    } catch (e) {
+      this.logger.error(`Retention run failed: ${(e as Error).message}`);
+    }
+  }
+
+  async expireDescriptions(now: number): Promise<RetentionResult> {
+    const cutoff = retentionCutoff(now, this.privacy.retentionMonths);
+    return this.db.transaction(async (m) => {
+      const rows: Array<{ id: string }> = await m
+        .createQueryBuilder()
+        .select('i.id', 'id')
+        .from(Incident, 'i')
+        .where('i.description IS NOT NULL')
+        .andWhere('i.occurred_at < :cutoff', { cutoff })
+        .getRawMany();
+      const ids = rows.map((r) => r.id);
+      for (let k = 0; k < ids.length; k += 500) {
+        await m
+          .createQueryBuilder()
+          .update(Incident)
+          .set({ description: null, descriptionExpiredAt: now, updatedAt: now, version: () => 'version + 1' })
+          .where('id IN (:...ids)', { ids: ids.slice(k, k + 500) })
+          .andWhere('description IS NOT NULL')
+          .execute();
+      }
+      if (ids.length) {
+        await this.audit.record(m, {
+          actorId: null,
+          action: 'retention',
+          entityType: 'incident',
+          entityId: null,
+          meta: { field: 'description', retentionMonths: this.privacy.retentionMonths, cutoff: iso(cutoff), count: ids.length, ids },
+        });
+      }
+      return { expired: ids.length, cutoff: iso(cutoff) };
+    });
+  }
+}

@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Appearance } from '../appearances/appearance.entity';
+import { AuditService } from '../audit/audit.service';
+import { AuthUser } from '../common/auth';
+import { NotFoundError } from '../common/errors';
+import { page } from '../common/pagination';
+import { iso, localIso } from '../common/time';
+import { Incident } from '../incidents/incident.entity';
+import { toIncidentView } from '../incidents/incident-view';
+import { Institution } from '../institutions/institution.entity';
+import { TimelineItem, TimelinePage, TimelineQuery, TimelineType } from './dto/timeline.dto';
+import { ReceptionEntry } from './reception-entry.entity';
+import { toReceptionView } from './reception.service';
+
+/**
+ * One institution's history: reception entries (by effective date), incidents (by occurred-at) and
+ * appearances (by start) merged in time order. One UNION ALL query picks the page (type, id, at),
+ * then three bounded queries (≤ pageSize ids each) load the rows. Reading it reads incidents, so
+ * it is audited like an incident list.
+ */
+@Injectable()
+export class TimelineService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
+
+  async timeline(institutionId: string, q: TimelineQuery, actor: AuthUser): Promise<TimelinePage> {
+    const institution = await this.db.manager.findOneBy(Institution, { id: institutionId });
+    if (!institution) throw new NotFoundError('Institution', institutionId);
+    const pg = this.db.options.type === 'postgres';
+    const p = (n: number) => (pg ? `$${n}` : '?');
+    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    const union =
+      `SELECT 'reception' AS type, id, effective_at AS at FROM reception_entries WHERE institution_id = ${p(1)} ` +
+      `UNION ALL SELECT 'incident' AS type, id, occurred_at AS at FROM incidents WHERE institution_id = ${p(2)} ` +
+      `UNION ALL SELECT 'appearance' AS type, id, starts_at AS at FROM appearances WHERE institution_id = ${p(3)}`;
+    const rows: Array<{ type: TimelineType; id: string; at: string | number }> = await this.db.query(
+      `SELECT t.type, t.id, t.at FROM (${union}) t ORDER BY t.at ${dir}, t.type ${dir}, t.id ${dir} LIMIT ${p(4)} OFFSET ${p(5)}`,
+      [institutionId, institutionId, institutionId, q.pageSize, (q.page - 1) * q.pageSize],
+    );
+    const [{ n }] = await this.db.query(
+      `SELECT (SELECT COUNT(*) FROM reception_entries WHERE institution_id = ${p(1)}) + (SELECT COUNT(*) FROM incidents WHERE institution_id = ${p(2)}) + (SELECT COUNT(*) FROM appearances WHERE institution_id = ${p(3)}) AS n`,
+      [institutionId, institutionId, institutionId],
+    );
+    const idsOf = (t: TimelineType) => rows.filter((r) => r.type === t).map((r) => r.id);
+    const [entries, incidents, appearances, superseding] = await Promise.all([
+      idsOf('reception').length ? this.db.manager.findBy(ReceptionEntry, { id: In(idsOf('reception')) }) : [],
+      idsOf('incident').length ? this.db.manager.findBy(Incident, { id: In(idsOf('incident')) }) : [],
+      idsOf('appearance').length ? this.db.manager.findBy(Appearance, { id: In(idsOf('appearance')) }) : [],
+      idsOf('reception').length ? this.db.manager.findBy(ReceptionEntry, { supersedesId: In(idsOf('reception')) }) : [],
+    ]);
+    const supersededBy = new Map(superseding.map((s) => [s.supersedesId as string, s.id]));
+    const rec = new Map(entries.map((e) => [e.id, e]));
+    const inc = new Map(incidents.map((i) => [i.id, i]));
+    const app = new Map(appearances.map((a) => [a.id, a]));
+    const items: TimelineItem[] = rows.map((r) => {
+      const base = { type: r.type, id: r.id, at: iso(Number(r.at)) };
+      if (r.type === 'reception') return { ...base, reception: toReceptionView({ ...rec.get(r.id)!, supersededById: supersededBy.get(r.id) ?? null } as never) };
+      if (r.type === 'incident') return { ...base, incident: toIncidentView(inc.get(r.id)!, institution) };
+      const a = app.get(r.id)!;
+      return {
+        ...base,
+        appearance: {
+          id: a.id,
+          title: a.title,
+          kind: a.kind,
+          status: a.status,
+          startsAt: iso(a.startsAt),
+          endsAt: iso(a.endsAt),
+          startsAtLocal: localIso(a.startsAt, a.timeZone),
+          timeZone: a.timeZone,
+          officeId: a.officeId,
+          disrupted: a.disrupted,
+        },
+      };
+    });
+    await this.audit.record(null, {
+      actorId: actor.id,
+      action: 'read',
+      entityType: 'incident',
+      entityId: null,
+      meta: { kind: 'timeline', filter: { institutionId, page: q.page, pageSize: q.pageSize, order: q.order ?? 'desc' } },
+    });
+    return page(items, Number(n), q);
+  }
+}
