@@ -11,6 +11,7 @@ import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { OfficesModule } from './offices/offices.module';
 import { UsersModule } from './users/users.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { RiskModule } from './risk/risk.module';
 import { OutcomesModule } from './outcomes/outcomes.module';
 import { ReportsModule } from './reports/reports.module';
@@ -32,6 +33,7 @@ import { AppearancesModule } from './appearances/appearances.module';
     HealthModule,
     OfficesModule,
     UsersModule,
+    CalendarModule,
     RiskModule,
     OutcomesModule,
     ReportsModule,

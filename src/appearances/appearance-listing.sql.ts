@@ -18,6 +18,8 @@ export interface ListingFilter {
   officeId?: string;
   institutionId?: string;
   recruiterId?: string;
+  /** A personal calendar: appearances the user is assigned to, or (coordinators) all of their office's. */
+  feedFor?: { userId: string; officeId: string | null };
   status?: string[];
   kind?: string;
   order?: 'asc' | 'desc';
@@ -45,6 +47,10 @@ export function buildListingSql(f: ListingFilter, dialect: Dialect): ListingSql 
   if (f.officeId) where.push(`a.office_id = ${p(f.officeId)}`);
   if (f.institutionId) where.push(`a.institution_id = ${p(f.institutionId)}`);
   if (f.recruiterId) where.push(`a.id IN (SELECT ar.appearance_id FROM appearance_recruiters ar WHERE ar.user_id = ${p(f.recruiterId)})`);
+  if (f.feedFor) {
+    const assigned = `a.id IN (SELECT ar.appearance_id FROM appearance_recruiters ar WHERE ar.user_id = ${p(f.feedFor.userId)})`;
+    where.push(f.feedFor.officeId ? `(${assigned} OR a.office_id = ${p(f.feedFor.officeId)})` : assigned);
+  }
   if (f.status?.length) where.push(`a.status IN (${f.status.map(p).join(', ')})`);
   if (f.kind) where.push(`a.kind = ${p(f.kind)}`);
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';

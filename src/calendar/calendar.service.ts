@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { AppearanceReader } from '../appearances/appearance-reader';
+import { Clock } from '../common/clock';
+import { NotFoundError } from '../common/errors';
+import { DAY_MS } from '../common/time';
+import { appConfig } from '../config';
+import { User } from '../users/user.entity';
+import { buildAppearanceIcs } from './ics';
+
+/** How far back a personal feed reaches (later appearances are all included). */
+const FEED_HISTORY_MS = 180 * DAY_MS;
+
+@Injectable()
+export class CalendarService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly reader: AppearanceReader,
+    private readonly clock: Clock,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+  ) {}
+
+  /** One appearance as an .ics download (METHOD:PUBLISH; a cancelled one carries STATUS:CANCELLED). */
+  async appearanceIcs(id: string): Promise<string> {
+    const view = await this.reader.one(id);
+    return buildAppearanceIcs([view], { method: 'PUBLISH', stampAt: this.clock.now(), publicUrl: this.app.publicUrl });
+  }
+
+  /** The personal feed behind a secret token: the user's appearances from 180 days ago on. */
+  async feed(token: string): Promise<string> {
+    const user = await this.db.getRepository(User).findOne({ where: { calendarToken: token }, select: { id: true, role: true, officeId: true, active: true, displayName: true } });
+    if (!user || !user.active) throw new NotFoundError('Calendar feed', 'for this link');
+    const officeId = user.role === 'coordinator' ? user.officeId : null;
+    const now = this.clock.now();
+    const items = await this.reader.all({ feedFor: { userId: user.id, officeId }, from: now - FEED_HISTORY_MS, order: 'asc', limit: 5000 });
+    return buildAppearanceIcs(items, { method: 'PUBLISH', stampAt: now, publicUrl: this.app.publicUrl, name: `Forewarn — ${user.displayName}` });
+  }
+}
