@@ -89,7 +89,7 @@ export class IncidentsService {
   }
 
   async list(q: IncidentQuery, actor: AuthUser): Promise<Page<IncidentView>> {
-    const qb = this.filtered(q).orderBy('i.occurred_at', 'DESC').addOrderBy('i.id', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const qb = this.filtered(q).orderBy('i.occurredAt', 'DESC').addOrderBy('i.id', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
     await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: null, meta: { kind: 'list', filter: filterOf(q), total } });
     return page(rows.map((r) => toIncidentView(r)), total, q);
@@ -100,7 +100,7 @@ export class IncidentsService {
     await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: null, meta: { kind: 'export', filter: filterOf(q) } });
     let after: { at: number; id: string } | null = null;
     for (;;) {
-      const qb = this.filtered(q).orderBy('i.occurred_at', 'ASC').addOrderBy('i.id', 'ASC').take(1000);
+      const qb = this.filtered(q).orderBy('i.occurredAt', 'ASC').addOrderBy('i.id', 'ASC').take(1000);
       if (after) qb.andWhere('(i.occurred_at > :aat OR (i.occurred_at = :aat AND i.id > :aid))', { aat: after.at, aid: after.id });
       const rows = await qb.getMany();
       if (!rows.length) return;
