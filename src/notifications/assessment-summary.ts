@@ -1,0 +1,122 @@
+import type { RiskLevel } from '../common/enums';
+
+/** What an email says about an assessment. */
+export interface RiskSummary {
+  assessmentId: string;
+  level: RiskLevel;
+  levelWords: string;
+  levelMeaning: string;
+  probabilityPct: number;
+  reasons: string[];
+  mitigations: { id: string; text: string }[];
+  evidence: { label: string; value: string }[];
+  modelVersion: string;
+}
+
+export const LEVEL_WORDS: Record<RiskLevel, string> = { low: 'Low', moderate: 'Moderate', high: 'High', critical: 'Critical' };
+
+const LEVEL_MEANING: Record<RiskLevel, string> = {
+  low: 'disruption is unlikely; normal preparation is enough',
+  moderate: 'some disruption is plausible; prepare the listed mitigations',
+  high: 'disruption is likely; a security and exit plan is needed and this warning must be acknowledged',
+  critical: 'serious disruption is likely; a senior go/no-go decision is needed and this warning must be acknowledged',
+};
+
+export interface AssessmentRow {
+  id: string;
+  level: RiskLevel;
+  p: number;
+  modelVersion: string;
+  detail: Record<string, unknown>;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function textOf(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (!isObj(v)) return null;
+  for (const k of ['words', 'text', 'reason', 'label', 'title', 'description', 'name']) {
+    if (typeof v[k] === 'string' && v[k]) return v[k] as string;
+  }
+  return null;
+}
+
+function weightOf(v: unknown): number {
+  if (!isObj(v)) return 0;
+  for (const k of ['points', 'impact', 'delta', 'deltaP', 'contribution', 'weight']) {
+    if (typeof v[k] === 'number') return Math.abs(v[k] as number);
+  }
+  return 0;
+}
+
+const humanise = (k: string) =>
+  k
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .replace(/^\w/, (c) => c.toUpperCase());
+
+function fmt(n: number): string {
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/**
+ * Reads the risk engine's explanation (risk_assessments.detail) into what an email shows: the three
+ * most important reasons (explicit `reasons`, else `factors` by size of effect), the mitigations
+ * and the evidence counts. Tolerant of the explanation's exact shape so a model change cannot stop
+ * mail from going out.
+ */
+export function summariseAssessment(a: AssessmentRow): RiskSummary {
+  const d = a.detail ?? {};
+  const rawReasons = Array.isArray(d.reasons) ? d.reasons : Array.isArray(d.factors) ? d.factors : [];
+  const ranked = rawReasons.some((r) => weightOf(r) > 0) ? [...rawReasons].sort((x, y) => weightOf(y) - weightOf(x)) : rawReasons;
+  const reasons = ranked
+    .map(textOf)
+    .filter((s): s is string => !!s)
+    .slice(0, 3);
+  const rawMitigations = Array.isArray(d.mitigations) ? d.mitigations : [];
+  const mitigations = rawMitigations
+    .map((m, i) => {
+      const text = textOf(m);
+      const id = isObj(m) && typeof m.id === 'string' ? m.id : `m${i + 1}`;
+      return text ? { id, text } : null;
+    })
+    .filter((m): m is { id: string; text: string } => m !== null);
+  const evidence: { label: string; value: string }[] = [];
+  const ev = isObj(d.evidence) ? d.evidence : isObj(d.counts) ? d.counts : null;
+  const rate = (v: unknown) => (isObj(v) && typeof v.n === 'number' && typeof v.k === 'number' ? (v as { n: number; k: number }) : null);
+  if (ev && rate(ev.institution)) {
+    // The risk engine's RiskEvidence (src/risk/model.ts): decayed counts, said in words.
+    const inst = rate(ev.institution)!;
+    const state = rate(ev.state);
+    evidence.push({ label: 'Past appearances at this institution (recency-weighted)', value: `${fmt(inst.n)}, ${fmt(inst.k)} with disruption` });
+    if (state) evidence.push({ label: 'Past appearances in the state (recency-weighted)', value: `${fmt(state.n)}, ${fmt(state.k)} with disruption` });
+    for (const [k, label] of [
+      ['peerActivity', 'Incidents at the institution aimed at peer recruiters'],
+      ['generalActivism', 'General campus activism at the institution'],
+      ['regionalWave', 'Regional wave of incidents in the state'],
+    ] as const) {
+      if (typeof ev[k] === 'number') evidence.push({ label, value: fmt(ev[k] as number) });
+    }
+    if (typeof ev.latestStance === 'string') evidence.push({ label: 'Latest recorded stance of the institution', value: ev.latestStance });
+  } else if (ev) {
+    for (const [k, v] of Object.entries(ev)) {
+      if (typeof v === 'number') evidence.push({ label: humanise(k), value: fmt(v) });
+      else if (typeof v === 'string' && v.length < 120) evidence.push({ label: humanise(k), value: v });
+      else if (isObj(v)) {
+        for (const [k2, v2] of Object.entries(v)) if (typeof v2 === 'number') evidence.push({ label: `${humanise(k)}: ${humanise(k2).toLowerCase()}`, value: fmt(v2) });
+      }
+      if (evidence.length >= 12) break;
+    }
+  }
+  return {
+    assessmentId: a.id,
+    level: a.level,
+    levelWords: LEVEL_WORDS[a.level] ?? a.level,
+    levelMeaning: LEVEL_MEANING[a.level] ?? '',
+    probabilityPct: Math.round(Number(a.p) * 100),
+    reasons,
+    mitigations,
+    evidence,
+    modelVersion: a.modelVersion,
+  };
+}

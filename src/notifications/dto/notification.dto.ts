@@ -1,0 +1,82 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '../../common/enums';
+import type { NotificationKind, NotificationStatus } from '../../common/enums';
+import { PageQuery } from '../../common/pagination';
+
+export class NotificationQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: NOTIFICATION_STATUSES })
+  @IsOptional()
+  @IsIn(NOTIFICATION_STATUSES)
+  status?: NotificationStatus;
+
+  @ApiPropertyOptional({ enum: NOTIFICATION_KINDS })
+  @IsOptional()
+  @IsIn(NOTIFICATION_KINDS)
+  kind?: NotificationKind;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  appearanceId?: string;
+}
+
+export class NotificationView {
+  @ApiProperty() id: string;
+  @ApiProperty({ enum: NOTIFICATION_KINDS }) kind: NotificationKind;
+  @ApiProperty({ enum: NOTIFICATION_STATUSES }) status: NotificationStatus;
+  @ApiProperty() recipientId: string;
+  @ApiProperty() recipientEmail: string;
+  @ApiProperty({ nullable: true, type: String }) appearanceId: string | null;
+  @ApiProperty({ nullable: true, type: String }) assessmentId: string | null;
+  @ApiProperty({ description: 'When it is (was) due, UTC ISO' }) dueAt: string;
+  @ApiProperty() attempts: number;
+  @ApiProperty({ description: 'Earliest next try, UTC ISO' }) nextAttemptAt: string;
+  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Deterministic <id@domain>, set when sent' }) messageId: string | null;
+  @ApiProperty({ nullable: true, type: String }) sentAt: string | null;
+  @ApiProperty() ackRequired: boolean;
+  @ApiProperty({ nullable: true, type: String }) acknowledgedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) acknowledgedById: string | null;
+  @ApiProperty() createdAt: string;
+}
+
+export class AckTokenQuery {
+  @ApiProperty({ description: 'The signed token from the email link' })
+  @IsString()
+  @MaxLength(2000)
+  token: string;
+}
+
+export class AckView {
+  @ApiProperty() notificationId: string;
+  @ApiProperty({ nullable: true, type: String }) appearanceId: string | null;
+  @ApiProperty() acknowledgedAt: string;
+  @ApiProperty() acknowledgedById: string;
+  @ApiProperty({ description: 'False when it had already been acknowledged (by this or another recipient)' }) firstAcknowledgement: boolean;
+}
+
+export class UpdatePreferencesDto {
+  @ApiProperty({
+    description: 'Kinds of mail to switch off. Only weekly_digest and debrief_request can be; risk alerts cannot (422).',
+    enum: NOTIFICATION_KINDS,
+    isArray: true,
+  })
+  @IsArray()
+  @ArrayMaxSize(NOTIFICATION_KINDS.length)
+  @IsIn(NOTIFICATION_KINDS, { each: true })
+  mutedKinds: NotificationKind[];
+}
+
+export class PreferenceItem {
+  @ApiProperty({ enum: NOTIFICATION_KINDS }) kind: NotificationKind;
+  @ApiProperty() label: string;
+  @ApiProperty({ description: 'Whether mail of this kind is sent to you' }) enabled: boolean;
+  @ApiProperty({ description: 'False for risk alerts: they cannot be switched off' }) canSwitchOff: boolean;
+}
+
+export class PreferencesView {
+  @ApiProperty({ enum: NOTIFICATION_KINDS, isArray: true }) mutedKinds: NotificationKind[];
+  @ApiProperty({ type: [PreferenceItem] }) kinds: PreferenceItem[];
+  @ApiProperty() note: string;
+}

@@ -1,0 +1,216 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { DateTime } from 'luxon';
+import type { Appearance } from '../appearances/appearance.entity';
+import { RISK_LEVELS, RiskLevel } from '../common/enums';
+import { humanLocal } from '../common/time';
+import { appConfig, mailConfig } from '../config';
+import { LEVEL_WORDS, RiskSummary, summariseAssessment } from './assessment-summary';
+import { buildInvitation } from './invitation';
+import type { BatchData } from './mail-data.loader';
+import type { AppearanceMailView, DigestGroup, MailContext } from './mail-context';
+import { MailTemplates } from './mail-templates';
+import { ackWindowMs, definitionOf } from './notification-definitions';
+import type { Notification } from './notification.entity';
+import { LinkSigner } from './signed-link';
+
+/** A message ready for the transport. */
+export interface ComposedMail {
+  notificationId: string;
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers: Record<string, string>;
+  unsubscribeUrl: string | null;
+  calendar: { method: 'REQUEST' | 'CANCEL'; content: string } | null;
+  /** Recorded on the row when it is sent. */
+  ackRequired: boolean;
+  assessmentId: string | null;
+}
+
+/** Why a row is withdrawn instead of sent (the world changed after it was queued). */
+export interface Withdrawal {
+  notificationId: string;
+  reason: string;
+}
+
+const KIND_WORDS: Record<string, string> = {
+  career_fair: 'Career fair',
+  info_session: 'Information session',
+  campus_visit: 'Campus visit',
+  community_outreach: 'Community outreach',
+  partnership_meeting: 'Partnership meeting',
+  training: 'Training',
+};
+const FORMAT_WORDS: Record<string, string> = { in_person: 'in person', virtual: 'virtual', hybrid: 'hybrid' };
+const UNSUBSCRIBE_LINK_TTL_MS = 90 * 86_400_000;
+
+function offsetWords(minutes: number): string {
+  if (minutes % 1440 === 0) return minutes === 1440 ? '1 day before' : `${minutes / 1440} days before`;
+  if (minutes % 60 === 0) return minutes === 60 ? '1 hour before' : `${minutes / 60} hours before`;
+  return `${minutes} minutes before`;
+}
+
+/**
+ * Builds each claimed row's email at send time from the current data: the appearance as it is now
+ * and its LATEST assessment, so a briefing never carries a stale level or time. Rows whose reason
+ * disappeared (cancelled, already started, debrief already given, muted) come back as withdrawals.
+ */
+@Injectable()
+export class NotificationComposer {
+  private readonly templates = new MailTemplates();
+
+  constructor(
+    @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly links: LinkSigner,
+  ) {}
+
+  compose(row: Notification, data: BatchData, now: number): ComposedMail | Withdrawal {
+    const def = definitionOf(row.kind);
+    const user = data.users.get(row.recipientId);
+    const gone = (reason: string): Withdrawal => ({ notificationId: row.id, reason });
+    if (!user || !user.active) return gone('recipient is no longer active');
+    if (!def.riskAlert && (user.mutedKinds ?? []).includes(row.kind)) return gone('recipient switched this kind off');
+    const a = row.appearanceId ? data.appearances.get(row.appearanceId) : undefined;
+    if (row.appearanceId && !a) return gone('appearance no longer exists');
+    if (a) {
+      const ahead = ['briefing', 'escalation', 'reschedule', 'ack_escalation'].includes(row.kind);
+      if (a.status === 'cancelled' && row.kind !== 'cancellation') return gone('appearance was cancelled');
+      if (ahead && (a.startsAt <= now || a.status === 'completed')) return gone('appearance already started');
+      if (row.kind === 'debrief_request' && data.withOutcome.has(a.id)) return gone('outcome already recorded');
+    }
+    const assessment = a ? data.latest.get(a.id) : undefined;
+    const risk: RiskSummary | null = assessment && row.kind !== 'cancellation' ? summariseAssessment(assessment) : null;
+    const ackRequired = def.asksAckAtHighLevel && !!risk && (risk.level === 'high' || risk.level === 'critical');
+    const base = this.app.publicUrl;
+    const ctx: MailContext = {
+      kind: row.kind,
+      recipient: { name: user.displayName, email: row.recipientEmail },
+      appearance: a ? this.appearanceView(a) : null,
+      risk,
+      offset: typeof row.payload.offsetMinutes === 'number' ? { minutes: row.payload.offsetMinutes, words: offsetWords(row.payload.offsetMinutes) } : null,
+      rise:
+        row.kind === 'escalation' && typeof row.payload.to === 'string'
+          ? { fromWords: row.payload.from ? LEVEL_WORDS[row.payload.from as RiskLevel] : 'not assessed', toWords: LEVEL_WORDS[row.payload.to as RiskLevel] }
+          : null,
+      ack:
+        ackRequired && a
+          ? {
+              url: `${base}/notifications/ack?token=${this.links.sign('ack', { sub: row.id, exp: Math.max(a.endsAt, now + 86_400_000) })}`,
+              deadline: humanLocal(now + ackWindowMs(this.mail.ackTimeoutMs, now, a.startsAt), a.timeZone),
+            }
+          : null,
+      ackEscalation:
+        row.kind === 'ack_escalation'
+          ? {
+              originalKind: String(row.payload.originalKind ?? 'warning'),
+              sentAt: a ? humanLocal(Number(row.payload.sentAt), a.timeZone) : new Date(Number(row.payload.sentAt)).toISOString(),
+              recipients: Number(row.payload.recipients ?? 0),
+            }
+          : null,
+      digest: row.kind === 'weekly_digest' ? this.digestView(row, data) : null,
+      debriefUrl: row.kind === 'debrief_request' && a ? `${base}/appearances/${a.id}/outcome` : null,
+      unsubscribeUrl: def.riskAlert
+        ? null
+        : `${base}/notifications/unsubscribe?token=${this.links.sign('unsubscribe', { sub: row.recipientId, kind: row.kind, exp: now + UNSUBSCRIBE_LINK_TTL_MS })}`,
+      preferencesUrl: `${base}/me/notification-preferences`,
+      publicUrl: base,
+    };
+    if (row.kind === 'weekly_digest' && !ctx.digest) return gone('office no longer exists');
+    const { text, html } = this.templates.render(def.template, ctx);
+    const headers: Record<string, string> = { 'X-Forewarn-Notification': row.id, 'X-Forewarn-Kind': row.kind, 'Auto-Submitted': 'auto-generated' };
+    if (ctx.unsubscribeUrl) headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    const method = def.calendar === 'REQUEST' && a?.status === 'cancelled' ? 'CANCEL' : def.calendar;
+    return {
+      notificationId: row.id,
+      to: { name: user.displayName, address: row.recipientEmail },
+      subject: def.subject(ctx),
+      text,
+      html,
+      messageId: `<${row.id}@${this.mail.messageDomain}>`,
+      headers,
+      unsubscribeUrl: ctx.unsubscribeUrl,
+      calendar: method && a ? { method, content: this.invitation(a, method, user.displayName, row.recipientEmail, risk, now) } : null,
+      ackRequired,
+      assessmentId: risk?.assessmentId ?? row.assessmentId,
+    };
+  }
+
+  private appearanceView(a: Appearance): AppearanceMailView {
+    const inst = a.institution;
+    const start = DateTime.fromMillis(a.startsAt, { zone: a.timeZone });
+    return {
+      id: a.id,
+      title: a.title,
+      kindWords: KIND_WORDS[a.kind] ?? a.kind,
+      institutionName: inst?.name ?? 'the institution',
+      place: [inst?.city, inst?.state].filter(Boolean).join(', '),
+      venue: a.venue || 'venue to be confirmed',
+      formatWords: FORMAT_WORDS[a.format] ?? a.format,
+      localStart: humanLocal(a.startsAt, a.timeZone),
+      localEnd: humanLocal(a.endsAt, a.timeZone),
+      shortLocalStart: start.toFormat('ccc d LLL yyyy HH:mm ZZZZ'),
+      timeZone: a.timeZone,
+      url: `${this.app.publicUrl}/appearances/${a.id}`,
+      status: a.status,
+      sequence: a.sequence,
+      cancelReason: a.cancelReason,
+    };
+  }
+
+  private digestView(row: Notification, data: BatchData): MailContext['digest'] {
+    const d = data.digests.get(String(row.payload.officeId));
+    if (!d) return null;
+    const zone = d.office.timeZone;
+    const groups: DigestGroup[] = [...RISK_LEVELS].reverse().map((level) => ({ level, levelWords: LEVEL_WORDS[level], count: 0, items: [] }));
+    const unassessed: DigestGroup = { level: 'unassessed', levelWords: 'Not assessed yet', count: 0, items: [] };
+    for (const a of d.appearances) {
+      const latest = data.latest.get(a.id);
+      const s = latest ? summariseAssessment(latest) : null;
+      const g = s ? groups.find((x) => x.level === s.level)! : unassessed;
+      g.count++;
+      g.items.push({
+        title: a.title,
+        institutionName: a.institution?.name ?? '',
+        localStart: humanLocal(a.startsAt, a.timeZone),
+        url: `${this.app.publicUrl}/appearances/${a.id}`,
+        reasons: s && (s.level === 'high' || s.level === 'critical') ? s.reasons : [],
+      });
+    }
+    const all = [...groups, unassessed].filter((g) => g.count > 0);
+    return {
+      officeName: d.office.name,
+      fromLocal: DateTime.fromMillis(Number(row.payload.fromMs), { zone }).toFormat('ccc d LLL'),
+      toLocal: DateTime.fromMillis(Number(row.payload.toMs) - 1, { zone }).toFormat('ccc d LLL yyyy'),
+      total: d.appearances.length,
+      summary: all.length ? all.map((g) => `${g.count} ${g.levelWords.toLowerCase()}`).join(', ') : 'nothing planned',
+      groups: all,
+    };
+  }
+
+  private invitation(a: Appearance, method: 'REQUEST' | 'CANCEL', name: string, email: string, risk: RiskSummary | null, now: number): string {
+    const address = /<([^>]+)>/.exec(this.mail.from)?.[1] ?? this.mail.from;
+    const inst = a.institution;
+    return buildInvitation(
+      {
+        appearanceId: a.id,
+        sequence: a.sequence,
+        stampAt: now,
+        title: a.title,
+        institutionName: inst?.name ?? '',
+        startsAt: a.startsAt,
+        endsAt: a.endsAt,
+        timeZone: a.timeZone,
+        location: [a.venue, inst?.name, inst?.city, inst?.state].filter(Boolean).join(', '),
+        description: `${risk ? `Risk level: ${risk.levelWords}. ` : ''}Local time: ${humanLocal(a.startsAt, a.timeZone)}. ${this.app.publicUrl}/appearances/${a.id}`,
+        url: `${this.app.publicUrl}/appearances/${a.id}`,
+        organizer: { name: 'Forewarn', email: address },
+        attendee: { name, email },
+      },
+      method,
+    );
+  }
+}

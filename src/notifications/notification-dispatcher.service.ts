@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { DataSource, In } from 'typeorm';
+import { mailConfig } from '../config';
+import { MailDataLoader } from './mail-data.loader';
+import { describeError, isPermanentFailure, Mailer } from './mailer.service';
+import { ComposedMail, NotificationComposer, Withdrawal } from './notification-composer';
+import { Notification } from './notification.entity';
+
+export interface DispatchReport {
+  claimed: number;
+  sent: number;
+  retrying: number;
+  dead: number;
+  withdrawn: number;
+}
+
+interface Sent {
+  id: string;
+  ackRequired: boolean;
+  assessmentId: string | null;
+}
+
+interface Failed {
+  row: Notification;
+  error: string;
+  permanent: boolean;
+}
+
+const FLUSH_EVERY = 25;
+
+/** Exponential backoff with jitter: base·2^(n-1), capped, then a random 50–100% of it. */
+export function backoffMs(attempts: number, base: number, cap: number, random: () => number = Math.random): number {
+  const full = Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
+  return Math.round(full / 2 + (random() * full) / 2);
+}
+
+/**
+ * Delivers the outbox. Claims due rows with a lease (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one
+ * UPDATE ... WHERE id IN (SELECT ... LIMIT n), SQLite having one writer), renders them from current
+ * data, sends them through the pooled transport and records each outcome. At-least-once: a crash
+ * between "accepted by SMTP" and "recorded" resends at most the unrecorded part of one batch (recorded
+ * every FLUSH_EVERY sends), with the same Message-ID so the resend is recognisable. Expired leases
+ * (a crashed worker's claim) are reclaimed.
+ */
+@Injectable()
+export class NotificationDispatcher {
+  private readonly logger = new Logger(NotificationDispatcher.name);
+  readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private claims = 0;
+
+  constructor(
+    private readonly db: DataSource,
+    @Inject(mailConfig.KEY) private readonly cfg: ConfigType<typeof mailConfig>,
+    private readonly loader: MailDataLoader,
+    private readonly composer: NotificationComposer,
+    private readonly mailer: Mailer,
+  ) {}
+
+  /** Sends everything due at `now` (claim, send, record, repeat until nothing is due). */
+  async dispatchDue(now: number, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<DispatchReport> {
+    const total: DispatchReport = { claimed: 0, sent: 0, retrying: 0, dead: 0, withdrawn: 0 };
+    const size = opts.batchSize ?? this.cfg.batchSize;
+    for (let b = 0; b < (opts.maxBatches ?? Infinity); b++) {
+      const rows = await this.claim(now, size);
+      if (!rows.length) break;
+      const r = await this.process(rows, now);
+      for (const k of Object.keys(total) as (keyof DispatchReport)[]) total[k] += r[k];
+      if (rows.length < size) break;
+    }
+    return total;
+  }
+
+  /** Claims up to `limit` due rows (or rows whose lease expired) for this worker. */
+  async claim(now: number, limit: number): Promise<Notification[]> {
+    const owner = `${this.instanceId}#${++this.claims}`;
+    const leaseUntil = now + this.cfg.leaseMs;
+    const due = `(status IN ('pending', 'retrying') AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3)`;
+    if (this.db.options.type === 'postgres') {
+      const res = await this.db.query(
+        `UPDATE notifications SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
+         WHERE id IN (SELECT id FROM notifications WHERE ${due} ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+         RETURNING id`,
+        [owner, leaseUntil, now, limit],
+      );
+      const ids: string[] = (Array.isArray(res[0]) ? res[0] : res).map((r: { id: string }) => r.id);
+      return ids.length ? this.db.getRepository(Notification).find({ where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } }) : [];
+    }
+    await this.db.query(
+      `UPDATE notifications SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+       WHERE id IN (SELECT id FROM notifications WHERE ${due.replace(/\$3/g, '?')} ORDER BY next_attempt_at LIMIT ?)`,
+      [owner, leaseUntil, now, now, now, limit],
+    );
+    return this.db.getRepository(Notification).find({ where: { leaseOwner: owner, status: 'sending' }, order: { nextAttemptAt: 'ASC' } });
+  }
+
+  private async process(rows: Notification[], now: number): Promise<DispatchReport> {
+    const report: DispatchReport = { claimed: rows.length, sent: 0, retrying: 0, dead: 0, withdrawn: 0 };
+    const owner = rows[0].leaseOwner as string;
+    const data = await this.loader.load(rows);
+    const withdrawals: Withdrawal[] = [];
+    const failures: Failed[] = [];
+    const mails: { row: Notification; mail: ComposedMail }[] = [];
+    for (const row of rows) {
+      if (row.attempts > this.cfg.maxAttempts) {
+        failures.push({ row, error: row.lastError ?? 'claimed too many times without a recorded outcome', permanent: true });
+        continue;
+      }
+      try {
+        const out = this.composer.compose(row, data, now);
+        if ('reason' in out && !('subject' in out)) withdrawals.push(out);
+        else mails.push({ row, mail: out as ComposedMail });
+      } catch (err) {
+        this.logger.error(`Notification ${row.id} (${row.kind}) could not be rendered: ${describeError(err)}`);
+        failures.push({ row, error: `render: ${describeError(err)}`, permanent: true });
+      }
+    }
+    if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, now);
+    report.withdrawn = withdrawals.length;
+
+    // Send with bounded concurrency (the pool holds maxConnections sockets); record as we go.
+    let pending: Sent[] = [];
+    let flushing: Promise<void> = Promise.resolve();
+    const flush = () => {
+      const chunk = pending;
+      pending = [];
+      flushing = flushing.then(() => this.recordSent(chunk, owner, now));
+      return flushing;
+    };
+    let next = 0;
+    const worker = async () => {
+      while (next < mails.length) {
+        const { row, mail } = mails[next++];
+        try {
+          await this.mailer.send(mail);
+          pending.push({ id: row.id, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
+          report.sent++;
+          if (pending.length >= FLUSH_EVERY) void flush();
+        } catch (err) {
+          failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err) });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(mails.length, this.cfg.maxConnections * 4) }, worker));
+    await flush();
+    for (const f of failures) {
+      if (f.permanent || f.row.attempts >= this.cfg.maxAttempts) report.dead++;
+      else report.retrying++;
+    }
+    if (failures.length) await this.recordFailures(failures, owner, now);
+    return report;
+  }
+
+  private async recordSent(sent: Sent[], owner: string, now: number): Promise<void> {
+    if (!sent.length) return;
+    const groups = new Map<string, Sent[]>();
+    for (const s of sent) {
+      const k = `${s.ackRequired}|${s.assessmentId ?? ''}`;
+      groups.set(k, [...(groups.get(k) ?? []), s]);
+    }
+    await this.db.transaction(async (m) => {
+      for (const list of groups.values()) {
+        await m
+          .createQueryBuilder()
+          .update(Notification)
+          .set({
+            status: 'sent',
+            sentAt: now,
+            updatedAt: now,
+            leaseOwner: null,
+            leaseUntil: null,
+            lastError: null,
+            ackRequired: list[0].ackRequired,
+            assessmentId: list[0].assessmentId,
+            messageId: () => `'<' || id || '@${this.cfg.messageDomain}>'`,
+          })
+          .where('id IN (:...ids)', { ids: list.map((s) => s.id) })
+          .andWhere('lease_owner = :owner', { owner })
+          .execute();
+      }
+    });
+  }
+
+  private async recordWithdrawals(list: Withdrawal[], owner: string, now: number): Promise<void> {
+    const byReason = new Map<string, string[]>();
+    for (const w of list) byReason.set(w.reason, [...(byReason.get(w.reason) ?? []), w.notificationId]);
+    await this.db.transaction(async (m) => {
+      for (const [reason, ids] of byReason) {
+        await m
+          .createQueryBuilder()
+          .update(Notification)
+          .set({ status: 'withdrawn', lastError: reason, updatedAt: now, leaseOwner: null, leaseUntil: null })
+          .where('id IN (:...ids)', { ids })
+          .andWhere('lease_owner = :owner', { owner })
+          .execute();
+      }
+    });
+  }
+
+  /** Failures are rare and each gets its own jittered retry time, so these are row-by-row in one transaction. */
+  private async recordFailures(list: Failed[], owner: string, now: number): Promise<void> {
+    await this.db.transaction(async (m) => {
+      for (const f of list) {
+        const dead = f.permanent || f.row.attempts >= this.cfg.maxAttempts;
+        await m
+          .createQueryBuilder()
+          .update(Notification)
+          .set({
+            status: dead ? 'dead' : 'retrying',
+            lastError: f.error,
+            nextAttemptAt: dead ? f.row.nextAttemptAt : now + backoffMs(f.row.attempts, this.cfg.backoffBaseMs, this.cfg.backoffMaxMs),
+            updatedAt: now,
+            leaseOwner: null,
+            leaseUntil: null,
+          })
+          .where('id = :id AND lease_owner = :owner', { id: f.row.id, owner })
+          .execute();
+      }
+    });
+    const dead = list.filter((f) => f.permanent || f.row.attempts >= this.cfg.maxAttempts).length;
+    this.logger.warn(`${list.length} notification(s) failed (${dead} dead): ${list[0].error}`);
+  }
+}

@@ -1,0 +1,144 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { DateTime } from 'luxon';
+import { DataSource, In } from 'typeorm';
+import { DAY_MS } from '../common/time';
+import { mailConfig } from '../config';
+import { Office } from '../offices/office.entity';
+import { User } from '../users/user.entity';
+import { debriefRow } from './notification-events.listener';
+import { ackWindowMs } from './notification-definitions';
+import { NewNotification, OutboxWriter, Recipient } from './outbox-writer';
+
+export interface SchedulerReport {
+  ackEscalations: number;
+  digests: number;
+  debriefs: number;
+}
+
+/** Appearances that ended within this window still get their debrief request (covers downtime). */
+const DEBRIEF_WINDOW_MS = 3 * DAY_MS;
+const MIN_ACK_WINDOW_MS = 15 * 60_000;
+
+/**
+ * Thin scheduler (STYLE habit 8): decides what is due at `now` and enqueues it with idempotency keys;
+ * it never sends. Ticking twice, or on two instances at once, enqueues nothing twice.
+ */
+@Injectable()
+export class NotificationScheduler {
+  constructor(
+    private readonly db: DataSource,
+    @Inject(mailConfig.KEY) private readonly cfg: ConfigType<typeof mailConfig>,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async runScheduler(now: number): Promise<SchedulerReport> {
+    return {
+      ackEscalations: await this.ackEscalations(now),
+      digests: await this.weeklyDigests(now),
+      debriefs: await this.debriefRequests(now),
+    };
+  }
+
+  /** High/Critical warnings nobody acknowledged in time → the office's coordinators (admins if none). */
+  async ackEscalations(now: number): Promise<number> {
+    const groups: { appearance_id: string; kind: string; due_at: string | number; first_sent: string | number; recipients: string | number; starts_at: string | number; office_id: string }[] =
+      await this.db.query(
+        `SELECT n.appearance_id, n.kind, n.due_at, MIN(n.sent_at) AS first_sent, COUNT(*) AS recipients, a.starts_at, a.office_id
+         FROM notifications n JOIN appearances a ON a.id = n.appearance_id
+         WHERE n.ack_required = ${this.bool(true)} AND n.status = 'sent' AND n.kind IN ('briefing', 'escalation')
+           AND a.status IN ('planned', 'confirmed') AND a.starts_at > ${this.p(1)} AND n.sent_at <= ${this.p(2)}
+         GROUP BY n.appearance_id, n.kind, n.due_at, a.starts_at, a.office_id
+         HAVING SUM(CASE WHEN n.acknowledged_at IS NULL THEN 0 ELSE 1 END) = 0`,
+        [now, now - MIN_ACK_WINDOW_MS],
+      );
+    // One escalation per appearance: its latest overdue unacknowledged warning.
+    const latest = new Map<string, (typeof groups)[number]>();
+    for (const g of groups) {
+      if (Number(g.first_sent) + ackWindowMs(this.cfg.ackTimeoutMs, Number(g.first_sent), Number(g.starts_at)) > now) continue;
+      const prev = latest.get(g.appearance_id);
+      if (!prev || Number(g.due_at) > Number(prev.due_at)) latest.set(g.appearance_id, g);
+    }
+    const overdue = [...latest.values()];
+    if (!overdue.length) return 0;
+    return this.db.transaction(async (m) => {
+      const officeIds = [...new Set(overdue.map((g) => g.office_id))];
+      const coordinators = await m.getRepository(User).find({
+        where: { officeId: In(officeIds), role: 'coordinator', active: true },
+        select: { id: true, email: true, mutedKinds: true, officeId: true },
+      });
+      const admins = await m.getRepository(User).find({ where: { role: 'admin', active: true }, select: { id: true, email: true, mutedKinds: true } });
+      const rows: NewNotification[] = [];
+      for (const g of overdue) {
+        const list: Recipient[] = coordinators.filter((c) => c.officeId === g.office_id);
+        const to = list.length ? list : admins;
+        for (const r of to) {
+          rows.push({
+            key: `ack_escalation:${g.appearance_id}:${g.kind}-${Number(g.due_at)}:${r.id}`,
+            kind: 'ack_escalation',
+            recipient: { id: r.id, email: r.email, mutedKinds: r.mutedKinds ?? [] },
+            appearanceId: g.appearance_id,
+            dueAt: now,
+            payload: { originalKind: g.kind, originalDueAt: Number(g.due_at), sentAt: Number(g.first_sent), recipients: Number(g.recipients) },
+          });
+        }
+      }
+      return this.outbox.enqueue(m, rows, now);
+    });
+  }
+
+  /** Monday morning (configurable) in each office's zone: one digest per coordinator per week. */
+  async weeklyDigests(now: number): Promise<number> {
+    const offices = await this.db.getRepository(Office).find();
+    const due = offices
+      .map((o) => ({ o, local: DateTime.fromMillis(now, { zone: o.timeZone }) }))
+      .filter(({ local }) => local.isValid && local.weekday === this.cfg.digestWeekday && local.hour >= this.cfg.digestHour);
+    if (!due.length) return 0;
+    return this.db.transaction(async (m) => {
+      const coordinators = await m.getRepository(User).find({
+        where: { officeId: In(due.map((d) => d.o.id)), role: 'coordinator', active: true },
+        select: { id: true, email: true, mutedKinds: true, officeId: true },
+      });
+      const rows: NewNotification[] = [];
+      for (const { o, local } of due) {
+        const from = local.startOf('day');
+        const to = from.plus({ days: 14 });
+        for (const c of coordinators.filter((c) => c.officeId === o.id)) {
+          rows.push({
+            key: `weekly_digest:${o.id}:${from.toISODate()}:${c.id}`,
+            kind: 'weekly_digest',
+            recipient: { id: c.id, email: c.email, mutedKinds: c.mutedKinds ?? [] },
+            appearanceId: null,
+            dueAt: now,
+            payload: { officeId: o.id, fromMs: from.toMillis(), toMs: to.toMillis() },
+          });
+        }
+      }
+      return this.outbox.enqueue(m, rows, now);
+    });
+  }
+
+  /** Recruiters of appearances that ended (and have no outcome yet) are asked for a debrief. */
+  async debriefRequests(now: number): Promise<number> {
+    const ended: { appearance_id: string; user_id: string; ends_at: string | number }[] = await this.db.query(
+      `SELECT ar.appearance_id, ar.user_id, a.ends_at FROM appearances a JOIN appearance_recruiters ar ON ar.appearance_id = a.id
+       WHERE a.ends_at <= ${this.p(1)} AND a.ends_at > ${this.p(2)} AND a.status IN ('planned', 'confirmed', 'completed')
+         AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.appearance_id = a.id)`,
+      [now, now - DEBRIEF_WINDOW_MS],
+    );
+    if (!ended.length) return 0;
+    return this.db.transaction(async (m) => {
+      const users = new Map((await this.outbox.users(m, ended.map((e) => e.user_id))).map((u) => [u.id, u]));
+      const rows = ended.filter((e) => users.has(e.user_id)).map((e) => debriefRow({ id: e.appearance_id }, users.get(e.user_id)!, now));
+      return this.outbox.enqueue(m, rows, now);
+    });
+  }
+
+  private p(i: number): string {
+    return this.db.options.type === 'postgres' ? `$${i}` : '?';
+  }
+
+  private bool(v: boolean): string {
+    return this.db.options.type === 'postgres' ? String(v) : v ? '1' : '0';
+  }
+}

@@ -1,0 +1,187 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { AuthUser } from '../common/auth';
+import { Clock } from '../common/clock';
+import type { NotificationKind } from '../common/enums';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../common/errors';
+import { Page, page } from '../common/pagination';
+import { iso } from '../common/time';
+import { User } from '../users/user.entity';
+import { AckView, NotificationQuery, NotificationView, PreferencesView } from './dto/notification.dto';
+import { MUTABLE_KINDS, NOTIFICATION_DEFINITIONS, RISK_ALERT_KINDS } from './notification-definitions';
+import { Notification } from './notification.entity';
+import { LinkSigner } from './signed-link';
+
+export function toNotificationView(n: Notification): NotificationView {
+  return {
+    id: n.id,
+    kind: n.kind,
+    status: n.status,
+    recipientId: n.recipientId,
+    recipientEmail: n.recipientEmail,
+    appearanceId: n.appearanceId,
+    assessmentId: n.assessmentId,
+    dueAt: iso(n.dueAt),
+    attempts: n.attempts,
+    nextAttemptAt: iso(n.nextAttemptAt),
+    lastError: n.lastError,
+    messageId: n.messageId,
+    sentAt: iso(n.sentAt),
+    ackRequired: !!n.ackRequired,
+    acknowledgedAt: iso(n.acknowledgedAt),
+    acknowledgedById: n.acknowledgedById,
+    createdAt: iso(n.createdAt),
+  };
+}
+
+/** The outbox as people see it: listing, retrying dead mail, acknowledging, preferences. Never sends. */
+@Injectable()
+export class NotificationsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly links: LinkSigner,
+  ) {}
+
+  /** Admins see everything; coordinators see mail to people of their office. */
+  async list(q: NotificationQuery, user: AuthUser): Promise<Page<NotificationView>> {
+    const qb = this.db.getRepository(Notification).createQueryBuilder('n');
+    if (q.status) qb.andWhere('n.status = :status', { status: q.status });
+    if (q.kind) qb.andWhere('n.kind = :kind', { kind: q.kind });
+    if (q.appearanceId) qb.andWhere('n.appearance_id = :aid', { aid: q.appearanceId });
+    if (user.role !== 'admin') {
+      qb.andWhere('n.recipient_id IN (SELECT u.id FROM users u WHERE u.office_id = :office)', { office: user.officeId ?? '' });
+    }
+    const [rows, total] = await qb
+      .orderBy('n.due_at', 'DESC')
+      .addOrderBy('n.id', 'ASC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize)
+      .getManyAndCount();
+    return page(rows.map(toNotificationView), total, q);
+  }
+
+  /** A dead notification goes back to pending, due now, with a fresh attempt budget. */
+  async retry(id: string, user: AuthUser): Promise<NotificationView> {
+    return this.db.transaction(async (m) => {
+      const n = await this.visible(m, id, user);
+      if (n.status !== 'dead') {
+        throw new ConflictError('NOT_DEAD', `Notification ${id} is ${n.status}; only a dead notification can be retried`, { status: n.status });
+      }
+      const now = this.clock.now();
+      const before = { status: n.status, attempts: n.attempts, lastError: n.lastError };
+      Object.assign(n, { status: 'pending', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null, updatedAt: now });
+      await m.getRepository(Notification).save(n);
+      await this.audit.record(m, { actorId: user.id, action: 'notification_retried', entityType: 'notification', entityId: id, before, after: { status: 'pending' } });
+      return toNotificationView(n);
+    });
+  }
+
+  /** Signed-in acknowledgement: the recipient, a coordinator of their office, or an admin. */
+  async acknowledge(id: string, user: AuthUser): Promise<AckView> {
+    return this.db.transaction(async (m) => {
+      const n = await m.getRepository(Notification).findOneBy({ id });
+      if (!n) throw new NotFoundError('Notification', id);
+      if (n.recipientId !== user.id && user.role !== 'admin') {
+        const recipient = await m.getRepository(User).findOneBy({ id: n.recipientId });
+        if (user.role !== 'coordinator' || !recipient || recipient.officeId !== user.officeId) {
+          throw new ForbiddenError('Only the recipient, a coordinator of their office or an admin can acknowledge this');
+        }
+      }
+      return this.markAcknowledged(m, n, user.id);
+    });
+  }
+
+  /** Acknowledgement from the signed link in the email (no sign-in). */
+  async acknowledgeByToken(token: string): Promise<AckView> {
+    const claims = this.links.verify('ack', token, this.clock.now());
+    return this.db.transaction(async (m) => {
+      const n = await m.getRepository(Notification).findOneBy({ id: claims.sub });
+      if (!n) throw new NotFoundError('Notification', claims.sub);
+      return this.markAcknowledged(m, n, n.recipientId);
+    });
+  }
+
+  private async markAcknowledged(m: EntityManager, n: Notification, by: string): Promise<AckView> {
+    if (n.status !== 'sent') {
+      throw new UnprocessableError('NOT_SENT', `Notification ${n.id} is ${n.status}; only a sent notification can be acknowledged`, { status: `is ${n.status}` });
+    }
+    const first = n.acknowledgedAt === null;
+    if (first) {
+      const now = this.clock.now();
+      await m.getRepository(Notification).update({ id: n.id }, { acknowledgedAt: now, acknowledgedById: by, updatedAt: now });
+      if (n.appearanceId) {
+        // Reading the latest warning covers the recipient's earlier ones for the same appearance.
+        await m
+          .createQueryBuilder()
+          .update(Notification)
+          .set({ acknowledgedAt: now, acknowledgedById: by, updatedAt: now })
+          .where('appearance_id = :a AND recipient_id = :r AND status = :s', { a: n.appearanceId, r: n.recipientId, s: 'sent' })
+          .andWhere('ack_required = :t AND acknowledged_at IS NULL AND sent_at <= :now', { t: true, now })
+          .execute();
+      }
+      n.acknowledgedAt = now;
+      n.acknowledgedById = by;
+      await this.audit.record(m, { actorId: by, action: 'notification_acknowledged', entityType: 'notification', entityId: n.id, meta: { appearanceId: n.appearanceId, kind: n.kind } });
+    }
+    return { notificationId: n.id, appearanceId: n.appearanceId, acknowledgedAt: iso(n.acknowledgedAt as number), acknowledgedById: n.acknowledgedById as string, firstAcknowledgement: first };
+  }
+
+  async preferences(userId: string): Promise<PreferencesView> {
+    const u = await this.db.getRepository(User).findOneBy({ id: userId });
+    if (!u) throw new NotFoundError('User', userId);
+    return preferencesView(u.mutedKinds ?? []);
+  }
+
+  async setPreferences(userId: string, mutedKinds: NotificationKind[]): Promise<PreferencesView> {
+    const refused = mutedKinds.filter((k) => RISK_ALERT_KINDS.includes(k));
+    if (refused.length) {
+      throw new UnprocessableError(
+        'RISK_ALERTS_CANNOT_BE_MUTED',
+        `Risk alerts cannot be switched off (${refused.join(', ')}); only ${MUTABLE_KINDS.join(' and ')} can`,
+        { mutedKinds: `${refused.join(', ')} ${refused.length > 1 ? 'are risk alerts' : 'is a risk alert'} and cannot be switched off` },
+      );
+    }
+    return this.mute(userId, [...new Set(mutedKinds)], 'replace');
+  }
+
+  /** RFC 8058 one-click unsubscribe from a signed link. */
+  async unsubscribeByToken(token: string): Promise<PreferencesView> {
+    const claims = this.links.verify('unsubscribe', token, this.clock.now());
+    const kind = claims.kind as NotificationKind;
+    if (!MUTABLE_KINDS.includes(kind)) throw new UnprocessableError('RISK_ALERTS_CANNOT_BE_MUTED', 'Risk alerts cannot be switched off');
+    return this.mute(claims.sub, [kind], 'add');
+  }
+
+  private async mute(userId: string, kinds: NotificationKind[], mode: 'replace' | 'add'): Promise<PreferencesView> {
+    return this.db.transaction(async (m) => {
+      const u = await m.getRepository(User).findOneBy({ id: userId });
+      if (!u) throw new NotFoundError('User', userId);
+      const before = u.mutedKinds ?? [];
+      const after = mode === 'add' ? [...new Set([...before, ...kinds])] : kinds;
+      await m.getRepository(User).update({ id: userId }, { mutedKinds: after, updatedAt: this.clock.now() });
+      await this.audit.record(m, { actorId: userId, action: 'notification_preferences_changed', entityType: 'user', entityId: userId, before: { mutedKinds: before }, after: { mutedKinds: after } });
+      return preferencesView(after);
+    });
+  }
+
+  private async visible(m: EntityManager, id: string, user: AuthUser): Promise<Notification> {
+    const n = await m.getRepository(Notification).findOneBy({ id });
+    if (!n) throw new NotFoundError('Notification', id);
+    if (user.role !== 'admin') {
+      const recipient = await m.getRepository(User).findOneBy({ id: n.recipientId });
+      if (!recipient || recipient.officeId !== user.officeId) throw new NotFoundError('Notification', id);
+    }
+    return n;
+  }
+}
+
+function preferencesView(muted: string[]): PreferencesView {
+  return {
+    mutedKinds: muted.filter((k) => MUTABLE_KINDS.includes(k as NotificationKind)) as NotificationKind[],
+    kinds: Object.values(NOTIFICATION_DEFINITIONS).map((d) => ({ kind: d.kind, label: d.label, enabled: d.riskAlert || !muted.includes(d.kind), canSwitchOff: !d.riskAlert })),
+    note: 'Risk alerts (briefings, escalations, acknowledgement escalations, reschedules and cancellations) cannot be switched off.',
+  };
+}
