@@ -9,6 +9,7 @@ import { CommonModule } from './common/common.module';
 import { allConfigs, databaseConfig } from './config';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OfficesModule } from './offices/offices.module';
 import { UsersModule } from './users/users.module';
 import { CalendarModule } from './calendar/calendar.module';
@@ -33,6 +34,7 @@ import { AppearancesModule } from './appearances/appearances.module';
     HealthModule,
     OfficesModule,
     UsersModule,
+    NotificationsModule,
     CalendarModule,
     RiskModule,
     OutcomesModule,

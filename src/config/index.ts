@@ -1,13 +1,15 @@
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
+import { mailConfig } from './mail.config';
 import { riskConfig } from './risk.config';
 
 export * from './app.config';
 export * from './auth.config';
 export * from './database.config';
 export * from './env';
+export * from './mail.config';
 export * from './risk.config';
 
 /** Every config namespace; feature modules add theirs here (mail, risk, retention, ...). */
-export const allConfigs = [appConfig, databaseConfig, authConfig, riskConfig];
+export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, riskConfig];
