@@ -1,0 +1,186 @@
+import type { AuthUser } from '../common/auth';
+import type { IncidentTrendReport } from '../reports/incident-trend.service';
+import type { AccountabilityReport } from '../reports/model-report.service';
+import type { OutcomesSummaryReport } from '../reports/outcomes-report.service';
+import type { ReceptionTrendReport } from '../reports/reception-report.service';
+import { esc, fmt2, page, pct, table } from './html';
+import { barChart, stackedBarChart } from './svg-charts';
+
+export interface DashboardData {
+  user: AuthUser;
+  trend: IncidentTrendReport;
+  reception: ReceptionTrendReport;
+  outcomes: OutcomesSummaryReport;
+  model: AccountabilityReport;
+  /** Query string (without '?') that reproduces the window and filters, for links. */
+  filterQuery: string;
+}
+
+// Colours chosen for ≥ 4.5:1 contrast against white where they carry text, and distinguishable in greyscale.
+const BLUE = '#1f4e79';
+const ORANGE = '#b35900';
+const RED = '#a50026';
+const GREY = '#595959';
+const STANCE_COLORS: Record<string, string> = { welcoming: '#1b7837', neutral: '#7a7a7a', cautious: '#b8860b', restricted: '#d45500', hostile: '#a50026' };
+const words = (s: string) => s.replace(/_/g, ' ');
+
+/** The dashboard page: four charts, each with its table, and CSV download links. */
+export function renderDashboard(d: DashboardData): string {
+  const { trend, reception, outcomes, model } = d;
+  const q = d.filterQuery ? `&${d.filterQuery}` : '';
+  const w = trend.window;
+
+  const trendChart = barChart({
+    id: 'chart-incidents',
+    title: 'Incidents aimed at us per appearance, by month',
+    desc: `Bars: incidents per appearance each month with a 95% range; dashed line: the fitted trend. ${trend.verdict}`,
+    categories: trend.months.map((m) => m.month),
+    series: [{ name: 'Incidents per appearance', color: BLUE, values: trend.months.map((m) => m.rate), intervals: trend.months.map((m) => ({ low: m.low, high: m.high })) }],
+    line: trend.trend ? { name: 'Trend', color: ORANGE, values: trend.months.map((m) => m.fitted) } : undefined,
+    yLabel: 'per appearance',
+  });
+  const trendTable = table(
+    'table-incidents',
+    'Incidents aimed at us per appearance, by month',
+    ['Month', 'Appearances', 'Incidents', 'Severe', 'Per appearance', '95% range', 'Trend'],
+    trend.months.map((m) => [m.month, m.appearances, m.incidents, m.severe, fmt2(m.rate), m.low === null ? '—' : `${fmt2(m.low)}–${fmt2(m.high)}`, fmt2(m.fitted)]),
+  );
+
+  const states = reception.byState.slice(0, 25);
+  const receptionChart = stackedBarChart({
+    id: 'chart-reception',
+    title: 'Reception by state: institutions by their current stance',
+    desc: `${reception.byState.reduce((s, r) => s + r.institutions, 0)} institutions with a recorded reception, in ${reception.byState.length} states; the ${states.length} with most institutions are shown.`,
+    categories: states.map((s) => s.state || '(none)'),
+    stacks: (['welcoming', 'neutral', 'cautious', 'restricted', 'hostile'] as const).map((st) => ({ name: st, color: STANCE_COLORS[st], values: states.map((s) => s[st]) })),
+  });
+  const receptionTable = table(
+    'table-reception',
+    'Institutions by current stance, per state',
+    ['State', 'Institutions', 'Welcoming', 'Neutral', 'Cautious', 'Restricted', 'Hostile'],
+    reception.byState.map((s) => [s.state || '(none)', s.institutions, s.welcoming, s.neutral, s.cautious, s.restricted, s.hostile]),
+  );
+  const worsenedTable = table(
+    'table-worsened',
+    'Institutions whose reception worsened most in the last year',
+    ['Institution', 'State', 'Kind', 'A year ago', 'Now', 'Steps worse', 'Declines in the year'],
+    reception.worsenedMost.map((r) => [r.name, r.state, words(r.institutionKind), r.stanceYearAgo ?? 'no record', r.stanceNow, r.steps, r.declinesInYear]),
+  );
+
+  const kinds = outcomes.rows;
+  const outcomesChart = barChart({
+    id: 'chart-outcomes',
+    title: 'Outcomes by appearance kind',
+    desc: `Held appearances, and those disrupted, ended early or cancelled by the host, per kind of appearance, ${w.from?.slice(0, 10)} to ${w.to?.slice(0, 10)}.`,
+    categories: kinds.map((k) => words(k.label)),
+    series: [
+      { name: 'Held', color: BLUE, values: kinds.map((k) => k.held) },
+      { name: 'Disrupted', color: RED, values: kinds.map((k) => k.disrupted) },
+      { name: 'Ended early', color: ORANGE, values: kinds.map((k) => k.endedEarly) },
+      { name: 'Cancelled by host', color: GREY, values: kinds.map((k) => k.cancelledByHost) },
+    ],
+    yLabel: 'appearances',
+  });
+  const outcomesTable = table(
+    'table-outcomes',
+    'Outcomes by appearance kind',
+    ['Kind', 'Appearances', 'Held', 'Completed', 'Disrupted', 'Ended early', 'Cancelled by host', 'Incidents', 'Incidents per appearance', 'Leads', 'Applications', 'Yield per debrief', 'Debriefs due'],
+    [...kinds, outcomes.totals].map((k) => [
+      k.key === 'total' ? 'All kinds' : words(k.label),
+      k.appearances,
+      k.held,
+      k.completed,
+      k.disrupted,
+      k.endedEarly,
+      k.cancelledByHost,
+      k.incidents,
+      fmt2(k.incidentsPerAppearance),
+      k.leads,
+      k.applications,
+      fmt2(k.yieldPerAppearance),
+      k.debriefDue,
+    ]),
+  );
+
+  const modelChart = barChart({
+    id: 'chart-model',
+    title: 'Predicted vs observed disruption, by predicted level',
+    desc: `For each level: the mean predicted probability and the share of appearances actually disrupted (95% range). Brier score ${fmt2(model.brier.brier)} over ${model.brier.appearances} appearances.`,
+    categories: model.levels.map((l) => l.level),
+    series: [
+      { name: 'Predicted (mean p)', color: GREY, values: model.levels.map((l) => l.meanPredicted) },
+      { name: 'Observed', color: BLUE, values: model.levels.map((l) => l.observedRate), intervals: model.levels.map((l) => ({ low: l.observedLow, high: l.observedHigh })) },
+    ],
+    yLabel: 'share disrupted',
+    yMax: 1,
+    format: (v) => `${Math.round(v * 100)}%`,
+  });
+  const modelTable = table(
+    'table-model',
+    'Predicted level against what happened',
+    ['Level', 'Appearances', 'Disrupted', 'Not disrupted', 'Mean predicted', 'Observed', '95% range', 'Incidents per appearance'],
+    model.levels.map((l) => [
+      l.level,
+      l.appearances,
+      l.disrupted,
+      l.notDisrupted,
+      pct(l.meanPredicted),
+      pct(l.observedRate),
+      l.observedLow === null ? '—' : `${pct(l.observedLow)}–${pct(l.observedHigh)}`,
+      fmt2(l.incidentsPerAppearance.rate),
+    ]),
+  );
+  const brierTable = table(
+    'table-brier',
+    'Brier score by month (lower is better; reference = always predicting the base rate)',
+    ['Month', 'Appearances', 'Brier', 'Reference', 'Skill'],
+    [...model.brierByMonth, model.brier].map((b) => [b.month === 'all' ? 'Whole window' : b.month, b.appearances, fmt2(b.brier), fmt2(b.reference), fmt2(b.skill)]),
+  );
+
+  const csv = (path: string, label: string) => `<li><a href="/dashboard/csv/${path}${path.includes('?') ? q : q.replace(/^&/, '?')}" download>${esc(label)}</a></li>`;
+  const verdictClass = trend.direction === 'worse' ? 'worse' : trend.direction === 'better' ? 'better' : '';
+  const body = `
+<header><h1>Forewarn — outcomes and trends</h1>
+<form method="post" action="/dashboard/logout"><span class="muted">Signed in as ${esc(d.user.email)} (${esc(d.user.role)}) </span><button type="submit">Sign out</button></form></header>
+<main>
+<form method="get" action="/dashboard" class="filters" aria-label="Window and filters">
+<label for="from">From<input id="from" name="from" type="date" value="${esc(w.from?.slice(0, 10))}"></label>
+<label for="to">To (exclusive)<input id="to" name="to" type="date" value="${esc(w.to?.slice(0, 10))}"></label>
+<label for="state">State<input id="state" name="state" size="6" value="${esc(w.state ?? '')}"></label>
+<button type="submit">Show</button>
+</form>
+<p class="muted">Window ${esc(w.from)} to ${esc(w.to)} (UTC)${w.officeId ? `; office ${esc(w.officeId)}` : '; all offices'}. <strong id="debriefs-due">${outcomes.totals.debriefDue}</strong> debriefs due.</p>
+
+<section aria-labelledby="h-trend"><h2 id="h-trend">Is it getting worse?</h2>
+<p class="verdict ${verdictClass}" id="verdict">${esc(trend.verdict)}</p>
+${trendChart}${trendTable}</section>
+
+<section aria-labelledby="h-reception"><h2 id="h-reception">Reception by state</h2>
+${receptionChart}${receptionTable}${worsenedTable}</section>
+
+<section aria-labelledby="h-outcomes"><h2 id="h-outcomes">Outcomes by kind</h2>
+${outcomesChart}${outcomesTable}</section>
+
+<section aria-labelledby="h-model"><h2 id="h-model">Predicted vs observed, by level</h2>
+<p class="muted">${model.notJudged} ended appearances had no assessment before they started and are not judged.</p>
+${modelChart}${modelTable}${brierTable}</section>
+
+<section aria-labelledby="h-downloads"><h2 id="h-downloads">Download (CSV)</h2><ul class="downloads">
+${csv('incident-trend', 'Incidents per appearance by month')}
+${csv('reception-trend', 'Reception per quarter, state and institution kind')}
+${csv('reception-trend?part=worsened', 'Institutions whose reception worsened most')}
+${csv('outcomes?groupBy=kind', 'Outcomes by kind')}
+${csv('outcomes?groupBy=month', 'Outcomes by month')}
+${csv('outcomes?groupBy=office', 'Outcomes by office')}
+${csv('outcomes?groupBy=state', 'Outcomes by state')}
+${csv('outcomes?groupBy=institution', 'Outcomes by institution')}
+${csv('model-accountability', 'Predicted vs observed by level')}
+${csv('model-accountability?part=brier', 'Brier score by month')}
+${csv('mitigations', 'Mitigations used vs not used')}
+${csv('evidence', 'Evidence report: counts by institution kind and state')}
+${csv('evidence?part=examples', 'Evidence report: examples')}
+</ul></section>
+</main>
+<footer><p class="muted">Months are UTC calendar months. Protest context data where imported: Crowd Counting Consortium (Harvard Kennedy School / UConn). Forewarn records what happened to outreach, never who protested.</p></footer>`;
+  return page('Forewarn dashboard', body);
+}

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Inject, Ip, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
+import { AuthService } from '../auth/auth.service';
+import { LoginDto } from '../auth/dto/login.dto';
+import { AuthUser, CurrentUser, Public } from '../common/auth';
+import { DomainError, ValidationFailedError } from '../common/errors';
+import { validateDto } from '../common/validation';
+import { appConfig } from '../config';
+import { OutcomesSummaryQuery, ReportQuery } from '../reports/dto/report-query.dto';
+import { sendCsv } from '../reports/reports.controller';
+import { REPORT_NAMES, ReportName, ReportsService } from '../reports/reports.service';
+import { DashboardHtmlFilter } from './dashboard-html.filter';
+import { clearedCookie, DashboardSessionGuard, DASHBOARD_ROLES, sessionCookie } from './dashboard-session';
+import { DashboardService } from './dashboard.service';
+import { loginPage } from './html';
+
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+function html(reply: FastifyReply, status = 200): FastifyReply {
+  return reply
+    .status(status)
+    .header('Content-Type', 'text/html; charset=utf-8')
+    .header('Cache-Control', 'no-store')
+    .header('Content-Security-Policy', CSP)
+    .header('X-Content-Type-Options', 'nosniff')
+    .header('Referrer-Policy', 'same-origin');
+}
+
+/**
+ * The read-only HR dashboard: server-rendered HTML + SVG for hr, coordinators and admins. Signed in
+ * with a cookie (browsers cannot send bearer headers when navigating); CSV downloads accept it too.
+ */
+@ApiExcludeController()
+@Public()
+@UseFilters(DashboardHtmlFilter)
+@Controller('dashboard')
+export class DashboardController {
+  constructor(
+    private readonly dashboard: DashboardService,
+    private readonly reports: ReportsService,
+    private readonly auth: AuthService,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+  ) {}
+
+  private get secure(): boolean {
+    return this.app.publicUrl.startsWith('https://');
+  }
+
+  @Get('login')
+  loginForm(@Res() reply: FastifyReply): void {
+    void html(reply).send(loginPage());
+  }
+
+  @Post('login')
+  @HttpCode(303)
+  @UseGuards(ThrottlerGuard)
+  @Throttle({ login: {} })
+  async login(@Body() body: Record<string, unknown>, @Ip() ip: string, @Res() reply: FastifyReply): Promise<void> {
+    const email = typeof body?.email === 'string' ? body.email : '';
+    try {
+      const dto = validateDto(LoginDto, { email: body?.email, password: body?.password });
+      const token = await this.auth.login(dto, ip);
+      if (!DASHBOARD_ROLES.includes(token.user.role)) {
+        void html(reply, 403).send(loginPage({ email, error: `The dashboard is for hr, coordinators and admins (you are ${token.user.role}).` }));
+        return;
+      }
+      void reply.status(303).header('Set-Cookie', sessionCookie(token.accessToken, token.expiresIn, this.secure)).header('Location', '/dashboard').send();
+    } catch (e) {
+      if (e instanceof ValidationFailedError) return void html(reply, 400).send(loginPage({ email, error: 'Enter your email address and password.' }));
+      if (e instanceof DomainError && e.status === 401) return void html(reply, 401).send(loginPage({ email, error: e.message }));
+      throw e;
+    }
+  }
+
+  @Post('logout')
+  logout(@Res() reply: FastifyReply): void {
+    void reply.status(303).header('Set-Cookie', clearedCookie(this.secure)).header('Location', '/dashboard/login').send();
+  }
+
+  @Get()
+  @UseGuards(DashboardSessionGuard)
+  async show(@Query() q: ReportQuery, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply): Promise<void> {
+    void html(reply).send(await this.dashboard.render(q, user));
+  }
+
+  @Get('csv/:report')
+  @UseGuards(DashboardSessionGuard)
+  async csv(@Param('report') name: string, @Query() q: OutcomesSummaryQuery, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply): Promise<void> {
+    if (!(REPORT_NAMES as readonly string[]).includes(name)) {
+      throw new ValidationFailedError(`Unknown report "${name}"`, { report: `one of: ${REPORT_NAMES.join(', ')}` });
+    }
+    const report = await this.reports.run(name as ReportName, q, user);
+    void reply.send(sendCsv(reply, report, q.part));
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Server-rendered SVG charts: no front-end build, no script. Each chart is an <svg role="img">
+ * labelled by its <title> and <desc>; every bar carries its own <title> (a tooltip and a spoken
+ * label) and data-* attributes with the exact value, so tests and assistive tech read the numbers.
+ * Pure functions: data in, markup out. The table under each chart is the accessible twin.
+ */
+import { esc } from './html';
+
+export interface Series {
+  name: string;
+  color: string;
+  values: Array<number | null>;
+  /** Optional interval per category, drawn as a whisker. */
+  intervals?: Array<{ low: number | null; high: number | null } | null>;
+}
+
+export interface BarChartSpec {
+  id: string;
+  title: string;
+  desc: string;
+  categories: string[];
+  series: Series[];
+  /** An optional line over the bars (e.g. the fitted trend), same scale. */
+  line?: { name: string; color: string; values: Array<number | null> };
+  yLabel: string;
+  format?: (v: number) => string;
+  width?: number;
+  height?: number;
+  /** Fix the top of the y axis (e.g. 1 for shares). */
+  yMax?: number;
+}
+
+const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"';
+const INK = '#1a1a1a';
+const GRID = '#d0d0d0';
+
+function niceMax(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+const defaultFormat = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+
+/** Vertical bars, grouped by category, with optional whiskers and an optional line. */
+export function barChart(spec: BarChartSpec): string {
+  const width = spec.width ?? 760;
+  const height = spec.height ?? 300;
+  const fmt = spec.format ?? defaultFormat;
+  const m = { top: 24, right: 16, bottom: 64, left: 64 };
+  const w = width - m.left - m.right;
+  const h = height - m.top - m.bottom;
+  const all: number[] = [];
+  for (const s of spec.series) {
+    s.values.forEach((v, i) => {
+      if (v !== null) all.push(v);
+      const iv = s.intervals?.[i];
+      if (iv?.high !== null && iv?.high !== undefined) all.push(iv.high);
+    });
+  }
+  for (const v of spec.line?.values ?? []) if (v !== null) all.push(v);
+  const top = spec.yMax ?? niceMax(Math.max(0, ...all));
+  const y = (v: number) => m.top + h - (Math.min(v, top) / top) * h;
+  const n = Math.max(1, spec.categories.length);
+  const band = w / n;
+  const groupW = band * 0.8;
+  const barW = groupW / Math.max(1, spec.series.length);
+  const out: string[] = [];
+  out.push(
+    `<svg id="${esc(spec.id)}" class="chart" role="img" aria-labelledby="${esc(spec.id)}-title ${esc(spec.id)}-desc" viewBox="0 0 ${width} ${height}" width="100%" ${FONT} font-size="12">`,
+    `<title id="${esc(spec.id)}-title">${esc(spec.title)}</title>`,
+    `<desc id="${esc(spec.id)}-desc">${esc(spec.desc)}</desc>`,
+  );
+  for (let k = 0; k <= 4; k++) {
+    const v = (top * k) / 4;
+    out.push(
+      `<line x1="${m.left}" x2="${m.left + w}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${GRID}" stroke-width="1" aria-hidden="true"/>`,
+      `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="${INK}" aria-hidden="true">${esc(fmt(v))}</text>`,
+    );
+  }
+  out.push(
+    `<text x="14" y="${m.top + h / 2}" transform="rotate(-90 14 ${m.top + h / 2})" text-anchor="middle" fill="${INK}" aria-hidden="true">${esc(spec.yLabel)}</text>`,
+  );
+  spec.categories.forEach((cat, i) => {
+    const gx = m.left + i * band + (band - groupW) / 2;
+    spec.series.forEach((s, j) => {
+      const v = s.values[i];
+      const x = gx + j * barW;
+      if (v !== null && v !== undefined) {
+        const yy = y(v);
+        out.push(
+          `<rect class="bar" data-series="${esc(s.name)}" data-category="${esc(cat)}" data-value="${v}" x="${x.toFixed(1)}" y="${yy.toFixed(1)}" width="${Math.max(1, barW - 2).toFixed(1)}" height="${(m.top + h - yy).toFixed(1)}" fill="${s.color}">` +
+            `<title>${esc(`${s.name}, ${cat}: ${fmt(v)}`)}</title></rect>`,
+        );
+      }
+      const iv = s.intervals?.[i];
+      if (iv && iv.low !== null && iv.high !== null) {
+        const cx = x + (barW - 2) / 2;
+        out.push(
+          `<g class="whisker" stroke="${INK}" stroke-width="1.5" aria-hidden="true"><line x1="${cx.toFixed(1)}" x2="${cx.toFixed(1)}" y1="${y(iv.low).toFixed(1)}" y2="${y(iv.high).toFixed(1)}"/>` +
+            `<line x1="${(cx - 4).toFixed(1)}" x2="${(cx + 4).toFixed(1)}" y1="${y(iv.high).toFixed(1)}" y2="${y(iv.high).toFixed(1)}"/>` +
+            `<line x1="${(cx - 4).toFixed(1)}" x2="${(cx + 4).toFixed(1)}" y1="${y(iv.low).toFixed(1)}" y2="${y(iv.low).toFixed(1)}"/></g>`,
+        );
+      }
+    });
+    const lx = m.left + i * band + band / 2;
+    const label = cat.length > 14 ? `${cat.slice(0, 13)}…` : cat;
+    out.push(
+      `<text x="${lx.toFixed(1)}" y="${m.top + h + 16}" text-anchor="${n > 8 ? 'end' : 'middle'}" fill="${INK}"${n > 8 ? ` transform="rotate(-35 ${lx.toFixed(1)} ${m.top + h + 16})"` : ''}>${esc(label)}</text>`,
+    );
+  });
+  if (spec.line) {
+    const pts = spec.line.values
+      .map((v, i) => (v === null ? null : `${(m.left + i * band + band / 2).toFixed(1)},${y(v).toFixed(1)}`))
+      .filter((p): p is string => p !== null);
+    if (pts.length >= 2) {
+      out.push(
+        `<polyline class="trend" points="${pts.join(' ')}" fill="none" stroke="${spec.line.color}" stroke-width="2.5" stroke-dasharray="6 4"><title>${esc(spec.line.name)}</title></polyline>`,
+      );
+    }
+  }
+  out.push(`<line x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}" stroke="${INK}" aria-hidden="true"/>`);
+  out.push(legend([...spec.series.map((s) => ({ name: s.name, color: s.color })), ...(spec.line ? [{ name: spec.line.name, color: spec.line.color, dashed: true }] : [])], m.left, height - 14));
+  out.push('</svg>');
+  return out.join('');
+}
+
+export interface StackedSpec {
+  id: string;
+  title: string;
+  desc: string;
+  categories: string[];
+  stacks: Series[];
+  width?: number;
+}
+
+/** Horizontal stacked bars: one row per category, segments per stack. */
+export function stackedBarChart(spec: StackedSpec): string {
+  const width = spec.width ?? 760;
+  const rowH = 22;
+  const m = { top: 12, right: 48, bottom: 40, left: 90 };
+  const height = m.top + m.bottom + rowH * Math.max(1, spec.categories.length);
+  const totals = spec.categories.map((_, i) => spec.stacks.reduce((s, st) => s + (st.values[i] ?? 0), 0));
+  const top = Math.max(1, ...totals);
+  const w = width - m.left - m.right;
+  const out: string[] = [
+    `<svg id="${esc(spec.id)}" class="chart" role="img" aria-labelledby="${esc(spec.id)}-title ${esc(spec.id)}-desc" viewBox="0 0 ${width} ${height}" width="100%" ${FONT} font-size="12">`,
+    `<title id="${esc(spec.id)}-title">${esc(spec.title)}</title>`,
+    `<desc id="${esc(spec.id)}-desc">${esc(spec.desc)}</desc>`,
+  ];
+  spec.categories.forEach((cat, i) => {
+    const yy = m.top + i * rowH;
+    out.push(`<text x="${m.left - 6}" y="${yy + rowH / 2 + 4}" text-anchor="end" fill="${INK}">${esc(cat)}</text>`);
+    let x = m.left;
+    for (const st of spec.stacks) {
+      const v = st.values[i] ?? 0;
+      if (v <= 0) continue;
+      const bw = (v / top) * w;
+      out.push(
+        `<rect class="bar" data-series="${esc(st.name)}" data-category="${esc(cat)}" data-value="${v}" x="${x.toFixed(1)}" y="${yy + 3}" width="${bw.toFixed(1)}" height="${rowH - 6}" fill="${st.color}" stroke="#ffffff" stroke-width="0.5">` +
+          `<title>${esc(`${cat}, ${st.name}: ${v}`)}</title></rect>`,
+      );
+      x += bw;
+    }
+    out.push(`<text x="${(x + 4).toFixed(1)}" y="${yy + rowH / 2 + 4}" fill="${INK}" aria-hidden="true">${totals[i]}</text>`);
+  });
+  out.push(legend(spec.stacks.map((s) => ({ name: s.name, color: s.color })), m.left, height - 14));
+  out.push('</svg>');
+  return out.join('');
+}
+
+function legend(items: Array<{ name: string; color: string; dashed?: boolean }>, x0: number, y: number): string {
+  let x = x0;
+  const parts: string[] = ['<g class="legend">'];
+  for (const it of items) {
+    parts.push(
+      it.dashed
+        ? `<line x1="${x}" x2="${x + 18}" y1="${y - 4}" y2="${y - 4}" stroke="${it.color}" stroke-width="2.5" stroke-dasharray="6 4"/>`
+        : `<rect x="${x}" y="${y - 10}" width="12" height="12" fill="${it.color}"/>`,
+    );
+    parts.push(`<text x="${x + (it.dashed ? 22 : 16)}" y="${y}" fill="${INK}">${esc(it.name)}</text>`);
+    x += (it.dashed ? 22 : 16) + it.name.length * 6.8 + 14;
+  }
+  parts.push('</g>');
+  return parts.join('');
+}
