@@ -84,7 +84,7 @@ export class MailDataLoader {
     return { appearances, latest, users, withOutcome, digests };
   }
 
-  /** The newest assessment of each appearance (by as_of, then created_at). */
+  /** The newest snapshot of each appearance (by seq, then created_at: RiskService.latestView's order). */
   async latestAssessments(appearanceIds: string[]): Promise<Map<string, AssessmentRow>> {
     const out = new Map<string, AssessmentRow & { asOf: number; createdAt: number }>();
     for (const ids of chunks(appearanceIds)) {
@@ -93,7 +93,7 @@ export class MailDataLoader {
         .createQueryBuilder('r')
         .where('r.appearance_id IN (:...ids)', { ids })
         .andWhere(
-          'NOT EXISTS (SELECT 1 FROM risk_assessments r2 WHERE r2.appearance_id = r.appearance_id AND (r2.as_of > r.as_of OR (r2.as_of = r.as_of AND r2.created_at > r.created_at)))',
+          'NOT EXISTS (SELECT 1 FROM risk_assessments r2 WHERE r2.appearance_id = r.appearance_id AND (r2.seq > r.seq OR (r2.seq = r.seq AND r2.created_at > r.created_at)))',
         )
         .getMany();
       for (const r of list) {

@@ -6,7 +6,8 @@ import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { humanLocal } from '../common/time';
 import { appConfig, mailConfig } from '../config';
 import { LEVEL_WORDS, RiskSummary, summariseAssessment } from './assessment-summary';
-import { buildInvitation } from './invitation';
+import { buildAppearanceIcs } from '../calendar/ics';
+import { iso, localIso } from '../common/time';
 import type { BatchData } from './mail-data.loader';
 import type { AppearanceMailView, DigestGroup, MailContext } from './mail-context';
 import { MailTemplates } from './mail-templates';
@@ -191,26 +192,33 @@ export class NotificationComposer {
     };
   }
 
+  /** The appearance's invitation (H1's calendar builder: stable UID, SEQUENCE, METHOD) for one attendee. */
   private invitation(a: Appearance, method: 'REQUEST' | 'CANCEL', name: string, email: string, risk: RiskSummary | null, now: number): string {
     const address = /<([^>]+)>/.exec(this.mail.from)?.[1] ?? this.mail.from;
     const inst = a.institution;
-    return buildInvitation(
-      {
-        appearanceId: a.id,
-        sequence: a.sequence,
-        stampAt: now,
-        title: a.title,
-        institutionName: inst?.name ?? '',
-        startsAt: a.startsAt,
-        endsAt: a.endsAt,
-        timeZone: a.timeZone,
-        location: [a.venue, inst?.name, inst?.city, inst?.state].filter(Boolean).join(', '),
-        description: `${risk ? `Risk level: ${risk.levelWords}. ` : ''}Local time: ${humanLocal(a.startsAt, a.timeZone)}. ${this.app.publicUrl}/appearances/${a.id}`,
-        url: `${this.app.publicUrl}/appearances/${a.id}`,
-        organizer: { name: 'Forewarn', email: address },
-        attendee: { name, email },
-      },
-      method,
+    return buildAppearanceIcs(
+      [
+        {
+          id: a.id,
+          title: a.title,
+          kind: a.kind,
+          institution: { name: inst?.name ?? '', city: inst?.city ?? '', state: inst?.state ?? '' },
+          startsAt: iso(a.startsAt),
+          endsAt: iso(a.endsAt),
+          startsAtLocal: localIso(a.startsAt, a.timeZone),
+          endsAtLocal: localIso(a.endsAt, a.timeZone),
+          timeZone: a.timeZone,
+          venue: a.venue,
+          format: a.format,
+          audience: a.audience,
+          status: a.status,
+          sequence: a.sequence,
+          riskLevel: risk?.levelWords ?? null,
+          createdAt: iso(a.createdAt),
+          updatedAt: iso(a.updatedAt),
+        },
+      ],
+      { method, stampAt: now, publicUrl: this.app.publicUrl, organizer: { name: 'Forewarn', email: address }, attendees: [{ name, email }] },
     );
   }
 }

@@ -32,9 +32,11 @@ export async function emit(t: TestApp, name: (typeof DomainEvents)[keyof typeof 
 
 /** A stored assessment in the risk engine's shape (src/risk/risk.view.ts RiskDetail). */
 export async function assess(t: TestApp, appearanceId: string, level: RiskLevel, p = 0.55, asOf = t.clock.now()): Promise<RiskAssessment> {
+  const [{ s }] = await t.db.query(`SELECT COALESCE(MAX(seq), 0) AS s FROM risk_assessments WHERE appearance_id = '${appearanceId}'`);
   const row = t.db.getRepository(RiskAssessment).create({
     id: randomUUID(),
     appearanceId,
+    seq: Number(s) + 1,
     asOf,
     trigger: 'on_demand',
     modelVersion: 'test-model',

@@ -1,0 +1,72 @@
+import { DAY_MS } from '../src/common/time';
+import { dispatcher, invitation, rows, withMail } from './helpers/notifications';
+import { TestSmtpServer } from './helpers/smtp-server';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+/** The same flows through the real appearances API: the outbox rows commit with the appearance's transaction. */
+describe('notifications through the appearances API', () => {
+  let t: TestApp;
+  let smtp: TestSmtpServer;
+
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start();
+    t = await createTestApp({ now: '2026-02-20T12:00:00Z', override: withMail({ smtpUrl: smtp.url }) });
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('create → briefings queued (per-appearance offsets); move → same rows moved and SEQUENCE 1 invitation; cancel → withdrawn and METHOD:CANCEL', async () => {
+    const office = await t.factories.office({ timeZone: 'America/Chicago' });
+    const coord = await t.factories.user('coordinator', { officeId: office.id });
+    const rec = await t.factories.user('recruiter', { officeId: office.id });
+    const inst = await t.factories.institution({ timeZone: 'America/Chicago' });
+    const created = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send({
+        institutionId: inst.id,
+        officeId: office.id,
+        kind: 'info_session',
+        title: 'Info session',
+        startsAt: '2026-03-12T09:00:00-05:00',
+        endsAt: '2026-03-12T11:00:00-05:00',
+        venue: 'Hall B',
+        format: 'in_person',
+        audience: 'public',
+        recruiterIds: [rec.id],
+        briefingOffsets: [7 * 1440, 120],
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    const queued = await rows(t, { appearanceId: id, kind: 'briefing' });
+    expect(queued).toHaveLength(4);
+    expect(new Set(queued.map((n) => n.recipientId))).toEqual(new Set([coord.id, rec.id]));
+    expect([...new Set(queued.map((n) => new Date(n.dueAt).toISOString()))].sort()).toEqual([
+      '2026-03-05T15:00:00.000Z', // 09:00 CST a week before
+      '2026-03-12T12:00:00.000Z', // 07:00 CDT, two hours before (DST began 8 March)
+    ]);
+
+    t.clock.set('2026-02-21T12:00:00Z');
+    await t.http().patch(`/appearances/${id}`).set(t.auth(rec)).send({ date: '2026-03-19', version: created.body.version }).expect(200);
+    const moved = await rows(t, { appearanceId: id, kind: 'briefing' });
+    expect(moved.map((n) => n.id).sort()).toEqual(queued.map((n) => n.id).sort());
+    expect([...new Set(moved.map((n) => new Date(n.dueAt).toISOString()))].sort()).toEqual(['2026-03-12T14:00:00.000Z', '2026-03-19T12:00:00.000Z']);
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const inv = smtp.messages.filter((m) => m.parsed.subject?.includes('Moved'));
+    expect(inv.map((m) => m.rcptTo[0]).sort()).toEqual([coord.email, rec.email].sort());
+    expect(invitation(inv[0])).toMatchObject({ method: 'REQUEST', uid: `${id}@forewarn`, sequence: 1 });
+
+    smtp.clear();
+    t.clock.advance(DAY_MS);
+    await t.http().post(`/appearances/${id}/cancel`).set(t.auth(rec)).send({ reason: 'Host postponed' }).expect(200);
+    expect((await rows(t, { appearanceId: id, kind: 'briefing' })).every((n) => n.status === 'withdrawn')).toBe(true);
+    await dispatcher(t).dispatchDue(t.clock.now());
+    expect(smtp.messages).toHaveLength(2);
+    expect(invitation(smtp.messages[0])).toMatchObject({ method: 'CANCEL', uid: `${id}@forewarn`, sequence: 2, status: 'CANCELLED' });
+    smtp.clear();
+    expect((await dispatcher(t).dispatchDue(Date.parse('2026-03-19T12:00:00Z'))).sent).toBe(0);
+  });
+});
