@@ -54,6 +54,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
         return { status, code: 'RATE_LIMITED', message: 'Too many requests; wait and try again' };
       }
       const message = typeof res === 'string' ? res : Array.isArray(res?.message) ? res.message.join('; ') : res?.message ?? exception.message;
+      // Nest hands Fastify's body-parser errors over as HttpExceptions: keep their specific code.
+      if (status === 400 && !res?.code && /not valid JSON|Unexpected token|JSON/.test(message)) {
+        return { status, code: 'MALFORMED_JSON', message: `The body is not valid JSON: ${message}` };
+      }
       return { status, code: res?.code ?? HTTP_CODES[status] ?? `HTTP_${status}`, message };
     }
     const fe = exception as FastifyLikeError;
