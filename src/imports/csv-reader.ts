@@ -91,6 +91,7 @@ export async function runImport(db: DataSource, report: ImportReport, work: (m: 
   await qr.startTransaction();
   try {
     await work(qr.manager);
+    report.items.sort((a, b) => a.row - b.row);
     const refusedAll = report.atomic && report.refused > 0;
     if (report.dryRun || refusedAll) {
       await qr.rollbackTransaction();

@@ -200,15 +200,14 @@ export class IncidentImportService {
     for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'import_key']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
     plain.date = raw.date || raw.occurred_at || '';
     const r = validateDto(IncidentCsvRow, plain);
+    // By id when given; by name + city + state when no id is given or the id is unknown here
+    // (a file exported from another Forewarn).
     let ref: Draft['ref'];
-    if (raw.institution_id) {
-      if (!UUID_RE.test(raw.institution_id)) throw new ValidationFailedError('Invalid row', { institution_id: 'must be a UUID' });
-      ref = { id: raw.institution_id.toLowerCase(), label: `with id ${raw.institution_id}` };
-    } else if (raw.institution) {
-      ref = this.nameRef(raw.institution, raw.city, raw.state);
-    } else {
-      throw new ValidationFailedError('Invalid row', { institution: 'institution_id, or institution with city and state, is required' });
-    }
+    if (raw.institution_id && !UUID_RE.test(raw.institution_id)) throw new ValidationFailedError('Invalid row', { institution_id: 'must be a UUID' });
+    if (raw.institution) ref = this.nameRef(raw.institution, raw.city, raw.state);
+    else if (raw.institution_id) ref = { label: `with id ${raw.institution_id}` };
+    else throw new ValidationFailedError('Invalid row', { institution: 'institution_id, or institution with city and state, is required' });
+    if (raw.institution_id) ref.id = raw.institution_id.toLowerCase();
     const facts = {
       kind: r.kind as IncidentKind,
       severity: r.severity,
@@ -218,7 +217,7 @@ export class IncidentImportService {
       source: r.source as Source,
       verification: (r.verification ?? 'reported') as Verification,
     };
-    const content = [r.date, ref.id ?? ref.key, facts.kind, facts.severity, facts.crowdSize, facts.impact, facts.target, facts.source, r.description ?? ''].join('|');
+    const content = [r.date, ref.key ?? ref.id, facts.kind, facts.severity, facts.crowdSize, facts.impact, facts.target, facts.source, r.description ?? ''].join('|');
     return { row, ref, occurred: r.date, facts, description: r.description || null, importKey: r.import_key || this.key('csv', content, occurrences) };
   }
 
@@ -270,7 +269,8 @@ export class IncidentImportService {
       }
     }
     for (const d of drafts) {
-      const hit = d.ref.id ? byId.get(d.ref.id) : (byKey.get(d.ref.key!) ?? (byNameState.get(d.ref.nameState!)?.length === 1 ? byNameState.get(d.ref.nameState!)![0] : undefined));
+      const byName = d.ref.key ? (byKey.get(d.ref.key) ?? (byNameState.get(d.ref.nameState!)?.length === 1 ? byNameState.get(d.ref.nameState!)![0] : undefined)) : undefined;
+      const hit = (d.ref.id ? byId.get(d.ref.id) : undefined) ?? byName;
       if (hit) out.set(d, hit);
     }
     return out;
