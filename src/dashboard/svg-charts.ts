@@ -37,7 +37,7 @@ const GRID = '#d0d0d0';
 function niceMax(v: number): number {
   if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) if (m * p >= v) return m * p;
+  for (const m of [1, 2, 4, 5, 8, 10]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 
@@ -72,8 +72,9 @@ export function barChart(spec: BarChartSpec): string {
     `<title id="${esc(spec.id)}-title">${esc(spec.title)}</title>`,
     `<desc id="${esc(spec.id)}-desc">${esc(spec.desc)}</desc>`,
   );
-  for (let k = 0; k <= 4; k++) {
-    const v = (top * k) / 4;
+  const ticks = /^(5|10)(0*)$/.test(String(top)) || top === 0.5 ? 5 : 4;
+  for (let k = 0; k <= ticks; k++) {
+    const v = (top * k) / ticks;
     out.push(
       `<line x1="${m.left}" x2="${m.left + w}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${GRID}" stroke-width="1" aria-hidden="true"/>`,
       `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="${INK}" aria-hidden="true">${esc(fmt(v))}</text>`,
