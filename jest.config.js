@@ -19,6 +19,7 @@ const projects = [
     ...base,
     displayName: 'e2e-sqlite',
     testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+    testPathIgnorePatterns: ['/node_modules/', '\\.pg-only\\.'],
     setupFiles: ['<rootDir>/test/helpers/env-sqlite.ts'],
   },
 ];
