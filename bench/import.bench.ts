@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       const res = await fetch(`${base}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' },
-        body: createReadStream(file) as unknown as BodyInit,
+        body: createReadStream(file) as unknown as RequestInit['body'],
         duplex: 'half',
       } as RequestInit);
       const body = (await res.json()) as Record<string, unknown>;
