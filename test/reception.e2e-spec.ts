@@ -28,6 +28,11 @@ describe('reception ledger', () => {
 
     const s = await t.http().get(`/institutions/${inst.id}/reception/summary`).set(h).expect(200);
     expect(s.body).toEqual({ institutionId: inst.id, currentStance: 'restricted', stanceSince: '2025-09-15T00:00:00.000Z', trend: 'worse', entries: 2, lastEntryAt: '2025-09-15T00:00:00.000Z' });
+    // The institution itself shows the derived stance (one set-based query for a whole page).
+    const one = await t.http().get(`/institutions/${inst.id}`).set(h).expect(200);
+    expect(one.body.reception).toEqual(s.body);
+    const list = await t.http().get('/institutions?q=metro%20nashville').set(h).expect(200);
+    expect(list.body.items[0].reception).toMatchObject({ currentStance: 'restricted', trend: 'worse' });
   });
 
   it('corrects by superseding: the old entry stays, marked, and stops counting; nothing is edited in place', async () => {

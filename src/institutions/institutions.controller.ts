@@ -35,7 +35,7 @@ export class InstitutionsController {
   @ApiOkResponse({ type: InstitutionView })
   @ApiNotFoundResponse({ type: ErrorBody })
   async get(@Param('id', new IdPipe()) id: string, @Res({ passthrough: true }) res: FastifyReply): Promise<InstitutionView> {
-    const view = toInstitutionView(await this.institutions.get(id));
+    const view = { ...toInstitutionView(await this.institutions.get(id)), reception: await this.institutions.reception(id) };
     res.header('ETag', etag(view.version));
     return view;
   }

@@ -10,6 +10,7 @@ import { iso } from '../common/time';
 import { CreateInstitutionDto, InstitutionQuery, InstitutionView, UpdateInstitutionDto } from './dto/institution.dto';
 import { Institution } from './institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from './normalise';
+import { receptionSummaries, ReceptionSummary } from '../reception/reception-summary';
 
 export function toInstitutionView(i: Institution): InstitutionView {
   return {
@@ -53,7 +54,13 @@ export class InstitutionsService {
     qb.orderBy('i.search_name', 'ASC').addOrderBy('i.id', 'ASC');
     qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
-    return page(rows.map(toInstitutionView), total, q);
+    const stances = await receptionSummaries(this.db.manager, rows.map((r) => r.id), this.clock.now());
+    return page(rows.map((r) => ({ ...toInstitutionView(r), reception: stances.get(r.id) })), total, q);
+  }
+
+  /** The derived reception (current stance, since when, 12-month trend) of one institution (reception module, set-based). */
+  async reception(id: string): Promise<ReceptionSummary> {
+    return (await receptionSummaries(this.db.manager, [id], this.clock.now())).get(id)!;
   }
 
   async get(id: string, manager?: EntityManager): Promise<Institution> {

@@ -4,6 +4,7 @@ import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max,
 import { INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
 import { IsIanaZone } from '../../common/validators';
+import { ReceptionSummaryView } from '../../reception/dto/reception.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -129,6 +130,8 @@ export class InstitutionView {
   @ApiProperty({ description: 'Optimistic concurrency version (also the ETag)' }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiPropertyOptional({ type: ReceptionSummaryView, description: 'Derived from the reception ledger (never typed): current stance, since when, 12-month trend' })
+  reception?: ReceptionSummaryView;
 }
 
 export class InstitutionPage {
