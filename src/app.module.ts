@@ -12,12 +12,16 @@ import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OfficesModule } from './offices/offices.module';
 import { UsersModule } from './users/users.module';
-import { CalendarModule } from './calendar/calendar.module';
 import { RiskModule } from './risk/risk.module';
 import { OutcomesModule } from './outcomes/outcomes.module';
 import { ReportsModule } from './reports/reports.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { InstitutionsModule } from './institutions/institutions.module';
 import { AppearancesModule } from './appearances/appearances.module';
+import { CalendarModule } from './calendar/calendar.module';
+import { ReceptionModule } from './reception/reception.module';
+import { IncidentsModule } from './incidents/incidents.module';
+import { ImportsModule } from './imports/imports.module';
 
 @Module({
   imports: [
@@ -35,12 +39,16 @@ import { AppearancesModule } from './appearances/appearances.module';
     OfficesModule,
     UsersModule,
     NotificationsModule,
-    CalendarModule,
     RiskModule,
     OutcomesModule,
     ReportsModule,
+    DashboardModule,
     InstitutionsModule,
     AppearancesModule,
+    CalendarModule,
+    ReceptionModule,
+    IncidentsModule,
+    ImportsModule,
     // feature modules: institutions, appearances, reception, incidents, risk, notifications, outcomes, reports
   ],
 })

@@ -2,6 +2,8 @@ import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
 import { mailConfig } from './mail.config';
+import { outcomesConfig } from './outcomes.config';
+import { privacyConfig } from './privacy.config';
 import { riskConfig } from './risk.config';
 
 export * from './app.config';
@@ -9,7 +11,9 @@ export * from './auth.config';
 export * from './database.config';
 export * from './env';
 export * from './mail.config';
+export * from './outcomes.config';
+export * from './privacy.config';
 export * from './risk.config';
 
 /** Every config namespace; feature modules add theirs here (mail, risk, retention, ...). */
-export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, riskConfig];
+export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig];
