@@ -45,7 +45,8 @@ export class ReceptionEntry {
   @Column({ type: 'varchar', length: 36, name: 'recorded_by_id', nullable: true })
   recordedById: string | null;
 
-  @Index('ix_reception_supersedes')
+  /** Unique: an entry is corrected at most once (correct the correction instead). */
+  @Index('uq_reception_supersedes', { unique: true })
   @Column({ type: 'varchar', length: 36, name: 'supersedes_id', nullable: true })
   supersedesId: string | null;
 

@@ -96,7 +96,17 @@ export class ReceptionService {
         recordedById: actor.id,
         supersedesId: dto.supersedesId ?? null,
       });
-      await m.save(ReceptionEntry, row);
+      try {
+        await m.save(ReceptionEntry, row);
+      } catch (e) {
+        // Two corrections of one entry at the same moment: the unique index lets one through.
+        if (dto.supersedesId && isUniqueViolation(e)) {
+          throw new ConflictError('ALREADY_SUPERSEDED', `Entry ${dto.supersedesId} was just corrected by someone else; reload and correct that one`, {}, {
+            supersedesId: 'already superseded',
+          });
+        }
+        throw e;
+      }
       const view = toReceptionView(row);
       await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'reception_entry', entityId: row.id, after: view });
       await this.risk.reassessInstitution(m, institutionId, 'reception', actor.id);
@@ -196,4 +206,10 @@ export class ReceptionService {
     const rows = await this.db.getRepository(ReceptionEntry).createQueryBuilder('s').select(['s.id', 's.supersedesId']).where('s.supersedes_id IN (:...ids)', { ids }).getMany();
     return new Map(rows.map((r) => [r.supersedesId as string, r.id]));
   }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = err.driverError?.code ?? err.code;
+  return code === '23505' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE/i.test(err.message ?? ''));
 }
