@@ -24,6 +24,13 @@ export const PRIVACY_ALLOWED: string[] = [
   'Shared at @ the fair entrance: leaflets only.',
   'Sheriff\'s Office of Davidson County declined to co-host.',
   'Source: https://www.kent.edu/news/statement-career-fair',
+  'Members of Students for Justice in Palestine marched to the career center.',
+  'The Graduate Student Union called for the fair to drop defence employers.',
+  'A petition with 1,200 signatures asked the university to cancel the visit.',
+  'Vice President for Student Affairs issued a statement.',
+  'Hamilton Hall was occupied; rally at Sproul Plaza with megaphones.',
+  'The Kent State chapter of SDS led the protest near Washington Square Park.',
+  'Declined shared task-force office space "because of the affiliation".',
 ];
 
 /** Strings that must be refused, with the kind that refuses them and the offending span. */
@@ -48,4 +55,10 @@ export const PRIVACY_REFUSED: Array<[string, PersonalDataKind, string]> = [
   ['Officer Jones escorted the agents out.', 'person_name', 'Officer Jones'],
   ['Dean Thompson cancelled the event.', 'person_name', 'Dean Thompson'],
   ['Ahmed Khan spoke through a megaphone.', 'person_name', 'Ahmed Khan'],
+  ['Jordan Lee organised the walkout.', 'person_name', 'Jordan Lee'],
+  ['Dr. Patel filmed the agents.', 'person_name', 'Dr. Patel'],
+  ['Prof. Emily Carter spoke at the rally.', 'person_name', 'Prof. Emily Carter'],
+  ['Contact: @FreePalestineKSU', 'handle', '@FreePalestineKSU'],
+  ['student number 20231234 filmed it', 'id_number', 'student number 20231234'],
+  ['Call 555 123 4567 to join.', 'phone', '555 123 4567'],
 ];
