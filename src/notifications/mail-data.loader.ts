@@ -19,6 +19,8 @@ export interface BatchData {
   users: Map<string, Pick<User, 'id' | 'displayName' | 'email' | 'active' | 'mutedKinds'>>;
   withOutcome: Set<string>;
   digests: Map<string, DigestData>;
+  /** Per-batch memo of what is the same for every recipient (local-time strings, calendar fields). */
+  memo: Map<string, unknown>;
 }
 
 const CHUNK = 500;
@@ -81,7 +83,7 @@ export class MailDataLoader {
         .getRawMany();
       for (const f of found) withOutcome.add(f.appearance_id);
     }
-    return { appearances, latest, users, withOutcome, digests };
+    return { appearances, latest, users, withOutcome, digests, memo: new Map() };
   }
 
   /** The newest snapshot of each appearance (by seq, then created_at: RiskService.latestView's order). */

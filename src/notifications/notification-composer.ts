@@ -31,6 +31,38 @@ export interface ComposedMail {
   assessmentId: string | null;
 }
 
+/** Computes once per batch what every recipient of the same appearance shares (luxon zone formatting is costly). */
+function memo<T>(data: BatchData, key: string, make: () => T): T {
+  if (!data.memo.has(key)) data.memo.set(key, make());
+  return data.memo.get(key) as T;
+}
+
+/** RFC 5545 content line folded at 75 octets (CRLF + space), never inside a UTF-8 sequence. */
+function fold(line: string): string {
+  const out: string[] = [];
+  let cur = '';
+  let octets = 0;
+  for (const ch of line) {
+    const n = Buffer.byteLength(ch);
+    if (octets + n > (out.length ? 74 : 75)) {
+      out.push(cur);
+      cur = '';
+      octets = 0;
+    }
+    cur += ch;
+    octets += n;
+  }
+  out.push(cur);
+  return out.join('\r\n ');
+}
+
+/** Adds the recipient as ATTENDEE to a one-event iTIP object. */
+export function withAttendee(ics: string, name: string, email: string): string {
+  const cn = name.replace(/["\r\n;:,]/g, ' ').trim();
+  const line = fold(`ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE;CN="${cn}":mailto:${email}`);
+  return ics.replace('\r\nEND:VEVENT', `\r\n${line}\r\nEND:VEVENT`);
+}
+
 /** Why a row is withdrawn instead of sent (the world changed after it was queued). */
 export interface Withdrawal {
   notificationId: string;
@@ -90,7 +122,7 @@ export class NotificationComposer {
     const ctx: MailContext = {
       kind: row.kind,
       recipient: { name: user.displayName, email: row.recipientEmail },
-      appearance: a ? this.appearanceView(a) : null,
+      appearance: a ? memo(data, `view:${a.id}`, () => this.appearanceView(a)) : null,
       risk,
       offset: typeof row.payload.offsetMinutes === 'number' ? { minutes: row.payload.offsetMinutes, words: offsetWords(row.payload.offsetMinutes) } : null,
       rise:
@@ -101,7 +133,7 @@ export class NotificationComposer {
         ackRequired && a
           ? {
               url: `${base}/notifications/ack?token=${this.links.sign('ack', { sub: row.id, exp: Math.max(a.endsAt, now + 86_400_000) })}`,
-              deadline: humanLocal(now + ackWindowMs(this.mail.ackTimeoutMs, now, a.startsAt), a.timeZone),
+              deadline: memo(data, `deadline:${a.id}`, () => humanLocal(now + ackWindowMs(this.mail.ackTimeoutMs, now, a.startsAt), a.timeZone)),
             }
           : null,
       ackEscalation:
@@ -134,7 +166,7 @@ export class NotificationComposer {
       messageId: `<${row.id}@${this.mail.messageDomain}>`,
       headers,
       unsubscribeUrl: ctx.unsubscribeUrl,
-      calendar: method && a ? { method, content: this.invitation(a, method, user.displayName, row.recipientEmail, risk, now) } : null,
+      calendar: method && a ? { method, content: this.invitation(a, method, user.displayName, row.recipientEmail, risk, now, data) } : null,
       ackRequired,
       assessmentId: risk?.assessmentId ?? row.assessmentId,
     };
@@ -193,32 +225,33 @@ export class NotificationComposer {
   }
 
   /** The appearance's invitation (H1's calendar builder: stable UID, SEQUENCE, METHOD) for one attendee. */
-  private invitation(a: Appearance, method: 'REQUEST' | 'CANCEL', name: string, email: string, risk: RiskSummary | null, now: number): string {
+  private invitation(a: Appearance, method: 'REQUEST' | 'CANCEL', name: string, email: string, risk: RiskSummary | null, now: number, data: BatchData): string {
     const address = /<([^>]+)>/.exec(this.mail.from)?.[1] ?? this.mail.from;
     const inst = a.institution;
-    return buildAppearanceIcs(
-      [
-        {
-          id: a.id,
-          title: a.title,
-          kind: a.kind,
-          institution: { name: inst?.name ?? '', city: inst?.city ?? '', state: inst?.state ?? '' },
-          startsAt: iso(a.startsAt),
-          endsAt: iso(a.endsAt),
-          startsAtLocal: localIso(a.startsAt, a.timeZone),
-          endsAtLocal: localIso(a.endsAt, a.timeZone),
-          timeZone: a.timeZone,
-          venue: a.venue,
-          format: a.format,
-          audience: a.audience,
-          status: a.status,
-          sequence: a.sequence,
-          riskLevel: risk?.levelWords ?? null,
-          createdAt: iso(a.createdAt),
-          updatedAt: iso(a.updatedAt),
-        },
-      ],
-      { method, stampAt: now, publicUrl: this.app.publicUrl, organizer: { name: 'Forewarn', email: address }, attendees: [{ name, email }] },
+    const event = memo(data, `ics:${a.id}`, () => ({
+      id: a.id,
+      title: a.title,
+      kind: a.kind,
+      institution: { name: inst?.name ?? '', city: inst?.city ?? '', state: inst?.state ?? '' },
+      startsAt: iso(a.startsAt),
+      endsAt: iso(a.endsAt),
+      startsAtLocal: localIso(a.startsAt, a.timeZone),
+      endsAtLocal: localIso(a.endsAt, a.timeZone),
+      timeZone: a.timeZone,
+      venue: a.venue,
+      format: a.format,
+      audience: a.audience,
+      status: a.status,
+      sequence: a.sequence,
+      riskLevel: risk?.levelWords ?? null,
+      createdAt: iso(a.createdAt),
+      updatedAt: iso(a.updatedAt),
+    }));
+    // ical-generator's serialisation is costly (~1-2 ms); the calendar object is the same for every
+    // recipient of the batch, so it is built once and only the ATTENDEE line differs.
+    const shared = memo(data, `ics:${a.id}:${method}`, () =>
+      buildAppearanceIcs([event], { method, stampAt: now, publicUrl: this.app.publicUrl, organizer: { name: 'Forewarn', email: address } }),
     );
+    return withAttendee(shared, name, email);
   }
 }

@@ -59,17 +59,33 @@ export class NotificationDispatcher {
     private readonly mailer: Mailer,
   ) {}
 
-  /** Sends everything due at `now` (claim, send, record, repeat until nothing is due). */
+  /**
+   * Sends everything due at `now` (claim, send, record, repeat until nothing is due). Two batches
+   * overlap: the next one is claimed and rendered while the previous one is still on the wire, so
+   * the SMTP pool never idles between batches.
+   */
   async dispatchDue(now: number, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<DispatchReport> {
     const total: DispatchReport = { claimed: 0, sent: 0, retrying: 0, dead: 0, withdrawn: 0 };
     const size = opts.batchSize ?? this.cfg.batchSize;
-    for (let b = 0; b < (opts.maxBatches ?? Infinity); b++) {
+    const running = new Set<Promise<void>>();
+    let failure: unknown = null;
+    for (let b = 0; b < (opts.maxBatches ?? Infinity) && failure === null; b++) {
+      if (running.size >= 2) await Promise.race(running);
       const rows = await this.claim(now, size);
       if (!rows.length) break;
-      const r = await this.process(rows, now);
-      for (const k of Object.keys(total) as (keyof DispatchReport)[]) total[k] += r[k];
+      const p: Promise<void> = this.process(rows, now)
+        .then((r) => {
+          for (const k of Object.keys(total) as (keyof DispatchReport)[]) total[k] += r[k];
+        })
+        .catch((err) => {
+          failure = err;
+        })
+        .finally(() => running.delete(p));
+      running.add(p);
       if (rows.length < size) break;
     }
+    await Promise.all(running);
+    if (failure !== null) throw failure;
     return total;
   }
 
@@ -160,65 +176,61 @@ export class NotificationDispatcher {
       const k = `${s.ackRequired}|${s.assessmentId ?? ''}`;
       groups.set(k, [...(groups.get(k) ?? []), s]);
     }
-    await this.db.transaction(async (m) => {
-      for (const list of groups.values()) {
-        await m
-          .createQueryBuilder()
-          .update(Notification)
-          .set({
-            status: 'sent',
-            sentAt: now,
-            updatedAt: now,
-            leaseOwner: null,
-            leaseUntil: null,
-            lastError: null,
-            ackRequired: list[0].ackRequired,
-            assessmentId: list[0].assessmentId,
-            messageId: () => `'<' || id || '@${this.cfg.messageDomain}>'`,
-          })
-          .where('id IN (:...ids)', { ids: list.map((s) => s.id) })
-          .andWhere('lease_owner = :owner', { owner })
-          .execute();
-      }
-    });
+    // Each UPDATE is atomic on its own and the state change is idempotent: no transaction needed
+    // (and none held open across the sends of an overlapping batch on SQLite's single connection).
+    for (const list of groups.values()) {
+      await this.db
+        .createQueryBuilder()
+        .update(Notification)
+        .set({
+          status: 'sent',
+          sentAt: now,
+          updatedAt: now,
+          leaseOwner: null,
+          leaseUntil: null,
+          lastError: null,
+          ackRequired: list[0].ackRequired,
+          assessmentId: list[0].assessmentId,
+          messageId: () => `'<' || id || '@${this.cfg.messageDomain}>'`,
+        })
+        .where('id IN (:...ids)', { ids: list.map((s) => s.id) })
+        .andWhere('lease_owner = :owner', { owner })
+        .execute();
+    }
   }
 
   private async recordWithdrawals(list: Withdrawal[], owner: string, now: number): Promise<void> {
     const byReason = new Map<string, string[]>();
     for (const w of list) byReason.set(w.reason, [...(byReason.get(w.reason) ?? []), w.notificationId]);
-    await this.db.transaction(async (m) => {
-      for (const [reason, ids] of byReason) {
-        await m
-          .createQueryBuilder()
-          .update(Notification)
-          .set({ status: 'withdrawn', lastError: reason, updatedAt: now, leaseOwner: null, leaseUntil: null })
-          .where('id IN (:...ids)', { ids })
-          .andWhere('lease_owner = :owner', { owner })
-          .execute();
-      }
-    });
+    for (const [reason, ids] of byReason) {
+      await this.db
+        .createQueryBuilder()
+        .update(Notification)
+        .set({ status: 'withdrawn', lastError: reason, updatedAt: now, leaseOwner: null, leaseUntil: null })
+        .where('id IN (:...ids)', { ids })
+        .andWhere('lease_owner = :owner', { owner })
+        .execute();
+    }
   }
 
-  /** Failures are rare and each gets its own jittered retry time, so these are row-by-row in one transaction. */
+  /** Failures are rare and each gets its own jittered retry time, so these are row-by-row (each UPDATE atomic). */
   private async recordFailures(list: Failed[], owner: string, now: number): Promise<void> {
-    await this.db.transaction(async (m) => {
-      for (const f of list) {
-        const dead = f.permanent || f.row.attempts >= this.cfg.maxAttempts;
-        await m
-          .createQueryBuilder()
-          .update(Notification)
-          .set({
-            status: dead ? 'dead' : 'retrying',
-            lastError: f.error,
-            nextAttemptAt: dead ? f.row.nextAttemptAt : now + backoffMs(f.row.attempts, this.cfg.backoffBaseMs, this.cfg.backoffMaxMs),
-            updatedAt: now,
-            leaseOwner: null,
-            leaseUntil: null,
-          })
-          .where('id = :id AND lease_owner = :owner', { id: f.row.id, owner })
-          .execute();
-      }
-    });
+    for (const f of list) {
+      const dead = f.permanent || f.row.attempts >= this.cfg.maxAttempts;
+      await this.db
+        .createQueryBuilder()
+        .update(Notification)
+        .set({
+          status: dead ? 'dead' : 'retrying',
+          lastError: f.error,
+          nextAttemptAt: dead ? f.row.nextAttemptAt : now + backoffMs(f.row.attempts, this.cfg.backoffBaseMs, this.cfg.backoffMaxMs),
+          updatedAt: now,
+          leaseOwner: null,
+          leaseUntil: null,
+        })
+        .where('id = :id AND lease_owner = :owner', { id: f.row.id, owner })
+        .execute();
+    }
     const dead = list.filter((f) => f.permanent || f.row.attempts >= this.cfg.maxAttempts).length;
     this.logger.warn(`${list.length} notification(s) failed (${dead} dead): ${list[0].error}`);
   }
