@@ -64,7 +64,7 @@ export function buildListingSql(f: ListingFilter, dialect: Dialect): ListingSql 
     `a.visible_branding, a.protest_announced, a.status, a.version, a.sequence, a.briefing_offsets, a.disrupted, a.cancel_reason, ` +
     `a.created_at, a.updated_at, ` +
     `(SELECT ${agg} FROM appearance_recruiters r WHERE r.appearance_id = a.id) AS recruiter_ids, ` +
-    `(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.as_of DESC, ra.created_at DESC LIMIT 1) AS risk_level ` +
+    `(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1) AS risk_level ` +
     `FROM appearances a CROSS JOIN institutions i WHERE i.id = a.institution_id${where.length ? ` AND ${where.join(' AND ')}` : ''} ORDER BY a.starts_at ${dir}, a.id ${dir}`;
   if (f.limit !== undefined) sql += ` LIMIT ${p(f.limit)} OFFSET ${p(f.offset ?? 0)}`;
   return { sql, countSql, params, countParams };

@@ -7,7 +7,8 @@ import { AppearanceRecruiter } from './appearance-recruiter.entity';
 
 /** An outreach event (never `Event`). Times are UTC epoch ms plus the venue's IANA zone. */
 @Entity('appearances')
-@Index('ix_appearances_window', ['startsAt', 'status'])
+// The window listing: ordered by (starts_at, id) with ends_at/status in the index (count is index-only).
+@Index('ix_appearances_window_cover', ['startsAt', 'id', 'endsAt', 'status'])
 @Index('ix_appearances_office_window', ['officeId', 'startsAt'])
 @Index('ix_appearances_institution_window', ['institutionId', 'startsAt'])
 export class Appearance extends BaseEntity {
