@@ -106,6 +106,19 @@ describe('CSV import and export', () => {
     expect(streamed.body).toMatchObject({ rows: 6429, matched: 6429 });
   });
 
+  it('refuses an upload larger than IMPORT_LIMIT_BYTES with 413, counting bytes as they stream in', async () => {
+    const small = await createTestApp({ app: { importLimit: 64 * 1024 } });
+    try {
+      const h2 = small.auth(await small.factories.user('admin'));
+      const res = await small.http().post('/institutions/import').set(h2).set('Content-Type', 'text/csv').send(readFileSync(SCORECARD));
+      expect(res.status).toBe(413);
+      expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(await small.db.getRepository(Institution).count()).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('refuses a file without the required columns, malformed CSV, a JSON body, and callers who may not import', async () => {
     expect((await post('/institutions/import', 'title,town\nx,y\n').expect(400)).body).toMatchObject({ code: 'CSV_HEADER', fields: { kind: expect.any(String) } });
     expect((await post('/incidents/import', 'date,institution,city,state,kind,size,about_recruiting\n"2024-01-01,x,protest\n').expect(400)).body.code).toBe('MALFORMED_CSV');
@@ -142,6 +155,7 @@ describe('CSV import and export', () => {
   it('round-trips: export institutions and incidents as CSV, import the export elsewhere, export again: same content', async () => {
     const ours = await t.factories.institution({ name: '=SUM(A1) Community College', kind: 'college', city: '-Minus', state: 'OH', limitsImmigrationCooperation: true, requiresAdvanceNotice: true, advanceNoticeDays: 14 });
     await t.factories.incident({ institutionId: ours.id, description: '+1 signs at the booth', occurredAt: Date.parse('2026-01-05T17:00:00Z') });
+    await t.factories.incident({ institutionId: ours.id, kind: 'access_denied', verification: 'disputed', disputeStatement: 'The college disputes this account.', occurredAt: Date.parse('2026-01-06T17:00:00Z') });
     const inst = await t.http().get('/institutions/export?state=OH').set(h).expect(200);
     expect(inst.headers['content-type']).toMatch(/^text\/csv/);
     expect(inst.text).toContain("'=SUM(A1) Community College");
@@ -157,11 +171,11 @@ describe('CSV import and export', () => {
       const again = await t2.http().get('/institutions/export?state=OH').set(h2).expect(200);
       expect(stripIds(again.text)).toEqual(stripIds(inst.text));
       const r2 = await t2.http().post('/incidents/import').set(h2).set('Content-Type', 'text/csv').send(inc.text).expect(200);
-      expect(r2.body).toMatchObject({ format: 'forewarn', created: 1, refused: 0 });
+      expect(r2.body).toMatchObject({ format: 'forewarn', created: 2, refused: 0 });
       const ours2 = await t2.db.getRepository(Institution).findOneByOrFail({ name: '=SUM(A1) Community College' });
       expect(ours2).toMatchObject({ city: '-Minus', limitsImmigrationCooperation: true, advanceNoticeDays: 14 });
       const inc2 = await t2.http().get(`/incidents?institutionId=${ours2.id}`).set(h2).set('Accept', 'text/csv').expect(200);
-      const cols = (text: string) => text.trim().split('\n')[1].split(',').slice(7, 16).join(',');
+      const cols = (text: string) => text.trim().split('\n').slice(1).map((l) => l.split(',').slice(7, 16).join(','));
       expect(cols(inc2.text)).toEqual(cols(inc.text));
       expect(inc2.text).toContain("'+1 signs at the booth");
     } finally {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { DataSource, EntityManager } from 'typeorm';
-import { UnprocessableError, ValidationFailedError } from '../common/errors';
+import { DomainError, PayloadTooLargeError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { unprotectCell } from './csv';
 import { ImportReport } from './import-report';
 
@@ -32,9 +32,17 @@ export function asStream(body: unknown): Readable {
  * `size` rows. `onHeader` sees the normalised header first (and may throw to refuse the file).
  * Cells are trimmed; a quote protecting a formula character (our own export) is removed.
  */
-export async function* csvChunks(body: unknown, onHeader: (header: string[]) => void, size = 500): AsyncGenerator<CsvRow[]> {
-  const parser = asStream(body).pipe(
-    parse({
+export async function* csvChunks(body: unknown, onHeader: (header: string[]) => void, limitBytes: number, size = 500): AsyncGenerator<CsvRow[]> {
+  let seen = 0;
+  // The upload limit (IMPORT_LIMIT_BYTES), counted as the bytes stream in.
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > limitBytes) cb(new PayloadTooLargeError(`The CSV is larger than ${limitBytes} bytes (IMPORT_LIMIT_BYTES); split it`));
+      else cb(null, chunk);
+    },
+  });
+  const parser = parse({
       bom: true,
       columns: (h: string[]) => {
         const header = h.map(headerKey);
@@ -44,8 +52,8 @@ export async function* csvChunks(body: unknown, onHeader: (header: string[]) => 
       skip_empty_lines: true,
       relax_column_count: true,
       trim: false,
-    }),
-  );
+  });
+  pipeline(asStream(body), counter, parser, () => undefined);
   let chunk: CsvRow[] = [];
   let n = 0;
   try {
@@ -60,7 +68,7 @@ export async function* csvChunks(body: unknown, onHeader: (header: string[]) => 
       }
     }
   } catch (e) {
-    if (e instanceof ValidationFailedError || e instanceof UnprocessableError) throw e;
+    if (e instanceof DomainError) throw e;
     const err = e as Error & { code?: string; lines?: number };
     throw new ValidationFailedError(`The CSV could not be read: ${err.message}`, { body: `malformed CSV near line ${err.lines ?? '?'}` }, 'MALFORMED_CSV');
   }

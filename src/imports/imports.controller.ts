@@ -55,7 +55,7 @@ export class ImportsController {
     summary: 'Import incidents from CSV (admin, coordinator)',
     description:
       'Forewarn format: date (YYYY-MM-DD = local noon at the institution, or ISO-8601 with offset), institution_id or institution + city + state, kind, severity (1-4), ' +
-      'target, source, and optionally crowd_size, impact, verification (reported | corroborated), description, import_key. ' +
+      'target, source, and optionally crowd_size, impact, verification (reported | corroborated | disputed, with dispute_statement), description, import_key. ' +
       'Campus-protest format (Crowd Counting Consortium compilation: date, institution, city, state, kind, size, about_recruiting, …): context incidents — ' +
       'about recruiting → target peer_recruiters, otherwise general_activism; kind protest, severity 1, source news, no description. ' +
       'Institutions match by normalised name + city + state, then by name + state when that is unique; report.institutionsMatched counts them. ' +

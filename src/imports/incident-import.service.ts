@@ -11,6 +11,7 @@ import type { CrowdBand, Impact, IncidentKind, Source, Target, Verification } fr
 import { DomainError, ValidationFailedError } from '../common/errors';
 import { describeHits, findPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
+import { appConfig } from '../config/app.config';
 import { privacyConfig } from '../config/privacy.config';
 import { Incident } from '../incidents/incident.entity';
 import { retentionCutoff } from '../incidents/retention.service';
@@ -44,6 +45,7 @@ interface Draft {
   occurred: string;
   facts: Pick<Incident, 'kind' | 'severity' | 'crowdSize' | 'impact' | 'target' | 'source' | 'verification'>;
   description: string | null;
+  disputeStatement: string | null;
   importKey: string;
 }
 
@@ -62,6 +64,7 @@ export class IncidentImportService {
     private readonly audit: AuditService,
     private readonly risk: RiskService,
     @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
   async import(body: unknown, opts: { dryRun: boolean; atomic: boolean }, actor: AuthUser): Promise<ImportReport> {
@@ -79,8 +82,8 @@ export class IncidentImportService {
           report.format = format;
           if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
           else requireColumns(header, [['date', 'occurred_at'], ['institution_id', 'institution'], ['kind'], ['severity'], ['target'], ['source']], 'Forewarn incident');
-        });
-        for await (const chunk of chunks) await this.chunk(m, chunk, format, report, occurrences, touched);
+        }, this.app.importLimit);
+        for await (const chunk of chunks) await this.chunk(m, chunk, format, report, occurrences, touched, actor.id);
       },
       async (m) => {
         await this.audit.record(m, {
@@ -94,7 +97,15 @@ export class IncidentImportService {
     );
   }
 
-  private async chunk(m: EntityManager, rows: CsvRow[], format: IncidentFormat, report: ImportReport, occurrences: Map<string, number>, touched: Map<string, string>): Promise<void> {
+  private async chunk(
+    m: EntityManager,
+    rows: CsvRow[],
+    format: IncidentFormat,
+    report: ImportReport,
+    occurrences: Map<string, number>,
+    touched: Map<string, string>,
+    actorId: string,
+  ): Promise<void> {
     const drafts: Draft[] = [];
     for (const { row, record } of rows) {
       try {
@@ -133,13 +144,14 @@ export class IncidentImportService {
         description = null;
         note = `description not kept: older than the ${this.privacy.retentionMonths}-month retention period`;
       }
-      if (description) {
-        const hits = findPersonalData(description);
-        if (hits.length) {
-          const why = describeHits(hits);
-          tally(report, { row: d.row, status: 'refused', reason: `description: ${why}`, fields: { description: why } });
-          continue;
-        }
+      const privacy: Record<string, string> = {};
+      for (const [field, text] of [['description', description], ['dispute_statement', d.disputeStatement]] as const) {
+        const hits = findPersonalData(text);
+        if (hits.length) privacy[field] = describeHits(hits);
+      }
+      if (Object.keys(privacy).length) {
+        tally(report, { row: d.row, status: 'refused', reason: reasonOf(privacy, 'personal data'), fields: privacy });
+        continue;
       }
       const id = randomUUID();
       existingKeys.set(d.importKey, id);
@@ -151,12 +163,12 @@ export class IncidentImportService {
         ...d.facts,
         occurredAt,
         recordedAt: now,
-        disputeStatement: null,
-        disputeRecordedById: null,
-        disputeRecordedAt: null,
+        disputeStatement: d.disputeStatement,
+        disputeRecordedById: d.disputeStatement ? actorId : null,
+        disputeRecordedAt: d.disputeStatement ? now : null,
         description,
         descriptionExpiredAt: null,
-        recordedById: null,
+        recordedById: actorId,
         importKey: d.importKey,
         version: 1,
         createdAt: now,
@@ -191,15 +203,19 @@ export class IncidentImportService {
         verification: 'reported',
       },
       description: null,
+      disputeStatement: null,
       importKey: this.key('ccc', content, occurrences),
     };
   }
 
   private fromOwn(row: number, raw: Record<string, string>, occurrences: Map<string, number>): Draft {
     const plain: Record<string, string> = {};
-    for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'import_key']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
+    for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'dispute_statement', 'import_key']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
     plain.date = raw.date || raw.occurred_at || '';
     const r = validateDto(IncidentCsvRow, plain);
+    if (r.verification === 'disputed' && !r.dispute_statement) {
+      throw new ValidationFailedError('Invalid row', { dispute_statement: "required when verification is disputed: the institution's statement" });
+    }
     // By id when given; by name + city + state when no id is given or the id is unknown here
     // (a file exported from another Forewarn).
     let ref: Draft['ref'];
@@ -218,7 +234,15 @@ export class IncidentImportService {
       verification: (r.verification ?? 'reported') as Verification,
     };
     const content = [r.date, ref.key ?? ref.id, facts.kind, facts.severity, facts.crowdSize, facts.impact, facts.target, facts.source, r.description ?? ''].join('|');
-    return { row, ref, occurred: r.date, facts, description: r.description || null, importKey: r.import_key || this.key('csv', content, occurrences) };
+    return {
+      row,
+      ref,
+      occurred: r.date,
+      facts,
+      description: r.description || null,
+      disputeStatement: r.dispute_statement || null,
+      importKey: r.import_key || this.key('csv', content, occurrences),
+    };
   }
 
   private nameRef(name: string, city: string | undefined, state: string | undefined): Draft['ref'] {

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -8,6 +9,7 @@ import { Clock } from '../common/clock';
 import type { InstitutionKind } from '../common/enums';
 import { ValidationFailedError } from '../common/errors';
 import { validateDto } from '../common/validation';
+import { appConfig } from '../config/app.config';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
 import { csvChunks, CsvRow, reasonOf, requireColumns, runImport } from './csv-reader';
@@ -64,6 +66,7 @@ export class InstitutionImportService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
   async import(body: unknown, opts: { dryRun: boolean; atomic: boolean }, actor: AuthUser): Promise<ImportReport> {
@@ -79,7 +82,7 @@ export class InstitutionImportService {
           report.format = format;
           if (format === 'scorecard') requireColumns(header, [['name', 'instnm'], ['state', 'stabbr']], 'College Scorecard');
           else requireColumns(header, [['name'], ['kind']], 'Forewarn institution');
-        });
+        }, this.app.importLimit);
         for await (const chunk of chunks) await this.chunk(m, chunk, format, report, seen);
       },
       (m) =>

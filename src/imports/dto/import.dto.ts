@@ -62,8 +62,9 @@ export class IncidentCsvRow {
   @IsOptional() @Transform(blankToUndefined) @IsIn(IMPACTS as unknown as string[]) impact?: string;
   @IsOptional()
   @Transform(blankToUndefined)
-  @IsIn(['reported', 'corroborated'], { message: 'verification on import is reported or corroborated (record disputes with POST /incidents/:id/verification)' })
+  @IsIn(['reported', 'corroborated', 'disputed'], { message: 'verification must be reported, corroborated or disputed' })
   verification?: string;
+  @IsOptional() @IsString() @MaxLength(4000) dispute_statement?: string;
   @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @IsOptional() @IsString() @MaxLength(200) import_key?: string;
 }
