@@ -149,8 +149,26 @@ function offsetMinutes(ms: number, zone: string): number {
   return off;
 }
 
-/** Local ISO form with offset in the zone, e.g. 2026-03-09T10:00:00.000-04:00 (cheap: cached offsets). */
+/** Recently formatted instants per zone: listings show the same appearances again and again. */
+const formatted = new Map<string, Map<number, string>>();
+
+/** Local ISO form with offset in the zone, e.g. 2026-03-09T10:00:00.000-04:00 (cheap: cached offsets and strings). */
 export function localIsoCached(ms: number, zone: string): string {
+  let byZone = formatted.get(zone);
+  if (!byZone) {
+    byZone = new Map();
+    formatted.set(zone, byZone);
+  }
+  let s = byZone.get(ms);
+  if (s === undefined) {
+    s = formatLocal(ms, zone);
+    if (byZone.size > 100_000) byZone.clear();
+    byZone.set(ms, s);
+  }
+  return s;
+}
+
+function formatLocal(ms: number, zone: string): string {
   const off = offsetMinutes(ms, zone);
   const local = new Date(ms + off * 60_000).toISOString().slice(0, 23);
   const sign = off < 0 ? '-' : '+';

@@ -35,6 +35,8 @@ const USER_CACHE_MS = 5_000;
 @Injectable()
 export class AuthService {
   private readonly cache = new Map<string, CachedUser>();
+  /** Tokens whose signature was already checked (jsonwebtoken's verify costs ~1 ms; a Map lookup does not). */
+  private readonly verified = new Map<string, TokenClaims & { exp?: number }>();
   private dummyHash: Promise<string> | null = null;
 
   constructor(
@@ -70,13 +72,18 @@ export class AuthService {
 
   /** Verifies a bearer token and that its user is still active with the same token version. */
   async verify(token: string): Promise<AuthUser> {
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
-    } catch {
-      throw new UnauthenticatedError('The token is invalid or expired; sign in again', 'BAD_TOKEN');
-    }
     const now = Date.now();
+    let claims = this.verified.get(token);
+    if (!claims || (claims.exp !== undefined && claims.exp * 1000 <= now)) {
+      try {
+        claims = await this.jwt.verifyAsync<TokenClaims & { exp?: number }>(token);
+      } catch {
+        this.verified.delete(token);
+        throw new UnauthenticatedError('The token is invalid or expired; sign in again', 'BAD_TOKEN');
+      }
+      if (this.verified.size > 10_000) this.verified.clear();
+      this.verified.set(token, claims);
+    }
     let cached = this.cache.get(claims.sub);
     if (!cached || cached.until < now) {
       const u = await this.db.getRepository(User).findOne({
