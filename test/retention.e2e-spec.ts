@@ -47,4 +47,20 @@ describe('retention of incident descriptions', () => {
     expect(res.body).toMatchObject({ code: 'RETENTION_EXPIRED', fields: { description: expect.any(String) } });
     await t.http().post('/incidents').set(t.auth(u)).send({ institutionId: inst.id, kind: 'protest', occurredAt: '2020-02-27T15:00:00Z', severity: 3, target: 'organisation', source: 'news' }).expect(201);
   });
+
+  it('runs on schedule only where SCHEDULER_ENABLED: at start-up and then every RETENTION_INTERVAL_SECONDS', async () => {
+    const off = await createTestApp({ now: '2026-03-01T12:00:00Z' });
+    const inst = await off.factories.institution();
+    const old = await off.factories.incident({ institutionId: inst.id, occurredAt: Date.parse('2023-01-01T12:00:00Z'), description: 'Old description' });
+    expect(off.app.get(RetentionService).lastRun).toBeNull();
+    expect((await off.db.getRepository(Incident).findOneByOrFail({ id: old.id })).description).toBe('Old description');
+    await off.close({ keepDatabase: true });
+    const on = await createTestApp({ now: '2026-03-01T12:00:00Z', database: off.database, app: { schedulerEnabled: true } });
+    try {
+      await on.app.get(RetentionService).lastRun;
+      expect((await on.db.getRepository(Incident).findOneByOrFail({ id: old.id })).description).toBeNull();
+    } finally {
+      await on.close();
+    }
+  });
 });

@@ -30,6 +30,8 @@ export interface RetentionResult {
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RetentionService.name);
   private timer: NodeJS.Timeout | null = null;
+  /** The latest scheduled run (tests await it instead of sleeping). */
+  lastRun: Promise<void> | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -41,9 +43,9 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (!this.app.schedulerEnabled) return;
-    this.timer = setInterval(() => void this.tick(), this.privacy.retentionIntervalMs);
+    this.timer = setInterval(() => (this.lastRun = this.tick()), this.privacy.retentionIntervalMs);
     this.timer.unref();
-    void this.tick();
+    this.lastRun = this.tick();
   }
 
   onApplicationShutdown(): void {
