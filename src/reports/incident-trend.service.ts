@@ -41,7 +41,7 @@ export class IncidentTrendService {
     const held = await query<Record<string, unknown>>(
       this.db,
       `SELECT ${d.month('a.starts_at')} AS m, COUNT(*) AS n
-       FROM appearances a JOIN institutions i ON i.id = a.institution_id
+       FROM appearances a ${scope.state || scope.institutionKind ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
        WHERE ${aw.sql} AND a.status <> 'cancelled' AND a.starts_at <= :now
        GROUP BY ${d.month('a.starts_at')}`,
       { ...aw.params, now: scope.now },
@@ -49,16 +49,34 @@ export class IncidentTrendService {
     // Incidents: windowed on occurred_at. Office and appearance-kind filters can only be applied to
     // incidents recorded against an appearance; state and institution kind apply to all.
     const byAppearance = scope.officeId !== null || scope.kind !== null;
-    const iw = appearanceConditions(scope, { window: false });
+    const conds: string[] = [];
+    const params: Record<string, unknown> = { from: scope.from, to: scope.to, now: scope.now };
+    if (scope.officeId) {
+      conds.push('a.office_id = :officeId');
+      params.officeId = scope.officeId;
+    }
+    if (scope.kind) {
+      conds.push('a.kind = :kind');
+      params.kind = scope.kind;
+    }
+    if (scope.state) {
+      conds.push('x.state = :state');
+      params.state = scope.state;
+    }
+    if (scope.institutionKind) {
+      conds.push('i.kind = :institutionKind');
+      params.institutionKind = scope.institutionKind;
+    }
     const incidents = await query<Record<string, unknown>>(
       this.db,
       `SELECT ${d.month('x.occurred_at')} AS m, COUNT(*) AS k, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
        FROM incidents x
-       JOIN institutions i ON i.id = x.institution_id
+       ${scope.institutionKind ? 'JOIN institutions i ON i.id = x.institution_id' : ''}
        ${byAppearance ? 'JOIN appearances a ON a.id = x.appearance_id' : ''}
-       WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND x.occurred_at <= :now AND ${iw.sql}
+       WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND x.occurred_at <= :now
+         ${conds.map((c) => `AND ${c}`).join(' ')}
        GROUP BY ${d.month('x.occurred_at')}`,
-      { ...iw.params, from: scope.from, to: scope.to, now: scope.now },
+      params,
     );
     const n = new Map(held.map((r) => [String(r.m), num(r.n)]));
     const k = new Map(incidents.map((r) => [String(r.m), { k: num(r.k), severe: num(r.severe) }]));

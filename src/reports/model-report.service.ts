@@ -5,7 +5,7 @@ import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { RISK_MITIGATIONS } from '../risk/mitigations';
 import { BrierRow, brierByMonth, byLevel, LevelMonthSums, LevelRow } from './accountability';
 import { compareMitigations, MitigationRow, MitigationSetRow, SMALL_ARM } from './mitigation-compare';
-import { ORG_INCIDENTS_BY_APPEARANCE } from './outcomes-report.service';
+import { orgDisruptions, orgIncidents } from './outcomes-report.service';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
 import { dialectOf, monthKeys, num, query } from './sql-dialect';
 
@@ -34,8 +34,7 @@ export interface MitigationsReport {
   debriefedWithLevel: number;
 }
 
-const OBSERVED =
-  "CASE WHEN a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early', 'cancelled_by_host') OR COALESCE(x.d, 0) > 0 THEN 1 ELSE 0 END";
+const OBSERVED = `CASE WHEN a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early', 'cancelled_by_host') OR ${orgDisruptions('a')} > 0 THEN 1 ELSE 0 END`;
 
 /**
  * The model's track record, straight from stored assessments and outcomes: for every appearance
@@ -51,17 +50,16 @@ export class ModelReportService {
     const d = dialectOf(this.db);
     const w = appearanceConditions(scope);
     return {
-      sql: `SELECT a.id AS id, ${d.month('a.starts_at')} AS m, ${OBSERVED} AS y, COALESCE(x.n, 0) AS inc,
+      sql: `SELECT a.id AS id, ${d.month('a.starts_at')} AS m, ${OBSERVED} AS y, ${orgIncidents('a')} AS inc,
           COALESCE(o.leads, 0) AS leads, o.mitigations_used AS mits,
           (SELECT r2.id FROM risk_assessments r2 WHERE r2.appearance_id = a.id AND r2.as_of <= a.starts_at
-             ORDER BY r2.as_of DESC, r2.created_at DESC, r2.id DESC LIMIT 1) AS rid
+             ORDER BY r2.as_of DESC, r2.seq DESC, r2.id DESC LIMIT 1) AS rid
         FROM appearances a
-        JOIN institutions i ON i.id = a.institution_id
+        ${scope.state || scope.institutionKind ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
         ${debriefedOnly ? 'JOIN' : 'LEFT JOIN'} outcomes o ON o.appearance_id = a.id
-        LEFT JOIN ${ORG_INCIDENTS_BY_APPEARANCE} x ON x.appearance_id = a.id
         WHERE ${w.sql} AND a.ends_at <= :now
           AND COALESCE(o.result, '') <> 'cancelled_by_us'
-          AND (a.status <> 'cancelled' OR o.result = 'cancelled_by_host' OR COALESCE(x.d, 0) > 0)`,
+          AND (a.status <> 'cancelled' OR o.result = 'cancelled_by_host' OR ${orgDisruptions('a')} > 0)`,
       params: { ...w.params, now: scope.now },
     };
   }

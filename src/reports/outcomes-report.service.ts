@@ -15,9 +15,16 @@ export interface OutcomesSummaryReport {
   totals: SummaryRow;
 }
 
-/** Incidents aimed at the organisation per appearance (the derived table every appearance report joins). */
-export const ORG_INCIDENTS_BY_APPEARANCE = `(SELECT appearance_id, COUNT(*) AS n, SUM(CASE WHEN kind IN ('protest','heckling','table_blocked','appearance_disrupted','host_cancelled','access_denied') THEN 1 ELSE 0 END) AS d
-  FROM incidents WHERE target = 'organisation' AND appearance_id IS NOT NULL GROUP BY appearance_id)`;
+const DISRUPTIVE = "'protest', 'heckling', 'table_blocked', 'appearance_disrupted', 'host_cancelled', 'access_denied'";
+
+/**
+ * Incidents aimed at the organisation recorded against appearance `a` (a correlated count: one
+ * short seek in ix_incidents_appearance_target per appearance, never a scan of all incidents).
+ */
+export const orgIncidents = (a = 'a') => `(SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation')`;
+/** Of those, the disruptive kinds (RISK_MODEL §1). */
+export const orgDisruptions = (a = 'a') =>
+  `(SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation' AND x.kind IN (${DISRUPTIVE}))`;
 
 /** Outcomes summary grouped by institution, state, office, kind or month. One GROUP BY query. */
 @Injectable()
@@ -35,29 +42,34 @@ export class OutcomesReportService {
     };
     const g = group[groupBy];
     const where = appearanceConditions(scope);
+    const needInstitution = groupBy === 'institution' || groupBy === 'state' || scope.state !== null || scope.institutionKind !== null;
     const rows = await query<Record<string, unknown>>(
       this.db,
-      `SELECT ${g.key} AS group_key, ${g.label} AS label,
+      `SELECT q.group_key AS group_key, q.label AS label,
         COUNT(*) AS appearances,
-        SUM(CASE WHEN a.status <> 'cancelled' AND a.starts_at <= :now THEN 1 ELSE 0 END) AS held,
-        SUM(CASE WHEN a.status = 'completed' THEN 1 ELSE 0 END) AS completed,
-        SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
-        SUM(CASE WHEN o.appearance_id IS NOT NULL THEN 1 ELSE 0 END) AS debriefed,
-        SUM(CASE WHEN o.appearance_id IS NULL AND (a.status = 'completed' OR (a.status <> 'cancelled' AND a.ends_at <= :now)) THEN 1 ELSE 0 END) AS debrief_due,
-        SUM(CASE WHEN o.result = 'disrupted' OR a.disrupted = TRUE THEN 1 ELSE 0 END) AS disrupted,
-        SUM(CASE WHEN o.result = 'ended_early' THEN 1 ELSE 0 END) AS ended_early,
-        SUM(CASE WHEN o.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS cancelled_by_host,
-        SUM(COALESCE(x.n, 0)) AS incidents,
-        SUM(COALESCE(o.attendance, 0)) AS attendance,
-        SUM(COALESCE(o.leads, 0)) AS leads,
-        SUM(COALESCE(o.applications_started, 0)) AS applications
-      FROM appearances a
-      JOIN institutions i ON i.id = a.institution_id
-      ${groupBy === 'office' ? 'JOIN offices f ON f.id = a.office_id' : ''}
-      LEFT JOIN outcomes o ON o.appearance_id = a.id
-      LEFT JOIN ${ORG_INCIDENTS_BY_APPEARANCE} x ON x.appearance_id = a.id
-      WHERE ${where.sql}
-      GROUP BY ${g.key}${g.label !== g.key ? `, ${g.label}` : ''}`,
+        SUM(CASE WHEN q.status <> 'cancelled' AND q.starts_at <= :now THEN 1 ELSE 0 END) AS held,
+        SUM(CASE WHEN q.status = 'completed' THEN 1 ELSE 0 END) AS completed,
+        SUM(CASE WHEN q.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+        SUM(CASE WHEN q.result IS NOT NULL THEN 1 ELSE 0 END) AS debriefed,
+        SUM(CASE WHEN q.result IS NULL AND (q.status = 'completed' OR (q.status <> 'cancelled' AND q.ends_at <= :now)) THEN 1 ELSE 0 END) AS debrief_due,
+        SUM(CASE WHEN q.result = 'disrupted' OR q.disrupted = TRUE THEN 1 ELSE 0 END) AS disrupted,
+        SUM(CASE WHEN q.result = 'ended_early' THEN 1 ELSE 0 END) AS ended_early,
+        SUM(CASE WHEN q.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS cancelled_by_host,
+        SUM(q.inc) AS incidents,
+        SUM(COALESCE(q.attendance, 0)) AS attendance,
+        SUM(COALESCE(q.leads, 0)) AS leads,
+        SUM(COALESCE(q.applications_started, 0)) AS applications
+      FROM (
+        SELECT ${g.key} AS group_key, ${g.label} AS label, a.status AS status, a.starts_at AS starts_at, a.ends_at AS ends_at,
+          a.disrupted AS disrupted, o.result AS result, o.attendance AS attendance, o.leads AS leads,
+          o.applications_started AS applications_started, ${orgIncidents('a')} AS inc
+        FROM appearances a
+        ${needInstitution ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
+        ${groupBy === 'office' ? 'JOIN offices f ON f.id = a.office_id' : ''}
+        LEFT JOIN outcomes o ON o.appearance_id = a.id
+        WHERE ${where.sql}
+      ) q
+      GROUP BY q.group_key, q.label`,
       { ...where.params, now: scope.now },
     );
     let sums: SummarySums[] = rows.map((r) => ({
