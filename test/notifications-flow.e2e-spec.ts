@@ -69,4 +69,37 @@ describe('notifications through the appearances API', () => {
     smtp.clear();
     expect((await dispatcher(t).dispatchDue(Date.parse('2026-03-19T12:00:00Z'))).sent).toBe(0);
   });
+
+  it('unassigning a recruiter withdraws their briefings and sends them a cancellation for the same UID', async () => {
+    t.clock.set('2026-04-01T12:00:00Z');
+    const office = await t.factories.office({ timeZone: 'America/New_York' });
+    const stay = await t.factories.user('recruiter', { officeId: office.id });
+    const leave = await t.factories.user('recruiter', { officeId: office.id });
+    const inst = await t.factories.institution();
+    const created = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(stay))
+      .send({
+        institutionId: inst.id,
+        officeId: office.id,
+        kind: 'campus_visit',
+        title: 'Campus visit',
+        startsAt: '2026-04-20T10:00:00-04:00',
+        endsAt: '2026-04-20T12:00:00-04:00',
+        format: 'in_person',
+        audience: 'invite_only',
+        recruiterIds: [stay.id, leave.id],
+      })
+      .expect(201);
+    const id = created.body.id as string;
+    expect(await rows(t, { appearanceId: id, recipientId: leave.id, status: 'pending' })).toHaveLength(3);
+    smtp.clear();
+    await t.http().patch(`/appearances/${id}`).set(t.auth(stay)).send({ recruiterIds: [stay.id], version: 1 }).expect(200);
+    expect((await rows(t, { appearanceId: id, recipientId: leave.id, kind: 'briefing' })).every((n) => n.status === 'withdrawn')).toBe(true);
+    expect(await rows(t, { appearanceId: id, recipientId: stay.id, kind: 'briefing', status: 'pending' })).toHaveLength(3);
+    await dispatcher(t).dispatchDue(t.clock.now());
+    expect(smtp.messages.map((m) => m.rcptTo[0])).toEqual([leave.email]);
+    expect(invitation(smtp.messages[0])).toMatchObject({ method: 'CANCEL', uid: `${id}@forewarn`, sequence: 1 });
+  });
 });
