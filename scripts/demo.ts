@@ -50,15 +50,53 @@ async function main(): Promise<void> {
   const { configureApp, createAdapter, prepareDatabase } = await import('../src/app.setup');
   const { appConfig, mailConfig } = await import('../src/config');
   const log = new Logger('Demo');
-  const cfg = appConfig();
-  const app = await NestFactory.create(AppModule as never, createAdapter(cfg.bodyLimit) as never, { logger: ['fatal', 'error', 'warn', 'log'] });
-  await configureApp(app as never);
-  await prepareDatabase(app as never);
-  await app.listen(cfg.port, cfg.host);
-  const base = `http://127.0.0.1:${cfg.port}`;
+  const start = async (port: number, host: string) => {
+    const cfg = appConfig();
+    const app = await NestFactory.create(AppModule as never, createAdapter(cfg.bodyLimit) as never, { logger: ['fatal', 'error', 'warn', 'log'] });
+    await configureApp(app as never);
+    await prepareDatabase(app as never);
+    await app.listen(port, host);
+    return app;
+  };
+  // Seed with scheduled work off (one SQLite connection, no background jobs racing the seeding),
+  // then start for real on PORT with the scheduler as configured.
+  const scheduler = process.env.SCHEDULER_ENABLED;
+  process.env.SCHEDULER_ENABLED = 'false';
+  const seeding = await start(0, '127.0.0.1');
   log.log(`Demo database: ${DB} (recreated from ${FIXTURES})`);
+  const planned = await seed(new Api((await seeding.getUrl()).replace('[::1]', '127.0.0.1')), log);
+  await seeding.close();
+  if (scheduler === undefined) delete process.env.SCHEDULER_ENABLED;
+  else process.env.SCHEDULER_ENABLED = scheduler;
+  const cfg = appConfig();
+  const app = await start(cfg.port, cfg.host);
+  const base = `http://127.0.0.1:${cfg.port}`;
+  const mail = (app as { get: (k: unknown) => { smtpUrl: string | null; outboxDir: string } }).get(mailConfig.KEY);
+  if (mail.smtpUrl) log.log('Mail goes to the SMTP server in SMTP_URL');
+  else log.log(`No SMTP_URL set: e-mail (briefings, escalations, digests) is written as .eml files under ${resolve(mail.outboxDir)}`);
 
-  const api = new Api(base);
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const lines = [
+    '',
+    '  Forewarn demo is running.',
+    `    API:      ${base}`,
+    `    API docs: ${base}/docs`,
+    '',
+    '  Sign in (POST /auth/login) as:',
+    ...Object.values(USERS).map((u) => `    ${pad(u.role, 12)} ${pad(u.email, 36)} ${u.password}`),
+    '',
+    '  Upcoming appearances (risk level at creation):',
+    ...planned.map((p) => `    ${pad(p.level, 9)} ${pad(p.title, 36)} ${p.at}`),
+    '',
+    `  Try: curl -s ${base}/auth/login -H 'content-type: application/json' -d '{"email":"${USERS.hr.email}","password":"${USERS.hr.password}"}'`,
+    '  Stop with Ctrl+C. The next `npm run demo` starts again from the fixtures.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+
+async function seed(api: Api, log: { log: (m: string) => void }): Promise<Array<{ title: string; level: string; at: string }>> {
   await api.login(USERS.admin.email, USERS.admin.password);
   const offices: Record<string, string> = {};
   for (const [key, o] of Object.entries(OFFICES)) offices[key] = (await api.post('/offices', o)).id;
@@ -134,29 +172,7 @@ async function main(): Promise<void> {
     });
     planned.push({ title: a.title, level: view.risk?.level ?? '?', at: view.startsAtLocal ?? view.startsAt });
   }
-
-  const mail = (app as { get: (k: unknown) => { smtpUrl: string | null; outboxDir: string } }).get(mailConfig.KEY);
-  if (mail.smtpUrl) log.log('Mail goes to the SMTP server in SMTP_URL');
-  else log.log(`No SMTP_URL set: e-mail (briefings, escalations, digests) is written as .eml files under ${resolve(mail.outboxDir)}`);
-
-  const pad = (s: string, n: number) => s.padEnd(n);
-  const lines = [
-    '',
-    '  Forewarn demo is running.',
-    `    API:      ${base}`,
-    `    API docs: ${base}/docs`,
-    '',
-    '  Sign in (POST /auth/login) as:',
-    ...Object.values(USERS).map((u) => `    ${pad(u.role, 12)} ${pad(u.email, 36)} ${u.password}`),
-    '',
-    '  Upcoming appearances (risk level at creation):',
-    ...planned.map((p) => `    ${pad(p.level, 9)} ${pad(p.title, 36)} ${p.at}`),
-    '',
-    `  Try: curl -s ${base}/auth/login -H 'content-type: application/json' -d '{"email":"${USERS.hr.email}","password":"${USERS.hr.password}"}'`,
-    '  Stop with Ctrl+C. The next `npm run demo` starts again from the fixtures.',
-    '',
-  ];
-  process.stdout.write(lines.join('\n') + '\n');
+  return planned;
 }
 
 class Api {
