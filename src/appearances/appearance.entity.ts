@@ -11,6 +11,8 @@ import { AppearanceRecruiter } from './appearance-recruiter.entity';
 @Index('ix_appearances_window_cover', ['startsAt', 'id', 'endsAt', 'status'])
 @Index('ix_appearances_office_window', ['officeId', 'startsAt'])
 @Index('ix_appearances_institution_window', ['institutionId', 'startsAt'])
+// Risk evidence (src/risk/evidence.ts): covering index for decayed sums of past appearances.
+@Index('ix_appearances_risk_history', ['institutionId', 'startsAt', 'createdAt', 'status'])
 export class Appearance extends BaseEntity {
   @Column({ type: 'varchar', length: 36, name: 'institution_id' })
   institutionId: string;

@@ -14,16 +14,26 @@ class RiskEnv {
   @Min(0)
   @Max(23)
   RISK_REFRESH_HOUR_UTC: number = 3;
+
+  /**
+   * Organisation-wide sums (a small share of any one estimate) are cached this long between full
+   * passes so a single re-assessment reads only its state; 0 = always read everything.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86400)
+  RISK_ORG_CACHE_SECONDS: number = 600;
 }
 
 export interface RiskConfig {
   refreshHorizonDays: number;
   refreshHourUtc: number;
+  orgCacheSeconds: number;
 }
 
 export function readRiskConfig(env: NodeJS.ProcessEnv = process.env): RiskConfig {
   const e = readEnv(RiskEnv, env);
-  return { refreshHorizonDays: e.RISK_REFRESH_HORIZON_DAYS, refreshHourUtc: e.RISK_REFRESH_HOUR_UTC };
+  return { refreshHorizonDays: e.RISK_REFRESH_HORIZON_DAYS, refreshHourUtc: e.RISK_REFRESH_HOUR_UTC, orgCacheSeconds: e.RISK_ORG_CACHE_SECONDS };
 }
 
 export const riskConfig = registerAs('risk', () => readRiskConfig());

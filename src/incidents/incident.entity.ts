@@ -13,6 +13,9 @@ import { Appearance } from '../appearances/appearance.entity';
 @Index('ix_incidents_state_occurred', ['state', 'occurredAt'])
 @Index('ix_incidents_occurred', ['occurredAt'])
 @Index('ix_incidents_appearance', ['appearanceId'])
+// Risk evidence (src/risk/evidence.ts): covering indexes for the per-state/institution and per-appearance aggregates.
+@Index('ix_incidents_risk_evidence', ['state', 'institutionId', 'occurredAt', 'recordedAt', 'target', 'kind', 'severity', 'verification', 'appearanceId'])
+@Index('ix_incidents_risk_attached', ['appearanceId', 'target', 'kind', 'recordedAt', 'occurredAt', 'verification', 'state'])
 export class Incident extends BaseEntity {
   @Column({ type: 'varchar', length: 36, name: 'institution_id' })
   institutionId: string;

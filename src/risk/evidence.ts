@@ -53,36 +53,60 @@ function decaySql(col: string, asOf: number, halfLifeDays: number): string {
   return `exp((${col} - ${lit(asOf)}) * ${lit(Math.LN2 / (halfLifeDays * DAY))})`;
 }
 
-/** SQL of the three aggregate queries (exported so the bench can time a bare SELECT of them). */
-export function evidenceSql(asOf: number, p: RiskParams) {
+export interface EvidenceQueries {
+  /** n from past appearances, per institution (with its state). */
+  appearances: string;
+  /** k (and n of cancelled-but-hit appearances) from incidents attached to past appearances. */
+  attached: string;
+  /** Unattached hits, severity classes, context, wave and critical flag per (state, institution). */
+  incidents: string;
+  /** Latest stance and declined-in-window per institution; `__SCOPE__` is replaced by an id filter. */
+  reception: string;
+}
+
+/**
+ * The aggregate queries. With `stateFilter` (a placeholder such as `?` or `$1`) they read one
+ * state only, through the state-leading covering indexes; without, the whole organisation.
+ * Exported so the bench can time a bare SELECT of exactly the same aggregates.
+ */
+export function evidenceSql(asOf: number, p: RiskParams, stateFilter?: string): EvidenceQueries {
   const T = lit(Math.trunc(asOf));
   const trustX = trustSql('x', p);
   const own = decaySql('x.occurred_at', asOf, p.halfLifeOwnDays);
+  const ownA = decaySql('a.starts_at', asOf, p.halfLifeOwnDays);
   const ctx = decaySql('x.occurred_at', asOf, p.halfLifeContextDays);
   const orgHit = `x.target = 'organisation' AND x.kind IN (${KINDS_SQL})`;
   const sev = (c: number) => `SUM(CASE WHEN ${orgHit} AND x.severity = ${c} THEN ${own} * ${trustX} ELSE 0 END) AS s${c}`;
   const waveStart = lit(Math.trunc(asOf - p.waveWindowDays * DAY));
   const criticalStart = lit(Math.trunc(asOf - p.criticalWindowDays * DAY));
   const declinedStart = lit(Math.trunc(asOf - p.declinedWindowDays * DAY));
+  const xState = stateFilter ? `AND x.state = ${stateFilter}` : '';
+  const aState = stateFilter ? `AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${stateFilter})` : '';
 
   const appearances = `
-    SELECT g.institution_id AS institution_id, i.state AS state, g.n AS n, g.k AS k FROM (
-    SELECT a.institution_id AS institution_id,
-           SUM(${decaySql('a.starts_at', asOf, p.halfLifeOwnDays)}) AS n,
-           SUM(${decaySql('a.starts_at', asOf, p.halfLifeOwnDays)} * COALESCE(h.w, 0)) AS k
-    FROM appearances a
-    LEFT JOIN (
-      SELECT x.appearance_id AS appearance_id, MAX(${trustX}) AS w
-      FROM incidents x
-      WHERE x.appearance_id IS NOT NULL AND ${orgHit} AND x.recorded_at <= ${T} AND x.occurred_at <= ${T}
-      GROUP BY x.appearance_id
-    ) h ON h.appearance_id = a.id
-    WHERE a.starts_at <= ${T} AND a.created_at <= ${T} AND (a.status <> 'cancelled' OR h.w IS NOT NULL)
-    GROUP BY a.institution_id
+    SELECT g.institution_id AS institution_id, i.state AS state, g.n AS n FROM (
+      SELECT a.institution_id AS institution_id, SUM(${ownA}) AS n
+      FROM appearances a
+      WHERE a.starts_at <= ${T} AND a.created_at <= ${T} AND a.status <> 'cancelled' ${aState}
+      GROUP BY a.institution_id
     ) g JOIN institutions i ON i.id = g.institution_id`;
 
+  const attached = `
+    SELECT a.institution_id AS institution_id,
+           SUM(${ownA} * h.w) AS k,
+           SUM(CASE WHEN a.status = 'cancelled' THEN ${ownA} ELSE 0 END) AS n_extra
+    FROM (
+      SELECT x.appearance_id AS appearance_id, MAX(${trustX}) AS w
+      FROM incidents x
+      WHERE x.appearance_id IS NOT NULL AND ${orgHit} AND x.recorded_at <= ${T} AND x.occurred_at <= ${T} ${xState}
+      GROUP BY x.appearance_id
+    ) h
+    JOIN appearances a ON a.id = h.appearance_id
+    WHERE a.starts_at <= ${T} AND a.created_at <= ${T}
+    GROUP BY a.institution_id`;
+
   const incidents = `
-    SELECT x.institution_id AS institution_id, x.state AS state,
+    SELECT x.state AS state, x.institution_id AS institution_id,
            SUM(CASE WHEN ${orgHit} AND x.appearance_id IS NULL THEN ${own} * ${trustX} ELSE 0 END) AS unattached,
            ${sev(1)}, ${sev(2)}, ${sev(3)}, ${sev(4)},
            SUM(CASE WHEN x.target = 'peer_recruiters' THEN ${ctx} * ${trustX} ELSE 0 END) AS a_peer,
@@ -92,8 +116,8 @@ export function evidenceSql(asOf: number, p: RiskParams) {
            MAX(CASE WHEN x.target = 'organisation' AND x.severity >= 4 AND x.verification <> 'disputed'
                     AND x.occurred_at >= ${criticalStart} THEN 1 ELSE 0 END) AS critical
     FROM incidents x
-    WHERE x.recorded_at <= ${T} AND x.occurred_at <= ${T}
-    GROUP BY x.institution_id, x.state`;
+    WHERE x.recorded_at <= ${T} AND x.occurred_at <= ${T} ${xState}
+    GROUP BY x.state, x.institution_id`;
 
   const reception = `
     SELECT t.institution_id AS institution_id,
@@ -108,20 +132,50 @@ export function evidenceSql(asOf: number, p: RiskParams) {
     ) t
     GROUP BY t.institution_id`;
 
-  return { appearances, incidents, reception };
+  return { appearances, attached, incidents, reception };
+}
+
+/** Organisation-wide decayed sums at `asOf` (what a state-scoped gather needs from elsewhere). */
+export interface OrganisationTotals {
+  asOf: number;
+  rate: RateEvidence;
+}
+
+/** Decay cached organisation totals from their as-of to a later one: 2^(−Δt/h) is exact for the records they hold. */
+export function decayTotals(t: OrganisationTotals, asOf: number, p: RiskParams): RateEvidence {
+  const f = Math.pow(2, -Math.max(0, asOf - t.asOf) / (p.halfLifeOwnDays * DAY));
+  return { n: t.rate.n * f, k: t.rate.k * f, severity: t.rate.severity.map((x) => x * f) as RateEvidence['severity'] };
+}
+
+export interface GatherOptions {
+  /**
+   * Read only this one state (institution + state sums exact, via covering indexes) and take the
+   * organisation-wide sums from here instead of scanning everything.
+   */
+  scopeState?: { state: string; organisation: RateEvidence };
+}
+
+export interface Gathered {
+  byInstitution: Map<string, RiskEvidence>;
+  /** Organisation-wide sums (only when the whole organisation was read). */
+  organisation: RateEvidence | null;
 }
 
 /**
- * Evidence for every institution in `institutionIds` (their states and the whole organisation are
- * always summed in full). Institutions with no records get empty evidence (pure prior).
+ * Evidence for every institution in `institutions`. Without options, one pass over everything:
+ * institution, state and organisation sums are all exact. Institutions with no records get empty
+ * evidence (pure prior).
  */
 export async function gatherEvidence(
   m: EntityManager,
   asOf: number,
   institutions: { id: string; state: string }[],
   p: RiskParams,
-): Promise<Map<string, RiskEvidence>> {
-  const sql = evidenceSql(asOf, p);
+  opts: GatherOptions = {},
+): Promise<Gathered> {
+  const scoped = opts.scopeState;
+  const sql = evidenceSql(asOf, p, scoped ? placeholders(m, 1)[0] : undefined);
+  const args = scoped ? [scoped.state] : [];
   const ids = [...new Set(institutions.map((i) => i.id))];
   const wanted = new Set(ids);
   const stateOf = new Map<string, string>(institutions.map((i) => [i.id, i.state]));
@@ -132,8 +186,9 @@ export async function gatherEvidence(
     const scope = `AND r.institution_id IN (${placeholders(m, chunk.length).join(', ')})`;
     receptionRows.push(...((await m.query(sql.reception.replace('__SCOPE__', scope), chunk)) as Row[]));
   }
-  const appRows = (await m.query(sql.appearances)) as Row[];
-  const incRows = (await m.query(sql.incidents)) as Row[];
+  const appRows = (await m.query(sql.appearances, args)) as Row[];
+  const hitRows = (await m.query(sql.attached, args)) as Row[];
+  const incRows = (await m.query(sql.incidents, args)) as Row[];
 
   const inst = new Map<string, RateEvidence>();
   const states = new Map<string, RateEvidence>();
@@ -145,35 +200,39 @@ export async function gatherEvidence(
     if (!r) map.set(key, (r = emptyRate()));
     return r;
   };
-
-  const appByInst = new Map<string, { n: number; k: number }>();
-  for (const r of appRows) {
-    appByInst.set(String(r.institution_id), { n: num(r.n), k: num(r.k) });
-    if (!stateOf.has(String(r.institution_id))) stateOf.set(String(r.institution_id), String(r.state ?? ''));
-  }
-  for (const [id, a] of appByInst) {
-    const st = stateOf.get(id) ?? '';
-    for (const r of [rateFor(states, st), org, ...(wanted.has(id) ? [rateFor(inst, id)] : [])]) {
-      r.n += a.n;
-      r.k += a.k;
+  const add = (id: string, st: string, n: number, k: number, sev?: number[]) => {
+    const targets = [rateFor(states, st), org];
+    if (wanted.has(id)) targets.push(rateFor(inst, id));
+    for (const t of targets) {
+      t.n += n;
+      t.k += k;
+      if (sev) for (let c = 0; c < 4; c++) t.severity[c] += sev[c];
     }
+  };
+
+  for (const r of appRows) {
+    const id = String(r.institution_id);
+    const st = String(r.state ?? '');
+    if (!stateOf.has(id)) stateOf.set(id, st);
+    add(id, st, num(r.n), 0);
   }
   for (const r of incRows) {
     const id = String(r.institution_id);
     const st = String(r.state ?? '');
+    if (!stateOf.has(id)) stateOf.set(id, st);
     const extra = num(r.unattached);
-    const sev = [num(r.s1), num(r.s2), num(r.s3), num(r.s4)];
-    for (const target of [rateFor(states, st), org, ...(wanted.has(id) ? [rateFor(inst, id)] : [])]) {
-      target.n += extra;
-      target.k += extra;
-      for (let c = 0; c < 4; c++) target.severity[c] += sev[c];
-    }
+    add(id, st, extra, extra, [num(r.s1), num(r.s2), num(r.s3), num(r.s4)]);
     wave.set(st, (wave.get(st) ?? 0) + num(r.wave));
     if (wanted.has(id)) ctx.set(id, { peer: num(r.a_peer), gen: num(r.a_gen), critical: num(r.critical) > 0 });
+  }
+  for (const r of hitRows) {
+    const id = String(r.institution_id);
+    add(id, stateOf.get(id) ?? '', num(r.n_extra), num(r.k));
   }
   const rec = new Map<string, { stance: Stance | null; declined: boolean }>();
   for (const r of receptionRows) rec.set(String(r.institution_id), { stance: (r.stance as Stance | null) ?? null, declined: num(r.declined) > 0 });
 
+  const organisation = scoped ? scoped.organisation : org;
   const out = new Map<string, RiskEvidence>();
   for (const id of ids) {
     const st = stateOf.get(id) ?? '';
@@ -182,7 +241,7 @@ export async function gatherEvidence(
     out.set(id, {
       institution: inst.get(id) ?? emptyRate(),
       state: states.get(st) ?? emptyRate(),
-      organisation: org,
+      organisation,
       peerActivity: c?.peer ?? 0,
       generalActivism: c?.gen ?? 0,
       regionalWave: wave.get(st) ?? 0,
@@ -191,5 +250,5 @@ export async function gatherEvidence(
       criticalRecently: c?.critical ?? false,
     });
   }
-  return out;
+  return { byInstitution: out, organisation: scoped ? null : org };
 }

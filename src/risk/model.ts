@@ -168,6 +168,12 @@ function factorSpecs(ev: RiskEvidence, a: AppearanceAttributes, params: RiskPara
   return specs;
 }
 
+/** "Visible uniforms or agency branding: +10 points (odds ×1.5)". */
+export function factorText(label: string, points: number, oddsMultiplier: number): string {
+  const sign = points >= 0 ? '+' : '−';
+  return `${label}: ${sign}${Math.abs(Math.round(points))} points (odds ×${(Math.round(oddsMultiplier * 100) / 100).toString()})`;
+}
+
 function shrunkShares(counts: number[], prior: number[], m: number): number[] {
   const total = counts[0] + counts[1] + counts[2] + counts[3];
   return counts.map((c, i) => (c + m * prior[i]) / (total + m));
@@ -221,14 +227,19 @@ export function assessRisk(ev: RiskEvidence, a: AppearanceAttributes, params: Ri
   const beta = Math.max(I.n - I.k + params.mInstitution * (1 - pS), 1e-6);
   const tail = (1 - params.intervalMass) / 2;
   const toP = (q: number) => clamp(sigmoid(logit(clamp(q, 1e-9, 1 - 1e-9)) + shift), params.clipLow, params.clipHigh);
-  const interval = { low: toP(betaQuantile(tail, alpha, beta)), high: toP(betaQuantile(1 - tail, alpha, beta)), mass: params.intervalMass };
+  // With very thin, very skewed posteriors (a ≪ 1) the mean can sit outside the central 80%: the
+  // range is widened to always include the estimate itself.
+  const interval = {
+    low: Math.min(p, toP(betaQuantile(tail, alpha, beta))),
+    high: Math.max(p, toP(betaQuantile(1 - tail, alpha, beta))),
+    mass: params.intervalMass,
+  };
 
   // §6 counterfactual contributions
   const factors: FactorContribution[] = specs.map((f) => {
     const beta_x = Math.log(f.or) * f.value;
     const pWithout = clamp(sigmoid(base + shift - beta_x), params.clipLow, params.clipHigh);
     const points = (p - pWithout) * 100;
-    const sign = points >= 0 ? '+' : '−';
     return {
       id: f.id,
       label: f.label,
@@ -236,7 +247,7 @@ export function assessRisk(ev: RiskEvidence, a: AppearanceAttributes, params: Ri
       oddsMultiplier: Math.exp(beta_x),
       points,
       pWithout,
-      text: `${f.label}: ${sign}${Math.abs(Math.round(points))} points (odds ×${(Math.round(Math.exp(beta_x) * 100) / 100).toString()})`,
+      text: factorText(f.label, points, Math.exp(beta_x)),
     };
   });
 

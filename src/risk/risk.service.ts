@@ -9,8 +9,8 @@ import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel } from '../common/enums';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
-import { gatherEvidence, placeholders } from './evidence';
-import { AppearanceAttributes, assessRisk, DAY, levelRank, RiskEvidence } from './model';
+import { decayTotals, gatherEvidence, OrganisationTotals, placeholders } from './evidence';
+import { AppearanceAttributes, assessRisk, DAY, levelRank, RateEvidence, RiskEvidence } from './model';
 import { RISK_PARAMS, RiskParams } from './params';
 import { RiskAssessment } from './risk-assessment.entity';
 import { detailOf, previewView, RiskAssessmentView, toView } from './risk.view';
@@ -114,8 +114,10 @@ export class RiskService {
     const args = state ? [institutionId, state] : [institutionId];
     const targets = await this.loadTargets(manager, scope, args);
     const previous = await this.loadPrevious(manager, scope, args);
-    const evidence = await gatherEvidence(manager, now, uniqueInstitutions(targets), this.params);
-    const wave = evidence.get(institutionId)?.regionalWave ?? (targets[0] ? (evidence.get(targets[0].institutionId)?.regionalWave ?? 0) : 0);
+    const insts = uniqueInstitutions(targets);
+    if (!insts.some((i) => i.id === institutionId)) insts.push({ id: institutionId, state });
+    const evidence = await this.gather(manager, now, insts, state);
+    const wave = evidence.get(institutionId)?.regionalWave ?? 0;
     const waveMoved = targets.some((t) => {
       const prev = previous.get(t.id);
       return t.institutionId !== institutionId && (!prev || Math.abs(prev.wave - wave) >= this.params.waveEpsilon);
@@ -169,9 +171,8 @@ export class RiskService {
       input.institutionId,
     ])) as Row[];
     if (!rows.length) throw new NotFoundError('Institution', input.institutionId, 'institutionId');
-    const evidence = (await gatherEvidence(m, asOf, [{ id: input.institutionId, state: String(rows[0].state ?? '') }], this.params)).get(
-      input.institutionId,
-    ) as RiskEvidence;
+    const gathered = await gatherEvidence(m, asOf, [{ id: input.institutionId, state: String(rows[0].state ?? '') }], this.params);
+    const evidence = gathered.byInstitution.get(input.institutionId) as RiskEvidence;
     const attrs: AppearanceAttributes = {
       kind: input.kind,
       format: input.format,
@@ -192,8 +193,36 @@ export class RiskService {
     const targets = await this.loadTargets(m, where, args);
     if (!targets.length) return { views: [], rises: 0 };
     const previous = await this.loadPrevious(m, where, args);
-    const evidence = await gatherEvidence(m, now, uniqueInstitutions(targets), this.params);
+    const insts = uniqueInstitutions(targets);
+    const oneState = insts.every((i) => i.state === insts[0].state);
+    const evidence = await this.gather(m, now, insts, oneState && insts.length <= 500 ? insts[0].state : undefined);
     return this.store(m, targets, previous, evidence, now, trigger, actorId);
+  }
+
+  /**
+   * Evidence at `now`. With `state`: only that state is read (exact institution and state sums) and
+   * the organisation-wide sums come from a short-lived cache, decayed exactly to `now` (they hold
+   * every record up to the cache's as-of; refreshed after RISK_ORG_CACHE_SECONDS and by every full
+   * refresh). Without: one pass over everything, which also refreshes the cache.
+   */
+  private async gather(m: EntityManager, now: number, insts: { id: string; state: string }[], state?: string): Promise<Map<string, RiskEvidence>> {
+    if (state !== undefined) {
+      const organisation = await this.organisationTotals(m, now);
+      return (await gatherEvidence(m, now, insts, this.params, { scopeState: { state, organisation } })).byInstitution;
+    }
+    const g = await gatherEvidence(m, now, insts, this.params);
+    this.orgCache = { asOf: now, rate: g.organisation as RateEvidence };
+    return g.byInstitution;
+  }
+
+  private orgCache: OrganisationTotals | null = null;
+
+  private async organisationTotals(m: EntityManager, now: number): Promise<RateEvidence> {
+    const c = this.orgCache;
+    if (c && now >= c.asOf && now - c.asOf <= this.config.orgCacheSeconds * 1000) return decayTotals(c, now, this.params);
+    const g = await gatherEvidence(m, now, [], this.params);
+    this.orgCache = { asOf: now, rate: g.organisation as RateEvidence };
+    return g.organisation as RateEvidence;
   }
 
   private async loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { iso } from '../common/time';
 import type { Mitigation } from './mitigations';
-import type { BaseRateBreakdown, FactorContribution, RiskEvidence, RiskResult } from './model';
+import { BaseRateBreakdown, factorText, LEVEL_MEANINGS, RiskEvidence, RiskResult } from './model';
 import type { RiskAssessment } from './risk-assessment.entity';
 
 export const LEVEL_DOC =
@@ -11,14 +11,16 @@ export const LEVEL_DOC =
   'high: disruption is more likely than not (p ≥ 50%) or a severe one is plausible (p_severe ≥ 10%), or a protest has been announced — take the checklist seriously and acknowledge the briefing. ' +
   'critical: a severe disruption is a real possibility (p_severe ≥ 25%) or a critical incident happened here in the last 180 days — a senior go / no-go decision is needed.';
 
-/** What is stored in `detail` of a snapshot. */
+/**
+ * What is stored in `detail` of a snapshot: every output, compactly (numbers to 6 significant
+ * digits; the level meaning and factor sentences are rebuilt from the stored values when read).
+ */
 export interface RiskDetail {
-  levelMeaning: string;
   intervalMass: number;
   baseRate: BaseRateBreakdown;
   evidence: RiskEvidence;
   severityShare: number[];
-  factors: Omit<FactorContribution, 'pWithout'>[];
+  factors: { id: string; label: string; value: number; oddsMultiplier: number; points: number }[];
   overrides: string[];
   reasons: string[];
   mitigations: Mitigation[];
@@ -26,14 +28,28 @@ export interface RiskDetail {
   leadTimeMs: number;
 }
 
+const r6 = (x: number) => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(6)));
+const rate6 = <T extends { n: number; k: number }>(r: T): T => {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(r) as [string, unknown][]) out[key] = typeof v === 'number' ? r6(v) : Array.isArray(v) ? (v as number[]).map(r6) : v;
+  return out as T;
+};
+
 export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: number): RiskDetail {
   return {
-    levelMeaning: r.levelMeaning,
     intervalMass: r.interval.mass,
-    baseRate: r.baseRate,
-    evidence,
-    severityShare: r.severityShare,
-    factors: r.factors.map(({ pWithout: _p, ...f }) => f),
+    baseRate: { organisation: rate6(r.baseRate.organisation), state: rate6(r.baseRate.state), institution: rate6(r.baseRate.institution) },
+    evidence: {
+      ...evidence,
+      institution: rate6(evidence.institution),
+      state: rate6(evidence.state),
+      organisation: rate6(evidence.organisation),
+      peerActivity: r6(evidence.peerActivity),
+      generalActivism: r6(evidence.generalActivism),
+      regionalWave: r6(evidence.regionalWave),
+    },
+    severityShare: r.severityShare.map(r6),
+    factors: r.factors.map((f) => ({ id: f.id, label: f.label, value: r6(f.value), oddsMultiplier: r6(f.oddsMultiplier), points: r6(f.points) })),
     overrides: r.overrides,
     reasons: r.reasons,
     mitigations: r.mitigations,
@@ -96,10 +112,10 @@ export function toView(a: Pick<RiskAssessment, 'id' | 'appearanceId' | 'asOf' | 
     p: Number(a.p),
     pSevere: Number(a.pSevere),
     level: a.level,
-    levelMeaning: d.levelMeaning,
+    levelMeaning: LEVEL_MEANINGS[a.level],
     interval: { low: Number(a.intervalLow), high: Number(a.intervalHigh), mass: d.intervalMass },
     reasons: d.reasons,
-    factors: d.factors.map((f) => ({ id: f.id, label: f.label, oddsMultiplier: f.oddsMultiplier, points: f.points, text: f.text })),
+    factors: d.factors.map((f) => ({ id: f.id, label: f.label, oddsMultiplier: f.oddsMultiplier, points: f.points, text: factorText(f.label, f.points, f.oddsMultiplier) })),
     mitigations: d.mitigations,
     baseRate: d.baseRate,
     evidence: d.evidence,

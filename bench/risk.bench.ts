@@ -1,0 +1,260 @@
+/**
+ * Risk engine benchmark (issue 4). 100,000 past appearances, 200,000 incidents, 10,000 upcoming
+ * appearances, 5,000 institutions in 50 states; bulk multi-row inserts. Measures on SQLite:
+ *  - full refresh of every upcoming assessment (RiskService.refreshAll) vs one bare SELECT of the same
+ *    evidence aggregates (how close the engine is to the database's own limit);
+ *  - re-assessment after one new incident (p50/p95), context-only and aimed-at-us (wave moves);
+ *  - one pure model evaluation;
+ * and the full refresh on PostgreSQL (a fresh database created and dropped; BENCH_PG_URL to change,
+ * BENCH_PG=0 to skip).
+ *
+ *   npm run bench risk
+ */
+import 'reflect-metadata';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource, EntityManager } from 'typeorm';
+import { FixedClock } from '../src/common/clock';
+import { DISRUPTIVE_KINDS } from '../src/common/enums';
+import { buildDataSourceOptions } from '../src/database/typeorm-options';
+import { evidenceSql, placeholders } from '../src/risk/evidence';
+import { assessRisk, RiskEvidence } from '../src/risk/model';
+import { RISK_PARAMS } from '../src/risk/params';
+import { RiskService } from '../src/risk/risk.service';
+
+const DAY = 86_400_000;
+const NOW = Date.UTC(2026, 0, 15, 12);
+const N_INST = 5_000;
+const N_PAST = 100_000;
+const N_INC = 200_000;
+const N_UP = 10_000;
+const N_REC = 10_000;
+const STATES = Array.from({ length: 50 }, (_, i) => `S${String(i).padStart(2, '0')}`);
+
+/** Deterministic PRNG (mulberry32) so every run inserts the same data. */
+function rng(seed: number) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function bulk(m: EntityManager, table: string, cols: string[], rows: unknown[][]): Promise<void> {
+  const per = Math.min(500, Math.floor(30000 / cols.length));
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const ph = placeholders(m, chunk.length * cols.length);
+    const values = chunk.map((_, j) => `(${ph.slice(j * cols.length, (j + 1) * cols.length).join(', ')})`).join(', ');
+    await m.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values}`, chunk.flat());
+  }
+}
+
+async function seed(ds: DataSource): Promise<{ institutions: { id: string; state: string }[] }> {
+  const r = rng(42);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
+  const officeId = randomUUID();
+  const institutions = Array.from({ length: N_INST }, (_, i) => ({ id: randomUUID(), state: STATES[i % STATES.length], i }));
+  const pastIds: { id: string; inst: (typeof institutions)[number]; startsAt: number }[] = [];
+  await ds.transaction(async (m) => {
+    await m.query(`INSERT INTO offices (id, created_at, updated_at, name, region, time_zone) VALUES ('${officeId}', ${NOW}, ${NOW}, 'Bench office', 'Bench', 'UTC')`);
+    await bulk(
+      m,
+      'institutions',
+      ['id', 'created_at', 'updated_at', 'name', 'search_name', 'dedupe_key', 'kind', 'city', 'state', 'time_zone', 'limits_immigration_cooperation'],
+      institutions.map((x) => [x.id, NOW, NOW, `Bench U ${x.i}`, `bench u ${x.i}`, `bench u ${x.i}|city|${x.state}`, 'university', 'City', x.state, 'UTC', x.i % 7 === 0]),
+    );
+    const appCols = ['id', 'created_at', 'updated_at', 'institution_id', 'office_id', 'kind', 'title', 'starts_at', 'ends_at', 'time_zone', 'format', 'audience', 'expected_attendance', 'visible_branding', 'status'];
+    const past: unknown[][] = [];
+    for (let i = 0; i < N_PAST; i++) {
+      const inst = institutions[Math.floor(Math.pow(r(), 1.5) * N_INST)];
+      const startsAt = NOW - Math.floor(r() * 3 * 365 * DAY) - DAY;
+      const id = randomUUID();
+      pastIds.push({ id, inst, startsAt });
+      past.push([id, startsAt - 30 * DAY, startsAt, inst.id, officeId, pick(['career_fair', 'info_session', 'campus_visit']), 'Past', startsAt, startsAt + 4 * 3600_000, 'UTC', 'in_person', 'public', 150, r() < 0.5, r() < 0.03 ? 'cancelled' : 'completed']);
+    }
+    await bulk(m, 'appearances', appCols, past);
+    const up: unknown[][] = [];
+    for (let i = 0; i < N_UP; i++) {
+      const inst = institutions[Math.floor(r() * N_INST)];
+      const startsAt = NOW + DAY + Math.floor(r() * 120 * DAY);
+      up.push([randomUUID(), NOW - DAY, NOW - DAY, inst.id, officeId, pick(['career_fair', 'info_session', 'campus_visit']), 'Upcoming', startsAt, startsAt + 4 * 3600_000, 'UTC', pick(['in_person', 'in_person', 'virtual', 'hybrid']), pick(['public', 'invite_only']), Math.floor(r() * 800), r() < 0.5, pick(['planned', 'confirmed'])]);
+    }
+    await bulk(m, 'appearances', appCols, up);
+    const incCols = ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'appearance_id', 'kind', 'occurred_at', 'recorded_at', 'severity', 'target', 'source', 'verification'];
+    const inc: unknown[][] = [];
+    for (let i = 0; i < N_INC; i++) {
+      const attach = r() < 0.15 ? pastIds[Math.floor(r() * pastIds.length)] : null;
+      const inst = attach ? attach.inst : institutions[Math.floor(Math.pow(r(), 1.5) * N_INST)];
+      const occurredAt = attach ? attach.startsAt + 3600_000 : NOW - Math.floor(r() * 3 * 365 * DAY) - 3600_000;
+      const target = attach ? 'organisation' : pick(['organisation', 'peer_recruiters', 'general_activism', 'general_activism']);
+      inc.push([randomUUID(), occurredAt, occurredAt, inst.id, inst.state, attach?.id ?? null, pick(DISRUPTIVE_KINDS), occurredAt, Math.min(NOW - 1000, occurredAt + Math.floor(r() * 5 * DAY)), 1 + Math.floor(Math.pow(r(), 2) * 4), target, 'news', pick(['reported', 'corroborated', 'disputed'])]);
+    }
+    await bulk(m, 'incidents', incCols, inc);
+    const rec: unknown[][] = [];
+    for (let i = 0; i < N_REC; i++) {
+      const inst = institutions[Math.floor(r() * N_INST)];
+      const at = NOW - Math.floor(r() * 3 * 365 * DAY);
+      rec.push([randomUUID(), inst.id, pick(['welcomed', 'invitation_accepted', 'partnership_declined', 'access_restricted']), pick(['welcoming', 'neutral', 'cautious', 'restricted', 'hostile']), at, at]);
+    }
+    await bulk(m, 'reception_entries', ['id', 'institution_id', 'kind', 'stance', 'effective_at', 'recorded_at'], rec);
+  });
+  if (ds.options.type === 'postgres') await ds.query('ANALYZE');
+  else await ds.query('ANALYZE');
+  return { institutions };
+}
+
+function service(ds: DataSource, clock: FixedClock): RiskService {
+  return new RiskService(ds, clock, new EventEmitter2(), { refreshHorizonDays: 400, refreshHourUtc: 3, orgCacheSeconds: 600 });
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = process.hrtime.bigint();
+  const v = await fn();
+  return [Number(process.hrtime.bigint() - t0) / 1e6, v];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
+
+async function bareSelect(ds: DataSource, asOf: number): Promise<number> {
+  const sql = evidenceSql(asOf, RISK_PARAMS);
+  const [ms] = await time(async () => {
+    await ds.query(sql.appearances);
+    await ds.query(sql.attached);
+    await ds.query(sql.incidents);
+    await ds.query(sql.reception.replace('__SCOPE__', ''));
+  });
+  return ms;
+}
+
+async function refreshRounds(ds: DataSource, clock: FixedClock, rounds: number): Promise<{ refresh: number[]; select: number[]; assessed: number }> {
+  const svc = service(ds, clock);
+  const refresh: number[] = [];
+  const select: number[] = [];
+  let assessed = 0;
+  for (let i = 0; i < rounds; i++) {
+    clock.advance(1000);
+    select.push(await bareSelect(ds, clock.now()));
+    const [ms, r] = await time(() => svc.refreshAll('bench'));
+    refresh.push(ms);
+    assessed = r.assessed;
+  }
+  return { refresh, select, assessed };
+}
+
+async function main(): Promise<void> {
+  const out: string[] = [];
+  const log = (s: string) => {
+    out.push(s);
+    console.log(s);
+  };
+
+  // ---- pure model ----
+  const ev: RiskEvidence = {
+    institution: { n: 2.4, k: 1, severity: [0.5, 0.3, 0.2, 0] },
+    state: { n: 40, k: 6, severity: [3, 2, 1, 0.2] },
+    organisation: { n: 4000, k: 300, severity: [150, 100, 40, 10] },
+    peerActivity: 1.3,
+    generalActivism: 4,
+    regionalWave: 0.7,
+    latestStance: 'cautious',
+    declinedRecently: true,
+    criticalRecently: false,
+  };
+  const attrs = { kind: 'career_fair', format: 'in_person', audience: 'public', expectedAttendance: 300, visibleBranding: true, protestAnnounced: false, limitsImmigrationCooperation: true } as const;
+  for (let i = 0; i < 20_000; i++) assessRisk(ev, attrs, RISK_PARAMS);
+  const N = 200_000;
+  const t0 = process.hrtime.bigint();
+  let sink = 0;
+  for (let i = 0; i < N; i++) sink += assessRisk({ ...ev, regionalWave: (i % 100) / 50 }, attrs, RISK_PARAMS).p;
+  const perEval = Number(process.hrtime.bigint() - t0) / 1e3 / N;
+  log(`pure model evaluation: ${perEval.toFixed(2)} µs per call (mean of ${N}; target ≤ 50 µs) [checksum ${sink.toFixed(3)}]`);
+
+  // ---- SQLite ----
+  const dir = mkdtempSync(join(tmpdir(), 'forewarn-risk-bench-'));
+  const ds = new DataSource(buildDataSourceOptions({ type: 'sqlite', sqlitePath: join(dir, 'bench.sqlite'), poolSize: 1, logging: false }));
+  await ds.initialize();
+  await ds.runMigrations();
+  const [seedMs, { institutions }] = await time(() => seed(ds));
+  log(`sqlite: seeded ${N_PAST} past + ${N_UP} upcoming appearances, ${N_INC} incidents, ${N_REC} reception entries, ${N_INST} institutions in ${(seedMs / 1000).toFixed(1)} s`);
+  const clock = new FixedClock(NOW);
+  const s = await refreshRounds(ds, clock, 5);
+  log(`sqlite: full refresh of ${s.assessed} upcoming assessments: median ${median(s.refresh).toFixed(0)} ms (rounds ${s.refresh.map((x) => x.toFixed(0)).join(', ')}; target ≤ 2000 ms)`);
+  log(`sqlite: bare SELECT of the same evidence aggregates: median ${median(s.select).toFixed(0)} ms → refresh / select = ${(median(s.refresh) / median(s.select)).toFixed(2)}`);
+
+  const svc = service(ds, clock);
+  const r = rng(7);
+  const withUpcoming = (await ds.query(`SELECT DISTINCT a.institution_id AS id FROM appearances a WHERE a.status IN ('planned','confirmed') AND a.starts_at > ${NOW}`)) as { id: string }[];
+  const stateOf = new Map(institutions.map((i) => [i.id, i.state]));
+  for (const target of ['general_activism', 'organisation'] as const) {
+    const times: number[] = [];
+    let assessed = 0;
+    let waveMoved = 0;
+    for (let i = 0; i < 40; i++) {
+      clock.advance(60_000);
+      const instId = withUpcoming[Math.floor(r() * withUpcoming.length)].id;
+      const [ms, res] = await time(() =>
+        ds.transaction(async (m) => {
+          await m.query(
+            `INSERT INTO incidents (id, created_at, updated_at, institution_id, state, kind, occurred_at, recorded_at, severity, target, source, verification)
+             VALUES ('${randomUUID()}', ${clock.now()}, ${clock.now()}, '${instId}', '${stateOf.get(instId)}', 'protest', ${clock.now() - 3600_000}, ${clock.now()}, 2, '${target}', 'first_hand', 'reported')`,
+          );
+          return svc.reassessInstitution(m, instId, 'incident_recorded');
+        }),
+      );
+      if (i >= 5) times.push(ms);
+      assessed += res.assessed;
+      if (res.waveMoved) waveMoved++;
+    }
+    log(
+      `sqlite: insert one incident (${target}) + re-assess in one transaction: p50 ${median(times).toFixed(1)} ms, p95 ${p95(times).toFixed(1)} ms ` +
+        `(${times.length} runs; ${(assessed / 40).toFixed(1)} appearances re-assessed per run; state wave moved in ${waveMoved}/40; target p95 ≤ 50 ms)`,
+    );
+  }
+  const plan = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), RISK_PARAMS).incidents}`)) as { detail: string }[];
+  log(`sqlite: plan of the incident aggregate: ${plan.map((p) => p.detail).join(' | ')}`);
+  const plan2 = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), RISK_PARAMS).appearances}`)) as { detail: string }[];
+  log(`sqlite: plan of the appearance aggregate: ${plan2.map((p) => p.detail).join(' | ')}`);
+  await ds.destroy();
+  rmSync(dir, { recursive: true, force: true });
+
+  // ---- PostgreSQL ----
+  if (process.env.BENCH_PG !== '0') {
+    const base = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+    const name = `forewarn_risk_bench_${process.pid}`;
+    const admin = new DataSource({ type: 'postgres', url: `${base}/postgres` });
+    try {
+      await admin.initialize();
+    } catch (e) {
+      log(`postgres: skipped (${(e as Error).message})`);
+      return;
+    }
+    await admin.query(`CREATE DATABASE ${name}`);
+    try {
+      const pg = new DataSource(buildDataSourceOptions({ type: 'postgres', url: `${base}/${name}`, sqlitePath: '', poolSize: 4, logging: false }));
+      await pg.initialize();
+      await pg.runMigrations();
+      const [pgSeed] = await time(() => seed(pg));
+      log(`postgres: seeded the same data in ${(pgSeed / 1000).toFixed(1)} s`);
+      const pc = new FixedClock(NOW);
+      const p = await refreshRounds(pg, pc, 3);
+      log(`postgres: full refresh of ${p.assessed} upcoming assessments: median ${median(p.refresh).toFixed(0)} ms (rounds ${p.refresh.map((x) => x.toFixed(0)).join(', ')})`);
+      log(`postgres: bare SELECT of the same evidence aggregates: median ${median(p.select).toFixed(0)} ms → refresh / select = ${(median(p.refresh) / median(p.select)).toFixed(2)}`);
+      await pg.destroy();
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.destroy();
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,267 @@
+import fc from 'fast-check';
+import { APPEARANCE_FORMATS, APPEARANCE_KINDS, AUDIENCES, STANCES, VERIFICATIONS } from '../common/enums';
+import { betaQuantile, incompleteBeta } from './beta';
+import { MITIGATION_IDS } from './mitigations';
+import { AppearanceAttributes, assessRisk, attendanceTiers, DAY, levelFor, RateEvidence, recordWeight, RiskEvidence } from './model';
+import { RISK_PARAMS } from './params';
+
+const P = RISK_PARAMS;
+const rate = (n: number, k: number, severity: [number, number, number, number] = [0, 0, 0, 0]): RateEvidence => ({ n, k, severity });
+const quiet: RiskEvidence = {
+  institution: rate(0, 0),
+  state: rate(0, 0),
+  organisation: rate(0, 0),
+  peerActivity: 0,
+  generalActivism: 0,
+  regionalWave: 0,
+  latestStance: null,
+  declinedRecently: false,
+  criticalRecently: false,
+};
+const plain: AppearanceAttributes = {
+  kind: 'info_session',
+  format: 'in_person',
+  audience: 'public',
+  expectedAttendance: 50,
+  visibleBranding: false,
+  protestAnnounced: false,
+  limitsImmigrationCooperation: false,
+};
+
+describe('risk model — worked example (computed by hand)', () => {
+  // Evidence: organisation n=98, k=8; state n=20, k=3; institution n=5, k=2.
+  //   p_N = (8 + 1) / (98 + 2)                 = 9 / 100           = 0.09
+  //   p_S = (3 + 10·0.09) / (20 + 10)          = 3.9 / 30          = 0.13
+  //   p_I = (2 + 5·0.13) / (5 + 5)             = 2.65 / 10         = 0.265      Z_I = 5/10 = 50%
+  // Appearance: public career fair (×1.3), visible branding (×1.5), 300 expected (2 tiers: ×1.2² = 1.44)
+  //   odds = 0.265/0.735 · 1.5·1.3·1.44 = 0.360544 · 2.808 = 1.012408   p = 1.012408/2.012408 = 0.503083
+  // Without branding: odds = 0.360544 · 1.872 = 0.674939 → p = 0.402963 → branding adds +10.0 points.
+  // Severity shares (class counts org [4,2,1,1], state [1,1,1,0], institution [1,0,1,0]):
+  //   q_N = [(4+1)/12, (2+1)/12, (1+1)/12, (1+1)/12]            (uniform prior, strength 4)
+  //   q_S3 = (1 + 10·2/12)/13 = 0.205128, q_S4 = (0 + 10·2/12)/13 = 0.128205
+  //   q_I3 = (1 + 5·0.205128)/7 = 0.289377, q_I4 = (0 + 5·0.128205)/7 = 0.091575
+  //   p_sev = 0.503083 · (0.289377 + 0.091575) = 0.503083 · 0.380952 = 0.191651
+  // Level: p ≥ 0.50 → high (p_sev < 0.25, so not critical).
+  const ev: RiskEvidence = {
+    ...quiet,
+    institution: rate(5, 2, [1, 0, 1, 0]),
+    state: rate(20, 3, [1, 1, 1, 0]),
+    organisation: rate(98, 8, [4, 2, 1, 1]),
+  };
+  const attrs: AppearanceAttributes = { ...plain, kind: 'career_fair', expectedAttendance: 300, visibleBranding: true };
+  const r = assessRisk(ev, attrs, P);
+
+  it.each([
+    ['organisation rate', r.baseRate.organisation.rate, 0.09],
+    ['state rate', r.baseRate.state.rate, 0.13],
+    ['institution rate', r.baseRate.institution.rate, 0.265],
+    ['credibility share Z_I', r.baseRate.institution.credibility, 0.5],
+    ['p', r.p, 0.503083],
+    ['p_sev', r.pSevere, 0.191651],
+  ])('%s = %d', (_name, got, want) => {
+    expect(got).toBeCloseTo(want, 5);
+  });
+
+  it('reads the level off the probabilities and explains the factors', () => {
+    expect(r.level).toBe('high');
+    expect(r.levelMeaning).toMatch(/^High: disruption is more likely than not/);
+    const branding = r.factors.find((f) => f.id === 'visibleBranding');
+    expect(branding?.oddsMultiplier).toBeCloseTo(1.5, 10);
+    expect(branding?.pWithout).toBeCloseTo(0.402963, 5);
+    expect(branding?.points).toBeCloseTo(10.012, 2);
+    expect(branding?.text).toBe('Visible uniforms or agency branding: +10 points (odds ×1.5)');
+    expect(r.factors.find((f) => f.id === 'attendanceTier')?.oddsMultiplier).toBeCloseTo(1.44, 10);
+    expect(r.reasons[0]).toBe('Visible uniforms or agency branding: +10 points (odds ×1.5).');
+    expect(r.reasons.join(' ')).toContain("this campus's own record counts for 50% of the estimate");
+  });
+
+  it('takes the 80% range from the posterior Beta(2.65, 7.35) carried through the same log-odds shift', () => {
+    // Beta posterior of the institution rate: a = k_I + m_I·p_S = 2.65, b = n_I − k_I + m_I·(1 − p_S) = 7.35
+    const shift = Math.log(2.808);
+    const back = (p: number) => 1 / (1 + Math.exp(-(Math.log(p / (1 - p)) - shift)));
+    expect(incompleteBeta(back(r.interval.low), 2.65, 7.35)).toBeCloseTo(0.1, 5);
+    expect(incompleteBeta(back(r.interval.high), 2.65, 7.35)).toBeCloseTo(0.9, 5);
+    expect(r.interval.low).toBeLessThan(r.p);
+    expect(r.interval.high).toBeGreaterThan(r.p);
+  });
+
+  it('recommends the high-level checklist and civilian dress', () => {
+    const ids = r.mitigations.map((m) => m.id);
+    expect(ids).toEqual(expect.arrayContaining(['civilian_dress', 'host_security_plan', 'exit_plan', 'buddy_system']));
+    expect(ids).not.toContain('senior_go_no_go');
+    for (const id of ids) expect(MITIGATION_IDS).toContain(id);
+  });
+});
+
+describe('risk model — tables', () => {
+  it.each([
+    // p, p_sev, level
+    [0.1, 0.01, 'low'],
+    [0.2, 0.0, 'moderate'],
+    [0.1, 0.03, 'moderate'],
+    [0.5, 0.0, 'high'],
+    [0.3, 0.1, 'high'],
+    [0.6, 0.25, 'critical'],
+    [0.19999, 0.02999, 'low'],
+  ] as const)('p=%d, p_sev=%d → %s', (p, ps, level) => {
+    expect(levelFor(p, ps, P)).toBe(level);
+  });
+
+  it.each([
+    [null, 0],
+    [100, 0],
+    [101, 1],
+    [250, 1],
+    [251, 2],
+    [600, 3],
+    [5000, 4],
+  ] as const)('attendance %s → %d tiers', (n, tiers) => {
+    expect(attendanceTiers(n, P.attendanceTiers)).toBe(tiers);
+  });
+
+  it.each([
+    // age (days), half-life, verification, weight
+    [0, 365, 'corroborated', 1],
+    [365, 365, 'corroborated', 0.5],
+    [730, 365, 'reported', 0.2],
+    [180, 180, 'disputed', 0.2],
+    [-1, 365, 'corroborated', 0],
+  ] as const)('a record %d days old (h=%d, %s) weighs %d', (age, h, v, w) => {
+    expect(recordWeight(age * DAY, h, v, P)).toBeCloseTo(w, 10);
+  });
+
+  it('with no history at all says 50% (Beta(1,1) prior) — the model is honest that it knows nothing', () => {
+    const r = assessRisk(quiet, plain, P);
+    expect(r.p).toBeCloseTo(0.5, 10);
+    expect(r.baseRate.institution.credibility).toBe(0);
+  });
+
+  it('an announced protest sets at least High; a recent critical incident sets Critical', () => {
+    const calm: RiskEvidence = { ...quiet, organisation: rate(1000, 10), state: rate(100, 1), institution: rate(10, 0) };
+    expect(assessRisk(calm, plain, P).level).toBe('low');
+    const announced = assessRisk(calm, { ...plain, protestAnnounced: true }, P);
+    expect(announced.level).toBe('high');
+    expect(announced.overrides).toEqual(['protest_announced']);
+    const critical = assessRisk({ ...calm, criticalRecently: true }, plain, P);
+    expect(critical.level).toBe('critical');
+    expect(critical.mitigations.map((m) => m.id)).toEqual(expect.arrayContaining(['senior_go_no_go', 'virtual_alternative']));
+  });
+
+  it('a declined partnership asks for a written reconfirmation', () => {
+    const r = assessRisk({ ...quiet, organisation: rate(1000, 100), declinedRecently: true }, plain, P);
+    expect(r.factors.find((f) => f.id === 'declinedRecently')?.oddsMultiplier).toBe(2);
+    expect(r.mitigations.map((m) => m.id)).toContain('host_written_reconfirmation');
+  });
+
+  it('computes Beta quantiles (checked against known values)', () => {
+    expect(betaQuantile(0.5, 1, 1)).toBeCloseTo(0.5, 6);
+    expect(betaQuantile(0.1, 1, 1)).toBeCloseTo(0.1, 6);
+    expect(betaQuantile(0.9, 2, 1)).toBeCloseTo(Math.sqrt(0.9), 6); // CDF x²
+    expect(betaQuantile(0.1, 1, 3)).toBeCloseTo(1 - Math.cbrt(0.9), 6); // CDF 1 − (1 − x)³
+  });
+});
+
+// ---- properties ------------------------------------------------------------------------------
+
+const nonNeg = (max: number) => fc.double({ min: 0, max, noNaN: true, noDefaultInfinity: true });
+const arbRate = fc
+  .tuple(nonNeg(500), fc.double({ min: 0, max: 1, noNaN: true }), fc.tuple(nonNeg(50), nonNeg(50), nonNeg(50), nonNeg(50)))
+  .map(([n, share, sev]) => rate(n, n * share, sev));
+const arbEvidence: fc.Arbitrary<RiskEvidence> = fc.record({
+  institution: arbRate,
+  state: arbRate,
+  organisation: arbRate,
+  peerActivity: nonNeg(20),
+  generalActivism: nonNeg(50),
+  regionalWave: nonNeg(10),
+  latestStance: fc.constantFrom(null, ...STANCES),
+  declinedRecently: fc.boolean(),
+  criticalRecently: fc.boolean(),
+});
+const arbAttrs: fc.Arbitrary<AppearanceAttributes> = fc.record({
+  kind: fc.constantFrom(...APPEARANCE_KINDS),
+  format: fc.constantFrom(...APPEARANCE_FORMATS),
+  audience: fc.constantFrom(...AUDIENCES),
+  expectedAttendance: fc.option(fc.integer({ min: 0, max: 5000 }), { nil: null }),
+  visibleBranding: fc.boolean(),
+  protestAnnounced: fc.boolean(),
+  limitsImmigrationCooperation: fc.boolean(),
+});
+
+/** Adds one incident aimed at the organisation (weight w, severity class c) at the institution: it counts in all three levels. */
+function withIncident(ev: RiskEvidence, w: number, c: number): RiskEvidence {
+  const bump = (r: RateEvidence): RateEvidence => {
+    const severity = [...r.severity] as RateEvidence['severity'];
+    severity[c] += w;
+    return { n: r.n + w, k: r.k + w, severity };
+  };
+  return { ...ev, institution: bump(ev.institution), state: bump(ev.state), organisation: bump(ev.organisation) };
+}
+
+describe('risk model — properties', () => {
+  it('p stays within [0.01, 0.95] and p_sev ≤ p', () => {
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, (ev, a) => {
+        const r = assessRisk(ev, a, P);
+        return r.p >= 0.01 && r.p <= 0.95 && r.pSevere <= r.p && r.interval.low <= r.p + 1e-12 && r.interval.high >= r.p - 1e-12;
+      }),
+    );
+  });
+
+  it('adding an incident aimed at the organisation never lowers p', () => {
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, fc.double({ min: 0.01, max: 1, noNaN: true }), fc.integer({ min: 0, max: 3 }), (ev, a, w, c) => {
+        return assessRisk(withIncident(ev, w, c), a, P).p >= assessRisk(ev, a, P).p - 1e-12;
+      }),
+    );
+  });
+
+  it('an older incident never weighs more than a newer one', () => {
+    fc.assert(
+      fc.property(nonNeg(3650), nonNeg(3650), fc.constantFrom(...VERIFICATIONS), fc.constantFrom(365, 180), (a, b, v, h) => {
+        const [newer, older] = a <= b ? [a, b] : [b, a];
+        const wNew = recordWeight(newer * DAY, h, v, P);
+        const wOld = recordWeight(older * DAY, h, v, P);
+        return wOld <= wNew;
+      }),
+    );
+    // and through the model: the same incident counted with its older weight gives p no higher
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, nonNeg(1000), nonNeg(1000), (ev, a, d1, d2) => {
+        const [newer, older] = d1 <= d2 ? [d1, d2] : [d2, d1];
+        const pNew = assessRisk(withIncident(ev, recordWeight(newer * DAY, 365, 'reported', P), 2), a, P).p;
+        const pOld = assessRisk(withIncident(ev, recordWeight(older * DAY, 365, 'reported', P), 2), a, P).p;
+        return pOld <= pNew + 1e-12;
+      }),
+    );
+  });
+
+  it('invite-only and virtual never raise p', () => {
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, (ev, a) => {
+        const base = assessRisk(ev, { ...a, audience: 'public', format: 'in_person' }, P).p;
+        const invite = assessRisk(ev, { ...a, audience: 'invite_only', format: 'in_person' }, P).p;
+        const virtual = assessRisk(ev, { ...a, audience: 'public', format: 'virtual' }, P).p;
+        return invite <= base + 1e-12 && virtual <= base + 1e-12;
+      }),
+    );
+  });
+
+  it('a disputed incident weighs less than a corroborated one', () => {
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, nonNeg(1000), fc.integer({ min: 0, max: 3 }), (ev, a, age, c) => {
+        const wD = recordWeight(age * DAY, 365, 'disputed', P);
+        const wC = recordWeight(age * DAY, 365, 'corroborated', P);
+        return wD < wC && assessRisk(withIncident(ev, wD, c), a, P).p <= assessRisk(withIncident(ev, wC, c), a, P).p + 1e-12;
+      }),
+    );
+  });
+
+  it('the same inputs give the same output', () => {
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, (ev, a) => {
+        expect(assessRisk(ev, a, P)).toEqual(assessRisk(structuredClone(ev), { ...a }, P));
+      }),
+    );
+  });
+});
