@@ -112,6 +112,12 @@ describe('incidents', () => {
     const audit = await t.http().get(`/audit?entityType=incident&entityId=${inc.id}&action=update`).set(t.auth(admin)).expect(200);
     expect(audit.body.items[0].before.severity).toBe(2);
     expect(audit.body.items[0].after.severity).toBe(3);
+    // Re-targeting an incident at an appearance to the organisation marks the appearance disrupted.
+    const a = await t.factories.appearance({ institutionId: inc.institutionId, startsAt: Date.parse('2026-02-10T15:00:00Z'), status: 'completed' });
+    await t.http().patch(`/incidents/${inc.id}`).set(t.auth(coord)).send({ appearanceId: a.id, target: 'general_activism' }).expect(200);
+    expect((await t.db.getRepository(Appearance).findOneByOrFail({ id: a.id })).disrupted).toBe(false);
+    await t.http().patch(`/incidents/${inc.id}`).set(t.auth(coord)).send({ target: 'organisation' }).expect(200);
+    expect((await t.db.getRepository(Appearance).findOneByOrFail({ id: a.id })).disrupted).toBe(true);
     const hr = await t.factories.user('hr');
     await t.http().patch(`/incidents/${inc.id}`).set(t.auth(hr)).send({ severity: 1 }).expect(403);
     await t.http().post('/incidents').set(t.auth(hr)).send({}).expect(403);
@@ -158,5 +164,8 @@ describe('incidents', () => {
     expect(header.split(',')).toEqual(['id', 'occurred_at', 'institution_id', 'institution', 'city', 'state', 'appearance_id', 'kind', 'severity', 'crowd_size', 'impact', 'target', 'source', 'verification', 'dispute_statement', 'description', 'recorded_at', 'import_key']);
     expect(row).toContain("'@risky name");
     expect(row).toContain("'=1+2 chanted");
+    const admin = await t.factories.user('admin');
+    const audit = await t.http().get(`/audit?entityType=incident&action=read&actorId=${coord.id}`).set(t.auth(admin)).expect(200);
+    expect(audit.body.items[0].meta).toEqual({ kind: 'export', filter: { institutionId: inst.id, page: 1, pageSize: 50 } });
   });
 });

@@ -137,7 +137,9 @@ export class IncidentsService {
       if (res.affected === 0) throw new StaleVersionError('Incident', id, at, at + 1);
       const after = toIncidentView(row, institution);
       await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'incident', entityId: id, before, after });
-      if (linked) await this.markDisrupted(m, linked, row, actor);
+      if (row.appearanceId && row.target === 'organisation') {
+        await this.markDisrupted(m, linked ?? (await this.appearanceAt(m, row.appearanceId, row.institutionId)), row, actor);
+      }
       await this.risk.reassessInstitution(m, row.institutionId, 'incident', actor.id);
       return after;
     });
