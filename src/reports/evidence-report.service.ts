@@ -78,29 +78,40 @@ export class EvidenceReportService {
        GROUP BY i.kind, i.state`,
       { ...win, ...ip, kinds: RECEPTION_KINDS },
     );
-    const aw = appearanceConditions(scope);
+    // Aggregate per institution first (set-based, no join per row), then join the ≤ thousands of
+    // institutions for their kind and state.
+    const aw = appearanceConditions({ ...scope, state: null, institutionKind: null });
     const appearances = await query<Record<string, unknown>>(
       this.db,
-      `SELECT i.kind AS ikind, i.state AS state, COUNT(*) AS n,
-          SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
-          SUM(CASE WHEN o.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS by_host,
-          SUM(CASE WHEN a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early') THEN 1 ELSE 0 END) AS disrupted
-       FROM appearances a JOIN institutions i ON i.id = a.institution_id
-       LEFT JOIN outcomes o ON o.appearance_id = a.id
-       WHERE ${aw.sql}
+      `SELECT i.kind AS ikind, i.state AS state, SUM(c.n) AS n, SUM(c.cancelled) AS cancelled, SUM(c.by_host) AS by_host, SUM(c.disrupted) AS disrupted
+       FROM (
+         SELECT a.institution_id AS institution_id, COUNT(*) AS n,
+           SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+           SUM(CASE WHEN o.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS by_host,
+           SUM(CASE WHEN a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early') THEN 1 ELSE 0 END) AS disrupted
+         FROM appearances a LEFT JOIN outcomes o ON o.appearance_id = a.id
+         WHERE ${aw.sql}
+         GROUP BY a.institution_id
+       ) c JOIN institutions i ON i.id = c.institution_id
+       WHERE 1 = 1 ${instWhere}
        GROUP BY i.kind, i.state`,
-      aw.params,
+      { ...aw.params, ...ip },
     );
     const byAppearance = scope.officeId !== null || scope.kind !== null;
-    const xw = appearanceConditions(scope, { window: false });
+    const xw = appearanceConditions({ ...scope, state: null, institutionKind: null }, { window: false });
     const incidents = await query<Record<string, unknown>>(
       this.db,
-      `SELECT i.kind AS ikind, i.state AS state, COUNT(*) AS n, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
-       FROM incidents x JOIN institutions i ON i.id = x.institution_id
-       ${byAppearance ? 'JOIN appearances a ON a.id = x.appearance_id' : ''}
-       WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND ${xw.sql}
+      `SELECT i.kind AS ikind, i.state AS state, SUM(c.n) AS n, SUM(c.severe) AS severe
+       FROM (
+         SELECT x.institution_id AS institution_id, COUNT(*) AS n, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
+         FROM incidents x
+         ${byAppearance ? 'JOIN appearances a ON a.id = x.appearance_id' : ''}
+         WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND ${xw.sql}
+         GROUP BY x.institution_id
+       ) c JOIN institutions i ON i.id = c.institution_id
+       WHERE 1 = 1 ${instWhere}
        GROUP BY i.kind, i.state`,
-      { ...xw.params, ...win },
+      { ...xw.params, ...win, ...ip },
     );
 
     const rows = new Map<string, EvidenceRow>();

@@ -66,15 +66,16 @@ export class ModelReportService {
 
   async accountability(scope: ReportScope): Promise<AccountabilityReport> {
     const j = this.judged(scope, false);
+    // One pass: appearances without an assessment before their start come back with a NULL level.
     const rows = await query<Record<string, unknown>>(
       this.db,
       `SELECT q.m AS m, r.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(r.p) AS sum_p,
           SUM((r.p - q.y) * (r.p - q.y)) AS sum_sq
-       FROM (${j.sql}) q JOIN risk_assessments r ON r.id = q.rid
+       FROM (${j.sql}) q LEFT JOIN risk_assessments r ON r.id = q.rid
        GROUP BY q.m, r.level`,
       j.params,
     );
-    const unjudged = await query<Record<string, unknown>>(this.db, `SELECT COUNT(*) AS n FROM (${j.sql}) q WHERE q.rid IS NULL`, j.params);
+    const notJudged = rows.filter((r) => r.level === null || r.level === undefined).reduce((s, r) => s + num(r.n), 0);
     const sums: LevelMonthSums[] = rows
       .filter((r) => (RISK_LEVELS as readonly string[]).includes(String(r.level)))
       .map((r) => ({
@@ -105,7 +106,7 @@ export class ModelReportService {
       levels,
       brierByMonth: brier.byMonth,
       brier: brier.overall,
-      notJudged: num(unjudged[0]?.n),
+      notJudged,
     };
   }
 
