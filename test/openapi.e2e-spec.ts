@@ -4,21 +4,25 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { ModulesContainer } from '@nestjs/core';
 import { createTestApp, TestApp } from './helpers/test-app';
 
+/** @nestjs/swagger's metadata keys for @ApiExcludeController / @ApiExcludeEndpoint (not exported). */
+const DECORATORS = { API_EXCLUDE_CONTROLLER: 'swagger/apiExcludeController', API_EXCLUDE_ENDPOINT: 'swagger/apiExcludeEndpoint' };
+
 /** Every route the app serves, as "METHOD /path/{param}", read from the controllers' metadata. */
 function servedRoutes(t: TestApp): string[] {
   const out: string[] = [];
   for (const mod of t.app.get(ModulesContainer).values()) {
     for (const wrapper of mod.controllers.values()) {
       const cls = wrapper.metatype as any;
-      if (!cls) continue;
+      // HTML pages deliberately left out of the JSON API document (@ApiExcludeController) are not API routes.
+      if (!cls || Reflect.getMetadata(DECORATORS.API_EXCLUDE_CONTROLLER, cls)?.[0]) continue;
       const base = (Reflect.getMetadata(PATH_METADATA, cls) as string) ?? '';
       const proto = cls.prototype;
       for (const name of Object.getOwnPropertyNames(proto)) {
-        const handler = proto[name];
+        const handler = Object.getOwnPropertyDescriptor(proto, name)?.value; // never run getters
         if (name === 'constructor' || typeof handler !== 'function') continue;
         const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
-        if (path === undefined || method === undefined) continue;
+        if (path === undefined || method === undefined || Reflect.getMetadata(DECORATORS.API_EXCLUDE_ENDPOINT, handler)?.disable) continue;
         const full = `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
         out.push(`${RequestMethod[method]} ${full}`);
       }
