@@ -162,7 +162,7 @@ export function localIsoCached(ms: number, zone: string): string {
   let s = byZone.get(ms);
   if (s === undefined) {
     s = formatLocal(ms, zone);
-    if (byZone.size > 100_000) byZone.clear();
+    if (byZone.size > 20_000) byZone.clear();
     byZone.set(ms, s);
   }
   return s;
