@@ -52,6 +52,9 @@ export function parseLocal(field: string, s: string, zone: string): number {
   if (dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== wanted) {
     bad(field, `does not exist in ${zone}: the clocks skip it (daylight saving change); pick another time, e.g. ${dt.toFormat("yyyy-MM-dd'T'HH:mm")}`, 'NONEXISTENT_LOCAL_TIME');
   }
+  // A wall-clock time that happens twice (the hour repeated when clocks go back) means the first one.
+  const earlier = DateTime.fromMillis(dt.toMillis() - HOUR_MS, { zone });
+  if (earlier.toFormat("yyyy-MM-dd'T'HH:mm:ss") === wanted) return earlier.toMillis();
   return dt.toMillis();
 }
 
