@@ -13,7 +13,7 @@
 import 'reflect-metadata';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
@@ -113,6 +113,56 @@ function service(ds: DataSource, clock: FixedClock): RiskService {
   return new RiskService(ds, clock, new EventEmitter2(), { refreshHorizonDays: 400, refreshHourUtc: 3, orgCacheSeconds: 600 });
 }
 
+/** Time spent per kind of SQL statement (first words), for a breakdown of where a refresh goes. */
+const sqlTimes = new Map<string, { ms: number; count: number }>();
+let profiling = false;
+function instrument(ds: DataSource): void {
+  const qr = ds.createQueryRunner();
+  const proto = Object.getPrototypeOf(qr) as { query: (...a: unknown[]) => Promise<unknown> };
+  void qr.release();
+  if ((proto as { __timed?: boolean }).__timed) return;
+  (proto as { __timed?: boolean }).__timed = true;
+  const original = proto.query;
+  proto.query = async function (this: unknown, ...a: unknown[]) {
+    if (!profiling) return original.apply(this, a);
+    const sql = String(a[0]).replace(/\s+/g, ' ').trim();
+    const key = /FROM incidents x WHERE x.recorded_at/.test(sql) && /GROUP BY x.state/.test(sql)
+      ? 'evidence: incidents'
+      : /SUM\(CASE WHEN a.status = 'cancelled'/.test(sql)
+        ? 'evidence: attached'
+        : /FROM appearances a WHERE a.starts_at <=/.test(sql)
+          ? 'evidence: appearances'
+          : /ROW_NUMBER/.test(sql)
+            ? 'evidence: reception'
+            : /^INSERT INTO risk_assessments/.test(sql)
+              ? 'insert snapshots'
+              : /MAX\(r2.seq\)/.test(sql)
+                ? 'previous snapshots'
+                : /^SELECT a.id, a.institution_id/.test(sql)
+                  ? 'load targets'
+                  : sql.slice(0, 30);
+    const t0 = process.hrtime.bigint();
+    try {
+      return await original.apply(this, a);
+    } finally {
+      const e = sqlTimes.get(key) ?? { ms: 0, count: 0 };
+      e.ms += Number(process.hrtime.bigint() - t0) / 1e6;
+      e.count++;
+      sqlTimes.set(key, e);
+    }
+  };
+}
+
+async function profile(label: string, fn: () => Promise<unknown>): Promise<string> {
+  sqlTimes.clear();
+  profiling = true;
+  const [total] = await time(fn);
+  profiling = false;
+  const parts = [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms${v.count > 1 ? ` (×${v.count})` : ''}`);
+  const sql = [...sqlTimes.values()].reduce((s, v) => s + v.ms, 0);
+  return `${label}: total ${total.toFixed(0)} ms = SQL ${sql.toFixed(0)} ms [${parts.join('; ')}] + JS ${(total - sql).toFixed(0)} ms`;
+}
+
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t0 = process.hrtime.bigint();
   const v = await fn();
@@ -172,23 +222,39 @@ async function main(): Promise<void> {
   const N = 200_000;
   const t0 = process.hrtime.bigint();
   let sink = 0;
-  for (let i = 0; i < N; i++) sink += assessRisk({ ...ev, regionalWave: (i % 100) / 50 }, attrs, RISK_PARAMS).p;
+  // every call has a different institution record, so the Beta-quantile memo never helps (worst case)
+  for (let i = 0; i < N; i++) sink += assessRisk({ ...ev, institution: { ...ev.institution, n: 2.4 + i * 1e-6 }, regionalWave: (i % 100) / 50 }, attrs, RISK_PARAMS).p;
   const perEval = Number(process.hrtime.bigint() - t0) / 1e3 / N;
   log(`pure model evaluation: ${perEval.toFixed(2)} µs per call (mean of ${N}; target ≤ 50 µs) [checksum ${sink.toFixed(3)}]`);
 
   // ---- SQLite ----
-  const dir = mkdtempSync(join(tmpdir(), 'forewarn-risk-bench-'));
-  const ds = new DataSource(buildDataSourceOptions({ type: 'sqlite', sqlitePath: join(dir, 'bench.sqlite'), poolSize: 1, logging: false }));
+  // BENCH_SQLITE_FILE=<path> keeps the seeded database between runs (seeded once if missing).
+  const keep = process.env.BENCH_SQLITE_FILE;
+  const dir = keep ? null : mkdtempSync(join(tmpdir(), 'forewarn-risk-bench-'));
+  const file = keep ?? join(dir as string, 'bench.sqlite');
+  const fresh = !keep || !existsSync(keep);
+  const ds = new DataSource(buildDataSourceOptions({ type: 'sqlite', sqlitePath: file, poolSize: 1, logging: false }));
   await ds.initialize();
   await ds.runMigrations();
-  const [seedMs, { institutions }] = await time(() => seed(ds));
-  log(`sqlite: seeded ${N_PAST} past + ${N_UP} upcoming appearances, ${N_INC} incidents, ${N_REC} reception entries, ${N_INST} institutions in ${(seedMs / 1000).toFixed(1)} s`);
+  let institutions: { id: string; state: string }[];
+  if (fresh) {
+    const [seedMs, seeded] = await time(() => seed(ds));
+    institutions = seeded.institutions;
+    log(`sqlite: seeded ${N_PAST} past + ${N_UP} upcoming appearances, ${N_INC} incidents, ${N_REC} reception entries, ${N_INST} institutions in ${(seedMs / 1000).toFixed(1)} s`);
+  } else {
+    institutions = ((await ds.query('SELECT id, state FROM institutions')) as { id: string; state: string }[]).map((r) => ({ id: r.id, state: r.state }));
+    await ds.query('DELETE FROM risk_assessments');
+    log(`sqlite: reusing ${file}`);
+  }
   const clock = new FixedClock(NOW);
   const s = await refreshRounds(ds, clock, 5);
   log(`sqlite: full refresh of ${s.assessed} upcoming assessments: median ${median(s.refresh).toFixed(0)} ms (rounds ${s.refresh.map((x) => x.toFixed(0)).join(', ')}; target ≤ 2000 ms)`);
   log(`sqlite: bare SELECT of the same evidence aggregates: median ${median(s.select).toFixed(0)} ms → refresh / select = ${(median(s.refresh) / median(s.select)).toFixed(2)}`);
 
+  instrument(ds);
+  log(await profile('sqlite: full refresh breakdown', () => service(ds, clock).refreshAll('bench')));
   const svc = service(ds, clock);
+  await svc.refreshAll('bench');
   const r = rng(7);
   const withUpcoming = (await ds.query(`SELECT DISTINCT a.institution_id AS id FROM appearances a WHERE a.status IN ('planned','confirmed') AND a.starts_at > ${NOW}`)) as { id: string }[];
   const stateOf = new Map(institutions.map((i) => [i.id, i.state]));
@@ -209,6 +275,10 @@ async function main(): Promise<void> {
         }),
       );
       if (i >= 5) times.push(ms);
+      if (i === 39) {
+        const instId2 = withUpcoming[Math.floor(r() * withUpcoming.length)].id;
+        log(await profile(`sqlite: one re-assessment breakdown (${target})`, () => ds.transaction((m) => svc.reassessInstitution(m, instId2, 'bench'))));
+      }
       assessed += res.assessed;
       if (res.waveMoved) waveMoved++;
     }
@@ -222,7 +292,7 @@ async function main(): Promise<void> {
   const plan2 = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), RISK_PARAMS).appearances}`)) as { detail: string }[];
   log(`sqlite: plan of the appearance aggregate: ${plan2.map((p) => p.detail).join(' | ')}`);
   await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 
   // ---- PostgreSQL ----
   if (process.env.BENCH_PG !== '0') {

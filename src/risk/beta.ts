@@ -48,26 +48,34 @@ function continuedFraction(x: number, a: number, b: number): number {
   return h;
 }
 
-/** Regularized incomplete beta I_x(a, b), a, b > 0. */
-export function incompleteBeta(x: number, a: number, b: number): number {
+/** Regularized incomplete beta I_x(a, b), a, b > 0. `lnB` = ln Γ(a+b) − ln Γ(a) − ln Γ(b) if known. */
+export function incompleteBeta(x: number, a: number, b: number, lnB = logGamma(a + b) - logGamma(a) - logGamma(b)): number {
   if (x <= 0) return 0;
   if (x >= 1) return 1;
-  const lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
-  const front = Math.exp(lnFront);
+  const front = Math.exp(lnB + a * Math.log(x) + b * Math.log(1 - x));
   if (x < (a + 1) / (a + b + 2)) return (front * continuedFraction(x, a, b)) / a;
   return 1 - (front * continuedFraction(1 - x, b, a)) / b;
 }
 
-/** The q-quantile of Beta(a, b) by bisection on I_x(a, b) (absolute tolerance 1e-7). */
+const memo = new Map<string, number>();
+
+/** The q-quantile of Beta(a, b) by bisection on I_x(a, b) (absolute tolerance 1e-7); memoised (pure). */
 export function betaQuantile(q: number, a: number, b: number): number {
   if (q <= 0) return 0;
   if (q >= 1) return 1;
+  const key = `${q}|${a}|${b}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit;
+  const lnB = logGamma(a + b) - logGamma(a) - logGamma(b);
   let lo = 0;
   let hi = 1;
   for (let i = 0; i < 24; i++) {
     const mid = (lo + hi) / 2;
-    if (incompleteBeta(mid, a, b) < q) lo = mid;
+    if (incompleteBeta(mid, a, b, lnB) < q) lo = mid;
     else hi = mid;
   }
-  return (lo + hi) / 2;
+  const x = (lo + hi) / 2;
+  if (memo.size >= 50_000) memo.clear();
+  memo.set(key, x);
+  return x;
 }

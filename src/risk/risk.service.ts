@@ -107,11 +107,10 @@ export class RiskService {
     const inst = (await manager.query(`SELECT id, state FROM institutions WHERE id = ${ph}`, [institutionId])) as Row[];
     if (!inst.length) throw new NotFoundError('Institution', institutionId, 'institutionId');
     const state = String(inst[0].state ?? '');
-    const [p1, p2] = placeholders(manager, 2);
-    const scope = state
-      ? `${UPCOMING} AND a.starts_at > ${now} AND (a.institution_id = ${p1} OR i.state = ${p2})`
-      : `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id = ${p1}`;
-    const args = state ? [institutionId, state] : [institutionId];
+    const [p1] = placeholders(manager, 1);
+    // The institution is in its state: one index-driven scope covers both (appearances by institution).
+    const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${p1})`;
+    const args = [state];
     const targets = await this.loadTargets(manager, scope, args);
     const previous = await this.loadPrevious(manager, scope, args);
     const insts = uniqueInstitutions(targets);
@@ -125,6 +124,32 @@ export class RiskService {
     const chosen = waveMoved ? targets : targets.filter((t) => t.institutionId === institutionId);
     const { views, rises } = await this.store(manager, chosen, previous, evidence, now, trigger, actorId);
     return { assessed: views.length, levelRises: rises, waveMoved };
+  }
+
+  /**
+   * Bulk form for imports: every upcoming appearance in the states of these institutions, with one
+   * evidence pass over everything (cheaper than one state-scoped pass per institution).
+   */
+  async reassessInstitutions(manager: EntityManager, institutionIds: string[], trigger: string, actorId: string | null = null): Promise<BatchResult> {
+    const ids = [...new Set(institutionIds)];
+    if (ids.length === 0) return { assessed: 0, levelRises: 0 };
+    if (ids.length === 1) return this.reassessInstitution(manager, ids[0], trigger, actorId);
+    const now = this.clock.now();
+    const states: string[] = [];
+    for (let i = 0; i < ids.length; i += 5000) {
+      const chunk = ids.slice(i, i + 5000);
+      const rows = (await manager.query(`SELECT DISTINCT state FROM institutions WHERE id IN (${placeholders(manager, chunk.length).join(', ')})`, chunk)) as Row[];
+      for (const r of rows) states.push(String(r.state ?? ''));
+    }
+    const uniq = [...new Set(states)];
+    const ph = placeholders(manager, uniq.length);
+    const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state IN (${ph.join(', ')}))`;
+    const targets = await this.loadTargets(manager, scope, uniq);
+    if (!targets.length) return { assessed: 0, levelRises: 0 };
+    const previous = await this.loadPrevious(manager, scope, uniq);
+    const evidence = await this.gather(manager, now, uniqueInstitutions(targets));
+    const { views, rises } = await this.store(manager, targets, previous, evidence, now, trigger, actorId);
+    return { assessed: views.length, levelRises: rises, waveMoved: true };
   }
 
   /** Daily full refresh: every upcoming appearance within the horizon, in one transaction. */

@@ -1,0 +1,164 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DomainEvents, RiskLevelRoseEvent } from '../src/common/domain-events';
+import { RiskService } from '../src/risk/risk.service';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+const DAY = 86_400_000;
+
+/**
+ * The set-based evidence SQL against numbers worked out by hand (same on SQLite and PostgreSQL),
+ * as-of by recorded_at, the reception ledger, the state wave, and the product flows end to end
+ * (appearance create → risk in the response; incident → re-assessment with its trigger).
+ */
+describe('risk evidence and flows', () => {
+  let t: TestApp;
+  let risk: RiskService;
+  let headers: { Authorization: string };
+  const rises: RiskLevelRoseEvent[] = [];
+
+  beforeAll(async () => {
+    t = await createTestApp({ now: '2026-01-15T12:00:00Z' });
+    risk = t.app.get(RiskService);
+    headers = t.auth(await t.factories.user('admin'));
+    t.app.get(EventEmitter2).on(DomainEvents.RiskLevelRose, async (e: RiskLevelRoseEvent) => {
+      rises.push(e);
+    });
+  });
+  afterAll(() => t.close());
+
+  const preview = async (institutionId: string, extra: Record<string, unknown> = {}) =>
+    (
+      await t
+        .http()
+        .post('/risk/preview')
+        .set(headers)
+        .send({ institutionId, startsAt: new Date(t.clock.now() + 7 * DAY).toISOString(), kind: 'info_session', format: 'in_person', audience: 'public', visibleBranding: false, ...extra })
+        .expect(200)
+    ).body;
+
+  it('sums decayed, trust-weighted records exactly as the model says, and only those recorded by as-of', async () => {
+    const now = t.clock.now();
+    const inst = await t.factories.institution({ state: 'WY' });
+    const office = await t.factories.office();
+    // two past appearances: 365 days ago (weight 0.5) and 0 days ago (weight 1)
+    const old = await t.factories.appearance({ institutionId: inst.id, officeId: office.id, startsAt: now - 365 * DAY, status: 'completed', createdAt: now - 400 * DAY });
+    await t.factories.appearance({ institutionId: inst.id, officeId: office.id, startsAt: now - 1000, status: 'completed', createdAt: now - 30 * DAY });
+    // a cancelled appearance without an incident does not count
+    await t.factories.appearance({ institutionId: inst.id, officeId: office.id, startsAt: now - 10 * DAY, status: 'cancelled', createdAt: now - 30 * DAY });
+    // the old one was disrupted (corroborated, trust 1): k += 0.5
+    await t.factories.incident({ institutionId: inst.id, appearanceId: old.id, kind: 'table_blocked', severity: 3, verification: 'corroborated', occurredAt: now - 365 * DAY, recordedAt: now - 364 * DAY });
+    // an unattached disputed protest 365 days ago: n += 0.4·0.5, k += 0.4·0.5, severity class 2
+    await t.factories.incident({ institutionId: inst.id, kind: 'protest', severity: 2, verification: 'disputed', occurredAt: now - 365 * DAY, recordedAt: now - 360 * DAY });
+    // context: peer recruiters 180 days ago, reported (0.8·0.5 = 0.4); general activism now, corroborated (1)
+    await t.factories.incident({ institutionId: inst.id, target: 'peer_recruiters', verification: 'reported', occurredAt: now - 180 * DAY, recordedAt: now - 179 * DAY });
+    await t.factories.incident({ institutionId: inst.id, target: 'general_activism', verification: 'corroborated', occurredAt: now - 1000, recordedAt: now - 500 });
+    // recorded in the future relative to as-of: invisible
+    await t.factories.incident({ institutionId: inst.id, kind: 'protest', verification: 'corroborated', occurredAt: now - 2 * DAY, recordedAt: now + DAY });
+
+    const ev = (await preview(inst.id)).evidence;
+    expect(ev.institution.n).toBeCloseTo(0.5 + 1 + 0.2, 5);
+    expect(ev.institution.k).toBeCloseTo(0.5 + 0.2, 5);
+    expect(ev.institution.severity[1]).toBeCloseTo(0.2, 5);
+    expect(ev.institution.severity[2]).toBeCloseTo(0.5, 5);
+    expect(ev.peerActivity).toBeCloseTo(0.4, 5);
+    expect(ev.generalActivism).toBeCloseTo(1, 4);
+    // the state (only this institution in WY) has the same own record
+    expect(ev.state.n).toBeCloseTo(ev.institution.n, 5);
+    // wave: peer + organisation incidents in the last 60 days, e^(−Δt/14 d); none here yet
+    expect(ev.regionalWave).toBe(0);
+    expect(ev.criticalRecently).toBe(false);
+
+    // as-of 200 days ago: only records written by then, decayed to then
+    const asOf = now - 200 * DAY;
+    const then = (await preview(inst.id, { asOf: new Date(asOf).toISOString() })).evidence;
+    const d = (age: number, h: number) => Math.pow(2, -age / h);
+    expect(then.institution.n).toBeCloseTo(d(165, 365) + 0.4 * d(165, 365), 5);
+    expect(then.institution.k).toBeCloseTo(d(165, 365) + 0.4 * d(165, 365), 5);
+    expect(then.peerActivity).toBe(0);
+    expect(then.generalActivism).toBe(0);
+  });
+
+  it('takes the latest unsuperseded stance and a declined partnership within 12 months', async () => {
+    const now = t.clock.now();
+    const inst = await t.factories.institution({ state: 'MT' });
+    await t.factories.reception({ institutionId: inst.id, kind: 'welcomed', stance: 'welcoming', effectiveAt: now - 500 * DAY, recordedAt: now - 500 * DAY });
+    const wrong = await t.factories.reception({ institutionId: inst.id, kind: 'access_restricted', stance: 'hostile', effectiveAt: now - 20 * DAY, recordedAt: now - 20 * DAY });
+    // a correction replaces the hostile entry
+    await t.factories.reception({ institutionId: inst.id, kind: 'partnership_declined', stance: 'restricted', effectiveAt: now - 20 * DAY, recordedAt: now - 10 * DAY, supersedesId: wrong.id });
+    const body = await preview(inst.id);
+    expect(body.evidence.latestStance).toBe('restricted');
+    expect(body.evidence.declinedRecently).toBe(true);
+    expect(body.factors.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(['stance', 'declinedRecently']));
+    expect(body.mitigations.map((m: { id: string }) => m.id)).toContain('host_written_reconfirmation');
+    // before the correction was written, the hostile entry stood
+    const before = await preview(inst.id, { asOf: new Date(now - 15 * DAY).toISOString() });
+    expect(before.evidence.latestStance).toBe('hostile');
+  });
+
+  it('re-assesses the whole state when an incident moves its regional wave', async () => {
+    const inst1 = await t.factories.institution({ state: 'ND' });
+    const inst2 = await t.factories.institution({ state: 'ND' });
+    const other = await t.factories.institution({ state: 'SD' });
+    const a1 = await t.factories.appearance({ institutionId: inst1.id });
+    const a2 = await t.factories.appearance({ institutionId: inst2.id });
+    const a3 = await t.factories.appearance({ institutionId: other.id });
+    await risk.refreshAll('daily_refresh');
+    t.clock.advance(60_000);
+    // general activism does not move the wave: only inst1's appearance
+    await t.factories.incident({ institutionId: inst1.id, target: 'general_activism', occurredAt: t.clock.now() - DAY, recordedAt: t.clock.now() });
+    const r1 = await t.db.transaction((m) => risk.reassessInstitution(m, inst1.id, 'incident'));
+    expect(r1).toMatchObject({ assessed: 1, waveMoved: false });
+    // a protest against peer recruiters yesterday moves W_s by e^(−1/14)·0.8 ≈ 0.75: the whole state
+    t.clock.advance(60_000);
+    await t.factories.incident({ institutionId: inst1.id, target: 'peer_recruiters', occurredAt: t.clock.now() - DAY, recordedAt: t.clock.now() });
+    const r2 = await t.db.transaction((m) => risk.reassessInstitution(m, inst1.id, 'incident'));
+    expect(r2).toMatchObject({ assessed: 2, waveMoved: true });
+    expect((await risk.latestView(a2.id))?.trigger).toBe('incident');
+    expect((await risk.latestView(a2.id))?.evidence.regionalWave).toBeCloseTo(0.8 * Math.exp(-1 / 14), 4);
+    expect((await risk.latestView(a3.id))?.trigger).toBe('daily_refresh');
+    expect((await risk.latestView(a1.id))?.trigger).toBe('incident');
+  });
+
+  it('answers an appearance create with a fresh assessment, and an incident re-assesses it with its trigger', async () => {
+    const coordinator = await t.factories.user('coordinator');
+    const inst = await t.factories.institution({ state: 'ID' });
+    const h = t.auth(coordinator);
+    const starts = new Date(t.clock.now() + 20 * DAY);
+    const created = await t
+      .http()
+      .post('/appearances')
+      .set(h)
+      .send({
+        institutionId: inst.id,
+        officeId: coordinator.officeId,
+        kind: 'career_fair',
+        title: 'Spring career fair',
+        startsAt: starts.toISOString(),
+        endsAt: new Date(starts.getTime() + 4 * 3_600_000).toISOString(),
+        format: 'in_person',
+        audience: 'public',
+        visibleBranding: true,
+      })
+      .expect(201);
+    expect(created.body.risk).toMatchObject({ appearanceId: created.body.id, trigger: 'appearance_created' });
+    expect(created.body.risk.level).toMatch(/^(low|moderate|high|critical)$/);
+
+    t.clock.advance(60_000);
+    rises.length = 0;
+    await t
+      .http()
+      .post('/incidents')
+      .set(headers)
+      .send({ institutionId: inst.id, kind: 'threat', occurredAt: new Date(t.clock.now() - DAY).toISOString(), severity: 4, target: 'organisation', source: 'first_hand' })
+      .expect(201);
+    const latest = await t.http().get(`/appearances/${created.body.id}/risk`).set(h).expect(200);
+    expect(latest.body.trigger).not.toBe('appearance_created');
+    expect(latest.body.overrides).toContain('critical_incident_recent');
+    expect(latest.body.level).toBe('critical');
+    const history = await t.http().get(`/appearances/${created.body.id}/risk/history`).set(h).expect(200);
+    expect(history.body.total).toBe(2);
+    if (created.body.risk.level !== 'critical') {
+      expect(rises).toEqual([expect.objectContaining({ appearanceId: created.body.id, from: created.body.risk.level, to: 'critical' })]);
+    }
+  });
+});
