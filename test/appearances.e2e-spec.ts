@@ -262,6 +262,10 @@ describe('appearances', () => {
     res = await t.http().post(`/appearances/${b.body.id}/cancel`).set(asRec).send({ reason: 'Host postponed' }).expect(200);
     expect(res.body).toMatchObject({ status: 'cancelled', cancelReason: 'Host postponed', sequence: 1 });
     await t.http().post(`/appearances/${b.body.id}/confirm`).set(asRec).send({}).expect(422);
+    const c = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-06-02T10:00:00-04:00', endsAt: '2026-06-02T12:00:00-04:00' })).expect(201);
+    res = await t.http().post(`/appearances/${c.body.id}/cancel`).set(asRec).send({ reason: 'Jane Doe said she would block the table, call 555-123-4567' }).expect(422);
+    expect(res.body.code).toBe('PERSONAL_DATA');
+    expect(Object.keys(res.body.fields)).toEqual(['reason']);
     const audit = await t.http().get(`/audit?entityType=appearance&entityId=${b.body.id}&action=status`).set(asAdmin).expect(200);
     expect(audit.body.items[0]).toMatchObject({ before: { status: 'planned' }, after: { status: 'cancelled' }, meta: { from: 'planned', to: 'cancelled' } });
   });

@@ -15,6 +15,7 @@ import {
 } from '../common/domain-events';
 import type { AppearanceStatus } from '../common/enums';
 import { ConflictError, FieldErrors, ForbiddenError, NotFoundError, StaleVersionError, UnprocessableError, ValidationFailedError } from '../common/errors';
+import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { iso } from '../common/time';
 import { Institution } from '../institutions/institution.entity';
 import { Office } from '../offices/office.entity';
@@ -157,6 +158,8 @@ export class AppearancesService {
 
   /** planned → confirmed → completed; planned/confirmed → cancelled. */
   async transition(id: string, to: 'confirmed' | 'cancelled' | 'completed', expected: number | undefined, actor: AuthUser, reason?: string): Promise<AppearanceDetailView> {
+    // A cancellation reason is free text that travels in emails: no personal data (who protested ...).
+    if (reason) assertNoPersonalData({ reason });
     const view = await this.db.transaction(async (m) => {
       const before = await this.load(m, id);
       this.assertCanEdit(before, actor);

@@ -124,18 +124,14 @@ export class InstitutionsService {
     await this.db.transaction(async (m) => {
       const row = await this.get(id, m);
       for (const table of REFERENCING) {
-        const [{ n }] = await m.query(`SELECT COUNT(*) AS n FROM ${table} WHERE institution_id = $1`.replace('$1', this.param()), [id]);
-        if (Number(n) > 0) {
-          throw new ConflictError('INSTITUTION_IN_USE', `Institution ${id} has ${n} ${table.replace('_', ' ')}; it cannot be deleted`, { table, count: Number(n) });
+        const n = await m.createQueryBuilder().from(table, 't').where('t.institution_id = :id', { id }).getCount();
+        if (n > 0) {
+          throw new ConflictError('INSTITUTION_IN_USE', `Institution ${id} has ${n} ${table.replace('_', ' ')}; it cannot be deleted`, { table, count: n });
         }
       }
       await m.delete(Institution, { id });
       await this.audit.record(m, { actorId: actor.id, action: 'delete', entityType: 'institution', entityId: id, before: toInstitutionView(row) });
     });
-  }
-
-  private param(): string {
-    return this.db.options.type === 'postgres' ? '$1' : '?';
   }
 
   private normalise(row: Institution): void {
