@@ -1,6 +1,6 @@
 import { createTestApp, TestApp } from './helpers/test-app';
 
-/** Concurrent corrections need real concurrent transactions: PostgreSQL only. */
+/** Concurrent corrections: on PostgreSQL real concurrent transactions, on SQLite serialised ones (database/sqlite-serialise.ts). */
 describe('reception ledger under concurrency', () => {
   let t: TestApp;
   beforeAll(async () => {

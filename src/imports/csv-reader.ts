@@ -94,38 +94,33 @@ export function requireColumns(header: string[], required: string[][], format: s
  * Otherwise committed (non-atomic imports keep the rows that passed).
  */
 export async function runImport(db: DataSource, report: ImportReport, work: (m: EntityManager) => Promise<void>, afterWork?: (m: EntityManager) => Promise<void>): Promise<ImportReport> {
-  const qr = db.createQueryRunner();
-  await qr.connect();
-  await qr.startTransaction();
   try {
-    await work(qr.manager);
-    report.items.sort((a, b) => a.row - b.row);
-    const refusedAll = report.atomic && report.refused > 0;
-    if (report.dryRun || refusedAll) {
-      await qr.rollbackTransaction();
-      report.committed = false;
-      if (refusedAll && !report.dryRun) {
-        const refused = report.items.filter((i) => i.status === 'refused');
-        throw new UnprocessableError(
-          'IMPORT_REFUSED',
-          `${report.refused} of ${report.rows} row(s) refused; nothing was imported (fix them, or send ?atomic=false to import the rest)`,
-          Object.fromEntries(refused.slice(0, 50).map((i) => [`row ${i.row}`, i.reason ?? 'refused'])),
-          { report },
-        );
-      }
-      return report;
-    }
-    if (afterWork) await afterWork(qr.manager);
-    await qr.commitTransaction();
+    await db.transaction(async (m) => {
+      await work(m);
+      report.items.sort((a, b) => a.row - b.row);
+      if (report.dryRun || (report.atomic && report.refused > 0)) throw ROLLBACK;
+      if (afterWork) await afterWork(m);
+    });
     report.committed = true;
     return report;
   } catch (e) {
-    if (qr.isTransactionActive) await qr.rollbackTransaction();
-    throw e;
-  } finally {
-    await qr.release();
+    if (e !== ROLLBACK) throw e;
   }
+  report.committed = false;
+  if (report.atomic && report.refused > 0 && !report.dryRun) {
+    const refused = report.items.filter((i) => i.status === 'refused');
+    throw new UnprocessableError(
+      'IMPORT_REFUSED',
+      `${report.refused} of ${report.rows} row(s) refused; nothing was imported (fix them, or send ?atomic=false to import the rest)`,
+      Object.fromEntries(refused.slice(0, 50).map((i) => [`row ${i.row}`, i.reason ?? 'refused'])),
+      { report },
+    );
+  }
+  return report;
 }
+
+/** Thrown inside the import transaction to roll it back (dry run, or an atomic import with refusals). */
+const ROLLBACK = Symbol('rollback import');
 
 /** "a; b" from { field: reason }. */
 export function reasonOf(fields: Record<string, string> | undefined, fallback: string): string {
