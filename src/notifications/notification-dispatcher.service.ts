@@ -112,31 +112,17 @@ export class NotificationDispatcher {
     return this.db.getRepository(Notification).find({ where: { leaseOwner: owner, status: 'sending' }, order: { nextAttemptAt: 'ASC' } });
   }
 
+  /**
+   * Renders and sends one claimed batch. Each worker renders the row it is about to send (rather than
+   * rendering the whole batch up front), so rendering interleaves with SMTP round trips instead of
+   * blocking the event loop while the pool's connections wait. Outcomes are recorded as they come.
+   */
   private async process(rows: Notification[], now: number): Promise<DispatchReport> {
     const report: DispatchReport = { claimed: rows.length, sent: 0, retrying: 0, dead: 0, withdrawn: 0 };
     const owner = rows[0].leaseOwner as string;
     const data = await this.loader.load(rows);
     const withdrawals: Withdrawal[] = [];
     const failures: Failed[] = [];
-    const mails: { row: Notification; mail: ComposedMail }[] = [];
-    for (const row of rows) {
-      if (row.attempts > this.cfg.maxAttempts) {
-        failures.push({ row, error: row.lastError ?? 'claimed too many times without a recorded outcome', permanent: true });
-        continue;
-      }
-      try {
-        const out = this.composer.compose(row, data, now);
-        if ('reason' in out && !('subject' in out)) withdrawals.push(out);
-        else mails.push({ row, mail: out as ComposedMail });
-      } catch (err) {
-        this.logger.error(`Notification ${row.id} (${row.kind}) could not be rendered: ${describeError(err)}`);
-        failures.push({ row, error: `render: ${describeError(err)}`, permanent: true });
-      }
-    }
-    if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, now);
-    report.withdrawn = withdrawals.length;
-
-    // Send with bounded concurrency (the pool holds maxConnections sockets); record as we go.
     let pending: Sent[] = [];
     let flushing: Promise<void> = Promise.resolve();
     const flush = () => {
@@ -145,22 +131,38 @@ export class NotificationDispatcher {
       flushing = flushing.then(() => this.recordSent(chunk, owner, now));
       return flushing;
     };
-    let next = 0;
-    const worker = async () => {
-      while (next < mails.length) {
-        const { row, mail } = mails[next++];
-        try {
-          await this.mailer.send(mail);
-          pending.push({ id: row.id, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
-          report.sent++;
-          if (pending.length >= FLUSH_EVERY) void flush();
-        } catch (err) {
-          failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err) });
-        }
+    const sendOne = async (row: Notification) => {
+      if (row.attempts > this.cfg.maxAttempts) {
+        failures.push({ row, error: row.lastError ?? 'claimed too many times without a recorded outcome', permanent: true });
+        return;
+      }
+      let mail: ComposedMail;
+      try {
+        const out = this.composer.compose(row, data, now);
+        if (!('subject' in out)) return void withdrawals.push(out);
+        mail = out;
+      } catch (err) {
+        this.logger.error(`Notification ${row.id} (${row.kind}) could not be rendered: ${describeError(err)}`);
+        return void failures.push({ row, error: `render: ${describeError(err)}`, permanent: true });
+      }
+      try {
+        await this.mailer.send(mail);
+        pending.push({ id: row.id, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
+        report.sent++;
+        if (pending.length >= FLUSH_EVERY) void flush();
+      } catch (err) {
+        failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err) });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(mails.length, this.cfg.maxConnections * 4) }, worker));
+    // Bounded concurrency: enough in flight to keep every pooled connection busy.
+    let next = 0;
+    const worker = async () => {
+      while (next < rows.length) await sendOne(rows[next++]);
+    };
+    await Promise.all(Array.from({ length: Math.min(rows.length, this.cfg.maxConnections * 4) }, worker));
     await flush();
+    if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, now);
+    report.withdrawn = withdrawals.length;
     for (const f of failures) {
       if (f.permanent || f.row.attempts >= this.cfg.maxAttempts) report.dead++;
       else report.retrying++;
