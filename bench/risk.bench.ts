@@ -89,10 +89,10 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
     const incCols = ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'appearance_id', 'kind', 'occurred_at', 'recorded_at', 'severity', 'target', 'source', 'verification'];
     const inc: unknown[][] = [];
     for (let i = 0; i < N_INC; i++) {
-      const attach = r() < 0.15 ? pastIds[Math.floor(r() * pastIds.length)] : null;
+      const attach = r() < 0.05 ? pastIds[Math.floor(r() * pastIds.length)] : null;
       const inst = attach ? attach.inst : institutions[Math.floor(Math.pow(r(), 1.5) * N_INST)];
       const occurredAt = attach ? attach.startsAt + 3600_000 : NOW - Math.floor(r() * 3 * 365 * DAY) - 3600_000;
-      const target = attach ? 'organisation' : pick(['organisation', 'peer_recruiters', 'general_activism', 'general_activism']);
+      const target = attach ? 'organisation' : pick(['organisation', 'peer_recruiters', 'general_activism', 'general_activism', 'general_activism', 'general_activism', 'general_activism', 'general_activism', 'general_activism', 'general_activism']);
       inc.push([randomUUID(), occurredAt, occurredAt, inst.id, inst.state, attach?.id ?? null, pick(DISRUPTIVE_KINDS), occurredAt, Math.min(NOW - 1000, occurredAt + Math.floor(r() * 5 * DAY)), 1 + Math.floor(Math.pow(r(), 2) * 4), target, 'news', pick(['reported', 'corroborated', 'disputed'])]);
     }
     await bulk(m, 'incidents', incCols, inc);
@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     log(`sqlite: reusing ${file}`);
   }
   const clock = new FixedClock(NOW);
-  const s = await refreshRounds(ds, clock, 5);
+  const s = await refreshRounds(ds, clock, 3);
   log(`sqlite: full refresh of ${s.assessed} upcoming assessments: median ${median(s.refresh).toFixed(0)} ms (rounds ${s.refresh.map((x) => x.toFixed(0)).join(', ')}; target ≤ 2000 ms)`);
   log(`sqlite: bare SELECT of the same evidence aggregates: median ${median(s.select).toFixed(0)} ms → refresh / select = ${(median(s.refresh) / median(s.select)).toFixed(2)}`);
 

@@ -181,10 +181,12 @@ export async function gatherEvidence(
   const stateOf = new Map<string, string>(institutions.map((i) => [i.id, i.state]));
 
   const receptionRows: Row[] = [];
-  for (let i = 0; i < ids.length; i += 5000) {
-    const chunk = ids.slice(i, i + 5000);
-    const scope = `AND r.institution_id IN (${placeholders(m, chunk.length).join(', ')})`;
-    receptionRows.push(...((await m.query(sql.reception.replace('__SCOPE__', scope), chunk)) as Row[]));
+  if (ids.length > 1000) {
+    // many institutions: one pass over the whole ledger beats a long IN list
+    receptionRows.push(...((await m.query(sql.reception.replace('__SCOPE__', ''))) as Row[]));
+  } else if (ids.length) {
+    const scope = `AND r.institution_id IN (${placeholders(m, ids.length).join(', ')})`;
+    receptionRows.push(...((await m.query(sql.reception.replace('__SCOPE__', scope), ids)) as Row[]));
   }
   const appRows = (await m.query(sql.appearances, args)) as Row[];
   const hitRows = (await m.query(sql.attached, args)) as Row[];

@@ -51,7 +51,8 @@ export interface BatchResult {
 }
 
 type Row = Record<string, unknown>;
-type Stored = { views: RiskAssessmentView[]; rises: number };
+/** Stored snapshots (views are built only where one is returned: a batch needs counts). */
+type Stored = { rows: RiskAssessment[]; rises: number };
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
 const UPCOMING = `a.status IN ('planned', 'confirmed')`;
 const INSERT_CHUNK = 500;
@@ -92,9 +93,9 @@ export class RiskService {
   /** Assess one appearance now (as-of = clock), store the snapshot, return its view. */
   async assessAppearance(manager: EntityManager, appearanceId: string, trigger: string, actorId: string | null = null): Promise<RiskAssessmentView> {
     const [ph] = placeholders(manager, 1);
-    const { views } = await this.assessWhere(manager, `a.id = ${ph}`, [appearanceId], trigger, actorId);
-    if (!views.length) throw new NotFoundError('Appearance', appearanceId, 'appearanceId');
-    return views[0];
+    const { rows } = await this.assessWhere(manager, `a.id = ${ph}`, [appearanceId], trigger, actorId);
+    if (!rows.length) throw new NotFoundError('Appearance', appearanceId, 'appearanceId');
+    return toView(rows[0]);
   }
 
   /**
@@ -122,8 +123,8 @@ export class RiskService {
       return t.institutionId !== institutionId && (!prev || Math.abs(prev.wave - wave) >= this.params.waveEpsilon);
     });
     const chosen = waveMoved ? targets : targets.filter((t) => t.institutionId === institutionId);
-    const { views, rises } = await this.store(manager, chosen, previous, evidence, now, trigger, actorId);
-    return { assessed: views.length, levelRises: rises, waveMoved };
+    const { rows, rises } = await this.store(manager, chosen, previous, evidence, now, trigger, actorId);
+    return { assessed: rows.length, levelRises: rises, waveMoved };
   }
 
   /**
@@ -148,8 +149,8 @@ export class RiskService {
     if (!targets.length) return { assessed: 0, levelRises: 0 };
     const previous = await this.loadPrevious(manager, scope, uniq);
     const evidence = await this.gather(manager, now, uniqueInstitutions(targets));
-    const { views, rises } = await this.store(manager, targets, previous, evidence, now, trigger, actorId);
-    return { assessed: views.length, levelRises: rises, waveMoved: true };
+    const { rows, rises } = await this.store(manager, targets, previous, evidence, now, trigger, actorId);
+    return { assessed: rows.length, levelRises: rises, waveMoved: true };
   }
 
   /** Daily full refresh: every upcoming appearance within the horizon, in one transaction. */
@@ -157,9 +158,9 @@ export class RiskService {
     const now = this.clock.now();
     const until = now + this.config.refreshHorizonDays * DAY;
     return this.dataSource.transaction(async (m) => {
-      const { views, rises } = await this.assessWhere(m, `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`, [], trigger, null);
-      this.logger.log(`risk refresh (${trigger}): ${views.length} appearances, ${rises} level rises`);
-      return { assessed: views.length, levelRises: rises };
+      const { rows, rises } = await this.assessWhere(m, `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`, [], trigger, null);
+      this.logger.log(`risk refresh (${trigger}): ${rows.length} appearances, ${rises} level rises`);
+      return { assessed: rows.length, levelRises: rises };
     });
   }
 
@@ -216,7 +217,7 @@ export class RiskService {
   private async assessWhere(m: EntityManager, where: string, args: unknown[], trigger: string, actorId: string | null): Promise<Stored> {
     const now = this.clock.now();
     const targets = await this.loadTargets(m, where, args);
-    if (!targets.length) return { views: [], rises: 0 };
+    if (!targets.length) return { rows: [], rises: 0 };
     const previous = await this.loadPrevious(m, where, args);
     const insts = uniqueInstitutions(targets);
     const oneState = insts.every((i) => i.state === insts[0].state);
@@ -276,16 +277,15 @@ export class RiskService {
     }));
   }
 
-  /** Latest snapshot (level, seq, wave) of each appearance in scope. */
+  /** Latest snapshot (level, seq, wave) of each appearance in scope: two index probes per appearance. */
   private async loadPrevious(m: EntityManager, where: string, args: unknown[]): Promise<Map<string, Previous>> {
     const rows = (await m.query(
       `SELECT r.appearance_id, r.level, r.seq, r.regional_wave
-       FROM risk_assessments r
-       JOIN (SELECT r2.appearance_id AS appearance_id, MAX(r2.seq) AS seq
-             FROM risk_assessments r2
-             WHERE r2.appearance_id IN (SELECT a.id FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where})
-             GROUP BY r2.appearance_id) mx
-         ON mx.appearance_id = r.appearance_id AND mx.seq = r.seq`,
+       FROM appearances a
+       JOIN institutions i ON i.id = a.institution_id
+       JOIN risk_assessments r ON r.appearance_id = a.id
+        AND r.seq = (SELECT MAX(r2.seq) FROM risk_assessments r2 WHERE r2.appearance_id = a.id)
+       WHERE ${where}`,
       args,
     )) as Row[];
     const out = new Map<string, Previous>();
@@ -360,7 +360,7 @@ export class RiskService {
         await this.events.emitAsync(DomainEvents.RiskLevelRose, payload);
       }
     }
-    return { views: rows.map(toView), rises };
+    return { rows, rises };
   }
 }
 
