@@ -120,6 +120,10 @@ async function main(): Promise<void> {
   }
   try {
     const cases = await buildCases(ds, { from, to, leadMs, params: RISK_PARAMS });
+    if (!cases.length) {
+      console.log(json ? JSON.stringify({ appearances: 0, note: 'no past appearance to judge in this window' }) : 'No past appearance to judge in this window: nothing to report.');
+      return;
+    }
     const report = evaluate(cases, RISK_PARAMS, { from, to, leadMs });
     console.log(json ? JSON.stringify(report, null, 2) : formatReport(csv ? `back-test of ${csv}` : 'back-test of the configured database', report));
   } finally {

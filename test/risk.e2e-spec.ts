@@ -1,5 +1,6 @@
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainEvents, RiskLevelRoseEvent } from '../src/common/domain-events';
+import { RiskScheduler } from '../src/risk/risk.scheduler';
 import { RiskService } from '../src/risk/risk.service';
 import { RISK_MITIGATIONS } from '../src/risk/mitigations';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -129,5 +130,33 @@ describe('risk engine', () => {
     const r = await risk.refreshAll('daily_refresh');
     expect(r.assessed).toBeGreaterThanOrEqual(1);
     expect((await risk.latestView(a.id))?.trigger).toBe('daily_refresh');
+  });
+
+  it('re-assesses the states of many institutions in one pass (imports)', async () => {
+    const i1 = await t.factories.institution({ state: 'AK' });
+    const i2 = await t.factories.institution({ state: 'HI' });
+    const a1 = await t.factories.appearance({ institutionId: i1.id });
+    const a2 = await t.factories.appearance({ institutionId: i2.id });
+    const r = await t.db.transaction((m) => risk.reassessInstitutions(m, [i1.id, i2.id, i1.id], 'incident_import'));
+    expect(r.assessed).toBe(2);
+    expect((await risk.latestView(a1.id))?.trigger).toBe('incident_import');
+    expect((await risk.latestView(a2.id))?.trigger).toBe('incident_import');
+  });
+});
+
+describe('risk daily refresh scheduler', () => {
+  it('refreshes at the configured UTC hour only when the scheduler is enabled', async () => {
+    const t2 = await createTestApp({ now: '2026-01-15T02:00:00Z', app: { schedulerEnabled: true } });
+    try {
+      const a = await t2.factories.appearance();
+      const scheduler = t2.app.get(RiskScheduler);
+      await scheduler.hourly();
+      expect(await t2.app.get(RiskService).latestView(a.id)).toBeNull();
+      t2.clock.set('2026-01-15T03:00:00Z');
+      await scheduler.hourly();
+      expect((await t2.app.get(RiskService).latestView(a.id))?.trigger).toBe('daily_refresh');
+    } finally {
+      await t2.close();
+    }
   });
 });
