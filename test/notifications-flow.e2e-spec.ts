@@ -102,4 +102,41 @@ describe('notifications through the appearances API', () => {
     expect(smtp.messages.map((m) => m.rcptTo[0])).toEqual([leave.email]);
     expect(invitation(smtp.messages[0])).toMatchObject({ method: 'CANCEL', uid: `${id}@forewarn`, sequence: 1 });
   });
+
+  it('an announced protest raises the level through the risk engine and escalates at once, in the same transaction', async () => {
+    t.clock.set('2026-05-01T12:00:00Z');
+    const office = await t.factories.office({ timeZone: 'America/New_York' });
+    const coord = await t.factories.user('coordinator', { officeId: office.id });
+    const rec = await t.factories.user('recruiter', { officeId: office.id });
+    const inst = await t.factories.institution();
+    const created = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send({
+        institutionId: inst.id,
+        officeId: office.id,
+        kind: 'training',
+        title: 'Quiet training',
+        startsAt: '2026-05-30T10:00:00-04:00',
+        endsAt: '2026-05-30T12:00:00-04:00',
+        format: 'virtual',
+        audience: 'invite_only',
+        recruiterIds: [rec.id],
+      })
+      .expect(201);
+    const before = created.body.risk.level as string;
+    expect(['low', 'moderate']).toContain(before);
+    const raised = await t.http().patch(`/appearances/${created.body.id}`).set(t.auth(rec)).send({ protestAnnounced: true, version: 1 }).expect(200);
+    expect(['high', 'critical']).toContain(raised.body.risk.level);
+    const esc = await rows(t, { appearanceId: created.body.id, kind: 'escalation' });
+    expect(esc.map((n) => n.recipientId).sort()).toEqual([coord.id, rec.id].sort());
+    expect(esc[0].assessmentId).toBe(raised.body.risk.id);
+    smtp.clear();
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const mail = smtp.to(rec.email).find((m) => m.parsed.subject?.includes('Risk rose'))!;
+    expect(mail.parsed.subject).toContain(`from ${before[0].toUpperCase()}${before.slice(1)} to`);
+    expect(mail.parsed.text).toMatch(/notifications\/ack\?token=/);
+  });
 });
+
