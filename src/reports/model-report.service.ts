@@ -5,7 +5,7 @@ import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { RISK_MITIGATIONS } from '../risk/mitigations';
 import { BrierRow, brierByMonth, byLevel, LevelMonthSums, LevelRow } from './accountability';
 import { compareMitigations, MitigationRow, MitigationSetRow, SMALL_ARM } from './mitigation-compare';
-import { orgDisruptions, orgIncidents } from './outcomes-report.service';
+import { orgIncidentCode } from './outcomes-report.service';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
 import { dialectOf, monthKeys, num, query } from './sql-dialect';
 
@@ -34,7 +34,6 @@ export interface MitigationsReport {
   debriefedWithLevel: number;
 }
 
-const OBSERVED = `CASE WHEN a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early', 'cancelled_by_host') OR ${orgDisruptions('a')} > 0 THEN 1 ELSE 0 END`;
 
 /**
  * The model's track record, straight from stored assessments and outcomes: for every appearance
@@ -45,21 +44,33 @@ const OBSERVED = `CASE WHEN a.disrupted = TRUE OR o.result IN ('disrupted', 'end
 export class ModelReportService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Judged appearances: ended by now, not cancelled by us (cancelled by the host counts), in scope. */
-  private judged(scope: ReportScope, debriefedOnly: boolean): { sql: string; params: Record<string, unknown> } {
+  /**
+   * Judged appearances as two MATERIALIZED CTEs (SQLite ≥ 3.35 and PostgreSQL ≥ 12 both honour it,
+   * so every per-row subquery runs once): `base` reads each appearance with its debrief and ONE
+   * correlated count of incidents aimed at the organisation encoded as total·1000 + disruptive;
+   * `q` keeps those that happened (ended, not cancelled by us; cancelled by the host or disrupted
+   * counts) with the observation y and the latest assessment at or before the start.
+   */
+  private judged(scope: ReportScope, debriefedOnly: boolean): { cte: string; params: Record<string, unknown> } {
     const d = dialectOf(this.db);
     const w = appearanceConditions(scope);
     return {
-      sql: `SELECT a.id AS id, ${d.month('a.starts_at')} AS m, ${OBSERVED} AS y, ${orgIncidents('a')} AS inc,
-          COALESCE(o.leads, 0) AS leads, o.mitigations_used AS mits,
-          (SELECT r2.id FROM risk_assessments r2 WHERE r2.appearance_id = a.id AND r2.as_of <= a.starts_at
-             ORDER BY r2.as_of DESC, r2.seq DESC, r2.id DESC LIMIT 1) AS rid
-        FROM appearances a
-        ${scope.state || scope.institutionKind ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
-        ${debriefedOnly ? 'JOIN' : 'LEFT JOIN'} outcomes o ON o.appearance_id = a.id
-        WHERE ${w.sql} AND a.ends_at <= :now
-          AND COALESCE(o.result, '') <> 'cancelled_by_us'
-          AND (a.status <> 'cancelled' OR o.result = 'cancelled_by_host' OR ${orgDisruptions('a')} > 0)`,
+      cte: `WITH base AS MATERIALIZED (
+          SELECT a.id AS id, a.starts_at AS starts_at, a.status AS status, a.disrupted AS disrupted, o.result AS result,
+            COALESCE(o.leads, 0) AS leads, o.mitigations_used AS mits, ${orgIncidentCode('a')} AS code
+          FROM appearances a
+          ${scope.state || scope.institutionKind ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
+          ${debriefedOnly ? 'JOIN' : 'LEFT JOIN'} outcomes o ON o.appearance_id = a.id
+          WHERE ${w.sql} AND a.ends_at <= :now AND COALESCE(o.result, '') <> 'cancelled_by_us'
+        ), q AS MATERIALIZED (
+          SELECT b.id AS id, ${d.month('b.starts_at')} AS m,
+            CASE WHEN b.disrupted = TRUE OR b.result IN ('disrupted', 'ended_early', 'cancelled_by_host') OR b.code % 1000 > 0 THEN 1 ELSE 0 END AS y,
+            b.code / 1000 AS inc, b.leads AS leads, b.mits AS mits,
+            (SELECT r2.id FROM risk_assessments r2 WHERE r2.appearance_id = b.id AND r2.as_of <= b.starts_at
+               ORDER BY r2.as_of DESC, r2.seq DESC, r2.id DESC LIMIT 1) AS rid
+          FROM base b
+          WHERE b.status <> 'cancelled' OR b.result = 'cancelled_by_host' OR b.code % 1000 > 0
+        )`,
       params: { ...w.params, now: scope.now },
     };
   }
@@ -69,9 +80,10 @@ export class ModelReportService {
     // One pass: appearances without an assessment before their start come back with a NULL level.
     const rows = await query<Record<string, unknown>>(
       this.db,
-      `SELECT q.m AS m, r.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(r.p) AS sum_p,
+      `${j.cte}
+       SELECT q.m AS m, r.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(r.p) AS sum_p,
           SUM((r.p - q.y) * (r.p - q.y)) AS sum_sq
-       FROM (${j.sql}) q LEFT JOIN risk_assessments r ON r.id = q.rid
+       FROM q LEFT JOIN risk_assessments r ON r.id = q.rid
        GROUP BY q.m, r.level`,
       j.params,
     );
@@ -114,8 +126,9 @@ export class ModelReportService {
     const j = this.judged(scope, true);
     const rows = await query<Record<string, unknown>>(
       this.db,
-      `SELECT r.level AS level, q.mits AS mits, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.leads) AS leads
-       FROM (${j.sql}) q JOIN risk_assessments r ON r.id = q.rid
+      `${j.cte}
+       SELECT r.level AS level, q.mits AS mits, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.leads) AS leads
+       FROM q JOIN risk_assessments r ON r.id = q.rid
        GROUP BY r.level, q.mits`,
       j.params,
     );

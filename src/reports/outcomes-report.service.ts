@@ -22,6 +22,9 @@ const DISRUPTIVE = "'protest', 'heckling', 'table_blocked', 'appearance_disrupte
  * short seek in ix_incidents_appearance_target per appearance, never a scan of all incidents).
  */
 export const orgIncidents = (a = 'a') => `(SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation')`;
+/** Both counts from one seek: total·1000 + disruptive kinds (RISK_MODEL §1); decode with / 1000 and % 1000. */
+export const orgIncidentCode = (a = 'a') =>
+  `(SELECT COUNT(*) * 1000 + COALESCE(SUM(CASE WHEN x.kind IN (${DISRUPTIVE}) THEN 1 ELSE 0 END), 0) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation')`;
 /** Of those, the disruptive kinds (RISK_MODEL §1). */
 export const orgDisruptions = (a = 'a') =>
   `(SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation' AND x.kind IN (${DISRUPTIVE}))`;
