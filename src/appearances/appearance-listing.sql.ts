@@ -5,8 +5,7 @@
  * appearance lasts at most 24 hours, "ends after :from" also bounds starts_at from below. CROSS JOIN
  * keeps SQLite's planner driving from appearances (PostgreSQL plans it as an ordinary join).
  */
-import { iso } from '../common/time';
-import { MAX_DURATION_MS, localIsoCached } from './appearance-times';
+import { isoCached, localIsoCached, MAX_DURATION_MS } from './appearance-times';
 import type { AppearanceView } from './dto/appearance.dto';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -82,8 +81,8 @@ export function rowToView(r: Record<string, any>): AppearanceView {
     officeId: r.office_id,
     kind: r.kind,
     title: r.title,
-    startsAt: iso(startsAt),
-    endsAt: iso(endsAt),
+    startsAt: isoCached(startsAt),
+    endsAt: isoCached(endsAt),
     startsAtLocal: localIsoCached(startsAt, zone),
     endsAtLocal: localIsoCached(endsAt, zone),
     timeZone: zone,
@@ -101,7 +100,7 @@ export function rowToView(r: Record<string, any>): AppearanceView {
     disrupted: !!r.disrupted,
     cancelReason: r.cancel_reason,
     riskLevel: r.risk_level ?? null,
-    createdAt: iso(Number(r.created_at)),
-    updatedAt: iso(Number(r.updated_at)),
+    createdAt: isoCached(Number(r.created_at)),
+    updatedAt: isoCached(Number(r.updated_at)),
   };
 }

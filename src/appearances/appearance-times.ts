@@ -152,6 +152,19 @@ function offsetMinutes(ms: number, zone: string): number {
   return off;
 }
 
+const utcFormatted = new Map<number, string>();
+
+/** iso() with a memory: the same instants (starts, ends, created, updated) come back in every listing. */
+export function isoCached(ms: number): string {
+  let s = utcFormatted.get(ms);
+  if (s === undefined) {
+    s = new Date(ms).toISOString();
+    if (utcFormatted.size > 50_000) utcFormatted.clear();
+    utcFormatted.set(ms, s);
+  }
+  return s;
+}
+
 /** Recently formatted instants per zone: listings show the same appearances again and again. */
 const formatted = new Map<string, Map<number, string>>();
 
