@@ -89,10 +89,12 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
     const incCols = ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'appearance_id', 'kind', 'occurred_at', 'recorded_at', 'severity', 'target', 'source', 'verification'];
     const inc: unknown[][] = [];
     for (let i = 0; i < N_INC; i++) {
-      const attach = r() < 0.05 ? pastIds[Math.floor(r() * pastIds.length)] : null;
+      const attach = r() < 0.02 ? pastIds[Math.floor(r() * pastIds.length)] : null;
       const inst = attach ? attach.inst : institutions[Math.floor(Math.pow(r(), 1.5) * N_INST)];
       const occurredAt = attach ? attach.startsAt + 3600_000 : NOW - Math.floor(r() * 3 * 365 * DAY) - 3600_000;
-      const target = attach ? 'organisation' : pick(['organisation', 'peer_recruiters', 'general_activism', 'general_activism', 'general_activism', 'general_activism', 'general_activism', 'general_activism', 'general_activism', 'general_activism']);
+      const u = r();
+      // a plausible mix: 2% attached to one of our appearances, else 2% aimed at us, 5% at peer recruiters, the rest general activism
+      const target = attach ? 'organisation' : u < 0.02 ? 'organisation' : u < 0.07 ? 'peer_recruiters' : 'general_activism';
       inc.push([randomUUID(), occurredAt, occurredAt, inst.id, inst.state, attach?.id ?? null, pick(DISRUPTIVE_KINDS), occurredAt, Math.min(NOW - 1000, occurredAt + Math.floor(r() * 5 * DAY)), 1 + Math.floor(Math.pow(r(), 2) * 4), target, 'news', pick(['reported', 'corroborated', 'disputed'])]);
     }
     await bulk(m, 'incidents', incCols, inc);

@@ -4,6 +4,7 @@ import { betaQuantile, incompleteBeta } from './beta';
 import { MITIGATION_IDS } from './mitigations';
 import { AppearanceAttributes, assessRisk, attendanceTiers, DAY, levelFor, RateEvidence, recordWeight, RiskEvidence } from './model';
 import { RISK_PARAMS } from './params';
+import { detailJson, detailOf, evidenceJson } from './risk.view';
 
 const P = RISK_PARAMS;
 const rate = (n: number, k: number, severity: [number, number, number, number] = [0, 0, 0, 0]): RateEvidence => ({ n, k, severity });
@@ -262,6 +263,18 @@ describe('risk model — properties', () => {
       fc.property(arbEvidence, arbAttrs, (ev, a) => {
         expect(assessRisk(ev, a, P)).toEqual(assessRisk(structuredClone(ev), { ...a }, P));
       }),
+    );
+  });
+});
+
+describe('snapshot detail serialisation', () => {
+  it('the fast batch form is the same text as JSON.stringify(detailOf(...))', () => {
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, fc.integer({ min: 0, max: 1e10 }), (ev, a, lead) => {
+        const r = assessRisk(ev, a, P);
+        expect(detailJson(r, evidenceJson(ev), lead)).toBe(JSON.stringify(detailOf(r, ev, lead)));
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -13,7 +13,7 @@ import { decayTotals, gatherEvidence, OrganisationTotals, placeholders } from '.
 import { AppearanceAttributes, assessRisk, DAY, levelRank, RateEvidence, RiskEvidence } from './model';
 import { RISK_PARAMS, RiskParams } from './params';
 import { RiskAssessment } from './risk-assessment.entity';
-import { detailOf, previewView, RiskAssessmentView, toView } from './risk.view';
+import { detailJson, evidenceJson, previewView, RiskAssessmentView, toView } from './risk.view';
 
 /** One appearance to assess, as read by the batch query. */
 interface Target {
@@ -303,8 +303,11 @@ export class RiskService {
     actorId: string | null,
   ): Promise<Stored> {
     const rows: RiskAssessment[] = [];
+    const evJsonByInstitution = new Map<string, string>();
     for (const t of targets) {
       const ev = evidence.get(t.institutionId) as RiskEvidence;
+      let evJson = evJsonByInstitution.get(t.institutionId);
+      if (evJson === undefined) evJsonByInstitution.set(t.institutionId, (evJson = evidenceJson(ev)));
       const r = assessRisk(ev, t.attrs, this.params);
       const row = new RiskAssessment();
       Object.assign(row, {
@@ -320,7 +323,8 @@ export class RiskService {
         intervalLow: r.interval.low,
         intervalHigh: r.interval.high,
         regionalWave: ev.regionalWave,
-        detail: detailOf(r, ev, Math.max(0, t.startsAt - now)) as unknown as Record<string, unknown>,
+        // serialised once here; toView parses it back for the one view a single assessment returns
+        detail: detailJson(r, evJson, Math.max(0, t.startsAt - now)) as unknown as Record<string, unknown>,
         createdAt: now,
       });
       rows.push(row);
@@ -342,7 +346,7 @@ export class RiskService {
         r.intervalLow,
         r.intervalHigh,
         r.regionalWave,
-        JSON.stringify(r.detail),
+        r.detail as unknown as string,
         r.createdAt,
       ]);
       await m.query(`INSERT INTO risk_assessments (${COLUMNS.join(', ')}) VALUES ${values}`, params);

@@ -28,7 +28,12 @@ export interface RiskDetail {
   leadTimeMs: number;
 }
 
-const r6 = (x: number) => (x === 0 || !Number.isFinite(x) ? x : Number(x.toPrecision(6)));
+/** Six significant digits (cheaper than toPrecision, which dominated a 10,000-row refresh). */
+const r6 = (x: number): number => {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const f = Math.pow(10, 5 - Math.floor(Math.log10(Math.abs(x))));
+  return Math.round(x * f) / f;
+};
 const rate6 = <T extends { n: number; k: number }>(r: T): T => {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(r) as [string, unknown][]) out[key] = typeof v === 'number' ? r6(v) : Array.isArray(v) ? (v as number[]).map(r6) : v;
@@ -56,6 +61,52 @@ export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: numb
     leadTimeMs,
   };
 }
+
+const mitigationJson = new Map<string, string>();
+
+/**
+ * JSON.stringify(detailOf(r, evidence, leadTimeMs)) — the same text, built faster for big batches:
+ * the evidence JSON (the same for every appearance at an institution) and the mitigation list JSON
+ * are passed in / cached instead of being serialised again for every row.
+ */
+export function detailJson(r: RiskResult, evidenceJson: string, leadTimeMs: number): string {
+  const key = r.mitigations.map((m) => m.id).join(',');
+  let mj = mitigationJson.get(key);
+  if (mj === undefined) mitigationJson.set(key, (mj = JSON.stringify(r.mitigations)));
+  const d = detailOf(r, EMPTY_EVIDENCE, leadTimeMs);
+  return (
+    `{"intervalMass":${JSON.stringify(d.intervalMass)},"baseRate":${JSON.stringify(d.baseRate)},"evidence":${evidenceJson}` +
+    `,"severityShare":${JSON.stringify(d.severityShare)},"factors":${JSON.stringify(d.factors)},"overrides":${JSON.stringify(d.overrides)}` +
+    `,"reasons":${JSON.stringify(d.reasons)},"mitigations":${mj},"leadTimeMs":${JSON.stringify(d.leadTimeMs)}}`
+  );
+}
+
+/** The `evidence` member of a detail, serialised (what detailJson takes). */
+export function evidenceJson(evidence: RiskEvidence): string {
+  return JSON.stringify(detailOf(NO_RESULT, evidence, 0).evidence);
+}
+
+const EMPTY_RATE = { n: 0, k: 0, severity: [0, 0, 0, 0] as [number, number, number, number] };
+const EMPTY_EVIDENCE: RiskEvidence = {
+  institution: EMPTY_RATE,
+  state: EMPTY_RATE,
+  organisation: EMPTY_RATE,
+  peerActivity: 0,
+  generalActivism: 0,
+  regionalWave: 0,
+  latestStance: null,
+  declinedRecently: false,
+  criticalRecently: false,
+};
+const NO_RESULT = {
+  interval: { mass: 0 },
+  baseRate: { organisation: { n: 0, k: 0, rate: 0 }, state: { n: 0, k: 0, rate: 0, priorStrength: 0 }, institution: { n: 0, k: 0, rate: 0, priorStrength: 0, credibility: 0 } },
+  severityShare: [0, 0, 0, 0],
+  factors: [],
+  overrides: [],
+  reasons: [],
+  mitigations: [],
+} as unknown as RiskResult;
 
 export class RiskFactorView {
   @ApiProperty({ example: 'visibleBranding' }) id: string;
