@@ -204,13 +204,15 @@ async function main(): Promise<void> {
     ['model-accountability', '/reports/model-accountability', {}],
     ['mitigations', '/reports/mitigations', {}],
     ['evidence', '/reports/evidence', {}],
-    ['outcomes 3 years, one office', '/reports/outcomes?groupBy=month&from=PLACEHOLDER', { groupBy: 'month' }],
+    ['outcomes, all 3 years (100k appearances)', '/reports/outcomes?groupBy=month&from=PLACEHOLDER', { groupBy: 'month' }],
+    ['outcomes, one office, 12 months', '/reports/outcomes?groupBy=month&officeId=OFFICE', { groupBy: 'month' }],
   ];
   const threeYearsAgo = new Date(NOW - SPAN).toISOString().slice(0, 10);
+  const officeId = String(((await db.query('SELECT id FROM offices ORDER BY name LIMIT 1')) as Array<{ id: string }>)[0].id);
   for (const [label, url0, q] of cases) {
-    const url = url0.replace('PLACEHOLDER', threeYearsAgo);
+    const url = url0.replace('PLACEHOLDER', threeYearsAgo).replace('OFFICE', officeId);
     const name = url.split('?')[0].replace('/reports/', '');
-    const query = label.startsWith('outcomes 3 years') ? { ...q, from: threeYearsAgo } : q;
+    const query = label.includes('all 3 years') ? { ...q, from: threeYearsAgo } : label.includes('one office') ? { ...q, officeId } : q;
     const svc = await time(() => reports.run(name, query, user));
     const json = await time(() => inject(url, { authorization: `Bearer ${token}` }));
     const csv = await time(() => inject(url, { authorization: `Bearer ${token}`, accept: 'text/csv' }));

@@ -46,9 +46,10 @@ const defaultFormat = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixe
 /** Vertical bars, grouped by category, with optional whiskers and an optional line. */
 export function barChart(spec: BarChartSpec): string {
   const width = spec.width ?? 760;
-  const height = spec.height ?? 300;
+  const rotate = spec.categories.length > 8;
+  const height = (spec.height ?? 300) + (rotate ? 24 : 0);
   const fmt = spec.format ?? defaultFormat;
-  const m = { top: 24, right: 16, bottom: 64, left: 64 };
+  const m = { top: 24, right: 16, bottom: rotate ? 88 : 64, left: 64 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
   const all: number[] = [];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DISRUPTIVE_KINDS } from '../common/enums';
 import { GroupBy } from './dto/report-query.dto';
 import { emptySums, OUTCOMES_DEFINITIONS, SUMMARY_FIELDS, SummaryRow, summaryRow, SummarySums, totalRow } from './outcomes-summary';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
@@ -15,7 +16,8 @@ export interface OutcomesSummaryReport {
   totals: SummaryRow;
 }
 
-const DISRUPTIVE = "'protest', 'heckling', 'table_blocked', 'appearance_disrupted', 'host_cancelled', 'access_denied'";
+/** The disruptive kinds of RISK_MODEL §1 as an SQL list (constants from enums.ts, never user input). */
+const DISRUPTIVE = DISRUPTIVE_KINDS.map((k) => `'${k}'`).join(', ');
 
 /**
  * Incidents aimed at the organisation recorded against appearance `a` (a correlated count: one
@@ -25,10 +27,6 @@ export const orgIncidents = (a = 'a') => `(SELECT COUNT(*) FROM incidents x WHER
 /** Both counts from one seek: total·1000 + disruptive kinds (RISK_MODEL §1); decode with / 1000 and % 1000. */
 export const orgIncidentCode = (a = 'a') =>
   `(SELECT COUNT(*) * 1000 + COALESCE(SUM(CASE WHEN x.kind IN (${DISRUPTIVE}) THEN 1 ELSE 0 END), 0) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation')`;
-/** Of those, the disruptive kinds (RISK_MODEL §1). */
-export const orgDisruptions = (a = 'a') =>
-  `(SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation' AND x.kind IN (${DISRUPTIVE}))`;
-
 /** Outcomes summary grouped by institution, state, office, kind or month. One GROUP BY query. */
 @Injectable()
 export class OutcomesReportService {
