@@ -116,7 +116,7 @@ export class NotificationComposer {
       if (row.kind === 'debrief_request' && data.withOutcome.has(a.id)) return gone('outcome already recorded');
     }
     const assessment = a ? data.latest.get(a.id) : undefined;
-    const risk: RiskSummary | null = assessment && row.kind !== 'cancellation' ? summariseAssessment(assessment) : null;
+    const risk: RiskSummary | null = assessment && row.kind !== 'cancellation' ? memo(data, `risk:${assessment.id}`, () => summariseAssessment(assessment)) : null;
     const ackRequired = def.asksAckAtHighLevel && !!risk && (risk.level === 'high' || risk.level === 'critical');
     const base = this.app.publicUrl;
     const ctx: MailContext = {
