@@ -53,6 +53,10 @@ export class ModelReportService {
    */
   private judged(scope: ReportScope, debriefedOnly: boolean): { cte: string; params: Record<string, unknown> } {
     const d = dialectOf(this.db);
+    // Level and p of the latest snapshot at or before the start: two seeks in the covering index
+    // ix_risk_appearance_asof_seq (appearance_id, as_of, seq, level, p); (as_of, seq) is unique per appearance.
+    const latest = (col: string) =>
+      `(SELECT r2.${col} FROM risk_assessments r2 WHERE r2.appearance_id = b.id AND r2.as_of <= b.starts_at ORDER BY r2.as_of DESC, r2.seq DESC LIMIT 1)`;
     const w = appearanceConditions(scope);
     return {
       cte: `WITH base AS MATERIALIZED (
@@ -66,8 +70,7 @@ export class ModelReportService {
           SELECT b.id AS id, ${d.month('b.starts_at')} AS m,
             CASE WHEN b.disrupted = TRUE OR b.result IN ('disrupted', 'ended_early', 'cancelled_by_host') OR b.code % 1000 > 0 THEN 1 ELSE 0 END AS y,
             b.code / 1000 AS inc, b.leads AS leads, b.mits AS mits,
-            (SELECT r2.id FROM risk_assessments r2 WHERE r2.appearance_id = b.id AND r2.as_of <= b.starts_at
-               ORDER BY r2.as_of DESC, r2.seq DESC, r2.id DESC LIMIT 1) AS rid
+            ${latest('level')} AS level, ${latest('p')} AS p
           FROM base b
           WHERE b.status <> 'cancelled' OR b.result = 'cancelled_by_host' OR b.code % 1000 > 0
         )`,
@@ -81,10 +84,10 @@ export class ModelReportService {
     const rows = await query<Record<string, unknown>>(
       this.db,
       `${j.cte}
-       SELECT q.m AS m, r.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(r.p) AS sum_p,
-          SUM((r.p - q.y) * (r.p - q.y)) AS sum_sq
-       FROM q LEFT JOIN risk_assessments r ON r.id = q.rid
-       GROUP BY q.m, r.level`,
+       SELECT q.m AS m, q.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.p) AS sum_p,
+          SUM((q.p - q.y) * (q.p - q.y)) AS sum_sq
+       FROM q
+       GROUP BY q.m, q.level`,
       j.params,
     );
     const notJudged = rows.filter((r) => r.level === null || r.level === undefined).reduce((s, r) => s + num(r.n), 0);
@@ -127,9 +130,9 @@ export class ModelReportService {
     const rows = await query<Record<string, unknown>>(
       this.db,
       `${j.cte}
-       SELECT r.level AS level, q.mits AS mits, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.leads) AS leads
-       FROM q JOIN risk_assessments r ON r.id = q.rid
-       GROUP BY r.level, q.mits`,
+       SELECT q.level AS level, q.mits AS mits, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.leads) AS leads
+       FROM q WHERE q.level IS NOT NULL
+       GROUP BY q.level, q.mits`,
       j.params,
     );
     const sets: MitigationSetRow[] = rows.map((r) => ({

@@ -7,7 +7,7 @@ import type { RiskLevel } from '../common/enums';
 @Entity('risk_assessments')
 @Index('ix_risk_appearance_asof', ['appearanceId', 'asOf'])
 @Index('ix_risk_appearance_seq', ['appearanceId', 'seq'])
-@Index('ix_risk_appearance_asof_seq', ['appearanceId', 'asOf', 'seq', 'id'])
+@Index('ix_risk_appearance_asof_seq', ['appearanceId', 'asOf', 'seq', 'level', 'p'])
 @Index('ix_risk_created', ['createdAt'])
 export class RiskAssessment {
   @PrimaryColumn({ type: 'varchar', length: 36 })

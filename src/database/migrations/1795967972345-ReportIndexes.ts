@@ -11,7 +11,7 @@ export class ReportIndexes1795967972345 implements MigrationInterface {
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE INDEX "ix_incidents_target_occurred" ON "incidents" ("target", "occurred_at", "severity", "institution_id") `);
-    await queryRunner.query(`CREATE INDEX "ix_risk_appearance_asof_seq" ON "risk_assessments" ("appearance_id", "as_of", "seq", "id") `);
+    await queryRunner.query(`CREATE INDEX "ix_risk_appearance_asof_seq" ON "risk_assessments" ("appearance_id", "as_of", "seq", "level", "p") `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
