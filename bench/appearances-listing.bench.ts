@@ -7,7 +7,7 @@
  * test/fixtures/us-institutions.csv (College Scorecard, see test/fixtures/README.md), 50 offices,
  * 1,000 users, 100,000 appearances over five years with their recruiters and one risk snapshot each.
  *
- *   npm run bench appearances-listing        (ROUNDS=3 SECONDS=10 to change the runs)
+ *   npm run bench appearances-listing        (ROUNDS=3 SECONDS=10 to change the runs; FW_NODE_FLAGS for node flags)
  * Targets: ratio ≥ 0.6, p99 ≤ 25 ms, RSS ≤ 250 MB, cold start to first 200 ≤ 3 s.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -299,7 +299,8 @@ async function main(): Promise<void> {
     const barePort = await freePort();
     const fwEnv = { ...process.env, SQLITE_PATH: file, PORT: String(fwPort), HOST: '127.0.0.1', JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', NODE_ENV: 'development' };
     const t0 = performance.now();
-    const fw = startServer([main], fwEnv);
+    // FW_NODE_FLAGS (e.g. --max-old-space-size=128) tries V8 heap settings on the Forewarn process.
+    const fw = startServer([...(process.env.FW_NODE_FLAGS ?? '').split(' ').filter(Boolean), main], fwEnv);
     await waitFor200(`http://127.0.0.1:${fwPort}/health`, fw);
     const coldStart = performance.now() - t0;
     const coldCpu = cpuSeconds(fw.pid!);
@@ -336,7 +337,7 @@ async function main(): Promise<void> {
     const p99 = median(fwRuns.map((x) => x.p99));
     console.log(`\nGET /appearances?from&to (random 30-day windows, pageSize ${PAGE_SIZE}), ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s, medians`);
     console.log('servers on core 1 (taskset -c 1), autocannon on core 0 (taskset -c 0)');
-    console.log(row('Forewarn (NestJS+TypeORM)', fwRuns, fwRss));
+    console.log(row(`Forewarn (NestJS+TypeORM)${process.env.FW_NODE_FLAGS ? ` ${process.env.FW_NODE_FLAGS}` : ''}`, fwRuns, fwRss));
     console.log(row('bare fastify + sqlite3', bareRuns, bareRss));
     console.log(`rounds Forewarn req/s: ${fwRuns.map((x) => x.rps.toFixed(0)).join(', ')}; bare: ${bareRuns.map((x) => x.rps.toFixed(0)).join(', ')}`);
     console.log(`ratio Forewarn/bare ${ratio.toFixed(2)} (target ≥ 0.6)   p99 ${p99} ms (≤ 25)   RSS ${fwRss.toFixed(0)} MB (≤ 250)   cold start to first 200 ${(coldStart / 1000).toFixed(2)} s (≤ 3; ${coldCpu.toFixed(2)} s of CPU)`);
