@@ -205,24 +205,24 @@ export class EvidenceReportService {
        ) t WHERE t.rn <= :per`,
       { ...win, ...ip, kinds: RECEPTION_KINDS },
     );
-    // Rank within the appearances first; join institutions only for the few examples kept
-    // (and inside only when a state or institution-kind filter needs it).
-    const filtered = scope.state !== null || scope.institutionKind !== null;
+    // Two newest-first queries that stop after EXAMPLES_PER_CATEGORY rows (walking the starts_at
+    // index backwards) instead of ranking every cancelled or disrupted appearance in the window.
     const aw = appearanceConditions(scope);
-    const appearances = await query<Record<string, unknown>>(
-      this.db,
-      `SELECT t.at AS at, t.akind AS akind, t.result AS result, t.category AS category, i.name AS name, i.kind AS ikind, i.state AS state FROM (
-         SELECT c.*, ROW_NUMBER() OVER (PARTITION BY c.category ORDER BY c.at DESC, c.id) AS rn FROM (
-           SELECT a.id AS id, a.institution_id AS institution_id, a.starts_at AS at, a.kind AS akind, o.result AS result,
-             CASE WHEN a.status = 'cancelled' THEN 'appearance_cancelled' ELSE 'appearance_disrupted' END AS category
-           FROM appearances a ${filtered ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
-           LEFT JOIN outcomes o ON o.appearance_id = a.id
-           WHERE ${aw.sql} AND (a.status = 'cancelled' OR a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early', 'cancelled_by_host'))
-         ) c
-       ) t JOIN institutions i ON i.id = t.institution_id
-       WHERE t.rn <= :per`,
-      { ...aw.params, per: EXAMPLES_PER_CATEGORY },
-    );
+    const examplesOf = (category: string, condition: string) =>
+      query<Record<string, unknown>>(
+        this.db,
+        `SELECT a.starts_at AS at, a.kind AS akind, o.result AS result, '${category}' AS category, i.name AS name, i.kind AS ikind, i.state AS state
+         FROM appearances a JOIN institutions i ON i.id = a.institution_id
+         LEFT JOIN outcomes o ON o.appearance_id = a.id
+         WHERE ${aw.sql} AND ${condition}
+         ORDER BY a.starts_at DESC, a.id DESC
+         LIMIT :per`,
+        { ...aw.params, per: EXAMPLES_PER_CATEGORY },
+      );
+    const appearances = [
+      ...(await examplesOf('appearance_cancelled', "a.status = 'cancelled'")),
+      ...(await examplesOf('appearance_disrupted', "a.status <> 'cancelled' AND (a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early', 'cancelled_by_host'))")),
+    ];
     const out: EvidenceExample[] = [
       ...reception.map((r) => ({
         category: String(r.category),
