@@ -29,7 +29,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { RISK_PARAMS } from '../src/risk/params';
+import { CAMPUS_2024_CONTEXT_FIT, RISK_PARAMS, STARTING_PARAMS } from '../src/risk/params';
 import { buildCases, evaluate, fitOddsRatios, formatReport } from './backtest-core';
 import { databaseFromCsv } from './backtest';
 
@@ -121,23 +121,25 @@ async function variant(name: string, ownRecord: boolean, json: boolean, out: Rec
     const season = { from: Date.UTC(2024, 8, 1), to: Date.UTC(2024, 11, 1), leadMs };
     const early = { from: Date.UTC(2024, 8, 1), to: Date.UTC(2024, 9, 16), leadMs };
     const late = { from: Date.UTC(2024, 9, 16), to: Date.UTC(2024, 11, 1), leadMs };
-    const all = await buildCases(ds, { ...season, params: RISK_PARAMS, labels });
+    const all = await buildCases(ds, { ...season, params: STARTING_PARAMS, labels });
     const pick = (w: { from: number; to: number }) => all.filter((c) => c.startsAt >= w.from && c.startsAt < w.to);
-    const fitted = fitOddsRatios(pick(early), RISK_PARAMS, ['peerActivity', 'generalActivism', 'regionalWave'], 0.002, `${RISK_PARAMS.version}+campus2024-fit`);
+    const fitted = fitOddsRatios(pick(early), STARTING_PARAMS, ['peerActivity', 'generalActivism', 'regionalWave'], 0.002, `${STARTING_PARAMS.version}+campus2024-fit`);
     // Experiment (not shipped): every fair here has branding + public floor, so their odds ratios act
     // as an intercept; fitting them too re-calibrates the level. And the spec's 1% floor on p.
     const calibrated = fitOddsRatios(
       pick(early),
-      RISK_PARAMS,
+      STARTING_PARAMS,
       ['peerActivity', 'generalActivism', 'regionalWave', 'visibleBranding', 'publicCareerFair'],
       0.002,
-      `${RISK_PARAMS.version}+campus2024-fit-intercept`,
+      `${STARTING_PARAMS.version}+campus2024-fit-intercept`,
     );
     const lowFloor = { ...calibrated, clipLow: 0.001, version: `${calibrated.version}+floor0.1%` };
-    const ors = (p: typeof fitted) => Object.fromEntries(Object.entries(p.oddsRatios).filter(([k, v]) => v !== (RISK_PARAMS.oddsRatios as unknown as Record<string, number>)[k]));
+    const ors = (p: typeof fitted) => Object.fromEntries(Object.entries(p.oddsRatios).filter(([k, v]) => v !== (STARTING_PARAMS.oddsRatios as unknown as Record<string, number>)[k]));
     const reports = {
-      season: evaluate(all, RISK_PARAMS, season),
-      heldOutStarting: evaluate(pick(late), RISK_PARAMS, late),
+      season: evaluate(all, STARTING_PARAMS, season),
+      seasonShipped: evaluate(all, RISK_PARAMS, season),
+      heldOutStarting: evaluate(pick(late), STARTING_PARAMS, late),
+      heldOutShipped: evaluate(pick(late), RISK_PARAMS, late),
       heldOutFitted: evaluate(pick(late), fitted, late),
       heldOutCalibrated: evaluate(pick(late), calibrated, late),
       heldOutCalibratedLowFloor: evaluate(pick(late), lowFloor, late),
@@ -157,6 +159,10 @@ async function variant(name: string, ownRecord: boolean, json: boolean, out: Rec
       console.log(`\nexperiment, not shipped — also fitting the (here constant) branding / public-fair odds ratios as an intercept: ${JSON.stringify(reports.calibratedOddsRatios)}`);
       const brief = (t: string, r: typeof reports.season) =>
         console.log(`  ${t}: log loss ${r.model.logLoss.toFixed(4)}, Brier ${r.model.brier.toFixed(4)}, AUC ${r.model.auc.toFixed(4)} — beats both baselines: ${r.beatsBothOnLogLoss ? 'yes' : 'no'}`);
+      const same = JSON.stringify(reports.fittedOddsRatios) === JSON.stringify(CAMPUS_2024_CONTEXT_FIT);
+      console.log(`\nshipped parameters ${RISK_PARAMS.version} (context odds ratios ${JSON.stringify(CAMPUS_2024_CONTEXT_FIT)}${ownRecord ? (same ? ', = this fit' : ', DIFFERENT from this fit') : ''}):`);
+      brief('whole season, shipped', reports.seasonShipped);
+      brief('held out, shipped', reports.heldOutShipped);
       brief('held out, intercept fitted, 1% floor', reports.heldOutCalibrated);
       brief('held out, intercept fitted, 0.1% floor', reports.heldOutCalibratedLowFloor);
     }

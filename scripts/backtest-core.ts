@@ -186,7 +186,7 @@ export interface Report {
 }
 
 export function evaluate(cases: BacktestCase[], params: RiskParams, window: { from: number; to: number; leadMs: number }): Report {
-  const results = cases.map((c) => assessRisk(c.evidence, c.attrs, params));
+  const results = cases.map((c) => assessRisk(c.evidence, c.attrs, params, c.startsAt - c.asOf));
   const p = results.map((r) => r.p);
   const y = cases.map((c) => c.y);
   const base = scores(
@@ -230,7 +230,7 @@ export function fitOddsRatios(cases: BacktestCase[], base: RiskParams, keys: (ke
   const beta = { ...beta0 };
   const loss = (b: Record<string, number>) => {
     const prm = withOddsRatios(base, Object.fromEntries(keys.map((k) => [k, Math.exp(b[k])])), version);
-    const p = cases.map((c) => assessRisk(c.evidence, c.attrs, prm).p);
+    const p = cases.map((c) => assessRisk(c.evidence, c.attrs, prm, c.startsAt - c.asOf).p);
     return scores(p, y).logLoss + lambda * keys.reduce((s, k) => s + (b[k] - beta0[k]) ** 2, 0);
   };
   let best = loss(beta);

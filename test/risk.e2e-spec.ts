@@ -90,6 +90,7 @@ describe('risk engine', () => {
     const inst = await t.factories.institution({ state: 'NH' });
     await pastHistory(inst.id, 10);
     await t.factories.incident({ institutionId: inst.id, target: 'organisation', occurredAt: t.clock.now() - 20 * DAY, recordedAt: t.clock.now() - 10 * DAY });
+    await t.factories.incident({ institutionId: inst.id, target: 'peer_recruiters', occurredAt: t.clock.now() - 5 * DAY, recordedAt: t.clock.now() - 4 * DAY });
     const count = async () => Number((await t.db.query('SELECT COUNT(*) AS c FROM risk_assessments'))[0].c);
     const n0 = await count();
     const body = {
@@ -109,6 +110,9 @@ describe('risk engine', () => {
     const earlier = await t.http().post('/risk/preview').set(headers).send({ ...body, asOf: new Date(t.clock.now() - 15 * DAY).toISOString() }).expect(200);
     expect(earlier.body.evidence.institution.k).toBe(0);
     expect(earlier.body.p).toBeLessThan(now.body.p);
+    // a later date: the recent action against peer recruiters has faded by then (decayToStart)
+    const later = await t.http().post('/risk/preview').set(headers).send({ ...body, startsAt: new Date(t.clock.now() + 120 * DAY).toISOString() }).expect(200);
+    expect(later.body.p).toBeLessThan(now.body.p);
     const virtual = await t.http().post('/risk/preview').set(headers).send({ ...body, format: 'virtual', visibleBranding: false }).expect(200);
     expect(virtual.body.p).toBeLessThan(now.body.p);
     expect(await count()).toBe(n0);

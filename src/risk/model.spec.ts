@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { APPEARANCE_FORMATS, APPEARANCE_KINDS, AUDIENCES, STANCES, VERIFICATIONS } from '../common/enums';
 import { betaQuantile, incompleteBeta } from './beta';
 import { MITIGATION_IDS } from './mitigations';
-import { AppearanceAttributes, assessRisk, attendanceTiers, DAY, levelFor, RateEvidence, recordWeight, RiskEvidence } from './model';
-import { RISK_PARAMS } from './params';
+import { AppearanceAttributes, assessRisk, attendanceTiers, DAY, levelFor, projectEvidence, RateEvidence, recordWeight, RiskEvidence } from './model';
+import { RISK_PARAMS, STARTING_ODDS_RATIOS } from './params';
 import { detailJson, detailOf, evidenceJson } from './risk.view';
 
 const P = RISK_PARAMS;
@@ -154,6 +154,20 @@ describe('risk model — tables', () => {
     expect(r.mitigations.map((m) => m.id)).toContain('host_written_reconfirmation');
   });
 
+  it('decays what is known at as-of on to the appearance start (a later date sees a faded wave)', () => {
+    const ev: RiskEvidence = { ...quiet, institution: rate(4, 2, [1, 1, 0, 0]), state: rate(40, 4), organisation: rate(400, 20), peerActivity: 2, generalActivism: 3, regionalWave: 1.5 };
+    const p14 = projectEvidence(ev, 14 * DAY, P);
+    expect(p14.regionalWave).toBeCloseTo(1.5 * Math.exp(-1), 10); // e^(−14/14)
+    expect(p14.peerActivity).toBeCloseTo(2 * Math.pow(2, -14 / 180), 10);
+    expect(p14.institution).toBe(ev.institution); // the own record is not projected
+    expect(projectEvidence(ev, 0, P)).toBe(ev);
+    expect(projectEvidence(ev, 14 * DAY, { ...P, decayToStart: false })).toBe(ev);
+    const starting = { ...P, oddsRatios: STARTING_ODDS_RATIOS };
+    const soon = assessRisk(ev, plain, starting, DAY).p;
+    const later = assessRisk(ev, plain, starting, 60 * DAY).p;
+    expect(later).toBeLessThan(soon);
+  });
+
   it('computes Beta quantiles (checked against known values)', () => {
     expect(betaQuantile(0.5, 1, 1)).toBeCloseTo(0.5, 6);
     expect(betaQuantile(0.1, 1, 1)).toBeCloseTo(0.1, 6);
@@ -202,8 +216,8 @@ function withIncident(ev: RiskEvidence, w: number, c: number): RiskEvidence {
 describe('risk model — properties', () => {
   it('p stays within [0.01, 0.95] and p_sev ≤ p', () => {
     fc.assert(
-      fc.property(arbEvidence, arbAttrs, (ev, a) => {
-        const r = assessRisk(ev, a, P);
+      fc.property(arbEvidence, arbAttrs, fc.integer({ min: 0, max: 400 * DAY }), (ev, a, lead) => {
+        const r = assessRisk(ev, a, P, lead);
         return r.p >= 0.01 && r.p <= 0.95 && r.pSevere <= r.p && r.interval.low <= r.p + 1e-12 && r.interval.high >= r.p - 1e-12;
       }),
     );
@@ -211,8 +225,8 @@ describe('risk model — properties', () => {
 
   it('adding an incident aimed at the organisation never lowers p', () => {
     fc.assert(
-      fc.property(arbEvidence, arbAttrs, fc.double({ min: 0.01, max: 1, noNaN: true }), fc.integer({ min: 0, max: 3 }), (ev, a, w, c) => {
-        return assessRisk(withIncident(ev, w, c), a, P).p >= assessRisk(ev, a, P).p - 1e-12;
+      fc.property(arbEvidence, arbAttrs, fc.double({ min: 0.01, max: 1, noNaN: true }), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 400 * DAY }), (ev, a, w, c, lead) => {
+        return assessRisk(withIncident(ev, w, c), a, P, lead).p >= assessRisk(ev, a, P, lead).p - 1e-12;
       }),
     );
   });

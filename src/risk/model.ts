@@ -187,8 +187,25 @@ export function levelFor(p: number, pSevere: number, params: RiskParams): RiskLe
   return 'low';
 }
 
-/** The model. Same inputs → same output (no clock, no randomness). */
-export function assessRisk(ev: RiskEvidence, a: AppearanceAttributes, params: RiskParams): RiskResult {
+/**
+ * The short-lived excitation terms known at as-of (A_peer, A_gen by their half-life, the wave by
+ * e^(−Δt/τ)), decayed on to the appearance start `leadMs` later: a wave today weighs less for a fair
+ * in two months. The own-record sums n, k are NOT projected: fading them would pull every level
+ * toward the Beta(1,1) prior of 50%, making a later date look riskier. Only with params.decayToStart.
+ */
+export function projectEvidence(ev: RiskEvidence, leadMs: number, params: RiskParams): RiskEvidence {
+  if (!params.decayToStart || !(leadMs > 0)) return ev;
+  const ctx = Math.pow(2, -leadMs / (params.halfLifeContextDays * DAY));
+  const wave = Math.exp(-leadMs / (params.waveTimescaleDays * DAY));
+  return { ...ev, peerActivity: ev.peerActivity * ctx, generalActivism: ev.generalActivism * ctx, regionalWave: ev.regionalWave * wave };
+}
+
+/**
+ * The model. Same inputs → same output (no clock, no randomness). `leadMs` = appearance start − as-of
+ * (see projectEvidence).
+ */
+export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params: RiskParams, leadMs = 0): RiskResult {
+  const ev = projectEvidence(known, leadMs, params);
   // §3 shrunken base rate
   const N = ev.organisation;
   const S = ev.state;

@@ -208,7 +208,7 @@ export class RiskService {
       protestAnnounced: input.protestAnnounced ?? false,
       limitsImmigrationCooperation: bool(rows[0].limits_immigration_cooperation),
     };
-    const result = assessRisk(evidence, attrs, this.params);
+    const result = assessRisk(evidence, attrs, this.params, Math.max(0, input.startsAt - asOf));
     return previewView(result, evidence, asOf, Math.max(0, input.startsAt - asOf));
   }
 
@@ -308,7 +308,7 @@ export class RiskService {
       const ev = evidence.get(t.institutionId) as RiskEvidence;
       let evJson = evJsonByInstitution.get(t.institutionId);
       if (evJson === undefined) evJsonByInstitution.set(t.institutionId, (evJson = evidenceJson(ev)));
-      const r = assessRisk(ev, t.attrs, this.params);
+      const r = assessRisk(ev, t.attrs, this.params, Math.max(0, t.startsAt - now));
       const row = new RiskAssessment();
       Object.assign(row, {
         id: randomUUID(),
