@@ -226,6 +226,36 @@ describe('appearances', () => {
     expect(noop.body.version).toBe(4);
   });
 
+  it('lets exactly one of two concurrent writers of the same version win; the other gets 409', async () => {
+    const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-05-03T10:00:00-04:00', endsAt: '2026-05-03T12:00:00-04:00' })).expect(201);
+    const results = await Promise.all(
+      ['Gym', 'Library', 'Hall', 'Annex'].map((venue) => t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue })),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409, 409, 409]);
+    expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'STALE_VERSION')).toBe(true);
+    const now = await t.http().get(`/appearances/${a.body.id}`).set(asRec).expect(200);
+    expect(now.body.version).toBe(2);
+    const audit = await t.http().get(`/audit?entityType=appearance&entityId=${a.body.id}&action=update`).set(asAdmin).expect(200);
+    expect(audit.body.total).toBe(1);
+  });
+
+  it('books a recruiter only once when two bookings for the same time arrive together', async () => {
+    const r = await t.factories.user('recruiter', { officeId: office.id });
+    const results = await Promise.all(
+      [0, 1, 2].map((i) =>
+        t
+          .http()
+          .post('/appearances')
+          .set(asRec)
+          .send(body({ title: `Race ${i}`, startsAt: `2026-05-04T1${i}:00:00-04:00`, endsAt: '2026-05-04T14:00:00-04:00', recruiterIds: [r.id] })),
+      ),
+    );
+    expect(results.map((x) => x.status).sort()).toEqual([201, 409, 409]);
+    const listed = await t.http().get(`/appearances?recruiterId=${r.id}`).set(asRec).expect(200);
+    expect(listed.body.total).toBe(1);
+  });
+
   it('lets only the office (or an admin) change its appearances; hr reads only', async () => {
     const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-05-05T10:00:00-04:00', endsAt: '2026-05-05T12:00:00-04:00' })).expect(201);
     let res = await t.http().patch(`/appearances/${a.body.id}`).set(t.auth(outsider)).send({ venue: 'Elsewhere' }).expect(403);

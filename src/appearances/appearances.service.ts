@@ -242,9 +242,16 @@ export class AppearancesService {
     if (Object.keys(fields).length) throw new UnprocessableError('RECRUITER_NOT_ASSIGNABLE', 'Only active recruiters and coordinators can be assigned', fields);
   }
 
-  /** 409 DOUBLE_BOOKED naming the clashing appearance(s) when a recruiter is already booked then. */
+  /**
+   * 409 DOUBLE_BOOKED naming the clashing appearance(s) when a recruiter is already booked then. On
+   * PostgreSQL the recruiters' rows are locked first (in id order), so two concurrent bookings of the
+   * same person are checked one after the other; SQLite runs one write transaction at a time anyway.
+   */
   private async assertNoClash(m: EntityManager, recruiterIds: string[], t: Times, selfId: string | null): Promise<void> {
     if (!recruiterIds.length) return;
+    if (m.connection.options.type === 'postgres') {
+      await m.createQueryBuilder(User, 'u').select('u.id').where('u.id IN (:...ids)', { ids: recruiterIds }).orderBy('u.id').setLock('pessimistic_write').getMany();
+    }
     const qb = m
       .createQueryBuilder()
       .select('a.id', 'id')
