@@ -50,6 +50,14 @@ describe('institutions', () => {
     expect(res.body.fields.name).toContain(existingId);
   });
 
+  it('lets only one of several simultaneous identical additions through; the others get 409 with the winner', async () => {
+    const same = { name: 'Race Condition College', kind: 'college', city: 'Akron', state: 'OH', timeZone: 'America/New_York' };
+    const results = await Promise.all([0, 1, 2, 3].map(() => t.http().post('/institutions').set(admin).send(same)));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    const winner = results.find((r) => r.status === 201)!.body.id;
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body).toMatchObject({ code: 'DUPLICATE_INSTITUTION', details: { existingId: winner } });
+  });
+
   it('validates the zone, kind and unknown fields with per-field reasons', async () => {
     const res = await t.http().post('/institutions').set(admin).send({ name: 'X College', kind: 'castle', timeZone: 'Mars/Olympus', colour: 'red' }).expect(400);
     expect(Object.keys(res.body.fields).sort()).toEqual(['colour', 'kind', 'timeZone']);

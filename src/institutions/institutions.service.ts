@@ -70,7 +70,7 @@ export class InstitutionsService {
   }
 
   async create(dto: CreateInstitutionDto, actor: AuthUser): Promise<InstitutionView> {
-    return this.db.transaction(async (m) => {
+    return this.refuseRacingDuplicate(dedupeKey(dto.name, dto.city, dto.state), () => this.db.transaction(async (m) => {
       const now = this.clock.now();
       const row = m.create(Institution, {
         name: dto.name,
@@ -94,7 +94,24 @@ export class InstitutionsService {
       const view = toInstitutionView(row);
       await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'institution', entityId: row.id, after: view });
       return view;
-    });
+    }));
+  }
+
+  /**
+   * Two writers racing to add the same institution both pass the look-up; the unique index stops the
+   * second. Its error (after the rollback) becomes the same 409 with a pointer to the winner.
+   */
+  private async refuseRacingDuplicate<T>(key: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      const err = e as { code?: string; message?: string; driverError?: { code?: string } };
+      const unique = err.code === '23505' || err.driverError?.code === '23505' || /UNIQUE constraint failed: institutions\.dedupe_key/.test(err.message ?? '');
+      if (!unique) throw e;
+      const existing = await this.db.getRepository(Institution).findOne({ where: { dedupeKey: key }, select: { id: true, name: true } });
+      if (!existing) throw e;
+      throw new ConflictError('DUPLICATE_INSTITUTION', `"${existing.name}" already exists`, { existingId: existing.id }, { name: `already exists as ${existing.id}` });
+    }
   }
 
   async update(id: string, dto: UpdateInstitutionDto, expected: number | undefined, actor: AuthUser): Promise<InstitutionView> {
