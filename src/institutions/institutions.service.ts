@@ -101,21 +101,25 @@ export class InstitutionsService {
    * Two writers racing to add the same institution both pass the look-up; the unique index stops the
    * second. Its error (after the rollback) becomes the same 409 with a pointer to the winner.
    */
-  private async refuseRacingDuplicate<T>(key: string, work: () => Promise<T>): Promise<T> {
+  private async refuseRacingDuplicate<T>(key: string | (() => Promise<string>), work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (e) {
       const err = e as { code?: string; message?: string; driverError?: { code?: string } };
       const unique = err.code === '23505' || err.driverError?.code === '23505' || /UNIQUE constraint failed: institutions\.dedupe_key/.test(err.message ?? '');
       if (!unique) throw e;
-      const existing = await this.db.getRepository(Institution).findOne({ where: { dedupeKey: key }, select: { id: true, name: true } });
+      const existing = await this.db.getRepository(Institution).findOne({ where: { dedupeKey: typeof key === 'string' ? key : await key() }, select: { id: true, name: true } });
       if (!existing) throw e;
       throw new ConflictError('DUPLICATE_INSTITUTION', `"${existing.name}" already exists`, { existingId: existing.id }, { name: `already exists as ${existing.id}` });
     }
   }
 
   async update(id: string, dto: UpdateInstitutionDto, expected: number | undefined, actor: AuthUser): Promise<InstitutionView> {
-    return this.db.transaction(async (m) => {
+    const keyAfter = async () => {
+      const cur = await this.get(id);
+      return dedupeKey(dto.name ?? cur.name, dto.city ?? cur.city, dto.state ?? cur.state);
+    };
+    return this.refuseRacingDuplicate(keyAfter, () => this.db.transaction(async (m) => {
       const row = await this.get(id, m);
       if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Institution', id, expected, row.version);
       const before = toInstitutionView(row);
@@ -134,7 +138,7 @@ export class InstitutionsService {
       const after = toInstitutionView(row);
       await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'institution', entityId: id, before, after });
       return after;
-    });
+    }));
   }
 
   async remove(id: string, actor: AuthUser): Promise<void> {
