@@ -132,9 +132,12 @@ export function resolveTimes(input: TimeInput, current: Times | null, defaultZon
   return { startsAt, endsAt, timeZone: zone };
 }
 
-/** Offsets are looked up once per zone and quarter hour (DST changes fall on quarter hours). */
+/**
+ * Offsets are looked up once per zone and UTC day: a day without a DST change has one offset; the
+ * two change days a year are asked exactly. Small (about 1,800 entries per zone over five years).
+ */
 const offsetCache = new Map<string, Map<number, number>>();
-const QUARTER_HOUR = 15 * 60_000;
+const DAY = 86_400_000;
 
 function offsetMinutes(ms: number, zone: string): number {
   let byZone = offsetCache.get(zone);
@@ -142,54 +145,44 @@ function offsetMinutes(ms: number, zone: string): number {
     byZone = new Map();
     offsetCache.set(zone, byZone);
   }
-  const bucket = Math.floor(ms / QUARTER_HOUR);
-  let off = byZone.get(bucket);
+  const day = Math.floor(ms / DAY);
+  let off = byZone.get(day);
   if (off === undefined) {
-    off = IANAZone.create(zone).offset(bucket * QUARTER_HOUR);
-    if (byZone.size > 50_000) byZone.clear();
-    byZone.set(bucket, off);
+    const z = IANAZone.create(zone);
+    const first = z.offset(day * DAY);
+    off = first === z.offset(day * DAY + DAY - 1) ? first : NaN; // NaN: the offset changes that day
+    if (byZone.size > 20_000) byZone.clear();
+    byZone.set(day, off);
   }
-  return off;
+  return Number.isNaN(off) ? IANAZone.create(zone).offset(ms) : off;
+}
+
+const suffixes = new Map<number, string>();
+function offsetSuffix(off: number): string {
+  let s = suffixes.get(off);
+  if (s === undefined) {
+    const abs = Math.abs(off);
+    s = `${off < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+    suffixes.set(off, s);
+  }
+  return s;
 }
 
 const utcFormatted = new Map<number, string>();
 
-/** iso() with a memory: the same instants (starts, ends, created, updated) come back in every listing. */
+/** iso() with a small memory: the same instants (created, updated) come back in every listing. */
 export function isoCached(ms: number): string {
   let s = utcFormatted.get(ms);
   if (s === undefined) {
     s = new Date(ms).toISOString();
-    if (utcFormatted.size > 50_000) utcFormatted.clear();
+    if (utcFormatted.size > 10_000) utcFormatted.clear();
     utcFormatted.set(ms, s);
   }
   return s;
 }
 
-/** Recently formatted instants per zone: listings show the same appearances again and again. */
-const formatted = new Map<string, Map<number, string>>();
-
-/** Local ISO form with offset in the zone, e.g. 2026-03-09T10:00:00.000-04:00 (cheap: cached offsets and strings). */
+/** Local ISO form with offset in the zone, e.g. 2026-03-09T10:00:00.000-04:00 (cheap: cached offsets). */
 export function localIsoCached(ms: number, zone: string): string {
-  let byZone = formatted.get(zone);
-  if (!byZone) {
-    byZone = new Map();
-    formatted.set(zone, byZone);
-  }
-  let s = byZone.get(ms);
-  if (s === undefined) {
-    s = formatLocal(ms, zone);
-    if (byZone.size > 20_000) byZone.clear();
-    byZone.set(ms, s);
-  }
-  return s;
-}
-
-function formatLocal(ms: number, zone: string): string {
   const off = offsetMinutes(ms, zone);
-  const local = new Date(ms + off * 60_000).toISOString().slice(0, 23);
-  const sign = off < 0 ? '-' : '+';
-  const abs = Math.abs(off);
-  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-  const mm = String(abs % 60).padStart(2, '0');
-  return `${local}${sign}${hh}:${mm}`;
+  return new Date(ms + off * 60_000).toISOString().slice(0, 23) + offsetSuffix(off);
 }
