@@ -14,7 +14,7 @@ import 'reflect-metadata';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { FixedClock } from '../src/common/clock';
@@ -207,6 +207,8 @@ async function main(): Promise<void> {
     console.log(s);
   };
 
+  log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min) at start — other processes share these cores`);
+
   // ---- pure model ----
   const ev: RiskEvidence = {
     institution: { n: 2.4, k: 1, severity: [0.5, 0.3, 0.2, 0] },
@@ -295,6 +297,8 @@ async function main(): Promise<void> {
   log(`sqlite: plan of the appearance aggregate: ${plan2.map((p) => p.detail).join(' | ')}`);
   await ds.destroy();
   if (dir) rmSync(dir, { recursive: true, force: true });
+
+  log(`machine: load average ${loadavg().map((x) => x.toFixed(2)).join(' / ')} after the SQLite part`);
 
   // ---- PostgreSQL ----
   if (process.env.BENCH_PG !== '0') {
