@@ -31,5 +31,9 @@ export function toCsv<T>(columns: ReadonlyArray<CsvColumn<T>>, rows: readonly T[
 
 /** Columns straight from the keys of plain rows (nested objects are skipped). */
 export function columnsOf<T extends object>(keys: ReadonlyArray<keyof T & string>): Array<CsvColumn<T>> {
-  return keys.map((k) => ({ header: k, value: (r: T) => r[k] as unknown as CsvCell }));
+  return keys.map((k) => ({ header: k, value: (r: T) => toCell(r[k]) }));
+}
+
+function toCell(v: unknown): CsvCell {
+  return v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : JSON.stringify(v);
 }

@@ -2,72 +2,91 @@ import { ValidationFailedError } from '../common/errors';
 import { columnsOf, CsvColumn, toCsv } from './csv';
 import type { EvidenceReport } from './evidence-report.service';
 import type { IncidentTrendReport } from './incident-trend.service';
+import type { MitigationRow } from './mitigation-compare';
 import type { AccountabilityReport, MitigationsReport } from './model-report.service';
 import { OUTCOMES_SUMMARY_COLUMNS, OutcomesSummaryReport } from './outcomes-report.service';
 import type { ReceptionTrendReport } from './reception-report.service';
 
 export type AnyReport = OutcomesSummaryReport | IncidentTrendReport | AccountabilityReport | MitigationsReport | ReceptionTrendReport | EvidenceReport;
 
-type Part = { columns: Array<CsvColumn<any>>; rows: readonly unknown[] };
+interface Part {
+  csv(): string;
+}
+
+/** A table of plain rows with the given keys as columns. */
+function part<T extends object>(rows: readonly T[], keys: ReadonlyArray<keyof T & string>): Part {
+  return { csv: () => toCsv(columnsOf<T>(keys), rows) };
+}
+
+/** A table with computed columns. */
+function custom<T>(rows: readonly T[], columns: ReadonlyArray<CsvColumn<T>>): Part {
+  return { csv: () => toCsv(columns, rows) };
+}
 
 /** Each report's exportable tables; the first is the default `part`. */
 function parts(r: AnyReport): Record<string, Part> {
   switch (r.report) {
     case 'outcomes-summary':
-      return { rows: { columns: columnsOf([...OUTCOMES_SUMMARY_COLUMNS] as any), rows: [...r.rows, r.totals] } };
+      return { rows: part([...r.rows, r.totals], OUTCOMES_SUMMARY_COLUMNS) };
     case 'incident-trend':
       return {
-        months: { columns: columnsOf(['month', 'appearances', 'incidents', 'severe', 'rate', 'low', 'high', 'fitted'] as any), rows: r.months },
-        verdict: { columns: columnsOf(['direction', 'verdict'] as any), rows: [{ direction: r.direction, verdict: r.verdict }] },
+        months: part(r.months, ['month', 'appearances', 'incidents', 'severe', 'rate', 'low', 'high', 'fitted']),
+        verdict: part([{ direction: r.direction, verdict: r.verdict }], ['direction', 'verdict']),
       };
     case 'model-accountability':
       return {
-        levels: {
-          columns: columnsOf(['level', 'appearances', 'disrupted', 'notDisrupted', 'meanPredicted', 'observedRate', 'observedLow', 'observedHigh', 'incidents'] as any),
-          rows: r.levels,
-        },
-        cells: { columns: columnsOf(['level', 'observed', 'appearances'] as any), rows: r.cells },
-        brier: { columns: columnsOf(['month', 'appearances', 'brier', 'reference', 'skill'] as any), rows: [...r.brierByMonth, r.brier] },
+        levels: part(r.levels, ['level', 'appearances', 'disrupted', 'notDisrupted', 'meanPredicted', 'observedRate', 'observedLow', 'observedHigh', 'incidents']),
+        cells: part(r.cells, ['level', 'observed', 'appearances']),
+        brier: part([...r.brierByMonth, r.brier], ['month', 'appearances', 'brier', 'reference', 'skill']),
       };
     case 'mitigations':
       return {
-        mitigations: {
-          columns: [
-            { header: 'mitigationId', value: (m: any) => m.mitigationId },
-            { header: 'text', value: (m: any) => m.text },
-            { header: 'usedAppearances', value: (m: any) => m.used.appearances },
-            { header: 'usedDisrupted', value: (m: any) => m.used.disrupted },
-            { header: 'usedDisruptedRate', value: (m: any) => m.used.disruptedRate },
-            { header: 'comparableNotUsedRate', value: (m: any) => m.comparableNotUsedRate },
-            { header: 'difference', value: (m: any) => m.difference },
-            { header: 'caution', value: (m: any) => m.caution },
-          ],
-          rows: r.mitigations,
-        },
+        mitigations: custom<MitigationRow>(r.mitigations, [
+          { header: 'mitigationId', value: (m) => m.mitigationId },
+          { header: 'text', value: (m) => m.text },
+          { header: 'usedAppearances', value: (m) => m.used.appearances },
+          { header: 'usedDisrupted', value: (m) => m.used.disrupted },
+          { header: 'usedDisruptedRate', value: (m) => m.used.disruptedRate },
+          { header: 'comparableNotUsedRate', value: (m) => m.comparableNotUsedRate },
+          { header: 'difference', value: (m) => m.difference },
+          { header: 'caution', value: (m) => m.caution },
+        ]),
       };
     case 'reception-trend':
       return {
-        quarters: {
-          columns: columnsOf(
-            ['quarter', 'state', 'institutionKind', 'entries', 'stanceChanges', 'worsened', 'improved', 'partnershipsDeclined', 'invitationsDeclined', 'accessRestricted', 'cancelledByHost'] as any,
-          ),
-          rows: r.quarters,
-        },
-        worsened: {
-          columns: columnsOf(['institutionId', 'name', 'state', 'institutionKind', 'stanceYearAgo', 'stanceNow', 'steps', 'declinesInYear'] as any),
-          rows: r.worsenedMost,
-        },
-        states: { columns: columnsOf(['state', 'institutions', 'welcoming', 'neutral', 'cautious', 'restricted', 'hostile'] as any), rows: r.byState },
+        quarters: part(r.quarters, [
+          'quarter',
+          'state',
+          'institutionKind',
+          'entries',
+          'stanceChanges',
+          'worsened',
+          'improved',
+          'partnershipsDeclined',
+          'invitationsDeclined',
+          'accessRestricted',
+          'cancelledByHost',
+        ]),
+        worsened: part(r.worsenedMost, ['institutionId', 'name', 'state', 'institutionKind', 'stanceYearAgo', 'stanceNow', 'steps', 'declinesInYear']),
+        states: part(r.byState, ['state', 'institutions', 'welcoming', 'neutral', 'cautious', 'restricted', 'hostile']),
       };
     case 'evidence':
       return {
-        counts: {
-          columns: columnsOf(
-            ['institutionKind', 'state', 'partnershipsDeclined', 'invitationsDeclined', 'accessRestricted', 'hostCancellationsRecorded', 'appearances', 'appearancesCancelled', 'cancelledByHost', 'disrupted', 'incidentsAimedAtUs', 'severeIncidents'] as any,
-          ),
-          rows: r.rows,
-        },
-        examples: { columns: columnsOf(['category', 'date', 'institution', 'institutionKind', 'state', 'detail'] as any), rows: r.examples },
+        counts: part(r.rows, [
+          'institutionKind',
+          'state',
+          'partnershipsDeclined',
+          'invitationsDeclined',
+          'accessRestricted',
+          'hostCancellationsRecorded',
+          'appearances',
+          'appearancesCancelled',
+          'cancelledByHost',
+          'disrupted',
+          'incidentsAimedAtUs',
+          'severeIncidents',
+        ]),
+        examples: part(r.examples, ['category', 'date', 'institution', 'institutionKind', 'state', 'detail']),
       };
   }
 }
@@ -80,7 +99,7 @@ export function reportCsv(r: AnyReport, part?: string): { filename: string; body
   if (!p) throw new ValidationFailedError(`Unknown part "${name}"`, { part: `one of: ${Object.keys(all).join(', ')}` });
   const w = r.window;
   const day = (s: string | null) => (s ?? '').slice(0, 10);
-  return { filename: `forewarn-${r.report}-${name}-${day(w.from)}-${day(w.to)}.csv`, body: toCsv(p.columns, p.rows as any[]) };
+  return { filename: `forewarn-${r.report}-${name}-${day(w.from)}-${day(w.to)}.csv`, body: p.csv() };
 }
 
 export function csvParts(r: AnyReport): string[] {
