@@ -81,6 +81,10 @@ export function evidenceSql(asOf: number, p: RiskParams, stateFilter?: string): 
   const criticalStart = lit(Math.trunc(asOf - p.criticalWindowDays * DAY));
   const declinedStart = lit(Math.trunc(asOf - p.declinedWindowDays * DAY));
   const xState = stateFilter ? `AND x.state = ${stateFilter}` : '';
+  // Unary + keeps SQLite's planner off the non-covering (state, occurred_at) index for one state,
+  // so it reads the covering ix_incidents_risk_evidence instead (13.9 → 1.2 ms in the bench).
+  // PostgreSQL has the same unary + on bigint.
+  const noIx = stateFilter ? '+' : '';
   const aState = stateFilter ? `AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${stateFilter})` : '';
 
   const appearances = `
@@ -98,7 +102,7 @@ export function evidenceSql(asOf: number, p: RiskParams, stateFilter?: string): 
     FROM (
       SELECT x.appearance_id AS appearance_id, MAX(${trustX}) AS w
       FROM incidents x
-      WHERE x.appearance_id IS NOT NULL AND ${orgHit} AND x.recorded_at <= ${T} AND x.occurred_at <= ${T} ${xState}
+      WHERE x.appearance_id IS NOT NULL AND ${orgHit} AND ${noIx}x.recorded_at <= ${T} AND ${noIx}x.occurred_at <= ${T} ${xState}
       GROUP BY x.appearance_id
     ) h
     JOIN appearances a ON a.id = h.appearance_id
