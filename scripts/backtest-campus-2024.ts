@@ -1,5 +1,6 @@
 /**
  * `npm run backtest:campus [-- --json]`: the risk model judged on real history.
+ * `npm run backtest:campus -- --write-csv <dir>` writes variant B as CSV files for `npm run backtest -- --csv <dir>`.
  *
  * Recipe (rerunnable, deterministic):
  *  1. data-fixtures/risk-backtest/campus-protests-fall-2024.csv (Crowd Counting Consortium) → one
@@ -25,7 +26,7 @@
 import 'reflect-metadata';
 import { parse } from 'csv-parse/sync';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -173,6 +174,15 @@ async function variant(name: string, ownRecord: boolean, json: boolean, out: Rec
 }
 
 async function main(): Promise<void> {
+  const csvOut = process.argv.indexOf('--write-csv');
+  if (csvOut >= 0) {
+    // just write variant B's CSV files (for `npm run backtest -- --csv <dir>`) and stop
+    const dir = process.argv[csvOut + 1];
+    mkdirSync(dir, { recursive: true });
+    buildCsvs(dir, true);
+    console.log(`wrote institutions.csv, appearances.csv, incidents.csv to ${dir}`);
+    return;
+  }
   const json = process.argv.includes('--json');
   const out: Record<string, unknown> = {};
   if (!json) console.log('Protest data: Crowd Counting Consortium (Harvard Kennedy School / UConn), campus protests fall 2024.');
