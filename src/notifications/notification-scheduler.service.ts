@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { DateTime } from 'luxon';
-import { DataSource, In } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { DAY_MS } from '../common/time';
 import { mailConfig } from '../config';
 import { Office } from '../offices/office.entity';
@@ -61,7 +61,7 @@ export class NotificationScheduler {
     }
     const overdue = [...latest.values()];
     if (!overdue.length) return 0;
-    return this.db.transaction(async (m) => {
+    return this.withManager(async (m) => {
       const officeIds = [...new Set(overdue.map((g) => g.office_id))];
       const coordinators = await m.getRepository(User).find({
         where: { officeId: In(officeIds), role: 'coordinator', active: true },
@@ -94,7 +94,7 @@ export class NotificationScheduler {
       .map((o) => ({ o, local: DateTime.fromMillis(now, { zone: o.timeZone }) }))
       .filter(({ local }) => local.isValid && local.weekday === this.cfg.digestWeekday && local.hour >= this.cfg.digestHour);
     if (!due.length) return 0;
-    return this.db.transaction(async (m) => {
+    return this.withManager(async (m) => {
       const coordinators = await m.getRepository(User).find({
         where: { officeId: In(due.map((d) => d.o.id)), role: 'coordinator', active: true },
         select: { id: true, email: true, mutedKinds: true, officeId: true },
@@ -127,11 +127,20 @@ export class NotificationScheduler {
       [now, now - DEBRIEF_WINDOW_MS],
     );
     if (!ended.length) return 0;
-    return this.db.transaction(async (m) => {
+    return this.withManager(async (m) => {
       const users = new Map((await this.outbox.users(m, ended.map((e) => e.user_id))).map((u) => [u.id, u]));
       const rows = ended.filter((e) => users.has(e.user_id)).map((e) => debriefRow({ id: e.appearance_id }, users.get(e.user_id)!, now));
       return this.outbox.enqueue(m, rows, now);
     });
+  }
+
+  /**
+   * No explicit transaction: every insert is INSERT ... ON CONFLICT DO NOTHING with an idempotency key,
+   * so a tick cut short is completed by the next one. (On SQLite all work shares one connection; an
+   * open scheduler transaction would swallow concurrent requests' statements.)
+   */
+  private withManager<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return fn(this.db.manager);
   }
 
   private p(i: number): string {
