@@ -232,6 +232,7 @@ async function main(): Promise<void> {
   const plans: Array<[string, string]> = [
     ['incidents per appearance (derived table)', "SELECT appearance_id, COUNT(*) FROM incidents WHERE target = 'organisation' AND appearance_id IS NOT NULL GROUP BY appearance_id"],
     ['latest assessment before start', 'SELECT r2.p FROM risk_assessments r2 WHERE r2.appearance_id = ? AND r2.as_of <= ? ORDER BY r2.as_of DESC, r2.seq DESC LIMIT 1'],
+    ['debrief of an appearance', 'SELECT o.result, o.leads, o.mitigations_used FROM outcomes o WHERE o.appearance_id = ?'],
     ['appearances in window', 'SELECT COUNT(*) FROM appearances a WHERE a.starts_at >= ? AND a.starts_at < ?'],
     ['incidents aimed at us by month', "SELECT COUNT(*) FROM incidents x WHERE x.target = 'organisation' AND x.occurred_at >= ? AND x.occurred_at < ?"],
   ];
