@@ -230,7 +230,7 @@ async function main(): Promise<void> {
   console.log(`\ndashboard first render (first request after start-up): ${dashboardFirst.toFixed(0)} ms wall, ${dashboardFirstCpu.toFixed(0)} ms CPU (≤ 1000 ms: ${dashboardFirst <= 1000 ? 'yes' : 'NO'} / ${dashboardFirstCpu <= 1000 ? 'yes' : 'NO'}); warm median ${dash.median.toFixed(0)} ms wall, ${dash.cpu.toFixed(0)} ms CPU; page ${(firstPage.body.length / 1024).toFixed(0)} KiB`);
 
   const plans: Array<[string, string]> = [
-    ['incidents per appearance (derived table)', "SELECT appearance_id, COUNT(*) FROM incidents WHERE target = 'organisation' AND appearance_id IS NOT NULL GROUP BY appearance_id"],
+    ['incidents aimed at us, per appearance', "SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ? AND x.target = 'organisation'"],
     ['latest assessment before start', 'SELECT r2.p FROM risk_assessments r2 WHERE r2.appearance_id = ? AND r2.as_of <= ? ORDER BY r2.as_of DESC, r2.seq DESC LIMIT 1'],
     ['debrief of an appearance', 'SELECT o.result, o.leads, o.mitigations_used FROM outcomes o WHERE o.appearance_id = ?'],
     ['appearances in window', 'SELECT COUNT(*) FROM appearances a WHERE a.starts_at >= ? AND a.starts_at < ?'],
