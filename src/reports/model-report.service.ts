@@ -50,8 +50,10 @@ export class ModelReportService {
    * correlated count of incidents aimed at the organisation encoded as total·1000 + disruptive;
    * `q` keeps those that happened (ended, not cancelled by us; cancelled by the host or disrupted
    * counts) with the observation y and the latest assessment at or before the start.
+   * For the mitigations report only debriefed appearances count, with their leads and mitigations;
+   * the accountability report needs the month instead.
    */
-  private judged(scope: ReportScope, debriefedOnly: boolean): { cte: string; params: Record<string, unknown> } {
+  private judged(scope: ReportScope, forMitigations: boolean): { cte: string; params: Record<string, unknown> } {
     const d = dialectOf(this.db);
     // Level and p of the latest snapshot at or before the start: two seeks in the covering index
     // ix_risk_appearance_asof_seq (appearance_id, as_of, seq, level, p); (as_of, seq) is unique per appearance.
@@ -61,15 +63,15 @@ export class ModelReportService {
     return {
       cte: `WITH base AS MATERIALIZED (
           SELECT a.id AS id, a.starts_at AS starts_at, a.status AS status, a.disrupted AS disrupted, o.result AS result,
-            COALESCE(o.leads, 0) AS leads, o.mitigations_used AS mits, ${orgIncidentCode('a')} AS code
+            ${forMitigations ? 'COALESCE(o.leads, 0) AS leads, o.mitigations_used AS mits,' : ''} ${orgIncidentCode('a')} AS code
           FROM appearances a
           ${scope.state || scope.institutionKind ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
-          ${debriefedOnly ? 'JOIN' : 'LEFT JOIN'} outcomes o ON o.appearance_id = a.id
+          ${forMitigations ? 'JOIN' : 'LEFT JOIN'} outcomes o ON o.appearance_id = a.id
           WHERE ${w.sql} AND a.ends_at <= :now AND COALESCE(o.result, '') <> 'cancelled_by_us'
         ), q AS MATERIALIZED (
-          SELECT b.id AS id, ${d.month('b.starts_at')} AS m,
+          SELECT b.id AS id, ${forMitigations ? '' : `${d.month('b.starts_at')} AS m,`}
             CASE WHEN b.disrupted = TRUE OR b.result IN ('disrupted', 'ended_early', 'cancelled_by_host') OR b.code % 1000 > 0 THEN 1 ELSE 0 END AS y,
-            b.code / 1000 AS inc, b.leads AS leads, b.mits AS mits,
+            b.code / 1000 AS inc, ${forMitigations ? 'b.leads AS leads, b.mits AS mits,' : ''}
             ${latest('level')} AS level, ${latest('p')} AS p
           FROM base b
           WHERE b.status <> 'cancelled' OR b.result = 'cancelled_by_host' OR b.code % 1000 > 0
