@@ -7,8 +7,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { allConfigs, databaseConfig } from './config';
-import { DataSource } from 'typeorm';
-import { serialiseSqlite } from './database/sqlite-serialise';
+import { createDataSource } from './database/data-source.factory';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -31,7 +30,7 @@ import { ImportsModule } from './imports/imports.module';
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (db: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(db),
-      dataSourceFactory: async (options) => serialiseSqlite(await new DataSource(options!).initialize()),
+      dataSourceFactory: (options) => createDataSource(options!),
     }),
     EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
     ScheduleModule.forRoot(),

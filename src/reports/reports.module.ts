@@ -1,6 +1,4 @@
-import { Logger, Module, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Module } from '@nestjs/common';
 import { EvidenceReportService } from './evidence-report.service';
 import { IncidentTrendService } from './incident-trend.service';
 import { ModelReportService } from './model-report.service';
@@ -15,17 +13,4 @@ import { ReportsService } from './reports.service';
   providers: [ReportsService, OutcomesReportService, IncidentTrendService, ReceptionReportService, ModelReportService, EvidenceReportService],
   exports: [ReportsService],
 })
-export class ReportsModule implements OnModuleInit {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  /**
-   * Reports read tens of thousands of rows; SQLite's default page cache (2 MiB) makes every warm
-   * report re-read its pages from the OS (bench/reports.bench.ts: system time dominated). 64 MiB
-   * keeps them. TypeORM's sqlite driver holds one connection, so this applies to all of it.
-   */
-  async onModuleInit(): Promise<void> {
-    if (this.db.options.type !== 'sqlite') return;
-    await this.db.query('PRAGMA cache_size = -65536');
-    new Logger(ReportsModule.name).debug('SQLite page cache set to 64 MiB for reports');
-  }
-}
+export class ReportsModule {}
