@@ -20,8 +20,11 @@
  *     the organisation against that appearance, as a debrief would — the model then also learns
  *     from its own record.
  *  Fitting: the context odds ratios (peer activity, general activism, regional wave) are re-fitted
- *  by penalised log loss on the earlier part of the season (1 Sept – 15 Oct) and judged on the
- *  held-out later part (16 Oct – 30 Nov), next to the starting values.
+ *  by penalised log loss on the earlier part of the season (1 Sept – 15 Oct), each constrained to
+ *  ≥ 1 (an activism signal cannot protect), and judged on the held-out later part (16 Oct – 30 Nov)
+ *  next to the starting values. The rule for shipping: the constrained fit only if it improves
+ *  held-out log loss over the starting values, else the starting values. The held-out part is only
+ *  used for that one comparison, never to tune. The unconstrained fit (what 1.2 shipped) is shown too.
  */
 import 'reflect-metadata';
 import { parse } from 'csv-parse/sync';
@@ -30,7 +33,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { CAMPUS_2024_CONTEXT_FIT, RISK_PARAMS, STARTING_PARAMS } from '../src/risk/params';
+import { CAMPUS_2024_CONTEXT_FIT, CONTEXT_KEYS, CONTEXT_MIN_ODDS_RATIO, RISK_PARAMS, STARTING_PARAMS } from '../src/risk/params';
 import { buildCases, evaluate, fitOddsRatios, formatReport } from './backtest-core';
 import { databaseFromCsv } from './backtest';
 
@@ -123,46 +126,68 @@ async function variant(name: string, ownRecord: boolean, json: boolean, out: Rec
     const early = { from: Date.UTC(2024, 8, 1), to: Date.UTC(2024, 9, 16), leadMs };
     const late = { from: Date.UTC(2024, 9, 16), to: Date.UTC(2024, 11, 1), leadMs };
     const all = await buildCases(ds, { ...season, params: STARTING_PARAMS, labels });
+    // A young install: the August warm-up weeks judged too, the organisation's record starting empty
+    // (illustration only — nothing is fitted or chosen on it): the 1.3 organisation / severity priors
+    // next to the Beta(1, 1) + uniform severity shares of 1.2.
+    const young = { from: Date.UTC(2024, 7, 1), to: Date.UTC(2024, 8, 1), leadMs };
+    const youngCases = await buildCases(ds, { ...young, params: STARTING_PARAMS, labels });
+    const flatPriors = { ...RISK_PARAMS, organisationPrior: { a: 1, b: 1 }, severityPrior: [1, 1, 1, 1] as [number, number, number, number], version: `${RISK_PARAMS.version}-with-1.2-flat-priors` };
     const pick = (w: { from: number; to: number }) => all.filter((c) => c.startsAt >= w.from && c.startsAt < w.to);
-    const fitted = fitOddsRatios(pick(early), STARTING_PARAMS, ['peerActivity', 'generalActivism', 'regionalWave'], 0.002, `${STARTING_PARAMS.version}+campus2024-fit`);
+    const contextKeys = [...CONTEXT_KEYS];
+    const atLeastOne = Object.fromEntries(contextKeys.map((k) => [k, CONTEXT_MIN_ODDS_RATIO]));
+    const fitted = fitOddsRatios(pick(early), STARTING_PARAMS, contextKeys, 0.002, `${STARTING_PARAMS.version}+campus2024-fit`, atLeastOne);
+    const unconstrained = fitOddsRatios(pick(early), STARTING_PARAMS, contextKeys, 0.002, `${STARTING_PARAMS.version}+campus2024-fit-unconstrained`);
     // Experiment (not shipped): every fair here has branding + public floor, so their odds ratios act
     // as an intercept; fitting them too re-calibrates the level. And the spec's 1% floor on p.
     const calibrated = fitOddsRatios(
       pick(early),
       STARTING_PARAMS,
-      ['peerActivity', 'generalActivism', 'regionalWave', 'visibleBranding', 'publicCareerFair'],
+      [...contextKeys, 'visibleBranding', 'publicCareerFair'],
       0.002,
       `${STARTING_PARAMS.version}+campus2024-fit-intercept`,
+      atLeastOne,
     );
     const lowFloor = { ...calibrated, clipLow: 0.001, version: `${calibrated.version}+floor0.1%` };
     const ors = (p: typeof fitted) => Object.fromEntries(Object.entries(p.oddsRatios).filter(([k, v]) => v !== (STARTING_PARAMS.oddsRatios as unknown as Record<string, number>)[k]));
     const reports = {
       season: evaluate(all, STARTING_PARAMS, season),
       seasonShipped: evaluate(all, RISK_PARAMS, season),
+      youngInstallShipped: evaluate(youngCases, RISK_PARAMS, young),
+      youngInstallFlatPriors: evaluate(youngCases, flatPriors, young),
       heldOutStarting: evaluate(pick(late), STARTING_PARAMS, late),
       heldOutShipped: evaluate(pick(late), RISK_PARAMS, late),
       heldOutFitted: evaluate(pick(late), fitted, late),
+      heldOutUnconstrained: evaluate(pick(late), unconstrained, late),
       heldOutCalibrated: evaluate(pick(late), calibrated, late),
       heldOutCalibratedLowFloor: evaluate(pick(late), lowFloor, late),
       fittedOddsRatios: ors(fitted),
+      unconstrainedOddsRatios: ors(unconstrained),
       calibratedOddsRatios: ors(calibrated),
     };
     out[name] = reports;
     if (!json) {
       console.log(`\n# Variant ${name}\n`);
       console.log(formatReport('whole season (1 Sept – 30 Nov 2024), starting parameters', reports.season));
-      console.log(`\nfitted on 1 Sept – 15 Oct (penalised log loss, priors = starting odds ratios): ${JSON.stringify(reports.fittedOddsRatios)}\n`);
+      console.log(`\nfitted on 1 Sept – 15 Oct (penalised log loss, priors = starting odds ratios, each ≥ ${CONTEXT_MIN_ODDS_RATIO}): ${JSON.stringify(reports.fittedOddsRatios)}`);
+      console.log(`(unconstrained, for comparison — not shipped: ${JSON.stringify(reports.unconstrainedOddsRatios)}, held-out log loss ${reports.heldOutUnconstrained.model.logLoss.toFixed(4)})\n`);
       console.log(formatReport('held out: 16 Oct – 30 Nov 2024, starting parameters', reports.heldOutStarting));
       console.log('');
-      console.log(formatReport('held out: 16 Oct – 30 Nov 2024, fitted context odds ratios', reports.heldOutFitted));
+      console.log(formatReport('held out: 16 Oct – 30 Nov 2024, fitted context odds ratios (constrained ≥ 1)', reports.heldOutFitted));
       const better = reports.heldOutFitted.model.logLoss < reports.heldOutStarting.model.logLoss;
-      console.log(`\nfitting the context odds ratios ${better ? 'IMPROVES' : 'does NOT improve'} held-out log loss (${reports.heldOutStarting.model.logLoss.toFixed(4)} → ${reports.heldOutFitted.model.logLoss.toFixed(4)}).`);
+      console.log(`\nthe constrained fit of the context odds ratios ${better ? 'IMPROVES' : 'does NOT improve'} held-out log loss (${reports.heldOutStarting.model.logLoss.toFixed(4)} → ${reports.heldOutFitted.model.logLoss.toFixed(4)}) → the rule keeps ${better ? 'the fitted values' : 'the starting values'}.`);
       console.log(`\nexperiment, not shipped — also fitting the (here constant) branding / public-fair odds ratios as an intercept: ${JSON.stringify(reports.calibratedOddsRatios)}`);
       const brief = (t: string, r: typeof reports.season) =>
         console.log(`  ${t}: log loss ${r.model.logLoss.toFixed(4)}, Brier ${r.model.brier.toFixed(4)}, AUC ${r.model.auc.toFixed(4)} — beats both baselines: ${r.beatsBothOnLogLoss ? 'yes' : 'no'}`);
-      const same = JSON.stringify(reports.fittedOddsRatios) === JSON.stringify(CAMPUS_2024_CONTEXT_FIT);
-      console.log(`\nshipped parameters ${RISK_PARAMS.version} (context odds ratios ${JSON.stringify(CAMPUS_2024_CONTEXT_FIT)}${ownRecord ? (same ? ', = this fit' : ', DIFFERENT from this fit') : ''}):`);
+      // what the rule picks: the constrained fit if it improved held-out log loss, else the starting values
+      const picked = (better ? fitted : STARTING_PARAMS).oddsRatios;
+      const same = contextKeys.every((k) => picked[k] === CAMPUS_2024_CONTEXT_FIT[k]);
+      const what = better ? 'this constrained fit' : 'the starting values';
+      console.log(`\nshipped parameters ${RISK_PARAMS.version} (context odds ratios ${JSON.stringify(CAMPUS_2024_CONTEXT_FIT)}${ownRecord ? (same ? `, = ${what}` : `, DIFFERENT from ${what}`) : ''}):`);
       brief('whole season, shipped', reports.seasonShipped);
+      const levels = (r: typeof reports.season) =>
+        `${r.model.positives} positive — levels: ${r.byLevel.filter((l) => l.count).map((l) => `${l.level} ${l.count}`).join(', ')}`;
+      brief(`young install (7–31 Aug, empty own record), shipped priors [${levels(reports.youngInstallShipped)}]`, reports.youngInstallShipped);
+      brief(`young install, 1.2's Beta(1,1) + uniform severity [${levels(reports.youngInstallFlatPriors)}]`, reports.youngInstallFlatPriors);
       brief('held out, shipped', reports.heldOutShipped);
       brief('held out, intercept fitted, 1% floor', reports.heldOutCalibrated);
       brief('held out, intercept fitted, 0.1% floor', reports.heldOutCalibratedLowFloor);

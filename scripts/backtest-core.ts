@@ -222,12 +222,22 @@ export function evaluate(cases: BacktestCase[], params: RiskParams, window: { fr
 /**
  * Penalised maximum likelihood for some odds ratios: minimise mean log loss + λ·Σ(β − β₀)² (β = ln OR,
  * β₀ = the starting values as priors) by coordinate search on β. Evidence is fixed, so only the pure
- * model is re-run.
+ * model is re-run. `minOddsRatio` bounds odds ratios from below (a projected search: a step that
+ * would cross the bound stops on it), e.g. 1 for signals that can only add risk.
  */
-export function fitOddsRatios(cases: BacktestCase[], base: RiskParams, keys: (keyof OddsRatios)[], lambda: number, version: string): RiskParams {
+export function fitOddsRatios(
+  cases: BacktestCase[],
+  base: RiskParams,
+  keys: (keyof OddsRatios)[],
+  lambda: number,
+  version: string,
+  minOddsRatio: Partial<Record<keyof OddsRatios, number>> = {},
+): RiskParams {
   const y = cases.map((c) => c.y);
   const beta0 = Object.fromEntries(keys.map((k) => [k, Math.log(base.oddsRatios[k])])) as Record<string, number>;
-  const beta = { ...beta0 };
+  const lower = Object.fromEntries(keys.map((k) => [k, minOddsRatio[k] === undefined ? -Infinity : Math.log(minOddsRatio[k] as number)])) as Record<string, number>;
+  // start from the priors, moved onto the bound where they violate it (the penalty stays centred on the priors)
+  const beta = Object.fromEntries(keys.map((k) => [k, Math.max(lower[k], beta0[k])])) as Record<string, number>;
   const loss = (b: Record<string, number>) => {
     const prm = withOddsRatios(base, Object.fromEntries(keys.map((k) => [k, Math.exp(b[k])])), version);
     const p = cases.map((c) => assessRisk(c.evidence, c.attrs, prm, c.startsAt - c.asOf).p);
@@ -241,7 +251,9 @@ export function fitOddsRatios(cases: BacktestCase[], base: RiskParams, keys: (ke
       improved = false;
       for (const k of keys) {
         for (const dir of [1, -1]) {
-          const trial = { ...beta, [k]: beta[k] + dir * step };
+          const next = Math.max(lower[k], beta[k] + dir * step);
+          if (next === beta[k]) continue;
+          const trial = { ...beta, [k]: next };
           const l = loss(trial);
           if (l < best - 1e-9) {
             best = l;

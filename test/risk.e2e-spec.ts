@@ -46,6 +46,10 @@ describe('risk engine', () => {
     expect(res.body.interval.high).toBeGreaterThanOrEqual(res.body.p);
     expect(res.body.factors.map((f: { id: string }) => f.id)).toContain('visibleBranding');
     expect(res.body.reasons.length).toBeGreaterThan(0);
+    // an empty install: the organisation prior (3%), Low — not the old Beta(1,1) 50% that said Critical — and it says so
+    expect(res.body.level).toBe('low');
+    expect(res.body.reasons[0]).toMatch(/^No recorded history: this is the organisation-wide prior/);
+    expect(res.body.baseRate.organisation).toMatchObject({ n: 0, k: 0, rate: 0.03, priorStrength: 20 });
     const ids = RISK_MITIGATIONS.map((m) => m.id) as string[];
     for (const m of res.body.mitigations) expect(ids).toContain(m.id);
     // a second GET returns the same snapshot, not a new one

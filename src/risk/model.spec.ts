@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { APPEARANCE_FORMATS, APPEARANCE_KINDS, AUDIENCES, STANCES, VERIFICATIONS } from '../common/enums';
 import { betaQuantile, incompleteBeta } from './beta';
 import { MITIGATION_IDS } from './mitigations';
-import { AppearanceAttributes, assessRisk, attendanceTiers, DAY, levelFor, projectEvidence, RateEvidence, recordWeight, RiskEvidence } from './model';
-import { RISK_PARAMS, STARTING_ODDS_RATIOS } from './params';
+import { AppearanceAttributes, assessRisk, attendanceTiers, DAY, levelFor, levelRank, projectEvidence, RateEvidence, recordWeight, RiskEvidence } from './model';
+import { CONTEXT_KEYS, RISK_PARAMS, STARTING_ODDS_RATIOS } from './params';
 import { detailJson, detailOf, evidenceJson } from './risk.view';
 
 const P = RISK_PARAMS;
@@ -31,18 +31,20 @@ const plain: AppearanceAttributes = {
 
 describe('risk model — worked example (computed by hand)', () => {
   // Evidence: organisation n=98, k=8; state n=20, k=3; institution n=5, k=2.
-  //   p_N = (8 + 1) / (98 + 2)                 = 9 / 100           = 0.09
-  //   p_S = (3 + 10·0.09) / (20 + 10)          = 3.9 / 30          = 0.13
-  //   p_I = (2 + 5·0.13) / (5 + 5)             = 2.65 / 10         = 0.265      Z_I = 5/10 = 50%
+  // Organisation prior Beta(0.6, 19.4) (mean 3%, strength 20):
+  //   p_N = (8 + 0.6) / (98 + 20)              = 8.6 / 118         = 0.072881
+  //   p_S = (3 + 10·0.072881) / (20 + 10)      = 3.728814 / 30     = 0.124294
+  //   p_I = (2 + 5·0.124294) / (5 + 5)         = 2.621469 / 10     = 0.262147   Z_I = 5/10 = 50%
   // Appearance: public career fair (×1.3), visible branding (×1.5), 300 expected (2 tiers: ×1.2² = 1.44)
-  //   odds = 0.265/0.735 · 1.5·1.3·1.44 = 0.360544 · 2.808 = 1.012408   p = 1.012408/2.012408 = 0.503083
-  // Without branding: odds = 0.360544 · 1.872 = 0.674939 → p = 0.402963 → branding adds +10.0 points.
+  //   odds = 0.262147/0.737853 · 1.5·1.3·1.44 = 0.355283 · 2.808 = 0.997636   p = 0.997636/1.997636 = 0.499408
+  // Without branding: odds = 0.355283 · 1.872 = 0.665090 → p = 0.399432 → branding adds +10.0 points.
   // Severity shares (class counts org [4,2,1,1], state [1,1,1,0], institution [1,0,1,0]):
-  //   q_N = [(4+1)/12, (2+1)/12, (1+1)/12, (1+1)/12]            (uniform prior, strength 4)
-  //   q_S3 = (1 + 10·2/12)/13 = 0.205128, q_S4 = (0 + 10·2/12)/13 = 0.128205
-  //   q_I3 = (1 + 5·0.205128)/7 = 0.289377, q_I4 = (0 + 5·0.128205)/7 = 0.091575
-  //   p_sev = 0.503083 · (0.289377 + 0.091575) = 0.503083 · 0.380952 = 0.191651
-  // Level: p ≥ 0.50 → high (p_sev < 0.25, so not critical).
+  //   q_N = [(4+6)/18, (2+3)/18, (1+0.8)/18, (1+0.2)/18]      (prior pseudo-counts 6:3:0.8:0.2, strength 10)
+  //       → q_N3 = 0.1, q_N4 = 0.066667
+  //   q_S3 = (1 + 10·0.1)/13 = 0.153846, q_S4 = (0 + 10·0.066667)/13 = 0.051282
+  //   q_I3 = (1 + 5·0.153846)/7 = 0.252747, q_I4 = (0 + 5·0.051282)/7 = 0.036630
+  //   p_sev = 0.499408 · (0.252747 + 0.036630) = 0.499408 · 0.289377 = 0.144517
+  // Level: p < 0.50 but p_sev ≥ 0.10 → high (p_sev < 0.25, so not critical).
   const ev: RiskEvidence = {
     ...quiet,
     institution: rate(5, 2, [1, 0, 1, 0]),
@@ -53,12 +55,14 @@ describe('risk model — worked example (computed by hand)', () => {
   const r = assessRisk(ev, attrs, P);
 
   it.each([
-    ['organisation rate', r.baseRate.organisation.rate, 0.09],
-    ['state rate', r.baseRate.state.rate, 0.13],
-    ['institution rate', r.baseRate.institution.rate, 0.265],
+    ['organisation rate', r.baseRate.organisation.rate, 0.072881],
+    ['state rate', r.baseRate.state.rate, 0.124294],
+    ['institution rate', r.baseRate.institution.rate, 0.262147],
     ['credibility share Z_I', r.baseRate.institution.credibility, 0.5],
-    ['p', r.p, 0.503083],
-    ['p_sev', r.pSevere, 0.191651],
+    ['p', r.p, 0.499408],
+    ['p_sev', r.pSevere, 0.144517],
+    ['severity share q_I3', r.severityShare[2], 0.252747],
+    ['severity share q_I4', r.severityShare[3], 0.03663],
   ])('%s = %d', (_name, got, want) => {
     expect(got).toBeCloseTo(want, 5);
   });
@@ -68,20 +72,22 @@ describe('risk model — worked example (computed by hand)', () => {
     expect(r.levelMeaning).toMatch(/^High: disruption is more likely than not/);
     const branding = r.factors.find((f) => f.id === 'visibleBranding');
     expect(branding?.oddsMultiplier).toBeCloseTo(1.5, 10);
-    expect(branding?.pWithout).toBeCloseTo(0.402963, 5);
-    expect(branding?.points).toBeCloseTo(10.012, 2);
+    expect(branding?.pWithout).toBeCloseTo(0.399432, 5);
+    expect(branding?.points).toBeCloseTo(9.998, 2);
     expect(branding?.text).toBe('Visible uniforms or agency branding: +10 points (odds ×1.5)');
     expect(r.factors.find((f) => f.id === 'attendanceTier')?.oddsMultiplier).toBeCloseTo(1.44, 10);
     expect(r.reasons[0]).toBe('Visible uniforms or agency branding: +10 points (odds ×1.5).');
     expect(r.reasons.join(' ')).toContain("this campus's own record counts for 50% of the estimate");
+    expect(r.reasons.join(' ')).not.toMatch(/No recorded history|Little evidence/); // 98 effective appearances: not thin
   });
 
-  it('takes the 80% range from the posterior Beta(2.65, 7.35) carried through the same log-odds shift', () => {
-    // Beta posterior of the institution rate: a = k_I + m_I·p_S = 2.65, b = n_I − k_I + m_I·(1 − p_S) = 7.35
+  it('takes the 80% range from the posterior Beta(2.621469, 7.378531) carried through the same log-odds shift', () => {
+    // Beta posterior of the institution rate: a = k_I + m_I·p_S = 2 + 0.621469 = 2.621469,
+    // b = n_I − k_I + m_I·(1 − p_S) = 3 + 4.378531 = 7.378531
     const shift = Math.log(2.808);
     const back = (p: number) => 1 / (1 + Math.exp(-(Math.log(p / (1 - p)) - shift)));
-    expect(incompleteBeta(back(r.interval.low), 2.65, 7.35)).toBeCloseTo(0.1, 5);
-    expect(incompleteBeta(back(r.interval.high), 2.65, 7.35)).toBeCloseTo(0.9, 5);
+    expect(incompleteBeta(back(r.interval.low), 2.621469, 7.378531)).toBeCloseTo(0.1, 5);
+    expect(incompleteBeta(back(r.interval.high), 2.621469, 7.378531)).toBeCloseTo(0.9, 5);
     expect(r.interval.low).toBeLessThan(r.p);
     expect(r.interval.high).toBeGreaterThan(r.p);
   });
@@ -131,10 +137,38 @@ describe('risk model — tables', () => {
     expect(recordWeight(age * DAY, h, v, P)).toBeCloseTo(w, 10);
   });
 
-  it('with no history at all says 50% (Beta(1,1) prior) — the model is honest that it knows nothing', () => {
+  it('with no history at all says the organisation prior (3%), Low, and says plainly that it is a prior', () => {
+    // p_N = p_S = p_I = 0.6 / 20 = 0.03; severity shares = the prior 6:3:0.8:0.2 → q_3 + q_4 = 0.1
     const r = assessRisk(quiet, plain, P);
-    expect(r.p).toBeCloseTo(0.5, 10);
+    expect(r.p).toBeCloseTo(0.03, 10);
+    expect(r.pSevere).toBeCloseTo(0.003, 10);
+    expect(r.severityShare).toEqual([0.6, 0.3, 0.08, 0.02].map((x) => expect.closeTo(x, 10)));
+    expect(r.level).toBe('low');
     expect(r.baseRate.institution.credibility).toBe(0);
+    expect(r.baseRate.organisation).toMatchObject({ priorRate: 0.03, priorStrength: 20 });
+    expect(r.reasons[0]).toBe(
+      'No recorded history: this is the organisation-wide prior (3% per appearance, worth 20 appearances), not a measurement — it will move as appearances and incidents are recorded.',
+    );
+    // the riskiest attributes an appearance can have, still with no history: odds 0.6/19.4 · 1.5·1.3·1.2⁴·1.4
+    //   = 0.030928 · 5.660 = 0.17506 → p = 0.148994, p_sev = 0.014899 → Low (not Critical, as Beta(1,1) said)
+    const loud: AppearanceAttributes = { ...plain, kind: 'career_fair', expectedAttendance: 5000, visibleBranding: true, limitsImmigrationCooperation: true };
+    const worst = assessRisk(quiet, loud, P);
+    expect(worst.p).toBeCloseTo(0.148994, 5);
+    expect(worst.level).toBe('low');
+  });
+
+  it('with no history the level is at most Moderate whatever the attributes (only the overrides go higher)', () => {
+    fc.assert(
+      fc.property(arbAttrs, (a) => levelRank(assessRisk(quiet, { ...a, protestAnnounced: false }, P).level) <= levelRank('moderate')),
+    );
+  });
+
+  it('with little history says how little, and how much the prior still counts', () => {
+    // organisation n = 5 < 20: the prior counts for 20 / 25 = 80% of the organisation rate
+    const r = assessRisk({ ...quiet, organisation: rate(5, 0), state: rate(5, 0), institution: rate(2, 0) }, plain, P);
+    expect(r.reasons[0]).toBe(
+      'Little evidence so far: 5.0 effective past appearances across the whole organisation, so the organisation-wide prior (3%) still counts for 80% of its rate.',
+    );
   });
 
   it('an announced protest sets at least High; a recent critical incident sets Critical', () => {
@@ -247,6 +281,15 @@ describe('risk model — properties', () => {
         const pNew = assessRisk(withIncident(ev, recordWeight(newer * DAY, 365, 'reported', P), 2), a, P).p;
         const pOld = assessRisk(withIncident(ev, recordWeight(older * DAY, 365, 'reported', P), 2), a, P).p;
         return pOld <= pNew + 1e-12;
+      }),
+    );
+  });
+
+  it('more activism (peer, general, regional wave) never lowers p: the shipped context odds ratios are ≥ 1', () => {
+    for (const k of CONTEXT_KEYS) expect(P.oddsRatios[k]).toBeGreaterThanOrEqual(1);
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, fc.constantFrom(...CONTEXT_KEYS), nonNeg(20), fc.integer({ min: 0, max: 400 * DAY }), (ev, a, k, extra, lead) => {
+        return assessRisk({ ...ev, [k]: ev[k] + extra }, a, P, lead).p >= assessRisk(ev, a, P, lead).p - 1e-12;
       }),
     );
   });

@@ -62,7 +62,8 @@ export interface FactorContribution {
 }
 
 export interface BaseRateBreakdown {
-  organisation: { n: number; k: number; rate: number };
+  /** priorRate, priorStrength: the Beta(a, b) organisation prior as mean a/(a+b) and strength a+b. */
+  organisation: { n: number; k: number; rate: number; priorRate: number; priorStrength: number };
   state: { n: number; k: number; rate: number; priorStrength: number };
   institution: { n: number; k: number; rate: number; priorStrength: number; credibility: number };
 }
@@ -165,7 +166,8 @@ function factorSpecs(ev: RiskEvidence, a: AppearanceAttributes, params: RiskPara
     });
   if (ev.regionalWave > 0)
     specs.push({ id: 'regionalWave', label: `Regional wave of incidents in the state (${fmt1(ev.regionalWave)})`, value: ev.regionalWave, or: o.regionalWave });
-  return specs;
+  // an odds ratio of exactly 1 (e.g. a context signal the fit put on its bound) moves nothing: not a reason
+  return specs.filter((f) => f.or !== 1);
 }
 
 /** "Visible uniforms or agency branding: +10 points (odds ×1.5)". */
@@ -191,7 +193,7 @@ export function levelFor(p: number, pSevere: number, params: RiskParams): RiskLe
  * The short-lived excitation terms known at as-of (A_peer, A_gen by their half-life, the wave by
  * e^(−Δt/τ)), decayed on to the appearance start `leadMs` later: a wave today weighs less for a fair
  * in two months. The own-record sums n, k are NOT projected: fading them would pull every level
- * toward the Beta(1,1) prior of 50%, making a later date look riskier. Only with params.decayToStart.
+ * toward the organisation prior, making a later date look riskier or safer for no reason. Only with params.decayToStart.
  */
 export function projectEvidence(ev: RiskEvidence, leadMs: number, params: RiskParams): RiskEvidence {
   if (!params.decayToStart || !(leadMs > 0)) return ev;
@@ -210,7 +212,9 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
   const N = ev.organisation;
   const S = ev.state;
   const I = ev.institution;
-  const pN = (N.k + 1) / (N.n + 2);
+  const prior = params.organisationPrior;
+  const priorStrength = prior.a + prior.b;
+  const pN = (N.k + prior.a) / (N.n + priorStrength);
   const pS = (S.k + params.mState * pN) / (S.n + params.mState);
   const pI = (I.k + params.mInstitution * pS) / (I.n + params.mInstitution);
   const credibility = I.n / (I.n + params.mInstitution);
@@ -222,8 +226,10 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
   for (const f of specs) shift += Math.log(f.or) * f.value;
   const p = clamp(sigmoid(base + shift), params.clipLow, params.clipHigh);
 
-  // §5 severity: Dirichlet-style shrinkage of class shares N → S → I
-  const qN = shrunkShares(N.severity, [0.25, 0.25, 0.25, 0.25], 4);
+  // §5 severity: Dirichlet-style shrinkage of class shares prior → N → S → I
+  const sp = params.severityPrior;
+  const spTotal = sp[0] + sp[1] + sp[2] + sp[3];
+  const qN = shrunkShares(N.severity, [sp[0] / spTotal, sp[1] / spTotal, sp[2] / spTotal, sp[3] / spTotal], spTotal);
   const qS = shrunkShares(S.severity, qN, params.mState);
   const qI = shrunkShares(I.severity, qS, params.mInstitution) as [number, number, number, number];
   const pSevere = p * (qI[2] + qI[3]);
@@ -269,7 +275,7 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
   });
 
   const baseRate: BaseRateBreakdown = {
-    organisation: { n: N.n, k: N.k, rate: pN },
+    organisation: { n: N.n, k: N.k, rate: pN, priorRate: prior.a / priorStrength, priorStrength },
     state: { n: S.n, k: S.k, rate: pS, priorStrength: params.mState },
     institution: { n: I.n, k: I.k, rate: pI, priorStrength: params.mInstitution, credibility },
   };
@@ -304,6 +310,8 @@ function explain(
   if (overrides.includes('critical_incident_recent'))
     out.push(`A critical incident aimed at us happened at this institution in the last ${params.criticalWindowDays} days.`);
   if (overrides.includes('protest_announced')) out.push('A protest against this appearance has been announced.');
+  const thin = thinEvidence(base.organisation);
+  if (thin) out.push(thin);
   const raising = factors.filter((f) => f.points >= 0.5).sort((x, y) => y.points - x.points);
   for (const f of raising.slice(0, 3)) out.push(`${f.text}.`);
   const I = base.institution;
@@ -313,6 +321,21 @@ function explain(
   const lowering = factors.filter((f) => f.points <= -0.5).sort((x, y) => x.points - y.points);
   if (lowering.length) out.push(`${lowering[0].text}.`);
   return out;
+}
+
+/** Evidence below this effective count is "no recorded history". */
+const NO_HISTORY = 0.5;
+
+/**
+ * Says plainly when the estimate is mostly the organisation-wide prior: no history at all, or less
+ * than the prior's own weight (the prior still counts for more than half of the organisation rate).
+ */
+function thinEvidence(o: BaseRateBreakdown['organisation']): string | null {
+  if (o.n < NO_HISTORY)
+    return `No recorded history: this is the organisation-wide prior (${pct(o.priorRate)} per appearance, worth ${Math.round(o.priorStrength)} appearances), not a measurement — it will move as appearances and incidents are recorded.`;
+  if (o.n < o.priorStrength)
+    return `Little evidence so far: ${fmt1(o.n)} effective past appearances across the whole organisation, so the organisation-wide prior (${pct(o.priorRate)}) still counts for ${pct(o.priorStrength / (o.n + o.priorStrength))} of its rate.`;
+  return null;
 }
 
 function recommend(level: RiskLevel, a: AppearanceAttributes, ev: RiskEvidence, factors: FactorContribution[], params: RiskParams): Mitigation[] {

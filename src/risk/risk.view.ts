@@ -100,7 +100,7 @@ const EMPTY_EVIDENCE: RiskEvidence = {
 };
 const NO_RESULT = {
   interval: { mass: 0 },
-  baseRate: { organisation: { n: 0, k: 0, rate: 0 }, state: { n: 0, k: 0, rate: 0, priorStrength: 0 }, institution: { n: 0, k: 0, rate: 0, priorStrength: 0, credibility: 0 } },
+  baseRate: { organisation: { n: 0, k: 0, rate: 0, priorRate: 0, priorStrength: 0 }, state: { n: 0, k: 0, rate: 0, priorStrength: 0 }, institution: { n: 0, k: 0, rate: 0, priorStrength: 0, credibility: 0 } },
   severityShare: [0, 0, 0, 0],
   factors: [],
   overrides: [],
@@ -143,7 +143,9 @@ export class RiskAssessmentView {
   @ApiProperty({ type: [RiskFactorView] }) factors: RiskFactorView[];
   @ApiProperty({ type: [MitigationView], description: 'Checklist that fits the level and the factors present.' }) mitigations: MitigationView[];
   @ApiProperty({
-    description: 'Base rate shrunk from organisation → state → institution, with effective counts n, k and the institution credibility share.',
+    description:
+      'Base rate shrunk from organisation → state → institution, with effective counts n, k and the institution credibility share. ' +
+      'The organisation rate starts from a prior (priorRate, worth priorStrength past appearances): with no recorded history the estimate is that prior, and the reasons say so.',
   })
   baseRate: BaseRateBreakdown;
   @ApiProperty({ description: 'Decayed evidence counts behind the estimate.' }) evidence: RiskEvidence;
