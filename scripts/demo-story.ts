@@ -6,6 +6,22 @@
  */
 export const DAY = 86_400_000;
 
+/** One user per role (passwords printed by `npm run demo`; demo only). */
+export const DEMO_USERS = {
+  admin: { email: 'admin@forewarn.demo', password: 'demo-admin-password', role: 'admin', name: 'Avery Admin' },
+  coordinator: { email: 'coordinator@forewarn.demo', password: 'demo-coordinator-password', role: 'coordinator', name: 'Cleveland coordinator', office: 'cleveland' },
+  recruiter: { email: 'recruiter@forewarn.demo', password: 'demo-recruiter-password', role: 'recruiter', name: 'Cleveland recruiter', office: 'cleveland' },
+  hr: { email: 'hr@forewarn.demo', password: 'demo-hr-password', role: 'hr', name: 'HR reviewer' },
+  nashville: { email: 'nashville.recruiter@forewarn.demo', password: 'demo-recruiter-password', role: 'recruiter', name: 'Nashville recruiter', office: 'nashville' },
+  newyork: { email: 'newyork.recruiter@forewarn.demo', password: 'demo-recruiter-password', role: 'recruiter', name: 'New York recruiter', office: 'newyork' },
+} as const;
+
+export const DEMO_OFFICES = {
+  cleveland: { name: 'Cleveland Field Office', region: 'Great Lakes', timeZone: 'America/New_York' },
+  nashville: { name: 'Nashville Field Office', region: 'Southeast', timeZone: 'America/Chicago' },
+  newyork: { name: 'New York Field Office', region: 'Northeast', timeZone: 'America/New_York' },
+} as const;
+
 export interface StoryReception {
   institution: string;
   kind: string;
