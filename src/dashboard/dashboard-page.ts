@@ -23,6 +23,17 @@ const RED = '#a50026';
 const GREY = '#595959';
 const STANCE_COLORS: Record<string, string> = { welcoming: '#1b7837', neutral: '#7a7a7a', cautious: '#b8860b', restricted: '#d45500', hostile: '#a50026' };
 const words = (s: string) => s.replace(/_/g, ' ');
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "1 Dec 2025", or "16 Nov 2026, 15:00 UTC" when the instant is not midnight UTC (the default `to` is now). */
+export function humanUtc(isoString: string | null | undefined): string {
+  if (!isoString) return '—';
+  const d = new Date(isoString);
+  if (Number.isNaN(d.getTime())) return isoString;
+  const day = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+  const midnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0;
+  return midnight ? day : `${day}, ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
+}
 
 /** The dashboard page: four charts, each with its table, and CSV download links. */
 export function renderDashboard(d: DashboardData): string {
@@ -149,7 +160,7 @@ export function renderDashboard(d: DashboardData): string {
 <label for="state">State<input id="state" name="state" size="6" value="${esc(w.state ?? '')}"></label>
 <button type="submit">Show</button>
 </form>
-<p class="muted">Window ${esc(w.from)} to ${esc(w.to)} (UTC)${w.officeId ? `; office ${esc(w.officeId)}` : '; all offices'}. <strong id="debriefs-due">${outcomes.totals.debriefDue}</strong> debriefs due.</p>
+<p class="muted">Appearances from <time datetime="${esc(w.from)}">${esc(humanUtc(w.from))}</time> up to <time datetime="${esc(w.to)}">${esc(humanUtc(w.to))}</time>${w.officeId ? `; office ${esc(w.officeId)}` : '; all offices'}. <strong id="debriefs-due">${outcomes.totals.debriefDue}</strong> debriefs due.</p>
 
 <section aria-labelledby="h-trend"><h2 id="h-trend">Is it getting worse?</h2>
 <p class="verdict ${verdictClass}" id="verdict">${esc(trend.verdict)}</p>

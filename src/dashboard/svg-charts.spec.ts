@@ -1,4 +1,4 @@
-import { barChart, stackedBarChart } from './svg-charts';
+import { barChart, niceScale, stackedBarChart } from './svg-charts';
 
 describe('barChart', () => {
   const svg = barChart({
@@ -21,13 +21,38 @@ describe('barChart', () => {
     ['one bar per non-null value', /<rect class="bar"/g, 2],
     ['one whisker per interval', /class="whisker"/g, 2],
     ['a trend line', /<polyline class="trend"/g, 1],
-    ['a label per category', /2026-0\d<\/text>/g, 3],
+    ['a label per category', /2026-0\d<\/tspan><\/text>/g, 3],
+    ['"no data" where a category has no value', /class="no-data"/g, 1],
   ])('draws %s', (_what, re, n) => {
     expect(svg.match(re)?.length ?? 0).toBe(n);
   });
 
   it('carries exact values on the bars', () => {
     expect(svg).toContain('data-series="Rate" data-category="2026-03" data-value="2"');
+  });
+});
+
+describe('axis and labels', () => {
+  it.each([
+    [1.06, 1.2, 4],
+    [0.45, 0.5, 5],
+    [2, 2, 4],
+    [73, 80, 4],
+    [0, 1, 5],
+  ])('a max of %p gets the top %p in %p steps', (v, top, ticks) => {
+    expect(niceScale(v)).toEqual({ top, ticks });
+  });
+
+  it('labels every tick with the same number of decimals', () => {
+    const svg = barChart({ id: 'c', title: 'T', desc: 'D', categories: ['a'], series: [{ name: 'S', color: '#000', values: [1.06] }], yLabel: 'y' });
+    const ticks = [...svg.matchAll(/aria-hidden="true">([\d.]+)<\/text>/g)].map((m) => m[1]);
+    expect(ticks).toEqual(['0.0', '0.3', '0.6', '0.9', '1.2']);
+  });
+
+  it('wraps a long category name on two lines instead of cutting it', () => {
+    const svg = barChart({ id: 'c', title: 'T', desc: 'D', categories: ['partnership meeting'], series: [{ name: 'S', color: '#000', values: [3] }], yLabel: 'y' });
+    expect(svg).toMatch(/<tspan[^>]*>partnership<\/tspan><tspan[^>]*dy="14">meeting<\/tspan>/);
+    expect(svg).not.toContain('…');
   });
 });
 

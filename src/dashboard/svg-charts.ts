@@ -34,14 +34,50 @@ const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-seri
 const INK = '#1a1a1a';
 const GRID = '#d0d0d0';
 
-function niceMax(v: number): number {
-  if (!(v > 0)) return 1;
+/** Tops of the y axis per decade, with how many gridline steps give round tick values. */
+const NICE: Array<[number, number]> = [
+  [1, 5],
+  [1.2, 4],
+  [1.5, 3],
+  [2, 4],
+  [2.5, 5],
+  [3, 3],
+  [4, 4],
+  [5, 5],
+  [6, 3],
+  [8, 4],
+  [10, 5],
+];
+
+/** The smallest round top ≥ v (1.06 → 1.2, not 2: the bars use most of the height) and its tick count. */
+export function niceScale(v: number): { top: number; ticks: number } {
+  if (!(v > 0)) return { top: 1, ticks: 5 };
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 4, 5, 8, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+  for (const [m, ticks] of NICE) {
+    const top = Number((m * p).toPrecision(6));
+    if (top >= v) return { top, ticks };
+  }
+  return { top: 10 * p, ticks: 5 };
 }
 
 const defaultFormat = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(2));
+
+/** Tick labels with one number of decimals for the whole axis (0, 0.30, 0.60 — never "2" beside "1.50"). */
+function tickFormat(step: number): (v: number) => string {
+  let d = 0;
+  while (d < 4 && Math.abs(Math.round(step * 10 ** d) - step * 10 ** d) > 1e-9) d++;
+  return (v) => v.toFixed(d);
+}
+
+/** A category label on one or two lines (split at the space nearest the middle), each at most 16 characters. */
+function labelLines(cat: string): string[] {
+  const cut = (t: string) => (t.length > 16 ? `${t.slice(0, 15)}…` : t);
+  if (cat.length <= 14) return [cat];
+  const spaces = [...cat.matchAll(/ /g)].map((x) => x.index as number);
+  if (!spaces.length) return [cut(cat)];
+  const mid = spaces.reduce((a, b) => (Math.abs(b - cat.length / 2) < Math.abs(a - cat.length / 2) ? b : a));
+  return [cut(cat.slice(0, mid)), cut(cat.slice(mid + 1))];
+}
 
 /** Vertical bars, grouped by category, with optional whiskers and an optional line. */
 export function barChart(spec: BarChartSpec): string {
@@ -61,7 +97,8 @@ export function barChart(spec: BarChartSpec): string {
     });
   }
   for (const v of spec.line?.values ?? []) if (v !== null) all.push(v);
-  const top = spec.yMax ?? niceMax(Math.max(0, ...all));
+  const scale = spec.yMax ? { top: spec.yMax, ticks: /^(5|10)(0*)$/.test(String(spec.yMax)) || spec.yMax === 0.5 ? 5 : 4 } : niceScale(Math.max(0, ...all));
+  const top = scale.top;
   const y = (v: number) => m.top + h - (Math.min(v, top) / top) * h;
   const n = Math.max(1, spec.categories.length);
   const band = w / n;
@@ -73,12 +110,13 @@ export function barChart(spec: BarChartSpec): string {
     `<title id="${esc(spec.id)}-title">${esc(spec.title)}</title>`,
     `<desc id="${esc(spec.id)}-desc">${esc(spec.desc)}</desc>`,
   );
-  const ticks = /^(5|10)(0*)$/.test(String(top)) || top === 0.5 ? 5 : 4;
+  const ticks = scale.ticks;
+  const tickFmt = spec.format ?? tickFormat(top / ticks);
   for (let k = 0; k <= ticks; k++) {
     const v = (top * k) / ticks;
     out.push(
       `<line x1="${m.left}" x2="${m.left + w}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="${GRID}" stroke-width="1" aria-hidden="true"/>`,
-      `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="${INK}" aria-hidden="true">${esc(fmt(v))}</text>`,
+      `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="${INK}" aria-hidden="true">${esc(tickFmt(v))}</text>`,
     );
   }
   out.push(
@@ -107,10 +145,17 @@ export function barChart(spec: BarChartSpec): string {
       }
     });
     const lx = m.left + i * band + band / 2;
-    const label = cat.length > 14 ? `${cat.slice(0, 13)}…` : cat;
-    out.push(
-      `<text x="${lx.toFixed(1)}" y="${m.top + h + 16}" text-anchor="${n > 8 ? 'end' : 'middle'}" fill="${INK}"${n > 8 ? ` transform="rotate(-35 ${lx.toFixed(1)} ${m.top + h + 16})"` : ''}>${esc(label)}</text>`,
-    );
+    if (spec.series.every((s) => s.values[i] === null || s.values[i] === undefined)) {
+      out.push(`<text class="no-data" x="${lx.toFixed(1)}" y="${m.top + h - 8}" text-anchor="middle" fill="#595959" font-style="italic">no data</text>`);
+    }
+    if (rotate) {
+      const label = cat.length > 14 ? `${cat.slice(0, 13)}…` : cat;
+      out.push(`<text x="${lx.toFixed(1)}" y="${m.top + h + 16}" text-anchor="end" fill="${INK}" transform="rotate(-35 ${lx.toFixed(1)} ${m.top + h + 16})">${esc(label)}</text>`);
+    } else {
+      const lines = labelLines(cat);
+      const tspans = lines.map((l, k) => `<tspan x="${lx.toFixed(1)}" dy="${k === 0 ? 0 : 14}">${esc(l)}</tspan>`).join('');
+      out.push(`<text x="${lx.toFixed(1)}" y="${m.top + h + 16}" text-anchor="middle" fill="${INK}">${lines.length > 1 ? `<title>${esc(cat)}</title>` : ''}${tspans}</text>`);
+    }
   });
   if (spec.line) {
     const pts = spec.line.values
