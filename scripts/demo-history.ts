@@ -120,7 +120,7 @@ export async function seedHistory(app: INestApplication, clock: SettableClock, c
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const between = (lo: number, hi: number) => Math.round(lo + rand() * (hi - lo));
 
-  const insts = ((await ds.query('SELECT id, name, state, kind FROM institutions')) as Inst[]).filter((i) => Object.values(REGIONS).some((r) => r.states.includes(i.state)));
+  const insts = ((await ds.query('SELECT id, name, state, kind FROM institutions ORDER BY name, id')) as Inst[]).filter((i) => Object.values(REGIONS).some((r) => r.states.includes(i.state)));
   const start = DateTime.fromMillis(now, { zone: 'UTC' }).minus({ months: MONTHS_BACK }).startOf('month');
   const plans: Plan[] = [];
   for (const [office, region] of Object.entries(REGIONS) as [OfficeKey, (typeof REGIONS)[OfficeKey]][]) {

@@ -25,6 +25,18 @@ const STANCE_COLORS: Record<string, string> = { welcoming: '#1b7837', neutral: '
 const words = (s: string) => s.replace(/_/g, ' ');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/**
+ * The "to" date field: the window's end date, or the next day when the end is not a UTC midnight
+ * (the default end is now), so pressing Show again keeps today in the window.
+ */
+export function toDateInput(isoString: string | null | undefined): string {
+  if (!isoString) return '';
+  const t = Date.parse(isoString);
+  if (Number.isNaN(t)) return '';
+  const day = 86_400_000;
+  return new Date(t % day === 0 ? t : t - (t % day) + day).toISOString().slice(0, 10);
+}
+
 /** "1 Dec 2025", or "16 Nov 2026, 15:00 UTC" when the instant is not midnight UTC (the default `to` is now). */
 export function humanUtc(isoString: string | null | undefined): string {
   if (!isoString) return '—';
@@ -156,7 +168,7 @@ export function renderDashboard(d: DashboardData): string {
 <main>
 <form method="get" action="/dashboard" class="filters" aria-label="Window and filters">
 <label for="from">From<input id="from" name="from" type="date" value="${esc(w.from?.slice(0, 10))}"></label>
-<label for="to">To (exclusive)<input id="to" name="to" type="date" value="${esc(w.to?.slice(0, 10))}"></label>
+<label for="to">To (exclusive)<input id="to" name="to" type="date" value="${esc(toDateInput(w.to))}"></label>
 <label for="state">State<input id="state" name="state" size="6" value="${esc(w.state ?? '')}"></label>
 <button type="submit">Show</button>
 </form>
