@@ -161,4 +161,45 @@ describe('risk evidence and flows', () => {
       expect(rises).toEqual([expect.objectContaining({ appearanceId: created.body.id, from: created.body.risk.level, to: 'critical' })]);
     }
   });
+  it('assesses appearances where an incident is dated centuries back (1026): no exp() underflow on either database', async () => {
+    const coordinator = await t.factories.user('coordinator');
+    const h = t.auth(coordinator);
+    const inst = await t.factories.institution({ state: 'VT' });
+    const neighbour = await t.factories.institution({ state: 'VT' });
+    // a typo'd year: 1026 instead of 2026 (negative epoch ms); wave, context and severity terms all see it
+    const typo = Date.parse('1026-03-05T00:00:00Z');
+    await t.factories.incident({ institutionId: inst.id, kind: 'protest', severity: 4, occurredAt: typo, recordedAt: t.clock.now() - DAY });
+    await t.factories.incident({ institutionId: inst.id, target: 'peer_recruiters', occurredAt: typo, recordedAt: t.clock.now() - DAY });
+    const past = await t.factories.appearance({ institutionId: inst.id, startsAt: typo, endsAt: typo + 3_600_000, status: 'completed', createdAt: typo });
+    await t.factories.incident({ institutionId: inst.id, appearanceId: past.id, kind: 'table_blocked', occurredAt: typo, recordedAt: t.clock.now() - DAY });
+    const elsewhere = await t.factories.appearance({ institutionId: neighbour.id });
+    const starts = new Date(t.clock.now() + 20 * DAY);
+    const created = await t
+      .http()
+      .post('/appearances')
+      .set(h)
+      .send({
+        institutionId: inst.id,
+        officeId: coordinator.officeId,
+        kind: 'career_fair',
+        title: 'Fair after an old typo',
+        startsAt: starts.toISOString(),
+        endsAt: new Date(starts.getTime() + 4 * 3_600_000).toISOString(),
+        format: 'in_person',
+        audience: 'public',
+        visibleBranding: false,
+      })
+      .expect(201);
+    expect(Number.isFinite(created.body.risk.p)).toBe(true);
+    const latest = await t.http().get(`/appearances/${created.body.id}/risk`).set(h).expect(200);
+    expect(Number.isFinite(latest.body.p)).toBe(true);
+    // the state-wide paths (organisation pass, state wave) as well
+    const other = await t.http().get(`/appearances/${elsewhere.id}/risk`).set(h).expect(200);
+    expect(Number.isFinite(other.body.p)).toBe(true);
+    await t.db.transaction((m) => risk.reassessInstitution(m, inst.id, 'incident'));
+    const refreshed = await risk.refreshAll('daily_refresh');
+    expect(refreshed.assessed).toBeGreaterThanOrEqual(2);
+    expect(Number.isFinite((await risk.latestView(elsewhere.id))?.p)).toBe(true);
+    expect(Number.isFinite((await preview(inst.id)).p)).toBe(true);
+  });
 });

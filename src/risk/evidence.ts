@@ -48,9 +48,21 @@ function trustSql(alias: string, p: RiskParams): string {
   return `(CASE ${alias}.verification WHEN 'corroborated' THEN ${lit(p.trust.corroborated)} WHEN 'disputed' THEN ${lit(p.trust.disputed)} ELSE ${lit(p.trust.reported)} END)`;
 }
 
-/** exp((t − T)·ln2/h) = 2^(−(T − t)/h). */
+/**
+ * Lowest exponent handed to exp(): PostgreSQL raises "value out of range: underflow" when exp()
+ * (or a product) underflows to 0 (a record typed as year 1026 gives an exponent near −2000), while
+ * e^−700 ≈ 1e−304 is still a normal double and far below anything that changes a sum.
+ */
+export const MIN_EXPONENT = -700;
+
+/** exp(e) with e clamped at MIN_EXPONENT; a CASE expression both SQLite and PostgreSQL evaluate. */
+export function clampedExpSql(exponent: string): string {
+  return `exp(CASE WHEN ${exponent} < ${MIN_EXPONENT} THEN ${MIN_EXPONENT} ELSE ${exponent} END)`;
+}
+
+/** exp((t − T)·ln2/h) = 2^(−(T − t)/h), never underflowing. */
 function decaySql(col: string, asOf: number, halfLifeDays: number): string {
-  return `exp((${col} - ${lit(asOf)}) * ${lit(Math.LN2 / (halfLifeDays * DAY))})`;
+  return clampedExpSql(`((${col} - ${lit(asOf)}) * ${lit(Math.LN2 / (halfLifeDays * DAY))})`);
 }
 
 export interface EvidenceQueries {
@@ -116,7 +128,7 @@ export function evidenceSql(asOf: number, p: RiskParams, stateFilter?: string): 
            SUM(CASE WHEN x.target = 'peer_recruiters' THEN ${ctx} * ${trustX} ELSE 0 END) AS a_peer,
            SUM(CASE WHEN x.target = 'general_activism' THEN ${ctx} * ${trustX} ELSE 0 END) AS a_gen,
            SUM(CASE WHEN x.target IN ('organisation', 'peer_recruiters') AND x.occurred_at >= ${waveStart}
-                    THEN exp((x.occurred_at - ${T}) * ${lit(1 / (p.waveTimescaleDays * DAY))}) * ${trustX} ELSE 0 END) AS wave,
+                    THEN ${clampedExpSql(`((x.occurred_at - ${T}) * ${lit(1 / (p.waveTimescaleDays * DAY))})`)} * ${trustX} ELSE 0 END) AS wave,
            MAX(CASE WHEN x.target = 'organisation' AND x.severity >= 4 AND x.verification <> 'disputed'
                     AND x.occurred_at >= ${criticalStart} THEN 1 ELSE 0 END) AS critical
     FROM incidents x
