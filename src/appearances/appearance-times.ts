@@ -1,6 +1,7 @@
 import { DateTime, IANAZone } from 'luxon';
 import { ValidationFailedError } from '../common/errors';
 import { HOUR_MS, isValidZone } from '../common/time';
+import { MAX_YEAR, MIN_YEAR } from '../common/validators';
 
 /** Sane appearance lengths: at least 15 minutes, at most 24 hours. */
 export const MIN_DURATION_MS = 15 * 60_000;
@@ -32,11 +33,17 @@ function bad(field: string, reason: string, code = 'VALIDATION_FAILED'): never {
   throw new ValidationFailedError(`${field} ${reason}`, { [field]: reason }, code);
 }
 
+/** Years outside 1990–2200 are typos (0202, 20266) and break the risk decay arithmetic. */
+function saneYear(field: string, dt: DateTime): void {
+  if (dt.year < MIN_YEAR || dt.year > MAX_YEAR) bad(field, `must be between the years ${MIN_YEAR} and ${MAX_YEAR} (got ${dt.year})`);
+}
+
 /** Parses an ISO-8601 instant that carries its offset. */
 export function parseInstant(field: string, s: string): number {
   if (!ISO_WITH_OFFSET.test(s)) bad(field, 'must be ISO-8601 with an offset, e.g. 2026-03-09T10:00:00-04:00 (or use startsLocal/endsLocal with timeZone)');
   const dt = DateTime.fromISO(s, { setZone: true });
   if (!dt.isValid) bad(field, `is not a real date-time (${dt.invalidExplanation ?? dt.invalidReason})`);
+  saneYear(field, dt);
   return dt.toMillis();
 }
 
@@ -48,6 +55,7 @@ export function parseLocal(field: string, s: string, zone: string): number {
   if (!LOCAL_DATE_TIME.test(s)) bad(field, 'must be a local date-time without offset, e.g. 2026-03-09T10:00');
   const dt = DateTime.fromISO(s, { zone });
   if (!dt.isValid) bad(field, `is not a real date-time (${dt.invalidExplanation ?? dt.invalidReason})`);
+  saneYear(field, dt);
   const wanted = s.length === 16 ? `${s}:00` : s;
   if (dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== wanted) {
     bad(field, `does not exist in ${zone}: the clocks skip it (daylight saving change); pick another time, e.g. ${dt.toFormat("yyyy-MM-dd'T'HH:mm")}`, 'NONEXISTENT_LOCAL_TIME');

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNotEmpty,
   IsOptional,
   IsString,
@@ -31,7 +30,7 @@ import {
 } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
 import { RiskAssessmentView } from '../../risk/risk.view';
-import { IsIanaZone } from '../../common/validators';
+import { instantForm, IsIanaZone, IsInstant, OmittableNotNull } from '../../common/validators';
 import { ISO_WITH_OFFSET, LOCAL_DATE, LOCAL_DATE_TIME } from '../appearance-times';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -41,36 +40,36 @@ const LOCAL_MSG = { message: '$property must be a local date-time without offset
 /** Fields shared by create and update (all optional here; create makes some required). */
 class AppearanceFields {
   @ApiPropertyOptional({ description: 'Start as ISO-8601 with offset', example: '2026-03-09T10:00:00-04:00' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString()
   @Matches(ISO_WITH_OFFSET, OFFSET_MSG)
   startsAt?: string;
 
   @ApiPropertyOptional({ description: 'End as ISO-8601 with offset', example: '2026-03-09T14:00:00-04:00' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString()
   @Matches(ISO_WITH_OFFSET, OFFSET_MSG)
   endsAt?: string;
 
   @ApiPropertyOptional({ description: 'Start as local wall-clock time in timeZone (instead of startsAt)', example: '2026-03-09T10:00' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString()
   @Matches(LOCAL_DATE_TIME, LOCAL_MSG)
   startsLocal?: string;
 
   @ApiPropertyOptional({ description: 'End as local wall-clock time in timeZone (instead of endsAt)', example: '2026-03-09T14:00' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString()
   @Matches(LOCAL_DATE_TIME, LOCAL_MSG)
   endsLocal?: string;
 
   @ApiPropertyOptional({ description: "The venue's IANA zone (default: the institution's)", example: 'America/New_York' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIanaZone()
   timeZone?: string;
 
   @ApiPropertyOptional({ example: 'Student Center Ballroom', maxLength: 300 })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString()
   @MaxLength(300)
   venue?: string;
@@ -84,12 +83,12 @@ class AppearanceFields {
   expectedAttendance?: number | null;
 
   @ApiPropertyOptional({ description: 'Uniforms or agency branding will be visible' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean()
   visibleBranding?: boolean;
 
   @ApiPropertyOptional({ description: 'A protest against this appearance has been announced' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean()
   protestAnnounced?: boolean;
 
@@ -105,7 +104,7 @@ class AppearanceFields {
   briefingOffsets?: number[] | null;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Assigned recruiters (active recruiters or coordinators)' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsArray()
   @ArrayMaxSize(20)
   @ArrayUnique()
@@ -113,7 +112,7 @@ class AppearanceFields {
   recruiterIds?: string[];
 
   @ApiPropertyOptional({ description: 'Book even if a recruiter already has an overlapping appearance', default: false })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean()
   allowDoubleBooking?: boolean;
 }
@@ -122,7 +121,7 @@ export class CreateAppearanceDto extends AppearanceFields {
   @ApiProperty({ format: 'uuid' }) @IsUUID() institutionId: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: "Default: your office (admins must choose)" })
-  @IsOptional()
+  @OmittableNotNull()
   @IsUUID()
   officeId?: string;
 
@@ -142,12 +141,12 @@ export class CreateAppearanceDto extends AppearanceFields {
 
 export class UpdateAppearanceDto extends AppearanceFields {
   @ApiPropertyOptional({ enum: APPEARANCE_KINDS })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIn(APPEARANCE_KINDS as unknown as string[])
   kind?: AppearanceKind;
 
   @ApiPropertyOptional({ example: 'Spring career fair', maxLength: 200 })
-  @IsOptional()
+  @OmittableNotNull()
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -155,33 +154,33 @@ export class UpdateAppearanceDto extends AppearanceFields {
   title?: string;
 
   @ApiPropertyOptional({ enum: APPEARANCE_FORMATS })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIn(APPEARANCE_FORMATS as unknown as string[])
   format?: AppearanceFormat;
 
   @ApiPropertyOptional({ enum: AUDIENCES })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIn(AUDIENCES as unknown as string[])
   audience?: Audience;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() institutionId?: string;
-  @ApiPropertyOptional({ format: 'uuid', description: 'Move to another office (admin)' }) @IsOptional() @IsUUID() officeId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @OmittableNotNull() @IsUUID() institutionId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Move to another office (admin)' }) @OmittableNotNull() @IsUUID() officeId?: string;
 
   @ApiPropertyOptional({ description: 'Move to this local date keeping the local wall-clock times (e.g. across a DST change)', example: '2026-03-10' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString()
   @Matches(LOCAL_DATE, { message: '$property must be a local date such as 2026-03-10' })
   date?: string;
 
   @ApiPropertyOptional({ description: 'The version you read (alternative to If-Match); a mismatch is 409 STALE_VERSION' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsInt()
   @Min(1)
   version?: number;
 }
 
 export class StatusChangeDto {
-  @ApiPropertyOptional({ description: 'The version you read (alternative to If-Match)' }) @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional({ description: 'The version you read (alternative to If-Match)' }) @OmittableNotNull() @IsInt() @Min(1) version?: number;
 }
 
 export class CancelAppearanceDto extends StatusChangeDto {
@@ -191,14 +190,14 @@ export class CancelAppearanceDto extends StatusChangeDto {
 const toList = ({ value }: { value: unknown }) => (Array.isArray(value) ? value : typeof value === 'string' ? value.split(',').filter(Boolean) : value);
 
 export class AppearanceQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Window start (appearances that end after it)', example: '2026-03-01T00:00:00Z' })
+  @ApiPropertyOptional({ description: `Window start (appearances that end after it): ${instantForm({ date: true })}`, example: '2026-03-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant({ date: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Window end (appearances that start before it)', example: '2026-04-01T00:00:00Z' })
+  @ApiPropertyOptional({ description: `Window end (appearances that start before it): ${instantForm({ date: true })}`, example: '2026-04-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant({ date: true })
   to?: string;
 
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() officeId?: string;

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
+import { instantForm, IsInstant } from '../../common/validators';
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ example: 'appearance' }) @IsOptional() @IsString() @MaxLength(40) entityType?: string;
@@ -11,6 +12,6 @@ export class AuditQuery extends PageQuery {
   @IsString()
   @MaxLength(32)
   action?: string;
-  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', description: `At or after: ${instantForm({ date: true })}` }) @IsOptional() @IsInstant({ date: true }) from?: string;
+  @ApiPropertyOptional({ example: '2026-12-31T00:00:00Z', description: `Before: ${instantForm({ date: true })}` }) @IsOptional() @IsInstant({ date: true }) to?: string;
 }

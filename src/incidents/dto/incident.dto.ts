@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { CROWD_BANDS, CrowdBand, IMPACTS, Impact, INCIDENT_KINDS, IncidentKind, SOURCES, Source, TARGETS, Target, VERIFICATIONS, Verification } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
 import { PRIVACY_RULE } from '../../common/privacy/privacy-guard';
+import { instantForm, IsInstant, OmittableNotNull } from '../../common/validators';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -24,8 +25,8 @@ export class CreateIncidentDto {
   @IsIn(INCIDENT_KINDS as unknown as string[])
   kind: IncidentKind;
 
-  @ApiProperty({ example: '2020-02-27T15:30:00Z', description: 'When it happened (ISO-8601 with offset); not in the future' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2020-02-27T15:30:00Z', description: `When it happened: ${instantForm()}; not in the future` })
+  @IsInstant()
   occurredAt: string;
 
   @ApiProperty({ minimum: 1, maximum: 4, description: '1 minor, 2 moderate, 3 severe, 4 critical' })
@@ -35,12 +36,12 @@ export class CreateIncidentDto {
   severity: number;
 
   @ApiPropertyOptional({ enum: CROWD_BANDS, default: 'unknown' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIn(CROWD_BANDS as unknown as string[])
   crowdSize?: CrowdBand;
 
   @ApiPropertyOptional({ enum: IMPACTS, default: 'none' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsIn(IMPACTS as unknown as string[])
   impact?: Impact;
 
@@ -64,13 +65,13 @@ export class CreateIncidentDto {
 /** Facts that may be corrected. Verification changes go through POST /incidents/:id/verification. */
 export class UpdateIncidentDto {
   @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String }) @IsOptional() @ValidateIf((o) => o.appearanceId !== null) @IsUUID() appearanceId?: string | null;
-  @ApiPropertyOptional({ enum: INCIDENT_KINDS }) @IsOptional() @IsIn(INCIDENT_KINDS as unknown as string[]) kind?: IncidentKind;
-  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true }) occurredAt?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 4 }) @IsOptional() @IsInt() @Min(1) @Max(4) severity?: number;
-  @ApiPropertyOptional({ enum: CROWD_BANDS }) @IsOptional() @IsIn(CROWD_BANDS as unknown as string[]) crowdSize?: CrowdBand;
-  @ApiPropertyOptional({ enum: IMPACTS }) @IsOptional() @IsIn(IMPACTS as unknown as string[]) impact?: Impact;
-  @ApiPropertyOptional({ enum: TARGETS }) @IsOptional() @IsIn(TARGETS as unknown as string[]) target?: Target;
-  @ApiPropertyOptional({ enum: SOURCES }) @IsOptional() @IsIn(SOURCES as unknown as string[]) source?: Source;
+  @ApiPropertyOptional({ enum: INCIDENT_KINDS }) @OmittableNotNull() @IsIn(INCIDENT_KINDS as unknown as string[]) kind?: IncidentKind;
+  @ApiPropertyOptional({ description: `When it happened: ${instantForm()}; not in the future` }) @OmittableNotNull() @IsInstant() occurredAt?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 4 }) @OmittableNotNull() @IsInt() @Min(1) @Max(4) severity?: number;
+  @ApiPropertyOptional({ enum: CROWD_BANDS }) @OmittableNotNull() @IsIn(CROWD_BANDS as unknown as string[]) crowdSize?: CrowdBand;
+  @ApiPropertyOptional({ enum: IMPACTS }) @OmittableNotNull() @IsIn(IMPACTS as unknown as string[]) impact?: Impact;
+  @ApiPropertyOptional({ enum: TARGETS }) @OmittableNotNull() @IsIn(TARGETS as unknown as string[]) target?: Target;
+  @ApiPropertyOptional({ enum: SOURCES }) @OmittableNotNull() @IsIn(SOURCES as unknown as string[]) source?: Source;
 
   @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String, description: PRIVACY_RULE })
   @IsOptional()
@@ -81,7 +82,7 @@ export class UpdateIncidentDto {
   description?: string | null;
 
   @ApiPropertyOptional({ description: 'The version you read (or send If-Match); a mismatch is 409 STALE_VERSION' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsInt()
   @Min(1)
   version?: number;
@@ -106,15 +107,15 @@ export class VerificationDto {
   @MaxLength(4000)
   statement?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) version?: number;
+  @ApiPropertyOptional() @OmittableNotNull() @IsInt() @Min(1) version?: number;
 }
 
 export class IncidentQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() institutionId?: string;
   @ApiPropertyOptional({ example: 'OH' }) @IsOptional() @IsString() @MaxLength(64) state?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() appearanceId?: string;
-  @ApiPropertyOptional({ description: 'Occurred at or after (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ description: 'Occurred before (ISO-8601)' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ description: `Occurred at or after: ${instantForm({ date: true })}` }) @IsOptional() @IsInstant({ date: true }) from?: string;
+  @ApiPropertyOptional({ description: `Occurred before: ${instantForm({ date: true })}` }) @IsOptional() @IsInstant({ date: true }) to?: string;
   @ApiPropertyOptional({ enum: INCIDENT_KINDS }) @IsOptional() @IsIn(INCIDENT_KINDS as unknown as string[]) kind?: IncidentKind;
   @ApiPropertyOptional({ enum: TARGETS }) @IsOptional() @IsIn(TARGETS as unknown as string[]) target?: Target;
   @ApiPropertyOptional({ enum: VERIFICATIONS }) @IsOptional() @IsIn(VERIFICATIONS as unknown as string[]) verification?: Verification;

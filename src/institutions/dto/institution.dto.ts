@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
-import { IsIanaZone } from '../../common/validators';
+import { IsIanaZone, OmittableNotNull } from '../../common/validators';
 import { ReceptionSummaryView } from '../../reception/dto/reception.dto';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
@@ -21,21 +21,21 @@ export class CreateInstitutionDto {
   kind: InstitutionKind;
 
   @ApiPropertyOptional({ example: 'Kent', maxLength: 120 })
-  @IsOptional()
+  @OmittableNotNull()
   @Transform(trim)
   @IsString()
   @MaxLength(120)
   city?: string;
 
   @ApiPropertyOptional({ example: 'OH', description: 'State or region code (stored upper-case)', maxLength: 64 })
-  @IsOptional()
+  @OmittableNotNull()
   @Transform(trim)
   @IsString()
   @MaxLength(64)
   state?: string;
 
   @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2', default: 'US' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsString()
   @Matches(/^[A-Za-z]{2}$/, { message: 'country must be a two-letter ISO 3166-1 code such as US' })
   country?: string;
@@ -57,12 +57,12 @@ export class CreateInstitutionDto {
   ownership?: string | null;
 
   @ApiPropertyOptional({ description: 'Policy flag: limits cooperation with federal immigration enforcement', default: false })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean()
   limitsImmigrationCooperation?: boolean;
 
   @ApiPropertyOptional({ description: 'Policy flag: requires advance notice of a visit', default: false })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean()
   requiresAdvanceNotice?: boolean;
 
@@ -75,9 +75,10 @@ export class CreateInstitutionDto {
   advanceNoticeDays?: number | null;
 }
 
-export class UpdateInstitutionDto extends PartialType(CreateInstitutionDto) {
+/** Every field may be left out; only externalId, ownership and advanceNoticeDays may be null (unset). */
+export class UpdateInstitutionDto extends PartialType(CreateInstitutionDto, { skipNullProperties: false }) {
   @ApiPropertyOptional({ description: 'The version you read (alternative to the If-Match header); a mismatch is 409 STALE_VERSION' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsInt()
   @Min(1)
   version?: number;

@@ -1,14 +1,15 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsIanaZone } from '../../common/validators';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsIanaZone, OmittableNotNull } from '../../common/validators';
 
 export class CreateOfficeDto {
   @ApiProperty({ example: 'Cleveland Field Office' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
-  @ApiPropertyOptional({ example: 'Great Lakes' }) @IsOptional() @IsString() @MaxLength(200) region?: string;
+  @ApiPropertyOptional({ example: 'Great Lakes' }) @OmittableNotNull() @IsString() @MaxLength(200) region?: string;
   @ApiProperty({ example: 'America/New_York' }) @IsIanaZone() timeZone: string;
 }
 
-export class UpdateOfficeDto extends PartialType(CreateOfficeDto) {}
+/** Every field may be left out, none may be null. */
+export class UpdateOfficeDto extends PartialType(CreateOfficeDto, { skipNullProperties: false }) {}
 
 export class OfficeView {
   @ApiProperty() id: string;

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PRIVACY_RULE } from '../../common/privacy/privacy-guard';
 import { RECEPTION_KINDS, ReceptionKind, Stance, STANCES } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
+import { instantForm, IsInstant } from '../../common/validators';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -36,8 +37,8 @@ export class CreateReceptionEntryDto {
   @MaxLength(300)
   source?: string;
 
-  @ApiProperty({ example: '2020-06-12T00:00:00Z', description: 'When it happened or took effect (ISO-8601 with offset)' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2020-06-12T00:00:00Z', description: `When it happened or took effect: ${instantForm({ date: true })}; not in the future` })
+  @IsInstant({ date: true })
   effectiveAt: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Correct an earlier entry: it stays in the ledger, marked superseded, and no longer counts for the stance' })

@@ -1,17 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { APPEARANCE_KINDS, AppearanceKind, INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
+import { instantForm, IsInstant } from '../../common/validators';
 
 /** Filters every report understands. The window is [from, to) in UTC; each report documents its default. */
 export class ReportQuery {
-  @ApiPropertyOptional({ description: 'Start of the window (inclusive), ISO date or date-time, e.g. 2026-01-01' })
+  @ApiPropertyOptional({ description: `Start of the window (inclusive): ${instantForm({ date: true })}` })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO date or date-time, e.g. 2026-01-01' })
+  @IsInstant({ date: true })
   from?: string;
 
-  @ApiPropertyOptional({ description: 'End of the window (exclusive), ISO date or date-time; default now' })
+  @ApiPropertyOptional({ description: `End of the window (exclusive), default now: ${instantForm({ date: true })}` })
   @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO date or date-time, e.g. 2026-07-01' })
+  @IsInstant({ date: true })
   to?: string;
 
   @ApiPropertyOptional({ description: 'Only this office (coordinators are always limited to their own office)' })

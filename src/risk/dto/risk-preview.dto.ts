@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { APPEARANCE_FORMATS, APPEARANCE_KINDS, AUDIENCES } from '../../common/enums';
 import type { AppearanceFormat, AppearanceKind, Audience } from '../../common/enums';
+import { instantForm, IsInstant, OmittableNotNull } from '../../common/validators';
 
 /** A hypothetical appearance: what would the risk be? Nothing is saved. */
 export class RiskPreviewDto {
@@ -9,8 +10,8 @@ export class RiskPreviewDto {
   @IsUUID()
   institutionId: string;
 
-  @ApiProperty({ example: '2026-03-10T15:00:00Z', description: 'Start (ISO 8601 with offset or Z).' })
-  @IsISO8601({ strict: true })
+  @ApiProperty({ example: '2026-03-10T15:00:00Z', description: `Start: ${instantForm()}.` })
+  @IsInstant()
   startsAt: string;
 
   @ApiProperty({ enum: APPEARANCE_KINDS })
@@ -37,12 +38,12 @@ export class RiskPreviewDto {
   visibleBranding: boolean;
 
   @ApiPropertyOptional({ description: 'A protest against it has been announced (level at least High).' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean()
   protestAnnounced?: boolean;
 
-  @ApiPropertyOptional({ example: '2025-11-01T00:00:00Z', description: 'Use only what was recorded at or before this instant (default: now; never in the future).' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
+  @ApiPropertyOptional({ example: '2025-11-01T00:00:00Z', description: `Use only what was recorded at or before this instant (default: now; never in the future): ${instantForm({ date: true })}.` })
+  @OmittableNotNull()
+  @IsInstant({ date: true })
   asOf?: string;
 }

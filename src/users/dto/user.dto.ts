@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { ROLES, Role } from '../../common/enums';
+import { OmittableNotNull } from '../../common/validators';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'dana.recruiter@agency.example' }) @IsEmail() @MaxLength(254) email: string;
@@ -15,14 +16,14 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) displayName?: string;
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES as unknown as string[]) role?: Role;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID() officeId?: string | null;
+  @ApiPropertyOptional() @OmittableNotNull() @IsString() @IsNotEmpty() @MaxLength(200) displayName?: string;
+  @ApiPropertyOptional({ enum: ROLES }) @OmittableNotNull() @IsIn(ROLES as unknown as string[]) role?: Role;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'null removes the office (not for recruiters and coordinators)' }) @IsOptional() @IsUUID() officeId?: string | null;
   @ApiPropertyOptional({ description: 'false disables the account: it can no longer sign in and its tokens stop working' })
-  @IsOptional()
+  @OmittableNotNull()
   @IsBoolean()
   active?: boolean;
-  @ApiPropertyOptional({ minLength: 10 }) @IsOptional() @IsString() @MinLength(10) @MaxLength(200) password?: string;
+  @ApiPropertyOptional({ minLength: 10 }) @OmittableNotNull() @IsString() @MinLength(10) @MaxLength(200) password?: string;
 }
 
 export class UserQuery extends PageQuery {
