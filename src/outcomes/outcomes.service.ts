@@ -7,7 +7,7 @@ import { AppearanceRecruiter } from '../appearances/appearance-recruiter.entity'
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
-import { FieldErrors, ForbiddenError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors';
+import { ConflictError, FieldErrors, ForbiddenError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { DAY_MS, iso } from '../common/time';
 import { outcomesConfig } from '../config';
@@ -39,6 +39,25 @@ export class OutcomesService {
     const notes = (dto.notes ?? '').trim();
     assertNoPersonalData({ notes });
 
+    // Two first debriefs at once (PostgreSQL): both read no row, both insert, the second hits the
+    // primary key. Its transaction is rolled back whole; written again, it finds the row and is an
+    // edit of it (200), like a PUT that came a moment later.
+    try {
+      return await this.write(appearanceId, dto, mitigationsUsed, notes, actor);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+    }
+    try {
+      return await this.write(appearanceId, dto, mitigationsUsed, notes, actor);
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      throw new ConflictError('DEBRIEF_FILED_CONCURRENTLY', 'Another debrief of this appearance was filed at the same moment; read it and send yours again as an edit', undefined, {
+        appearanceId: 'a debrief was filed concurrently',
+      });
+    }
+  }
+
+  private write(appearanceId: string, dto: PutOutcomeDto, mitigationsUsed: string[], notes: string, actor: AuthUser): Promise<{ view: OutcomeView; created: boolean }> {
     return this.db.transaction(async (m) => {
       const appearance = await this.loadForWrite(m, appearanceId, actor);
       const now = this.clock.now();
@@ -173,6 +192,13 @@ export class OutcomesService {
       editable: this.clock.now() <= editableUntil,
     };
   }
+}
+
+/** The primary key (one debrief per appearance) refused a second insert. */
+function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; driverError?: { code?: string }; message?: string };
+  const code = err.driverError?.code ?? err.code;
+  return code === '23505' || (code === 'SQLITE_CONSTRAINT' && /UNIQUE|PRIMARY KEY/i.test(err.message ?? ''));
 }
 
 function snapshot(o: Outcome): Record<string, unknown> {
