@@ -84,8 +84,14 @@ describe('risk engine', () => {
     expect(after?.overrides).toContain('critical_incident_recent');
     expect((await risk.latestView(a2.id))?.trigger).toBe('incident_recorded');
     expect(await risk.latestView(past.id)).toBeNull();
-    // a1 had a previous snapshot (low) → rose; a2 had none → no event
-    expect(seen).toEqual([expect.objectContaining({ appearanceId: a1.id, from: 'low', to: 'critical', hadManager: true })]);
+    // a1 had a previous snapshot (low) → rose; a2 had none and is Critical at once → from null
+    expect(seen).toHaveLength(2);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ appearanceId: a1.id, from: 'low', to: 'critical', previousSeq: 1, hadManager: true }),
+        expect.objectContaining({ appearanceId: a2.id, from: null, to: 'critical', previousSeq: 0, hadManager: true }),
+      ]),
+    );
     const hist = await t.http().get(`/appearances/${a1.id}/risk/history`).set(headers).expect(200);
     expect(hist.body.items.map((i: { trigger: string }) => i.trigger)).toEqual(['incident_recorded', 'appearance_created']);
   });

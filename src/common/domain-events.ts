@@ -55,4 +55,10 @@ export interface RiskLevelRoseEvent extends InTransaction {
   assessmentId: string;
   from: RiskLevel | null;
   to: RiskLevel;
+  /**
+   * seq of the snapshot the level rose from (0 when there was none). With `to` it identifies the
+   * rise itself, whichever instance or concurrent re-assessment stored the new snapshot, so
+   * listeners key on it (not on assessmentId) to alert once. Optional for older emitters.
+   */
+  previousSeq?: number | null;
 }

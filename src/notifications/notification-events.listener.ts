@@ -94,10 +94,13 @@ export class NotificationEventsListener {
     const a = await e.manager.getRepository(Appearance).findOneBy({ id: e.appearanceId });
     if (!a || a.startsAt <= e.at || a.status === 'cancelled' || a.status === 'completed') return;
     const team = await this.outbox.team(e.manager, a.officeId, await recruiterIds(e.manager, a.id));
+    // One alert per rise (previous snapshot → level) and recipient: two instances or concurrent
+    // re-assessments that store different snapshots for the same rise share the key.
+    const rise = typeof e.previousSeq === 'number' ? `s${e.previousSeq}->${e.to}` : e.assessmentId;
     await this.outbox.enqueue(
       e.manager,
       team.map((r) => ({
-        key: `escalation:${a.id}:${e.assessmentId}:${r.id}`,
+        key: `escalation:${a.id}:${rise}:${r.id}`,
         kind: 'escalation',
         recipient: r,
         appearanceId: a.id,

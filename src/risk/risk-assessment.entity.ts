@@ -7,6 +7,8 @@ import type { RiskLevel } from '../common/enums';
 @Entity('risk_assessments')
 @Index('ix_risk_appearance_asof', ['appearanceId', 'asOf'])
 @Index('ix_risk_appearance_seq', ['appearanceId', 'seq'])
+/** One snapshot per (appearance, seq) as numbered by RiskService (seq 0: rows from before seq existed). */
+@Index('ux_risk_appearance_seq', ['appearanceId', 'seq'], { unique: true, where: 'seq > 0' })
 @Index('ix_risk_appearance_asof_seq', ['appearanceId', 'asOf', 'seq', 'level', 'p'])
 @Index('ix_risk_created', ['createdAt'])
 export class RiskAssessment {

@@ -6,7 +6,7 @@ import { appConfig } from '../config/app.config';
 import { riskConfig } from '../config/risk.config';
 import { RiskService } from './risk.service';
 
-/** Thin scheduler: once an hour it decides whether the daily full refresh is due, and runs it. */
+/** Thin scheduler: once an hour it decides whether the daily full refresh is due (and not already run this hour), and runs it. */
 @Injectable()
 export class RiskScheduler {
   private readonly logger = new Logger(RiskScheduler.name);
@@ -21,9 +21,12 @@ export class RiskScheduler {
   @Cron('0 0 * * * *', { name: 'risk-daily-refresh', timeZone: 'UTC' })
   async hourly(): Promise<void> {
     if (!this.app.schedulerEnabled) return;
+    const now = this.clock.now();
     if (this.clock.nowDate().getUTCHours() !== this.config.refreshHourUtc) return;
     try {
-      await this.risk.refreshAll('daily_refresh');
+      // Several instances: the refresh takes an advisory lock (PostgreSQL), and one that starts
+      // after another instance already finished this hour's run finds its snapshots and stops.
+      await this.risk.refreshAll('daily_refresh', { unlessRanSince: now - (now % 3_600_000) });
     } catch (e) {
       this.logger.error(`daily risk refresh failed: ${(e as Error).message}`, (e as Error).stack);
     }

@@ -13,6 +13,7 @@ import { decayTotals, gatherEvidence, OrganisationTotals, placeholders } from '.
 import { AppearanceAttributes, assessRisk, DAY, levelRank, RateEvidence, RiskEvidence } from './model';
 import { RISK_PARAMS, RiskParams } from './params';
 import { RiskAssessment } from './risk-assessment.entity';
+import { exclusively, lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
 import { detailJson, evidenceJson, previewView, RiskAssessmentView, toView } from './risk.view';
 
 /** One appearance to assess, as read by the batch query. */
@@ -56,6 +57,8 @@ type Stored = { rows: RiskAssessment[]; rises: number };
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
 const UPCOMING = `a.status IN ('planned', 'confirmed')`;
 const INSERT_CHUNK = 500;
+/** Appearances per transaction of the daily refresh (other writers get the database between chunks). */
+const REFRESH_CHUNK = 500;
 const COLUMNS = [
   'id',
   'appearance_id',
@@ -113,6 +116,7 @@ export class RiskService {
     const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${p1})`;
     const args = [state];
     const targets = await this.loadTargets(manager, scope, args);
+    await lockAppearances(manager, targets);
     const previous = await this.loadPrevious(manager, scope, args);
     const insts = uniqueInstitutions(targets);
     if (!insts.some((i) => i.id === institutionId)) insts.push({ id: institutionId, state });
@@ -147,21 +151,57 @@ export class RiskService {
     const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state IN (${ph.join(', ')}))`;
     const targets = await this.loadTargets(manager, scope, uniq);
     if (!targets.length) return { assessed: 0, levelRises: 0 };
+    await lockAppearances(manager, targets);
     const previous = await this.loadPrevious(manager, scope, uniq);
     const evidence = await this.gather(manager, now, uniqueInstitutions(targets));
     const { rows, rises } = await this.store(manager, targets, previous, evidence, now, trigger, actorId);
     return { assessed: rows.length, levelRises: rises, waveMoved: true };
   }
 
-  /** Daily full refresh: every upcoming appearance within the horizon, in one transaction. */
-  async refreshAll(trigger = 'daily_refresh'): Promise<BatchResult> {
-    const now = this.clock.now();
-    const until = now + this.config.refreshHorizonDays * DAY;
-    return this.dataSource.transaction(async (m) => {
-      const { rows, rises } = await this.assessWhere(m, `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`, [], trigger, null);
-      this.logger.log(`risk refresh (${trigger}): ${rows.length} appearances, ${rises} level rises`);
-      return { assessed: rows.length, levelRises: rises };
+  /**
+   * Daily full refresh: every upcoming appearance within the horizon. One evidence pass (a read, no
+   * transaction held), then the snapshots are stored REFRESH_CHUNK appearances per transaction, so
+   * other writers (SQLite has one) get the database between chunks. On PostgreSQL a session
+   * advisory lock makes sure only one instance runs it: another one finds it taken and skips, and
+   * with `unlessRanSince` one that comes later finds the run's snapshots and skips too.
+   */
+  async refreshAll(trigger = 'daily_refresh', opts: { unlessRanSince?: number } = {}): Promise<BatchResult & { skipped?: boolean }> {
+    return exclusively(this.dataSource, REFRESH_LOCK_KEY, this.logger, async (): Promise<BatchResult & { skipped?: boolean }> => {
+      // checked under the lock: an instance that starts after another one finished this run stops here
+      if (opts.unlessRanSince !== undefined && (await this.ranSince(trigger, opts.unlessRanSince))) return { assessed: 0, levelRises: 0, skipped: true };
+      const now = this.clock.now();
+      const until = now + this.config.refreshHorizonDays * DAY;
+      const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`;
+      const all = await this.loadTargets(this.dataSource.manager, scope, []);
+      const evidence = all.length ? await this.gather(this.dataSource.manager, now, uniqueInstitutions(all)) : new Map<string, RiskEvidence>();
+      let assessed = 0;
+      let levelRises = 0;
+      for (let i = 0; i < all.length; i += REFRESH_CHUNK) {
+        const ids = all.slice(i, i + REFRESH_CHUNK).map((t) => t.id);
+        await this.dataSource.transaction(async (m) => {
+          // re-read inside the chunk's transaction: an appearance may have been cancelled or moved since
+          const where = `${scope} AND a.id IN (${placeholders(m, ids.length).join(', ')})`;
+          const targets = (await this.loadTargets(m, where, ids)).filter((t) => evidence.has(t.institutionId));
+          if (!targets.length) return;
+          await lockAppearances(m, targets);
+          const previous = await this.loadPrevious(m, where, ids);
+          const { rows, rises } = await this.store(m, targets, previous, evidence, now, trigger, null);
+          assessed += rows.length;
+          levelRises += rises;
+        });
+      }
+      this.logger.log(`risk refresh (${trigger}): ${assessed} appearances, ${levelRises} level rises`);
+      return { assessed, levelRises };
     });
+  }
+
+  /** Whether a snapshot with this trigger was stored at or after `since` (the scheduler's "already ran"). */
+  async ranSince(trigger: string, since: number): Promise<boolean> {
+    const m = this.dataSource.manager;
+    const [ph] = placeholders(m, 1);
+    // ix_risk_created bounds the read to the snapshots written since then
+    const rows = (await m.query(`SELECT 1 AS x FROM risk_assessments r WHERE r.created_at >= ${Math.trunc(since)} AND r.trigger = ${ph} LIMIT 1`, [trigger])) as Row[];
+    return rows.length > 0;
   }
 
   /** The latest snapshot, or null. */
@@ -218,6 +258,7 @@ export class RiskService {
     const now = this.clock.now();
     const targets = await this.loadTargets(m, where, args);
     if (!targets.length) return { rows: [], rises: 0 };
+    await lockAppearances(m, targets);
     const previous = await this.loadPrevious(m, where, args);
     const insts = uniqueInstitutions(targets);
     const oneState = insts.every((i) => i.state === insts[0].state);
@@ -358,9 +399,20 @@ export class RiskService {
       const t = byId.get(row.appearanceId) as Target;
       const prev = previous.get(row.appearanceId);
       const upcoming = (t.status === 'planned' || t.status === 'confirmed') && t.startsAt > now;
-      if (upcoming && prev && levelRank(row.level) > levelRank(prev.level)) {
+      // a first snapshot that is already High or Critical alerts at once (from: null), not at the 14-day briefing
+      const rose = prev ? levelRank(row.level) > levelRank(prev.level) : row.level === 'high' || row.level === 'critical';
+      if (upcoming && rose) {
         rises++;
-        const payload: RiskLevelRoseEvent = { manager: m, actorId, at: now, appearanceId: row.appearanceId, assessmentId: row.id, from: prev.level, to: row.level };
+        const payload: RiskLevelRoseEvent = {
+          manager: m,
+          actorId,
+          at: now,
+          appearanceId: row.appearanceId,
+          assessmentId: row.id,
+          from: prev?.level ?? null,
+          to: row.level,
+          previousSeq: prev?.seq ?? 0,
+        };
         await this.events.emitAsync(DomainEvents.RiskLevelRose, payload);
       }
     }
