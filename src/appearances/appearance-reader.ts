@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
+import { runExclusive } from '../database/sqlite-serialise';
 import { Page, page } from '../common/pagination';
 import { buildListingSql, Dialect, ListingFilter, rowToView } from './appearance-listing.sql';
 import { AppearanceQuery, AppearanceView } from './dto/appearance.dto';
@@ -37,7 +38,8 @@ export class AppearanceReader {
       offset: (q.page - 1) * q.pageSize,
     };
     const s = buildListingSql(filter, this.dialect);
-    const [rows, count] = await Promise.all([this.query(null, s.sql, s.params), this.query(null, s.countSql, s.countParams)]);
+    // Rows and count under one lock: the same committed state, and no other request's open transaction.
+    const [rows, count] = await runExclusive(this.db, () => Promise.all([this.query(null, s.sql, s.params), this.query(null, s.countSql, s.countParams)]));
     return page(rows.map(rowToView), Number(count[0].n), q);
   }
 
@@ -59,12 +61,17 @@ export class AppearanceReader {
     return (await this.query(null, s.sql, s.params)).map(rowToView);
   }
 
+  /**
+   * Without a manager on SQLite the read goes to the raw connection, inside `runExclusive` (the
+   * serialisation lock of sqlite-serialise.ts): the one connection may be in the middle of another
+   * request's transaction, whose uncommitted rows a bare read would see.
+   */
   private query(manager: EntityManager | null, sql: string, params: unknown[]): Promise<any[]> {
     if (manager) return manager.query(sql, params);
     if (this.dialect === 'sqlite') {
       const conn = (this.db.driver as unknown as { databaseConnection?: RawSqlite }).databaseConnection;
       if (conn) {
-        return new Promise((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
+        return runExclusive(this.db, () => new Promise<any[]>((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows)))));
       }
     }
     return this.db.query(sql, params);

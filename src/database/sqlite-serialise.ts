@@ -16,8 +16,28 @@ import { DataSource, EntityManager } from 'typeorm';
  * PostgreSQL has a real pool and is left alone. Several processes on one SQLite file are serialised
  * by SQLite itself (busy timeout).
  */
+interface Serialised {
+  withLock: <T>(fn: () => Promise<T>) => Promise<T>;
+  inTx: AsyncLocalStorage<true>;
+}
+
+const serialised = new WeakMap<DataSource, Serialised>();
+
+/**
+ * Runs `fn` as if it were one statement outside any transaction: on a serialised SQLite DataSource
+ * it waits until no transaction is open (so a raw driver read never sees another request's
+ * uncommitted writes) and holds the lock while `fn` runs (statements `fn` issues through TypeORM
+ * pass straight through). A passthrough on PostgreSQL and inside the caller's own transaction.
+ */
+export function runExclusive<T>(ds: DataSource, fn: () => Promise<T>): Promise<T> {
+  const s = serialised.get(ds);
+  if (!s || s.inTx.getStore()) return fn();
+  return s.withLock(() => s.inTx.run(true, fn));
+}
+
 export function serialiseSqlite(ds: DataSource): DataSource {
   if (ds.options.type !== 'sqlite') return ds;
+  if (serialised.has(ds)) return ds;
   const inTx = new AsyncLocalStorage<true>();
   let tail: Promise<void> = Promise.resolve();
 
@@ -44,5 +64,6 @@ export function serialiseSqlite(ds: DataSource): DataSource {
   };
   wrap(ds.manager);
   wrap(runner.manager);
+  serialised.set(ds, { withLock, inTx });
   return ds;
 }
