@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RiskModule } from '../risk/risk.module';
 import { InstitutionsController } from './institutions.controller';
 import { InstitutionsService } from './institutions.service';
 
-@Module({ controllers: [InstitutionsController], providers: [InstitutionsService], exports: [InstitutionsService] })
+@Module({ imports: [RiskModule], controllers: [InstitutionsController], providers: [InstitutionsService], exports: [InstitutionsService] })
 export class InstitutionsModule {}

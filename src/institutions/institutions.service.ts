@@ -11,6 +11,8 @@ import { CreateInstitutionDto, InstitutionQuery, InstitutionView, UpdateInstitut
 import { Institution } from './institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from './normalise';
 import { receptionSummaries, ReceptionSummary } from '../reception/reception-summary';
+import { RiskService } from '../risk/risk.service';
+import { Incident } from '../incidents/incident.entity';
 
 export function toInstitutionView(i: Institution): InstitutionView {
   return {
@@ -32,6 +34,9 @@ export function toInstitutionView(i: Institution): InstitutionView {
   };
 }
 
+/** Institution fields the risk of its upcoming appearances depends on (the state: the regional wave). */
+const RISK_FIELDS = ['state', 'limitsImmigrationCooperation', 'requiresAdvanceNotice', 'advanceNoticeDays'] as const;
+
 /** Tables whose rows point at an institution: it cannot be deleted while any exist. */
 const REFERENCING = ['appearances', 'incidents', 'reception_entries'] as const;
 
@@ -41,6 +46,7 @@ export class InstitutionsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly risk: RiskService,
   ) {}
 
   async list(q: InstitutionQuery): Promise<Page<InstitutionView>> {
@@ -137,6 +143,7 @@ export class InstitutionsService {
       if (res.affected === 0) throw new StaleVersionError('Institution', id, at, at + 1);
       const after = toInstitutionView(row);
       await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'institution', entityId: id, before, after });
+      await this.afterRiskChange(m, before, after, actor);
       return after;
     }));
   }
@@ -153,6 +160,33 @@ export class InstitutionsService {
       await m.delete(Institution, { id });
       await this.audit.record(m, { actorId: actor.id, action: 'delete', entityType: 'institution', entityId: id, before: toInstitutionView(row) });
     });
+  }
+
+  /**
+   * Incidents carry a copy of their institution's state (the regional wave reads it): a move takes
+   * them along, in the same transaction. A change of state or policy re-assesses the institution's
+   * upcoming appearances; after a move also the old state's (its wave lost these incidents), with
+   * one evidence pass over both states.
+   */
+  private async afterRiskChange(m: EntityManager, before: InstitutionView, after: InstitutionView, actor: AuthUser): Promise<void> {
+    if (!RISK_FIELDS.some((f) => before[f] !== after[f])) return;
+    if (before.state === after.state) {
+      await this.risk.reassessInstitution(m, after.id, 'institution_updated', actor.id);
+      return;
+    }
+    await m.createQueryBuilder().update(Incident).set({ state: after.state }).where('institution_id = :id', { id: after.id }).execute();
+    const now = this.clock.now();
+    const peer = (await m
+      .createQueryBuilder()
+      .select('a.institution_id', 'id')
+      .from('appearances', 'a')
+      .innerJoin('institutions', 'i', 'i.id = a.institution_id')
+      .where('i.state = :old', { old: before.state })
+      .andWhere('a.starts_at > :now', { now })
+      .andWhere("a.status IN ('planned', 'confirmed')")
+      .limit(1)
+      .getRawOne()) as { id: string } | undefined;
+    await this.risk.reassessInstitutions(m, peer ? [after.id, peer.id] : [after.id], 'institution_updated', actor.id);
   }
 
   private normalise(row: Institution): void {
