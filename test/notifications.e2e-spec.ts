@@ -273,6 +273,10 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     const health = await t.http().get('/health').expect(200);
     expect(health.body.details.mail).toMatchObject({ status: 'up', transport: 'smtp', state: 'failing' });
     expect(health.body.details.mail.outbox.retrying).toBeGreaterThanOrEqual(3);
+    // public endpoint: neither the relay's host nor its error text (which can name addresses)
+    expect(health.body.details.mail).not.toHaveProperty('lastError');
+    expect(health.body.details.mail).not.toHaveProperty('target');
+    expect(JSON.stringify(health.body)).not.toContain(new URL(smtp.url).hostname);
     const admin = await t.factories.user('admin');
     const listed = await t.http().get('/notifications?status=retrying').set(t.auth(admin)).expect(200);
     expect(listed.body.items.map((n: { id: string }) => n.id)).toEqual(expect.arrayContaining(waiting.map((n) => n.id)));

@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { DataSource, In } from 'typeorm';
+import { Clock } from '../common/clock';
 import { mailConfig } from '../config';
-import { MailDataLoader } from './mail-data.loader';
+import { BatchData, MailDataLoader } from './mail-data.loader';
 import { describeError, isPermanentFailure, Mailer } from './mailer.service';
 import { ComposedMail, NotificationComposer, Withdrawal } from './notification-composer';
 import { Notification } from './notification.entity';
@@ -30,6 +31,10 @@ interface Failed {
 }
 
 const FLUSH_EVERY = 25;
+const GUARD_CHUNK = 500;
+
+/** The clock of one dispatch run: `start` at the run's start, then moving with the injected clock. */
+type Now = () => number;
 
 /** Exponential backoff with jitter: base·2^(n-1), capped, then a random 50–100% of it. */
 export function backoffMs(attempts: number, base: number, cap: number, random: () => number = Math.random): number {
@@ -57,23 +62,31 @@ export class NotificationDispatcher {
     private readonly loader: MailDataLoader,
     private readonly composer: NotificationComposer,
     private readonly mailer: Mailer,
+    private readonly clock: Clock,
   ) {}
 
   /**
    * Sends everything due at `now` (claim, send, record, repeat until nothing is due). Two batches
    * overlap: the next one is claimed and rendered while the previous one is still on the wire, so
    * the SMTP pool never idles between batches.
+   *
+   * `now` is the run's start; every later claim, lease, send decision, record and backoff uses
+   * `now` plus the time the injected clock has moved since (the loop passes the clock's now, so in
+   * production that is the real time of each step — a claim made minutes into a long run gets a
+   * lease counted from then, not from the start; tests with a fixed clock see `now` throughout).
    */
   async dispatchDue(now: number, opts: { batchSize?: number; maxBatches?: number } = {}): Promise<DispatchReport> {
+    const started = this.clock.now();
+    const at: Now = () => now + (this.clock.now() - started);
     const total: DispatchReport = { claimed: 0, sent: 0, retrying: 0, dead: 0, withdrawn: 0 };
     const size = opts.batchSize ?? this.cfg.batchSize;
     const running = new Set<Promise<void>>();
     let failure: unknown = null;
     for (let b = 0; b < (opts.maxBatches ?? Infinity) && failure === null; b++) {
       if (running.size >= 2) await Promise.race(running);
-      const rows = await this.claim(now, size);
+      const rows = await this.claim(at(), size);
       if (!rows.length) break;
-      const p: Promise<void> = this.process(rows, now)
+      const p: Promise<void> = this.process(rows, at)
         .then((r) => {
           for (const k of Object.keys(total) as (keyof DispatchReport)[]) total[k] += r[k];
         })
@@ -113,22 +126,83 @@ export class NotificationDispatcher {
   }
 
   /**
+   * Between sends, once per round of concurrent sends (and whenever the lease is close to running
+   * out): extends the lease of the batch's rows this worker still holds, drops the rows it no longer
+   * holds (another instance reclaimed them after an expired lease: they are not sent twice), and
+   * refreshes the status of the batch's appearances (one query), so a briefing is not sent after its
+   * appearance was cancelled while the batch was on the wire.
+   */
+  private async guard(rows: Notification[], owner: string, data: BatchData, lost: Set<string>, now: number): Promise<number> {
+    const leaseUntil = now + this.cfg.leaseMs;
+    const ids = rows.map((r) => r.id).filter((id) => !lost.has(id));
+    for (let i = 0; i < ids.length; i += GUARD_CHUNK) {
+      const chunk = ids.slice(i, i + GUARD_CHUNK);
+      await this.db
+        .createQueryBuilder()
+        .update(Notification)
+        .set({ leaseUntil })
+        .where('id IN (:...ids)', { ids: chunk })
+        .andWhere('lease_owner = :owner', { owner })
+        .andWhere('status = :sending', { sending: 'sending' })
+        .execute();
+      const held: { id: string; appearance_id: string | null; appearance_status: string | null }[] = await this.db
+        .createQueryBuilder()
+        .select('n.id', 'id')
+        .addSelect('a.id', 'appearance_id')
+        .addSelect('a.status', 'appearance_status')
+        .from(Notification, 'n')
+        .leftJoin('appearances', 'a', 'a.id = n.appearance_id')
+        .where('n.id IN (:...ids)', { ids: chunk })
+        .andWhere('n.lease_owner = :owner', { owner })
+        .getRawMany();
+      const mine = new Set(held.map((h) => h.id));
+      for (const id of chunk) if (!mine.has(id)) lost.add(id);
+      for (const h of held) {
+        const a = h.appearance_id ? data.appearances.get(h.appearance_id) : undefined;
+        if (a && h.appearance_status) a.status = h.appearance_status as typeof a.status;
+      }
+    }
+    return leaseUntil;
+  }
+
+  /**
    * Renders and sends one claimed batch. Each worker renders the row it is about to send (rather than
    * rendering the whole batch up front), so rendering interleaves with SMTP round trips instead of
-   * blocking the event loop while the pool's connections wait. Outcomes are recorded as they come.
+   * blocking the event loop while the pool's connections wait. Outcomes are recorded as they come,
+   * each at the time it happens.
    */
-  private async process(rows: Notification[], now: number): Promise<DispatchReport> {
+  private async process(rows: Notification[], at: Now): Promise<DispatchReport> {
     const report: DispatchReport = { claimed: rows.length, sent: 0, retrying: 0, dead: 0, withdrawn: 0 };
     const owner = rows[0].leaseOwner as string;
     const data = await this.loader.load(rows);
     const withdrawals: Withdrawal[] = [];
     const failures: Failed[] = [];
+    const lost = new Set<string>();
+    const concurrency = Math.min(rows.length, this.cfg.maxConnections * 4);
+    let leaseUntil = Math.min(...rows.map((r) => Number(r.leaseUntil ?? 0)));
+    let sinceGuard = 0;
+    let guarding: Promise<void> | null = null;
+    const beforeSend = async () => {
+      if (guarding) await guarding;
+      else if (sinceGuard >= concurrency || at() >= leaseUntil - this.cfg.leaseMs / 4) {
+        guarding = this.guard(rows, owner, data, lost, at())
+          .then((until) => {
+            leaseUntil = until;
+          })
+          .finally(() => {
+            sinceGuard = 0;
+            guarding = null;
+          });
+        await guarding;
+      }
+      sinceGuard++;
+    };
     let pending: Sent[] = [];
     let flushing: Promise<void> = Promise.resolve();
     const flush = () => {
       const chunk = pending;
       pending = [];
-      flushing = flushing.then(() => this.recordSent(chunk, owner, now));
+      flushing = flushing.then(() => this.recordSent(chunk, owner, at()));
       return flushing;
     };
     const sendOne = async (row: Notification) => {
@@ -136,9 +210,11 @@ export class NotificationDispatcher {
         failures.push({ row, error: row.lastError ?? 'claimed too many times without a recorded outcome', permanent: true });
         return;
       }
+      await beforeSend();
+      if (lost.has(row.id)) return; // another worker holds it now: it sends and records it
       let mail: ComposedMail;
       try {
-        const out = this.composer.compose(row, data, now);
+        const out = this.composer.compose(row, data, at());
         if (!('subject' in out)) return void withdrawals.push(out);
         mail = out;
       } catch (err) {
@@ -161,13 +237,13 @@ export class NotificationDispatcher {
     };
     await Promise.all(Array.from({ length: Math.min(rows.length, this.cfg.maxConnections * 4) }, worker));
     await flush();
-    if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, now);
+    if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, at());
     report.withdrawn = withdrawals.length;
     for (const f of failures) {
       if (f.permanent || f.row.attempts >= this.cfg.maxAttempts) report.dead++;
       else report.retrying++;
     }
-    if (failures.length) await this.recordFailures(failures, owner, now);
+    if (failures.length) await this.recordFailures(failures, owner, at());
     return report;
   }
 

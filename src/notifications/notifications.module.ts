@@ -1,4 +1,4 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HealthContributors } from '../health/health-contributors';
 import { MailDataLoader } from './mail-data.loader';
@@ -34,6 +34,8 @@ import { LinkSigner } from './signed-link';
   exports: [NotificationDispatcher, NotificationScheduler, OutboxWriter, Mailer],
 })
 export class NotificationsModule implements OnModuleInit {
+  private readonly logger = new Logger('Health');
+
   constructor(
     private readonly health: HealthContributors,
     private readonly mailer: Mailer,
@@ -41,17 +43,23 @@ export class NotificationsModule implements OnModuleInit {
   ) {}
 
   /**
-   * GET /health shows the mail transport. A failing relay is reported (state "failing", last error,
-   * how much mail waits) but stays "up": mail is queued safely and the API keeps working, so an
-   * orchestrator must not restart the service for it.
+   * GET /health (public) shows the mail transport. A failing relay is reported (state "failing", how
+   * long, how much mail waits) but stays "up": mail is queued safely and the API keeps working, so an
+   * orchestrator must not restart the service for it. The relay's host and its last error text (which
+   * can name addresses) are not shown to anyone who asks: the error goes to the server log, once per
+   * new error.
    */
   onModuleInit(): void {
+    let logged: string | null = null;
     this.health.register(async () => {
       const rows: { status: string; n: string | number }[] = await this.db.query(
         `SELECT status, COUNT(*) AS n FROM notifications WHERE status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY status`,
       );
       const outbox = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-      return { mail: { status: 'up' as const, ...this.mailer.state(), outbox } };
+      const { target: _target, lastError, ...state } = this.mailer.state();
+      if (lastError && lastError !== logged && state.state === 'failing') this.logger.warn(`Mail transport failing: ${lastError}`);
+      logged = lastError;
+      return { mail: { status: 'up' as const, ...state, outbox } };
     });
   }
 }
