@@ -1,3 +1,4 @@
+import { AuditService } from '../src/audit/audit.service';
 import { Incident } from '../src/incidents/incident.entity';
 import { RetentionService } from '../src/incidents/retention.service';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -62,6 +63,63 @@ describe('integrity: copies, re-assessment and audit privacy', () => {
       expect((await snapshots(a.id)).map((s) => s.trigger)).toEqual(['on_demand', 'institution_updated']);
       const risk = await t.http().get(`/appearances/${a.id}/risk`).set(t.auth(admin)).expect(200);
       expect(JSON.stringify(risk.body)).toContain('limitsImmigrationCooperation');
+    });
+  });
+
+  describe('incident descriptions in the audit log', () => {
+    it('audit entries of create, update and verification keep no description; retention removes older copies', async () => {
+      const a = await createTestApp({ now: '2026-03-01T12:00:00Z' });
+      try {
+        const admin = await a.factories.user('admin');
+        const inst = await a.factories.institution();
+        const first = 'Table blocked near the library entrance for an hour';
+        const second = 'Booth surrounded and banner unfurled for twenty minutes';
+        const created = await a
+          .http()
+          .post('/incidents')
+          .set(a.auth(admin))
+          .send({ institutionId: inst.id, kind: 'table_blocked', occurredAt: '2025-01-10T15:00:00Z', severity: 2, target: 'organisation', source: 'first_hand', description: first })
+          .expect(201);
+        const id = created.body.id as string;
+        await a.http().patch(`/incidents/${id}`).set(a.auth(admin)).send({ description: second, version: 1 }).expect(200);
+        await a.http().patch(`/incidents/${id}`).set(a.auth(admin)).send({ severity: 3, version: 2 }).expect(200);
+        await a.http().post(`/incidents/${id}/verification`).set(a.auth(admin)).send({ verification: 'corroborated', version: 3 }).expect(200);
+        // An entry as written before snapshots left the description out.
+        const legacy = 'Legacy audit copy of the description text';
+        await a.app.get(AuditService).record(null, { actorId: admin.id, action: 'update', entityType: 'incident', entityId: id, before: { severity: 2, description: legacy }, after: { severity: 3, description: legacy } });
+
+        const audit = async () => (await a.http().get(`/audit?entityType=incident&entityId=${id}&pageSize=100`).set(a.auth(admin)).expect(200)).body.items as Array<Record<string, any>>;
+        const entries = await audit();
+        const written = entries.filter((e) => e.action !== 'read' && !(e.after?.description === legacy));
+        expect(written.map((e) => e.action).sort()).toEqual(['create', 'status', 'update', 'update']);
+        for (const e of written) {
+          const text = JSON.stringify(e);
+          expect(text).not.toContain(first);
+          expect(text).not.toContain(second);
+          expect(e.after).not.toHaveProperty('description');
+        }
+        const descUpdate = written.find((e) => e.action === 'update' && e.after.descriptionChanged === true)!;
+        expect(descUpdate).toMatchObject({ before: { hasDescription: true, descriptionLength: first.length }, after: { hasDescription: true, descriptionLength: second.length } });
+        expect(written.find((e) => e.action === 'update' && e !== descUpdate)!.after).toMatchObject({ descriptionChanged: false, severity: 3 });
+
+        // Past the retention period the incident's description and every audit copy of it go.
+        a.clock.set('2027-03-01T12:00:00Z');
+        const run = await a.app.get(RetentionService).expireDescriptions(a.clock.now());
+        expect(run.expired).toBe(1);
+        const after = await audit();
+        const text = JSON.stringify(after);
+        for (const s of [first, second, legacy]) expect(text).not.toContain(s);
+        expect(after.find((e) => e.before?.descriptionRedacted)).toMatchObject({ before: { severity: 2, descriptionRedacted: true }, after: { severity: 3, descriptionRedacted: true } });
+        const all = JSON.stringify((await a.http().get('/audit?entityType=incident&pageSize=100').set(a.auth(admin)).expect(200)).body);
+        for (const s of [first, second, legacy]) expect(all).not.toContain(s);
+        // Nothing left to redact: a second run rewrites nothing.
+        expect((await a.app.get(RetentionService).expireDescriptions(a.clock.now())).expired).toBe(0);
+        const runs = (await a.http().get('/audit?action=retention').set(a.auth(admin)).expect(200)).body.items;
+        expect(runs).toHaveLength(1);
+        expect(runs[0].meta).toMatchObject({ count: 1, ids: [id], auditEntriesRedacted: 1 });
+      } finally {
+        await a.close();
+      }
     });
   });
 });

@@ -74,7 +74,7 @@ export class IncidentsService {
       });
       await m.save(Incident, row);
       const view = toIncidentView(row, institution);
-      await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'incident', entityId: row.id, after: view });
+      await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'incident', entityId: row.id, after: auditSnapshot(view) });
       if (appearance) await this.markDisrupted(m, appearance, row, actor);
       await this.risk.reassessInstitution(m, institution.id, 'incident', actor.id);
       return view;
@@ -136,7 +136,14 @@ export class IncidentsService {
       const res = await m.update(Incident, { id, version: at }, patch);
       if (res.affected === 0) throw new StaleVersionError('Incident', id, at, at + 1);
       const after = toIncidentView(row, institution);
-      await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'incident', entityId: id, before, after });
+      await this.audit.record(m, {
+        actorId: actor.id,
+        action: 'update',
+        entityType: 'incident',
+        entityId: id,
+        before: auditSnapshot(before),
+        after: { ...auditSnapshot(after), descriptionChanged: before.description !== after.description },
+      });
       if (row.appearanceId && row.target === 'organisation') {
         await this.markDisrupted(m, linked ?? (await this.appearanceAt(m, row.appearanceId, row.institutionId)), row, actor);
       }
@@ -183,7 +190,15 @@ export class IncidentsService {
       );
       if (res.affected === 0) throw new StaleVersionError('Incident', id, at, at + 1);
       const after = toIncidentView(row);
-      await this.audit.record(m, { actorId: actor.id, action: 'status', entityType: 'incident', entityId: id, before, after, meta: { verification: dto.verification } });
+      await this.audit.record(m, {
+        actorId: actor.id,
+        action: 'status',
+        entityType: 'incident',
+        entityId: id,
+        before: auditSnapshot(before),
+        after: auditSnapshot(after),
+        meta: { verification: dto.verification },
+      });
       await this.risk.reassessInstitution(m, row.institutionId, 'incident', actor.id);
       return after;
     });
@@ -251,6 +266,16 @@ export class IncidentsService {
       meta: { cause: 'incident', incidentId: incident.id },
     });
   }
+}
+
+/**
+ * What the audit log keeps of an incident: every structured fact, but not the free-text
+ * description (retention blanks it after RETENTION_MONTHS; a copy in audit_entries would outlive
+ * it). Only whether there was one and its length.
+ */
+export function auditSnapshot(view: IncidentView): Record<string, unknown> {
+  const { description, ...rest } = view;
+  return { ...rest, hasDescription: !!description, descriptionLength: description ? description.length : 0 };
 }
 
 function filterOf(q: IncidentQuery): Record<string, unknown> {

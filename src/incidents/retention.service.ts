@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { iso } from '../common/time';
@@ -25,6 +25,7 @@ export interface RetentionResult {
  * structured facts (kind, dates, severity, target, verification, the institution's dispute
  * statement) stay. Idempotent and safe to run on several instances at once (the UPDATE only
  * touches rows that still have a description). One audit entry per run lists what was blanked.
+ * Copies of an expired description in older audit entries are removed as well.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -82,16 +83,50 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
           .andWhere('description IS NOT NULL')
           .execute();
       }
-      if (ids.length) {
+      const redacted = await this.redactAuditCopies(m, cutoff);
+      if (ids.length || redacted) {
         await this.audit.record(m, {
           actorId: null,
           action: 'retention',
           entityType: 'incident',
           entityId: null,
-          meta: { field: 'description', retentionMonths: this.privacy.retentionMonths, cutoff: iso(cutoff), count: ids.length, ids },
+          meta: { field: 'description', retentionMonths: this.privacy.retentionMonths, cutoff: iso(cutoff), count: ids.length, ids, auditEntriesRedacted: redacted },
         });
       }
       return { expired: ids.length, cutoff: iso(cutoff) };
     });
+  }
+
+  /**
+   * Audit entries written before audit snapshots left the description out carry a copy of it in
+   * `before` / `after`: for every incident past the cutoff, those copies are removed too (marked
+   * `descriptionRedacted`). One query finds them (only entries that still hold description text);
+   * one UPDATE per 200 rewrites them. Returns how many entries were rewritten.
+   */
+  private async redactAuditCopies(m: EntityManager, cutoff: number): Promise<number> {
+    const pg = m.connection.options.type === 'postgres';
+    const has = (col: string) => `ae."${col}" LIKE '%"description":"%'`;
+    const rows = (await m.query(
+      `SELECT ae.id AS id, ae."before" AS b, ae."after" AS a FROM audit_entries ae JOIN incidents i ON i.id = ae.entity_id
+       WHERE ae.entity_type = 'incident' AND i.occurred_at < ${pg ? '$1' : '?'} AND (${has('before')} OR ${has('after')})`,
+      [cutoff],
+    )) as Array<{ id: string; b: string | null; a: string | null }>;
+    const redact = (json: string | null): string | null => {
+      if (!json) return json;
+      const o = JSON.parse(json) as Record<string, unknown>;
+      if (typeof o.description !== 'string') return json;
+      const { description: _d, ...rest } = o;
+      return JSON.stringify({ ...rest, descriptionRedacted: true });
+    };
+    for (let k = 0; k < rows.length; k += 200) {
+      const chunk = rows.slice(k, k + 200);
+      const params: unknown[] = [];
+      const p = (v: unknown) => (params.push(v), pg ? `$${params.length}` : '?');
+      const caseOf = (col: 'before' | 'after', get: (r: (typeof chunk)[number]) => string | null) =>
+        `"${col}" = CASE id ${chunk.map((r) => `WHEN ${p(r.id)} THEN ${p(redact(get(r)))}`).join(' ')} ELSE "${col}" END`;
+      const set = `${caseOf('before', (r) => r.b)}, ${caseOf('after', (r) => r.a)}`;
+      await m.query(`UPDATE audit_entries SET ${set} WHERE id IN (${chunk.map((r) => p(r.id)).join(', ')})`, params);
+    }
+    return rows.length;
   }
 }
