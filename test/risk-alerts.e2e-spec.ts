@@ -5,7 +5,8 @@ import { RiskAssessment } from '../src/risk/risk-assessment.entity';
 import { REFRESH_LOCK_KEY } from '../src/risk/risk-locks';
 import { RiskService } from '../src/risk/risk.service';
 import type { User } from '../src/users/user.entity';
-import { emit } from './helpers/notifications';
+import { dispatcher, emit, withMail } from './helpers/notifications';
+import { TestSmtpServer } from './helpers/smtp-server';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const DAY = 86_400_000;
@@ -17,19 +18,24 @@ const DAY = 86_400_000;
  */
 describe('risk alerts: one escalation per rise, at once for a new High appearance', () => {
   let t: TestApp;
+  let smtp: TestSmtpServer;
   let risk: RiskService;
   let office: { id: string };
   let coord: User;
   let rec: User;
 
   beforeAll(async () => {
-    t = await createTestApp({ now: '2026-01-15T12:00:00Z' });
+    smtp = await TestSmtpServer.start();
+    t = await createTestApp({ now: '2026-01-15T12:00:00Z', override: withMail({ smtpUrl: smtp.url }) });
     risk = t.app.get(RiskService);
     office = await t.factories.office();
     coord = await t.factories.user('coordinator', { officeId: office.id });
     rec = await t.factories.user('recruiter', { officeId: office.id });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
 
   const escalations = (appearanceId: string) => t.db.getRepository(Notification).find({ where: { appearanceId, kind: 'escalation' }, order: { recipientEmail: 'ASC' } });
 
@@ -58,6 +64,10 @@ describe('risk alerts: one escalation per rise, at once for a new High appearanc
     const list = await escalations(res.body.id);
     expect(new Set(list.map((n) => n.recipientId))).toEqual(new Set([coord.id, rec.id]));
     expect(list.every((n) => n.dueAt === t.clock.now() && n.status === 'pending' && n.payload.from === null && n.payload.to === res.body.risk.level)).toBe(true);
+    // the next dispatcher tick sends them: no waiting for the 14-day briefing
+    await dispatcher(t).dispatchDue(t.clock.now());
+    expect(smtp.messages.flatMap((m) => m.rcptTo).sort()).toEqual([coord.email, rec.email].sort());
+    expect((await escalations(res.body.id)).every((n) => n.status === 'sent')).toBe(true);
   });
 
   it('a Low new appearance alerts nobody', async () => {
@@ -137,5 +147,18 @@ describe('risk alerts: one escalation per rise, at once for a new High appearanc
     expect(first.skipped).toBeUndefined();
     t.clock.advance(60_000);
     expect(await risk.refreshAll('daily_refresh', { unlessRanSince: since })).toMatchObject({ assessed: 0, skipped: true });
+  });
+
+  it('commits the daily refresh in chunks of appearances, not one long transaction', async () => {
+    for (let i = 0; i < 4; i++) await t.factories.appearance({ officeId: office.id, startsAt: t.clock.now() + (i + 2) * DAY });
+    t.clock.advance(60_000);
+    const transaction = jest.spyOn(t.db, 'transaction');
+    try {
+      const r = await risk.refreshAll('daily_refresh', { chunkSize: 2 });
+      expect(r.assessed).toBeGreaterThanOrEqual(4);
+      expect(transaction).toHaveBeenCalledTimes(Math.ceil(r.assessed / 2));
+    } finally {
+      transaction.mockRestore();
+    }
   });
 });

@@ -165,7 +165,7 @@ export class RiskService {
    * advisory lock makes sure only one instance runs it: another one finds it taken and skips, and
    * with `unlessRanSince` one that comes later finds the run's snapshots and skips too.
    */
-  async refreshAll(trigger = 'daily_refresh', opts: { unlessRanSince?: number } = {}): Promise<BatchResult & { skipped?: boolean }> {
+  async refreshAll(trigger = 'daily_refresh', opts: { unlessRanSince?: number; chunkSize?: number } = {}): Promise<BatchResult & { skipped?: boolean }> {
     return exclusively(this.dataSource, REFRESH_LOCK_KEY, this.logger, async (): Promise<BatchResult & { skipped?: boolean }> => {
       // checked under the lock: an instance that starts after another one finished this run stops here
       if (opts.unlessRanSince !== undefined && (await this.ranSince(trigger, opts.unlessRanSince))) return { assessed: 0, levelRises: 0, skipped: true };
@@ -176,8 +176,9 @@ export class RiskService {
       const evidence = all.length ? await this.gather(this.dataSource.manager, now, uniqueInstitutions(all)) : new Map<string, RiskEvidence>();
       let assessed = 0;
       let levelRises = 0;
-      for (let i = 0; i < all.length; i += REFRESH_CHUNK) {
-        const ids = all.slice(i, i + REFRESH_CHUNK).map((t) => t.id);
+      const chunk = Math.max(1, Math.min(opts.chunkSize ?? REFRESH_CHUNK, REFRESH_CHUNK));
+      for (let i = 0; i < all.length; i += chunk) {
+        const ids = all.slice(i, i + chunk).map((t) => t.id);
         await this.dataSource.transaction(async (m) => {
           // re-read inside the chunk's transaction: an appearance may have been cancelled or moved since
           const where = `${scope} AND a.id IN (${placeholders(m, ids.length).join(', ')})`;
