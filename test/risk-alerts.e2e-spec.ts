@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DomainEvents } from '../src/common/domain-events';
 import { Notification } from '../src/notifications/notification.entity';
 import { RiskAssessment } from '../src/risk/risk-assessment.entity';
+import { RiskSeqUnique1795972202658 } from '../src/database/migrations/1795972202658-RiskSeqUnique';
 import { REFRESH_LOCK_KEY } from '../src/risk/risk-locks';
 import { RiskService } from '../src/risk/risk.service';
 import type { User } from '../src/users/user.entity';
@@ -124,6 +125,39 @@ describe('risk alerts: one escalation per rise, at once for a new High appearanc
     });
     await t.db.getRepository(RiskAssessment).insert([row(0), row(0), row(1)]);
     await expect(t.db.getRepository(RiskAssessment).insert(row(1))).rejects.toThrow();
+  });
+
+  it('the migration renumbers duplicate seqs stored before the unique index, in their order', async () => {
+    const a = await t.factories.appearance({ officeId: office.id });
+    const b = await t.factories.appearance({ officeId: office.id });
+    const row = (appearanceId: string, seq: number, createdAt: number) => ({
+      id: randomUUID(),
+      appearanceId,
+      asOf: createdAt,
+      seq,
+      trigger: `t${createdAt}`,
+      modelVersion: 'test',
+      p: 0.1,
+      pSevere: 0.01,
+      level: 'low' as const,
+      intervalLow: 0.05,
+      intervalHigh: 0.2,
+      regionalWave: 0,
+      detail: {},
+      createdAt,
+    });
+    const qr = t.db.createQueryRunner();
+    try {
+      await new RiskSeqUnique1795972202658().down(qr);
+      await t.db.getRepository(RiskAssessment).insert([row(a.id, 0, 1), row(a.id, 1, 2), row(a.id, 2, 3), row(a.id, 2, 4), row(a.id, 3, 5), row(b.id, 1, 6), row(b.id, 1, 7)]);
+      await new RiskSeqUnique1795972202658().up(qr);
+    } finally {
+      await qr.release();
+    }
+    const order = async (id: string) =>
+      (await t.db.getRepository(RiskAssessment).find({ where: { appearanceId: id }, order: { createdAt: 'ASC' } })).map((r) => [r.trigger, r.seq]);
+    expect(await order(a.id)).toEqual([['t1', 0], ['t2', 1], ['t3', 2], ['t4', 3], ['t5', 4]]);
+    expect(await order(b.id)).toEqual([['t6', 1], ['t7', 2]]);
   });
 
   it('the daily refresh runs on one instance at a time and once per run', async () => {
