@@ -1,5 +1,10 @@
 import { parse } from 'csv-parse';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pipeline, Readable, Transform } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, PayloadTooLargeError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { unprotectCell } from './csv';
@@ -27,21 +32,45 @@ export function asStream(body: unknown): Readable {
   throw new ValidationFailedError('Send the CSV file as the request body with Content-Type: text/csv', { body: 'must be CSV (Content-Type: text/csv)' }, 'CSV_REQUIRED');
 }
 
-/**
- * Reads a CSV body as a stream, row by row (never buffered whole), and yields chunks of at most
- * `size` rows. `onHeader` sees the normalised header first (and may throw to refuse the file).
- * Cells are trimmed; a quote protecting a formula character (our own export) is removed.
- */
-export async function* csvChunks(body: unknown, onHeader: (header: string[]) => void, limitBytes: number, size = 500): AsyncGenerator<CsvRow[]> {
+/** Counts bytes as they stream through; past the limit (IMPORT_LIMIT_BYTES) fails with 413. */
+function byteLimit(limitBytes: number): Transform {
   let seen = 0;
-  // The upload limit (IMPORT_LIMIT_BYTES), counted as the bytes stream in.
-  const counter = new Transform({
+  return new Transform({
     transform(chunk: Buffer, _enc, cb) {
       seen += chunk.length;
       if (seen > limitBytes) cb(new PayloadTooLargeError(`The CSV is larger than ${limitBytes} bytes (IMPORT_LIMIT_BYTES); split it`));
       else cb(null, chunk);
     },
   });
+}
+
+/**
+ * Receives the whole upload into a private temporary file (streamed, never buffered, bounded by
+ * `limitBytes`), then runs `work` with a way to read it back; the file is deleted afterwards.
+ * Imports parse the file inside their transaction, so the transaction never waits on the network:
+ * on SQLite an open transaction holds the process-wide write lock, and a slow or trickling upload
+ * would otherwise freeze every other write for as long as it takes.
+ */
+export async function withSpooledUpload<T>(body: unknown, limitBytes: number, work: (open: () => Readable) => Promise<T>): Promise<T> {
+  const source = asStream(body);
+  const dir = await mkdtemp(join(tmpdir(), 'forewarn-import-'));
+  try {
+    const file = join(dir, 'upload.csv');
+    await pipelineAsync(source, byteLimit(limitBytes), createWriteStream(file, { mode: 0o600 }));
+    return await work(() => createReadStream(file));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Reads a CSV body as a stream, row by row (never buffered whole), and yields chunks of at most
+ * `size` rows. `onHeader` sees the normalised header first (and may throw to refuse the file).
+ * Cells are trimmed; a quote protecting a formula character (our own export) is removed.
+ */
+export async function* csvChunks(body: unknown, onHeader: (header: string[]) => void, limitBytes: number, size = 500): AsyncGenerator<CsvRow[]> {
+  // The upload limit (IMPORT_LIMIT_BYTES), counted as the bytes stream in.
+  const counter = byteLimit(limitBytes);
   const parser = parse({
       bom: true,
       columns: (h: string[]) => {

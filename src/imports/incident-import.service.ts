@@ -18,12 +18,15 @@ import { retentionCutoff } from '../incidents/retention.service';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
 import { RiskService } from '../risk/risk.service';
-import { csvChunks, CsvRow, reasonOf, requireColumns, runImport } from './csv-reader';
+import { csvChunks, CsvRow, reasonOf, requireColumns, runImport, withSpooledUpload } from './csv-reader';
 import { IncidentCsvRow } from './dto/import.dto';
 import { emptyReport, ImportReport, tally } from './import-report';
 
 export type IncidentFormat = 'forewarn' | 'campus_protests';
 
+/** Incident dates outside these years are refused per row. */
+const MIN_YEAR = 1990;
+const MAX_YEAR = 2200;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A head count → the product's crowd band. */
@@ -73,11 +76,12 @@ export class IncidentImportService {
     report.institutionsMatched = 0;
     const occurrences = new Map<string, number>();
     const touched = new Map<string, string>(); // institution id → state
-    return runImport(
+    // The upload is received in full (to a temporary file) before the transaction opens.
+    return withSpooledUpload(body, this.app.importLimit, (file) => runImport(
       this.db,
       report,
       async (m) => {
-        const chunks = csvChunks(body, (header) => {
+        const chunks = csvChunks(file(), (header) => {
           format = header.includes('about_recruiting') ? 'campus_protests' : 'forewarn';
           report.format = format;
           if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
@@ -94,7 +98,7 @@ export class IncidentImportService {
         });
         await this.reassess(m, touched, actor);
       },
-    );
+    ));
   }
 
   private async chunk(
@@ -133,6 +137,12 @@ export class IncidentImportService {
         continue;
       }
       const occurredAt = this.instant(d.occurred, inst.timeZone);
+      const year = occurredAt === null ? null : DateTime.fromMillis(occurredAt, { zone: inst.timeZone }).year;
+      if (year !== null && (year < MIN_YEAR || year > MAX_YEAR)) {
+        // Older dates are typos (1024 for 2024) that break the risk decay arithmetic.
+        tally(report, { row: d.row, status: 'refused', reason: 'date out of range', fields: { date: `year ${year} is outside ${MIN_YEAR}–${MAX_YEAR}` } });
+        continue;
+      }
       if (occurredAt === null || occurredAt > now) {
         const why = occurredAt === null ? `"${d.occurred}" is not a date (YYYY-MM-DD or ISO-8601)` : 'is in the future';
         tally(report, { row: d.row, status: 'refused', reason: `date: ${why}`, fields: { date: why } });
@@ -310,9 +320,11 @@ export class IncidentImportService {
   }
 
   /**
-   * Re-assess what the new incidents can touch, without a call per row: each touched institution
-   * that has upcoming appearances, plus one institution per touched state with upcoming appearances
-   * (RiskService.reassessInstitution then re-assesses the state when its regional wave moved).
+   * Re-assess what the new incidents can touch, without a call per row or per institution: each
+   * touched institution that has upcoming appearances, plus one institution per touched state with
+   * upcoming appearances, in ONE RiskService.reassessInstitutions call (one evidence pass over
+   * those states; with a single institution it is reassessInstitution, which widens to the state
+   * when its regional wave moved).
    */
   private async reassess(m: EntityManager, touched: Map<string, string>, actor: AuthUser): Promise<void> {
     if (!touched.size) return;
@@ -325,6 +337,6 @@ export class IncidentImportService {
     const perState = new Map<string, string>();
     for (const [id, state] of touched) if (upcomingStates.has(state) && !perState.has(state)) perState.set(state, id);
     for (const id of perState.values()) targets.add(id);
-    for (const id of targets) await this.risk.reassessInstitution(m, id, 'incident_import', actor.id);
+    await this.risk.reassessInstitutions(m, [...targets], 'incident_import', actor.id);
   }
 }

@@ -12,7 +12,7 @@ import { validateDto } from '../common/validation';
 import { appConfig } from '../config/app.config';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
-import { csvChunks, CsvRow, reasonOf, requireColumns, runImport } from './csv-reader';
+import { csvChunks, CsvRow, reasonOf, requireColumns, runImport, withSpooledUpload } from './csv-reader';
 import { InstitutionCsvRow } from './dto/import.dto';
 import { emptyReport, ImportReport, tally } from './import-report';
 import { zoneForState } from './state-zones';
@@ -73,11 +73,12 @@ export class InstitutionImportService {
     let format: InstitutionFormat = 'forewarn';
     const report = emptyReport(format, opts.dryRun, opts.atomic);
     const seen = new Map<string, { row: number; id: string }>();
-    return runImport(
+    // The upload is received in full (to a temporary file) before the transaction opens.
+    return withSpooledUpload(body, this.app.importLimit, (file) => runImport(
       this.db,
       report,
       async (m) => {
-        const chunks = csvChunks(body, (header) => {
+        const chunks = csvChunks(file(), (header) => {
           format = detectInstitutionFormat(header);
           report.format = format;
           if (format === 'scorecard') requireColumns(header, [['name', 'instnm'], ['state', 'stabbr']], 'College Scorecard');
@@ -92,7 +93,7 @@ export class InstitutionImportService {
           entityType: 'institution',
           meta: { format: report.format, rows: report.rows, created: report.created, matched: report.matched, refused: report.refused },
         }),
-    );
+    ));
   }
 
   private async chunk(m: EntityManager, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: Map<string, { row: number; id: string }>): Promise<void> {
