@@ -14,23 +14,8 @@ import { AppearanceAttributes, assessRisk, DAY, levelRank, RateEvidence, RiskEvi
 import { RISK_PARAMS, RiskParams } from './params';
 import { RiskAssessment } from './risk-assessment.entity';
 import { exclusively, lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
+import { loadPrevious, loadTargets, Previous, Target, uniqueInstitutions } from './risk-targets';
 import { detailJson, evidenceJson, previewView, RiskAssessmentView, toView } from './risk.view';
-
-/** One appearance to assess, as read by the batch query. */
-interface Target {
-  id: string;
-  institutionId: string;
-  state: string;
-  startsAt: number;
-  status: string;
-  attrs: AppearanceAttributes;
-}
-
-interface Previous {
-  level: RiskLevel;
-  seq: number;
-  wave: number;
-}
 
 export interface PreviewInput {
   institutionId: string;
@@ -115,9 +100,9 @@ export class RiskService {
     // The institution is in its state: one index-driven scope covers both (appearances by institution).
     const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${p1})`;
     const args = [state];
-    const targets = await this.loadTargets(manager, scope, args);
+    const targets = await loadTargets(manager, scope, args);
     await lockAppearances(manager, targets);
-    const previous = await this.loadPrevious(manager, scope, args);
+    const previous = await loadPrevious(manager, scope, args);
     const insts = uniqueInstitutions(targets);
     if (!insts.some((i) => i.id === institutionId)) insts.push({ id: institutionId, state });
     const evidence = await this.gather(manager, now, insts, state);
@@ -149,10 +134,10 @@ export class RiskService {
     const uniq = [...new Set(states)];
     const ph = placeholders(manager, uniq.length);
     const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state IN (${ph.join(', ')}))`;
-    const targets = await this.loadTargets(manager, scope, uniq);
+    const targets = await loadTargets(manager, scope, uniq);
     if (!targets.length) return { assessed: 0, levelRises: 0 };
     await lockAppearances(manager, targets);
-    const previous = await this.loadPrevious(manager, scope, uniq);
+    const previous = await loadPrevious(manager, scope, uniq);
     const evidence = await this.gather(manager, now, uniqueInstitutions(targets));
     const { rows, rises } = await this.store(manager, targets, previous, evidence, now, trigger, actorId);
     return { assessed: rows.length, levelRises: rises, waveMoved: true };
@@ -172,7 +157,7 @@ export class RiskService {
       const now = this.clock.now();
       const until = now + this.config.refreshHorizonDays * DAY;
       const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`;
-      const all = await this.loadTargets(this.dataSource.manager, scope, []);
+      const all = await loadTargets(this.dataSource.manager, scope, []);
       const evidence = all.length ? await this.gather(this.dataSource.manager, now, uniqueInstitutions(all)) : new Map<string, RiskEvidence>();
       let assessed = 0;
       let levelRises = 0;
@@ -182,10 +167,10 @@ export class RiskService {
         await this.dataSource.transaction(async (m) => {
           // re-read inside the chunk's transaction: an appearance may have been cancelled or moved since
           const where = `${scope} AND a.id IN (${placeholders(m, ids.length).join(', ')})`;
-          const targets = (await this.loadTargets(m, where, ids)).filter((t) => evidence.has(t.institutionId));
+          const targets = (await loadTargets(m, where, ids)).filter((t) => evidence.has(t.institutionId));
           if (!targets.length) return;
           await lockAppearances(m, targets);
-          const previous = await this.loadPrevious(m, where, ids);
+          const previous = await loadPrevious(m, where, ids);
           const { rows, rises } = await this.store(m, targets, previous, evidence, now, trigger, null);
           assessed += rows.length;
           levelRises += rises;
@@ -257,10 +242,10 @@ export class RiskService {
 
   private async assessWhere(m: EntityManager, where: string, args: unknown[], trigger: string, actorId: string | null): Promise<Stored> {
     const now = this.clock.now();
-    const targets = await this.loadTargets(m, where, args);
+    const targets = await loadTargets(m, where, args);
     if (!targets.length) return { rows: [], rises: 0 };
     await lockAppearances(m, targets);
-    const previous = await this.loadPrevious(m, where, args);
+    const previous = await loadPrevious(m, where, args);
     const insts = uniqueInstitutions(targets);
     const oneState = insts.every((i) => i.state === insts[0].state);
     const evidence = await this.gather(m, now, insts, oneState && insts.length <= 500 ? insts[0].state : undefined);
@@ -291,48 +276,6 @@ export class RiskService {
     const g = await gatherEvidence(m, now, [], this.params);
     this.orgCache = { asOf: now, rate: g.organisation as RateEvidence };
     return g.organisation as RateEvidence;
-  }
-
-  private async loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {
-    const rows = (await m.query(
-      `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, a.kind, a.format, a.audience,
-              a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.status
-       FROM appearances a JOIN institutions i ON i.id = a.institution_id
-       WHERE ${where}`,
-      args,
-    )) as Row[];
-    return rows.map((r) => ({
-      id: String(r.id),
-      institutionId: String(r.institution_id),
-      state: String(r.state ?? ''),
-      startsAt: Number(r.starts_at),
-      status: String(r.status),
-      attrs: {
-        kind: r.kind as AppearanceKind,
-        format: r.format as AppearanceFormat,
-        audience: r.audience as Audience,
-        expectedAttendance: r.expected_attendance === null || r.expected_attendance === undefined ? null : Number(r.expected_attendance),
-        visibleBranding: bool(r.visible_branding),
-        protestAnnounced: bool(r.protest_announced),
-        limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
-      },
-    }));
-  }
-
-  /** Latest snapshot (level, seq, wave) of each appearance in scope: two index probes per appearance. */
-  private async loadPrevious(m: EntityManager, where: string, args: unknown[]): Promise<Map<string, Previous>> {
-    const rows = (await m.query(
-      `SELECT r.appearance_id, r.level, r.seq, r.regional_wave
-       FROM appearances a
-       JOIN institutions i ON i.id = a.institution_id
-       JOIN risk_assessments r ON r.appearance_id = a.id
-        AND r.seq = (SELECT MAX(r2.seq) FROM risk_assessments r2 WHERE r2.appearance_id = a.id)
-       WHERE ${where}`,
-      args,
-    )) as Row[];
-    const out = new Map<string, Previous>();
-    for (const r of rows) out.set(String(r.appearance_id), { level: r.level as RiskLevel, seq: Number(r.seq), wave: Number(r.regional_wave) });
-    return out;
   }
 
   private async store(
@@ -419,10 +362,4 @@ export class RiskService {
     }
     return { rows, rises };
   }
-}
-
-function uniqueInstitutions(targets: Target[]): { id: string; state: string }[] {
-  const seen = new Map<string, string>();
-  for (const t of targets) seen.set(t.institutionId, t.state);
-  return [...seen].map(([id, state]) => ({ id, state }));
 }

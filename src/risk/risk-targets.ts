@@ -1,0 +1,71 @@
+/** The reads a batch assessment starts from: the appearances in scope and their latest snapshots. */
+import type { EntityManager } from 'typeorm';
+import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel } from '../common/enums';
+import type { AppearanceAttributes } from './model';
+
+type Row = Record<string, unknown>;
+const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
+
+/** One appearance to assess, as read by the batch query. */
+export interface Target {
+  id: string;
+  institutionId: string;
+  state: string;
+  startsAt: number;
+  status: string;
+  attrs: AppearanceAttributes;
+}
+
+export interface Previous {
+  level: RiskLevel;
+  seq: number;
+  wave: number;
+}
+
+export async function loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {
+  const rows = (await m.query(
+    `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, a.kind, a.format, a.audience,
+            a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.status
+     FROM appearances a JOIN institutions i ON i.id = a.institution_id
+     WHERE ${where}`,
+    args,
+  )) as Row[];
+  return rows.map((r) => ({
+    id: String(r.id),
+    institutionId: String(r.institution_id),
+    state: String(r.state ?? ''),
+    startsAt: Number(r.starts_at),
+    status: String(r.status),
+    attrs: {
+      kind: r.kind as AppearanceKind,
+      format: r.format as AppearanceFormat,
+      audience: r.audience as Audience,
+      expectedAttendance: r.expected_attendance === null || r.expected_attendance === undefined ? null : Number(r.expected_attendance),
+      visibleBranding: bool(r.visible_branding),
+      protestAnnounced: bool(r.protest_announced),
+      limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
+    },
+  }));
+}
+
+/** Latest snapshot (level, seq, wave) of each appearance in scope: two index probes per appearance. */
+export async function loadPrevious(m: EntityManager, where: string, args: unknown[]): Promise<Map<string, Previous>> {
+  const rows = (await m.query(
+    `SELECT r.appearance_id, r.level, r.seq, r.regional_wave
+     FROM appearances a
+     JOIN institutions i ON i.id = a.institution_id
+     JOIN risk_assessments r ON r.appearance_id = a.id
+      AND r.seq = (SELECT MAX(r2.seq) FROM risk_assessments r2 WHERE r2.appearance_id = a.id)
+     WHERE ${where}`,
+    args,
+  )) as Row[];
+  const out = new Map<string, Previous>();
+  for (const r of rows) out.set(String(r.appearance_id), { level: r.level as RiskLevel, seq: Number(r.seq), wave: Number(r.regional_wave) });
+  return out;
+}
+
+export function uniqueInstitutions(targets: Target[]): { id: string; state: string }[] {
+  const seen = new Map<string, string>();
+  for (const t of targets) seen.set(t.institutionId, t.state);
+  return [...seen].map(([id, state]) => ({ id, state }));
+}
