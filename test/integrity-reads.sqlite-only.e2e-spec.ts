@@ -1,5 +1,6 @@
 import { AppearanceReader } from '../src/appearances/appearance-reader';
 import { Appearance } from '../src/appearances/appearance.entity';
+import { runExclusive } from '../src/database/sqlite-serialise';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 type All = (sql: string, params: unknown[], cb: (err: Error | null, rows: unknown[]) => void) => void;
@@ -84,4 +85,33 @@ describe('raw appearance reads on SQLite see committed data only', () => {
     }
   });
 
+  it('runExclusive: reads queued together share a turn; a transaction queued behind them waits for all, and later reads wait for it', async () => {
+    const order: string[] = [];
+    let releaseA!: () => void;
+    const holdA = new Promise<void>((r) => (releaseA = r));
+    let aRunning!: () => void;
+    const aStarted = new Promise<void>((r) => (aRunning = r));
+    const a = runExclusive(t.db, async () => {
+      order.push('A start');
+      aRunning();
+      await holdA;
+      order.push('A end');
+    });
+    const c = runExclusive(t.db, async () => {
+      order.push('C (joins A)');
+    });
+    await aStarted;
+    const tx = t.db.transaction(async () => {
+      order.push('transaction');
+    });
+    const b = runExclusive(t.db, async () => {
+      order.push('B (after the transaction)');
+    });
+    await c;
+    releaseA();
+    await Promise.all([a, tx, b]);
+    expect(order).toEqual(['A start', 'C (joins A)', 'A end', 'transaction', 'B (after the transaction)']);
+    // Inside the caller's own transaction it passes straight through (no deadlock).
+    expect(await t.db.transaction(() => runExclusive(t.db, async () => 'inside'))).toBe('inside');
+  });
 });

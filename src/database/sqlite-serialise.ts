@@ -17,22 +17,25 @@ import { DataSource, EntityManager } from 'typeorm';
  * by SQLite itself (busy timeout).
  */
 interface Serialised {
-  withLock: <T>(fn: () => Promise<T>) => Promise<T>;
+  withReadLock: <T>(fn: () => Promise<T>) => Promise<T>;
   inTx: AsyncLocalStorage<true>;
 }
 
 const serialised = new WeakMap<DataSource, Serialised>();
 
 /**
- * Runs `fn` as if it were one statement outside any transaction: on a serialised SQLite DataSource
- * it waits until no transaction is open (so a raw driver read never sees another request's
- * uncommitted writes) and holds the lock while `fn` runs (statements `fn` issues through TypeORM
- * pass straight through). A passthrough on PostgreSQL and inside the caller's own transaction.
+ * Runs the reads of `fn` as if they were statements outside any transaction: on a serialised
+ * SQLite DataSource it waits until no transaction is open (so a raw driver read never sees another
+ * request's uncommitted writes) and keeps transactions out while `fn` runs. Concurrent
+ * `runExclusive` reads queued back to back share one turn of the lock (they only read, so they may
+ * overlap; the driver pipelines them); a transaction queued behind them waits for all of them.
+ * Statements `fn` issues through TypeORM pass straight through; `fn` must not open a transaction.
+ * A passthrough on PostgreSQL and inside the caller's own transaction.
  */
 export function runExclusive<T>(ds: DataSource, fn: () => Promise<T>): Promise<T> {
   const s = serialised.get(ds);
   if (!s || s.inTx.getStore()) return fn();
-  return s.withLock(() => s.inTx.run(true, fn));
+  return s.withReadLock(() => s.inTx.run(true, fn));
 }
 
 export function serialiseSqlite(ds: DataSource): DataSource {
@@ -53,6 +56,29 @@ export function serialiseSqlite(ds: DataSource): DataSource {
     }
   };
 
+  // Reads that arrive while the newest holder of the queue is a group of reads join that group.
+  let readGroup: { tail: Promise<void>; ready: Promise<void>; count: number; release: () => void } | null = null;
+  const withReadLock = async <T>(fn: () => Promise<T>): Promise<T> => {
+    let g = readGroup;
+    if (!g || g.tail !== tail) {
+      const ready = tail;
+      let release!: () => void;
+      tail = new Promise<void>((r) => (release = r));
+      g = readGroup = { tail, ready, count: 0, release };
+    }
+    const group = g;
+    group.count++;
+    try {
+      await group.ready;
+      return await fn();
+    } finally {
+      if (--group.count === 0) {
+        if (readGroup === group) readGroup = null;
+        group.release();
+      }
+    }
+  };
+
   const runner = ds.createQueryRunner();
   const query = runner.query.bind(runner) as (...a: unknown[]) => Promise<unknown>;
   (runner as { query: unknown }).query = (...args: unknown[]) => (inTx.getStore() ? query(...args) : withLock(() => query(...args)));
@@ -64,6 +90,6 @@ export function serialiseSqlite(ds: DataSource): DataSource {
   };
   wrap(ds.manager);
   wrap(runner.manager);
-  serialised.set(ds, { withLock, inTx });
+  serialised.set(ds, { withReadLock, inTx });
   return ds;
 }
