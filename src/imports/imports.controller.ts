@@ -12,7 +12,7 @@ import { INSTITUTION_CSV_COLUMNS, InstitutionImportService } from './institution
 
 const CSV_BODY = { required: true, schema: { type: 'string', format: 'binary' }, description: 'The CSV file itself (Content-Type: text/csv), streamed' };
 const IMPORT_RULES =
-  'Streamed row by row. `?dryRun=true` checks and reports without writing. Atomic by default: if any row is refused nothing is written ' +
+  'The upload is received in full first (streamed to a temporary file, at most IMPORT_LIMIT_BYTES, deleted afterwards), then read row by row in one transaction. `?dryRun=true` checks and reports without writing. Atomic by default: if any row is refused nothing is written ' +
   '(422 IMPORT_REFUSED, details.report has the per-row report); `?atomic=false` imports the rows that pass. Re-importing the same file creates nothing. ' +
   'The report lists every row (spreadsheet numbering, header = row 1) as created, matched (with the existing id) or refused (with the reason).';
 
