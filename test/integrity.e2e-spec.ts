@@ -87,10 +87,11 @@ describe('integrity: copies, re-assessment and audit privacy', () => {
         // An entry as written before snapshots left the description out.
         const legacy = 'Legacy audit copy of the description text';
         await a.app.get(AuditService).record(null, { actorId: admin.id, action: 'update', entityType: 'incident', entityId: id, before: { severity: 2, description: legacy }, after: { severity: 3, description: legacy } });
+        await a.app.get(AuditService).record(null, { actorId: admin.id, action: 'create', entityType: 'incident', entityId: id, after: { severity: 2, description: legacy } });
 
         const audit = async () => (await a.http().get(`/audit?entityType=incident&entityId=${id}&pageSize=100`).set(a.auth(admin)).expect(200)).body.items as Array<Record<string, any>>;
         const entries = await audit();
-        const written = entries.filter((e) => e.action !== 'read' && !(e.after?.description === legacy));
+        const written = entries.filter((e) => e.action !== 'read' && e.after?.description !== legacy);
         expect(written.map((e) => e.action).sort()).toEqual(['create', 'status', 'update', 'update']);
         for (const e of written) {
           const text = JSON.stringify(e);
@@ -110,13 +111,14 @@ describe('integrity: copies, re-assessment and audit privacy', () => {
         const text = JSON.stringify(after);
         for (const s of [first, second, legacy]) expect(text).not.toContain(s);
         expect(after.find((e) => e.before?.descriptionRedacted)).toMatchObject({ before: { severity: 2, descriptionRedacted: true }, after: { severity: 3, descriptionRedacted: true } });
+        expect(after.find((e) => e.before === null && e.after?.descriptionRedacted)).toMatchObject({ action: 'create', after: { severity: 2 } });
         const all = JSON.stringify((await a.http().get('/audit?entityType=incident&pageSize=100').set(a.auth(admin)).expect(200)).body);
         for (const s of [first, second, legacy]) expect(all).not.toContain(s);
         // Nothing left to redact: a second run rewrites nothing.
         expect((await a.app.get(RetentionService).expireDescriptions(a.clock.now())).expired).toBe(0);
         const runs = (await a.http().get('/audit?action=retention').set(a.auth(admin)).expect(200)).body.items;
         expect(runs).toHaveLength(1);
-        expect(runs[0].meta).toMatchObject({ count: 1, ids: [id], auditEntriesRedacted: 1 });
+        expect(runs[0].meta).toMatchObject({ count: 1, ids: [id], auditEntriesRedacted: 2 });
       } finally {
         await a.close();
       }
