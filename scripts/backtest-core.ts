@@ -5,15 +5,14 @@
  * aimed at the organisation (a disruptive kind) was ever recorded against it.
  */
 import { DataSource } from 'typeorm';
-import type { AppearanceFormat, AppearanceKind, Audience } from '../src/common/enums';
 import { DISRUPTIVE_KINDS } from '../src/common/enums';
 import { gatherEvidence } from '../src/risk/evidence';
+import { attributesFromRow } from '../src/risk/risk-targets';
 import { AppearanceAttributes, assessRisk, RiskEvidence } from '../src/risk/model';
 import { OddsRatios, RiskParams, withOddsRatios } from '../src/risk/params';
 
 const HOUR = 3_600_000;
 type Row = Record<string, unknown>;
-const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
 
 export interface BacktestCase {
   appearanceId: string;
@@ -97,15 +96,7 @@ export async function buildCases(ds: DataSource, o: BuildOptions): Promise<Backt
         startsAt: a.startsAt,
         asOf,
         y: o.labels ? (o.labels.get(a.id) ?? 0) : a.hitAt !== null ? 1 : 0,
-        attrs: {
-          kind: r.kind as AppearanceKind,
-          format: r.format as AppearanceFormat,
-          audience: r.audience as Audience,
-          expectedAttendance: r.expected_attendance === null || r.expected_attendance === undefined ? null : Number(r.expected_attendance),
-          visibleBranding: bool(r.visible_branding),
-          protestAnnounced: bool(r.protest_announced),
-          limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
-        },
+        attrs: attributesFromRow(r),
         evidence: ev.get(a.institutionId) as RiskEvidence,
         baseRate: base,
         priorIncident: flagged.has(a.institutionId) ? pHi : pLo,

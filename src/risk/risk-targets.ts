@@ -6,6 +6,22 @@ import type { AppearanceAttributes } from './model';
 type Row = Record<string, unknown>;
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
 
+/**
+ * The model's appearance attributes from a raw row of appearances joined with institutions
+ * (snake_case columns; booleans as 0/1 on SQLite and true/false on PostgreSQL).
+ */
+export function attributesFromRow(r: Row): AppearanceAttributes {
+  return {
+    kind: r.kind as AppearanceKind,
+    format: r.format as AppearanceFormat,
+    audience: r.audience as Audience,
+    expectedAttendance: r.expected_attendance === null || r.expected_attendance === undefined ? null : Number(r.expected_attendance),
+    visibleBranding: bool(r.visible_branding),
+    protestAnnounced: bool(r.protest_announced),
+    limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
+  };
+}
+
 /** One appearance to assess, as read by the batch query. */
 export interface Target {
   id: string;
@@ -36,15 +52,7 @@ export async function loadTargets(m: EntityManager, where: string, args: unknown
     state: String(r.state ?? ''),
     startsAt: Number(r.starts_at),
     status: String(r.status),
-    attrs: {
-      kind: r.kind as AppearanceKind,
-      format: r.format as AppearanceFormat,
-      audience: r.audience as Audience,
-      expectedAttendance: r.expected_attendance === null || r.expected_attendance === undefined ? null : Number(r.expected_attendance),
-      visibleBranding: bool(r.visible_branding),
-      protestAnnounced: bool(r.protest_announced),
-      limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
-    },
+    attrs: attributesFromRow(r),
   }));
 }
 
