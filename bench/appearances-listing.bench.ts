@@ -299,8 +299,10 @@ async function main(): Promise<void> {
     const barePort = await freePort();
     const fwEnv = { ...process.env, SQLITE_PATH: file, PORT: String(fwPort), HOST: '127.0.0.1', JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', NODE_ENV: 'development' };
     const t0 = performance.now();
-    // FW_NODE_FLAGS (e.g. --max-old-space-size=128) tries V8 heap settings on the Forewarn process.
-    const fw = startServer([...(process.env.FW_NODE_FLAGS ?? '').split(' ').filter(Boolean), main], fwEnv);
+    // Forewarn runs with the heap cap of `npm start` (FOREWARN_HEAP_MB, default 192 MB);
+    // FW_NODE_FLAGS replaces those flags to try other V8 heap settings.
+    const flags = process.env.FW_NODE_FLAGS ?? `--max-old-space-size=${process.env.FOREWARN_HEAP_MB ?? 192}`;
+    const fw = startServer([...flags.split(' ').filter(Boolean), main], fwEnv);
     await waitFor200(`http://127.0.0.1:${fwPort}/health`, fw);
     const coldStart = performance.now() - t0;
     const coldCpu = cpuSeconds(fw.pid!);
@@ -337,7 +339,7 @@ async function main(): Promise<void> {
     const p99 = median(fwRuns.map((x) => x.p99));
     console.log(`\nGET /appearances?from&to (random 30-day windows, pageSize ${PAGE_SIZE}), ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${SECONDS} s, medians`);
     console.log('servers on core 1 (taskset -c 1), autocannon on core 0 (taskset -c 0)');
-    console.log(row(`Forewarn (NestJS+TypeORM)${process.env.FW_NODE_FLAGS ? ` ${process.env.FW_NODE_FLAGS}` : ''}`, fwRuns, fwRss));
+    console.log(row(`Forewarn (NestJS+TypeORM) ${flags}`, fwRuns, fwRss));
     console.log(row('bare fastify + sqlite3', bareRuns, bareRss));
     console.log(`rounds Forewarn req/s: ${fwRuns.map((x) => x.rps.toFixed(0)).join(', ')}; bare: ${bareRuns.map((x) => x.rps.toFixed(0)).join(', ')}`);
     console.log(`ratio Forewarn/bare ${ratio.toFixed(2)} (target ≥ 0.6)   p99 ${p99} ms (≤ 25)   RSS ${fwRss.toFixed(0)} MB (≤ 250)   cold start to first 200 ${(coldStart / 1000).toFixed(2)} s (≤ 3; ${coldCpu.toFixed(2)} s of CPU)`);
