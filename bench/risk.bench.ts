@@ -13,9 +13,10 @@
 import 'reflect-metadata';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { DataSource, EntityManager } from 'typeorm';
 import { FixedClock } from '../src/common/clock';
 import { DISRUPTIVE_KINDS } from '../src/common/enums';
@@ -143,16 +144,29 @@ function instrument(ds: DataSource): void {
                 : /^SELECT a.id, a.institution_id/.test(sql)
                   ? 'load targets'
                   : sql.slice(0, 30);
+    const key2 = key.startsWith('evidence:') && !/\.state = (\?|\$1)/.test(sql) ? `${key} (organisation-wide)` : key;
     const t0 = process.hrtime.bigint();
     try {
       return await original.apply(this, a);
     } finally {
-      const e = sqlTimes.get(key) ?? { ms: 0, count: 0 };
+      const e = sqlTimes.get(key2) ?? { ms: 0, count: 0 };
       e.ms += Number(process.hrtime.bigint() - t0) / 1e6;
       e.count++;
-      sqlTimes.set(key, e);
+      sqlTimes.set(key2, e);
     }
   };
+}
+
+/** GC pauses seen by perf_hooks (start in performance.now() ms, duration ms), to attribute to runs. */
+const gcPauses: { start: number; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, ms: e.duration });
+}).observe({ entryTypes: ['gc'] });
+
+function breakdown(label: string, total: number): string {
+  const parts = [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms${v.count > 1 ? ` (×${v.count})` : ''}`);
+  const sql = [...sqlTimes.values()].reduce((s, v) => s + v.ms, 0);
+  return `${label}: total ${total.toFixed(1)} ms = SQL ${sql.toFixed(0)} ms [${parts.join('; ')}] + JS ${(total - sql).toFixed(0)} ms`;
 }
 
 async function profile(label: string, fn: () => Promise<unknown>): Promise<string> {
@@ -160,9 +174,7 @@ async function profile(label: string, fn: () => Promise<unknown>): Promise<strin
   profiling = true;
   const [total] = await time(fn);
   profiling = false;
-  const parts = [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).map(([k, v]) => `${k} ${v.ms.toFixed(0)} ms${v.count > 1 ? ` (×${v.count})` : ''}`);
-  const sql = [...sqlTimes.values()].reduce((s, v) => s + v.ms, 0);
-  return `${label}: total ${total.toFixed(0)} ms = SQL ${sql.toFixed(0)} ms [${parts.join('; ')}] + JS ${(total - sql).toFixed(0)} ms`;
+  return breakdown(label, total);
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
@@ -250,6 +262,10 @@ async function main(): Promise<void> {
     await ds.query('DELETE FROM risk_assessments');
     log(`sqlite: reusing ${file}`);
   }
+  const walSize = () => (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
+  const [walInfo] = (await ds.query('PRAGMA wal_autocheckpoint')) as Record<string, unknown>[];
+  const [jm] = (await ds.query('PRAGMA journal_mode')) as Record<string, unknown>[];
+  log(`sqlite: journal_mode ${Object.values(jm)[0]}, wal_autocheckpoint ${Object.values(walInfo)[0]} pages, WAL ${(walSize() / 1e6).toFixed(1)} MB`);
   const clock = new FixedClock(NOW);
   const s = await refreshRounds(ds, clock, 3);
   log(`sqlite: full refresh of ${s.assessed} upcoming assessments: median ${median(s.refresh).toFixed(0)} ms (rounds ${s.refresh.map((x) => x.toFixed(0)).join(', ')}; target ≤ 2000 ms)`);
@@ -266,9 +282,14 @@ async function main(): Promise<void> {
     const times: number[] = [];
     let assessed = 0;
     let waveMoved = 0;
+    const runs: { i: number; ms: number; detail: string; gc: number; walBefore: number; walAfter: number; start: number; end: number }[] = [];
     for (let i = 0; i < 40; i++) {
       clock.advance(60_000);
       const instId = withUpcoming[Math.floor(r() * withUpcoming.length)].id;
+      const walBefore = walSize();
+      sqlTimes.clear();
+      profiling = true;
+      const start = performance.now();
       const [ms, res] = await time(() =>
         ds.transaction(async (m) => {
           await m.query(
@@ -278,6 +299,9 @@ async function main(): Promise<void> {
           return svc.reassessInstitution(m, instId, 'incident_recorded');
         }),
       );
+      const end = performance.now();
+      profiling = false;
+      runs.push({ i, ms, detail: breakdown(`run ${i} (${res.assessed} assessed)`, ms), gc: 0, walBefore, walAfter: walSize(), start, end });
       if (i >= 5) times.push(ms);
       if (i === 39) {
         const instId2 = withUpcoming[Math.floor(r() * withUpcoming.length)].id;
@@ -286,6 +310,11 @@ async function main(): Promise<void> {
       assessed += res.assessed;
       if (res.waveMoved) waveMoved++;
     }
+    await new Promise((res) => setTimeout(res, 50)); // let the GC observer deliver
+    for (const run of runs) run.gc = gcPauses.filter((g) => g.start >= run.start && g.start <= run.end).reduce((a, g) => a + g.ms, 0);
+    const slowest = runs.filter((x) => x.i >= 5).sort((a, b) => b.ms - a.ms).slice(0, 4);
+    for (const run of slowest) log(`sqlite: slow run (${target}) ${run.detail}; GC ${run.gc.toFixed(1)} ms; WAL ${(run.walBefore / 1e6).toFixed(1)} → ${(run.walAfter / 1e6).toFixed(1)} MB`);
+    log(`sqlite: per-run ms (${target}): ${runs.map((x) => x.ms.toFixed(0)).join(' ')}`);
     log(
       `sqlite: insert one incident (${target}) + re-assess in one transaction: p50 ${median(times).toFixed(1)} ms, p95 ${p95(times).toFixed(1)} ms ` +
         `(${times.length} runs; ${(assessed / 40).toFixed(1)} appearances re-assessed per run; state wave moved in ${waveMoved}/40; target p95 ≤ 50 ms)`,

@@ -165,16 +165,24 @@ export function decayTotals(t: OrganisationTotals, asOf: number, p: RiskParams):
 
 export interface GatherOptions {
   /**
-   * Read only this one state (institution + state sums exact, via covering indexes) and take the
-   * organisation-wide sums from here instead of scanning everything.
+   * Read only this one state (institution + state sums exact, via covering indexes); the
+   * organisation-wide sums are `otherStates` (every other state's sums, from elsewhere) plus this
+   * state's exact sums, instead of a scan of everything.
    */
-  scopeState?: { state: string; organisation: RateEvidence };
+  scopeState?: { state: string; otherStates: RateEvidence };
 }
 
 export interface Gathered {
   byInstitution: Map<string, RiskEvidence>;
   /** Organisation-wide sums (only when the whole organisation was read). */
   organisation: RateEvidence | null;
+  /** Exact sums per state read (every state, or the one scoped state). */
+  states: Map<string, RateEvidence>;
+}
+
+/** a + b, element-wise. */
+export function addRates(a: RateEvidence, b: RateEvidence): RateEvidence {
+  return { n: a.n + b.n, k: a.k + b.k, severity: a.severity.map((x, c) => x + b.severity[c]) as RateEvidence['severity'] };
 }
 
 /**
@@ -250,7 +258,12 @@ export async function gatherEvidence(
   const rec = new Map<string, { stance: Stance | null; declined: boolean }>();
   for (const r of receptionRows) rec.set(String(r.institution_id), { stance: (r.stance as Stance | null) ?? null, declined: num(r.declined) > 0 });
 
-  const organisation = scoped ? scoped.organisation : org;
+  if (scoped) {
+    // the scoped state's bucket holds only records of that state: anything else read is dropped
+    for (const st of [...states.keys()]) if (st !== scoped.state) states.delete(st);
+    if (!states.has(scoped.state)) states.set(scoped.state, emptyRate());
+  }
+  const organisation = scoped ? addRates(scoped.otherStates, states.get(scoped.state) as RateEvidence) : org;
   const out = new Map<string, RiskEvidence>();
   for (const id of ids) {
     const st = stateOf.get(id) ?? '';
@@ -268,5 +281,5 @@ export async function gatherEvidence(
       criticalRecently: c?.critical ?? false,
     });
   }
-  return { byInstitution: out, organisation: scoped ? null : org };
+  return { byInstitution: out, organisation: scoped ? null : org, states };
 }

@@ -9,7 +9,7 @@ import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel } from '../common/enums';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
-import { decayTotals, gatherEvidence, OrganisationTotals, placeholders } from './evidence';
+import { addRates, decayTotals, gatherEvidence, OrganisationTotals, placeholders } from './evidence';
 import { AppearanceAttributes, assessRisk, DAY, levelRank, RateEvidence, RiskEvidence } from './model';
 import { RISK_PARAMS, RiskParams } from './params';
 import { RiskAssessment } from './risk-assessment.entity';
@@ -254,28 +254,44 @@ export class RiskService {
 
   /**
    * Evidence at `now`. With `state`: only that state is read (exact institution and state sums) and
-   * the organisation-wide sums come from a short-lived cache, decayed exactly to `now` (they hold
-   * every record up to the cache's as-of; refreshed after RISK_ORG_CACHE_SECONDS and by every full
-   * refresh). Without: one pass over everything, which also refreshes the cache.
+   * the organisation-wide sums are that state's exact sums plus every other state's cached sums,
+   * decayed exactly to `now`. Each state's entry is as fresh as the last pass that read the state:
+   * every write re-assesses its own state, so the entry of the state written to is always exact.
+   * Per request at most one other entry older than RISK_ORG_CACHE_SECONDS is re-read (one state,
+   * a few ms), never the whole organisation; a full pass (daily refresh, imports) renews them all.
+   * Without `state` (or with RISK_ORG_CACHE_SECONDS = 0, or a clock behind the cache): one pass
+   * over everything, which also renews every entry.
    */
   private async gather(m: EntityManager, now: number, insts: { id: string; state: string }[], state?: string): Promise<Map<string, RiskEvidence>> {
-    if (state !== undefined) {
-      const organisation = await this.organisationTotals(m, now);
-      return (await gatherEvidence(m, now, insts, this.params, { scopeState: { state, organisation } })).byInstitution;
+    if (state !== undefined && this.stateCache && this.config.orgCacheSeconds > 0 && [...this.stateCache.values()].every((t) => t.asOf <= now)) {
+      await this.renewStalestState(m, now, state);
+      const g = await gatherEvidence(m, now, insts, this.params, { scopeState: { state, otherStates: this.otherStates(now, state) } });
+      this.stateCache.set(state, { asOf: now, rate: g.states.get(state) as RateEvidence });
+      return g.byInstitution;
     }
     const g = await gatherEvidence(m, now, insts, this.params);
-    this.orgCache = { asOf: now, rate: g.organisation as RateEvidence };
+    this.stateCache = new Map([...g.states].map(([st, rate]) => [st, { asOf: now, rate }]));
     return g.byInstitution;
   }
 
-  private orgCache: OrganisationTotals | null = null;
+  /** Exact decayed sums per state (as of each entry's pass); null until the first full pass. */
+  private stateCache: Map<string, OrganisationTotals> | null = null;
 
-  private async organisationTotals(m: EntityManager, now: number): Promise<RateEvidence> {
-    const c = this.orgCache;
-    if (c && now >= c.asOf && now - c.asOf <= this.config.orgCacheSeconds * 1000) return decayTotals(c, now, this.params);
-    const g = await gatherEvidence(m, now, [], this.params);
-    this.orgCache = { asOf: now, rate: g.organisation as RateEvidence };
-    return g.organisation as RateEvidence;
+  private otherStates(now: number, except: string): RateEvidence {
+    let sum: RateEvidence = { n: 0, k: 0, severity: [0, 0, 0, 0] };
+    for (const [st, t] of this.stateCache ?? []) if (st !== except) sum = addRates(sum, decayTotals(t, now, this.params));
+    return sum;
+  }
+
+  /** Re-read the one other state whose entry is oldest, if older than the cache time. */
+  private async renewStalestState(m: EntityManager, now: number, except: string): Promise<void> {
+    let oldest: [string, number] | null = null;
+    for (const [st, t] of this.stateCache ?? []) {
+      if (st !== except && now - t.asOf > this.config.orgCacheSeconds * 1000 && (!oldest || t.asOf < oldest[1])) oldest = [st, t.asOf];
+    }
+    if (!oldest) return;
+    const g = await gatherEvidence(m, now, [], this.params, { scopeState: { state: oldest[0], otherStates: { n: 0, k: 0, severity: [0, 0, 0, 0] } } });
+    this.stateCache?.set(oldest[0], { asOf: now, rate: g.states.get(oldest[0]) as RateEvidence });
   }
 
   private async store(
