@@ -13,6 +13,8 @@ import { AppearanceRecruiter } from './appearance-recruiter.entity';
 @Index('ix_appearances_institution_window', ['institutionId', 'startsAt'])
 // Risk evidence (src/risk/evidence.ts): covering index for decayed sums of past appearances.
 @Index('ix_appearances_risk_history', ['institutionId', 'startsAt', 'createdAt', 'status'])
+// HR reports (src/reports): every column they read, so a window of appearances is index-only.
+@Index('ix_appearances_report_cover', ['startsAt', 'id', 'endsAt', 'status', 'disrupted', 'institutionId', 'officeId', 'kind'])
 export class Appearance extends BaseEntity {
   @Column({ type: 'varchar', length: 36, name: 'institution_id' })
   institutionId: string;

@@ -1,10 +1,12 @@
-import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { MsColumn } from '../common/base.entity';
 import type { OutcomeResult } from '../common/enums';
 import { Appearance } from '../appearances/appearance.entity';
 
 /** The debrief of one appearance. */
 @Entity('outcomes')
+// HR reports (src/reports): the debrief columns they read, so the join per appearance is index-only.
+@Index('ix_outcomes_report_cover', ['appearanceId', 'result', 'attendance', 'leads', 'applicationsStarted', 'mitigationsUsed'])
 export class Outcome {
   @PrimaryColumn({ type: 'varchar', length: 36, name: 'appearance_id' })
   appearanceId: string;
