@@ -16,8 +16,9 @@ class RiskEnv {
   RISK_REFRESH_HOUR_UTC: number = 3;
 
   /**
-   * Organisation-wide sums (a small share of any one estimate) are cached this long between full
-   * passes so a single re-assessment reads only its state; 0 = always read everything.
+   * Organisation-wide sums (a small share of any one estimate) are cached per state so a single
+   * re-assessment reads only its state (always exact); another state's entry older than this is
+   * re-read, one per re-assessment; 0 = always read everything.
    */
   @IsInt()
   @Min(0)

@@ -9,7 +9,7 @@ import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel } from '../common/enums';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
-import { addRates, decayTotals, gatherEvidence, OrganisationTotals, placeholders } from './evidence';
+import { addRates, decayTotals, gatherEvidence, isPostgres, OrganisationTotals, placeholders } from './evidence';
 import { AppearanceAttributes, assessRisk, DAY, levelRank, RateEvidence, RiskEvidence } from './model';
 import { RISK_PARAMS, RiskParams } from './params';
 import { RiskAssessment } from './risk-assessment.entity';
@@ -176,6 +176,9 @@ export class RiskService {
           levelRises += rises;
         });
       }
+      // SQLite: the refresh wrote ~2 KB per appearance to the WAL; copy it into the database now, so
+      // the next request's COMMIT does not pay the auto-checkpoint (no-op outside WAL mode)
+      if (!isPostgres(this.dataSource.manager)) await this.dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
       this.logger.log(`risk refresh (${trigger}): ${assessed} appearances, ${levelRises} level rises`);
       return { assessed, levelRises };
     });
