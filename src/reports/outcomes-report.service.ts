@@ -42,11 +42,16 @@ export class OutcomesReportService {
       month: { key: d.month('a.starts_at'), label: d.month('a.starts_at') },
     };
     const g = group[groupBy];
+    // Month and kind are their own label: group by the key alone (one strftime per row and a narrower
+    // sorter key — 12% of the 3-year summary's time on SQLite). Not state: grouping by i.state alone
+    // makes SQLite walk institutions in ix_institutions_state_kind order and fetch every appearance
+    // row (1.7× slower); with (key, label) it keeps the index-only window scan and sorts instead.
+    const ownLabel = g.label === g.key && groupBy !== 'state';
     const where = appearanceConditions(scope);
     const needInstitution = groupBy === 'institution' || groupBy === 'state' || scope.state !== null || scope.institutionKind !== null;
     const rows = await query<Record<string, unknown>>(
       this.db,
-      `SELECT q.group_key AS group_key, q.label AS label,
+      `SELECT q.group_key AS group_key, ${ownLabel ? 'q.group_key' : 'q.label'} AS label,
         COUNT(*) AS appearances,
         SUM(CASE WHEN q.status <> 'cancelled' AND q.starts_at <= :now THEN 1 ELSE 0 END) AS held,
         SUM(CASE WHEN q.status = 'completed' THEN 1 ELSE 0 END) AS completed,
@@ -61,7 +66,7 @@ export class OutcomesReportService {
         SUM(COALESCE(q.leads, 0)) AS leads,
         SUM(COALESCE(q.applications_started, 0)) AS applications
       FROM (
-        SELECT ${g.key} AS group_key, ${g.label} AS label, a.status AS status, a.starts_at AS starts_at, a.ends_at AS ends_at,
+        SELECT ${g.key} AS group_key, ${ownLabel ? '' : `${g.label} AS label, `}a.status AS status, a.starts_at AS starts_at, a.ends_at AS ends_at,
           a.disrupted AS disrupted, o.result AS result, o.attendance AS attendance, o.leads AS leads,
           o.applications_started AS applications_started, ${orgIncidents('a')} AS inc
         FROM appearances a
@@ -70,7 +75,7 @@ export class OutcomesReportService {
         LEFT JOIN outcomes o ON o.appearance_id = a.id
         WHERE ${where.sql}
       ) q
-      GROUP BY q.group_key, q.label`,
+      GROUP BY q.group_key${ownLabel ? '' : ', q.label'}`,
       { ...where.params, now: scope.now },
     );
     let sums: SummarySums[] = rows.map((r) => ({
