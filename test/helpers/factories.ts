@@ -6,6 +6,7 @@ import { FixedClock } from '../../src/common/clock';
 import type { Role } from '../../src/common/enums';
 import { Incident } from '../../src/incidents/incident.entity';
 import { Institution } from '../../src/institutions/institution.entity';
+import { dedupeKey, normaliseText } from '../../src/institutions/normalise';
 import { Office } from '../../src/offices/office.entity';
 import { ReceptionEntry } from '../../src/reception/reception-entry.entity';
 import { hashPassword } from '../../src/users/password';
@@ -15,15 +16,6 @@ export const TEST_PASSWORD = 'test-password-123';
 let passwordHash: Promise<string> | null = null;
 let seq = 0;
 const uniq = () => `${Date.now().toString(36)}${(seq++).toString(36)}${randomBytes(2).toString('hex')}`;
-
-function normalise(s: string): string {
-  return s
-    .toLowerCase()
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
 
 /**
  * Test data straight into the database (every test makes its own). Each takes Partial overrides.
@@ -72,8 +64,8 @@ export class Factories {
     const row = this.db.getRepository(Institution).create({
       id: randomUUID(),
       name,
-      searchName: normalise(name),
-      dedupeKey: `${normalise(name)}|${normalise(city)}|${state.toUpperCase()}`,
+      searchName: normaliseText(name),
+      dedupeKey: dedupeKey(name, city, state),
       kind: 'university',
       city,
       state,
