@@ -71,10 +71,12 @@ export async function seedReportsHistory(t: TestApp) {
   await outcome(a3, 'ended_early', 1, 1);
   await outcome(a4, 'cancelled_by_host', 0, 0);
 
+  const seqs = new Map<string, number>();
   const assess = (a: { id: string; startsAt: number }, level: RiskLevel, p: number, offsetMs = -7 * DAY) =>
     t.db.getRepository(RiskAssessment).insert({
       id: randomUUID(),
       appearanceId: a.id,
+      seq: seqs.set(a.id, (seqs.get(a.id) ?? 0) + 1).get(a.id),
       asOf: a.startsAt + offsetMs,
       trigger: 'test',
       modelVersion: 'test',

@@ -3,6 +3,7 @@ import { DomainEvents } from '../src/common/domain-events';
 import { Notification } from '../src/notifications/notification.entity';
 import { RiskAssessment } from '../src/risk/risk-assessment.entity';
 import { RiskSeqUnique1795972202658 } from '../src/database/migrations/1795972202658-RiskSeqUnique';
+import { RiskSnapshotWriteIndexes1796100000000 } from '../src/database/migrations/1796100000000-RiskSnapshotWriteIndexes';
 import { REFRESH_LOCK_KEY } from '../src/risk/risk-locks';
 import { RiskService } from '../src/risk/risk.service';
 import type { User } from '../src/users/user.entity';
@@ -105,7 +106,7 @@ describe('risk alerts: one escalation per rise, at once for a new High appearanc
     expect(list.map((n) => n.recipientId).sort()).toEqual([coord.id, rec.id].sort());
   });
 
-  it('refuses a second snapshot with the same (appearance, seq); seq-0 rows from before numbering are exempt', async () => {
+  it('refuses a second snapshot with the same (appearance, seq)', async () => {
     const a = await t.factories.appearance({ officeId: office.id });
     const row = (seq: number) => ({
       id: randomUUID(),
@@ -123,11 +124,14 @@ describe('risk alerts: one escalation per rise, at once for a new High appearanc
       detail: {},
       createdAt: t.clock.now(),
     });
-    await t.db.getRepository(RiskAssessment).insert([row(0), row(0), row(1)]);
+    await t.db.getRepository(RiskAssessment).insert([row(1), row(2)]);
     await expect(t.db.getRepository(RiskAssessment).insert(row(1))).rejects.toThrow();
+    // every row is numbered now (the last migration numbered the seq-0 rows from before numbering)
+    await t.db.getRepository(RiskAssessment).insert(row(0));
+    await expect(t.db.getRepository(RiskAssessment).insert(row(0))).rejects.toThrow();
   });
 
-  it('the migration renumbers duplicate seqs stored before the unique index, in their order', async () => {
+  it('the migrations renumber duplicate seqs stored before the unique index, and number seq-0 rows, in their order', async () => {
     const a = await t.factories.appearance({ officeId: office.id });
     const b = await t.factories.appearance({ officeId: office.id });
     const row = (appearanceId: string, seq: number, createdAt: number) => ({
@@ -148,16 +152,20 @@ describe('risk alerts: one escalation per rise, at once for a new High appearanc
     });
     const qr = t.db.createQueryRunner();
     try {
+      await new RiskSnapshotWriteIndexes1796100000000().down(qr);
       await new RiskSeqUnique1795972202658().down(qr);
       await t.db.getRepository(RiskAssessment).insert([row(a.id, 0, 1), row(a.id, 1, 2), row(a.id, 2, 3), row(a.id, 2, 4), row(a.id, 3, 5), row(b.id, 1, 6), row(b.id, 1, 7)]);
       await new RiskSeqUnique1795972202658().up(qr);
+      const order = async (id: string) =>
+        (await t.db.getRepository(RiskAssessment).find({ where: { appearanceId: id }, order: { createdAt: 'ASC' } })).map((r) => [r.trigger, r.seq]);
+      expect(await order(a.id)).toEqual([['t1', 0], ['t2', 1], ['t3', 2], ['t4', 3], ['t5', 4]]);
+      expect(await order(b.id)).toEqual([['t6', 1], ['t7', 2]]);
+      await new RiskSnapshotWriteIndexes1796100000000().up(qr);
+      expect(await order(a.id)).toEqual([['t1', 1], ['t2', 2], ['t3', 3], ['t4', 4], ['t5', 5]]);
+      expect(await order(b.id)).toEqual([['t6', 1], ['t7', 2]]);
     } finally {
       await qr.release();
     }
-    const order = async (id: string) =>
-      (await t.db.getRepository(RiskAssessment).find({ where: { appearanceId: id }, order: { createdAt: 'ASC' } })).map((r) => [r.trigger, r.seq]);
-    expect(await order(a.id)).toEqual([['t1', 0], ['t2', 1], ['t3', 2], ['t4', 3], ['t5', 4]]);
-    expect(await order(b.id)).toEqual([['t6', 1], ['t7', 2]]);
   });
 
   it('the daily refresh runs on one instance at a time and once per run', async () => {

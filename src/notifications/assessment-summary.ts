@@ -1,4 +1,5 @@
 import type { RiskLevel } from '../common/enums';
+import { expandMitigations } from '../risk/mitigations';
 
 /** What an email says about an assessment. */
 export interface RiskSummary {
@@ -73,14 +74,8 @@ export function summariseAssessment(a: AssessmentRow): RiskSummary {
     .map(textOf)
     .filter((s): s is string => !!s)
     .slice(0, 3);
-  const rawMitigations = Array.isArray(d.mitigations) ? d.mitigations : [];
-  const mitigations = rawMitigations
-    .map((m, i) => {
-      const text = textOf(m);
-      const id = isObj(m) && typeof m.id === 'string' ? m.id : `m${i + 1}`;
-      return text ? { id, text } : null;
-    })
-    .filter((m): m is { id: string; text: string } => m !== null);
+  // stored as catalogue ids (older snapshots: { id, text }); the catalogue gives the words
+  const mitigations = expandMitigations(d.mitigations);
   const evidence: { label: string; value: string }[] = [];
   const ev = isObj(d.evidence) ? d.evidence : isObj(d.counts) ? d.counts : null;
   const rate = (v: unknown) => (isObj(v) && typeof v.n === 'number' && typeof v.k === 'number' ? (v as { n: number; k: number }) : null);

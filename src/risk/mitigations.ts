@@ -35,3 +35,19 @@ export function isMitigationId(id: string): id is MitigationId {
 export function mitigation(id: MitigationId): Mitigation {
   return BY_ID.get(id) as Mitigation;
 }
+
+/**
+ * The checklist a stored snapshot names. Snapshots store mitigation ids only (the catalogue's words
+ * are the same for every snapshot, and were ~40% of each stored row); snapshots written before that
+ * store { id, text } objects, which are kept as they are. An id the catalogue no longer has is shown
+ * by its id rather than dropped.
+ */
+export function expandMitigations(stored: unknown): Mitigation[] {
+  if (!Array.isArray(stored)) return [];
+  const out: Mitigation[] = [];
+  for (const m of stored) {
+    if (typeof m === 'string') out.push(BY_ID.get(m) ?? { id: m, text: m.replace(/_/g, ' ') });
+    else if (m && typeof m === 'object' && typeof (m as Mitigation).id === 'string' && typeof (m as Mitigation).text === 'string') out.push({ id: (m as Mitigation).id, text: (m as Mitigation).text });
+  }
+  return out;
+}

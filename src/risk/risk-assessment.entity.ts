@@ -1,14 +1,13 @@
 import { Column, Entity, Index, PrimaryColumn, BeforeInsert } from 'typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../common/ids';
 import { MsColumn } from '../common/base.entity';
 import type { RiskLevel } from '../common/enums';
 
 /** An immutable snapshot of one risk assessment for one appearance. Never updated. */
 @Entity('risk_assessments')
-@Index('ix_risk_appearance_asof', ['appearanceId', 'asOf'])
-@Index('ix_risk_appearance_seq', ['appearanceId', 'seq'])
-/** One snapshot per (appearance, seq) as numbered by RiskService (seq 0: rows from before seq existed). */
-@Index('ux_risk_appearance_seq', ['appearanceId', 'seq'], { unique: true, where: 'seq > 0' })
+/** One snapshot per (appearance, seq) as numbered by RiskService; also "the latest" (seq DESC) and MAX(seq). */
+@Index('ux_risk_appearance_seq', ['appearanceId', 'seq'], { unique: true })
+/** (appearance_id, as_of) look-ups and the model reports (covering). */
 @Index('ix_risk_appearance_asof_seq', ['appearanceId', 'asOf', 'seq', 'level', 'p'])
 @Index('ix_risk_created', ['createdAt'])
 export class RiskAssessment {
@@ -60,6 +59,6 @@ export class RiskAssessment {
 
   @BeforeInsert()
   protected assignId(): void {
-    if (!this.id) this.id = randomUUID();
+    if (!this.id) this.id = timeOrderedId();
   }
 }

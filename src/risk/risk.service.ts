@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../common/ids';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
@@ -315,7 +315,7 @@ export class RiskService {
       const r = assessRisk(ev, t.attrs, this.params, Math.max(0, t.startsAt - now));
       const row = new RiskAssessment();
       Object.assign(row, {
-        id: randomUUID(),
+        id: timeOrderedId(),
         appearanceId: t.id,
         asOf: now,
         seq: (previous.get(t.id)?.seq ?? 0) + 1,

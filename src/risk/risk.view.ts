@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { iso } from '../common/time';
-import type { Mitigation } from './mitigations';
+import { expandMitigations, Mitigation } from './mitigations';
 import { BaseRateBreakdown, factorText, LEVEL_MEANINGS, RiskEvidence, RiskResult } from './model';
 import type { RiskAssessment } from './risk-assessment.entity';
 
@@ -13,7 +13,8 @@ export const LEVEL_DOC =
 
 /**
  * What is stored in `detail` of a snapshot: every output, compactly (numbers to 6 significant
- * digits; the level meaning and factor sentences are rebuilt from the stored values when read).
+ * digits; mitigations by catalogue id; the level meaning, factor sentences and mitigation words are
+ * rebuilt from the stored values when read — expandMitigations also reads older { id, text } rows).
  */
 export interface RiskDetail {
   intervalMass: number;
@@ -23,7 +24,7 @@ export interface RiskDetail {
   factors: { id: string; label: string; value: number; oddsMultiplier: number; points: number }[];
   overrides: string[];
   reasons: string[];
-  mitigations: Mitigation[];
+  mitigations: string[];
   /** Lead time (ms) between as-of and the appearance start. */
   leadTimeMs: number;
 }
@@ -57,7 +58,7 @@ export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: numb
     factors: r.factors.map((f) => ({ id: f.id, label: f.label, value: r6(f.value), oddsMultiplier: r6(f.oddsMultiplier), points: r6(f.points) })),
     overrides: r.overrides,
     reasons: r.reasons,
-    mitigations: r.mitigations,
+    mitigations: r.mitigations.map((m) => m.id),
     leadTimeMs,
   };
 }
@@ -72,7 +73,7 @@ const mitigationJson = new Map<string, string>();
 export function detailJson(r: RiskResult, evidenceJson: string, leadTimeMs: number): string {
   const key = r.mitigations.map((m) => m.id).join(',');
   let mj = mitigationJson.get(key);
-  if (mj === undefined) mitigationJson.set(key, (mj = JSON.stringify(r.mitigations)));
+  if (mj === undefined) mitigationJson.set(key, (mj = JSON.stringify(r.mitigations.map((m) => m.id))));
   const d = detailOf(r, EMPTY_EVIDENCE, leadTimeMs);
   return (
     `{"intervalMass":${JSON.stringify(d.intervalMass)},"baseRate":${JSON.stringify(d.baseRate)},"evidence":${evidenceJson}` +
@@ -169,7 +170,7 @@ export function toView(a: Pick<RiskAssessment, 'id' | 'appearanceId' | 'asOf' | 
     interval: { low: Number(a.intervalLow), high: Number(a.intervalHigh), mass: d.intervalMass },
     reasons: d.reasons,
     factors: d.factors.map((f) => ({ id: f.id, label: f.label, oddsMultiplier: f.oddsMultiplier, points: f.points, text: factorText(f.label, f.points, f.oddsMultiplier) })),
-    mitigations: d.mitigations,
+    mitigations: expandMitigations(d.mitigations),
     baseRate: d.baseRate,
     evidence: d.evidence,
     overrides: d.overrides,
