@@ -4,6 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/database.config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
+import { sqlite3WithoutTrace } from './sqlite-driver';
 
 /**
  * The one place DataSource options are built: the app (TypeOrmModule), the TypeORM CLI
@@ -31,6 +32,7 @@ export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
   return {
     ...common,
     type: 'sqlite',
+    driver: sqlite3WithoutTrace,
     database: db.sqlitePath,
     enableWAL: db.sqlitePath !== ':memory:',
     busyTimeout: 5000,
