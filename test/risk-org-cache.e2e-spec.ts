@@ -7,7 +7,8 @@ const DAY = 86_400_000;
  * A single re-assessment reads only its own state and takes the other states' organisation-wide
  * sums from a per-state cache (no organisation-wide pass on the request path). The organisation
  * totals it stores must still equal a full pass (the preview): the written state exactly at once,
- * another state once its entry is older than RISK_ORG_CACHE_SECONDS (600 s by default).
+ * another state once the background renewal (RiskScheduler, one stale state per tick) has re-read
+ * it after its entry grew older than RISK_ORG_CACHE_SECONDS (600 s by default).
  */
 describe('risk: organisation totals of a state-scoped re-assessment', () => {
   let t: TestApp;
@@ -57,9 +58,16 @@ describe('risk: organisation totals of a state-scoped re-assessment', () => {
     await t.db.transaction((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
     await check();
 
-    // one recorded in B's state without a re-assessment there; once B's entry is older than the cache time, A's next re-assessment renews it
+    // one recorded in B's state without a re-assessment there: a fresh entry is not re-read, a stale one is
     await t.factories.incident({ institutionId: b.id, kind: 'protest', severity: 4, verification: 'corroborated', occurredAt: t.clock.now() - 1000, recordedAt: t.clock.now() });
+    expect(await risk.renewStaleState()).toBeNull();
     t.clock.advance(601_000);
+    // the request path never re-reads another state: B's incident is not counted yet
+    await t.db.transaction((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
+    await expect(check()).rejects.toThrow();
+    // the scheduler's tick renews the stalest entry (B's: A's was renewed by the re-assessment)
+    expect(await risk.renewStaleState()).toBe('MI');
+    expect(await risk.renewStaleState()).toBeNull();
     await t.db.transaction((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
     await check();
   });

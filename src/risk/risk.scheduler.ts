@@ -1,12 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Cron } from '@nestjs/schedule';
+import { Cron, Interval } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
 import { appConfig } from '../config/app.config';
 import { riskConfig } from '../config/risk.config';
 import { RiskService } from './risk.service';
 
-/** Thin scheduler: once an hour it decides whether the daily full refresh is due (and not already run this hour), and runs it. */
+/**
+ * Thin scheduler: once an hour it decides whether the daily full refresh is due (and not already run
+ * this hour), and runs it; every few seconds it renews one stale state of the organisation-wide cache.
+ */
 @Injectable()
 export class RiskScheduler {
   private readonly logger = new Logger(RiskScheduler.name);
@@ -29,6 +32,17 @@ export class RiskScheduler {
       await this.risk.refreshAll('daily_refresh', { unlessRanSince: now - (now % 3_600_000) });
     } catch (e) {
       this.logger.error(`daily risk refresh failed: ${(e as Error).message}`, (e as Error).stack);
+    }
+  }
+
+  /** One state per tick: 50 states in ~4 minutes, well inside the 10-minute cache time. */
+  @Interval('risk-org-cache-renewal', 5_000)
+  async renewOrganisationCache(): Promise<void> {
+    if (!this.app.schedulerEnabled) return;
+    try {
+      await this.risk.renewStaleState();
+    } catch (e) {
+      this.logger.warn(`renewing a state of the organisation-wide risk cache failed (retried next tick): ${(e as Error).message}`);
     }
   }
 }

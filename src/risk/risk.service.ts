@@ -13,6 +13,7 @@ import { addRates, decayTotals, gatherEvidence, isPostgres, OrganisationTotals, 
 import { AppearanceAttributes, assessRisk, DAY, levelRank, RateEvidence, RiskEvidence } from './model';
 import { RISK_PARAMS, RiskParams } from './params';
 import { RiskAssessment } from './risk-assessment.entity';
+import { runExclusive } from '../database/sqlite-serialise';
 import { exclusively, lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
 import { loadPrevious, loadTargets, Previous, Target, uniqueInstitutions } from './risk-targets';
 import { detailJson, evidenceJson, previewView, RiskAssessmentView, toView } from './risk.view';
@@ -260,14 +261,13 @@ export class RiskService {
    * the organisation-wide sums are that state's exact sums plus every other state's cached sums,
    * decayed exactly to `now`. Each state's entry is as fresh as the last pass that read the state:
    * every write re-assesses its own state, so the entry of the state written to is always exact.
-   * Per request at most one other entry older than RISK_ORG_CACHE_SECONDS is re-read (one state,
-   * a few ms), never the whole organisation; a full pass (daily refresh, imports) renews them all.
-   * Without `state` (or with RISK_ORG_CACHE_SECONDS = 0, or a clock behind the cache): one pass
-   * over everything, which also renews every entry.
+   * Other states' entries are renewed in the background (renewStaleState, one state per tick of
+   * RiskScheduler once older than RISK_ORG_CACHE_SECONDS), never on a request's path; a full pass
+   * (daily refresh, imports) renews them all. Without `state` (or with RISK_ORG_CACHE_SECONDS = 0,
+   * or a clock behind the cache): one pass over everything, which also renews every entry.
    */
   private async gather(m: EntityManager, now: number, insts: { id: string; state: string }[], state?: string): Promise<Map<string, RiskEvidence>> {
     if (state !== undefined && this.stateCache && this.config.orgCacheSeconds > 0 && [...this.stateCache.values()].every((t) => t.asOf <= now)) {
-      await this.renewStalestState(m, now, state);
       const g = await gatherEvidence(m, now, insts, this.params, { scopeState: { state, otherStates: this.otherStates(now, state) } });
       this.stateCache.set(state, { asOf: now, rate: g.states.get(state) as RateEvidence });
       return g.byInstitution;
@@ -286,15 +286,27 @@ export class RiskService {
     return sum;
   }
 
-  /** Re-read the one other state whose entry is oldest, if older than the cache time. */
-  private async renewStalestState(m: EntityManager, now: number, except: string): Promise<void> {
+  /**
+   * Re-reads the state whose cached organisation-wide entry is oldest, if it is older than
+   * RISK_ORG_CACHE_SECONDS (one state: a few ms). Called by RiskScheduler every few seconds, so no
+   * request pays for keeping other states fresh. Returns the state renewed, or null.
+   */
+  async renewStaleState(): Promise<string | null> {
+    const now = this.clock.now();
     let oldest: [string, number] | null = null;
     for (const [st, t] of this.stateCache ?? []) {
-      if (st !== except && now - t.asOf > this.config.orgCacheSeconds * 1000 && (!oldest || t.asOf < oldest[1])) oldest = [st, t.asOf];
+      if (t.asOf <= now && now - t.asOf > this.config.orgCacheSeconds * 1000 && (!oldest || t.asOf < oldest[1])) oldest = [st, t.asOf];
     }
-    if (!oldest) return;
-    const g = await gatherEvidence(m, now, [], this.params, { scopeState: { state: oldest[0], otherStates: { n: 0, k: 0, severity: [0, 0, 0, 0] } } });
-    this.stateCache?.set(oldest[0], { asOf: now, rate: g.states.get(oldest[0]) as RateEvidence });
+    if (!oldest) return null;
+    const state = oldest[0];
+    // the statements of one pass together (SQLite: no transaction in between), as of one instant
+    const g = await runExclusive(this.dataSource, () =>
+      gatherEvidence(this.dataSource.manager, now, [], this.params, { scopeState: { state, otherStates: { n: 0, k: 0, severity: [0, 0, 0, 0] } } }),
+    );
+    const entry = this.stateCache?.get(state);
+    // a request's own-state pass may have renewed it meanwhile, with a later as-of: keep that one
+    if (entry && entry.asOf < now) this.stateCache?.set(state, { asOf: now, rate: g.states.get(state) as RateEvidence });
+    return state;
   }
 
   private async store(
