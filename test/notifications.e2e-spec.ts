@@ -72,10 +72,12 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     await scheduler(t).runScheduler(t.clock.now());
     const first = await dispatcher(t).dispatchDue(t.clock.now());
     const again = await dispatcher(t).dispatchDue(t.clock.now());
-    expect(first.sent).toBe(3);
+    // 3 briefings, and the coordinator's digest for Monday 23 Feb, which no tick queued on the day (caught up)
+    expect(first.sent).toBe(4);
     expect(again.claimed).toBe(0);
-    expect(smtp.messages).toHaveLength(3);
-    expect(smtp.messages.flatMap((m) => m.rcptTo).sort()).toEqual([coord.email, r1.email, r2.email].sort());
+    const briefings = smtp.messages.filter((m) => !m.parsed.subject?.startsWith('Next two weeks'));
+    expect(briefings).toHaveLength(3);
+    expect(briefings.flatMap((m) => m.rcptTo).sort()).toEqual([coord.email, r1.email, r2.email].sort());
 
     const m = smtp.to(r1.email)[0];
     expect(m.parsed.subject).toBe(`[High risk] Briefing (14 days before): DST fair at ${(await t.db.query(`SELECT name FROM institutions WHERE id = '${a.institutionId}'`))[0].name}, Tue 10 Mar 2026 10:00 EDT`);
@@ -212,7 +214,8 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     const a = await newAppearance({ startsAt: Date.parse('2026-06-05T14:00:00Z'), endsAt: Date.parse('2026-06-05T16:00:00Z'), title: 'Digest fair' });
     await assess(t, a.id, 'high', 0.6);
     await scheduler(t).runScheduler(t.clock.now());
-    expect(await rows(t, { kind: 'weekly_digest' })).toHaveLength(0);
+    const thisWeek = async () => (await rows(t, { kind: 'weekly_digest' })).filter((n) => n.idempotencyKey.includes(':2026-06-01:'));
+    expect(await thisWeek()).toHaveLength(0);
     t.clock.set('2026-06-01T11:00:00Z'); // 07:00 EDT
     await scheduler(t).runScheduler(t.clock.now());
     await scheduler(t).runScheduler(t.clock.now());
@@ -235,6 +238,26 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     await dispatcher(t).dispatchDue(t.clock.now());
     expect(smtp.messages.filter((m) => m.parsed.subject?.startsWith('Next two weeks'))).toHaveLength(0);
     await t.http().put('/me/notification-preferences').set(t.auth(coord)).send({ mutedKinds: [] }).expect(200);
+  });
+
+  it('weekly digest missed on Monday (no scheduler ran) goes out at the next tick within three days, once; later it is skipped', async () => {
+    t.clock.set('2026-06-16T14:00:00Z'); // Tuesday 10:00 EDT; Monday 15 June's digest was never queued
+    const a = await newAppearance({ startsAt: Date.parse('2026-06-19T14:00:00Z'), endsAt: Date.parse('2026-06-19T16:00:00Z'), title: 'Late digest fair' });
+    await assess(t, a.id, 'moderate', 0.25);
+    await scheduler(t).runScheduler(t.clock.now());
+    t.clock.advance(3_600_000);
+    await scheduler(t).runScheduler(t.clock.now());
+    const late = (await rows(t, { kind: 'weekly_digest' })).filter((n) => n.idempotencyKey.includes(':2026-06-15:'));
+    expect(late).toHaveLength(1);
+    expect(late[0].recipientId).toBe(coord.id);
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const sent = smtp.messages.filter((m) => m.parsed.subject?.startsWith('Next two weeks'));
+    expect(sent).toHaveLength(1);
+    expect(sent[0].parsed.text).toContain('Late digest fair');
+    // the week after: nothing ran from Monday 22 June until Friday 26 June — too late, skipped
+    t.clock.set('2026-06-26T14:00:00Z');
+    await scheduler(t).runScheduler(t.clock.now());
+    expect((await rows(t, { kind: 'weekly_digest' })).filter((n) => n.idempotencyKey.includes(':2026-06-22:'))).toHaveLength(0);
   });
 
   it('preferences: risk alerts cannot be switched off, and the API says so', async () => {

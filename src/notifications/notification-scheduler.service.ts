@@ -24,6 +24,9 @@ const MIN_ACK_WINDOW_MS = 15 * 60_000;
  * Thin scheduler (STYLE habit 8): decides what is due at `now` and enqueues it with idempotency keys;
  * it never sends. Ticking twice, or on two instances at once, enqueues nothing twice.
  */
+/** How late a missed weekly digest may still go out (the service was down at the digest hour). */
+export const DIGEST_CATCH_UP_MS = 3 * 24 * 3_600_000;
+
 @Injectable()
 export class NotificationScheduler {
   constructor(
@@ -87,12 +90,24 @@ export class NotificationScheduler {
     });
   }
 
-  /** Monday morning (configurable) in each office's zone: one digest per coordinator per week. */
+  /**
+   * Monday morning (configurable) in each office's zone: one digest per coordinator per week, keyed
+   * by the digest day. A digest missed because no scheduler ran then (the service was down) goes
+   * out at the first tick within DIGEST_CATCH_UP_MS of that moment, covering two weeks from that
+   * tick's day; after that the week's digest is skipped and next week's comes as usual.
+   */
   async weeklyDigests(now: number): Promise<number> {
     const offices = await this.db.getRepository(Office).find();
-    const due = offices
-      .map((o) => ({ o, local: DateTime.fromMillis(now, { zone: o.timeZone }) }))
-      .filter(({ local }) => local.isValid && local.weekday === this.cfg.digestWeekday && local.hour >= this.cfg.digestHour);
+    const due = offices.flatMap((o) => {
+      const local = DateTime.fromMillis(now, { zone: o.timeZone });
+      if (!local.isValid) return [];
+      // the latest digest moment at or before now
+      let day = local.startOf('day').minus({ days: (local.weekday - this.cfg.digestWeekday + 7) % 7 });
+      if (day.set({ hour: this.cfg.digestHour }) > local) day = day.minus({ weeks: 1 });
+      const moment = day.set({ hour: this.cfg.digestHour });
+      if (now - moment.toMillis() > DIGEST_CATCH_UP_MS) return [];
+      return [{ o, digestDay: day, from: local.startOf('day') }];
+    });
     if (!due.length) return 0;
     return this.withManager(async (m) => {
       const coordinators = await m.getRepository(User).find({
@@ -100,12 +115,11 @@ export class NotificationScheduler {
         select: { id: true, email: true, mutedKinds: true, officeId: true },
       });
       const rows: NewNotification[] = [];
-      for (const { o, local } of due) {
-        const from = local.startOf('day');
+      for (const { o, digestDay, from } of due) {
         const to = from.plus({ days: 14 });
         for (const c of coordinators.filter((c) => c.officeId === o.id)) {
           rows.push({
-            key: `weekly_digest:${o.id}:${from.toISODate()}:${c.id}`,
+            key: `weekly_digest:${o.id}:${digestDay.toISODate()}:${c.id}`,
             kind: 'weekly_digest',
             recipient: { id: c.id, email: c.email, mutedKinds: c.mutedKinds ?? [] },
             appearanceId: null,
