@@ -123,12 +123,12 @@ async function load(db: DataSource): Promise<{ hrId: string }> {
     outcomes.push([id, pick(RESULTS), 100, 30, Math.floor(rnd() * 20), Math.floor(rnd() * 5), pick(MITS), '', hrId, starts + 5 * 3_600_000, starts + 5 * 3_600_000]);
     const level = pick(LEVELS);
     const p = level === 'low' ? 0.1 : level === 'moderate' ? 0.3 : level === 'high' ? 0.55 : 0.8;
-    risks.push([randomUUID(), id, starts - 14 * DAY, 'bench', 'bench', p, p / 4, level, p / 2, Math.min(1, p * 1.5), '{}', starts - 14 * DAY]);
-    if (i % 5 === 0) risks.push([randomUUID(), id, starts - 3 * DAY, 'bench', 'bench', p, p / 4, level, p / 2, Math.min(1, p * 1.5), '{}', starts - 3 * DAY]);
+    risks.push([randomUUID(), id, 1, starts - 14 * DAY, 'bench', 'bench', p, p / 4, level, p / 2, Math.min(1, p * 1.5), '{}', starts - 14 * DAY]);
+    if (i % 5 === 0) risks.push([randomUUID(), id, 2, starts - 3 * DAY, 'bench', 'bench', p, p / 4, level, p / 2, Math.min(1, p * 1.5), '{}', starts - 3 * DAY]);
   }
   await insertRows(db, 'appearances', ['id', 'created_at', 'updated_at', 'institution_id', 'office_id', 'kind', 'title', 'starts_at', 'ends_at', 'time_zone', 'format', 'audience', 'status', 'disrupted'], apps);
   await insertRows(db, 'outcomes', ['appearance_id', 'result', 'attendance', 'conversations', 'leads', 'applications_started', 'mitigations_used', 'notes', 'submitted_by_id', 'submitted_at', 'updated_at'], outcomes);
-  await insertRows(db, 'risk_assessments', ['id', 'appearance_id', 'as_of', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'detail', 'created_at'], risks);
+  await insertRows(db, 'risk_assessments', ['id', 'appearance_id', 'seq', 'as_of', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'detail', 'created_at'], risks);
 
   const instById = new Map(insts.map((x) => [x[0], x]));
   const incidents: unknown[][] = [];
