@@ -20,13 +20,13 @@ export interface SchedulerReport {
 const DEBRIEF_WINDOW_MS = 3 * DAY_MS;
 const MIN_ACK_WINDOW_MS = 15 * 60_000;
 
+/** How late a missed weekly digest may still go out (the service was down at the digest hour). */
+export const DIGEST_CATCH_UP_MS = 3 * 24 * 3_600_000;
+
 /**
  * Thin scheduler (STYLE habit 8): decides what is due at `now` and enqueues it with idempotency keys;
  * it never sends. Ticking twice, or on two instances at once, enqueues nothing twice.
  */
-/** How late a missed weekly digest may still go out (the service was down at the digest hour). */
-export const DIGEST_CATCH_UP_MS = 3 * 24 * 3_600_000;
-
 @Injectable()
 export class NotificationScheduler {
   constructor(

@@ -38,7 +38,8 @@ export function mitigation(id: MitigationId): Mitigation {
 
 /**
  * The checklist a stored snapshot names. Snapshots store mitigation ids only (the catalogue's words
- * are the same for every snapshot, and were ~40% of each stored row); snapshots written before that
+ * are the same for every snapshot; they were ~800 of the ~1,960 bytes of a High or Critical row,
+ * ~190 bytes of the 1,888 on average in the risk bench); snapshots written before that
  * store { id, text } objects, which are kept as they are. An id the catalogue no longer has is shown
  * by its id rather than dropped.
  */
