@@ -253,7 +253,7 @@ async function main(): Promise<void> {
   const file = keep ?? join(dir as string, 'bench.sqlite');
   const fresh = !keep || !existsSync(keep);
   instrument();
-  // opened as the app opens it (page cache, background WAL checkpoints, one-writer serialisation)
+  // opened as the app opens it (64 MiB page cache, one-writer serialisation)
   const ds = await createDataSource(buildDataSourceOptions({ type: 'sqlite', sqlitePath: file, poolSize: 1, logging: false }));
   await ds.runMigrations();
   let institutions: { id: string; state: string }[];

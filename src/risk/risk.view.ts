@@ -63,22 +63,17 @@ export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: numb
   };
 }
 
-const mitigationJson = new Map<string, string>();
-
 /**
  * JSON.stringify(detailOf(r, evidence, leadTimeMs)) — the same text, built faster for big batches:
- * the evidence JSON (the same for every appearance at an institution) and the mitigation list JSON
- * are passed in / cached instead of being serialised again for every row.
+ * the evidence JSON (the same for every appearance at an institution) is passed in instead of being
+ * serialised again for every row.
  */
 export function detailJson(r: RiskResult, evidenceJson: string, leadTimeMs: number): string {
-  const key = r.mitigations.map((m) => m.id).join(',');
-  let mj = mitigationJson.get(key);
-  if (mj === undefined) mitigationJson.set(key, (mj = JSON.stringify(r.mitigations.map((m) => m.id))));
   const d = detailOf(r, EMPTY_EVIDENCE, leadTimeMs);
   return (
     `{"intervalMass":${JSON.stringify(d.intervalMass)},"baseRate":${JSON.stringify(d.baseRate)},"evidence":${evidenceJson}` +
     `,"severityShare":${JSON.stringify(d.severityShare)},"factors":${JSON.stringify(d.factors)},"overrides":${JSON.stringify(d.overrides)}` +
-    `,"reasons":${JSON.stringify(d.reasons)},"mitigations":${mj},"leadTimeMs":${JSON.stringify(d.leadTimeMs)}}`
+    `,"reasons":${JSON.stringify(d.reasons)},"mitigations":${JSON.stringify(d.mitigations)},"leadTimeMs":${JSON.stringify(d.leadTimeMs)}}`
   );
 }
 
