@@ -25,7 +25,12 @@ import { createDataSource } from '../src/database/data-source.factory';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { evidenceSql, placeholders } from '../src/risk/evidence';
 import { assessRisk, RiskEvidence } from '../src/risk/model';
-import { RISK_PARAMS } from '../src/risk/params';
+import { DEFAULT_TOPIC_RELATIONS } from '../src/risk/params';
+import { masksOf, RiskParametersService } from '../src/risk/risk-parameters.service';
+import { SHIPPED_PARAMS } from '../src/risk/shipped-params';
+import { AuditService } from '../src/audit/audit.service';
+import { TOPICS } from '../src/common/enums';
+import { runFit } from '../scripts/risk-fit';
 import { RiskService } from '../src/risk/risk.service';
 
 const DAY = 86_400_000;
@@ -91,7 +96,7 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
       up.push([randomUUID(), NOW - DAY, NOW - DAY, inst.id, officeId, pick(['career_fair', 'info_session', 'campus_visit']), 'Upcoming', startsAt, startsAt + 4 * 3600_000, 'UTC', pick(['in_person', 'in_person', 'virtual', 'hybrid']), pick(['public', 'invite_only']), Math.floor(r() * 800), r() < 0.5, pick(['planned', 'confirmed'])]);
     }
     await bulk(m, 'appearances', appCols, up);
-    const incCols = ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'appearance_id', 'kind', 'occurred_at', 'recorded_at', 'severity', 'target', 'source', 'verification'];
+    const incCols = ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'appearance_id', 'kind', 'occurred_at', 'recorded_at', 'severity', 'target', 'source', 'verification', 'topic_mask'];
     const inc: unknown[][] = [];
     for (let i = 0; i < N_INC; i++) {
       const attach = r() < 0.02 ? pastIds[Math.floor(r() * pastIds.length)] : null;
@@ -100,7 +105,7 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
       const u = r();
       // a plausible mix: 2% attached to one of our appearances, else 2% aimed at us, 5% at peer recruiters, the rest general activism
       const target = attach ? 'organisation' : u < 0.02 ? 'organisation' : u < 0.07 ? 'peer_recruiters' : 'general_activism';
-      inc.push([randomUUID(), occurredAt, occurredAt, inst.id, inst.state, attach?.id ?? null, pick(DISRUPTIVE_KINDS), occurredAt, Math.min(NOW - 1000, occurredAt + Math.floor(r() * 5 * DAY)), 1 + Math.floor(Math.pow(r(), 2) * 4), target, 'news', pick(['reported', 'corroborated', 'disputed'])]);
+      inc.push([randomUUID(), occurredAt, occurredAt, inst.id, inst.state, attach?.id ?? null, pick(DISRUPTIVE_KINDS), occurredAt, Math.min(NOW - 1000, occurredAt + Math.floor(r() * 5 * DAY)), 1 + Math.floor(Math.pow(r(), 2) * 4), target, 'news', pick(['reported', 'corroborated', 'disputed']), 1 << Math.floor(r() * TOPICS.length)]);
     }
     await bulk(m, 'incidents', incCols, inc);
     const rec: unknown[][] = [];
@@ -116,8 +121,10 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
   return { institutions };
 }
 
+const MASKS = masksOf(DEFAULT_TOPIC_RELATIONS);
+
 function service(ds: DataSource, clock: FixedClock): RiskService {
-  return new RiskService(ds, clock, new EventEmitter2(), { refreshHorizonDays: 400, refreshHourUtc: 3, orgCacheSeconds: 600 });
+  return new RiskService(ds, clock, new EventEmitter2(), new RiskParametersService(ds, clock, new AuditService(ds, clock)), { refreshHorizonDays: 400, refreshHourUtc: 3, orgCacheSeconds: 600 });
 }
 
 /** Time spent per kind of SQL statement (first words), for a breakdown of where a refresh goes. */
@@ -190,12 +197,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
 
 async function bareSelect(ds: DataSource, asOf: number): Promise<number> {
-  const sql = evidenceSql(asOf, RISK_PARAMS);
+  const sql = evidenceSql(asOf, SHIPPED_PARAMS, MASKS);
   const [ms] = await time(async () => {
+    await ds.query(sql.reception.replace('__SCOPE__', ''));
+    await ds.query(sql.lastOwn.replace('__SCOPE__', ''));
     await ds.query(sql.appearances);
     await ds.query(sql.attached);
     await ds.query(sql.incidents);
-    await ds.query(sql.reception.replace('__SCOPE__', ''));
   });
   return ms;
 }
@@ -229,20 +237,25 @@ async function main(): Promise<void> {
     institution: { n: 2.4, k: 1, severity: [0.5, 0.3, 0.2, 0] },
     state: { n: 40, k: 6, severity: [3, 2, 1, 0.2] },
     organisation: { n: 4000, k: 300, severity: [150, 100, 40, 10] },
-    peerActivity: 1.3,
-    generalActivism: 4,
-    regionalWave: 0.7,
+    affiliationActivity: 1.3,
+    activityActivity: 0.6,
+    generalActivity: 4,
+    stateWave: 0.7,
+    nationalWave: 6,
+    recent: { institution12m: 9, institutionByTopic12m: [2, 1, 0, 0, 5, 0, 1], state30d: 3, national30d: 40 },
     latestStance: 'cautious',
     declinedRecently: true,
     criticalRecently: false,
+    lastOwnIncident: { occurredAt: NOW - 400 * DAY, kind: 'table_blocked', severity: 3 },
+    relations: DEFAULT_TOPIC_RELATIONS,
   };
-  const attrs = { kind: 'career_fair', format: 'in_person', audience: 'public', expectedAttendance: 300, visibleBranding: true, protestAnnounced: false, limitsImmigrationCooperation: true } as const;
-  for (let i = 0; i < 20_000; i++) assessRisk(ev, attrs, RISK_PARAMS);
+  const attrs = { kind: 'career_fair', format: 'in_person', audience: 'public', expectedAttendance: 300, visibleBranding: true, protestAnnounced: false, limitsImmigrationCooperation: true, ownership: 'public', highestDegree: 'graduate', state: 'OH' } as const;
+  for (let i = 0; i < 20_000; i++) assessRisk(ev, attrs, SHIPPED_PARAMS);
   const N = 200_000;
   const t0 = process.hrtime.bigint();
   let sink = 0;
   // every call has a different institution record, so the Beta-quantile memo never helps (worst case)
-  for (let i = 0; i < N; i++) sink += assessRisk({ ...ev, institution: { ...ev.institution, n: 2.4 + i * 1e-6 }, regionalWave: (i % 100) / 50 }, attrs, RISK_PARAMS).p;
+  for (let i = 0; i < N; i++) sink += assessRisk({ ...ev, institution: { ...ev.institution, n: 2.4 + i * 1e-6 }, stateWave: (i % 100) / 50 }, attrs, SHIPPED_PARAMS).p;
   const perEval = Number(process.hrtime.bigint() - t0) / 1e3 / N;
   log(`pure model evaluation: ${perEval.toFixed(2)} µs per call (mean of ${N}; target ≤ 50 µs) [checksum ${sink.toFixed(3)}]`);
 
@@ -323,10 +336,18 @@ async function main(): Promise<void> {
         `(${times.length} runs; ${(assessed / RUNS).toFixed(1)} appearances re-assessed per run; state wave moved in ${waveMoved}/${RUNS}; target p95 ≤ 50 ms)`,
     );
   }
-  const plan = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), RISK_PARAMS).incidents}`)) as { detail: string }[];
+  const plan = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).incidents}`)) as { detail: string }[];
   log(`sqlite: plan of the incident aggregate: ${plan.map((p) => p.detail).join(' | ')}`);
-  const plan2 = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), RISK_PARAMS).appearances}`)) as { detail: string }[];
+  const plan2 = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).appearances}`)) as { detail: string }[];
   log(`sqlite: plan of the appearance aggregate: ${plan2.map((p) => p.detail).join(' | ')}`);
+  // ---- the fit over the whole history (the last 90 days held out) ----
+  {
+    const [ms, run] = await time(() => runFit(ds, { holdoutDays: 90, version: 'bench-fit', data: 'risk bench', maxExposures: 200_000 }));
+    log(
+      `sqlite: risk:fit over ${N_PAST} past appearances and ${N_INC} incidents: ${(ms / 1000).toFixed(1)} s (load ${run.seconds.load.toFixed(1)}, cases ${run.seconds.cases.toFixed(1)}, fit ${run.seconds.fit.toFixed(1)}, judge ${run.seconds.judge.toFixed(1)}; ` +
+        `${run.fitted.cases.total} cases; target ≤ 60 s)`,
+    );
+  }
   await ds.destroy();
   if (dir) rmSync(dir, { recursive: true, force: true });
 

@@ -1,139 +1,81 @@
 /**
- * `npm run backtest -- [options]`: rolling-origin back-test of the risk model.
+ * `npm run backtest [-- options]`: judge a parameter set of the risk model on history it did not
+ * see (RISK_MODEL §7), at the appearance level and the institution level, beside four baselines
+ * (base rate, any prior protest, count of prior protests, recency-weighted count), with bootstrap
+ * 95% intervals. Its last line is one verdict.
  *
- *   --csv <dir>        read institutions.csv, appearances.csv, incidents.csv [, reception.csv] from <dir>
- *                      into a scratch SQLite database (same migrations, same SQL) instead of the
- *                      configured database (DATABASE_URL / SQLITE_PATH)
- *   --from <ISO>       judge appearances starting at or after (default: 1970)
- *   --to <ISO>         ... and before (default: now)
- *   --lead-hours <h>   briefing time = start − h (default 24): only records written before it count
- *   --json             machine-readable output
- *
- * CSV columns (header row; times ISO 8601):
- *   institutions: id,name,city,state[,limits_immigration_cooperation]
- *   appearances:  id,institution_id,kind,format,audience,expected_attendance,visible_branding,starts_at,status[,created_at]
- *   incidents:    id,institution_id,appearance_id,kind,occurred_at,recorded_at,severity,target,verification
- *   reception:    id,institution_id,kind,stance,effective_at,recorded_at
+ *   (no option)     the Fall 2024 campus data (data-fixtures/risk-backtest: Crowd Counting Consortium
+ *                   protests at College Scorecard institutions): the set in force by default (the
+ *                   shipped one), fitted on 15 Aug – 15 Oct 2024, judged on 16 Oct – 31 Dec 2024
+ *   --db            the configured database (DATABASE_URL / SQLITE_PATH) and its active set: the
+ *                   last --holdout-days (default 90) of its history judged, the rest as the fit period
+ *   --starting      judge the starting values (every coefficient at its prior) instead
+ *   --json          the report as JSON
  */
 import 'reflect-metadata';
-import { parse } from 'csv-parse/sync';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { readDatabaseConfig } from '../src/config/database.config';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
-import { placeholders } from '../src/risk/evidence';
-import { RISK_PARAMS } from '../src/risk/params';
-import { buildCases, evaluate, formatReport } from './backtest-core';
+import { buildCases } from '../src/risk/fit/cases';
+import { loadHistory } from '../src/risk/fit/history';
+import { judge, Split } from '../src/risk/fit/judge';
+import { DEFAULT_TOPIC_RELATIONS, parseParams, RiskParams, STARTING_PARAMS } from '../src/risk/params';
+import { masksOf } from '../src/risk/risk-parameters.service';
+import { RiskSetting } from '../src/risk/risk-setting.entity';
+import { SHIPPED_PARAMS } from '../src/risk/shipped-params';
+import { campusDatabase } from './campus-db';
+import { formatJudge } from './fit-report';
+import { CAMPUS_SPLIT } from './risk-fit';
 
-type Csv = Record<string, string>[];
-const ms = (v: string) => {
-  const t = new Date(v).getTime();
-  if (!Number.isFinite(t)) throw new Error(`not an ISO time: ${v}`);
-  return t;
-};
-const yes = (v: string | undefined) => v === 'true' || v === '1' || v === 'yes';
-
-export async function bulkInsert(ds: DataSource, table: string, cols: string[], rows: unknown[][]): Promise<void> {
-  const per = Math.max(1, Math.min(500, Math.floor(30000 / cols.length)));
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    const ph = placeholders(ds.manager, chunk.length * cols.length);
-    const values = chunk.map((_, j) => `(${ph.slice(j * cols.length, (j + 1) * cols.length).join(', ')})`).join(', ');
-    await ds.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values}`, chunk.flat());
-  }
-}
-
-/** A scratch SQLite database with the real migrations, filled from the CSV files in `dir`. */
-export async function databaseFromCsv(dir: string): Promise<{ ds: DataSource; cleanup: () => Promise<void> }> {
-  const tmp = mkdtempSync(join(tmpdir(), 'forewarn-backtest-'));
-  const ds = new DataSource(buildDataSourceOptions({ type: 'sqlite', sqlitePath: join(tmp, 'backtest.sqlite'), poolSize: 1, logging: false }));
-  await ds.initialize();
-  await ds.runMigrations();
-  const read = (f: string): Csv => (existsSync(join(dir, f)) ? (parse(readFileSync(join(dir, f)), { columns: true, skip_empty_lines: true }) as Csv) : []);
-  const t0 = 0;
-  const officeId = '00000000-0000-4000-8000-000000000001';
-  await ds.query(`INSERT INTO offices (id, created_at, updated_at, name, region, time_zone) VALUES ('${officeId}', 0, 0, 'Backtest', '', 'UTC')`);
-  await bulkInsert(
-    ds,
-    'institutions',
-    ['id', 'created_at', 'updated_at', 'name', 'search_name', 'dedupe_key', 'kind', 'city', 'state', 'time_zone', 'limits_immigration_cooperation'],
-    read('institutions.csv').map((r) => [r.id, t0, t0, r.name, r.name.toLowerCase(), `${r.id}`, 'university', r.city ?? '', r.state ?? '', 'UTC', yes(r.limits_immigration_cooperation)]),
-  );
-  await bulkInsert(
-    ds,
-    'appearances',
-    ['id', 'created_at', 'updated_at', 'institution_id', 'office_id', 'kind', 'title', 'starts_at', 'ends_at', 'time_zone', 'format', 'audience', 'expected_attendance', 'visible_branding', 'status'],
-    read('appearances.csv').map((r) => {
-      const s = ms(r.starts_at);
-      const created = r.created_at ? ms(r.created_at) : s - 30 * 86_400_000;
-      return [r.id, created, created, r.institution_id, officeId, r.kind, 'Backtest', s, s + 4 * 3_600_000, 'UTC', r.format, r.audience, r.expected_attendance ? Number(r.expected_attendance) : null, yes(r.visible_branding), r.status || 'completed'];
-    }),
-  );
-  await bulkInsert(
-    ds,
-    'incidents',
-    ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'appearance_id', 'kind', 'occurred_at', 'recorded_at', 'severity', 'target', 'source', 'verification'],
-    read('incidents.csv').map((r) => {
-      const rec = ms(r.recorded_at);
-      return [r.id, rec, rec, r.institution_id, r.state ?? '', r.appearance_id || null, r.kind, ms(r.occurred_at), rec, Number(r.severity), r.target, 'news', r.verification || 'reported'];
-    }),
-  );
-  // incidents carry their institution's state
-  await ds.query(`UPDATE incidents SET state = (SELECT i.state FROM institutions i WHERE i.id = incidents.institution_id)`);
-  await bulkInsert(
-    ds,
-    'reception_entries',
-    ['id', 'institution_id', 'kind', 'stance', 'effective_at', 'recorded_at'],
-    read('reception.csv').map((r) => [r.id, r.institution_id, r.kind, r.stance, ms(r.effective_at), ms(r.recorded_at)]),
-  );
-  await ds.query('ANALYZE');
-  return {
-    ds,
-    cleanup: async () => {
-      await ds.destroy();
-      rmSync(tmp, { recursive: true, force: true });
-    },
-  };
-}
-
-function arg(name: string): string | undefined {
+const DAY = 86_400_000;
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
+};
+
+async function judgeOn(ds: DataSource, params: RiskParams, split: Split | null, universe?: Set<string>) {
+  const h = await loadHistory(ds.manager);
+  const stored = await ds.getRepository(RiskSetting).findOneBy({ key: 'topic_relations' });
+  const relations = { ...DEFAULT_TOPIC_RELATIONS, ...(stored ? JSON.parse(stored.value) : {}) };
+  const masks = masksOf(relations);
+  if (!split) {
+    const times = [...h.incidents.map((x) => x.occurredAt), ...h.appearances.filter((a) => a.status === 'completed').map((a) => a.startsAt)];
+    if (!times.length) throw new Error('backtest: the database holds no incidents and no completed appearances');
+    const last = times.reduce((a, b) => Math.max(a, b), -Infinity);
+    const first = times.reduce((a, b) => Math.min(a, b), Infinity);
+    split = { fitFrom: first + 14 * DAY, origin: last - Number(arg('holdout-days') ?? 90) * DAY, testTo: last + DAY, leadMs: DAY };
+  }
+  const fitCases = buildCases(h, { from: split.fitFrom, to: split.origin, leadMs: split.leadMs, params, masks, relations, maxExposures: 200_000 });
+  return judge({ history: h, params, masks, relations, split, fitCases, universe });
 }
 
 async function main(): Promise<void> {
-  const csv = arg('csv');
-  const from = arg('from') ? ms(arg('from') as string) : 0;
-  const to = arg('to') ? ms(arg('to') as string) : Date.now();
-  const leadMs = Number(arg('lead-hours') ?? 24) * 3_600_000;
-  const json = process.argv.includes('--json');
-  let ds: DataSource;
-  let cleanup: () => Promise<void>;
-  if (csv) {
-    ({ ds, cleanup } = await databaseFromCsv(csv));
-  } else {
-    ds = new DataSource(buildDataSourceOptions(readDatabaseConfig()));
+  const params = flag('starting') ? STARTING_PARAMS : SHIPPED_PARAMS;
+  let report;
+  if (flag('db')) {
+    const ds = new DataSource(buildDataSourceOptions(readDatabaseConfig()));
     await ds.initialize();
-    cleanup = () => ds.destroy();
-  }
-  try {
-    const cases = await buildCases(ds, { from, to, leadMs, params: RISK_PARAMS });
-    if (!cases.length) {
-      console.log(json ? JSON.stringify({ appearances: 0, note: 'no past appearance to judge in this window' }) : 'No past appearance to judge in this window: nothing to report.');
-      return;
+    try {
+      const rows = (await ds.query(`SELECT params FROM risk_parameter_sets WHERE active = ${ds.options.type === 'postgres' ? 'true' : '1'}`)) as { params: string }[];
+      report = await judgeOn(ds, flag('starting') || !rows.length ? params : parseParams(rows[0].params), null);
+    } finally {
+      await ds.destroy();
     }
-    const report = evaluate(cases, RISK_PARAMS, { from, to, leadMs });
-    console.log(json ? JSON.stringify(report, null, 2) : formatReport(csv ? `back-test of ${csv}` : 'back-test of the configured database', report));
-  } finally {
-    await cleanup();
+  } else {
+    const db = await campusDatabase();
+    try {
+      report = await judgeOn(db.ds, params, CAMPUS_SPLIT, db.sample);
+    } finally {
+      await db.cleanup();
+    }
   }
+  if (flag('json')) console.log(JSON.stringify(report, null, 1));
+  else console.log(formatJudge(report));
+  if (flag('json')) console.log(report.verdict);
 }
 
-if (require.main === module) {
-  main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

@@ -114,3 +114,35 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'retrying', 'dead', 'withdrawn'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+
+/**
+ * What an incident was about (several per incident). Stored as a bit mask (`incidents.topic_mask`,
+ * bit i = TOPICS[i]) so the risk evidence can sum by relevance in SQL with one `&` per row.
+ * Never reorder; add new topics at the end.
+ */
+export const TOPICS = [
+  'immigration_enforcement',
+  'recruiting_employers',
+  'military_defence',
+  'policing',
+  'foreign_policy',
+  'labour',
+  'other',
+] as const;
+export type Topic = (typeof TOPICS)[number];
+
+/**
+ * How a topic relates to the organisation (admin setting, RISK_MODEL §1):
+ *  - affiliation: protests on it are about what the organisation is part of (an agency under an
+ *    immigration-enforcement umbrella is shunned "because of the affiliation") — evidence about us;
+ *  - activity: about what our staff do at an appearance (recruiting, defence employers at fairs);
+ *  - context: unrelated campus activism (still a sign of how active a campus is).
+ */
+export const TOPIC_RELATIONS = ['affiliation', 'activity', 'context'] as const;
+export type TopicRelation = (typeof TOPIC_RELATIONS)[number];
+
+/** Scorecard vocabularies stored on institutions (RISK_MODEL §4: institution attributes). */
+export const OWNERSHIPS = ['public', 'private nonprofit', 'private for-profit'] as const;
+export type Ownership = (typeof OWNERSHIPS)[number];
+export const HIGHEST_DEGREES = ['none', 'certificate', 'associate', 'bachelor', 'graduate'] as const;
+export type HighestDegree = (typeof HIGHEST_DEGREES)[number];

@@ -8,6 +8,8 @@ import { Office } from '../offices/office.entity';
 import { Outcome } from '../outcomes/outcome.entity';
 import { ReceptionEntry } from '../reception/reception-entry.entity';
 import { RiskAssessment } from '../risk/risk-assessment.entity';
+import { RiskParameterSet } from '../risk/risk-parameter-set.entity';
+import { RiskSetting } from '../risk/risk-setting.entity';
 import { User } from '../users/user.entity';
 
 /** Every entity, listed once: the app, the CLI DataSource and the tests use this list. */
@@ -20,6 +22,8 @@ export const ENTITIES = [
   ReceptionEntry,
   Incident,
   RiskAssessment,
+  RiskParameterSet,
+  RiskSetting,
   Notification,
   Outcome,
   AuditEntry,

@@ -8,7 +8,8 @@ export class ImportRowReport {
   @ApiPropertyOptional({ description: 'The created or matched record' }) id?: string;
   @ApiPropertyOptional({ description: 'How it matched (dedupe key, external id, import key, earlier row) or why it was refused' }) reason?: string;
   @ApiPropertyOptional({ description: 'Per-field reasons of a refusal', type: 'object', additionalProperties: { type: 'string' } }) fields?: Record<string, string>;
-  @ApiPropertyOptional({ description: 'Something the import changed on the way in (e.g. description dropped by retention)' }) note?: string;
+  @ApiPropertyOptional({ description: 'Something the import changed on the way in (e.g. description dropped by retention, topics set)' }) note?: string;
+  @ApiPropertyOptional({ description: 'Incident imports: the topics the row was given', type: [String] }) topics?: string[];
 }
 
 export class ImportReport {
@@ -21,6 +22,10 @@ export class ImportReport {
   @ApiProperty() matched: number;
   @ApiProperty() refused: number;
   @ApiPropertyOptional({ description: 'Incident imports: rows whose institution was found' }) institutionsMatched?: number;
+  @ApiPropertyOptional({ description: 'Incident imports: how the file\'s columns map onto topics (campus-protest format: flag → topic)', type: 'object', additionalProperties: { type: 'string' } })
+  topicMapping?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'Incident imports: rows created per topic', type: 'object', additionalProperties: { type: 'number' } })
+  topics?: Record<string, number>;
   @ApiProperty({ type: [ImportRowReport] }) items: ImportRowReport[];
 }
 

@@ -7,10 +7,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
+import { TOPICS } from '../common/enums';
 import type { CrowdBand, Impact, IncidentKind, Source, Target, Verification } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
 import { describeHits, findPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
+import { CCC_FLAG_TOPICS, cccTopics, parseTopicList, topicMask, topicsOf } from '../common/topics';
 import { appConfig } from '../config/app.config';
 import { privacyConfig } from '../config/privacy.config';
 import { Incident } from '../incidents/incident.entity';
@@ -46,7 +48,7 @@ interface Draft {
   row: number;
   ref: { id?: string; key?: string; nameState?: string; label: string };
   occurred: string;
-  facts: Pick<Incident, 'kind' | 'severity' | 'crowdSize' | 'impact' | 'target' | 'source' | 'verification'>;
+  facts: Pick<Incident, 'kind' | 'severity' | 'crowdSize' | 'impact' | 'target' | 'source' | 'verification' | 'topicMask'>;
   description: string | null;
   disputeStatement: string | null;
   importKey: string;
@@ -74,6 +76,7 @@ export class IncidentImportService {
     let format: IncidentFormat = 'forewarn';
     const report = emptyReport(format, opts.dryRun, opts.atomic);
     report.institutionsMatched = 0;
+    report.topics = {};
     const occurrences = new Map<string, number>();
     const touched = new Map<string, string>(); // institution id → state
     // The upload is received in full (to a temporary file) before the transaction opens.
@@ -84,6 +87,8 @@ export class IncidentImportService {
         const chunks = csvChunks(file(), (header) => {
           format = header.includes('about_recruiting') ? 'campus_protests' : 'forewarn';
           report.format = format;
+          if (format === 'campus_protests')
+            report.topicMapping = { ...Object.fromEntries(Object.entries(CCC_FLAG_TOPICS).filter(([flag]) => header.includes(flag))), 'none of them': 'other' };
           if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
           else requireColumns(header, [['date', 'occurred_at'], ['institution_id', 'institution'], ['kind'], ['severity'], ['target'], ['source']], 'Forewarn incident');
         }, this.app.importLimit);
@@ -124,6 +129,7 @@ export class IncidentImportService {
     const now = this.clock.now();
     const cutoff = retentionCutoff(now, this.privacy.retentionMonths);
     const fresh: Array<Omit<Incident, 'institution' | 'appearance'>> = [];
+    const retopic: { id: string; mask: number }[] = [];
     for (const d of drafts) {
       const inst = institutions.get(d);
       if (!inst) {
@@ -133,7 +139,14 @@ export class IncidentImportService {
       report.institutionsMatched!++;
       const existing = existingKeys.get(d.importKey);
       if (existing) {
-        tally(report, { row: d.row, status: 'matched', id: existing, reason: `already imported (import key ${d.importKey})` });
+        const topics = topicsOf(d.facts.topicMask);
+        if (existing.topicMask !== d.facts.topicMask) {
+          // rows imported before incidents had topics (or with other ones): the file's topics win
+          retopic.push({ id: existing.id, mask: d.facts.topicMask });
+          existing.topicMask = d.facts.topicMask;
+          touched.set(inst.id, inst.state);
+          tally(report, { row: d.row, status: 'matched', id: existing.id, topics, reason: `already imported (import key ${d.importKey})`, note: `topics set to ${topics.join(', ') || 'none'}` });
+        } else tally(report, { row: d.row, status: 'matched', id: existing.id, topics, reason: `already imported (import key ${d.importKey})` });
         continue;
       }
       const occurredAt = this.instant(d.occurred, inst.timeZone);
@@ -164,7 +177,7 @@ export class IncidentImportService {
         continue;
       }
       const id = randomUUID();
-      existingKeys.set(d.importKey, id);
+      existingKeys.set(d.importKey, { id, topicMask: d.facts.topicMask });
       fresh.push({
         id,
         institutionId: inst.id,
@@ -185,8 +198,10 @@ export class IncidentImportService {
         updatedAt: now,
       } as Omit<Incident, 'institution' | 'appearance'>);
       touched.set(inst.id, inst.state);
-      tally(report, { row: d.row, status: 'created', id, ...(note ? { note } : {}) });
+      tally(report, { row: d.row, status: 'created', id, topics: topicsOf(d.facts.topicMask), ...(note ? { note } : {}) });
+      for (const t of topicsOf(d.facts.topicMask)) report.topics![t] = (report.topics![t] ?? 0) + 1;
     }
+    for (const r of retopic) await m.update(Incident, { id: r.id }, { topicMask: r.mask });
     for (let i = 0; i < fresh.length; i += 400) {
       await m.createQueryBuilder().insert().into(Incident).values(fresh.slice(i, i + 400)).updateEntity(false).callListeners(false).execute();
     }
@@ -198,6 +213,7 @@ export class IncidentImportService {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(r.date ?? '')) fields.date = 'must be YYYY-MM-DD';
     if (Object.keys(fields).length) throw new ValidationFailedError('Invalid row', fields);
     const recruiting = /^(yes|true|1)$/i.test(r.about_recruiting ?? '');
+    const topics = cccTopics(r);
     const content = [r.date, normaliseText(r.institution), normaliseText(r.city), normaliseState(r.state), r.kind ?? '', r.size ?? '', r.about_recruiting ?? '', r.about_immigration_enforcement ?? '', r.about_gaza ?? ''].join('|');
     return {
       row,
@@ -211,6 +227,7 @@ export class IncidentImportService {
         target: recruiting ? 'peer_recruiters' : 'general_activism',
         source: 'news',
         verification: 'reported',
+        topicMask: topicMask(topics),
       },
       description: null,
       disputeStatement: null,
@@ -220,7 +237,7 @@ export class IncidentImportService {
 
   private fromOwn(row: number, raw: Record<string, string>, occurrences: Map<string, number>): Draft {
     const plain: Record<string, string> = {};
-    for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'dispute_statement', 'import_key']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
+    for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'dispute_statement', 'import_key', 'topics']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
     plain.date = raw.date || raw.occurred_at || '';
     const r = validateDto(IncidentCsvRow, plain);
     if (r.verification === 'disputed' && !r.dispute_statement) {
@@ -234,7 +251,10 @@ export class IncidentImportService {
     else if (raw.institution_id) ref = { label: `with id ${raw.institution_id}` };
     else throw new ValidationFailedError('Invalid row', { institution: 'institution_id, or institution with city and state, is required' });
     if (raw.institution_id) ref.id = raw.institution_id.toLowerCase();
+    const parsed = parseTopicList(r.topics);
+    if (parsed.unknown.length) throw new ValidationFailedError('Invalid row', { topics: `unknown topic ${parsed.unknown.map((w) => `"${w}"`).join(', ')}; topics are ${TOPICS.join(', ')}` });
     const facts = {
+      topicMask: topicMask(parsed.topics),
       kind: r.kind as IncidentKind,
       severity: r.severity,
       crowdSize: (r.crowd_size ?? 'unknown') as CrowdBand,
@@ -243,6 +263,7 @@ export class IncidentImportService {
       source: r.source as Source,
       verification: (r.verification ?? 'reported') as Verification,
     };
+    // topics are not part of the content key: re-importing a file with topics added sets them on the rows already there
     const content = [r.date, ref.key ?? ref.id, facts.kind, facts.severity, facts.crowdSize, facts.impact, facts.target, facts.source, r.description ?? ''].join('|');
     return {
       row,
@@ -310,12 +331,17 @@ export class IncidentImportService {
     return out;
   }
 
-  private async existingKeys(m: EntityManager, keys: string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
+  private async existingKeys(m: EntityManager, keys: string[]): Promise<Map<string, { id: string; topicMask: number }>> {
+    const out = new Map<string, { id: string; topicMask: number }>();
     const unique = [...new Set(keys)];
     if (!unique.length) return out;
-    const rows = (await m.createQueryBuilder().select(['i.id AS id', 'i.import_key AS import_key']).from(Incident, 'i').where('i.import_key IN (:...unique)', { unique }).getRawMany()) as Array<{ id: string; import_key: string }>;
-    for (const r of rows) out.set(r.import_key, r.id);
+    const rows = (await m
+      .createQueryBuilder()
+      .select(['i.id AS id', 'i.import_key AS import_key', 'i.topic_mask AS topic_mask'])
+      .from(Incident, 'i')
+      .where('i.import_key IN (:...unique)', { unique })
+      .getRawMany()) as Array<{ id: string; import_key: string; topic_mask: number }>;
+    for (const r of rows) out.set(r.import_key, { id: r.id, topicMask: Number(r.topic_mask) });
     return out;
   }
 

@@ -34,6 +34,7 @@ export class InstitutionExportService {
         time_zone: i.timeZone,
         external_id: i.externalId ?? '',
         ownership: i.ownership ?? '',
+        highest_degree: i.highestDegree ?? '',
         limits_immigration_cooperation: i.limitsImmigrationCooperation,
         requires_advance_notice: i.requiresAdvanceNotice,
         advance_notice_days: i.advanceNoticeDays ?? '',

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { HIGHEST_DEGREES, OWNERSHIPS } from '../common/enums';
 import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
@@ -30,6 +31,7 @@ export const INSTITUTION_CSV_COLUMNS = [
   'time_zone',
   'external_id',
   'ownership',
+  'highest_degree',
   'limits_immigration_cooperation',
   'requires_advance_notice',
   'advance_notice_days',
@@ -54,11 +56,13 @@ export function scorecardKind(name: string, highestDegree: string): InstitutionK
 }
 
 type Candidate = Omit<Institution, 'institution'>;
+type Existing = { id: string; ownership: string | null; highestDegree: string | null };
 
 /**
  * POST /institutions/import. Streams the CSV in chunks of 500 rows; per chunk one query finds
  * existing institutions (by normalised name|city|STATE, or external id) and one multi-row INSERT
- * adds the new ones. Matches are left as they are: re-importing creates nothing.
+ * adds the new ones. Matches are left as they are (re-importing creates nothing), except that a
+ * Scorecard ownership or highest degree the row has and the stored institution lacks is filled in.
  */
 @Injectable()
 export class InstitutionImportService {
@@ -109,6 +113,7 @@ export class InstitutionImportService {
     const cands = parsed.flatMap((p) => (p.cand ? [p.cand] : []));
     const existing = await this.existing(m, cands);
     const fresh: Candidate[] = [];
+    const fills: Array<{ id: string } & Partial<Pick<Institution, 'ownership' | 'highestDegree'>>> = [];
     for (const p of parsed) {
       if (!p.cand) {
         tally(report, { row: p.row, status: 'refused', reason: p.refused!.reason, fields: p.refused!.fields });
@@ -117,7 +122,15 @@ export class InstitutionImportService {
       const c = p.cand;
       const hit = existing.byKey.get(c.dedupeKey) ?? (c.externalId ? existing.byExternal.get(c.externalId) : undefined);
       if (hit) {
-        tally(report, { row: p.row, status: 'matched', id: hit, reason: existing.byKey.has(c.dedupeKey) ? 'same name, city and state' : `same external id ${c.externalId}` });
+        const fill: Partial<Pick<Institution, 'ownership' | 'highestDegree'>> = {};
+        if (!hit.ownership && c.ownership) fill.ownership = c.ownership;
+        if (!hit.highestDegree && c.highestDegree) fill.highestDegree = c.highestDegree;
+        const filled = Object.keys(fill).length ? `filled in ${Object.keys(fill).map((k) => (k === 'ownership' ? 'ownership' : 'highest degree')).join(' and ')}` : undefined;
+        if (filled) {
+          fills.push({ id: hit.id, ...fill });
+          Object.assign(hit, fill);
+        }
+        tally(report, { row: p.row, status: 'matched', id: hit.id, reason: existing.byKey.has(c.dedupeKey) ? 'same name, city and state' : `same external id ${c.externalId}`, ...(filled ? { note: filled } : {}) });
         continue;
       }
       const earlier = seen.get(c.dedupeKey) ?? (c.externalId ? seen.get(`ext:${c.externalId}`) : undefined);
@@ -133,26 +146,33 @@ export class InstitutionImportService {
     for (let i = 0; i < fresh.length; i += 500) {
       await m.createQueryBuilder().insert().into(Institution).values(fresh.slice(i, i + 500)).updateEntity(false).callListeners(false).execute();
     }
+    for (const { id, ...fill } of fills) await m.update(Institution, { id }, { ...fill, updatedAt: now });
   }
 
   /** One query per chunk: which of these dedupe keys / external ids exist already. */
-  private async existing(m: EntityManager, cands: Candidate[]): Promise<{ byKey: Map<string, string>; byExternal: Map<string, string> }> {
-    const byKey = new Map<string, string>();
-    const byExternal = new Map<string, string>();
+  private async existing(m: EntityManager, cands: Candidate[]): Promise<{ byKey: Map<string, Existing>; byExternal: Map<string, Existing> }> {
+    const byKey = new Map<string, Existing>();
+    const byExternal = new Map<string, Existing>();
     if (!cands.length) return { byKey, byExternal };
     const keys = [...new Set(cands.map((c) => c.dedupeKey))];
     const exts = [...new Set(cands.flatMap((c) => (c.externalId ? [c.externalId] : [])))];
-    const qb = m.createQueryBuilder().select(['i.id AS id', 'i.dedupe_key AS dedupe_key', 'i.external_id AS external_id']).from(Institution, 'i').where('i.dedupe_key IN (:...keys)', { keys });
+    const qb = m
+      .createQueryBuilder()
+      .select(['i.id AS id', 'i.dedupe_key AS dedupe_key', 'i.external_id AS external_id', 'i.ownership AS ownership', 'i.highest_degree AS highest_degree'])
+      .from(Institution, 'i')
+      .where('i.dedupe_key IN (:...keys)', { keys });
     if (exts.length) qb.orWhere('i.external_id IN (:...exts)', { exts });
-    for (const r of (await qb.getRawMany()) as Array<{ id: string; dedupe_key: string; external_id: string | null }>) {
-      byKey.set(r.dedupe_key, r.id);
-      if (r.external_id) byExternal.set(r.external_id, r.id);
+    type Raw = { id: string; dedupe_key: string; external_id: string | null; ownership: string | null; highest_degree: string | null };
+    for (const r of (await qb.getRawMany()) as Raw[]) {
+      const e: Existing = { id: r.id, ownership: r.ownership, highestDegree: r.highest_degree };
+      byKey.set(r.dedupe_key, e);
+      if (r.external_id) byExternal.set(r.external_id, e);
     }
     return { byKey, byExternal };
   }
 
   private fromOwn(record: Record<string, string>, now: number): Candidate {
-    const r = validateDto(InstitutionCsvRow, pick(record, ['name', 'kind', 'city', 'state', 'country', 'time_zone', 'external_id', 'ownership', 'limits_immigration_cooperation', 'requires_advance_notice', 'advance_notice_days']));
+    const r = validateDto(InstitutionCsvRow, pick(record, ['name', 'kind', 'city', 'state', 'country', 'time_zone', 'external_id', 'ownership', 'highest_degree', 'limits_immigration_cooperation', 'requires_advance_notice', 'advance_notice_days']));
     const country = (r.country || 'US').toUpperCase();
     const zone = r.time_zone || (country === 'US' ? zoneForState(r.state ?? '', r.city) : null);
     if (!zone) throw new ValidationFailedError('No time zone', { time_zone: 'required (no US state to derive it from)' });
@@ -165,6 +185,7 @@ export class InstitutionImportService {
       timeZone: zone,
       externalId: r.external_id || null,
       ownership: r.ownership || null,
+      highestDegree: r.highest_degree || null,
       limitsImmigrationCooperation: r.limits_immigration_cooperation ?? false,
       requiresAdvanceNotice: r.requires_advance_notice ?? false,
       advanceNoticeDays: r.advance_notice_days ?? null,
@@ -192,7 +213,8 @@ export class InstitutionImportService {
       country: 'US',
       timeZone: zone!,
       externalId: record.external_id || null,
-      ownership: ownership || null,
+      ownership: (OWNERSHIPS as readonly string[]).includes(ownership) ? ownership : null,
+      highestDegree: (HIGHEST_DEGREES as readonly string[]).includes(degree) ? degree : null,
       limitsImmigrationCooperation: false,
       requiresAdvanceNotice: false,
       advanceNoticeDays: null,
@@ -201,7 +223,7 @@ export class InstitutionImportService {
 
   private candidate(
     now: number,
-    v: Pick<Institution, 'name' | 'kind' | 'city' | 'state' | 'country' | 'timeZone' | 'externalId' | 'ownership' | 'limitsImmigrationCooperation' | 'requiresAdvanceNotice' | 'advanceNoticeDays'>,
+    v: Pick<Institution, 'name' | 'kind' | 'city' | 'state' | 'country' | 'timeZone' | 'externalId' | 'ownership' | 'highestDegree' | 'limitsImmigrationCooperation' | 'requiresAdvanceNotice' | 'advanceNoticeDays'>,
   ): Candidate {
     const state = normaliseState(v.state);
     return {

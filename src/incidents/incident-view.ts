@@ -1,4 +1,5 @@
 import { iso } from '../common/time';
+import { topicsOf } from '../common/topics';
 import { Institution } from '../institutions/institution.entity';
 import { IncidentView, SEVERITY_WORDS } from './dto/incident.dto';
 import { Incident } from './incident.entity';
@@ -19,6 +20,7 @@ export function toIncidentView(i: Incident, institution?: Pick<Institution, 'id'
     crowdSize: i.crowdSize,
     impact: i.impact,
     target: i.target,
+    topics: topicsOf(i.topicMask),
     source: i.source,
     verification: i.verification,
     dispute:
@@ -48,6 +50,7 @@ export const INCIDENT_CSV_COLUMNS = [
   'crowd_size',
   'impact',
   'target',
+  'topics',
   'source',
   'verification',
   'dispute_statement',
@@ -70,6 +73,7 @@ export function toIncidentCsvRow(i: Incident): Record<string, unknown> {
     crowd_size: i.crowdSize,
     impact: i.impact,
     target: i.target,
+    topics: topicsOf(i.topicMask).join(';'),
     source: i.source,
     verification: i.verification,
     dispute_statement: i.disputeStatement ?? '',

@@ -14,7 +14,7 @@ import { Appearance } from '../appearances/appearance.entity';
 @Index('ix_incidents_occurred', ['occurredAt'])
 @Index('ix_incidents_appearance', ['appearanceId'])
 // Risk evidence (src/risk/evidence.ts): covering indexes for the per-state/institution and per-appearance aggregates.
-@Index('ix_incidents_risk_evidence', ['state', 'institutionId', 'occurredAt', 'recordedAt', 'target', 'kind', 'severity', 'verification', 'appearanceId'])
+@Index('ix_incidents_risk_evidence', ['state', 'institutionId', 'occurredAt', 'recordedAt', 'target', 'kind', 'severity', 'verification', 'appearanceId', 'topicMask'])
 @Index('ix_incidents_risk_attached', ['appearanceId', 'target', 'kind', 'recordedAt', 'occurredAt', 'verification', 'state'])
 @Index('ix_incidents_target_occurred', ['target', 'occurredAt', 'severity', 'institutionId'])
 export class Incident extends BaseEntity {
@@ -57,6 +57,10 @@ export class Incident extends BaseEntity {
 
   @Column({ type: 'varchar', length: 24 })
   target: Target;
+
+  /** What it was about: a bit per topic of TOPICS (common/topics.ts); 0 = none recorded. */
+  @Column({ type: 'integer', name: 'topic_mask', default: 0 })
+  topicMask: number;
 
   @Column({ type: 'varchar', length: 16 })
   source: Source;

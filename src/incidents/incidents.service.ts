@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { topicBit, topicMask } from '../common/topics';
 import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
@@ -59,6 +60,7 @@ export class IncidentsService {
         crowdSize: dto.crowdSize ?? 'unknown',
         impact: dto.impact ?? 'none',
         target: dto.target,
+        topicMask: topicMask(dto.topics),
         source: dto.source,
         verification: 'reported',
         disputeStatement: null,
@@ -116,7 +118,8 @@ export class IncidentsService {
       const row = await this.load(m, id);
       if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Incident', id, expected, row.version);
       const before = toIncidentView(row);
-      const { version: _v, occurredAt, appearanceId, description, ...facts } = dto;
+      const { version: _v, occurredAt, appearanceId, description, topics, ...facts } = dto;
+      if (topics !== undefined) row.topicMask = topicMask(topics);
       for (const [k, v] of Object.entries(facts)) if (v !== undefined) (row as unknown as Record<string, unknown>)[k] = v;
       if (occurredAt !== undefined) row.occurredAt = this.occurredAt(occurredAt);
       if (description !== undefined) {
@@ -213,6 +216,7 @@ export class IncidentsService {
     if (q.to) qb.andWhere('i.occurred_at < :to', { to: new Date(q.to).getTime() });
     if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
     if (q.target) qb.andWhere('i.target = :target', { target: q.target });
+    if (q.topic) qb.andWhere(`(i.topic_mask & ${topicBit(q.topic)}) <> 0`);
     if (q.verification) qb.andWhere('i.verification = :ver', { ver: q.verification });
     if (q.severity) qb.andWhere('i.severity = :sev', { sev: q.severity });
     if (q.minSeverity) qb.andWhere('i.severity >= :minsev', { minsev: q.minSeverity });

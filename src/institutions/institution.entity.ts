@@ -48,6 +48,10 @@ export class Institution extends BaseEntity {
   @Column({ type: 'varchar', length: 40, nullable: true })
   ownership: string | null;
 
+  /** Highest degree awarded (none, certificate, associate, bachelor, graduate), where known (College Scorecard). */
+  @Column({ type: 'varchar', length: 20, name: 'highest_degree', nullable: true })
+  highestDegree: string | null;
+
   @Column({ type: 'boolean', name: 'limits_immigration_cooperation', default: false })
   limitsImmigrationCooperation: boolean;
 

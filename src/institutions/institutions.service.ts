@@ -25,6 +25,7 @@ export function toInstitutionView(i: Institution): InstitutionView {
     timeZone: i.timeZone,
     externalId: i.externalId,
     ownership: i.ownership,
+    highestDegree: i.highestDegree ?? null,
     limitsImmigrationCooperation: i.limitsImmigrationCooperation,
     requiresAdvanceNotice: i.requiresAdvanceNotice,
     advanceNoticeDays: i.advanceNoticeDays,
@@ -35,7 +36,7 @@ export function toInstitutionView(i: Institution): InstitutionView {
 }
 
 /** Institution fields the risk of its upcoming appearances depends on (the state: the regional wave). */
-const RISK_FIELDS = ['state', 'limitsImmigrationCooperation', 'requiresAdvanceNotice', 'advanceNoticeDays'] as const;
+const RISK_FIELDS = ['state', 'limitsImmigrationCooperation', 'requiresAdvanceNotice', 'advanceNoticeDays', 'ownership', 'highestDegree'] as const;
 
 /** Tables whose rows point at an institution: it cannot be deleted while any exist. */
 const REFERENCING = ['appearances', 'incidents', 'reception_entries'] as const;
@@ -87,6 +88,7 @@ export class InstitutionsService {
         timeZone: dto.timeZone,
         externalId: dto.externalId ?? null,
         ownership: dto.ownership ?? null,
+        highestDegree: dto.highestDegree ?? null,
         limitsImmigrationCooperation: dto.limitsImmigrationCooperation ?? false,
         requiresAdvanceNotice: dto.requiresAdvanceNotice ?? false,
         advanceNoticeDays: dto.advanceNoticeDays ?? null,

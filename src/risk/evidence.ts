@@ -7,8 +7,9 @@
  * here, never user strings; ids always travel as bound parameters.
  */
 import type { EntityManager } from 'typeorm';
-import { DISRUPTIVE_KINDS, Stance } from '../common/enums';
-import { DAY, RateEvidence, RiskEvidence } from './model';
+import { DISRUPTIVE_KINDS, IncidentKind, Stance, TOPICS } from '../common/enums';
+import type { Topic, TopicRelation } from '../common/enums';
+import { DAY, LastOwnIncident, RateEvidence, RiskEvidence } from './model';
 import type { RiskParams } from './params';
 
 export interface InstitutionEvidence {
@@ -65,15 +66,23 @@ function decaySql(col: string, asOf: number, halfLifeDays: number): string {
   return clampedExpSql(`((${col} - ${lit(asOf)}) * ${lit(Math.LN2 / (halfLifeDays * DAY))})`);
 }
 
+/** Topic masks of the organisation's relations (from the admin setting; integers, never user text). */
+export interface RelationMasks {
+  affiliation: number;
+  activity: number;
+}
+
 export interface EvidenceQueries {
   /** n from past appearances, per institution (with its state). */
   appearances: string;
   /** k (and n of cancelled-but-hit appearances) from incidents attached to past appearances. */
   attached: string;
-  /** Unattached hits, severity classes, context, wave and critical flag per (state, institution). */
+  /** Unattached hits, severity classes, context by relation, wave, counts and critical flag per (state, institution). */
   incidents: string;
   /** Latest stance and declined-in-window per institution; `__SCOPE__` is replaced by an id filter. */
   reception: string;
+  /** The latest disruptive incident aimed at us per institution; `__SCOPE__` is replaced by an id filter. */
+  lastOwn: string;
 }
 
 /**
@@ -81,7 +90,7 @@ export interface EvidenceQueries {
  * state only, through the state-leading covering indexes; without, the whole organisation.
  * Exported so the bench can time a bare SELECT of exactly the same aggregates.
  */
-export function evidenceSql(asOf: number, p: RiskParams, stateFilter?: string): EvidenceQueries {
+export function evidenceSql(asOf: number, p: RiskParams, masks: RelationMasks, stateFilter?: string): EvidenceQueries {
   const T = lit(Math.trunc(asOf));
   const trustX = trustSql('x', p);
   const own = decaySql('x.occurred_at', asOf, p.halfLifeOwnDays);
@@ -89,9 +98,19 @@ export function evidenceSql(asOf: number, p: RiskParams, stateFilter?: string): 
   const ctx = decaySql('x.occurred_at', asOf, p.halfLifeContextDays);
   const orgHit = `x.target = 'organisation' AND x.kind IN (${KINDS_SQL})`;
   const sev = (c: number) => `SUM(CASE WHEN ${orgHit} AND x.severity = ${c} THEN ${own} * ${trustX} ELSE 0 END) AS s${c}`;
-  const waveStart = lit(Math.trunc(asOf - p.waveWindowDays * DAY));
   const criticalStart = lit(Math.trunc(asOf - p.criticalWindowDays * DAY));
   const declinedStart = lit(Math.trunc(asOf - p.declinedWindowDays * DAY));
+  const yearStart = lit(Math.trunc(asOf - 365 * DAY));
+  const monthStart = lit(Math.trunc(asOf - 30 * DAY));
+  const aff = lit(masks.affiliation);
+  const act = lit(masks.activity);
+  const ours = lit(masks.affiliation | masks.activity);
+  const context = `x.target <> 'organisation'`;
+  const isAff = `(x.topic_mask & ${aff}) <> 0`;
+  const isAct = `((x.topic_mask & ${act}) <> 0 OR x.target = 'peer_recruiters')`;
+  // what the event and the waves are about: aimed at us, or on our affiliation's or activity's topics
+  const relevant = `(${orgHit} OR x.target = 'peer_recruiters' OR (x.topic_mask & ${ours}) <> 0)`;
+  const topicCount = TOPICS.map((_, i) => `SUM(CASE WHEN ${context} AND x.occurred_at >= ${yearStart} AND (x.topic_mask & ${1 << i}) <> 0 THEN 1 ELSE 0 END) AS t${i}`).join(', ');
   const xState = stateFilter ? `AND x.state = ${stateFilter}` : '';
   // Unary + keeps SQLite's planner off the non-covering (state, occurred_at) index for one state,
   // so it reads the covering ix_incidents_risk_evidence instead (13.9 → 1.2 ms in the bench).
@@ -125,10 +144,14 @@ export function evidenceSql(asOf: number, p: RiskParams, stateFilter?: string): 
     SELECT x.state AS state, x.institution_id AS institution_id,
            SUM(CASE WHEN ${orgHit} AND x.appearance_id IS NULL THEN ${own} * ${trustX} ELSE 0 END) AS unattached,
            ${sev(1)}, ${sev(2)}, ${sev(3)}, ${sev(4)},
-           SUM(CASE WHEN x.target = 'peer_recruiters' THEN ${ctx} * ${trustX} ELSE 0 END) AS a_peer,
-           SUM(CASE WHEN x.target = 'general_activism' THEN ${ctx} * ${trustX} ELSE 0 END) AS a_gen,
-           SUM(CASE WHEN x.target IN ('organisation', 'peer_recruiters') AND x.occurred_at >= ${waveStart}
+           SUM(CASE WHEN ${context} AND ${isAff} THEN ${ctx} * ${trustX} ELSE 0 END) AS a_aff,
+           SUM(CASE WHEN ${context} AND NOT ${isAff} AND ${isAct} THEN ${ctx} * ${trustX} ELSE 0 END) AS a_act,
+           SUM(CASE WHEN ${context} AND NOT ${isAff} AND NOT ${isAct} THEN ${ctx} * ${trustX} ELSE 0 END) AS a_gen,
+           SUM(CASE WHEN ${relevant}
                     THEN ${clampedExpSql(`((x.occurred_at - ${T}) * ${lit(1 / (p.waveTimescaleDays * DAY))})`)} * ${trustX} ELSE 0 END) AS wave,
+           SUM(CASE WHEN ${relevant} AND x.occurred_at >= ${monthStart} THEN 1 ELSE 0 END) AS recent30,
+           SUM(CASE WHEN ${context} AND x.occurred_at >= ${yearStart} THEN 1 ELSE 0 END) AS recent12,
+           ${topicCount},
            MAX(CASE WHEN x.target = 'organisation' AND x.severity >= 4 AND x.verification <> 'disputed'
                     AND x.occurred_at >= ${criticalStart} THEN 1 ELSE 0 END) AS critical
     FROM incidents x
@@ -148,41 +171,75 @@ export function evidenceSql(asOf: number, p: RiskParams, stateFilter?: string): 
     ) t
     GROUP BY t.institution_id`;
 
-  return { appearances, attached, incidents, reception };
+  const lastOwn = `
+    SELECT t.institution_id AS institution_id, t.occurred_at AS occurred_at, t.kind AS kind, t.severity AS severity FROM (
+      SELECT x.institution_id, x.occurred_at, x.kind, x.severity,
+             ROW_NUMBER() OVER (PARTITION BY x.institution_id ORDER BY x.occurred_at DESC, x.severity DESC, x.id DESC) AS rn
+      FROM incidents x
+      WHERE ${orgHit} AND x.recorded_at <= ${T} AND x.occurred_at <= ${T} AND x.verification <> 'disputed' __SCOPE__
+    ) t WHERE t.rn = 1`;
+
+  return { appearances, attached, incidents, reception, lastOwn };
 }
 
-/** Organisation-wide decayed sums at `asOf` (what a state-scoped gather needs from elsewhere). */
-export interface OrganisationTotals {
-  asOf: number;
+/** One state's share of the organisation-wide sums: own record, wave and its 30-day count. */
+export interface StateTotals {
   rate: RateEvidence;
+  wave: number;
+  recent30: number;
 }
 
-/** Decay cached organisation totals from their as-of to a later one: 2^(−Δt/h) is exact for the records they hold. */
-export function decayTotals(t: OrganisationTotals, asOf: number, p: RiskParams): RateEvidence {
-  const f = Math.pow(2, -Math.max(0, asOf - t.asOf) / (p.halfLifeOwnDays * DAY));
-  return { n: t.rate.n * f, k: t.rate.k * f, severity: t.rate.severity.map((x) => x * f) as RateEvidence['severity'] };
+export const emptyTotals = (): StateTotals => ({ rate: emptyRate(), wave: 0, recent30: 0 });
+
+/** Cached state totals with the instant they were read at. */
+export interface CachedTotals extends StateTotals {
+  asOf: number;
+}
+
+/**
+ * Decay cached state totals from their as-of to a later one: 2^(−Δt/h) is exact for the own record
+ * they hold and e^(−Δt/τ) for the wave; the 30-day count is kept as read.
+ */
+export function decayTotals(t: CachedTotals, asOf: number, p: RiskParams): StateTotals {
+  const dt = Math.max(0, asOf - t.asOf);
+  const f = Math.pow(2, -dt / (p.halfLifeOwnDays * DAY));
+  return {
+    rate: { n: t.rate.n * f, k: t.rate.k * f, severity: t.rate.severity.map((x) => x * f) as RateEvidence['severity'] },
+    wave: t.wave * Math.exp(-dt / (p.waveTimescaleDays * DAY)),
+    recent30: t.recent30,
+  };
 }
 
 export interface GatherOptions {
   /**
    * Read only this one state (institution + state sums exact, via covering indexes); the
-   * organisation-wide sums are `otherStates` (every other state's sums, from elsewhere) plus this
-   * state's exact sums, instead of a scan of everything.
+   * organisation-wide sums are `otherStates` (every other state's totals, from elsewhere) plus this
+   * state's exact totals, instead of a scan of everything.
    */
-  scopeState?: { state: string; otherStates: RateEvidence };
+  scopeState?: { state: string; otherStates: StateTotals };
 }
 
 export interface Gathered {
   byInstitution: Map<string, RiskEvidence>;
-  /** Organisation-wide sums (only when the whole organisation was read). */
-  organisation: RateEvidence | null;
-  /** Exact sums per state read (every state, or the one scoped state). */
-  states: Map<string, RateEvidence>;
+  /** Organisation-wide totals (only when the whole organisation was read). */
+  organisation: StateTotals | null;
+  /** Exact totals per state read (every state, or the one scoped state). */
+  states: Map<string, StateTotals>;
 }
 
 /** a + b, element-wise. */
 export function addRates(a: RateEvidence, b: RateEvidence): RateEvidence {
   return { n: a.n + b.n, k: a.k + b.k, severity: a.severity.map((x, c) => x + b.severity[c]) as RateEvidence['severity'] };
+}
+
+export function addTotals(a: StateTotals, b: StateTotals): StateTotals {
+  return { rate: addRates(a.rate, b.rate), wave: a.wave + b.wave, recent30: a.recent30 + b.recent30 };
+}
+
+export interface GatherContext {
+  params: RiskParams;
+  masks: RelationMasks;
+  relations: Readonly<Record<Topic, TopicRelation>>;
 }
 
 /**
@@ -194,41 +251,46 @@ export async function gatherEvidence(
   m: EntityManager,
   asOf: number,
   institutions: { id: string; state: string }[],
-  p: RiskParams,
+  cx: GatherContext,
   opts: GatherOptions = {},
 ): Promise<Gathered> {
   const scoped = opts.scopeState;
-  const sql = evidenceSql(asOf, p, scoped ? placeholders(m, 1)[0] : undefined);
+  const sql = evidenceSql(asOf, cx.params, cx.masks, scoped ? placeholders(m, 1)[0] : undefined);
   const args = scoped ? [scoped.state] : [];
   const ids = [...new Set(institutions.map((i) => i.id))];
   const wanted = new Set(ids);
   const stateOf = new Map<string, string>(institutions.map((i) => [i.id, i.state]));
 
-  const receptionRows: Row[] = [];
-  if (ids.length > 1000) {
-    // many institutions: one pass over the whole ledger beats a long IN list
-    receptionRows.push(...((await m.query(sql.reception.replace('__SCOPE__', ''))) as Row[]));
-  } else if (ids.length) {
-    const scope = `AND r.institution_id IN (${placeholders(m, ids.length).join(', ')})`;
-    receptionRows.push(...((await m.query(sql.reception.replace('__SCOPE__', scope), ids)) as Row[]));
-  }
+  // per-institution look-ups: one pass over the whole table beats a long IN list
+  const scopedRows = async (q: string): Promise<Row[]> => {
+    if (ids.length > 1000) return (await m.query(q.replace('__SCOPE__', ''))) as Row[];
+    if (!ids.length) return [];
+    const col = q === sql.reception ? 'r.institution_id' : 'x.institution_id';
+    return (await m.query(q.replace('__SCOPE__', `AND ${col} IN (${placeholders(m, ids.length).join(', ')})`), ids)) as Row[];
+  };
+  const receptionRows = await scopedRows(sql.reception);
+  const lastOwnRows = await scopedRows(sql.lastOwn);
   const appRows = (await m.query(sql.appearances, args)) as Row[];
   const hitRows = (await m.query(sql.attached, args)) as Row[];
   const incRows = (await m.query(sql.incidents, args)) as Row[];
 
   const inst = new Map<string, RateEvidence>();
-  const states = new Map<string, RateEvidence>();
-  const org = emptyRate();
-  const ctx = new Map<string, { peer: number; gen: number; critical: boolean }>();
-  const wave = new Map<string, number>();
-  const rateFor = (map: Map<string, RateEvidence>, key: string) => {
-    let r = map.get(key);
-    if (!r) map.set(key, (r = emptyRate()));
+  const states = new Map<string, StateTotals>();
+  const org = emptyTotals();
+  type Ctx = { aff: number; act: number; gen: number; critical: boolean; recent12: number; byTopic: number[] };
+  const ctx = new Map<string, Ctx>();
+  const totalsFor = (st: string) => {
+    let r = states.get(st);
+    if (!r) states.set(st, (r = emptyTotals()));
     return r;
   };
   const add = (id: string, st: string, n: number, k: number, sev?: number[]) => {
-    const targets = [rateFor(states, st), org];
-    if (wanted.has(id)) targets.push(rateFor(inst, id));
+    const targets = [totalsFor(st).rate, org.rate];
+    if (wanted.has(id)) {
+      let r = inst.get(id);
+      if (!r) inst.set(id, (r = emptyRate()));
+      targets.push(r);
+    }
     for (const t of targets) {
       t.n += n;
       t.k += k;
@@ -248,8 +310,20 @@ export async function gatherEvidence(
     if (!stateOf.has(id)) stateOf.set(id, st);
     const extra = num(r.unattached);
     add(id, st, extra, extra, [num(r.s1), num(r.s2), num(r.s3), num(r.s4)]);
-    wave.set(st, (wave.get(st) ?? 0) + num(r.wave));
-    if (wanted.has(id)) ctx.set(id, { peer: num(r.a_peer), gen: num(r.a_gen), critical: num(r.critical) > 0 });
+    const t = totalsFor(st);
+    t.wave += num(r.wave);
+    t.recent30 += num(r.recent30);
+    org.wave += num(r.wave);
+    org.recent30 += num(r.recent30);
+    if (wanted.has(id))
+      ctx.set(id, {
+        aff: num(r.a_aff),
+        act: num(r.a_act),
+        gen: num(r.a_gen),
+        critical: num(r.critical) > 0,
+        recent12: num(r.recent12),
+        byTopic: TOPICS.map((_, i) => num(r[`t${i}`])),
+      });
   }
   for (const r of hitRows) {
     const id = String(r.institution_id);
@@ -257,28 +331,37 @@ export async function gatherEvidence(
   }
   const rec = new Map<string, { stance: Stance | null; declined: boolean }>();
   for (const r of receptionRows) rec.set(String(r.institution_id), { stance: (r.stance as Stance | null) ?? null, declined: num(r.declined) > 0 });
+  const last = new Map<string, LastOwnIncident>();
+  for (const r of lastOwnRows) last.set(String(r.institution_id), { occurredAt: num(r.occurred_at), kind: r.kind as IncidentKind, severity: num(r.severity) });
 
   if (scoped) {
     // the scoped state's bucket holds only records of that state: anything else read is dropped
     for (const st of [...states.keys()]) if (st !== scoped.state) states.delete(st);
-    if (!states.has(scoped.state)) states.set(scoped.state, emptyRate());
+    if (!states.has(scoped.state)) states.set(scoped.state, emptyTotals());
   }
-  const organisation = scoped ? addRates(scoped.otherStates, states.get(scoped.state) as RateEvidence) : org;
+  const organisation = scoped ? addTotals(scoped.otherStates, states.get(scoped.state) as StateTotals) : org;
   const out = new Map<string, RiskEvidence>();
+  const noTopics = TOPICS.map(() => 0);
   for (const id of ids) {
     const st = stateOf.get(id) ?? '';
     const c = ctx.get(id);
     const rc = rec.get(id);
+    const s = states.get(st) ?? emptyTotals();
     out.set(id, {
       institution: inst.get(id) ?? emptyRate(),
-      state: states.get(st) ?? emptyRate(),
-      organisation,
-      peerActivity: c?.peer ?? 0,
-      generalActivism: c?.gen ?? 0,
-      regionalWave: wave.get(st) ?? 0,
+      state: s.rate,
+      organisation: organisation.rate,
+      affiliationActivity: c?.aff ?? 0,
+      activityActivity: c?.act ?? 0,
+      generalActivity: c?.gen ?? 0,
+      stateWave: s.wave,
+      nationalWave: organisation.wave,
+      recent: { institution12m: c?.recent12 ?? 0, institutionByTopic12m: c?.byTopic ?? noTopics, state30d: s.recent30, national30d: organisation.recent30 },
       latestStance: rc?.stance ?? null,
       declinedRecently: rc?.declined ?? false,
       criticalRecently: c?.critical ?? false,
+      lastOwnIncident: last.get(id) ?? null,
+      relations: cx.relations,
     });
   }
   return { byInstitution: out, organisation: scoped ? null : org, states };

@@ -1,37 +1,61 @@
 /**
  * The risk model as pure functions (RISK_MODEL.md): no Nest, no database, no clock.
- * Evidence aggregates + appearance attributes + params → probabilities, level, reasons, mitigations.
+ * Evidence aggregates + appearance attributes + a parameter set → probabilities, level, factors.
+ * The words (reasons, mitigations) are in risk-explain.ts.
  */
-import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel, Stance, Verification } from '../common/enums';
-import { betaQuantile } from './beta';
-import { Mitigation, MitigationId, mitigation } from './mitigations';
-import type { OddsRatios, RiskParams } from './params';
+import type { AppearanceFormat, AppearanceKind, Audience, IncidentKind, RiskLevel, Stance, Topic, TopicRelation, Verification } from '../common/enums';
+import { betaQuantile, expectSigmoid, logitBetaGrid } from './beta';
+import { explain, factorLabel, levelMeaning, recommend } from './risk-explain';
+import type { Mitigation } from './mitigations';
+import type { FeatureId, RiskParams } from './params';
 
 export const DAY = 86_400_000;
 
-/** Decayed sums for one level of the hierarchy (institution, state or organisation). */
+/** Decayed sums for one level of the hierarchy (institution, state or organisation), inclusive. */
 export interface RateEvidence {
-  /** Σ d_j over past appearances (+ incidents with no appearance). */
+  /** Σ d_j over past appearances (+ incidents aimed at us with no appearance). */
   n: number;
-  /** Σ d_j·Y_j over those with an incident aimed at the organisation. */
+  /** Σ d_j·Y_j over those with a disruptive incident aimed at the organisation. */
   k: number;
   /** Decayed counts of incidents aimed at the organisation by severity class 1..4 (index 0..3). */
   severity: [number, number, number, number];
+}
+
+/** Plain counts for the reasons (not decayed): what a recruiter can check. */
+export interface RecentCounts {
+  /** Incidents not aimed at us recorded at the institution in the last 12 months. */
+  institution12m: number;
+  /** The same by topic (index = TOPICS), an incident counted once per topic it has. */
+  institutionByTopic12m: number[];
+  /** Affiliation- or activity-topic incidents (and incidents aimed at us) in the state / nationwide, last 30 days. */
+  state30d: number;
+  national30d: number;
+}
+
+export interface LastOwnIncident {
+  occurredAt: number;
+  kind: IncidentKind;
+  severity: number;
 }
 
 export interface RiskEvidence {
   institution: RateEvidence;
   state: RateEvidence;
   organisation: RateEvidence;
-  /** A_peer: decayed count of incidents at the institution aimed at peer recruiters. */
-  peerActivity: number;
-  /** A_gen: decayed count of general campus activism at the institution. */
-  generalActivism: number;
-  /** W_s: regional wave in the institution's state. */
-  regionalWave: number;
+  /** Decayed counts of context incidents at the institution by relation of their topics. */
+  affiliationActivity: number;
+  activityActivity: number;
+  generalActivity: number;
+  /** Waves (kernel e^(−Δt/τ)) of incidents aimed at us or on our topics, in the state and nationwide. */
+  stateWave: number;
+  nationalWave: number;
+  recent: RecentCounts;
   latestStance: Stance | null;
   declinedRecently: boolean;
   criticalRecently: boolean;
+  lastOwnIncident: LastOwnIncident | null;
+  /** The topic relations the context buckets were summed with (admin setting at as-of). */
+  relations: Readonly<Record<Topic, TopicRelation>>;
 }
 
 export interface AppearanceAttributes {
@@ -43,16 +67,18 @@ export interface AppearanceAttributes {
   protestAnnounced: boolean;
   /** Institution policy flag. */
   limitsImmigrationCooperation: boolean;
+  /** Institution attributes (College Scorecard), null when unknown. */
+  ownership: string | null;
+  highestDegree: string | null;
+  state: string;
 }
 
-export type FactorId = keyof OddsRatios | 'stance';
-
 export interface FactorContribution {
-  id: FactorId;
+  id: FeatureId;
   label: string;
-  /** The factor's value x_k (1 for a flag, tiers, log(1 + A), W). */
+  /** The feature's value x. */
   value: number;
-  /** e^(β·x). */
+  /** e^(β·x) (for the own record: the odds of p against p without it). */
   oddsMultiplier: number;
   /** p with this factor present minus p with it removed, in percentage points. */
   points: number;
@@ -62,7 +88,7 @@ export interface FactorContribution {
 }
 
 export interface BaseRateBreakdown {
-  /** priorRate, priorStrength: the Beta(a, b) organisation prior as mean a/(a+b) and strength a+b. */
+  /** Rates from the organisation's own record, each level without the one below it. */
   organisation: { n: number; k: number; rate: number; priorRate: number; priorStrength: number };
   state: { n: number; k: number; rate: number; priorStrength: number };
   institution: { n: number; k: number; rate: number; priorStrength: number; credibility: number };
@@ -70,6 +96,7 @@ export interface BaseRateBreakdown {
 
 export interface RiskResult {
   modelVersion: string;
+  /** Probability of the event (params.event), averaged over the posterior of the own rate; never clipped. */
   p: number;
   pSevere: number;
   level: RiskLevel;
@@ -77,21 +104,15 @@ export interface RiskResult {
   interval: { low: number; high: number; mass: number };
   baseRate: BaseRateBreakdown;
   severityShare: [number, number, number, number];
+  /** Every factor present, strongest first. */
   factors: FactorContribution[];
-  /** Overrides that set a floor on the level. */
+  /** Rules that set a floor on the level. */
   overrides: string[];
   reasons: string[];
   mitigations: Mitigation[];
+  /** The evidence the model used (after decay to the start). */
+  evidence: RiskEvidence;
 }
-
-export const LEVEL_MEANINGS: Record<RiskLevel, string> = {
-  low: 'Low: disruption is unlikely (under 1 in 5) and a severe one very unlikely — plan as usual and report anything unusual.',
-  moderate:
-    'Moderate: disruption is possible (1 in 5 or more) or a severe one cannot be ruled out — follow the checklist and confirm with the host.',
-  high: 'High: disruption is more likely than not, or a severe one is plausible — take the checklist seriously and get an acknowledgement.',
-  critical:
-    'Critical: a severe disruption is a real possibility (1 in 4 or more), or there was a critical incident here recently — a senior go / no-go decision is needed before anyone travels.',
-};
 
 const LEVEL_ORDER: Record<RiskLevel, number> = { low: 0, moderate: 1, high: 2, critical: 3 };
 
@@ -116,123 +137,123 @@ export function attendanceTiers(expected: number | null, thresholds: number[]): 
   return tiers;
 }
 
-const logit = (p: number) => Math.log(p / (1 - p));
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+export const logit = (p: number) => Math.log(p / (1 - p));
+export const sigmoid = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
-const pct = (x: number) => `${Math.round(x * 100)}%`;
-const fmt1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
-
-interface FactorSpec {
-  id: FactorId;
-  label: string;
-  value: number;
-  or: number;
-}
-
-function factorSpecs(ev: RiskEvidence, a: AppearanceAttributes, params: RiskParams): FactorSpec[] {
-  const o = params.oddsRatios;
-  const specs: FactorSpec[] = [];
-  if (a.visibleBranding) specs.push({ id: 'visibleBranding', label: 'Visible uniforms or agency branding', value: 1, or: o.visibleBranding });
-  if (a.kind === 'career_fair' && a.audience === 'public')
-    specs.push({ id: 'publicCareerFair', label: 'Public, open-floor career fair', value: 1, or: o.publicCareerFair });
-  const tiers = attendanceTiers(a.expectedAttendance, params.attendanceTiers);
-  if (tiers > 0) specs.push({ id: 'attendanceTier', label: `Expected attendance of ${a.expectedAttendance}`, value: tiers, or: o.attendanceTier });
-  if (a.audience === 'invite_only') specs.push({ id: 'inviteOnly', label: 'Invite-only audience', value: 1, or: o.inviteOnly });
-  if (a.format === 'virtual') specs.push({ id: 'virtual', label: 'Virtual format', value: 1, or: o.virtual });
-  if (a.limitsImmigrationCooperation)
-    specs.push({
-      id: 'limitsImmigrationCooperation',
-      label: 'The institution limits cooperation with federal immigration enforcement',
-      value: 1,
-      or: o.limitsImmigrationCooperation,
-    });
-  if (ev.latestStance === 'restricted') specs.push({ id: 'stance', label: 'Latest reception: restricted', value: 1, or: o.stanceRestricted });
-  if (ev.latestStance === 'hostile') specs.push({ id: 'stance', label: 'Latest reception: hostile', value: 1, or: o.stanceHostile });
-  if (ev.declinedRecently)
-    specs.push({ id: 'declinedRecently', label: 'A partnership or invitation was declined in the last 12 months', value: 1, or: o.declinedRecently });
-  if (ev.peerActivity > 0)
-    specs.push({
-      id: 'peerActivity',
-      label: `Recent actions against peer recruiters here (${fmt1(ev.peerActivity)} weighted)`,
-      value: Math.log1p(ev.peerActivity),
-      or: o.peerActivity,
-    });
-  if (ev.generalActivism > 0)
-    specs.push({
-      id: 'generalActivism',
-      label: `Recent campus activism here (${fmt1(ev.generalActivism)} weighted)`,
-      value: Math.log1p(ev.generalActivism),
-      or: o.generalActivism,
-    });
-  if (ev.regionalWave > 0)
-    specs.push({ id: 'regionalWave', label: `Regional wave of incidents in the state (${fmt1(ev.regionalWave)})`, value: ev.regionalWave, or: o.regionalWave });
-  // an odds ratio of exactly 1 (e.g. a context signal the fit put on its bound) moves nothing: not a reason
-  return specs.filter((f) => f.or !== 1);
-}
-
-/** "Visible uniforms or agency branding: +10 points (odds ×1.5)". */
-export function factorText(label: string, points: number, oddsMultiplier: number): string {
-  const sign = points >= 0 ? '+' : '−';
-  return `${label}: ${sign}${Math.abs(Math.round(points))} points (odds ×${(Math.round(oddsMultiplier * 100) / 100).toString()})`;
-}
-
-function shrunkShares(counts: number[], prior: number[], m: number): number[] {
-  const total = counts[0] + counts[1] + counts[2] + counts[3];
-  return counts.map((c, i) => (c + m * prior[i]) / (total + m));
-}
 
 export function levelFor(p: number, pSevere: number, params: RiskParams): RiskLevel {
   const t = params.thresholds;
-  if (pSevere >= t.criticalPSevere) return 'critical';
+  if (p >= t.criticalP || pSevere >= t.criticalPSevere) return 'critical';
   if (p >= t.highP || pSevere >= t.highPSevere) return 'high';
   if (p >= t.moderateP || pSevere >= t.moderatePSevere) return 'moderate';
   return 'low';
 }
 
 /**
- * The short-lived excitation terms known at as-of (A_peer, A_gen by their half-life, the wave by
- * e^(−Δt/τ)), decayed on to the appearance start `leadMs` later: a wave today weighs less for a fair
- * in two months. The own-record sums n, k are NOT projected: fading them would pull every level
- * toward the organisation prior, making a later date look riskier or safer for no reason. Only with params.decayToStart.
+ * The short-lived terms known at as-of, decayed on to the appearance start `leadMs` later: context
+ * by its half-life, waves by e^(−Δt/τ). The own record is not projected. Only with params.decayToStart.
  */
 export function projectEvidence(ev: RiskEvidence, leadMs: number, params: RiskParams): RiskEvidence {
   if (!params.decayToStart || !(leadMs > 0)) return ev;
   const ctx = Math.pow(2, -leadMs / (params.halfLifeContextDays * DAY));
   const wave = Math.exp(-leadMs / (params.waveTimescaleDays * DAY));
-  return { ...ev, peerActivity: ev.peerActivity * ctx, generalActivism: ev.generalActivism * ctx, regionalWave: ev.regionalWave * wave };
+  return {
+    ...ev,
+    affiliationActivity: ev.affiliationActivity * ctx,
+    activityActivity: ev.activityActivity * ctx,
+    generalActivity: ev.generalActivity * ctx,
+    stateWave: ev.stateWave * wave,
+    nationalWave: ev.nationalWave * wave,
+  };
+}
+
+/** The fitted features present, x ≠ 0 (the own record is handled by the posterior average). */
+export function featureValues(ev: RiskEvidence, a: AppearanceAttributes, params: RiskParams): { id: FeatureId; value: number }[] {
+  const out: { id: FeatureId; value: number }[] = [];
+  const add = (id: FeatureId, value: number) => {
+    if (value !== 0 && Number.isFinite(value)) out.push({ id, value });
+  };
+  add('affiliationActivity', Math.log1p(ev.affiliationActivity));
+  add('activityActivity', Math.log1p(ev.activityActivity));
+  add('generalActivity', Math.log1p(ev.generalActivity));
+  add('stateWave', Math.log1p(ev.stateWave));
+  add('nationalWave', Math.log1p(ev.nationalWave));
+  add('publicInstitution', a.ownership === 'public' ? 1 : 0);
+  add('nonprofitInstitution', a.ownership === 'private nonprofit' ? 1 : 0);
+  add('graduateDegree', a.highestDegree === 'graduate' ? 1 : 0);
+  add('bachelorDegree', a.highestDegree === 'bachelor' ? 1 : 0);
+  add('visibleBranding', a.visibleBranding ? 1 : 0);
+  add('publicCareerFair', a.kind === 'career_fair' && a.audience === 'public' ? 1 : 0);
+  add('attendanceTier', attendanceTiers(a.expectedAttendance, params.attendanceTiers));
+  add('inviteOnly', a.audience === 'invite_only' ? 1 : 0);
+  add('virtual', a.format === 'virtual' ? 1 : 0);
+  add('limitsImmigrationCooperation', a.limitsImmigrationCooperation ? 1 : 0);
+  add('stanceRestricted', ev.latestStance === 'restricted' ? 1 : 0);
+  add('stanceHostile', ev.latestStance === 'hostile' ? 1 : 0);
+  add('declinedRecently', ev.declinedRecently ? 1 : 0);
+  return out;
+}
+
+const minus = (a: RateEvidence, b: RateEvidence): RateEvidence => ({
+  n: Math.max(0, a.n - b.n),
+  k: Math.max(0, a.k - b.k),
+  severity: a.severity.map((x, i) => Math.max(0, x - b.severity[i])) as RateEvidence['severity'],
+});
+
+function shrunkShares(counts: number[], prior: number[], m: number): number[] {
+  const total = counts[0] + counts[1] + counts[2] + counts[3];
+  return counts.map((c, i) => (c + m * prior[i]) / (total + m));
 }
 
 /**
- * The model. Same inputs → same output (no clock, no randomness). `leadMs` = appearance start − as-of
- * (see projectEvidence).
+ * The own-record hierarchy (RISK_MODEL §3), each level shrunk toward its parent computed WITHOUT it:
+ * the state rate leaves out the institution, the organisation rate leaves out the state, so the
+ * institution's own record is counted once and the credibility share Z_I means what it says.
  */
-export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params: RiskParams, leadMs = 0): RiskResult {
-  const ev = projectEvidence(known, leadMs, params);
-  // §3 shrunken base rate
-  const N = ev.organisation;
-  const S = ev.state;
+export function ownRecordPosterior(ev: RiskEvidence, params: RiskParams) {
   const I = ev.institution;
+  const S = minus(ev.state, I);
+  const N = minus(ev.organisation, ev.state);
   const prior = params.organisationPrior;
   const priorStrength = prior.a + prior.b;
   const pN = (N.k + prior.a) / (N.n + priorStrength);
   const pS = (S.k + params.mState * pN) / (S.n + params.mState);
-  const pI = (I.k + params.mInstitution * pS) / (I.n + params.mInstitution);
-  const credibility = I.n / (I.n + params.mInstitution);
-
-  // §4 adjustments on the log-odds scale
-  const specs = factorSpecs(ev, a, params);
-  const base = logit(clamp(pI, 1e-9, 1 - 1e-9));
-  let shift = 0;
-  for (const f of specs) shift += Math.log(f.or) * f.value;
-  const p = clamp(sigmoid(base + shift), params.clipLow, params.clipHigh);
-
-  // §5 severity: Dirichlet-style shrinkage of class shares prior → N → S → I
+  const k = Math.min(I.k, I.n);
+  const alpha = Math.max(k + params.mInstitution * pS, 1e-6);
+  const beta = Math.max(I.n - k + params.mInstitution * (1 - pS), 1e-6);
+  const baseRate: BaseRateBreakdown = {
+    organisation: { n: N.n, k: N.k, rate: pN, priorRate: prior.a / priorStrength, priorStrength },
+    state: { n: S.n, k: S.k, rate: pS, priorStrength: params.mState },
+    institution: { n: I.n, k: I.k, rate: alpha / (alpha + beta), priorStrength: params.mInstitution, credibility: I.n / (I.n + params.mInstitution) },
+  };
+  // severity: class shares prior → organisation (without the state) → state (without the institution) → institution
   const sp = params.severityPrior;
   const spTotal = sp[0] + sp[1] + sp[2] + sp[3];
-  const qN = shrunkShares(N.severity, [sp[0] / spTotal, sp[1] / spTotal, sp[2] / spTotal, sp[3] / spTotal], spTotal);
+  const qN = shrunkShares(N.severity, sp.map((x) => x / spTotal), spTotal);
   const qS = shrunkShares(S.severity, qN, params.mState);
   const qI = shrunkShares(I.severity, qS, params.mInstitution) as [number, number, number, number];
-  const pSevere = p * (qI[2] + qI[3]);
+  return { alpha, beta, baseRate, severityShare: qI };
+}
+
+/**
+ * The model. Same inputs → same output (no clock, no randomness). `leadMs` = appearance start − as-of.
+ *
+ *   p = E over r ~ posterior of the own rate of σ(β₀ + β_own·(logit r − logit r̄) + Σ β_k·x_k)
+ */
+export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params: RiskParams, leadMs = 0): RiskResult {
+  const ev = projectEvidence(known, leadMs, params);
+  const own = ownRecordPosterior(ev, params);
+  const rBar = own.baseRate.organisation.priorRate;
+  const bOwn = params.coefficients.ownRecord.beta;
+  const xs = featureValues(ev, a, params);
+  let eta = params.intercept.beta - bOwn * logit(rBar);
+  const terms = xs.map((f) => params.coefficients[f.id].beta * f.value);
+  for (const t of terms) eta += t;
+
+  const grid = logitBetaGrid(own.alpha, own.beta);
+  const p = expectSigmoid(grid, eta, bOwn);
+  const severeShare = own.severityShare[2] + own.severityShare[3];
+  const pSevere = p * severeShare;
 
   let level = levelFor(p, pSevere, params);
   const overrides: string[] = [];
@@ -245,111 +266,48 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
     level = 'critical';
   }
 
-  // 80% interval from the posterior Beta of the institution rate, carried through the same shift
-  const alpha = Math.max(I.k + params.mInstitution * pS, 1e-6);
-  const beta = Math.max(I.n - I.k + params.mInstitution * (1 - pS), 1e-6);
+  // central interval of p from the posterior of the own rate, carried through the same predictor (no clipping)
   const tail = (1 - params.intervalMass) / 2;
-  const toP = (q: number) => clamp(sigmoid(logit(clamp(q, 1e-9, 1 - 1e-9)) + shift), params.clipLow, params.clipHigh);
-  // With very thin, very skewed posteriors (a ≪ 1) the mean can sit outside the central 80%: the
-  // range is widened to always include the estimate itself.
-  const interval = {
-    low: Math.min(p, toP(betaQuantile(tail, alpha, beta))),
-    high: Math.max(p, toP(betaQuantile(1 - tail, alpha, beta))),
-    mass: params.intervalMass,
-  };
+  const at = (q: number) => sigmoid(eta + bOwn * logit(clamp(betaQuantile(q, own.alpha, own.beta), 1e-12, 1 - 1e-12)));
+  const interval = { low: at(tail), high: at(1 - tail), mass: params.intervalMass };
 
-  // §6 counterfactual contributions
-  const factors: FactorContribution[] = specs.map((f) => {
-    const beta_x = Math.log(f.or) * f.value;
-    const pWithout = clamp(sigmoid(base + shift - beta_x), params.clipLow, params.clipHigh);
-    const points = (p - pWithout) * 100;
-    return {
-      id: f.id,
-      label: f.label,
-      value: f.value,
-      oddsMultiplier: Math.exp(beta_x),
-      points,
-      pWithout,
-      text: factorText(f.label, points, Math.exp(beta_x)),
-    };
+  const factors: FactorContribution[] = xs.map((f, i) => {
+    const pWithout = expectSigmoid(grid, eta - terms[i], bOwn);
+    return contribution(f.id, f.value, Math.exp(terms[i]), p, pWithout, ev, a, params);
   });
+  const inst = own.baseRate.institution;
+  if (ev.organisation.n >= 0.5) {
+    // the own record: p against the same appearance judged on the context alone (own rate at the prior mean)
+    const pWithout = sigmoid(params.intercept.beta + terms.reduce((s, t) => s + t, 0));
+    const odds = (x: number) => x / (1 - x);
+    factors.push(contribution('ownRecord', inst.rate, odds(p) / odds(pWithout), p, pWithout, ev, a, params));
+  }
+  factors.sort((x, y) => Math.abs(Math.log(y.oddsMultiplier)) - Math.abs(Math.log(x.oddsMultiplier)));
 
-  const baseRate: BaseRateBreakdown = {
-    organisation: { n: N.n, k: N.k, rate: pN, priorRate: prior.a / priorStrength, priorStrength },
-    state: { n: S.n, k: S.k, rate: pS, priorStrength: params.mState },
-    institution: { n: I.n, k: I.k, rate: pI, priorStrength: params.mInstitution, credibility },
-  };
-
-  const reasons = explain(p, overrides, factors, baseRate, interval, params);
-  const mitigations = recommend(level, a, ev, factors, params);
-  return {
-    modelVersion: params.version,
-    p,
-    pSevere,
-    level,
-    levelMeaning: LEVEL_MEANINGS[level],
-    interval,
-    baseRate,
-    severityShare: qI,
-    factors,
-    overrides,
-    reasons,
-    mitigations,
-  };
+  const partial = { modelVersion: params.version, p, pSevere, level, levelMeaning: levelMeaning(level, params), interval, baseRate: own.baseRate, severityShare: own.severityShare, factors, overrides, evidence: ev };
+  return { ...partial, reasons: explain(partial, a, params), mitigations: recommend(partial, a, params) };
 }
 
-function explain(
+function contribution(
+  id: FeatureId,
+  value: number,
+  oddsMultiplier: number,
   p: number,
-  overrides: string[],
-  factors: FactorContribution[],
-  base: BaseRateBreakdown,
-  interval: { low: number; high: number },
+  pWithout: number,
+  ev: RiskEvidence,
+  a: AppearanceAttributes,
   params: RiskParams,
-): string[] {
-  const out: string[] = [];
-  if (overrides.includes('critical_incident_recent'))
-    out.push(`A critical incident aimed at us happened at this institution in the last ${params.criticalWindowDays} days.`);
-  if (overrides.includes('protest_announced')) out.push('A protest against this appearance has been announced.');
-  const thin = thinEvidence(base.organisation);
-  if (thin) out.push(thin);
-  const raising = factors.filter((f) => f.points >= 0.5).sort((x, y) => y.points - x.points);
-  for (const f of raising.slice(0, 3)) out.push(`${f.text}.`);
-  const I = base.institution;
-  out.push(
-    `Chance of disruption ${pct(p)} (80% range ${pct(interval.low)}–${pct(interval.high)}): ${fmt1(I.n)} effective past appearances here, ${fmt1(I.k)} with an incident; this campus's own record counts for ${pct(I.credibility)} of the estimate, the rest comes from the state (${pct(base.state.rate)}) and the organisation (${pct(base.organisation.rate)}).`,
-  );
-  const lowering = factors.filter((f) => f.points <= -0.5).sort((x, y) => x.points - y.points);
-  if (lowering.length) out.push(`${lowering[0].text}.`);
-  return out;
+): FactorContribution {
+  const points = (p - pWithout) * 100;
+  const label = factorLabel(id, value, ev, a);
+  return { id, label, value, oddsMultiplier, points, pWithout, text: factorText(label, points, oddsMultiplier) };
 }
 
-/** Evidence below this effective count is "no recorded history". */
-const NO_HISTORY = 0.5;
-
-/**
- * Says plainly when the estimate is mostly the organisation-wide prior: no history at all, or less
- * than the prior's own weight (the prior still counts for more than half of the organisation rate).
- */
-function thinEvidence(o: BaseRateBreakdown['organisation']): string | null {
-  if (o.n < NO_HISTORY)
-    return `No recorded history: this is the organisation-wide prior (${pct(o.priorRate)} per appearance, worth ${Math.round(o.priorStrength)} appearances), not a measurement — it will move as appearances and incidents are recorded.`;
-  if (o.n < o.priorStrength)
-    return `Little evidence so far: ${fmt1(o.n)} effective past appearances across the whole organisation, so the organisation-wide prior (${pct(o.priorRate)}) still counts for ${pct(o.priorStrength / (o.n + o.priorStrength))} of its rate.`;
-  return null;
-}
-
-function recommend(level: RiskLevel, a: AppearanceAttributes, ev: RiskEvidence, factors: FactorContribution[], params: RiskParams): Mitigation[] {
-  const ids: MitigationId[] = [];
-  const rank = LEVEL_ORDER[level];
-  const has = (id: FactorId) => factors.some((f) => f.id === id && f.points >= 1);
-  if (a.visibleBranding && (rank >= 1 || has('visibleBranding'))) ids.push('civilian_dress');
-  if (ev.declinedRecently) ids.push('host_written_reconfirmation');
-  if (rank >= 1) ids.push('confirm_with_host_contact');
-  if (rank >= 1 && (ev.peerActivity > 0 || ev.regionalWave >= 1 || a.protestAnnounced)) ids.push('check_local_news');
-  if (rank >= 1 && attendanceTiers(a.expectedAttendance, params.attendanceTiers) >= 2) ids.push('smaller_footprint');
-  if (rank >= 1 && a.kind === 'career_fair' && a.audience === 'public') ids.push('invite_only_format');
-  if (rank >= 2) ids.push('host_security_plan', 'exit_plan', 'buddy_system', 'brief_on_de_escalation');
-  if (rank >= 3) ids.push('senior_go_no_go');
-  if (rank >= 3 && a.format !== 'virtual') ids.push('virtual_alternative');
-  return [...new Set(ids)].map(mitigation);
+/** "Visible uniforms or agency branding: odds ×1.5 (+0.4 points)". */
+export function factorText(label: string, points: number, oddsMultiplier: number): string {
+  const sign = points >= 0 ? '+' : '−';
+  const abs = Math.abs(points);
+  const pts = abs >= 10 ? abs.toFixed(0) : abs >= 0.1 ? abs.toFixed(1) : abs.toFixed(2);
+  const mult = oddsMultiplier >= 10 ? oddsMultiplier.toFixed(0) : oddsMultiplier.toFixed(2).replace(/0$/, '');
+  return `${label}: odds ×${mult} (${sign}${pts} points)`;
 }

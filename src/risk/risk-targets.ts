@@ -19,6 +19,9 @@ export function attributesFromRow(r: Row): AppearanceAttributes {
     visibleBranding: bool(r.visible_branding),
     protestAnnounced: bool(r.protest_announced),
     limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
+    ownership: (r.ownership as string | null | undefined) ?? null,
+    highestDegree: (r.highest_degree as string | null | undefined) ?? null,
+    state: String(r.state ?? ''),
   };
 }
 
@@ -40,7 +43,7 @@ export interface Previous {
 
 export async function loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {
   const rows = (await m.query(
-    `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, a.kind, a.format, a.audience,
+    `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
             a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.status
      FROM appearances a JOIN institutions i ON i.id = a.institution_id
      WHERE ${where}`,

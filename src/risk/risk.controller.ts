@@ -1,17 +1,29 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuthUser, CurrentUser } from '../common/auth';
+import { parseLocal } from '../appearances/appearance-times';
+import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ValidationFailedError } from '../common/errors';
 import { page, Page, PageQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation';
-import { RiskPreviewDto } from './dto/risk-preview.dto';
+import { RiskPreviewDto, TopicRelationsDto } from './dto/risk-preview.dto';
 import { RiskService } from './risk.service';
-import { LEVEL_DOC, RiskAssessmentView } from './risk.view';
+import { LEVEL_DOC, PreviewResult, RiskAssessmentView } from './risk.view';
 
 function instant(field: string, v: string): number {
   const ms = new Date(v).getTime();
   if (!Number.isFinite(ms)) throw new ValidationFailedError('Request validation failed', { [field]: 'must be an ISO 8601 instant' });
   return ms;
+}
+
+function previewStart(dto: RiskPreviewDto): number | undefined {
+  if (dto.startsAt !== undefined && dto.startsLocal !== undefined)
+    throw new ValidationFailedError('Request validation failed', { startsLocal: 'give startsAt or startsLocal with timeZone, not both' });
+  if (dto.startsLocal !== undefined) {
+    if (!dto.timeZone) throw new ValidationFailedError('Request validation failed', { timeZone: 'required with startsLocal' });
+    return parseLocal('startsLocal', dto.startsLocal, dto.timeZone);
+  }
+  if (dto.timeZone !== undefined) throw new ValidationFailedError('Request validation failed', { timeZone: 'only with startsLocal' });
+  return dto.startsAt === undefined ? undefined : instant('startsAt', dto.startsAt);
 }
 
 @ApiTags('risk')
@@ -23,7 +35,7 @@ export class RiskController {
   @Get('appearances/:id/risk')
   @ApiOperation({
     summary: 'Latest risk assessment of an appearance (computed now if there is none yet)',
-    description: `Probability of disruption p, of a severe one p_severe, the level, the reasons in plain words and the mitigation checklist. Levels — ${LEVEL_DOC}`,
+    description: `Probability p, of a severe disruption p_severe, the level, the reasons in plain words and the mitigation checklist. ${LEVEL_DOC}`,
   })
   @ApiOkResponse({ type: RiskAssessmentView })
   latest(@Param('id', new IdPipe()) id: string, @CurrentUser() user: AuthUser): Promise<RiskAssessmentView> {
@@ -31,7 +43,7 @@ export class RiskController {
   }
 
   @Get('appearances/:id/risk/history')
-  @ApiOperation({ summary: 'Every stored assessment of an appearance, newest first (immutable snapshots with their trigger)' })
+  @ApiOperation({ summary: 'Every stored assessment of an appearance, newest first (immutable snapshots with their trigger and model version)' })
   async history(@Param('id', new IdPipe()) id: string, @Query() q: PageQuery): Promise<Page<RiskAssessmentView>> {
     const { items, total } = await this.risk.history(id, q.pageSize, (q.page - 1) * q.pageSize);
     return page(items, total, q);
@@ -41,20 +53,55 @@ export class RiskController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'What-if: the risk of a hypothetical appearance (another date, virtual, no uniforms); nothing is saved',
-    description: `Same model and evidence as a real assessment; optional asOf replays what was known then. Levels — ${LEVEL_DOC}`,
+    description:
+      'Same model and evidence as a real assessment. With appearanceId, the appearance is the starting point and the other fields override it; ' +
+      'the answer carries the difference from its latest assessment. startsAt (instant) or startsLocal + timeZone (wall-clock in the venue zone). ' +
+      `dateMakesNoDifference says when another date would give the same p. Optional asOf replays what was known then. ${LEVEL_DOC}`,
   })
-  @ApiOkResponse({ type: RiskAssessmentView })
-  preview(@Body() dto: RiskPreviewDto): Promise<RiskAssessmentView> {
+  @ApiOkResponse({ type: PreviewResult })
+  preview(@Body() dto: RiskPreviewDto): Promise<PreviewResult> {
     return this.risk.preview({
+      appearanceId: dto.appearanceId,
       institutionId: dto.institutionId,
-      startsAt: instant('startsAt', dto.startsAt),
+      startsAt: previewStart(dto),
       kind: dto.kind,
       format: dto.format,
       audience: dto.audience,
-      expectedAttendance: dto.expectedAttendance ?? null,
+      expectedAttendance: dto.expectedAttendance,
       visibleBranding: dto.visibleBranding,
-      protestAnnounced: dto.protestAnnounced ?? false,
+      protestAnnounced: dto.protestAnnounced,
       asOf: dto.asOf === undefined ? undefined : instant('asOf', dto.asOf),
     });
+  }
+
+  @Get('risk/parameters')
+  @Roles('admin', 'hr')
+  @ApiOperation({
+    summary: 'Parameter sets of the risk model with their back-test figures (the shipped default and every set written by `npm run risk:fit`)',
+    description: 'Each set is immutable; at most one is active (none: the shipped default). Snapshots keep the version they were made with.',
+  })
+  parameters(): Promise<unknown[]> {
+    return this.risk.parameterSets();
+  }
+
+  @Post('risk/parameters/:version/activate')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Put a parameter set in force (audited); every upcoming appearance is re-assessed with it' })
+  activate(@Param('version') version: string, @CurrentUser() user: AuthUser): Promise<{ from: string; to: string; reassessed: number }> {
+    return this.risk.activateParameters(version, user.id);
+  }
+
+  @Get('risk/topic-relations')
+  @ApiOperation({ summary: "How each incident topic relates to the organisation (affiliation, activity, context): what the model counts as evidence about us" })
+  topicRelations(): Promise<Record<string, string>> {
+    return this.risk.topicRelations();
+  }
+
+  @Put('risk/topic-relations')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Change how topics relate to the organisation (audited); every upcoming appearance is re-assessed' })
+  setTopicRelations(@Body() dto: TopicRelationsDto, @CurrentUser() user: AuthUser): Promise<{ relations: Record<string, string>; reassessed: number }> {
+    return this.risk.setTopicRelations(dto.relations, user.id);
   }
 }

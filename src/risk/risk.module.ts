@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { RiskController } from './risk.controller';
 import { RiskScheduler } from './risk.scheduler';
+import { RiskParametersService } from './risk-parameters.service';
 import { RiskService } from './risk.service';
 
 /** The risk engine: pure model (model.ts), set-based evidence (evidence.ts), snapshots and API. */
 @Module({
   controllers: [RiskController],
-  providers: [RiskService, RiskScheduler],
-  exports: [RiskService],
+  providers: [RiskService, RiskParametersService, RiskScheduler],
+  exports: [RiskService, RiskParametersService],
 })
 export class RiskModule {}

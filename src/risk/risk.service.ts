@@ -10,22 +10,24 @@ import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel } from '../c
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
 import { runExclusive } from '../database/sqlite-serialise';
-import { addRates, decayTotals, gatherEvidence, isPostgres, OrganisationTotals, placeholders } from './evidence';
-import { AppearanceAttributes, assessRisk, DAY, levelRank, RateEvidence, RiskEvidence } from './model';
-import { RISK_PARAMS, RiskParams } from './params';
+import { addTotals, CachedTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, isPostgres, placeholders, StateTotals } from './evidence';
+import { AppearanceAttributes, assessRisk, DAY, levelRank, RiskEvidence } from './model';
+import { RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
 import { exclusively, lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
 import { loadPrevious, loadTargets, Previous, Target, uniqueInstitutions } from './risk-targets';
-import { detailJson, evidenceJson, previewView, RiskAssessmentView, toView } from './risk.view';
+import { detailJson, evidenceJson, PreviewResult, previewView, RiskAssessmentView, toView } from './risk.view';
+import { iso } from '../common/time';
 
 export interface PreviewInput {
-  institutionId: string;
-  startsAt: number;
-  kind: AppearanceKind;
-  format: AppearanceFormat;
-  audience: Audience;
-  expectedAttendance: number | null;
-  visibleBranding: boolean;
+  appearanceId?: string;
+  institutionId?: string;
+  startsAt?: number;
+  kind?: AppearanceKind;
+  format?: AppearanceFormat;
+  audience?: Audience;
+  expectedAttendance?: number | null;
+  visibleBranding?: boolean;
   protestAnnounced?: boolean;
   asOf?: number;
 }
@@ -70,12 +72,11 @@ const COLUMNS = [
 @Injectable()
 export class RiskService {
   private readonly logger = new Logger(RiskService.name);
-  readonly params: RiskParams = RISK_PARAMS;
-
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
+    private readonly parameters: RiskParametersService,
     @Inject(riskConfig.KEY) private readonly config: ConfigType<typeof riskConfig>,
   ) {}
 
@@ -106,14 +107,15 @@ export class RiskService {
     const previous = await loadPrevious(manager, scope, args);
     const insts = uniqueInstitutions(targets);
     if (!insts.some((i) => i.id === institutionId)) insts.push({ id: institutionId, state });
-    const evidence = await this.gather(manager, now, insts, state);
-    const wave = evidence.get(institutionId)?.regionalWave ?? 0;
+    const cx = await this.parameters.context(manager);
+    const evidence = await this.gather(manager, cx, now, insts, state);
+    const wave = evidence.get(institutionId)?.stateWave ?? 0;
     const waveMoved = targets.some((t) => {
       const prev = previous.get(t.id);
-      return t.institutionId !== institutionId && (!prev || Math.abs(prev.wave - wave) >= this.params.waveEpsilon);
+      return t.institutionId !== institutionId && (!prev || Math.abs(prev.wave - wave) >= cx.params.waveEpsilon);
     });
     const chosen = waveMoved ? targets : targets.filter((t) => t.institutionId === institutionId);
-    const { rows, rises } = await this.store(manager, chosen, previous, evidence, now, trigger, actorId);
+    const { rows, rises } = await this.store(manager, cx, chosen, previous, evidence, now, trigger, actorId);
     return { assessed: rows.length, levelRises: rises, waveMoved };
   }
 
@@ -139,8 +141,9 @@ export class RiskService {
     if (!targets.length) return { assessed: 0, levelRises: 0 };
     await lockAppearances(manager, targets);
     const previous = await loadPrevious(manager, scope, uniq);
-    const evidence = await this.gather(manager, now, uniqueInstitutions(targets));
-    const { rows, rises } = await this.store(manager, targets, previous, evidence, now, trigger, actorId);
+    const cx = await this.parameters.context(manager);
+    const evidence = await this.gather(manager, cx, now, uniqueInstitutions(targets));
+    const { rows, rises } = await this.store(manager, cx, targets, previous, evidence, now, trigger, actorId);
     return { assessed: rows.length, levelRises: rises, waveMoved: true };
   }
 
@@ -158,8 +161,13 @@ export class RiskService {
       const now = this.clock.now();
       const until = now + this.config.refreshHorizonDays * DAY;
       const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`;
-      const all = await loadTargets(this.dataSource.manager, scope, []);
-      const evidence = all.length ? await this.gather(this.dataSource.manager, now, uniqueInstitutions(all)) : new Map<string, RiskEvidence>();
+      const cx = await this.parameters.context();
+      // the statements of one pass together, as of one instant (SQLite: no transaction in between)
+      const { all, evidence } = await runExclusive(this.dataSource, async () => {
+        const all = await loadTargets(this.dataSource.manager, scope, []);
+        const evidence = all.length ? await this.gather(this.dataSource.manager, cx, now, uniqueInstitutions(all)) : new Map<string, RiskEvidence>();
+        return { all, evidence };
+      });
       let assessed = 0;
       let levelRises = 0;
       const chunk = Math.max(1, Math.min(opts.chunkSize ?? REFRESH_CHUNK, REFRESH_CHUNK));
@@ -172,7 +180,7 @@ export class RiskService {
           if (!targets.length) return;
           await lockAppearances(m, targets);
           const previous = await loadPrevious(m, where, ids);
-          const { rows, rises } = await this.store(m, targets, previous, evidence, now, trigger, null);
+          const { rows, rises } = await this.store(m, cx, targets, previous, evidence, now, trigger, null);
           assessed += rows.length;
           levelRises += rises;
         });
@@ -217,29 +225,104 @@ export class RiskService {
     return { items: rows.map(toView), total };
   }
 
-  /** What-if: the same model on a hypothetical appearance; nothing is written. */
-  async preview(input: PreviewInput): Promise<RiskAssessmentView> {
+  /**
+   * What-if: the same model on a hypothetical appearance; nothing is written. With `appearanceId` the
+   * appearance's own attributes and date are the starting point and the input's fields override
+   * them; the answer then says how it differs from the appearance's latest assessment.
+   */
+  async preview(input: PreviewInput): Promise<PreviewResult> {
     const now = this.clock.now();
     const asOf = input.asOf ?? now;
     if (asOf > now) throw new ValidationFailedError('asOf cannot be in the future', { asOf: 'must be at or before now' });
     const m = this.dataSource.manager;
-    const rows = (await m.query(`SELECT id, state, limits_immigration_cooperation FROM institutions WHERE id = ${placeholders(m, 1)[0]}`, [
-      input.institutionId,
+    let base: Target | null = null;
+    if (input.appearanceId) {
+      [base] = await loadTargets(m, `a.id = ${placeholders(m, 1)[0]}`, [input.appearanceId]);
+      if (!base) throw new NotFoundError('Appearance', input.appearanceId, 'appearanceId');
+      if (input.institutionId && input.institutionId !== base.institutionId)
+        throw new ValidationFailedError('Request validation failed', { institutionId: `appearance ${input.appearanceId} is at institution ${base.institutionId}` });
+    }
+    const institutionId = base?.institutionId ?? input.institutionId;
+    if (!institutionId) throw new ValidationFailedError('Request validation failed', { institutionId: 'required unless appearanceId is given' });
+    const startsAt = input.startsAt ?? base?.startsAt;
+    if (startsAt === undefined) throw new ValidationFailedError('Request validation failed', { startsAt: 'required unless appearanceId is given (or startsLocal with timeZone)' });
+    const rows = (await m.query(`SELECT id, state, limits_immigration_cooperation, ownership, highest_degree FROM institutions WHERE id = ${placeholders(m, 1)[0]}`, [
+      institutionId,
     ])) as Row[];
-    if (!rows.length) throw new NotFoundError('Institution', input.institutionId, 'institutionId');
-    const gathered = await gatherEvidence(m, asOf, [{ id: input.institutionId, state: String(rows[0].state ?? '') }], this.params);
-    const evidence = gathered.byInstitution.get(input.institutionId) as RiskEvidence;
+    if (!rows.length) throw new NotFoundError('Institution', institutionId, 'institutionId');
+    const missing = (['kind', 'format', 'audience', 'visibleBranding'] as const).filter((k) => input[k] === undefined && !base);
+    if (missing.length) throw new ValidationFailedError('Request validation failed', Object.fromEntries(missing.map((k) => [k, 'required unless appearanceId is given'])));
+    const cx = await this.parameters.context(m);
+    const state = String(rows[0].state ?? '');
+    const gathered = await runExclusive(this.dataSource, () => gatherEvidence(m, asOf, [{ id: institutionId, state }], cx));
+    const evidence = gathered.byInstitution.get(institutionId) as RiskEvidence;
+    const from = base?.attrs;
     const attrs: AppearanceAttributes = {
-      kind: input.kind,
-      format: input.format,
-      audience: input.audience,
-      expectedAttendance: input.expectedAttendance,
-      visibleBranding: input.visibleBranding,
-      protestAnnounced: input.protestAnnounced ?? false,
+      kind: input.kind ?? (from as AppearanceAttributes).kind,
+      format: input.format ?? (from as AppearanceAttributes).format,
+      audience: input.audience ?? (from as AppearanceAttributes).audience,
+      expectedAttendance: input.expectedAttendance !== undefined ? input.expectedAttendance : (from?.expectedAttendance ?? null),
+      visibleBranding: input.visibleBranding ?? (from as AppearanceAttributes).visibleBranding,
+      protestAnnounced: input.protestAnnounced ?? from?.protestAnnounced ?? false,
       limitsImmigrationCooperation: bool(rows[0].limits_immigration_cooperation),
+      ownership: (rows[0].ownership as string | null) ?? null,
+      highestDegree: (rows[0].highest_degree as string | null) ?? null,
+      state,
     };
-    const result = assessRisk(evidence, attrs, this.params, Math.max(0, input.startsAt - asOf));
-    return previewView(result, evidence, asOf, Math.max(0, input.startsAt - asOf));
+    const lead = Math.max(0, startsAt - asOf);
+    const result = assessRisk(evidence, attrs, cx.params, lead);
+    const view = previewView(result, evidence, asOf, lead);
+    // would another date change anything? Only the short-lived context fades with the lead time.
+    const atOtherDate = assessRisk(evidence, attrs, cx.params, lead + 30 * DAY).p;
+    const dateMatters = Math.abs(atOtherDate - result.p) > 1e-6;
+    const out: PreviewResult = {
+      ...view,
+      startsAt: iso(startsAt),
+      leadTimeDays: Math.round((lead / DAY) * 10) / 10,
+      dateMakesNoDifference: !dateMatters,
+      dateNote: dateMatters
+        ? 'The date matters: recent context here and the current waves fade with time, so a later date reads lower.'
+        : 'The date makes no difference here: nothing recent enough to fade is in the evidence, so any date gives the same chance.',
+      comparison: null,
+    };
+    if (base) {
+      const current = await this.latestView(base.id);
+      if (current)
+        out.comparison = {
+          assessmentId: current.id as string,
+          p: current.p,
+          level: current.level,
+          differenceP: result.p - current.p,
+          levelChanged: current.level !== result.level,
+          text:
+            Math.abs(result.p - current.p) < 5e-4 && current.level === result.level
+              ? `Same as the current assessment (${current.level}).`
+              : `${result.p > current.p ? 'Higher' : 'Lower'} than the current assessment: ${(result.p * 100).toFixed(1)}% against ${(current.p * 100).toFixed(1)}% (${current.level} → ${result.level}).`,
+        };
+    }
+    return out;
+  }
+
+  parameterSets(): Promise<unknown[]> {
+    return this.parameters.list();
+  }
+
+  /** Activate a parameter set, then re-assess every upcoming appearance with it. */
+  async activateParameters(version: string, actorId: string): Promise<{ from: string; to: string; reassessed: number }> {
+    const changed = await this.dataSource.transaction((m) => this.parameters.activate(m, version, actorId));
+    const { assessed } = await this.refreshAll('parameters_activated');
+    return { ...changed, reassessed: assessed };
+  }
+
+  topicRelations(): Promise<Record<string, string>> {
+    return this.parameters.topicRelations();
+  }
+
+  /** Change topic relations, then re-assess every upcoming appearance. */
+  async setTopicRelations(changes: Record<string, unknown>, actorId: string): Promise<{ relations: Record<string, string>; reassessed: number }> {
+    const relations = await this.dataSource.transaction((m) => this.parameters.setTopicRelations(m, changes, actorId));
+    const { assessed } = await this.refreshAll('topic_relations_changed');
+    return { relations, reassessed: assessed };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -252,8 +335,9 @@ export class RiskService {
     const previous = await loadPrevious(m, where, args);
     const insts = uniqueInstitutions(targets);
     const oneState = insts.every((i) => i.state === insts[0].state);
-    const evidence = await this.gather(m, now, insts, oneState && insts.length <= 500 ? insts[0].state : undefined);
-    return this.store(m, targets, previous, evidence, now, trigger, actorId);
+    const cx = await this.parameters.context(m);
+    const evidence = await this.gather(m, cx, now, insts, oneState && insts.length <= 500 ? insts[0].state : undefined);
+    return this.store(m, cx, targets, previous, evidence, now, trigger, actorId);
   }
 
   /**
@@ -266,23 +350,30 @@ export class RiskService {
    * (daily refresh, imports) renews them all. Without `state` (or with RISK_ORG_CACHE_SECONDS = 0,
    * or a clock behind the cache): one pass over everything, which also renews every entry.
    */
-  private async gather(m: EntityManager, now: number, insts: { id: string; state: string }[], state?: string): Promise<Map<string, RiskEvidence>> {
+  private async gather(m: EntityManager, cx: GatherContext, now: number, insts: { id: string; state: string }[], state?: string): Promise<Map<string, RiskEvidence>> {
+    const key = cacheKey(cx);
+    if (this.stateCacheKey !== key) {
+      // another parameter set or other topic relations: the cached totals were summed differently
+      this.stateCache = null;
+      this.stateCacheKey = key;
+    }
     if (state !== undefined && this.stateCache && this.config.orgCacheSeconds > 0 && [...this.stateCache.values()].every((t) => t.asOf <= now)) {
-      const g = await gatherEvidence(m, now, insts, this.params, { scopeState: { state, otherStates: this.otherStates(now, state) } });
-      this.stateCache.set(state, { asOf: now, rate: g.states.get(state) as RateEvidence });
+      const g = await gatherEvidence(m, now, insts, cx, { scopeState: { state, otherStates: this.otherStates(cx, now, state) } });
+      this.stateCache.set(state, { asOf: now, ...(g.states.get(state) as StateTotals) });
       return g.byInstitution;
     }
-    const g = await gatherEvidence(m, now, insts, this.params);
-    this.stateCache = new Map([...g.states].map(([st, rate]) => [st, { asOf: now, rate }]));
+    const g = await gatherEvidence(m, now, insts, cx);
+    this.stateCache = new Map([...g.states].map(([st, totals]) => [st, { asOf: now, ...totals }]));
     return g.byInstitution;
   }
 
-  /** Exact decayed sums per state (as of each entry's pass); null until the first full pass. */
-  private stateCache: Map<string, OrganisationTotals> | null = null;
+  /** Exact decayed totals per state (as of each entry's pass); null until the first full pass. */
+  private stateCache: Map<string, CachedTotals> | null = null;
+  private stateCacheKey = '';
 
-  private otherStates(now: number, except: string): RateEvidence {
-    let sum: RateEvidence = { n: 0, k: 0, severity: [0, 0, 0, 0] };
-    for (const [st, t] of this.stateCache ?? []) if (st !== except) sum = addRates(sum, decayTotals(t, now, this.params));
+  private otherStates(cx: GatherContext, now: number, except: string): StateTotals {
+    let sum = emptyTotals();
+    for (const [st, t] of this.stateCache ?? []) if (st !== except) sum = addTotals(sum, decayTotals(t, now, cx.params));
     return sum;
   }
 
@@ -299,18 +390,19 @@ export class RiskService {
     }
     if (!oldest) return null;
     const state = oldest[0];
+    const cx = await this.parameters.context();
+    if (cacheKey(cx) !== this.stateCacheKey) return null;
     // the statements of one pass together (SQLite: no transaction in between), as of one instant
-    const g = await runExclusive(this.dataSource, () =>
-      gatherEvidence(this.dataSource.manager, now, [], this.params, { scopeState: { state, otherStates: { n: 0, k: 0, severity: [0, 0, 0, 0] } } }),
-    );
+    const g = await runExclusive(this.dataSource, () => gatherEvidence(this.dataSource.manager, now, [], cx, { scopeState: { state, otherStates: emptyTotals() } }));
     const entry = this.stateCache?.get(state);
     // a request's own-state pass may have renewed it meanwhile, with a later as-of: keep that one
-    if (entry && entry.asOf < now) this.stateCache?.set(state, { asOf: now, rate: g.states.get(state) as RateEvidence });
+    if (entry && entry.asOf < now) this.stateCache?.set(state, { asOf: now, ...(g.states.get(state) as StateTotals) });
     return state;
   }
 
   private async store(
     m: EntityManager,
+    cx: GatherContext,
     targets: Target[],
     previous: Map<string, Previous>,
     evidence: Map<string, RiskEvidence>,
@@ -324,7 +416,8 @@ export class RiskService {
       const ev = evidence.get(t.institutionId) as RiskEvidence;
       let evJson = evJsonByInstitution.get(t.institutionId);
       if (evJson === undefined) evJsonByInstitution.set(t.institutionId, (evJson = evidenceJson(ev)));
-      const r = assessRisk(ev, t.attrs, this.params, Math.max(0, t.startsAt - now));
+      const lead = Math.max(0, t.startsAt - now);
+      const r = assessRisk(ev, t.attrs, cx.params, lead);
       const row = new RiskAssessment();
       Object.assign(row, {
         id: timeOrderedId(),
@@ -338,9 +431,9 @@ export class RiskService {
         level: r.level,
         intervalLow: r.interval.low,
         intervalHigh: r.interval.high,
-        regionalWave: ev.regionalWave,
+        regionalWave: ev.stateWave,
         // serialised once here; toView parses it back for the one view a single assessment returns
-        detail: detailJson(r, evJson, Math.max(0, t.startsAt - now)) as unknown as Record<string, unknown>,
+        detail: detailJson(r, evJson, lead) as unknown as Record<string, unknown>,
         createdAt: now,
       });
       rows.push(row);
@@ -393,4 +486,9 @@ export class RiskService {
     }
     return { rows, rises };
   }
+}
+
+/** Cached state totals depend on the parameter set (half-lives, trust) and the topic relations. */
+function cacheKey(cx: GatherContext): string {
+  return `${cx.params.version}|${cx.masks.affiliation}|${cx.masks.activity}`;
 }

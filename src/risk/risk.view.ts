@@ -1,15 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RISK_LEVELS, RiskLevel } from '../common/enums';
+import { EVENT_DEFINITION } from './params';
 import { iso } from '../common/time';
 import { expandMitigations, Mitigation } from './mitigations';
-import { BaseRateBreakdown, factorText, LEVEL_MEANINGS, RiskEvidence, RiskResult } from './model';
+import { BaseRateBreakdown, factorText, RiskEvidence, RiskResult } from './model';
+import { LEVEL_MEANINGS } from './risk-explain';
+import { TOPICS } from '../common/enums';
 import type { RiskAssessment } from './risk-assessment.entity';
 
 export const LEVEL_DOC =
-  'low: disruption is unlikely (p < 20%, p_severe < 3%) — plan as usual. ' +
-  'moderate: disruption is possible (p ≥ 20% or p_severe ≥ 3%) — follow the checklist and confirm with the host. ' +
-  'high: disruption is more likely than not (p ≥ 50%) or a severe one is plausible (p_severe ≥ 10%), or a protest has been announced — take the checklist seriously and acknowledge the briefing. ' +
-  'critical: a severe disruption is a real possibility (p_severe ≥ 25%) or a critical incident happened here in the last 180 days — a senior go / no-go decision is needed.';
+  'p is the probability of ' + EVENT_DEFINITION + ' (RISK_MODEL §1). Levels of the shipped parameter set: ' +
+  'low: p < 1% and p_severe < 0.3% — plan as usual. ' +
+  'moderate: p ≥ 1% or p_severe ≥ 0.3% — follow the checklist and confirm with the host. ' +
+  'high: p ≥ 5% or p_severe ≥ 2%, or a protest has been announced — take the checklist seriously and acknowledge the briefing. ' +
+  'critical: p ≥ 25% or p_severe ≥ 5%, or a critical incident happened here in the last 180 days — a senior go / no-go decision is needed.';
 
 /**
  * What is stored in `detail` of a snapshot: every output, compactly (numbers to 6 significant
@@ -19,14 +23,18 @@ export const LEVEL_DOC =
 export interface RiskDetail {
   intervalMass: number;
   baseRate: BaseRateBreakdown;
-  evidence: RiskEvidence;
+  evidence: Omit<RiskEvidence, 'relations'>;
   severityShare: number[];
+  /** What the level means under the thresholds of the set that made it. */
+  levelMeaning: string;
   factors: { id: string; label: string; value: number; oddsMultiplier: number; points: number }[];
   overrides: string[];
   reasons: string[];
   mitigations: string[];
   /** Lead time (ms) between as-of and the appearance start. */
   leadTimeMs: number;
+  /** The short-lived evidence as the model used it: decayed from as-of on to the start. */
+  used: Pick<RiskEvidence, 'affiliationActivity' | 'activityActivity' | 'generalActivity' | 'stateWave' | 'nationalWave'>;
 }
 
 /** Six significant digits (cheaper than toPrecision, which dominated a 10,000-row refresh). */
@@ -46,20 +54,41 @@ export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: numb
     intervalMass: r.interval.mass,
     baseRate: { organisation: rate6(r.baseRate.organisation), state: rate6(r.baseRate.state), institution: rate6(r.baseRate.institution) },
     evidence: {
-      ...evidence,
+      ...withoutRelations(evidence),
       institution: rate6(evidence.institution),
       state: rate6(evidence.state),
       organisation: rate6(evidence.organisation),
-      peerActivity: r6(evidence.peerActivity),
-      generalActivism: r6(evidence.generalActivism),
-      regionalWave: r6(evidence.regionalWave),
+      affiliationActivity: r6(evidence.affiliationActivity),
+      activityActivity: r6(evidence.activityActivity),
+      generalActivity: r6(evidence.generalActivity),
+      stateWave: r6(evidence.stateWave),
+      nationalWave: r6(evidence.nationalWave),
     },
     severityShare: r.severityShare.map(r6),
+    levelMeaning: r.levelMeaning,
     factors: r.factors.map((f) => ({ id: f.id, label: f.label, value: r6(f.value), oddsMultiplier: r6(f.oddsMultiplier), points: r6(f.points) })),
     overrides: r.overrides,
     reasons: r.reasons,
     mitigations: r.mitigations.map((m) => m.id),
     leadTimeMs,
+    used: usedOf(r),
+  };
+}
+
+function withoutRelations(e: RiskEvidence): Omit<RiskEvidence, 'relations'> {
+  const { relations: _omit, ...rest } = e;
+  void _omit;
+  return rest;
+}
+
+function usedOf(r: RiskResult): RiskDetail['used'] {
+  const e = r.evidence;
+  return {
+    affiliationActivity: r6(e.affiliationActivity),
+    activityActivity: r6(e.activityActivity),
+    generalActivity: r6(e.generalActivity),
+    stateWave: r6(e.stateWave),
+    nationalWave: r6(e.nationalWave),
   };
 }
 
@@ -72,8 +101,8 @@ export function detailJson(r: RiskResult, evidenceJson: string, leadTimeMs: numb
   const d = detailOf(r, EMPTY_EVIDENCE, leadTimeMs);
   return (
     `{"intervalMass":${JSON.stringify(d.intervalMass)},"baseRate":${JSON.stringify(d.baseRate)},"evidence":${evidenceJson}` +
-    `,"severityShare":${JSON.stringify(d.severityShare)},"factors":${JSON.stringify(d.factors)},"overrides":${JSON.stringify(d.overrides)}` +
-    `,"reasons":${JSON.stringify(d.reasons)},"mitigations":${JSON.stringify(d.mitigations)},"leadTimeMs":${JSON.stringify(d.leadTimeMs)}}`
+    `,"severityShare":${JSON.stringify(d.severityShare)},"levelMeaning":${JSON.stringify(d.levelMeaning)},"factors":${JSON.stringify(d.factors)},"overrides":${JSON.stringify(d.overrides)}` +
+    `,"reasons":${JSON.stringify(d.reasons)},"mitigations":${JSON.stringify(d.mitigations)},"leadTimeMs":${JSON.stringify(d.leadTimeMs)},"used":${JSON.stringify(d.used)}}`
   );
 }
 
@@ -87,12 +116,17 @@ const EMPTY_EVIDENCE: RiskEvidence = {
   institution: EMPTY_RATE,
   state: EMPTY_RATE,
   organisation: EMPTY_RATE,
-  peerActivity: 0,
-  generalActivism: 0,
-  regionalWave: 0,
+  affiliationActivity: 0,
+  activityActivity: 0,
+  generalActivity: 0,
+  stateWave: 0,
+  nationalWave: 0,
+  recent: { institution12m: 0, institutionByTopic12m: TOPICS.map(() => 0), state30d: 0, national30d: 0 },
   latestStance: null,
   declinedRecently: false,
   criticalRecently: false,
+  lastOwnIncident: null,
+  relations: {} as RiskEvidence['relations'],
 };
 const NO_RESULT = {
   interval: { mass: 0 },
@@ -102,6 +136,7 @@ const NO_RESULT = {
   overrides: [],
   reasons: [],
   mitigations: [],
+  evidence: EMPTY_EVIDENCE,
 } as unknown as RiskResult;
 
 export class RiskFactorView {
@@ -129,12 +164,12 @@ export class RiskAssessmentView {
   @ApiPropertyOptional() appearanceId: string | null;
   @ApiProperty({ description: 'Only records written at or before this instant were used.' }) asOf: string;
   @ApiProperty({ example: 'incident_recorded', description: 'Why it was computed.' }) trigger: string;
-  @ApiProperty({ example: 'forewarn-risk-1.0' }) modelVersion: string;
-  @ApiProperty({ description: 'Probability that the appearance meets a disruption aimed at the organisation.', example: 0.34 }) p: number;
+  @ApiProperty({ example: 'forewarn-risk-2.0' }) modelVersion: string;
+  @ApiProperty({ description: `Probability of ${EVENT_DEFINITION}; averaged over the uncertainty of the institution's own record, never clipped.`, example: 0.034 }) p: number;
   @ApiProperty({ description: 'Probability of a severe or critical disruption (severity ≥ 3).', example: 0.06 }) pSevere: number;
   @ApiProperty({ enum: RISK_LEVELS, description: LEVEL_DOC }) level: RiskLevel;
   @ApiProperty({ description: 'What the level means, in words a recruiter acts on.' }) levelMeaning: string;
-  @ApiProperty({ type: RiskIntervalView, description: '80% range of p from the posterior Beta of the base rate.' }) interval: RiskIntervalView;
+  @ApiProperty({ type: RiskIntervalView, description: "Central 80% range of p over the posterior of the institution's own rate (not clipped: a low end under 1% is shown as it is)." }) interval: RiskIntervalView;
   @ApiProperty({ type: [String], description: 'The most important reasons, in plain words, most important first.' }) reasons: string[];
   @ApiProperty({ type: [RiskFactorView] }) factors: RiskFactorView[];
   @ApiProperty({ type: [MitigationView], description: 'Checklist that fits the level and the factors present.' }) mitigations: MitigationView[];
@@ -144,7 +179,11 @@ export class RiskAssessmentView {
       'The organisation rate starts from a prior (priorRate, worth priorStrength past appearances): with no recorded history the estimate is that prior, and the reasons say so.',
   })
   baseRate: BaseRateBreakdown;
-  @ApiProperty({ description: 'Decayed evidence counts behind the estimate.' }) evidence: RiskEvidence;
+  @ApiProperty({ description: 'Evidence known at as-of: decayed own-record sums (institution, state, organisation), context by topic relation, waves, plain counts for the reasons, reception, our last disruption here.' })
+  evidence: Omit<RiskEvidence, 'relations'>;
+  @ApiPropertyOptional({ description: 'The short-lived evidence as the model used it, decayed from as-of on to the start (null on snapshots made before forewarn-risk-2.0).', nullable: true, type: Object })
+  evidenceUsed: RiskDetail['used'] | null;
+  @ApiProperty({ description: 'Days between as-of and the start.', example: 13.9 }) leadTimeDays: number;
   @ApiProperty({ type: [String], description: 'Rules that set a floor on the level (protest_announced, critical_incident_recent).' })
   overrides: string[];
   @ApiPropertyOptional() createdAt: string | null;
@@ -161,13 +200,15 @@ export function toView(a: Pick<RiskAssessment, 'id' | 'appearanceId' | 'asOf' | 
     p: Number(a.p),
     pSevere: Number(a.pSevere),
     level: a.level,
-    levelMeaning: LEVEL_MEANINGS[a.level],
+    levelMeaning: d.levelMeaning ?? LEVEL_MEANINGS[a.level],
     interval: { low: Number(a.intervalLow), high: Number(a.intervalHigh), mass: d.intervalMass },
     reasons: d.reasons,
     factors: d.factors.map((f) => ({ id: f.id, label: f.label, oddsMultiplier: f.oddsMultiplier, points: f.points, text: factorText(f.label, f.points, f.oddsMultiplier) })),
     mitigations: expandMitigations(d.mitigations),
     baseRate: d.baseRate,
     evidence: d.evidence,
+    evidenceUsed: d.used ?? null,
+    leadTimeDays: Math.round(((d.leadTimeMs ?? 0) / 86_400_000) * 10) / 10,
     overrides: d.overrides,
     createdAt: a.createdAt === null || a.createdAt === undefined ? null : iso(Number(a.createdAt)),
   };
@@ -189,4 +230,21 @@ export function previewView(r: RiskResult, evidence: RiskEvidence, asOf: number,
     createdAt: null as unknown as number,
     detail: detailOf(r, evidence, leadTimeMs),
   });
+}
+
+export class PreviewComparisonView {
+  @ApiProperty() assessmentId: string;
+  @ApiProperty() p: number;
+  @ApiProperty({ enum: RISK_LEVELS }) level: RiskLevel;
+  @ApiProperty({ description: 'Preview p minus current p.' }) differenceP: number;
+  @ApiProperty() levelChanged: boolean;
+  @ApiProperty({ example: 'Lower than the current assessment: 1.2% against 3.4% (moderate → moderate).' }) text: string;
+}
+
+export class PreviewResult extends RiskAssessmentView {
+  @ApiProperty({ format: 'date-time', description: 'The start the preview was computed for (UTC).' }) startsAt: string;
+  @ApiProperty({ description: 'true when another date would give the same p (no recent context or wave to fade).' }) dateMakesNoDifference: boolean;
+  @ApiProperty() dateNote: string;
+  @ApiPropertyOptional({ type: PreviewComparisonView, nullable: true, description: "With appearanceId: how the preview differs from the appearance's latest assessment." })
+  comparison: PreviewComparisonView | null;
 }

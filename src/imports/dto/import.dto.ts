@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { CROWD_BANDS, IMPACTS, INCIDENT_KINDS, INSTITUTION_KINDS, SOURCES, TARGETS } from '../../common/enums';
+import { CROWD_BANDS, HIGHEST_DEGREES, IMPACTS, INCIDENT_KINDS, INSTITUTION_KINDS, SOURCES, TARGETS } from '../../common/enums';
 import { IsIanaZone } from '../../common/validators';
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value);
@@ -37,6 +37,7 @@ export class InstitutionCsvRow {
   @IsOptional() @Transform(blankToUndefined) @IsIanaZone({ message: 'time_zone must be an IANA zone such as America/New_York' }) time_zone?: string;
   @IsOptional() @IsString() @MaxLength(64) external_id?: string;
   @IsOptional() @IsString() @MaxLength(40) ownership?: string;
+  @IsOptional() @IsIn(HIGHEST_DEGREES as unknown as string[], { message: `highest_degree must be one of ${HIGHEST_DEGREES.join(', ')}` }) highest_degree?: string;
   @IsOptional() @Transform(yesNo) @IsBoolean({ message: 'must be true or false' }) limits_immigration_cooperation?: boolean;
   @IsOptional() @Transform(yesNo) @IsBoolean({ message: 'must be true or false' }) requires_advance_notice?: boolean;
   @IsOptional()
@@ -67,4 +68,5 @@ export class IncidentCsvRow {
   @IsOptional() @IsString() @MaxLength(4000) dispute_statement?: string;
   @IsOptional() @IsString() @MaxLength(2000) description?: string;
   @IsOptional() @IsString() @MaxLength(200) import_key?: string;
+  @IsOptional() @IsString() @MaxLength(300) topics?: string;
 }

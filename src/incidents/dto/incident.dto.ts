@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { CROWD_BANDS, CrowdBand, IMPACTS, Impact, INCIDENT_KINDS, IncidentKind, SOURCES, Source, TARGETS, Target, VERIFICATIONS, Verification } from '../../common/enums';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { CROWD_BANDS, CrowdBand, IMPACTS, Impact, INCIDENT_KINDS, IncidentKind, SOURCES, Source, TARGETS, Target, Topic, TOPICS, VERIFICATIONS, Verification } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
 import { PRIVACY_RULE } from '../../common/privacy/privacy-guard';
 import { instantForm, IsInstant, OmittableNotNull } from '../../common/validators';
@@ -53,6 +53,13 @@ export class CreateIncidentDto {
   @IsIn(SOURCES as unknown as string[])
   source: Source;
 
+  @ApiPropertyOptional({ enum: TOPICS, isArray: true, description: `What it was about (several allowed): ${TOPICS.join(', ')}. How each relates to the organisation is the admin setting /risk/topic-relations.` })
+  @OmittableNotNull()
+  @IsArray()
+  @ArrayMaxSize(TOPICS.length)
+  @IsIn(TOPICS as unknown as string[], { each: true })
+  topics?: Topic[];
+
   @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String, description: `Short description of what happened to the outreach. Blanked after the retention period. ${PRIVACY_RULE}` })
   @IsOptional()
   @ValidateIf((o) => o.description !== null)
@@ -72,6 +79,12 @@ export class UpdateIncidentDto {
   @ApiPropertyOptional({ enum: IMPACTS }) @OmittableNotNull() @IsIn(IMPACTS as unknown as string[]) impact?: Impact;
   @ApiPropertyOptional({ enum: TARGETS }) @OmittableNotNull() @IsIn(TARGETS as unknown as string[]) target?: Target;
   @ApiPropertyOptional({ enum: SOURCES }) @OmittableNotNull() @IsIn(SOURCES as unknown as string[]) source?: Source;
+  @ApiPropertyOptional({ enum: TOPICS, isArray: true })
+  @OmittableNotNull()
+  @IsArray()
+  @ArrayMaxSize(TOPICS.length)
+  @IsIn(TOPICS as unknown as string[], { each: true })
+  topics?: Topic[];
 
   @ApiPropertyOptional({ maxLength: 2000, nullable: true, type: String, description: PRIVACY_RULE })
   @IsOptional()
@@ -118,6 +131,7 @@ export class IncidentQuery extends PageQuery {
   @ApiPropertyOptional({ description: `Occurred before: ${instantForm({ date: true })}` }) @IsOptional() @IsInstant({ date: true }) to?: string;
   @ApiPropertyOptional({ enum: INCIDENT_KINDS }) @IsOptional() @IsIn(INCIDENT_KINDS as unknown as string[]) kind?: IncidentKind;
   @ApiPropertyOptional({ enum: TARGETS }) @IsOptional() @IsIn(TARGETS as unknown as string[]) target?: Target;
+  @ApiPropertyOptional({ enum: TOPICS, description: 'Incidents that have this topic (among others)' }) @IsOptional() @IsIn(TOPICS as unknown as string[]) topic?: Topic;
   @ApiPropertyOptional({ enum: VERIFICATIONS }) @IsOptional() @IsIn(VERIFICATIONS as unknown as string[]) verification?: Verification;
   @ApiPropertyOptional({ minimum: 1, maximum: 4, description: 'Severity at least' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(4) minSeverity?: number;
   @ApiPropertyOptional({ minimum: 1, maximum: 4, description: 'Exactly this severity' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(4) severity?: number;
@@ -150,6 +164,7 @@ export class IncidentView {
   @ApiProperty({ enum: CROWD_BANDS }) crowdSize: CrowdBand;
   @ApiProperty({ enum: IMPACTS }) impact: Impact;
   @ApiProperty({ enum: TARGETS }) target: Target;
+  @ApiProperty({ enum: TOPICS, isArray: true }) topics: Topic[];
   @ApiProperty({ enum: SOURCES }) source: Source;
   @ApiProperty({ enum: VERIFICATIONS }) verification: Verification;
   @ApiProperty({ type: DisputeView, nullable: true }) dispute: DisputeView | null;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
+import { HIGHEST_DEGREES, INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
 import { IsIanaZone, OmittableNotNull } from '../../common/validators';
 import { ReceptionSummaryView } from '../../reception/dto/reception.dto';
@@ -55,6 +55,12 @@ export class CreateInstitutionDto {
   @IsString()
   @MaxLength(40)
   ownership?: string | null;
+
+  @ApiPropertyOptional({ enum: HIGHEST_DEGREES, description: 'Highest degree awarded (College Scorecard); used by the risk model', nullable: true, type: String })
+  @IsOptional()
+  @ValidateIf((o) => o.highestDegree !== null)
+  @IsIn(HIGHEST_DEGREES as unknown as string[])
+  highestDegree?: string | null;
 
   @ApiPropertyOptional({ description: 'Policy flag: limits cooperation with federal immigration enforcement', default: false })
   @OmittableNotNull()
@@ -125,6 +131,7 @@ export class InstitutionView {
   @ApiProperty() timeZone: string;
   @ApiProperty({ nullable: true, type: String }) externalId: string | null;
   @ApiProperty({ nullable: true, type: String }) ownership: string | null;
+  @ApiProperty({ nullable: true, type: String, enum: HIGHEST_DEGREES }) highestDegree: string | null;
   @ApiProperty() limitsImmigrationCooperation: boolean;
   @ApiProperty() requiresAdvanceNotice: boolean;
   @ApiProperty({ nullable: true, type: Number }) advanceNoticeDays: number | null;

@@ -1,0 +1,273 @@
+/**
+ * Proper scores and their uncertainty (RISK_MODEL §7): Brier, log loss, AUC (Mann–Whitney with
+ * average ranks), Brier skill against a reference (undefined when the reference is perfect),
+ * reliability table, and a seeded bootstrap over units for 95% intervals of a score and of the
+ * difference between two forecasters on the same cases. Pure and deterministic.
+ */
+export interface Scores {
+  n: number;
+  positives: number;
+  brier: number;
+  logLoss: number;
+  auc: number | null;
+}
+
+const EPS = 1e-9;
+
+export function brier(p: number[], y: number[], w?: number[]): number {
+  let s = 0;
+  let tw = 0;
+  for (let i = 0; i < p.length; i++) {
+    const wi = w ? w[i] : 1;
+    s += wi * (p[i] - y[i]) ** 2;
+    tw += wi;
+  }
+  return s / (tw || 1);
+}
+
+export function logLoss(p: number[], y: number[], w?: number[]): number {
+  let s = 0;
+  let tw = 0;
+  for (let i = 0; i < p.length; i++) {
+    const wi = w ? w[i] : 1;
+    const q = Math.min(1 - EPS, Math.max(EPS, p[i]));
+    s -= wi * (y[i] ? Math.log(q) : Math.log(1 - q));
+    tw += wi;
+  }
+  return s / (tw || 1);
+}
+
+/** AUC by the rank-sum statistic with average ranks for ties (weights: case weights); null without both classes. */
+export function auc(p: number[], y: number[], w?: number[]): number | null {
+  const idx = p.map((_, i) => i).sort((a, b) => p[a] - p[b]);
+  let pos = 0;
+  let neg = 0;
+  let sum = 0; // Σ over positives of (weight of negatives below + half the tied ones)
+  let negBelow = 0;
+  for (let i = 0; i < idx.length; ) {
+    let j = i;
+    let tiePos = 0;
+    let tieNeg = 0;
+    while (j < idx.length && p[idx[j]] === p[idx[i]]) {
+      const wi = w ? w[idx[j]] : 1;
+      if (y[idx[j]]) tiePos += wi;
+      else tieNeg += wi;
+      j++;
+    }
+    sum += tiePos * (negBelow + tieNeg / 2);
+    negBelow += tieNeg;
+    pos += tiePos;
+    neg += tieNeg;
+    i = j;
+  }
+  return pos > 0 && neg > 0 ? sum / (pos * neg) : null;
+}
+
+export function scores(p: number[], y: number[], w?: number[]): Scores {
+  return { n: p.length, positives: y.filter((v) => v === 1).length, brier: brier(p, y, w), logLoss: logLoss(p, y, w), auc: auc(p, y, w) };
+}
+
+/** 1 − Brier / Brier_ref; null (undefined) when the reference Brier is 0. */
+export function brierSkill(b: number, ref: number): number | null {
+  return ref > 0 ? 1 - b / ref : null;
+}
+
+export const RELIABILITY_BINS = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0000001];
+
+export interface ReliabilityBin {
+  bin: string;
+  count: number;
+  predicted: number | null;
+  observed: number | null;
+}
+
+export function reliability(p: number[], y: number[], bins = RELIABILITY_BINS): ReliabilityBin[] {
+  return bins.slice(0, -1).map((lo, b) => {
+    const hi = bins[b + 1];
+    const ix = p.map((_, i) => i).filter((i) => p[i] >= lo && p[i] < hi);
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : null);
+    return { bin: `${(lo * 100).toFixed(1)}–${(Math.min(1, hi) * 100).toFixed(1)}%`, count: ix.length, predicted: mean(ix.map((i) => p[i])), observed: mean(ix.map((i) => y[i])) };
+  });
+}
+
+/** mulberry32: a small seeded PRNG (the bootstrap must give the same interval every run). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Interval {
+  estimate: number | null;
+  low: number | null;
+  high: number | null;
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return null;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
+};
+
+export type Stat = 'logLoss' | 'brier' | 'auc';
+
+/** AUC of pre-sorted cases (ascending p) with weights; null without both classes. */
+function aucSorted(order: Int32Array, p: number[], y: number[], w: Float64Array): number | null {
+  let pos = 0;
+  let neg = 0;
+  let sum = 0;
+  let negBelow = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    let tp = 0;
+    let tn = 0;
+    while (j < order.length && p[order[j]] === p[order[i]]) {
+      const wi = w[order[j]];
+      if (y[order[j]]) tp += wi;
+      else tn += wi;
+      j++;
+    }
+    sum += tp * (negBelow + tn / 2);
+    negBelow += tn;
+    pos += tp;
+    neg += tn;
+    i = j;
+  }
+  return pos > 0 && neg > 0 ? sum / (pos * neg) : null;
+}
+
+function weightedStat(stat: Stat, p: number[], y: number[], w: Float64Array, order: Int32Array): number | null {
+  if (stat === 'auc') return aucSorted(order, p, y, w);
+  let t = 0;
+  let tw = 0;
+  for (let i = 0; i < p.length; i++) {
+    if (!w[i]) continue;
+    if (stat === 'brier') t += w[i] * (p[i] - y[i]) ** 2;
+    else {
+      const q = Math.min(1 - EPS, Math.max(EPS, p[i]));
+      t -= w[i] * (y[i] ? Math.log(q) : Math.log(1 - q));
+    }
+    tw += w[i];
+  }
+  return t / (tw || 1);
+}
+
+/**
+ * Percentile bootstrap (B resamples of the units, seeded) of each stat for each forecaster, and of
+ * forecaster − reference for each pair. Units (e.g. institutions) are drawn whole, so clustered
+ * cases do not make intervals too narrow; a resample is a weight per case (how often its unit was
+ * drawn), so nothing is copied and the AUC reuses one sort per forecaster.
+ */
+export function bootstrap(
+  units: number[],
+  y: number[],
+  forecasts: Record<string, number[]>,
+  stats: Stat[],
+  pairs: [string, string][],
+  B = 400,
+  seed = 20241016,
+): Record<Stat, { single: Record<string, Interval>; diff: Record<string, Interval> }> {
+  const ids = [...new Set(units)];
+  const index = new Map(ids.map((u, i) => [u, i]));
+  const unitIx = Int32Array.from(units.map((u) => index.get(u) as number));
+  const orders = Object.fromEntries(Object.entries(forecasts).map(([k, p]) => [k, Int32Array.from(p.map((_, i) => i).sort((a, b) => p[a] - p[b]))]));
+  const ones = new Float64Array(y.length).fill(1);
+  const rnd = prng(seed);
+  const draws: Record<string, number[]> = {};
+  const mult = new Float64Array(ids.length);
+  const w = new Float64Array(y.length);
+  for (let b = 0; b < B; b++) {
+    mult.fill(0);
+    for (let k = 0; k < ids.length; k++) mult[Math.floor(rnd() * ids.length)]++;
+    for (let i = 0; i < y.length; i++) w[i] = mult[unitIx[i]];
+    for (const st of stats) {
+      const vals: Record<string, number | null> = {};
+      for (const [name, p] of Object.entries(forecasts)) {
+        vals[name] = weightedStat(st, p, y, w, orders[name]);
+        if (vals[name] !== null) (draws[`${st}|${name}`] ??= []).push(vals[name] as number);
+      }
+      for (const [a, c] of pairs) if (vals[a] !== null && vals[c] !== null) (draws[`${st}|${a}−${c}`] ??= []).push((vals[a] as number) - (vals[c] as number));
+    }
+  }
+  const out = {} as Record<Stat, { single: Record<string, Interval>; diff: Record<string, Interval> }>;
+  for (const st of stats) {
+    const single: Record<string, Interval> = {};
+    const est: Record<string, number | null> = {};
+    for (const [name, p] of Object.entries(forecasts)) {
+      est[name] = weightedStat(st, p, y, ones, orders[name]);
+      const d = draws[`${st}|${name}`] ?? [];
+      single[name] = { estimate: est[name], low: quantile(d, 0.025), high: quantile(d, 0.975) };
+    }
+    const diff: Record<string, Interval> = {};
+    for (const [a, c] of pairs) {
+      const d = draws[`${st}|${a}−${c}`] ?? [];
+      diff[`${a}−${c}`] = { estimate: est[a] !== null && est[c] !== null ? (est[a] as number) - (est[c] as number) : null, low: quantile(d, 0.025), high: quantile(d, 0.975) };
+    }
+    out[st] = { single, diff };
+  }
+  return out;
+}
+
+/**
+ * A one-feature logistic calibration p = σ(a + b·s), fitted by Newton's method with step halving
+ * (every step raises the likelihood) on (s, y): how a baseline score becomes a probability.
+ */
+export function calibrate(s: number[], y: number[], w?: number[]): (x: number) => number {
+  const ll = (a: number, b: number) => {
+    let t = 0;
+    for (let i = 0; i < s.length; i++) {
+      const z = a + b * s[i];
+      const lp = z >= 0 ? -Math.log1p(Math.exp(-z)) : z - Math.log1p(Math.exp(z));
+      const lq = z >= 0 ? -z - Math.log1p(Math.exp(-z)) : -Math.log1p(Math.exp(z));
+      t += (w ? w[i] : 1) * (y[i] ? lp : lq);
+    }
+    return t - 1e-6 * b * b;
+  };
+  const tw = w ? w.reduce((t, v) => t + v, 0) : s.length;
+  const mean = y.reduce((t, v, i) => t + v * (w ? w[i] : 1), 0) / (tw || 1);
+  let a = Math.log(Math.max(mean, 1e-6) / Math.max(1 - mean, 1e-6));
+  let b = 0;
+  let cur = ll(a, b);
+  for (let it = 0; it < 100; it++) {
+    let ga = 0;
+    let gb = -2e-6 * b;
+    let haa = 1e-9;
+    let hab = 0;
+    let hbb = 2e-6;
+    for (let i = 0; i < s.length; i++) {
+      const wi = w ? w[i] : 1;
+      const p = 1 / (1 + Math.exp(-(a + b * s[i])));
+      const r = wi * (y[i] - p);
+      const v = wi * p * (1 - p);
+      ga += r;
+      gb += r * s[i];
+      haa += v;
+      hab += v * s[i];
+      hbb += v * s[i] * s[i];
+    }
+    const det = haa * hbb - hab * hab;
+    if (!(det > 0)) break;
+    let da = (hbb * ga - hab * gb) / det;
+    let db = (haa * gb - hab * ga) / det;
+    let next = ll(a + da, b + db);
+    for (let k = 0; k < 30 && !(next >= cur); k++) {
+      da /= 2;
+      db /= 2;
+      next = ll(a + da, b + db);
+    }
+    if (!(next >= cur)) break;
+    a += da;
+    b += db;
+    const moved = Math.abs(da) + Math.abs(db);
+    cur = next;
+    if (moved < 1e-10) break;
+  }
+  return (x: number) => 1 / (1 + Math.exp(-(a + b * x)));
+}
