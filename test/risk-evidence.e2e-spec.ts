@@ -60,12 +60,12 @@ describe('risk evidence and flows', () => {
     expect(ev.institution.k).toBeCloseTo(0.5 + 0.2, 5);
     expect(ev.institution.severity[1]).toBeCloseTo(0.2, 5);
     expect(ev.institution.severity[2]).toBeCloseTo(0.5, 5);
-    expect(ev.peerActivity).toBeCloseTo(0.4, 5);
-    expect(ev.generalActivism).toBeCloseTo(1, 4);
+    expect(ev.activityActivity).toBeCloseTo(0.4, 5);
+    expect(ev.generalActivity).toBeCloseTo(1, 4);
     // the state (only this institution in WY) has the same own record
     expect(ev.state.n).toBeCloseTo(ev.institution.n, 5);
-    // wave: peer + organisation incidents in the last 60 days, e^(−Δt/14 d); none here yet
-    expect(ev.regionalWave).toBe(0);
+    // wave: peer, organisation and our-topic incidents, e^(−Δt/14 d): the newest is 180 days old, so ≈ 0
+    expect(ev.stateWave).toBeCloseTo(0, 4);
     expect(ev.criticalRecently).toBe(false);
 
     // as-of 200 days ago: only records written by then, decayed to then
@@ -74,8 +74,8 @@ describe('risk evidence and flows', () => {
     const d = (age: number, h: number) => Math.pow(2, -age / h);
     expect(then.institution.n).toBeCloseTo(d(165, 365) + 0.4 * d(165, 365), 5);
     expect(then.institution.k).toBeCloseTo(d(165, 365) + 0.4 * d(165, 365), 5);
-    expect(then.peerActivity).toBe(0);
-    expect(then.generalActivism).toBe(0);
+    expect(then.activityActivity).toBe(0);
+    expect(then.generalActivity).toBe(0);
   });
 
   it('takes the latest unsuperseded stance and a declined partnership within 12 months', async () => {
@@ -88,7 +88,7 @@ describe('risk evidence and flows', () => {
     const body = await preview(inst.id);
     expect(body.evidence.latestStance).toBe('restricted');
     expect(body.evidence.declinedRecently).toBe(true);
-    expect(body.factors.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(['stance', 'declinedRecently']));
+    expect(body.factors.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(['stanceRestricted', 'declinedRecently']));
     expect(body.mitigations.map((m: { id: string }) => m.id)).toContain('host_written_reconfirmation');
     // before the correction was written, the hostile entry stood
     const before = await preview(inst.id, { asOf: new Date(now - 15 * DAY).toISOString() });
@@ -114,7 +114,7 @@ describe('risk evidence and flows', () => {
     const r2 = await t.db.transaction((m) => risk.reassessInstitution(m, inst1.id, 'incident'));
     expect(r2).toMatchObject({ assessed: 2, waveMoved: true });
     expect((await risk.latestView(a2.id))?.trigger).toBe('incident');
-    expect((await risk.latestView(a2.id))?.evidence.regionalWave).toBeCloseTo(0.8 * Math.exp(-1 / 14), 4);
+    expect((await risk.latestView(a2.id))?.evidence.stateWave).toBeCloseTo(0.8 * Math.exp(-1 / 14), 4);
     expect((await risk.latestView(a3.id))?.trigger).toBe('daily_refresh');
     expect((await risk.latestView(a1.id))?.trigger).toBe('incident');
   });

@@ -1,5 +1,6 @@
 import type { RiskLevel } from '../common/enums';
 import { expandMitigations } from '../risk/mitigations';
+import { pct } from '../risk/risk-explain';
 
 /** What an email says about an assessment. */
 export interface RiskSummary {
@@ -7,7 +8,10 @@ export interface RiskSummary {
   level: RiskLevel;
   levelWords: string;
   levelMeaning: string;
+  /** p in percent, to one decimal. */
   probabilityPct: number;
+  /** p in words a reader compares with the level ("3.4%", "0.4%", "under 0.1%"). */
+  probability: string;
   reasons: string[];
   mitigations: { id: string; text: string }[];
   evidence: { label: string; value: string }[];
@@ -86,6 +90,11 @@ export function summariseAssessment(a: AssessmentRow): RiskSummary {
     evidence.push({ label: 'Past appearances at this institution (recency-weighted)', value: `${fmt(inst.n)}, ${fmt(inst.k)} with disruption` });
     if (state) evidence.push({ label: 'Past appearances in the state (recency-weighted)', value: `${fmt(state.n)}, ${fmt(state.k)} with disruption` });
     for (const [k, label] of [
+      ['affiliationActivity', "Protests here on our affiliation's topics (recency-weighted)"],
+      ['activityActivity', 'Actions here against recruiters and employers (recency-weighted)'],
+      ['generalActivity', 'Other campus activism here (recency-weighted)'],
+      ['stateWave', 'Wave of incidents on our topics in the state'],
+      // snapshots made before forewarn-risk-2.0
       ['peerActivity', 'Incidents at the institution aimed at peer recruiters'],
       ['generalActivism', 'General campus activism at the institution'],
       ['regionalWave', 'Regional wave of incidents in the state'],
@@ -107,8 +116,10 @@ export function summariseAssessment(a: AssessmentRow): RiskSummary {
     assessmentId: a.id,
     level: a.level,
     levelWords: LEVEL_WORDS[a.level] ?? a.level,
-    levelMeaning: LEVEL_MEANING[a.level] ?? '',
-    probabilityPct: Math.round(Number(a.p) * 100),
+    // the snapshot's own meaning, read off the thresholds of the parameter set that made it ("High: …" without the level word)
+    levelMeaning: typeof d.levelMeaning === 'string' ? d.levelMeaning.replace(/^\w+:\s*/, '').replace(/\.$/, '') : (LEVEL_MEANING[a.level] ?? ''),
+    probabilityPct: Math.round(Number(a.p) * 1000) / 10,
+    probability: pct(Number(a.p)),
     reasons,
     mitigations,
     evidence,

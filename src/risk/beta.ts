@@ -94,23 +94,27 @@ export interface LogitBetaGrid {
 
 const GRID_POINTS = 64;
 
-export function logitBetaGrid(alpha: number, beta: number): LogitBetaGrid {
+/**
+ * With `cMin` (the smallest c the grid will be used with, for b > 0), the left end stops where
+ * σ(c + b·t) < e^(−40): for a ≪ 1 the density's long left tail no longer spreads the 64 points thin.
+ */
+export function logitBetaGrid(alpha: number, beta: number, cMin = -Infinity, b = 1): LogitBetaGrid {
   const a = Math.max(alpha, 1e-6);
-  const b = Math.max(beta, 1e-6);
-  const mode = Math.log(a / b);
-  const sd = Math.sqrt(1 / a + 1 / b);
+  const bb = Math.max(beta, 1e-6);
+  const mode = Math.log(a / bb);
+  const sd = Math.sqrt(1 / a + 1 / bb);
   // tails: the log-density falls by about α·|Δt| on the left and β·Δt on the right
-  const lo = mode - Math.min(12 * sd, 35 / a + 4 * sd);
-  const hi = mode + Math.min(12 * sd, 35 / b + 4 * sd);
+  const lo = Math.max(mode - Math.min(12 * sd, 35 / a + 4 * sd), b > 0 && Number.isFinite(cMin) ? (-cMin - 40) / b : -Infinity);
+  const hi = mode + Math.min(12 * sd, 35 / bb + 4 * sd);
   const step = (hi - lo) / (GRID_POINTS - 1);
-  const lnB = logGamma(a) + logGamma(b) - logGamma(a + b);
+  const lnB = logGamma(a) + logGamma(bb) - logGamma(a + bb);
   const t = new Float64Array(GRID_POINTS);
   const w = new Float64Array(GRID_POINTS);
   for (let i = 0; i < GRID_POINTS; i++) {
     const x = lo + i * step;
     // log(1 + e^x) without overflow
     const softplus = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-    const d = Math.exp(a * x - (a + b) * softplus - lnB) * step * (i === 0 || i === GRID_POINTS - 1 ? 0.5 : 1);
+    const d = Math.exp(a * x - (a + bb) * softplus - lnB) * step * (i === 0 || i === GRID_POINTS - 1 ? 0.5 : 1);
     t[i] = x;
     w[i] = d;
   }

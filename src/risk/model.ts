@@ -250,7 +250,9 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
   const terms = xs.map((f) => params.coefficients[f.id].beta * f.value);
   for (const t of terms) eta += t;
 
-  const grid = logitBetaGrid(own.alpha, own.beta);
+  // the smallest c the grid serves: p itself, and p without each raising factor
+  const cMin = eta - Math.max(0, ...terms);
+  const grid = logitBetaGrid(own.alpha, own.beta, cMin, bOwn);
   const p = expectSigmoid(grid, eta, bOwn);
   const severeShare = own.severityShare[2] + own.severityShare[3];
   const pSevere = p * severeShare;

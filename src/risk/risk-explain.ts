@@ -91,7 +91,7 @@ export function factorLabel(id: FeatureId, value: number, ev: RiskEvidence, a: A
       return `Actions against recruiters and employers here (${which || `${fmt1(ev.activityActivity)} weighted`} in the last 12 months)`;
     }
     case 'generalActivity':
-      return `${plural(here12, 'protest or action')} recorded here in the last 12 months (campus activism on any topic)`;
+      return `${plural(here12, 'protest or action', 'protests or actions')} recorded here in the last 12 months (campus activism on any topic)`;
     case 'stateWave':
       return `${plural(ev.recent.state30d, 'incident')} on our affiliation's or activity's topics in ${a.state || 'the state'} in the last 30 days`;
     case 'nationalWave':

@@ -20,7 +20,8 @@ export function toRow(ev: RiskEvidence, attrs: AppearanceAttributes, leadMs: num
   const own = ownRecordPosterior(projected, params);
   const key = `${own.alpha.toPrecision(8)}|${own.beta.toPrecision(8)}`;
   let grid = grids.get(key);
-  if (!grid) grids.set(key, (grid = logitBetaGrid(own.alpha, own.beta)));
+  // one grid per posterior, shared by rows whose η differ: its left end suits any η above −20
+  if (!grid) grids.set(key, (grid = logitBetaGrid(own.alpha, own.beta, -20, params.coefficients.ownRecord.beta)));
   const x = new Float64Array(FITTED.length);
   for (const f of featureValues(projected, attrs, params)) x[FITTED.indexOf(f.id)] = f.value;
   const rBar = own.baseRate.organisation.priorRate;
