@@ -309,7 +309,7 @@ function contribution(
 export function factorText(label: string, points: number, oddsMultiplier: number): string {
   const sign = points >= 0 ? '+' : '−';
   const abs = Math.abs(points);
-  const pts = abs >= 10 ? abs.toFixed(0) : abs >= 0.1 ? abs.toFixed(1) : abs.toFixed(2);
+  const pts = abs >= 10 ? abs.toFixed(0) : abs >= 0.1 ? abs.toFixed(1) : abs >= 0.01 ? abs.toFixed(2) : '<0.01';
   const mult = oddsMultiplier >= 10 ? oddsMultiplier.toFixed(0) : oddsMultiplier.toFixed(2).replace(/0$/, '');
   return `${label}: odds ×${mult} (${sign}${pts} points)`;
 }

@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { Topic, TOPIC_RELATIONS, TOPICS, TopicRelation } from '../common/enums';
-import { NotFoundError, ValidationFailedError } from '../common/errors';
+import { NotFoundError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { iso } from '../common/time';
 import { topicBit } from '../common/topics';
 import type { GatherContext, RelationMasks } from './evidence';
@@ -132,14 +132,20 @@ export class RiskParametersService {
    * Make `version` the one in force (the shipped default's version makes no stored set active).
    * Audited; the caller re-assesses upcoming appearances after commit.
    */
-  async activate(m: EntityManager, version: string, actorId: string | null): Promise<{ from: string; to: string }> {
+  async activate(m: EntityManager, version: string, actorId: string | null, force = false): Promise<{ from: string; to: string }> {
     const from = (await this.context(m)).params.version;
     const shipped = version === SHIPPED_PARAMS.version;
     const row = shipped ? null : await m.findOneBy(RiskParameterSet, { version });
     if (!shipped && !row) throw new NotFoundError('Risk parameter set', version, 'version');
+    if (row && !bool(row.beatsBaselines) && !force)
+      throw new UnprocessableError(
+        'PARAMETERS_NOT_PROVEN',
+        `Parameter set ${version} did not beat every baseline on its held-out back-test; activate it anyway with force=true`,
+        { version: 'did not beat every baseline on held-out AUC and log loss' },
+      );
     await m.query(`UPDATE risk_parameter_sets SET active = ${this.falseSql(m)} WHERE active = ${this.trueSql(m)}`);
     if (row) await m.update(RiskParameterSet, { version }, { active: true, activatedAt: this.clock.now(), activatedById: actorId });
-    await this.audit.record(m, { actorId, action: 'activate', entityType: 'risk_parameter_set', entityId: version, before: { version: from }, after: { version } });
+    await this.audit.record(m, { actorId, action: 'activate', entityType: 'risk_parameter_set', entityId: version, before: { version: from }, after: { version }, meta: force ? { force: true } : null });
     return { from, to: version };
   }
 

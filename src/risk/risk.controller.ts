@@ -5,7 +5,7 @@ import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ValidationFailedError } from '../common/errors';
 import { page, Page, PageQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation';
-import { RiskPreviewDto, TopicRelationsDto } from './dto/risk-preview.dto';
+import { ActivateQuery, RiskPreviewDto, TopicRelationsDto } from './dto/risk-preview.dto';
 import { RiskService } from './risk.service';
 import { LEVEL_DOC, PreviewResult, RiskAssessmentView } from './risk.view';
 
@@ -87,9 +87,12 @@ export class RiskController {
   @Post('risk/parameters/:version/activate')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Put a parameter set in force (audited); every upcoming appearance is re-assessed with it' })
-  activate(@Param('version') version: string, @CurrentUser() user: AuthUser): Promise<{ from: string; to: string; reassessed: number }> {
-    return this.risk.activateParameters(version, user.id);
+  @ApiOperation({
+    summary: 'Put a parameter set in force (audited); every upcoming appearance is re-assessed with it',
+    description: 'A set that did not beat every baseline on its held-out back-test is refused (422 PARAMETERS_NOT_PROVEN) unless force=true. The shipped default\'s version deactivates every stored set.',
+  })
+  activate(@Param('version') version: string, @Query() q: ActivateQuery, @CurrentUser() user: AuthUser): Promise<{ from: string; to: string; reassessed: number }> {
+    return this.risk.activateParameters(version, user.id, q.force === 'true');
   }
 
   @Get('risk/topic-relations')

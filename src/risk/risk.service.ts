@@ -308,8 +308,8 @@ export class RiskService {
   }
 
   /** Activate a parameter set, then re-assess every upcoming appearance with it. */
-  async activateParameters(version: string, actorId: string): Promise<{ from: string; to: string; reassessed: number }> {
-    const changed = await this.dataSource.transaction((m) => this.parameters.activate(m, version, actorId));
+  async activateParameters(version: string, actorId: string, force = false): Promise<{ from: string; to: string; reassessed: number }> {
+    const changed = await this.dataSource.transaction((m) => this.parameters.activate(m, version, actorId, force));
     const { assessed } = await this.refreshAll('parameters_activated');
     return { ...changed, reassessed: assessed };
   }

@@ -87,3 +87,10 @@ export class TopicRelationsDto {
   @IsObject()
   relations: Record<string, TopicRelation>;
 }
+
+export class ActivateQuery {
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Activate a set that did not beat every baseline on its held-out back-test.' })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  force?: 'true' | 'false';
+}
