@@ -161,7 +161,7 @@ describe('incidents', () => {
     const res = await t.http().get(`/incidents?institutionId=${inst.id}`).set(t.auth(coord)).set('Accept', 'text/csv').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const [header, row] = res.text.trim().split('\n');
-    expect(header.split(',')).toEqual(['id', 'occurred_at', 'institution_id', 'institution', 'city', 'state', 'appearance_id', 'kind', 'severity', 'crowd_size', 'impact', 'target', 'source', 'verification', 'dispute_statement', 'description', 'recorded_at', 'import_key']);
+    expect(header.split(',')).toEqual(['id', 'occurred_at', 'institution_id', 'institution', 'city', 'state', 'appearance_id', 'kind', 'severity', 'crowd_size', 'impact', 'target', 'topics', 'source', 'verification', 'dispute_statement', 'description', 'recorded_at', 'import_key']);
     expect(row).toContain("'@risky name");
     expect(row).toContain("'=1+2 chanted");
     const admin = await t.factories.user('admin');

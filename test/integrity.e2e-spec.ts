@@ -56,7 +56,8 @@ describe('integrity: copies, re-assessment and audit privacy', () => {
       const inst = await t.factories.institution({ state: 'ME', city: 'Orono' });
       const a = await t.factories.appearance({ institutionId: inst.id });
       await t.http().get(`/appearances/${a.id}/risk`).set(t.auth(admin)).expect(200);
-      await t.http().patch(`/institutions/${inst.id}`).set(t.auth(admin)).send({ ownership: 'public' }).expect(200);
+      // cosmetic: the external id (ownership and highest degree are model inputs since forewarn-risk-2.0)
+      await t.http().patch(`/institutions/${inst.id}`).set(t.auth(admin)).send({ externalId: '204857' }).expect(200);
       expect((await snapshots(a.id)).map((s) => s.trigger)).toEqual(['on_demand']);
 
       await t.http().patch(`/institutions/${inst.id}`).set(t.auth(admin)).send({ limitsImmigrationCooperation: true }).expect(200);

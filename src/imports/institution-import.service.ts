@@ -44,6 +44,8 @@ const SCORECARD_CONTROL: Record<string, string> = { '1': 'public', '2': 'private
 const SCORECARD_HIGHDEG: Record<string, string> = { '0': 'none', '1': 'certificate', '2': 'associate', '3': 'bachelor', '4': 'graduate' };
 
 export function detectInstitutionFormat(header: string[]): InstitutionFormat {
+  // Forewarn's own export has a kind column (and, since 2.0, highest_degree too)
+  if (header.includes('kind')) return 'forewarn';
   if (header.includes('highest_degree') || header.includes('instnm') || header.includes('stabbr')) return 'scorecard';
   if (!header.includes('kind') && header.includes('ownership') && header.includes('state')) return 'scorecard';
   return 'forewarn';
