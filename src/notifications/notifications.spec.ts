@@ -83,7 +83,7 @@ describe('summariseAssessment', () => {
         evidence: { institution: { n: 2.44, k: 1 }, state: { n: 10, k: 2 }, peerActivity: 0.5, latestStance: 'hostile' },
       },
     });
-    expect(s).toMatchObject({ levelWords: 'High', probabilityPct: 51, reasons: ['a', 'b', 'c'], mitigations: [{ id: 'exit_plan', text: 'Exit plan' }] });
+    expect(s).toMatchObject({ levelWords: 'High', probabilityPct: 51.4, probability: '51%', reasons: ['a', 'b', 'c'], mitigations: [{ id: 'exit_plan', text: 'Exit plan' }] });
     expect(s.evidence).toContainEqual({ label: 'Past appearances at this institution (recency-weighted)', value: '2.4, 1 with disruption' });
     expect(s.evidence).toContainEqual({ label: 'Latest recorded stance of the institution', value: 'hostile' });
   });
