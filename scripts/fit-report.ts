@@ -3,7 +3,7 @@ import type { FittedSet } from '../src/risk/fit/fit';
 import type { Comparison, JudgeReport } from '../src/risk/fit/judge';
 import { BASELINES } from '../src/risk/fit/judge';
 
-const f4 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'undefined' : x.toFixed(4));
+const f4 = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? 'undefined' : Math.abs(x) < 0.01 && x !== 0 ? x.toPrecision(3) : x.toFixed(4));
 const pc = (x: number | null) => (x === null ? '    —  ' : `${(x * 100).toFixed(2).padStart(6)}%`);
 const ci = (i: { estimate: number | null; low: number | null; high: number | null }) => `${f4(i.estimate)} [${f4(i.low)}, ${f4(i.high)}]`;
 const NAMES: Record<string, string> = {

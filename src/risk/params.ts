@@ -89,7 +89,7 @@ export interface RiskParams {
   };
   /** Central mass of the reported interval. */
   intervalMass: number;
-  /** A state's upcoming appearances are re-assessed when W_s moves by at least this much. */
+  /** A state's upcoming appearances are re-assessed when log(1 + W_s) moves by at least this much. */
   waveEpsilon: number;
   /**
    * Decay the context and wave terms known at as-of on to the appearance's start (the Hawkes-style

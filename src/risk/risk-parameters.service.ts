@@ -39,6 +39,14 @@ export function masksOf(relations: Readonly<Record<Topic, TopicRelation>>): Rela
   return { affiliation, activity };
 }
 
+/** Stored relations over the defaults (unknown topics or relations in the stored JSON are ignored). */
+function relationsOf(json: string | null): Record<Topic, TopicRelation> {
+  const stored = json ? (JSON.parse(json) as Partial<Record<Topic, TopicRelation>>) : {};
+  const out = { ...DEFAULT_TOPIC_RELATIONS };
+  for (const t of TOPICS) if (stored[t] && (TOPIC_RELATIONS as readonly string[]).includes(stored[t] as string)) out[t] = stored[t] as TopicRelation;
+  return out;
+}
+
 /**
  * Which parameter set and which topic relations the model uses. Both live in the database, so every
  * instance reads the same ones (one primary-key read each per batch; parsed sets are cached by
@@ -54,25 +62,33 @@ export class RiskParametersService {
     private readonly audit: AuditService,
   ) {}
 
-  /** The parameters and topic relations in force, read in `m` (the caller's transaction, if any). */
+  /**
+   * The parameters and topic relations in force, read in `m` (the caller's transaction, if any):
+   * one query for the active version and the relations; the set itself is read once per version.
+   */
   async context(m: EntityManager = this.dataSource.manager): Promise<GatherContext> {
-    const rows = (await m.query(`SELECT version, params FROM risk_parameter_sets WHERE active = ${this.trueSql(m)}`)) as Row[];
+    const t = this.trueSql(m);
+    const [row] = (await m.query(
+      `SELECT (SELECT version FROM risk_parameter_sets WHERE active = ${t}) AS version, (SELECT value FROM risk_settings WHERE key = '${TOPIC_RELATIONS_KEY}') AS relations`,
+    )) as Row[];
     let params = SHIPPED_PARAMS;
-    if (rows.length) {
-      const version = String(rows[0].version);
-      params = this.parsed.get(version) ?? parseParams(String(rows[0].params));
-      this.parsed.set(version, params);
+    if (row?.version) {
+      const version = String(row.version);
+      let cached = this.parsed.get(version);
+      if (!cached) {
+        const [stored] = (await m.query(`SELECT params FROM risk_parameter_sets WHERE version = ${m.connection.options.type === 'postgres' ? '$1' : '?'}`, [version])) as Row[];
+        cached = parseParams(String(stored.params));
+        this.parsed.set(version, cached);
+      }
+      params = cached;
     }
-    const relations = await this.topicRelations(m);
+    const relations = relationsOf(row?.relations ? String(row.relations) : null);
     return { params, relations, masks: masksOf(relations) };
   }
 
   async topicRelations(m: EntityManager = this.dataSource.manager): Promise<Record<Topic, TopicRelation>> {
     const row = await m.findOneBy(RiskSetting, { key: TOPIC_RELATIONS_KEY });
-    const stored = row ? (JSON.parse(row.value) as Partial<Record<Topic, TopicRelation>>) : {};
-    const out = { ...DEFAULT_TOPIC_RELATIONS };
-    for (const t of TOPICS) if (stored[t] && (TOPIC_RELATIONS as readonly string[]).includes(stored[t] as string)) out[t] = stored[t] as TopicRelation;
-    return out;
+    return relationsOf(row?.value ?? null);
   }
 
   /** Replace some relations (others keep theirs); audited. The caller re-assesses upcoming appearances. */

@@ -112,7 +112,8 @@ export class RiskService {
     const wave = evidence.get(institutionId)?.stateWave ?? 0;
     const waveMoved = targets.some((t) => {
       const prev = previous.get(t.id);
-      return t.institutionId !== institutionId && (!prev || Math.abs(prev.wave - wave) >= cx.params.waveEpsilon);
+      // the wave enters the model as log(1 + W): compare on that scale (natural decay alone moves it by Δt/14 d at most)
+      return t.institutionId !== institutionId && (!prev || Math.abs(Math.log1p(prev.wave) - Math.log1p(wave)) >= cx.params.waveEpsilon);
     });
     const chosen = waveMoved ? targets : targets.filter((t) => t.institutionId === institutionId);
     const { rows, rises } = await this.store(manager, cx, chosen, previous, evidence, now, trigger, actorId);
