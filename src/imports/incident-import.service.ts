@@ -9,6 +9,7 @@ import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import type { CrowdBand, Impact, IncidentKind, Source, Target, Verification } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
+import { assertCleanRecord } from '../common/input-guard';
 import { describeHits, findPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { appConfig } from '../config/app.config';
@@ -113,6 +114,7 @@ export class IncidentImportService {
     const drafts: Draft[] = [];
     for (const { row, record } of rows) {
       try {
+        assertCleanRecord(record);
         drafts.push(format === 'campus_protests' ? this.fromProtest(row, record, occurrences) : this.fromOwn(row, record, occurrences));
       } catch (e) {
         const fields = e instanceof DomainError ? e.fields : undefined;

@@ -8,6 +8,7 @@ import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import type { InstitutionKind } from '../common/enums';
 import { ValidationFailedError } from '../common/errors';
+import { assertCleanRecord } from '../common/input-guard';
 import { validateDto } from '../common/validation';
 import { appConfig } from '../config/app.config';
 import { Institution } from '../institutions/institution.entity';
@@ -100,6 +101,7 @@ export class InstitutionImportService {
     const now = this.clock.now();
     const parsed: Array<{ row: number; cand?: Candidate; refused?: { reason: string; fields?: Record<string, string> } }> = rows.map(({ row, record }) => {
       try {
+        assertCleanRecord(record);
         return { row, cand: format === 'scorecard' ? this.fromScorecard(record, now) : this.fromOwn(record, now) };
       } catch (e) {
         const fields = e instanceof ValidationFailedError ? e.fields : undefined;
