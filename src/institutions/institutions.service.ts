@@ -13,6 +13,7 @@ import { dedupeKey, normaliseState, normaliseText } from './normalise';
 import { receptionSummaries, ReceptionSummary } from '../reception/reception-summary';
 import { RiskService } from '../risk/risk.service';
 import { Incident } from '../incidents/incident.entity';
+import { containsPattern, LIKE_ESCAPE } from '../common/like';
 
 export function toInstitutionView(i: Institution): InstitutionView {
   return {
@@ -52,7 +53,9 @@ export class InstitutionsService {
   async list(q: InstitutionQuery): Promise<Page<InstitutionView>> {
     const qb = this.db.getRepository(Institution).createQueryBuilder('i');
     const term = normaliseText(q.q);
-    if (term) qb.andWhere('i.search_name LIKE :term', { term: `%${term}%` });
+    if (term) qb.andWhere(`i.search_name LIKE :term ${LIKE_ESCAPE}`, { term: containsPattern(term) });
+    // A search of only punctuation or wildcards ("%", "_") names nothing: no matches, not every row.
+    else if (q.q?.trim()) qb.andWhere('1 = 0');
     if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
     if (q.state) qb.andWhere('i.state = :state', { state: normaliseState(q.state) });
     if (q.city) qb.andWhere('LOWER(i.city) = :city', { city: q.city.trim().toLowerCase() });
