@@ -63,6 +63,8 @@ export class AppearancesService {
   }
 
   async create(dto: CreateAppearanceDto, actor: AuthUser): Promise<AppearanceDetailView> {
+    // Title and venue travel in briefings, calendar invites and the audit trail.
+    assertNoPersonalData({ title: dto.title, venue: dto.venue }, { venue: 'venue' });
     return this.db.transaction(async (m) => {
       const officeId = await this.resolveOffice(m, dto.officeId, actor);
       const inst = await m.findOne(Institution, { where: { id: dto.institutionId }, select: { id: true, timeZone: true } });
@@ -107,6 +109,7 @@ export class AppearancesService {
   }
 
   async update(id: string, dto: UpdateAppearanceDto, expected: number | undefined, actor: AuthUser): Promise<AppearanceDetailView> {
+    assertNoPersonalData({ title: dto.title, venue: dto.venue }, { venue: 'venue' });
     const result = await this.db.transaction(async (m) => {
       const before = await this.load(m, id);
       this.assertCanEdit(before, actor);

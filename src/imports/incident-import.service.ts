@@ -10,7 +10,7 @@ import { Clock } from '../common/clock';
 import type { CrowdBand, Impact, IncidentKind, Source, Target, Verification } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
 import { assertCleanRecord } from '../common/input-guard';
-import { describeHits, findPersonalData } from '../common/privacy/privacy-guard';
+import { assertNoPersonalData, describeHits, findPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { appConfig } from '../config/app.config';
 import { privacyConfig } from '../config/privacy.config';
@@ -225,6 +225,7 @@ export class IncidentImportService {
     for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'dispute_statement', 'import_key']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
     plain.date = raw.date || raw.occurred_at || '';
     const r = validateDto(IncidentCsvRow, plain);
+    assertNoPersonalData({ import_key: r.import_key }, { import_key: 'identifier' });
     if (r.verification === 'disputed' && !r.dispute_statement) {
       throw new ValidationFailedError('Invalid row', { dispute_statement: "required when verification is disputed: the institution's statement" });
     }

@@ -7,8 +7,9 @@ import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import type { InstitutionKind } from '../common/enums';
-import { ValidationFailedError } from '../common/errors';
+import { DomainError, ValidationFailedError } from '../common/errors';
 import { assertCleanRecord } from '../common/input-guard';
+import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { appConfig } from '../config/app.config';
 import { Institution } from '../institutions/institution.entity';
@@ -104,7 +105,7 @@ export class InstitutionImportService {
         assertCleanRecord(record);
         return { row, cand: format === 'scorecard' ? this.fromScorecard(record, now) : this.fromOwn(record, now) };
       } catch (e) {
-        const fields = e instanceof ValidationFailedError ? e.fields : undefined;
+        const fields = e instanceof DomainError ? e.fields : undefined;
         return { row, refused: { reason: reasonOf(fields, (e as Error).message), fields } };
       }
     });
@@ -205,6 +206,7 @@ export class InstitutionImportService {
     now: number,
     v: Pick<Institution, 'name' | 'kind' | 'city' | 'state' | 'country' | 'timeZone' | 'externalId' | 'ownership' | 'limitsImmigrationCooperation' | 'requiresAdvanceNotice' | 'advanceNoticeDays'>,
   ): Candidate {
+    assertNoPersonalData({ name: v.name, city: v.city, external_id: v.externalId }, { city: 'place', external_id: 'identifier' });
     const state = normaliseState(v.state);
     return {
       ...v,

@@ -14,6 +14,7 @@ import { receptionSummaries, ReceptionSummary } from '../reception/reception-sum
 import { RiskService } from '../risk/risk.service';
 import { Incident } from '../incidents/incident.entity';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
+import { assertNoPersonalData, FieldKind } from '../common/privacy/privacy-guard';
 
 export function toInstitutionView(i: Institution): InstitutionView {
   return {
@@ -37,6 +38,9 @@ export function toInstitutionView(i: Institution): InstitutionView {
 
 /** Institution fields the risk of its upcoming appearances depends on (the state: the regional wave). */
 const RISK_FIELDS = ['state', 'limitsImmigrationCooperation', 'requiresAdvanceNotice', 'advanceNoticeDays'] as const;
+
+/** How the privacy guard reads an institution's typed fields (its name is text: checked for names). */
+export const INSTITUTION_FIELD_KINDS: Record<string, FieldKind> = { city: 'place', externalId: 'identifier' };
 
 /** Tables whose rows point at an institution: it cannot be deleted while any exist. */
 const REFERENCING = ['appearances', 'incidents', 'reception_entries'] as const;
@@ -79,6 +83,7 @@ export class InstitutionsService {
   }
 
   async create(dto: CreateInstitutionDto, actor: AuthUser): Promise<InstitutionView> {
+    assertNoPersonalData({ name: dto.name, city: dto.city, externalId: dto.externalId }, INSTITUTION_FIELD_KINDS);
     return this.refuseRacingDuplicate(dedupeKey(dto.name, dto.city, dto.state), () => this.db.transaction(async (m) => {
       const now = this.clock.now();
       const row = m.create(Institution, {
@@ -124,6 +129,7 @@ export class InstitutionsService {
   }
 
   async update(id: string, dto: UpdateInstitutionDto, expected: number | undefined, actor: AuthUser): Promise<InstitutionView> {
+    assertNoPersonalData({ name: dto.name, city: dto.city, externalId: dto.externalId }, INSTITUTION_FIELD_KINDS);
     const keyAfter = async () => {
       const cur = await this.get(id);
       return dedupeKey(dto.name ?? cur.name, dto.city ?? cur.city, dto.state ?? cur.state);
