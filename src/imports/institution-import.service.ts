@@ -206,7 +206,10 @@ export class InstitutionImportService {
     now: number,
     v: Pick<Institution, 'name' | 'kind' | 'city' | 'state' | 'country' | 'timeZone' | 'externalId' | 'ownership' | 'limitsImmigrationCooperation' | 'requiresAdvanceNotice' | 'advanceNoticeDays'>,
   ): Candidate {
-    assertNoPersonalData({ name: v.name, city: v.city, external_id: v.externalId }, { city: 'place', external_id: 'identifier' });
+    assertNoPersonalData(
+      { name: v.name, city: v.city, state: v.state, external_id: v.externalId, ownership: v.ownership },
+      { city: 'place', state: 'identifier', external_id: 'identifier', ownership: 'identifier' },
+    );
     const state = normaliseState(v.state);
     return {
       ...v,

@@ -40,7 +40,7 @@ export function toInstitutionView(i: Institution): InstitutionView {
 const RISK_FIELDS = ['state', 'limitsImmigrationCooperation', 'requiresAdvanceNotice', 'advanceNoticeDays'] as const;
 
 /** How the privacy guard reads an institution's typed fields (its name is text: checked for names). */
-export const INSTITUTION_FIELD_KINDS: Record<string, FieldKind> = { city: 'place', externalId: 'identifier' };
+export const INSTITUTION_FIELD_KINDS: Record<string, FieldKind> = { city: 'place', state: 'identifier', externalId: 'identifier', ownership: 'identifier' };
 
 /** Tables whose rows point at an institution: it cannot be deleted while any exist. */
 const REFERENCING = ['appearances', 'incidents', 'reception_entries'] as const;
@@ -83,7 +83,7 @@ export class InstitutionsService {
   }
 
   async create(dto: CreateInstitutionDto, actor: AuthUser): Promise<InstitutionView> {
-    assertNoPersonalData({ name: dto.name, city: dto.city, externalId: dto.externalId }, INSTITUTION_FIELD_KINDS);
+    assertNoPersonalData({ name: dto.name, city: dto.city, state: dto.state, externalId: dto.externalId, ownership: dto.ownership }, INSTITUTION_FIELD_KINDS);
     return this.refuseRacingDuplicate(dedupeKey(dto.name, dto.city, dto.state), () => this.db.transaction(async (m) => {
       const now = this.clock.now();
       const row = m.create(Institution, {
@@ -129,7 +129,7 @@ export class InstitutionsService {
   }
 
   async update(id: string, dto: UpdateInstitutionDto, expected: number | undefined, actor: AuthUser): Promise<InstitutionView> {
-    assertNoPersonalData({ name: dto.name, city: dto.city, externalId: dto.externalId }, INSTITUTION_FIELD_KINDS);
+    assertNoPersonalData({ name: dto.name, city: dto.city, state: dto.state, externalId: dto.externalId, ownership: dto.ownership }, INSTITUTION_FIELD_KINDS);
     const keyAfter = async () => {
       const cur = await this.get(id);
       return dedupeKey(dto.name ?? cur.name, dto.city ?? cur.city, dto.state ?? cur.state);

@@ -25,6 +25,9 @@ export const PRIVACY_RULE =
   'Office of the Provost", "the DMV"), and so are public names such as "George Washington University" or "Lockheed Martin". ' +
   'Describe what happened to the outreach, never who protested.';
 
+/** For typed fields other than descriptions: the rule in one line, pointing at the full one. */
+export const PRIVACY_NOTE = 'Checked by the privacy guard: no personal data (422 PERSONAL_DATA naming the field and the offending span).';
+
 export type PersonalDataKind = PatternKind | 'person_name';
 
 /**
