@@ -16,13 +16,6 @@ export interface NameHit {
   start: number;
 }
 
-/**
- * 'any': every detected name (prose: descriptions, titles, venues, names of bodies).
- * 'full': only a first name with a surname ("John Smith"), for places — towns are called Kent,
- * Jackson, Madison and Charlotte.
- */
-export type NameStrictness = 'any' | 'full';
-
 /** Words that make a capitalised phrase the name of a public body, place or organisation. */
 const BODY_WORDS = new Set(
   (
@@ -43,7 +36,7 @@ const BODY_WORDS = new Set(
   ).split(' '),
 );
 
-/** Words of place names: "Sherman Oaks", "Sierra Vista", "San Luis Obispo", "Glen Ellyn", "Port Charlotte". */
+/** First words of place names after "of": "College of San Mateo", "University of Saint Joseph", "of New Rochelle". */
 const PLACE_WORDS = new Set(
   (
     'oaks oak vista glen hills hill heights springs spring falls beach park valley grove lake lakes rock point harbor harbour bay ' +
@@ -193,7 +186,6 @@ const NAMESAKE_TITLES = new Set(['dr', 'prof', 'professor', 'president', 'govern
 interface PersonMatch {
   text: string;
   offset: { start: number; length: number };
-  terms?: Array<{ text: string; tags?: string[] }>;
 }
 
 const wordsOf = (s: string) =>
@@ -228,19 +220,18 @@ function introducedNames(text: string, masked: Span[]): NameHit[] {
 }
 
 /** Personal names in `text`, outside the `masked` spans (already reported by a pattern rule). */
-export function findNames(text: string, masked: Span[], strictness: NameStrictness = 'any'): NameHit[] {
-  // The whole text being one body's name ("George Washington University") leaves no name to find,
-  // and a place name of one word is never a "first name and surname": no need to ask the model.
+export function findNames(text: string, masked: Span[]): NameHit[] {
+  // The whole text being one body's name ("George Washington University") leaves no name to find:
+  // no need to ask the model (most institution names in an import take this path).
   if (isOneBodyName(text)) return [];
   const publicSpans = publicNameSpans(text);
-  const hits = strictness === 'any' ? introducedNames(text, [...masked, ...publicSpans]) : [];
-  if (strictness === 'full' && !/\S\s+\S/.test(text.trim())) return hits;
+  const hits = introducedNames(text, [...masked, ...publicSpans]);
   const doc = nlp(text);
   const bodies: Span[] = [...publicSpans];
   for (const view of [doc.organizations(), doc.places()]) {
     for (const o of view.json({ offset: true }) as PersonMatch[]) bodies.push({ start: o.offset.start, end: o.offset.start + o.offset.length });
   }
-  for (const p of doc.people().json({ offset: true, terms: { tags: true } }) as PersonMatch[]) {
+  for (const p of doc.people().json({ offset: true }) as PersonMatch[]) {
     const raw = text.slice(p.offset.start, p.offset.start + p.offset.length);
     const trimmed = raw.replace(/[\s,;:.!?()"'’]+$/, '').replace(/^[\s("'‘]+/, '');
     const start = p.offset.start + raw.indexOf(trimmed);
@@ -249,16 +240,7 @@ export function findNames(text: string, masked: Span[], strictness: NameStrictne
     const words = wordsOf(trimmed);
     if (words.length && words.every((w) => TITLE_WORDS.has(w.replace(/\.$/, '')) || CONNECTORS.has(w))) continue; // an office
     if (overlaps(span, publicSpans) || overlaps(span, bodies) || partOfBodyName(text, span)) continue;
-    if (strictness === 'full' && (!isFullName(p) || wordsOf(text).some((w) => PLACE_WORDS.has(w)))) continue;
     hits.push({ span: trimmed, start });
   }
   return hits;
-}
-
-/** A first name and a surname, or a title and a name ("Officer Jones"). */
-function isFullName(p: PersonMatch): boolean {
-  const tags = (p.terms ?? []).map((t) => new Set(t.tags ?? []));
-  if (tags.length < 2) return false;
-  const titled = (p.terms ?? []).some((t) => TITLE_WORDS.has(t.text.toLowerCase().replace(/\.$/, '')));
-  return titled || (tags.some((t) => t.has('FirstName')) && tags.some((t) => t.has('LastName')));
 }

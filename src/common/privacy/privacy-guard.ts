@@ -1,5 +1,5 @@
 import { UnprocessableError } from '../errors';
-import { findNames, NameStrictness, overlaps, Span } from './person-names';
+import { findNames, overlaps, Span } from './person-names';
 import { IDENTIFIER_EXEMPT, PATTERN_RULES, PatternKind } from './privacy-patterns';
 
 /**
@@ -55,7 +55,8 @@ const WHY: Record<PersonalDataKind, string> = {
   person_name: "contains a person's name (refer to the office or body instead)",
 };
 
-const NAMES: Record<FieldKind, NameStrictness | null> = { text: 'any', venue: 'any', place: null, identifier: null };
+/** Field kinds whose text is read for personal names. */
+const READ_FOR_NAMES: ReadonlySet<FieldKind> = new Set(['text', 'venue']);
 
 /**
  * Short texts repeat (an import's cities, offices' regions): their answers are kept, up to a bound.
@@ -96,8 +97,7 @@ function scan(text: string, kind: FieldKind): PersonalDataHit[] {
       hits.push({ kind: rule.kind, span: part.trim().replace(/[.!?,;:]+$/, ''), start });
     }
   }
-  const names = NAMES[kind];
-  if (names) for (const n of findNames(text, masked, names)) hits.push({ kind: 'person_name', ...n });
+  if (READ_FOR_NAMES.has(kind)) for (const n of findNames(text, masked)) hits.push({ kind: 'person_name', ...n });
   return hits.sort((a, b) => a.start - b.start);
 }
 
