@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule, OpenAPIObject } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ErrorBody } from './common/error-body';
+import { assertCleanRequest } from './common/input-guard';
 import { createValidationPipe } from './common/validation';
 import { appConfig } from './config';
 import { UsersService } from './users/users.service';
@@ -42,6 +43,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   const fastify = app.getHttpAdapter().getInstance();
+  // Before any pipe or handler: bounded nesting, no NUL, well-formed Unicode in body, query and path.
+  fastify.addHook('preValidation', async (req) => assertCleanRequest(req));
   // CSV uploads are handed to the handler as a stream (parsed row by row, never buffered whole).
   fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: cfg.importLimit }, (_req, payload, done) => done(null, payload));
   const doc = buildOpenApi(app);

@@ -155,11 +155,16 @@ describe('CSV import and export', () => {
   it('round-trips: export institutions and incidents as CSV, import the export elsewhere, export again: same content', async () => {
     const ours = await t.factories.institution({ name: '=SUM(A1) Community College', kind: 'college', city: '-Minus', state: 'OH', limitsImmigrationCooperation: true, requiresAdvanceNotice: true, advanceNoticeDays: 14 });
     await t.factories.incident({ institutionId: ours.id, description: '+1 signs at the booth', occurredAt: Date.parse('2026-01-05T17:00:00Z') });
+    // Leading characters some spreadsheets still run: ; | full-width ＝ and a zero-width space before =.
+    const sneaky = [';Semicolon College', '|Pipe Institute', '\uff1dFullwidth College', '\u200b=Hidden College'];
+    for (const name of sneaky) await t.factories.institution({ name, kind: 'college', city: '\u2060+Kent', state: 'OH' });
     await t.factories.incident({ institutionId: ours.id, kind: 'access_denied', verification: 'disputed', disputeStatement: 'The college disputes this account.', occurredAt: Date.parse('2026-01-06T17:00:00Z') });
     const inst = await t.http().get('/institutions/export?state=OH').set(h).expect(200);
     expect(inst.headers['content-type']).toMatch(/^text\/csv/);
     expect(inst.text).toContain("'=SUM(A1) Community College");
     expect(inst.text).toContain("'-Minus");
+    for (const name of sneaky) expect(inst.text).toContain(`'${name}`);
+    expect(inst.text).toContain("'\u2060+Kent");
     const inc = await t.http().get(`/incidents?institutionId=${ours.id}`).set(h).set('Accept', 'text/csv').expect(200);
     expect(inc.text).toContain("'+1 signs at the booth");
 
@@ -174,6 +179,7 @@ describe('CSV import and export', () => {
       expect(r2.body).toMatchObject({ format: 'forewarn', created: 2, refused: 0 });
       const ours2 = await t2.db.getRepository(Institution).findOneByOrFail({ name: '=SUM(A1) Community College' });
       expect(ours2).toMatchObject({ city: '-Minus', limitsImmigrationCooperation: true, advanceNoticeDays: 14 });
+      for (const name of sneaky) expect(await t2.db.getRepository(Institution).findOneByOrFail({ name })).toMatchObject({ city: '\u2060+Kent' });
       const inc2 = await t2.http().get(`/incidents?institutionId=${ours2.id}`).set(h2).set('Accept', 'text/csv').expect(200);
       const cols = (text: string) => text.trim().split('\n').slice(1).map((l) => l.split(',').slice(7, 16).join(','));
       expect(cols(inc2.text)).toEqual(cols(inc.text));

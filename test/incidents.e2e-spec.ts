@@ -11,7 +11,7 @@ describe('incidents', () => {
   it('records an incident against an appearance: severe, reported, appearance marked disrupted, audited, risk re-assessed', async () => {
     const rec = await t.factories.user('recruiter');
     const kent = await t.factories.institution({ name: 'Kent State University at Kent', city: 'Kent', state: 'OH' });
-    const fair = await t.factories.appearance({ institutionId: kent.id, startsAt: Date.parse('2026-02-20T15:00:00Z'), status: 'completed' });
+    const fair = await t.factories.appearance({ institutionId: kent.id, officeId: rec.officeId!, startsAt: Date.parse('2026-02-20T15:00:00Z'), status: 'completed' });
     const upcoming = await t.factories.appearance({ institutionId: kent.id, startsAt: Date.parse('2026-03-20T15:00:00Z') });
     const res = await t
       .http()
@@ -113,7 +113,7 @@ describe('incidents', () => {
     expect(audit.body.items[0].before.severity).toBe(2);
     expect(audit.body.items[0].after.severity).toBe(3);
     // Re-targeting an incident at an appearance to the organisation marks the appearance disrupted.
-    const a = await t.factories.appearance({ institutionId: inc.institutionId, startsAt: Date.parse('2026-02-10T15:00:00Z'), status: 'completed' });
+    const a = await t.factories.appearance({ institutionId: inc.institutionId, officeId: coord.officeId!, startsAt: Date.parse('2026-02-10T15:00:00Z'), status: 'completed' });
     await t.http().patch(`/incidents/${inc.id}`).set(t.auth(coord)).send({ appearanceId: a.id, target: 'general_activism' }).expect(200);
     expect((await t.db.getRepository(Appearance).findOneByOrFail({ id: a.id })).disrupted).toBe(false);
     await t.http().patch(`/incidents/${inc.id}`).set(t.auth(coord)).send({ target: 'organisation' }).expect(200);

@@ -63,13 +63,15 @@ export class AppearancesService {
   }
 
   async create(dto: CreateAppearanceDto, actor: AuthUser): Promise<AppearanceDetailView> {
+    // Title and venue travel in briefings, calendar invites and the audit trail.
+    assertNoPersonalData({ title: dto.title, venue: dto.venue }, { venue: 'venue' });
     return this.db.transaction(async (m) => {
       const officeId = await this.resolveOffice(m, dto.officeId, actor);
       const inst = await m.findOne(Institution, { where: { id: dto.institutionId }, select: { id: true, timeZone: true } });
       if (!inst) throw new NotFoundError('Institution', dto.institutionId, 'institutionId');
       const times = resolveTimes(dto, null, inst.timeZone);
       const recruiterIds = dto.recruiterIds ?? [];
-      await this.assertAssignable(m, recruiterIds);
+      await this.assertAssignable(m, recruiterIds, officeId, actor);
       if (!dto.allowDoubleBooking) await this.assertNoClash(m, recruiterIds, times, null);
       const now = this.clock.now();
       const a = m.create(Appearance, {
@@ -107,6 +109,7 @@ export class AppearancesService {
   }
 
   async update(id: string, dto: UpdateAppearanceDto, expected: number | undefined, actor: AuthUser): Promise<AppearanceDetailView> {
+    assertNoPersonalData({ title: dto.title, venue: dto.venue }, { venue: 'venue' });
     const result = await this.db.transaction(async (m) => {
       const before = await this.load(m, id);
       this.assertCanEdit(before, actor);
@@ -132,7 +135,7 @@ export class AppearancesService {
       const recruitersAfter = dto.recruiterIds ? [...dto.recruiterIds].sort() : recruitersBefore;
       const recruitersChanged = !same(recruitersBefore, recruitersAfter);
       if (!Object.keys(patch).length && !recruitersChanged) return null; // nothing to change
-      if (recruitersChanged) await this.assertAssignable(m, recruitersAfter.filter((r) => !recruitersBefore.includes(r)));
+      if (recruitersChanged) await this.assertAssignable(m, dto.recruiterIds ?? [], patch.officeId ?? before.officeId, actor, new Set(recruitersBefore));
       const rescheduled = 'startsAt' in patch || 'endsAt' in patch || 'timeZone' in patch;
       if ((rescheduled || recruitersChanged) && !dto.allowDoubleBooking) await this.assertNoClash(m, recruitersAfter, times, id);
       const now = this.clock.now();
@@ -227,17 +230,24 @@ export class AppearancesService {
     return officeId;
   }
 
-  /** Every recruiter exists, is active and is a recruiter or coordinator. */
-  private async assertAssignable(m: EntityManager, ids: string[]): Promise<void> {
-    if (!ids.length) return;
-    const users = await m.find(User, { where: { id: In(ids) }, select: { id: true, role: true, active: true } });
+  /**
+   * Every recruiter exists, is active and is a recruiter or coordinator — and, unless an admin assigns
+   * them, of the appearance's office (briefings and escalations go to that office's people). Those
+   * in `kept` (already assigned) are not checked again; field names index into `ids` as sent.
+   */
+  private async assertAssignable(m: EntityManager, ids: string[], officeId: string, actor: AuthUser, kept = new Set<string>()): Promise<void> {
+    const fresh = ids.filter((id) => !kept.has(id));
+    if (!fresh.length) return;
+    const users = await m.find(User, { where: { id: In(fresh) }, select: { id: true, role: true, active: true, officeId: true } });
     const byId = new Map(users.map((u) => [u.id, u]));
     const fields: FieldErrors = {};
     ids.forEach((id, i) => {
+      if (kept.has(id)) return;
       const u = byId.get(id);
       if (!u) throw new NotFoundError('User', id, `recruiterIds[${i}]`);
       if (!u.active) fields[`recruiterIds[${i}]`] = `user ${id} is disabled`;
       else if (u.role !== 'recruiter' && u.role !== 'coordinator') fields[`recruiterIds[${i}]`] = `user ${id} is ${u.role === 'hr' ? 'in hr' : `an ${u.role}`}, not a recruiter or coordinator`;
+      else if (actor.role !== 'admin' && u.officeId !== officeId) fields[`recruiterIds[${i}]`] = `user ${id} belongs to another office`;
     });
     if (Object.keys(fields).length) throw new UnprocessableError('RECRUITER_NOT_ASSIGNABLE', 'Only active recruiters and coordinators can be assigned', fields);
   }

@@ -36,8 +36,8 @@ export class UnauthenticatedError extends DomainError {
 /** 403: signed in, but this role or user may not do this. */
 export class ForbiddenError extends DomainError {
   readonly status = 403;
-  constructor(message = 'Your role may not do this', code = 'FORBIDDEN') {
-    super(code, message);
+  constructor(message = 'Your role may not do this', code = 'FORBIDDEN', fields?: FieldErrors) {
+    super(code, message, fields);
   }
 }
 

@@ -1,14 +1,13 @@
 import { StreamableFile } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
-
-/** Cells a spreadsheet would read as a formula (CWE-1236): = + - @ tab CR. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+import { FORMULA_START } from '../common/csv-formula';
 
 /**
- * Formula-injection protection for spreadsheet users: a text cell that starts with = + - @ tab or
- * CR is prefixed with a single quote, so Excel / LibreOffice / Sheets show it as text. Numbers
- * are written as numbers (a negative number stays a number).
+ * Formula-injection protection for spreadsheet users: a text cell that starts with a formula
+ * character (FORMULA_START: = + - @ ; | tab CR, their full-width forms, a zero-width character) is
+ * prefixed with a single quote, so Excel / LibreOffice / Sheets show it as text. Numbers are
+ * written as numbers (a negative number stays a number).
  */
 export function safeCell(v: unknown): string | number {
   if (v === null || v === undefined) return '';

@@ -12,7 +12,15 @@ describe('CSV cells: formula-injection protection', () => {
     ['@cmd', "'@cmd"],
     ['\tTabbed', "'\tTabbed"],
     ['\rCR', "'\rCR"],
+    [';cmd', "';cmd"],
+    ['|calc', "'|calc"],
+    ['\uff1dSUM(A1)', "'\uff1dSUM(A1)"],
+    ['\uff0b1', "'\uff0b1"],
+    ['\u200b=SUM(A1)', "'\u200b=SUM(A1)"],
+    ['\u2060@cmd', "'\u2060@cmd"],
+    ['\ufeff-1+2', "'\ufeff-1+2"],
     ['Kent State University', 'Kent State University'],
+    ['a;b|c', 'a;b|c'],
     ["'quoted already", "'quoted already"],
     ['a=b', 'a=b'],
     [-5, -5],
@@ -23,7 +31,7 @@ describe('CSV cells: formula-injection protection', () => {
     [Number.NaN, ''],
   ])('safeCell(%j) = %j', (input, out) => expect(safeCell(input)).toEqual(out));
 
-  it.each([['=SUM(A1)'], ['-Minus'], ['@x'], ['plain'], ["'plain"], ['']])('unprotectCell(safeCell(%j)) round-trips', (s) => {
+  it.each([['=SUM(A1)'], ['-Minus'], ['@x'], [';x'], ['|x'], ['\uff1dx'], ['\u200bx'], ['\u200d=x'], ['plain'], ["'plain"], ['']])('unprotectCell(safeCell(%j)) round-trips', (s) => {
     expect(unprotectCell(String(safeCell(s)))).toBe(s === "'plain" ? "'plain" : s);
   });
 

@@ -10,7 +10,8 @@ import { Clock } from '../common/clock';
 import { TOPICS } from '../common/enums';
 import type { CrowdBand, Impact, IncidentKind, Source, Target, Verification } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
-import { describeHits, findPersonalData } from '../common/privacy/privacy-guard';
+import { assertCleanRecord } from '../common/input-guard';
+import { assertNoPersonalData, describeHits, findPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { CCC_FLAG_TOPICS, cccTopics, parseTopicList, topicMask, topicsOf } from '../common/topics';
 import { appConfig } from '../config/app.config';
@@ -118,6 +119,7 @@ export class IncidentImportService {
     const drafts: Draft[] = [];
     for (const { row, record } of rows) {
       try {
+        assertCleanRecord(record);
         drafts.push(format === 'campus_protests' ? this.fromProtest(row, record, occurrences) : this.fromOwn(row, record, occurrences));
       } catch (e) {
         const fields = e instanceof DomainError ? e.fields : undefined;
@@ -240,6 +242,7 @@ export class IncidentImportService {
     for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'dispute_statement', 'import_key', 'topics']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
     plain.date = raw.date || raw.occurred_at || '';
     const r = validateDto(IncidentCsvRow, plain);
+    assertNoPersonalData({ import_key: r.import_key }, { import_key: 'identifier' });
     if (r.verification === 'disputed' && !r.dispute_statement) {
       throw new ValidationFailedError('Invalid row', { dispute_statement: "required when verification is disputed: the institution's statement" });
     }

@@ -8,7 +8,9 @@ import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import type { InstitutionKind } from '../common/enums';
-import { ValidationFailedError } from '../common/errors';
+import { DomainError, ValidationFailedError } from '../common/errors';
+import { assertCleanRecord } from '../common/input-guard';
+import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { appConfig } from '../config/app.config';
 import { Institution } from '../institutions/institution.entity';
@@ -106,9 +108,10 @@ export class InstitutionImportService {
     const now = this.clock.now();
     const parsed: Array<{ row: number; cand?: Candidate; refused?: { reason: string; fields?: Record<string, string> } }> = rows.map(({ row, record }) => {
       try {
+        assertCleanRecord(record);
         return { row, cand: format === 'scorecard' ? this.fromScorecard(record, now) : this.fromOwn(record, now) };
       } catch (e) {
-        const fields = e instanceof ValidationFailedError ? e.fields : undefined;
+        const fields = e instanceof DomainError ? e.fields : undefined;
         return { row, refused: { reason: reasonOf(fields, (e as Error).message), fields } };
       }
     });
@@ -227,6 +230,10 @@ export class InstitutionImportService {
     now: number,
     v: Pick<Institution, 'name' | 'kind' | 'city' | 'state' | 'country' | 'timeZone' | 'externalId' | 'ownership' | 'highestDegree' | 'limitsImmigrationCooperation' | 'requiresAdvanceNotice' | 'advanceNoticeDays'>,
   ): Candidate {
+    assertNoPersonalData(
+      { name: v.name, city: v.city, state: v.state, external_id: v.externalId, ownership: v.ownership },
+      { city: 'place', state: 'identifier', external_id: 'identifier', ownership: 'identifier' },
+    );
     const state = normaliseState(v.state);
     return {
       ...v,

@@ -7,7 +7,7 @@ import { Appearance } from '../appearances/appearance.entity';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
-import { NotFoundError, StaleVersionError, UnprocessableError, ValidationFailedError } from '../common/errors';
+import { ForbiddenError, NotFoundError, StaleVersionError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { Page, page } from '../common/pagination';
 import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { privacyConfig } from '../config/privacy.config';
@@ -47,7 +47,7 @@ export class IncidentsService {
     return this.db.transaction(async (m) => {
       const institution = await m.findOneBy(Institution, { id: dto.institutionId });
       if (!institution) throw new NotFoundError('Institution', dto.institutionId, 'institutionId');
-      const appearance = dto.appearanceId ? await this.appearanceAt(m, dto.appearanceId, institution.id) : null;
+      const appearance = dto.appearanceId ? await this.appearanceAt(m, dto.appearanceId, institution.id, actor) : null;
       const now = this.clock.now();
       const row = m.create(Incident, {
         institutionId: institution.id,
@@ -129,7 +129,7 @@ export class IncidentsService {
       }
       let linked: Appearance | null = null;
       if (appearanceId !== undefined && appearanceId !== row.appearanceId) {
-        linked = appearanceId ? await this.appearanceAt(m, appearanceId, row.institutionId) : null;
+        linked = appearanceId ? await this.appearanceAt(m, appearanceId, row.institutionId, actor) : null;
         row.appearanceId = linked?.id ?? null;
       }
       const at = row.version;
@@ -148,7 +148,7 @@ export class IncidentsService {
         after: { ...auditSnapshot(after), descriptionChanged: before.description !== after.description },
       });
       if (row.appearanceId && row.target === 'organisation') {
-        await this.markDisrupted(m, linked ?? (await this.appearanceAt(m, row.appearanceId, row.institutionId)), row, actor);
+        await this.markDisrupted(m, linked ?? (await this.appearanceAt(m, row.appearanceId, row.institutionId, actor)), row, actor);
       }
       await this.risk.reassessInstitution(m, row.institutionId, 'incident', actor.id);
       return after;
@@ -245,12 +245,21 @@ export class IncidentsService {
     assertNoPersonalData({ description });
   }
 
-  private async appearanceAt(m: EntityManager, appearanceId: string, institutionId: string): Promise<Appearance> {
+  /**
+   * The appearance an incident is linked to: at the same institution, and (except for admins) one of
+   * the caller's own office — a link marks it disrupted and escalates to that office's coordinators.
+   */
+  private async appearanceAt(m: EntityManager, appearanceId: string, institutionId: string, actor: AuthUser): Promise<Appearance> {
     const a = await m.findOneBy(Appearance, { id: appearanceId });
     if (!a) throw new NotFoundError('Appearance', appearanceId, 'appearanceId');
     if (a.institutionId !== institutionId) {
       throw new UnprocessableError('APPEARANCE_AT_OTHER_INSTITUTION', 'The appearance is at another institution', {
         appearanceId: `appearance ${appearanceId} is at institution ${a.institutionId}, not ${institutionId}`,
+      });
+    }
+    if (actor.role !== 'admin' && a.officeId !== actor.officeId) {
+      throw new ForbiddenError('The appearance belongs to another office; only its office or an admin can record incidents against it', 'OTHER_OFFICE', {
+        appearanceId: `appearance ${appearanceId} belongs to another office`,
       });
     }
     return a;

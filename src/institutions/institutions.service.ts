@@ -13,6 +13,8 @@ import { dedupeKey, normaliseState, normaliseText } from './normalise';
 import { receptionSummaries, ReceptionSummary } from '../reception/reception-summary';
 import { RiskService } from '../risk/risk.service';
 import { Incident } from '../incidents/incident.entity';
+import { containsPattern, LIKE_ESCAPE } from '../common/like';
+import { assertNoPersonalData, FieldKind } from '../common/privacy/privacy-guard';
 
 export function toInstitutionView(i: Institution): InstitutionView {
   return {
@@ -38,6 +40,9 @@ export function toInstitutionView(i: Institution): InstitutionView {
 /** Institution fields the risk of its upcoming appearances depends on (the state: the regional wave). */
 const RISK_FIELDS = ['state', 'limitsImmigrationCooperation', 'requiresAdvanceNotice', 'advanceNoticeDays', 'ownership', 'highestDegree'] as const;
 
+/** How the privacy guard reads an institution's typed fields (its name is text: checked for names). */
+export const INSTITUTION_FIELD_KINDS: Record<string, FieldKind> = { city: 'place', state: 'identifier', externalId: 'identifier', ownership: 'identifier' };
+
 /** Tables whose rows point at an institution: it cannot be deleted while any exist. */
 const REFERENCING = ['appearances', 'incidents', 'reception_entries'] as const;
 
@@ -53,7 +58,9 @@ export class InstitutionsService {
   async list(q: InstitutionQuery): Promise<Page<InstitutionView>> {
     const qb = this.db.getRepository(Institution).createQueryBuilder('i');
     const term = normaliseText(q.q);
-    if (term) qb.andWhere('i.search_name LIKE :term', { term: `%${term}%` });
+    if (term) qb.andWhere(`i.search_name LIKE :term ${LIKE_ESCAPE}`, { term: containsPattern(term) });
+    // A search of only punctuation or wildcards ("%", "_") names nothing: no matches, not every row.
+    else if (q.q?.trim()) qb.andWhere('1 = 0');
     if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
     if (q.state) qb.andWhere('i.state = :state', { state: normaliseState(q.state) });
     if (q.city) qb.andWhere('LOWER(i.city) = :city', { city: q.city.trim().toLowerCase() });
@@ -77,6 +84,7 @@ export class InstitutionsService {
   }
 
   async create(dto: CreateInstitutionDto, actor: AuthUser): Promise<InstitutionView> {
+    assertNoPersonalData({ name: dto.name, city: dto.city, state: dto.state, externalId: dto.externalId, ownership: dto.ownership }, INSTITUTION_FIELD_KINDS);
     return this.refuseRacingDuplicate(dedupeKey(dto.name, dto.city, dto.state), () => this.db.transaction(async (m) => {
       const now = this.clock.now();
       const row = m.create(Institution, {
@@ -123,6 +131,7 @@ export class InstitutionsService {
   }
 
   async update(id: string, dto: UpdateInstitutionDto, expected: number | undefined, actor: AuthUser): Promise<InstitutionView> {
+    assertNoPersonalData({ name: dto.name, city: dto.city, state: dto.state, externalId: dto.externalId, ownership: dto.ownership }, INSTITUTION_FIELD_KINDS);
     const keyAfter = async () => {
       const cur = await this.get(id);
       return dedupeKey(dto.name ?? cur.name, dto.city ?? cur.city, dto.state ?? cur.state);

@@ -8,6 +8,7 @@ import { ConflictError, NotFoundError } from '../common/errors';
 import { iso } from '../common/time';
 import { CreateOfficeDto, OfficeView, UpdateOfficeDto } from './dto/office.dto';
 import { Office } from './office.entity';
+import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 
 export function toOfficeView(o: Office): OfficeView {
   return { id: o.id, name: o.name, region: o.region, timeZone: o.timeZone, createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt) };
@@ -33,6 +34,7 @@ export class OfficesService {
   }
 
   async create(dto: CreateOfficeDto, actor: AuthUser): Promise<OfficeView> {
+    assertNoPersonalData({ name: dto.name, region: dto.region }, { region: 'place' });
     return this.db.transaction(async (m) => {
       await this.assertNameFree(m.getRepository(Office), dto.name);
       const now = this.clock.now();
@@ -44,6 +46,7 @@ export class OfficesService {
   }
 
   async update(id: string, dto: UpdateOfficeDto, actor: AuthUser): Promise<OfficeView> {
+    assertNoPersonalData({ name: dto.name, region: dto.region }, { region: 'place' });
     return this.db.transaction(async (m) => {
       const o = await m.getRepository(Office).findOneBy({ id });
       if (!o) throw new NotFoundError('Office', id);

@@ -20,6 +20,11 @@ describe('csvCell', () => {
     ['\tcmd', "'\tcmd"],
     ['\rcmd', `"'\rcmd"`],
     [' padded ', '" padded "'],
+    [';cmd', "';cmd"],
+    ['|calc', "'|calc"],
+    ['\uff1d1+1', "'\uff1d1+1"],
+    ['\u200b=1+1', "'\u200b=1+1"],
+    ['\ufeff@x', "'\ufeff@x"],
   ])('%p → %p', (v, out) => {
     expect(csvCell(v as never)).toBe(out);
   });

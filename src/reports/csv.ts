@@ -1,9 +1,12 @@
 /**
  * CSV for spreadsheets, safe to open: RFC 4180 quoting, and protection against formula injection
- * (OWASP "CSV injection"): a text cell that starts with = + - @ tab or carriage return is prefixed
- * with an apostrophe so Excel / LibreOffice / Sheets show it as text instead of running it.
+ * (OWASP "CSV injection"): a text cell that starts with a formula character (FORMULA_START: = + - @
+ * ; | tab CR, their full-width forms, a zero-width character) is prefixed with an apostrophe so
+ * Excel / LibreOffice / Sheets show it as text instead of running it.
  * Numbers are written as numbers (a negative number is not a formula).
  */
+
+import { FORMULA_START } from '../common/csv-formula';
 
 export type CsvCell = string | number | boolean | null | undefined;
 
@@ -11,8 +14,6 @@ export interface CsvColumn<T> {
   header: string;
   value: (row: T) => CsvCell;
 }
-
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(v: CsvCell): string {
   if (v === null || v === undefined) return '';

@@ -17,6 +17,7 @@ import { CreateUserDto, MeView, UpdateUserDto, UserQuery, UserView } from './dto
 import { hashPassword } from './password';
 import { User } from './user.entity';
 import { toUserView } from './user.view';
+import { containsPattern, LIKE_ESCAPE } from '../common/like';
 
 export { toUserView };
 
@@ -38,8 +39,8 @@ export class UsersService {
     if (q.role) qb.andWhere('u.role = :role', { role: q.role });
     if (q.officeId) qb.andWhere('u.office_id = :office', { office: q.officeId });
     if (q.q) {
-      const like = `%${q.q.toLowerCase().replace(/[%_]/g, '')}%`;
-      qb.andWhere(new Brackets((w) => w.where('u.email LIKE :like', { like }).orWhere('LOWER(u.display_name) LIKE :like', { like })));
+      const like = containsPattern(q.q.toLowerCase());
+      qb.andWhere(new Brackets((w) => w.where(`u.email LIKE :like ${LIKE_ESCAPE}`, { like }).orWhere(`LOWER(u.display_name) LIKE :like ${LIKE_ESCAPE}`, { like })));
     }
     qb.orderBy('u.email', 'ASC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();

@@ -32,6 +32,7 @@ import { PageQuery } from '../../common/pagination';
 import { RiskAssessmentView } from '../../risk/risk.view';
 import { instantForm, IsIanaZone, IsInstant, OmittableNotNull } from '../../common/validators';
 import { ISO_WITH_OFFSET, LOCAL_DATE, LOCAL_DATE_TIME } from '../appearance-times';
+import { PRIVACY_NOTE } from '../../common/privacy/privacy-guard';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const OFFSET_MSG = { message: '$property must be ISO-8601 with an offset, e.g. 2026-03-09T10:00:00-04:00' };
@@ -68,7 +69,7 @@ class AppearanceFields {
   @IsIanaZone()
   timeZone?: string;
 
-  @ApiPropertyOptional({ example: 'Student Center Ballroom', maxLength: 300 })
+  @ApiPropertyOptional({ example: 'Student Center Ballroom', maxLength: 300, description: PRIVACY_NOTE })
   @OmittableNotNull()
   @IsString()
   @MaxLength(300)
@@ -127,7 +128,7 @@ export class CreateAppearanceDto extends AppearanceFields {
 
   @ApiProperty({ enum: APPEARANCE_KINDS }) @IsIn(APPEARANCE_KINDS as unknown as string[]) kind: AppearanceKind;
 
-  @ApiProperty({ example: 'Spring career fair', maxLength: 200 })
+  @ApiProperty({ example: 'Spring career fair', maxLength: 200, description: PRIVACY_NOTE })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -145,7 +146,7 @@ export class UpdateAppearanceDto extends AppearanceFields {
   @IsIn(APPEARANCE_KINDS as unknown as string[])
   kind?: AppearanceKind;
 
-  @ApiPropertyOptional({ example: 'Spring career fair', maxLength: 200 })
+  @ApiPropertyOptional({ example: 'Spring career fair', maxLength: 200, description: PRIVACY_NOTE })
   @OmittableNotNull()
   @Transform(trim)
   @IsString()

@@ -1,5 +1,5 @@
 import { UnprocessableError } from '../errors';
-import { PRIVACY_ALLOWED, PRIVACY_REFUSED } from './privacy-cases';
+import { PRIVACY_ALLOWED, PRIVACY_IDENTIFIERS_ALLOWED, PRIVACY_IDENTIFIERS_REFUSED, PRIVACY_PLACES_ALLOWED, PRIVACY_PLACES_REFUSED, PRIVACY_REFUSED } from './privacy-cases';
 import { assertNoPersonalData, findPersonalData } from './privacy-guard';
 
 describe('privacy guard', () => {
@@ -12,6 +12,11 @@ describe('privacy guard', () => {
     const hits = findPersonalData(s);
     expect(hits.map((h) => [h.kind, h.span])).toContainEqual([kind, span]);
   });
+
+  it.each(PRIVACY_PLACES_ALLOWED.map((s) => [s]))('allows the place %j', (s) => expect(findPersonalData(s, 'place')).toEqual([]));
+  it.each(PRIVACY_PLACES_REFUSED)('refuses the place %j (%s)', (s, kind, span) => expect(findPersonalData(s, 'place').map((h) => [h.kind, h.span])).toContainEqual([kind, span]));
+  it.each(PRIVACY_IDENTIFIERS_ALLOWED.map((s) => [s]))('allows the identifier %j', (s) => expect(findPersonalData(s, 'identifier')).toEqual([]));
+  it.each(PRIVACY_IDENTIFIERS_REFUSED)('refuses the identifier %j (%s)', (s, kind, span) => expect(findPersonalData(s, 'identifier').map((h) => [h.kind, h.span])).toContainEqual([kind, span]));
 
   it('throws 422 PERSONAL_DATA naming every field, why and the offending span', () => {
     let err: unknown;

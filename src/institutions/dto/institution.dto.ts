@@ -5,11 +5,12 @@ import { HIGHEST_DEGREES, INSTITUTION_KINDS, InstitutionKind } from '../../commo
 import { PageQuery } from '../../common/pagination';
 import { IsIanaZone, OmittableNotNull } from '../../common/validators';
 import { ReceptionSummaryView } from '../../reception/dto/reception.dto';
+import { PRIVACY_NOTE } from '../../common/privacy/privacy-guard';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateInstitutionDto {
-  @ApiProperty({ example: 'Kent State University at Kent', maxLength: 300 })
+  @ApiProperty({ example: 'Kent State University at Kent', maxLength: 300, description: PRIVACY_NOTE })
   @Transform(trim)
   @IsString()
   @IsNotEmpty()
@@ -20,7 +21,7 @@ export class CreateInstitutionDto {
   @IsIn(INSTITUTION_KINDS as unknown as string[])
   kind: InstitutionKind;
 
-  @ApiPropertyOptional({ example: 'Kent', maxLength: 120 })
+  @ApiPropertyOptional({ example: 'Kent', maxLength: 120, description: PRIVACY_NOTE })
   @OmittableNotNull()
   @Transform(trim)
   @IsString()
@@ -44,7 +45,7 @@ export class CreateInstitutionDto {
   @IsIanaZone()
   timeZone: string;
 
-  @ApiPropertyOptional({ example: '203517', description: 'External id, e.g. the College Scorecard / IPEDS unit id', nullable: true, type: String })
+  @ApiPropertyOptional({ example: '203517', description: `External id, e.g. the College Scorecard / IPEDS unit id. ${PRIVACY_NOTE}`, nullable: true, type: String })
   @IsOptional()
   @IsString()
   @MaxLength(64)

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
 import { IsIanaZone, OmittableNotNull } from '../../common/validators';
+import { PRIVACY_NOTE } from '../../common/privacy/privacy-guard';
 
 export class CreateOfficeDto {
-  @ApiProperty({ example: 'Cleveland Field Office' }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
-  @ApiPropertyOptional({ example: 'Great Lakes' }) @OmittableNotNull() @IsString() @MaxLength(200) region?: string;
+  @ApiProperty({ example: 'Cleveland Field Office', description: PRIVACY_NOTE }) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
+  @ApiPropertyOptional({ example: 'Great Lakes', description: PRIVACY_NOTE }) @OmittableNotNull() @IsString() @MaxLength(200) region?: string;
   @ApiProperty({ example: 'America/New_York' }) @IsIanaZone() timeZone: string;
 }
 
