@@ -113,7 +113,7 @@ describe('HR reports on a hand-made history', () => {
   });
 
   describe('is it getting worse?', () => {
-    it('gives monthly rates with exact Poisson intervals and says honestly that data is thin', async () => {
+    it('gives monthly rates with Poisson intervals widened for clustered incidents and says honestly that data is thin', async () => {
       const res = await get('/reports/incident-trend?from=2026-01-01&to=2026-07-01').expect(200);
       expect(res.body.months.map((m: { month: string; appearances: number; incidents: number }) => [m.month, m.appearances, m.incidents])).toEqual([
         ['2026-01', 1, 0],
@@ -123,10 +123,15 @@ describe('HR reports on a hand-made history', () => {
         ['2026-05', 1, 0],
         ['2026-06', 1, 0],
       ]);
+      // February's two incidents hit the same appearance (dispersion Σc²/Σc = 2): the interval is the
+      // exact one for 1 effective incident over 0.5 effective appearances, not for 2 independent ones.
       const feb = res.body.months[1];
-      expect(feb.rate).toBe(2);
-      expect(feb.low).toBeCloseTo(0.2422, 3);
-      expect(feb.high).toBeCloseTo(7.2247, 3);
+      expect(feb).toMatchObject({ rate: 2, dispersion: 2 });
+      expect(feb.low).toBeCloseTo(2 * 0.02532, 4);
+      expect(feb.high).toBeCloseTo(2 * 5.57164, 3);
+      // March's incident stands alone (one without an appearance): exact Garwood.
+      expect(res.body.months[2]).toMatchObject({ incidents: 2, dispersion: 1 });
+      expect(res.body.months[2].high).toBeCloseTo(7.2247, 3);
       expect(res.body.months[3]).toMatchObject({ rate: null, low: null, high: null });
       expect(res.body.totals).toMatchObject({ appearances: 5, incidents: 4, rate: 0.8 });
       expect(res.body.direction).toBe('not_enough_data');
@@ -176,6 +181,8 @@ describe('HR reports on a hand-made history', () => {
       expect(m.civilian_dress.caution).toMatch(/No comparable appearances/);
       expect(m.exit_plan.used).toMatchObject({ appearances: 1, disrupted: 1 });
       expect(m.buddy_system.caution).toMatch(/Never recorded/);
+      expect(res.body.warning).toMatch(/^Mitigations are chosen for the riskier appearances/);
+      expect(m.civilian_dress).toMatchObject({ difference: null, differenceLow: null, differenceHigh: null, p: null, comparableUsed: 0 });
       const moderate = m.exit_plan.byLevel.find((l: { level: string }) => l.level === 'moderate');
       expect(moderate).toMatchObject({ used: { appearances: 0 }, notUsed: { appearances: 2, disrupted: 2 } });
     });

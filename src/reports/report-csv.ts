@@ -30,7 +30,7 @@ function parts(r: AnyReport): Record<string, Part> {
       return { rows: part([...r.rows, r.totals], OUTCOMES_SUMMARY_COLUMNS) };
     case 'incident-trend':
       return {
-        months: part(r.months, ['month', 'appearances', 'incidents', 'severe', 'rate', 'low', 'high', 'fitted']),
+        months: part(r.months, ['month', 'appearances', 'incidents', 'severe', 'rate', 'low', 'high', 'fitted', 'dispersion']),
         verdict: part([{ direction: r.direction, verdict: r.verdict }], ['direction', 'verdict']),
       };
     case 'model-accountability':
@@ -49,6 +49,11 @@ function parts(r: AnyReport): Record<string, Part> {
           { header: 'usedDisruptedRate', value: (m) => m.used.disruptedRate },
           { header: 'comparableNotUsedRate', value: (m) => m.comparableNotUsedRate },
           { header: 'difference', value: (m) => m.difference },
+          { header: 'differenceLow', value: (m) => m.differenceLow },
+          { header: 'differenceHigh', value: (m) => m.differenceHigh },
+          { header: 'p', value: (m) => m.p },
+          { header: 'comparableUsed', value: (m) => m.comparableUsed },
+          { header: 'comparableNotUsedEffective', value: (m) => m.comparableNotUsedEffective },
           { header: 'caution', value: (m) => m.caution },
         ]),
       };
