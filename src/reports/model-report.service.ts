@@ -88,7 +88,7 @@ export class ModelReportService {
     const rows = await query<Record<string, unknown>>(
       this.db,
       `${j.cte}
-       SELECT q.m AS m, q.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.p) AS sum_p,
+       SELECT q.m AS m, q.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.inc * q.inc) AS inc2, SUM(q.p) AS sum_p,
           SUM((q.p - q.y) * (q.p - q.y)) AS sum_sq
        FROM q
        GROUP BY q.m, q.level`,
@@ -103,6 +103,7 @@ export class ModelReportService {
         n: num(r.n),
         disrupted: num(r.k),
         incidents: num(r.inc),
+        incidentsSq: num(r.inc2),
         sumP: num(r.sum_p),
         sumSq: num(r.sum_sq),
       }));
