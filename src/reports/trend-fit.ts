@@ -45,52 +45,84 @@ export interface QuasiPoissonTrend {
 /** Slopes are searched in [−B_MAX, B_MAX]: e^10 ≈ 22,000-fold a month, beyond anything finite data can tell apart. */
 const B_MAX = 10;
 
-interface Profile {
-  b0: number;
-  deviance: number;
-  mu: number[];
-}
+/**
+ * The profile likelihood at a slope b, with b0 = log Y − L(b), L(b) = log Σ n·e^{b(t − tc)}:
+ * D(b) = 2 [Σ y·log(y/n) − Y·log Y + Y·L(b) − b·Σ y(t − tc)], its score Σ y(t − tc) − Y·t̄(b)
+ * (t̄ the exposure-weighted mean of t − tc at b; the score falls as b grows) and the score's
+ * slope −Y·var(t). L by log-sum-exp, so a large |b| does not overflow.
+ */
+class ProfileLikelihood {
+  private readonly logN: number[];
+  private readonly dt: number[];
+  readonly totalY: number;
+  private readonly sumYdt: number;
+  private readonly constant: number;
 
-function profileAt(points: TrendPoint[], b1: number, tc: number): Profile {
-  const totalY = points.reduce((s, p) => s + p.y, 0);
-  // log Σ n·e^{b1(t − tc)} by log-sum-exp, so large |b1| does not overflow.
-  const logs = points.map((p) => Math.log(p.n) + b1 * (p.t - tc));
-  const top = Math.max(...logs);
-  const lse = top + Math.log(logs.reduce((s, l) => s + Math.exp(l - top), 0));
-  const b0 = Math.log(totalY) - lse;
-  const mu = logs.map((l) => Math.exp(b0 + l));
-  let deviance = 0;
-  points.forEach((p, i) => {
-    if (p.y > 0) deviance += 2 * p.y * Math.log(p.y / mu[i]);
-  });
-  return { b0: b0 - b1 * tc, deviance: Math.max(0, deviance), mu };
-}
-
-/** Score of the profile likelihood, Σ y·t − Y·(exposure-weighted mean of t at b1): decreasing in b1. */
-function score(points: TrendPoint[], b1: number, tc: number): number {
-  const totalY = points.reduce((s, p) => s + p.y, 0);
-  const logs = points.map((p) => Math.log(p.n) + b1 * (p.t - tc));
-  const top = Math.max(...logs);
-  let w = 0;
-  let wt = 0;
-  points.forEach((p, i) => {
-    const e = Math.exp(logs[i] - top);
-    w += e;
-    wt += e * (p.t - tc);
-  });
-  return points.reduce((s, p) => s + p.y * (p.t - tc), 0) - (totalY * wt) / w;
-}
-
-function bisect(f: (x: number) => number, lo: number, hi: number): number {
-  let a = lo;
-  let b = hi;
-  const fa = f(a);
-  for (let i = 0; i < 100 && Math.abs(b - a) > 1e-13; i++) {
-    const mid = (a + b) / 2;
-    if (f(mid) > 0 === fa > 0) a = mid;
-    else b = mid;
+  constructor(
+    private readonly points: TrendPoint[],
+    readonly tc: number,
+  ) {
+    this.logN = points.map((p) => Math.log(p.n));
+    this.dt = points.map((p) => p.t - tc);
+    this.totalY = points.reduce((s, p) => s + p.y, 0);
+    this.sumYdt = points.reduce((s, p, i) => s + p.y * this.dt[i], 0);
+    this.constant = points.reduce((s, p, i) => s + (p.y > 0 ? p.y * (Math.log(p.y) - this.logN[i]) : 0), 0) - this.totalY * Math.log(this.totalY);
   }
-  return (a + b) / 2;
+
+  /** [L(b), t̄(b), var(t)(b)] */
+  private moments(b: number): [number, number, number] {
+    let top = -Infinity;
+    for (let i = 0; i < this.dt.length; i++) top = Math.max(top, this.logN[i] + b * this.dt[i]);
+    let w = 0;
+    let wt = 0;
+    let wtt = 0;
+    for (let i = 0; i < this.dt.length; i++) {
+      const e = Math.exp(this.logN[i] + b * this.dt[i] - top);
+      w += e;
+      wt += e * this.dt[i];
+      wtt += e * this.dt[i] * this.dt[i];
+    }
+    const mean = wt / w;
+    return [top + Math.log(w), mean, Math.max(0, wtt / w - mean * mean)];
+  }
+
+  deviance(b: number): number {
+    return Math.max(0, 2 * (this.constant + this.totalY * this.moments(b)[0] - b * this.sumYdt));
+  }
+
+  /** [score, d score / d b] */
+  score(b: number): [number, number] {
+    const [, mean, variance] = this.moments(b);
+    return [this.sumYdt - this.totalY * mean, -this.totalY * variance];
+  }
+
+  /** Intercept (on the original t scale) and fitted means at b. */
+  fitted(b: number): { b0: number; mu: number[] } {
+    const b0 = Math.log(this.totalY) - this.moments(b)[0];
+    return { b0: b0 - b * this.tc, mu: this.points.map((_p, i) => Math.exp(b0 + this.logN[i] + b * this.dt[i])) };
+  }
+}
+
+/**
+ * Root of f in the bracket [lo, hi] (either order; f changes sign across it): Newton steps where
+ * they stay inside the bracket, bisection where they would not, to 1e-12.
+ */
+function solve(f: (x: number) => [number, number], lo: number, hi: number): number {
+  let a = Math.min(lo, hi);
+  let b = Math.max(lo, hi);
+  const fa = f(a)[0];
+  let x = (a + b) / 2;
+  for (let i = 0; i < 200; i++) {
+    const [v, dv] = f(x);
+    if (v === 0) return x;
+    if (v > 0 === fa > 0) a = x;
+    else b = x;
+    const newton = dv !== 0 ? x - v / dv : NaN;
+    const next = newton > a && newton < b ? newton : (a + b) / 2;
+    if (Math.abs(next - x) < 1e-12 || b - a < 1e-12) return next;
+    x = next;
+  }
+  return x;
 }
 
 /**
@@ -103,20 +135,22 @@ export function quasiPoissonTrend(points: TrendPoint[], confidence = 0.95): Quas
   const df = used.length - 2;
   if (df < 1 || totalY <= 0) return null;
   const tc = used.reduce((s, p) => s + p.n * p.t, 0) / used.reduce((s, p) => s + p.n, 0);
-  const s = (b: number) => score(used, b, tc);
+  const lik = new ProfileLikelihood(used, tc);
+  const score = (b: number) => lik.score(b);
   let slope: number;
   let clipped: number;
-  if (s(B_MAX) > 0) {
+  if (score(B_MAX)[0] > 0) {
     slope = Infinity;
     clipped = B_MAX;
-  } else if (s(-B_MAX) < 0) {
+  } else if (score(-B_MAX)[0] < 0) {
     slope = -Infinity;
     clipped = -B_MAX;
   } else {
-    slope = bisect(s, -B_MAX, B_MAX);
+    slope = solve(score, -B_MAX, B_MAX);
     clipped = slope;
   }
-  const best = profileAt(used, clipped, tc);
+  const best = lik.fitted(clipped);
+  const dMin = lik.deviance(clipped);
   let x2 = 0;
   used.forEach((p, i) => {
     if (best.mu[i] > 0) x2 += ((p.y - best.mu[i]) * (p.y - best.mu[i])) / best.mu[i];
@@ -124,10 +158,12 @@ export function quasiPoissonTrend(points: TrendPoint[], confidence = 0.95): Quas
   const dispersion = x2 / df;
   const dispersionP = 1 - chisquareCdf(x2, df);
   const scale = Math.max(1, dispersion);
-  const gain = (b1: number) => (profileAt(used, b1, tc).deviance - best.deviance) / scale;
+  const gain = (b1: number) => (lik.deviance(b1) - dMin) / scale;
   const p = 1 - fCdf(gain(0), 1, df);
   const crit = fQuantile(confidence, 1, df);
-  const edge = (to: number) => (gain(to) <= crit ? (to > 0 ? Infinity : -Infinity) : bisect((b) => gain(b) - crit, clipped, to));
+  // gain(b) − crit is convex with slope −2·score(b)/scale.
+  const edge = (to: number) =>
+    gain(to) <= crit ? (to > 0 ? Infinity : -Infinity) : solve((b) => [gain(b) - crit, (-2 * score(b)[0]) / scale], clipped, to);
   return {
     slope,
     intercept: best.b0,
