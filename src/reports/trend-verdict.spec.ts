@@ -35,12 +35,19 @@ describe('trendVerdict', () => {
 
   it('does not read the summer lull as an improvement', () => {
     // December to August: a flat term-time rate, then fewer appearances and quieter campuses in June–August.
-    const months = series([[100, 30], [100, 31], [100, 29], [100, 30], [100, 30], [100, 29], [40, 4], [40, 3], [40, 4]], 12, 2025);
-    const v = trendVerdict(months);
-    // The same numbers in months that are not summer read as a fall.
-    expect(trendVerdict(months.map((m, i) => ({ ...m, month: `2030-0${i + 1}` }))).direction).toBe('better');
+    const pairs: Array<[number, number]> = [[100, 30], [100, 31], [100, 29], [100, 30], [100, 30], [100, 29], [40, 4], [40, 3], [40, 4]];
+    const v = trendVerdict(series(pairs, 12, 2025));
+    // The same numbers from September to May (no summer) read as a fall.
+    expect(trendVerdict(series(pairs, 9, 2030)).direction).toBe('better');
     expect(v.direction).toBe('no_clear_change');
     expect(v.verdict).toMatch(/^No clear change outside the summer lull: the fall over 2025-12 to 2026-08 rests on 2026-06, 2026-07, 2026-08 .*without them the trend is -0\.67% a month/);
+  });
+
+  it('calls a fall that holds outside the summer too, and says the summer was left out', () => {
+    const v = trendVerdict(series([[40, 20], [40, 16], [40, 12], [40, 9], [40, 7], [20, 1], [20, 1], [20, 1], [40, 3], [40, 2]], 1, 2026));
+    expect(v.direction).toBe('better');
+    expect(v.verdict).toMatch(/The summer months \(2026-06, 2026-07, 2026-08\) are left out of the call/);
+    expect(v.fit?.summerMonthsSetAside).toEqual(['2026-06', '2026-07', '2026-08']);
   });
 
   it('still calls a rise when the window ends in summer', () => {

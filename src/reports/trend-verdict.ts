@@ -9,9 +9,10 @@ import { quasiPoissonTrend, QuasiPoissonTrend } from './trend-fit';
  * so months that vary more than chance (protests cluster) widen the range instead of reading as a
  * trend, and a sudden onset — quiet months, then a burst — is called a rise with its p-value.
  *
- * The academic calendar: June to August are quiet on campus. A fall that rests on summer months at
- * the end of the window (or a rise on summer months at its start) is re-tested without them and
- * only called when it holds there too.
+ * The academic calendar: June to August are quiet on campus, and a lull late in the window pulls
+ * the line down (early in it, up). So a fall called with summer months in the later part of the
+ * window (a rise with them in the earlier part) is re-tested without the summer months and only
+ * called when it holds there too. A rise into summer — an onset in June — is not second-guessed.
  */
 
 export interface MonthCount {
@@ -144,14 +145,14 @@ function stepWords(periods: Period[], rising: boolean): string {
     : `${plural(edge.y, 'incident')} in ${plural(edge.n, 'appearance')} in ${edge.month}, none in the ${plural(restN, 'appearance')} after`;
 }
 
-function lullEdge(periods: Period[], dir: 'worse' | 'better'): Period[] {
-  const ordered = dir === 'better' ? [...periods].reverse() : periods;
-  const edge: Period[] = [];
-  for (const p of ordered) {
-    if (!isSummer(p.month)) break;
-    edge.push(p);
-  }
-  return edge.sort((a, b) => a.t - b.t);
+/** The summer months, when they sit on the side of the window where a lull would produce this direction. */
+function lullSide(periods: Period[], dir: 'worse' | 'better'): Period[] {
+  const summer = periods.filter((p) => isSummer(p.month));
+  if (!summer.length) return [];
+  const centre = (xs: Period[]) => xs.reduce((s, p) => s + p.t, 0) / xs.length;
+  const late = centre(summer) > centre(periods);
+  const early = centre(summer) < centre(periods);
+  return (dir === 'better' && late) || (dir === 'worse' && early) ? summer : [];
 }
 
 /** The plain-words verdict on the monthly series (months in order, zeros included). */
@@ -180,7 +181,7 @@ export function trendVerdict(months: MonthCount[], confidence = 0.95): TrendVerd
   let setAside: Period[] = [];
   let dir = directionOf(f);
   if (dir !== 'none') {
-    const edge = lullEdge(all, dir);
+    const edge = lullSide(all, dir);
     if (edge.length) {
       const rest = all.filter((p) => !edge.includes(p));
       const g = thin(rest) ? null : fitOn(rest);
@@ -204,7 +205,7 @@ export function trendVerdict(months: MonthCount[], confidence = 0.95): TrendVerd
   }
   const fit = fitOf(f, periods, carried, setAside);
   const noise = f.dispersion > 1.5 ? ` Months vary about ${f.dispersion.toFixed(1)} times more than chance alone would make them; the range allows for it.` : '';
-  const aside = setAside.length ? ` Summer months at the edge of the window (${setAside.map((p) => p.month).join(', ')}) are left out of the call.` : '';
+  const aside = setAside.length ? ` The summer months (${setAside.map((p) => p.month).join(', ')}) are left out of the call: a lull there would pull the line the same way.` : '';
   const tail = `${noise}${aside}${carriedWords}`;
   const step = !Number.isFinite(f.slope);
   if (dir === 'worse') {
