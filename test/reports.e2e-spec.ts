@@ -138,6 +138,13 @@ describe('HR reports on a hand-made history', () => {
       expect(res.body.verdict).toMatch(/^Not enough data to say: 4 incidents aimed at us over 5 months/);
     });
 
+    it('exports the verdict with its numbers as CSV', async () => {
+      const res = await get('/reports/incident-trend?from=2026-01-01&to=2026-07-01&part=verdict').set('Accept', 'text/csv').expect(200);
+      const lines = res.text.trim().split('\r\n');
+      expect(lines[0]).toBe('direction,verdict,monthlyChange,monthlyChangeLow,monthlyChangeHigh,p,dispersion');
+      expect(lines[1]).toMatch(/^not_enough_data,/);
+    });
+
     it('applies the office filter through the appearance', async () => {
       const res = await get(`/reports/incident-trend?from=2026-01-01&to=2026-07-01&officeId=${s.officeB.id}`).expect(200);
       expect(res.body.totals).toMatchObject({ appearances: 2, incidents: 1 });

@@ -31,7 +31,20 @@ function parts(r: AnyReport): Record<string, Part> {
     case 'incident-trend':
       return {
         months: part(r.months, ['month', 'appearances', 'incidents', 'severe', 'rate', 'low', 'high', 'fitted', 'dispersion']),
-        verdict: part([{ direction: r.direction, verdict: r.verdict }], ['direction', 'verdict']),
+        verdict: part(
+          [
+            {
+              direction: r.direction,
+              verdict: r.verdict,
+              monthlyChange: r.trend?.monthlyChange ?? null,
+              monthlyChangeLow: r.trend?.monthlyChangeLow ?? null,
+              monthlyChangeHigh: r.trend?.monthlyChangeHigh ?? null,
+              p: r.trend?.p ?? null,
+              dispersion: r.trend?.dispersion ?? null,
+            },
+          ],
+          ['direction', 'verdict', 'monthlyChange', 'monthlyChangeLow', 'monthlyChangeHigh', 'p', 'dispersion'],
+        ),
       };
     case 'model-accountability':
       return {
