@@ -11,13 +11,13 @@ describe('trendVerdict', () => {
   it.each<[string, MonthCount[], string, RegExp]>([
     ['thin data (few incidents)', series([[10, 1], [10, 0], [10, 1], [10, 1], [10, 0], [10, 1]]), 'not_enough_data', /^Not enough data to say: 4 incidents aimed at us over 6 months/],
     ['thin data (few months)', series([[0, 0], [0, 0], [10, 5], [10, 6], [0, 0], [0, 0]]), 'not_enough_data', /over 2 months/],
-    ['a clear rise', series([[20, 1], [20, 2], [20, 4], [20, 6], [20, 9], [20, 14]]), 'worse', /^Getting worse: .* rose by about 61% a month, from about 0\.067 to 0\.72 per appearance along the fitted line, over 2026-01 to 2026-06 \(95% range \+18% to \+130% a month; p = 0\.011\)/],
-    ['a clear fall', series([[20, 14], [20, 9], [20, 6], [20, 4], [20, 2], [20, 1]], 9, 2025), 'better', /^Getting better: .* fell by about 38% a month, from about 0\.72 to 0\.067 per appearance/],
+    ['a clear rise', series([[20, 1], [20, 2], [20, 4], [20, 6], [20, 9], [20, 14]]), 'worse', /^Getting worse: incidents aimed at us per appearance rose by about 61% a month over 2026-01 to 2026-06, from about 0\.067 to 0\.72 per appearance along the fitted line \(95% range \+18% to \+130% a month; p = 0\.011\)\.$/],
+    ['a clear fall', series([[20, 14], [20, 9], [20, 6], [20, 4], [20, 2], [20, 1]], 9, 2025), 'better', /^Getting better: incidents aimed at us per appearance fell by about 38% a month over 2025-09 to 2026-02, from about 0\.72 to 0\.067 per appearance along the fitted line \(95% range -56% to -15% a month; p = 0\.011\)\.$/],
     ['noise around a flat rate', series([[20, 4], [20, 6], [20, 3], [20, 5], [20, 6], [20, 4]]), 'no_clear_change', /^No clear change over 2026-01 to 2026-06: the estimated trend is \+1\.2% a month/],
     // The example: variance 8.2× Poisson. Plain Poisson regression called this "Getting worse… +1% to +49%".
     ['noise that swamps the trend', series([[20, 0], [20, 12], [20, 1], [20, 10], [20, 0], [20, 14]]), 'too_variable', /^Too variable to call over 2026-01 to 2026-06: .* vary about 8\.2 times more than chance .* 95% range -44% to \+215% a month/],
     // Five quiet months, then six incidents in ten appearances: a Newton fit diverged ("too uneven to fit a trend").
-    ['a sudden onset', series([[10, 0], [10, 0], [10, 0], [10, 0], [10, 0], [10, 6]]), 'worse', /^Getting worse: .* a sudden rise: 6 incidents in 10 appearances in 2026-06, none in the 50 appearances before, .*95% range \+108% a month or more; p = 0\.0098\)/],
+    ['a sudden onset', series([[10, 0], [10, 0], [10, 0], [10, 0], [10, 0], [10, 6]]), 'worse', /^Getting worse: a sudden rise over 2026-01 to 2026-06, 6 incidents in 10 appearances in 2026-06, none in the 50 appearances before \(95% range \+108% a month or more; p = 0\.0098\)\.$/],
   ])('%s → %s', (_name, months, direction, words) => {
     const v = trendVerdict(months);
     expect(v.direction).toBe(direction);

@@ -208,13 +208,18 @@ export function trendVerdict(months: MonthCount[], confidence = 0.95): TrendVerd
   const aside = setAside.length ? ` The summer months (${setAside.map((p) => p.month).join(', ')}) are left out of the call: a lull there would pull the line the same way.` : '';
   const tail = `${noise}${aside}${carriedWords}`;
   const step = !Number.isFinite(f.slope);
+  const evidence = `(${rangeWords(f)}; ${pText(f.p)})`;
   if (dir === 'worse') {
-    const how = step ? `a sudden rise: ${stepWords(periods, true)}` : `rose by about ${magnitudePct(Math.exp(f.slope) - 1)} a month, ${alongTheLine(f, periods)}`;
-    return { direction: 'worse', verdict: `Getting worse: incidents aimed at us per appearance ${how}, over ${span} (${rangeWords(f)}; ${pText(f.p)}).${tail}`, fit, halves };
+    const verdict = step
+      ? `Getting worse: a sudden rise over ${span}, ${stepWords(periods, true)} ${evidence}.${tail}`
+      : `Getting worse: incidents aimed at us per appearance rose by about ${magnitudePct(Math.exp(f.slope) - 1)} a month over ${span}, ${alongTheLine(f, periods)} ${evidence}.${tail}`;
+    return { direction: 'worse', verdict, fit, halves };
   }
   if (dir === 'better') {
-    const how = step ? `dropped away: ${stepWords(periods, false)}` : `fell by about ${magnitudePct(Math.exp(f.slope) - 1)} a month, ${alongTheLine(f, periods)}`;
-    return { direction: 'better', verdict: `Getting better: incidents aimed at us per appearance ${how}, over ${span} (${rangeWords(f)}; ${pText(f.p)}).${tail}`, fit, halves };
+    const verdict = step
+      ? `Getting better: incidents aimed at us dropped away over ${span}, ${stepWords(periods, false)} ${evidence}.${tail}`
+      : `Getting better: incidents aimed at us per appearance fell by about ${magnitudePct(Math.exp(f.slope) - 1)} a month over ${span}, ${alongTheLine(f, periods)} ${evidence}.${tail}`;
+    return { direction: 'better', verdict, fit, halves };
   }
   const estimate = step ? 'a step at one end' : `${signedPct(Math.exp(f.slope) - 1)} a month`;
   if (f.dispersionP < 0.05) {
