@@ -14,7 +14,7 @@ export function mitigationsContent(m: MitigationsReport): string {
     x.comparableNotUsedEffective ? Number(x.comparableNotUsedEffective.toFixed(1)) : '—',
     pct(x.comparableNotUsedRate),
     x.difference === null ? '—' : signedPoints(x.difference),
-    x.differenceLow === null ? '—' : `${signedPoints(x.differenceLow)} to ${signedPoints(x.differenceHigh as number)}`,
+    x.differenceLow === null ? '—' : `${signedPoints(x.differenceLow).replace(' points', '')} to ${signedPoints(x.differenceHigh as number)}`,
     x.caution ?? '',
   ]);
   return `<p class="verdict" id="mitigations-warning">${esc(m.warning)}</p>
