@@ -69,19 +69,20 @@ export class IncidentTrendService {
       conds.push('i.kind = :institutionKind');
       params.institutionKind = scope.institutionKind;
     }
-    // One row per month and cluster (the incidents at one appearance; an incident without one is
-    // its own cluster), so the month's interval can allow for several incidents hitting one appearance.
+    // One row per month and cluster (the incidents at one appearance; those recorded without one
+    // stand alone: the NULL group counts once per incident), so the month's interval can allow for
+    // several incidents hitting one appearance. Index-only on ix_incidents_target_occurred_cluster.
     const month = d.month('x.occurred_at');
     const incidents = await query<Record<string, unknown>>(
       this.db,
-      `SELECT c.m AS m, SUM(c.k) AS k, SUM(c.k * c.k) AS k2, SUM(c.severe) AS severe FROM (
-         SELECT ${month} AS m, COUNT(*) AS k, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
+      `SELECT c.m AS m, SUM(c.k) AS k, SUM(CASE WHEN c.g IS NULL THEN c.k ELSE c.k * c.k END) AS k2, SUM(c.severe) AS severe FROM (
+         SELECT ${month} AS m, x.appearance_id AS g, COUNT(*) AS k, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
          FROM incidents x
          ${scope.institutionKind ? 'JOIN institutions i ON i.id = x.institution_id' : ''}
          ${byAppearance ? 'JOIN appearances a ON a.id = x.appearance_id' : ''}
          WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND x.occurred_at <= :now
            ${conds.map((c) => `AND ${c}`).join(' ')}
-         GROUP BY ${month}, COALESCE(x.appearance_id, x.id)
+         GROUP BY ${month}, x.appearance_id
        ) c
        GROUP BY c.m`,
       params,

@@ -7,6 +7,7 @@ import { RiskEvidenceIndexes1795969062734 } from './1795969062734-RiskEvidenceIn
 import { RiskSeqUnique1795972202658 } from './1795972202658-RiskSeqUnique';
 import { ReportCoverIndexes1795973862492 } from './1795973862492-ReportCoverIndexes';
 import { RiskSnapshotWriteIndexes1796100000000 } from './1796100000000-RiskSnapshotWriteIndexes';
+import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-IncidentTrendClusterIndex';
 
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: Function[] = [Initial1764400000000, RiskSnapshotOrder1795967104384, ReportIndexes1795967972345, AppearanceWindowCover1795968171844, ReceptionSupersedesUnique1795968209957, RiskEvidenceIndexes1795969062734, RiskSeqUnique1795972202658, ReportCoverIndexes1795973862492, RiskSnapshotWriteIndexes1796100000000];
+export const MIGRATIONS: Function[] = [Initial1764400000000, RiskSnapshotOrder1795967104384, ReportIndexes1795967972345, AppearanceWindowCover1795968171844, ReceptionSupersedesUnique1795968209957, RiskEvidenceIndexes1795969062734, RiskSeqUnique1795972202658, ReportCoverIndexes1795973862492, RiskSnapshotWriteIndexes1796100000000, IncidentTrendClusterIndex1797400000000];
