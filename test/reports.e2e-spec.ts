@@ -138,6 +138,20 @@ describe('HR reports on a hand-made history', () => {
       expect(res.body.verdict).toMatch(/^Not enough data to say: 4 incidents aimed at us over 5 months/);
     });
 
+    it('counts incidents at one appearance as one cluster and those without an appearance one by one', async () => {
+      // Its own state and a month years before the other tests' windows.
+      const f = t.factories;
+      const inst = await f.institution({ name: 'Laramie County College', kind: 'college', state: 'WY' });
+      const when = Date.UTC(2023, 2, 10, 15);
+      const a = await f.appearance({ institutionId: inst.id, startsAt: when, status: 'completed' as never });
+      for (let i = 0; i < 3; i++) await f.incident({ institutionId: inst.id, appearanceId: a.id, occurredAt: when + 3_600_000, recordedAt: when + 86_400_000 });
+      for (let i = 0; i < 2; i++) await f.incident({ institutionId: inst.id, occurredAt: when + 86_400_000, recordedAt: when + 2 * 86_400_000 });
+      const res = await get('/reports/incident-trend?from=2023-03-01&to=2023-04-01&state=WY').expect(200);
+      // Σc² = 3² + 1 + 1 = 11 over 5 incidents.
+      expect(res.body.months).toEqual([expect.objectContaining({ month: '2023-03', appearances: 1, incidents: 5, dispersion: 11 / 5, rate: 5 })]);
+      expect(res.body.totals.high).toBeGreaterThan(res.body.months[0].rate * 2);
+    });
+
     it('exports the verdict with its numbers as CSV', async () => {
       const res = await get('/reports/incident-trend?from=2026-01-01&to=2026-07-01&part=verdict').set('Accept', 'text/csv').expect(200);
       const lines = res.text.trim().split('\r\n');
