@@ -4,7 +4,7 @@ import type { AccountabilityReport, MitigationsReport } from '../reports/model-r
 import type { OutcomesSummaryReport } from '../reports/outcomes-report.service';
 import type { ReceptionTrendReport } from '../reports/reception-report.service';
 import { esc, fmt2, page, pct, table } from './html';
-import { mitigationsContent, rate } from './dashboard-mitigations';
+import { mitigationsContent, rate } from './dashboard-sections';
 import { barChart, stackedBarChart } from './svg-charts';
 
 export interface DashboardData {

@@ -113,7 +113,7 @@ export class IncidentTrendService {
         fitted: 'the quasi-Poisson trend line (rate per appearance)',
         verdict:
           'quasi-Poisson regression of monthly incidents on the month, offset by appearances, with a likelihood-ratio F test and the 95% range it implies; ' +
-          'months without appearances pass their incidents to the next month with appearances; a fall resting only on summer months at the end (a rise on them at the start) is not called',
+          'months without appearances pass their incidents to the next month with appearances; a fall with June to August in the later part of the window (a rise with them in the earlier part) is called only if it holds without those months',
       },
       months,
       totals: { appearances: ta, incidents: ti, ...rateWithInterval(ti, ta, 0.95, clusterDispersion(ti, tk2)) },

@@ -10,7 +10,8 @@ export function mitigationsContent(m: MitigationsReport): string {
   const rows = m.mitigations.map((x) => [
     x.text,
     x.comparableUsed,
-    x.comparableUsed ? pct(x.used.disruptedRate) : '—',
+    // The users' rate at the levels the comparison rests on (= comparable rate + difference).
+    x.difference === null || x.comparableNotUsedRate === null ? '—' : pct(x.comparableNotUsedRate + x.difference),
     x.comparableNotUsedEffective ? Number(x.comparableNotUsedEffective.toFixed(1)) : '—',
     pct(x.comparableNotUsedRate),
     x.difference === null ? '—' : signedPoints(x.difference),
