@@ -49,6 +49,14 @@ describe('dashboard (HTTP, cookie sign-in)', () => {
     expect(res.text).not.toMatch(/<[^>]*=SUM/);
   });
 
+  it('shows the mitigation comparisons with their intervals, cautions and the confounding warning', async () => {
+    const cookie = await signIn(s.hr.email);
+    const res = await t.http().get('/dashboard?from=2026-01-01&to=2026-07-01').set('Cookie', cookie).expect(200);
+    expect(res.text).toContain('<table id="table-mitigations">');
+    expect(res.text).toMatch(/<p class="verdict" id="mitigations-warning">Mitigations are chosen for the riskier appearances/);
+    expect(res.text).toContain('No comparable appearances without it at the same predicted level');
+  });
+
   it('downloads CSV with the cookie, and the JSON API still needs a bearer token', async () => {
     const cookie = await signIn(s.hr.email);
     const csv = await t.http().get('/dashboard/csv/outcomes?groupBy=kind&from=2026-01-01&to=2026-07-01').set('Cookie', cookie).expect(200);

@@ -113,7 +113,7 @@ describe('HR reports on a hand-made history', () => {
   });
 
   describe('is it getting worse?', () => {
-    it('gives monthly rates with exact Poisson intervals and says honestly that data is thin', async () => {
+    it('gives monthly rates with Poisson intervals widened for clustered incidents and says honestly that data is thin', async () => {
       const res = await get('/reports/incident-trend?from=2026-01-01&to=2026-07-01').expect(200);
       expect(res.body.months.map((m: { month: string; appearances: number; incidents: number }) => [m.month, m.appearances, m.incidents])).toEqual([
         ['2026-01', 1, 0],
@@ -123,14 +123,40 @@ describe('HR reports on a hand-made history', () => {
         ['2026-05', 1, 0],
         ['2026-06', 1, 0],
       ]);
+      // February's two incidents hit the same appearance (dispersion Σc²/Σc = 2): the interval is the
+      // exact one for 1 effective incident over 0.5 effective appearances, not for 2 independent ones.
       const feb = res.body.months[1];
-      expect(feb.rate).toBe(2);
-      expect(feb.low).toBeCloseTo(0.2422, 3);
-      expect(feb.high).toBeCloseTo(7.2247, 3);
+      expect(feb).toMatchObject({ rate: 2, dispersion: 2 });
+      expect(feb.low).toBeCloseTo(2 * 0.02532, 4);
+      expect(feb.high).toBeCloseTo(2 * 5.57164, 3);
+      // March's incident stands alone (one without an appearance): exact Garwood.
+      expect(res.body.months[2]).toMatchObject({ incidents: 2, dispersion: 1 });
+      expect(res.body.months[2].high).toBeCloseTo(7.2247, 3);
       expect(res.body.months[3]).toMatchObject({ rate: null, low: null, high: null });
       expect(res.body.totals).toMatchObject({ appearances: 5, incidents: 4, rate: 0.8 });
       expect(res.body.direction).toBe('not_enough_data');
       expect(res.body.verdict).toMatch(/^Not enough data to say: 4 incidents aimed at us over 5 months/);
+    });
+
+    it('counts incidents at one appearance as one cluster and those without an appearance one by one', async () => {
+      // Its own state and a month years before the other tests' windows.
+      const f = t.factories;
+      const inst = await f.institution({ name: 'Laramie County College', kind: 'college', state: 'WY' });
+      const when = Date.UTC(2023, 2, 10, 15);
+      const a = await f.appearance({ institutionId: inst.id, startsAt: when, status: 'completed' as never });
+      for (let i = 0; i < 3; i++) await f.incident({ institutionId: inst.id, appearanceId: a.id, occurredAt: when + 3_600_000, recordedAt: when + 86_400_000 });
+      for (let i = 0; i < 2; i++) await f.incident({ institutionId: inst.id, occurredAt: when + 86_400_000, recordedAt: when + 2 * 86_400_000 });
+      const res = await get('/reports/incident-trend?from=2023-03-01&to=2023-04-01&state=WY').expect(200);
+      // Σc² = 3² + 1 + 1 = 11 over 5 incidents.
+      expect(res.body.months).toEqual([expect.objectContaining({ month: '2023-03', appearances: 1, incidents: 5, dispersion: 11 / 5, rate: 5 })]);
+      expect(res.body.totals.high).toBeGreaterThan(res.body.months[0].rate * 2);
+    });
+
+    it('exports the verdict with its numbers as CSV', async () => {
+      const res = await get('/reports/incident-trend?from=2026-01-01&to=2026-07-01&part=verdict').set('Accept', 'text/csv').expect(200);
+      const lines = res.text.trim().split('\r\n');
+      expect(lines[0]).toBe('direction,verdict,monthlyChange,monthlyChangeLow,monthlyChangeHigh,p,dispersion');
+      expect(lines[1]).toMatch(/^not_enough_data,/);
     });
 
     it('applies the office filter through the appearance', async () => {
@@ -176,6 +202,8 @@ describe('HR reports on a hand-made history', () => {
       expect(m.civilian_dress.caution).toMatch(/No comparable appearances/);
       expect(m.exit_plan.used).toMatchObject({ appearances: 1, disrupted: 1 });
       expect(m.buddy_system.caution).toMatch(/Never recorded/);
+      expect(res.body.warning).toMatch(/^Mitigations are chosen for the riskier appearances/);
+      expect(m.civilian_dress).toMatchObject({ difference: null, differenceLow: null, differenceHigh: null, p: null, comparableUsed: 0 });
       const moderate = m.exit_plan.byLevel.find((l: { level: string }) => l.level === 'moderate');
       expect(moderate).toMatchObject({ used: { appearances: 0 }, notUsed: { appearances: 2, disrupted: 2 } });
     });

@@ -1,9 +1,10 @@
 import type { AuthUser } from '../common/auth';
 import type { IncidentTrendReport } from '../reports/incident-trend.service';
-import type { AccountabilityReport } from '../reports/model-report.service';
+import type { AccountabilityReport, MitigationsReport } from '../reports/model-report.service';
 import type { OutcomesSummaryReport } from '../reports/outcomes-report.service';
 import type { ReceptionTrendReport } from '../reports/reception-report.service';
 import { esc, fmt2, page, pct, table } from './html';
+import { mitigationsContent, rate } from './dashboard-sections';
 import { barChart, stackedBarChart } from './svg-charts';
 
 export interface DashboardData {
@@ -12,6 +13,7 @@ export interface DashboardData {
   reception: ReceptionTrendReport;
   outcomes: OutcomesSummaryReport;
   model: AccountabilityReport;
+  mitigations: MitigationsReport;
   /** Query string (without '?') that reproduces the window and filters, for links. */
   filterQuery: string;
 }
@@ -56,7 +58,7 @@ export function renderDashboard(d: DashboardData): string {
   const trendChart = barChart({
     id: 'chart-incidents',
     title: 'Incidents aimed at us per appearance, by month',
-    desc: `Bars: incidents per appearance each month with a 95% range; dashed line: the fitted trend. ${trend.verdict}`,
+    desc: `Bars: incidents per appearance each month with a 95% range (wider where several incidents hit one appearance); dashed line: the fitted trend. ${trend.verdict}`,
     categories: trend.months.map((m) => m.month),
     series: [{ name: 'Incidents per appearance', color: BLUE, values: trend.months.map((m) => m.rate), intervals: trend.months.map((m) => ({ low: m.low, high: m.high })) }],
     line: trend.trend ? { name: 'Trend', color: ORANGE, values: trend.months.map((m) => m.fitted) } : undefined,
@@ -66,7 +68,7 @@ export function renderDashboard(d: DashboardData): string {
     'table-incidents',
     'Incidents aimed at us per appearance, by month',
     ['Month', 'Appearances', 'Incidents', 'Severe', 'Per appearance', '95% range', 'Trend'],
-    trend.months.map((m) => [m.month, m.appearances, m.incidents, m.severe, fmt2(m.rate), m.low === null ? '—' : `${fmt2(m.low)}–${fmt2(m.high)}`, fmt2(m.fitted)]),
+    trend.months.map((m) => [m.month, m.appearances, m.incidents, m.severe, rate(m.rate), m.low === null ? '—' : `${rate(m.low)}–${rate(m.high)}`, rate(m.fitted)]),
   );
 
   const states = reception.byState.slice(0, 25);
@@ -187,6 +189,9 @@ ${outcomesChart}${outcomesTable}</section>
 <section aria-labelledby="h-model"><h2 id="h-model">Predicted vs observed, by level</h2>
 <p class="muted">${model.notJudged} ended appearances had no assessment before they started and are not judged.</p>
 ${modelChart}${modelTable}${brierTable}</section>
+
+<section aria-labelledby="h-mitigations"><h2 id="h-mitigations">Did the mitigations help?</h2>
+${mitigationsContent(d.mitigations)}</section>
 
 <section aria-labelledby="h-downloads"><h2 id="h-downloads">Download (CSV)</h2><ul class="downloads">
 ${csv('incident-trend', 'Incidents per appearance by month')}

@@ -16,7 +16,7 @@ import { Appearance } from '../appearances/appearance.entity';
 // Risk evidence (src/risk/evidence.ts): covering indexes for the per-state/institution and per-appearance aggregates.
 @Index('ix_incidents_risk_evidence', ['state', 'institutionId', 'occurredAt', 'recordedAt', 'target', 'kind', 'severity', 'verification', 'appearanceId', 'topicMask'])
 @Index('ix_incidents_risk_attached', ['appearanceId', 'target', 'kind', 'recordedAt', 'occurredAt', 'verification', 'state'])
-@Index('ix_incidents_target_occurred', ['target', 'occurredAt', 'severity', 'institutionId'])
+@Index('ix_incidents_target_occurred_cluster', ['target', 'occurredAt', 'severity', 'institutionId', 'appearanceId'])
 export class Incident extends BaseEntity {
   @Column({ type: 'varchar', length: 36, name: 'institution_id' })
   institutionId: string;

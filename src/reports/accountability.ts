@@ -1,5 +1,5 @@
 import { RISK_LEVELS, RiskLevel } from '../common/enums';
-import { rateWithInterval, RateEstimate, wilsonInterval } from './rate-interval';
+import { clusterDispersion, rateWithInterval, RateEstimate, wilsonInterval } from './rate-interval';
 
 /**
  * Model accountability arithmetic. SQL returns sums per (month, level); these pure functions turn
@@ -15,6 +15,8 @@ export interface LevelMonthSums {
   disrupted: number;
   /** Incidents aimed at the organisation linked to those appearances. */
   incidents: number;
+  /** Σ over those appearances of (incidents at it)²: how clustered the incidents are (omitted = each alone). */
+  incidentsSq?: number;
   sumP: number;
   /** Σ (p − y)², y = 1 when disrupted. */
   sumSq: number;
@@ -93,6 +95,7 @@ export function byLevel(rows: LevelMonthSums[]): LevelRow[] {
     const k = mine.reduce((s, r) => s + r.disrupted, 0);
     const sumP = mine.reduce((s, r) => s + r.sumP, 0);
     const incidents = mine.reduce((s, r) => s + r.incidents, 0);
+    const incidentsSq = mine.reduce((s, r) => s + (r.incidentsSq ?? r.incidents), 0);
     const share = wilsonInterval(k, n);
     return {
       level,
@@ -104,7 +107,8 @@ export function byLevel(rows: LevelMonthSums[]): LevelRow[] {
       observedLow: share?.low ?? null,
       observedHigh: share?.high ?? null,
       incidents,
-      incidentsPerAppearance: rateWithInterval(incidents, n),
+      // Several incidents can hit one appearance: the interval allows for it (rate-interval.ts).
+      incidentsPerAppearance: rateWithInterval(incidents, n, 0.95, clusterDispersion(incidents, incidentsSq)),
     };
   });
 }

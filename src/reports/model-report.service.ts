@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { RISK_MITIGATIONS } from '../risk/mitigations';
 import { BrierRow, brierByMonth, byLevel, LevelMonthSums, LevelRow } from './accountability';
-import { compareMitigations, MitigationRow, MitigationSetRow, SMALL_ARM } from './mitigation-compare';
+import { compareMitigations, MITIGATION_CONFOUNDING, MitigationRow, MitigationSetRow, SMALL_ARM } from './mitigation-compare';
 import { orgIncidentCode } from './outcomes-report.service';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
 import { dialectOf, monthKeys, num, query } from './sql-dialect';
@@ -30,6 +30,8 @@ export interface MitigationsReport {
   report: 'mitigations';
   window: ReturnType<typeof describeScope>;
   definitions: Record<string, string>;
+  /** Plain warning that mitigations are chosen for riskier appearances (confounding). */
+  warning: string;
   mitigations: MitigationRow[];
   debriefedWithLevel: number;
 }
@@ -86,7 +88,7 @@ export class ModelReportService {
     const rows = await query<Record<string, unknown>>(
       this.db,
       `${j.cte}
-       SELECT q.m AS m, q.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.p) AS sum_p,
+       SELECT q.m AS m, q.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.inc * q.inc) AS inc2, SUM(q.p) AS sum_p,
           SUM((q.p - q.y) * (q.p - q.y)) AS sum_sq
        FROM q
        GROUP BY q.m, q.level`,
@@ -101,6 +103,7 @@ export class ModelReportService {
         n: num(r.n),
         disrupted: num(r.k),
         incidents: num(r.inc),
+        incidentsSq: num(r.inc2),
         sumP: num(r.sum_p),
         sumSq: num(r.sum_sq),
       }));
@@ -152,9 +155,14 @@ export class ModelReportService {
         population: 'debriefed appearances that ended in the window with an assessment made before they started',
         comparable: 'appearances at the same predicted level that did not use the mitigation',
         comparableNotUsedRate: "non-users' disruption rate per level, weighted by the users' mix of levels",
-        difference: 'users\' disruption rate minus the comparable rate (negative = fewer disruptions with it); association, not proof',
-        caution: `shown when either side has fewer than ${SMALL_ARM} appearances`,
+        difference: "users' disruption rate minus the comparable rate at the levels where both exist (negative = fewer disruptions with it); association, not proof",
+        differenceLow: '95% interval of the difference (Agresti–Caffo, stratified with the same weights); differenceHigh its upper end',
+        p: 'Cochran–Mantel–Haenszel test by level (continuity corrected) of no association',
+        comparableUsed: 'appearances with the mitigation at levels where appearances without it exist: what the estimate rests on',
+        comparableNotUsedEffective: "effective number of appearances without it, once weighted to the users' level mix",
+        caution: `shown when either of those is below ${SMALL_ARM}`,
       },
+      warning: MITIGATION_CONFOUNDING,
       mitigations: compareMitigations(sets, RISK_MITIGATIONS),
       debriefedWithLevel: sets.reduce((s, r) => s + r.appearances, 0),
     };

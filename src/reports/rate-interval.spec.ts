@@ -1,4 +1,8 @@
-import { gammaP, lnGamma, normalQuantile, poissonInterval, rateWithInterval, wilsonInterval } from './rate-interval';
+import reference from '../../test/fixtures/stats-reference.json';
+import { clusterDispersion, gammaP, lnGamma, normalQuantile, poissonInterval, rateWithInterval, wilsonInterval } from './rate-interval';
+
+// Reference values: scipy.special.gammainc and scipy.stats.gamma.ppf, from
+// scripts/reference/stats_reference.py (its output is test/fixtures/stats-reference.json).
 
 describe('lnGamma', () => {
   it.each([
@@ -12,6 +16,7 @@ describe('lnGamma', () => {
   });
 });
 
+
 describe('gammaP', () => {
   it.each([
     [1, 1, 1 - Math.exp(-1)],
@@ -21,6 +26,10 @@ describe('gammaP', () => {
     [5, 20, 0.9999830],
   ])('P(%p, %p) = %p', (a, x, expected) => {
     expect(gammaP(a, x)).toBeCloseTo(expected, 6);
+  });
+
+  it.each(reference.gammaP.map((c) => [c.a, c.x, c.p]))('P(%p, %p) = %p as SciPy has it, large arguments included', (a, x, p) => {
+    expect(Math.abs(gammaP(a, x) - p)).toBeLessThan(1e-9);
   });
 });
 
@@ -63,6 +72,34 @@ describe('rateWithInterval', () => {
     expect(r.rate).toBeCloseTo(rate, 5);
     expect(r.low).toBeCloseTo(low as number, 4);
     expect(r.high).toBeCloseTo(high as number, 4);
+  });
+});
+
+describe('rateWithInterval against SciPy (exact, and widened for clustered incidents)', () => {
+  it.each(reference.rates.map((c) => [c.events, c.exposure, c.dispersion, c.low, c.high]))('%p events over %p appearances, dispersion %p', (k, n, phi, low, high) => {
+    const r = rateWithInterval(k, n, 0.95, phi);
+    expect(r.rate).toBe(k / n);
+    expect(Math.abs((r.low as number) - low)).toBeLessThan(1e-8 * Math.max(1, high));
+    expect(Math.abs((r.high as number) - high)).toBeLessThan(1e-8 * Math.max(1, high));
+  });
+
+  it('is wider when the same incidents hit fewer appearances: 2 at one appearance against 2 at two', () => {
+    const apart = rateWithInterval(2, 1, 0.95, clusterDispersion(2, 1 + 1));
+    const together = rateWithInterval(2, 1, 0.95, clusterDispersion(2, 2 * 2));
+    expect(apart).toEqual(rateWithInterval(2, 1));
+    expect(together.high as number).toBeGreaterThan((apart.high as number) * 1.4);
+    expect(together.low as number).toBeLessThan(apart.low as number);
+  });
+});
+
+describe('clusterDispersion', () => {
+  it.each([
+    [0, 0, 1],
+    [3, 3, 1],
+    [2, 4, 2],
+    [6, 4 + 1 + 1 + 9 + 1, 16 / 6],
+  ])('%p incidents with Σc² = %p → %p', (k, k2, phi) => {
+    expect(clusterDispersion(k, k2)).toBeCloseTo(phi, 12);
   });
 });
 

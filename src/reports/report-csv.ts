@@ -30,8 +30,21 @@ function parts(r: AnyReport): Record<string, Part> {
       return { rows: part([...r.rows, r.totals], OUTCOMES_SUMMARY_COLUMNS) };
     case 'incident-trend':
       return {
-        months: part(r.months, ['month', 'appearances', 'incidents', 'severe', 'rate', 'low', 'high', 'fitted']),
-        verdict: part([{ direction: r.direction, verdict: r.verdict }], ['direction', 'verdict']),
+        months: part(r.months, ['month', 'appearances', 'incidents', 'severe', 'rate', 'low', 'high', 'fitted', 'dispersion']),
+        verdict: part(
+          [
+            {
+              direction: r.direction,
+              verdict: r.verdict,
+              monthlyChange: r.trend?.monthlyChange ?? null,
+              monthlyChangeLow: r.trend?.monthlyChangeLow ?? null,
+              monthlyChangeHigh: r.trend?.monthlyChangeHigh ?? null,
+              p: r.trend?.p ?? null,
+              dispersion: r.trend?.dispersion ?? null,
+            },
+          ],
+          ['direction', 'verdict', 'monthlyChange', 'monthlyChangeLow', 'monthlyChangeHigh', 'p', 'dispersion'],
+        ),
       };
     case 'model-accountability':
       return {
@@ -49,6 +62,11 @@ function parts(r: AnyReport): Record<string, Part> {
           { header: 'usedDisruptedRate', value: (m) => m.used.disruptedRate },
           { header: 'comparableNotUsedRate', value: (m) => m.comparableNotUsedRate },
           { header: 'difference', value: (m) => m.difference },
+          { header: 'differenceLow', value: (m) => m.differenceLow },
+          { header: 'differenceHigh', value: (m) => m.differenceHigh },
+          { header: 'p', value: (m) => m.p },
+          { header: 'comparableUsed', value: (m) => m.comparableUsed },
+          { header: 'comparableNotUsedEffective', value: (m) => m.comparableNotUsedEffective },
           { header: 'caution', value: (m) => m.caution },
         ]),
       };

@@ -8,6 +8,19 @@ import { RiskSeqUnique1795972202658 } from './1795972202658-RiskSeqUnique';
 import { ReportCoverIndexes1795973862492 } from './1795973862492-ReportCoverIndexes';
 import { RiskSnapshotWriteIndexes1796100000000 } from './1796100000000-RiskSnapshotWriteIndexes';
 import { RiskTopicsAndParameterSets1797000000000 } from './1797000000000-RiskTopicsAndParameterSets';
+import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-IncidentTrendClusterIndex';
 
-/** Every migration in order. Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: Function[] = [Initial1764400000000, RiskSnapshotOrder1795967104384, ReportIndexes1795967972345, AppearanceWindowCover1795968171844, ReceptionSupersedesUnique1795968209957, RiskEvidenceIndexes1795969062734, RiskSeqUnique1795972202658, ReportCoverIndexes1795973862492, RiskSnapshotWriteIndexes1796100000000, RiskTopicsAndParameterSets1797000000000];
+/** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
+export const MIGRATIONS: Function[] = [
+  Initial1764400000000,
+  RiskSnapshotOrder1795967104384,
+  ReportIndexes1795967972345,
+  AppearanceWindowCover1795968171844,
+  ReceptionSupersedesUnique1795968209957,
+  RiskEvidenceIndexes1795969062734,
+  RiskSeqUnique1795972202658,
+  ReportCoverIndexes1795973862492,
+  RiskSnapshotWriteIndexes1796100000000,
+  RiskTopicsAndParameterSets1797000000000,
+  IncidentTrendClusterIndex1797400000000,
+];
