@@ -61,8 +61,8 @@ export async function runFit(ds: DataSource, o: { split?: Split; holdoutDays?: n
   if (!split) {
     const times = [...h.incidents.map((x) => x.occurredAt), ...h.appearances.filter((a) => a.status === 'completed').map((a) => a.startsAt)];
     if (!times.length) throw new Error('risk:fit: the database holds no incidents and no completed appearances: nothing to fit');
-    const last = Math.max(...times);
-    const first = Math.min(...times);
+    const last = times.reduce((x, y) => Math.max(x, y), -Infinity);
+    const first = times.reduce((x, y) => Math.min(x, y), Infinity);
     const holdout = (o.holdoutDays ?? 90) * DAY;
     split = { fitFrom: first + 14 * DAY, origin: last - holdout, testTo: last + DAY, leadMs: DAY };
     if (split.origin <= split.fitFrom) throw new Error(`risk:fit: history spans ${Math.round((last - first) / DAY)} days; it needs more than the ${o.holdoutDays ?? 90} held out plus 14 of warm-up`);

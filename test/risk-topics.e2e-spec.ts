@@ -63,6 +63,14 @@ describe('risk: topics, affiliation, parameter sets, previews', () => {
     expect(list.body.items[0].topics).toEqual(['immigration_enforcement']);
     const bad = await t.http().get('/incidents?topic=gaza').set(hr).expect(400);
     expect(Object.keys(bad.body.fields)).toEqual(['topic']);
+    // the institution's timeline and the incident reports filter by topic too
+    const timeline = await t.http().get(`/institutions/${columbia.id}/timeline?topic=immigration_enforcement&pageSize=50`).set(hr).expect(200);
+    expect(timeline.body.items.filter((i: { type: string }) => i.type === 'incident')).toHaveLength(3);
+    const all = await t.http().get(`/institutions/${columbia.id}/timeline?pageSize=50`).set(hr).expect(200);
+    expect(all.body.items.filter((i: { type: string }) => i.type === 'incident')).toHaveLength(12);
+    const trend = await t.http().get('/reports/incident-trend?topic=labour').set(hr).expect(200);
+    expect(trend.body.window).toMatchObject({ topic: 'labour' });
+    await t.http().get('/reports/incident-trend?topic=gaza').set(hr).expect(400);
   });
 
   it('a re-import gives rows imported before topics existed their topics, and fills a missing highest degree', async () => {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { topicBit } from '../common/topics';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
@@ -33,16 +34,18 @@ export class TimelineService {
     const pg = this.db.options.type === 'postgres';
     const p = (n: number) => (pg ? `$${n}` : '?');
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
+    // with a topic, only the incidents that have it (a bit of the mask: a number, never user text)
+    const topic = q.topic ? ` AND (topic_mask & ${topicBit(q.topic)}) <> 0` : '';
     const union =
       `SELECT 'reception' AS type, id, effective_at AS at FROM reception_entries WHERE institution_id = ${p(1)} ` +
-      `UNION ALL SELECT 'incident' AS type, id, occurred_at AS at FROM incidents WHERE institution_id = ${p(2)} ` +
+      `UNION ALL SELECT 'incident' AS type, id, occurred_at AS at FROM incidents WHERE institution_id = ${p(2)}${topic} ` +
       `UNION ALL SELECT 'appearance' AS type, id, starts_at AS at FROM appearances WHERE institution_id = ${p(3)}`;
     const rows: Array<{ type: TimelineType; id: string; at: string | number }> = await this.db.query(
       `SELECT t.type, t.id, t.at FROM (${union}) t ORDER BY t.at ${dir}, t.type ${dir}, t.id ${dir} LIMIT ${p(4)} OFFSET ${p(5)}`,
       [institutionId, institutionId, institutionId, q.pageSize, (q.page - 1) * q.pageSize],
     );
     const [{ n }] = await this.db.query(
-      `SELECT (SELECT COUNT(*) FROM reception_entries WHERE institution_id = ${p(1)}) + (SELECT COUNT(*) FROM incidents WHERE institution_id = ${p(2)}) + (SELECT COUNT(*) FROM appearances WHERE institution_id = ${p(3)}) AS n`,
+      `SELECT (SELECT COUNT(*) FROM reception_entries WHERE institution_id = ${p(1)}) + (SELECT COUNT(*) FROM incidents WHERE institution_id = ${p(2)}${topic}) + (SELECT COUNT(*) FROM appearances WHERE institution_id = ${p(3)}) AS n`,
       [institutionId, institutionId, institutionId],
     );
     const idsOf = (t: TimelineType) => rows.filter((r) => r.type === t).map((r) => r.id);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { topicBit } from '../common/topics';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { iso } from '../common/time';
@@ -107,6 +108,7 @@ export class EvidenceReportService {
          FROM incidents x
          ${byAppearance ? 'JOIN appearances a ON a.id = x.appearance_id' : ''}
          WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND ${xw.sql}
+           ${scope.topic ? `AND (x.topic_mask & ${topicBit(scope.topic)}) <> 0` : ''}
          GROUP BY x.institution_id
        ) c JOIN institutions i ON i.id = c.institution_id
        WHERE 1 = 1 ${instWhere}

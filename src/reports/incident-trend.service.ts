@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { topicBit } from '../common/topics';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { clusterDispersion, rateWithInterval } from './rate-interval';
@@ -65,6 +66,8 @@ export class IncidentTrendService {
       conds.push('x.state = :state');
       params.state = scope.state;
     }
+    // a bit of the topic mask, a number from the vocabulary (never user text)
+    if (scope.topic) conds.push(`(x.topic_mask & ${topicBit(scope.topic)}) <> 0`);
     if (scope.institutionKind) {
       conds.push('i.kind = :institutionKind');
       params.institutionKind = scope.institutionKind;

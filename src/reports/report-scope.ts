@@ -1,5 +1,5 @@
 import { AuthUser } from '../common/auth';
-import type { AppearanceKind, InstitutionKind } from '../common/enums';
+import type { AppearanceKind, InstitutionKind, Topic } from '../common/enums';
 import { ForbiddenError, ValidationFailedError } from '../common/errors';
 import { iso } from '../common/time';
 import { ReportQuery } from './dto/report-query.dto';
@@ -14,6 +14,8 @@ export interface ReportScope {
   state: string | null;
   kind: AppearanceKind | null;
   institutionKind: InstitutionKind | null;
+  /** Incident reports: only incidents with this topic. */
+  topic: Topic | null;
 }
 
 const TEN_YEARS_MS = 10 * 366 * 86_400_000;
@@ -42,6 +44,7 @@ export function resolveScope(q: ReportQuery, user: AuthUser, now: number, defaul
     state: q.state ? q.state.toUpperCase() : null,
     kind: q.kind ?? null,
     institutionKind: q.institutionKind ?? null,
+    topic: q.topic ?? null,
   };
 }
 
@@ -54,6 +57,7 @@ export function describeScope(s: ReportScope) {
     state: s.state,
     kind: s.kind,
     institutionKind: s.institutionKind,
+    topic: s.topic,
   };
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Topic, TOPICS } from '../../common/enums';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IncidentView } from '../../incidents/dto/incident.dto';
@@ -12,6 +13,11 @@ export class TimelineQuery extends PageQuery {
   @IsOptional()
   @IsIn(['desc', 'asc'])
   order?: 'desc' | 'asc';
+
+  @ApiPropertyOptional({ enum: TOPICS, description: 'Only the incidents that have this topic (reception entries and appearances are all shown)' })
+  @IsOptional()
+  @IsIn(TOPICS as unknown as string[])
+  topic?: Topic;
 }
 
 export class TimelineAppearance {

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { APPEARANCE_KINDS, AppearanceKind, INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
+import { APPEARANCE_KINDS, AppearanceKind, INSTITUTION_KINDS, InstitutionKind, Topic, TOPICS } from '../../common/enums';
 import { instantForm, IsInstant } from '../../common/validators';
 
 /** Filters every report understands. The window is [from, to) in UTC; each report documents its default. */
@@ -36,6 +36,11 @@ export class ReportQuery {
   @IsOptional()
   @IsIn(INSTITUTION_KINDS as unknown as string[])
   institutionKind?: InstitutionKind;
+
+  @ApiPropertyOptional({ enum: TOPICS, description: 'Incident reports (incident-trend, evidence): only incidents that have this topic (among others)' })
+  @IsOptional()
+  @IsIn(TOPICS as unknown as string[])
+  topic?: Topic;
 
   @ApiPropertyOptional({ description: 'For CSV: which table of the report to export (each report lists its parts; default the main table)' })
   @IsOptional()
