@@ -273,11 +273,12 @@ const nonNeg = (max: number) => fc.double({ min: 0, max, noNaN: true, noDefaultI
 const arbRate = fc
   .tuple(nonNeg(500), fc.double({ min: 0, max: 1, noNaN: true }), fc.tuple(nonNeg(50), nonNeg(50), nonNeg(50), nonNeg(50)))
   .map(([n, share, sev]) => rate(n, n * share, sev));
+const plus = (a: RateEvidence, b: RateEvidence): RateEvidence => ({ n: a.n + b.n, k: a.k + b.k, severity: a.severity.map((x, i) => x + b.severity[i]) as RateEvidence['severity'] });
+/** Inclusive sums as the SQL gives them: the state holds the institution, the organisation the state. */
+const arbHierarchy = fc.tuple(arbRate, arbRate, arbRate).map(([i, s, o]) => ({ institution: i, state: plus(i, s), organisation: plus(plus(i, s), o) }));
 const arbEvidence: fc.Arbitrary<RiskEvidence> = fc
   .record({
-    institution: arbRate,
-    state: arbRate,
-    organisation: arbRate,
+    hierarchy: arbHierarchy,
     affiliationActivity: nonNeg(20),
     activityActivity: nonNeg(20),
     generalActivity: nonNeg(60),
@@ -287,7 +288,7 @@ const arbEvidence: fc.Arbitrary<RiskEvidence> = fc
     declinedRecently: fc.boolean(),
     criticalRecently: fc.boolean(),
   })
-  .map((e) => ({ ...quiet, ...e }));
+  .map(({ hierarchy, ...e }) => ({ ...quiet, ...hierarchy, ...e }));
 const arbAttrs: fc.Arbitrary<AppearanceAttributes> = fc.record({
   kind: fc.constantFrom(...APPEARANCE_KINDS),
   format: fc.constantFrom(...APPEARANCE_FORMATS),
@@ -313,7 +314,7 @@ function withIncident(ev: RiskEvidence, w: number, c: number): RiskEvidence {
 
 describe('risk model — properties (shipped parameter set)', () => {
   const S = SHIPPED_PARAMS;
-  it('0 < p < 1 and p_sev ≤ p', () => {
+  it('0 < p < 1 and p_sev ≤ p (monotonicity below is checked to a relative 1e-6: the posterior average is numerical)', () => {
     fc.assert(
       fc.property(arbEvidence, arbAttrs, (ev, a) => {
         const r = assessRisk(ev, a, S);
@@ -327,7 +328,8 @@ describe('risk model — properties (shipped parameter set)', () => {
   it('adding an incident aimed at the organisation never lowers p', () => {
     fc.assert(
       fc.property(arbEvidence, arbAttrs, fc.double({ min: 0.01, max: 1, noNaN: true }), fc.integer({ min: 0, max: 3 }), (ev, a, w, c) => {
-        expect(assessRisk(withIncident(ev, w, c), a, S).p).toBeGreaterThanOrEqual(assessRisk(ev, a, S).p - 1e-9);
+        const before = assessRisk(ev, a, S).p;
+        expect(assessRisk(withIncident(ev, w, c), a, S).p).toBeGreaterThanOrEqual(before * (1 - 1e-6));
       }),
     );
   });
@@ -346,7 +348,7 @@ describe('risk model — properties (shipped parameter set)', () => {
     for (const f of ['affiliationActivity', 'activityActivity', 'generalActivity', 'stateWave', 'nationalWave'] as const) expect(S.coefficients[f].beta).toBeGreaterThanOrEqual(0);
     fc.assert(
       fc.property(arbEvidence, arbAttrs, fc.constantFrom('affiliationActivity', 'activityActivity', 'generalActivity', 'stateWave', 'nationalWave'), nonNeg(10), (ev, a, key, more) => {
-        expect(assessRisk({ ...ev, [key]: ev[key] + more }, a, S).p).toBeGreaterThanOrEqual(assessRisk(ev, a, S).p - 1e-12);
+        expect(assessRisk({ ...ev, [key]: ev[key] + more }, a, S).p).toBeGreaterThanOrEqual(assessRisk(ev, a, S).p * (1 - 1e-6));
       }),
     );
   });
@@ -356,9 +358,9 @@ describe('risk model — properties (shipped parameter set)', () => {
     fc.assert(
       fc.property(arbEvidence, arbAttrs, (ev, a) => {
         const open = assessRisk(ev, { ...a, audience: 'public', format: 'in_person' }, S).p;
-        expect(assessRisk(ev, { ...a, audience: 'invite_only', format: 'in_person' }, S).p).toBeLessThanOrEqual(open + 1e-12);
-        expect(assessRisk(ev, { ...a, audience: 'public', format: 'virtual' }, S).p).toBeLessThanOrEqual(open + 1e-12);
-        expect(assessRisk({ ...ev, latestStance: 'hostile' }, a, S).p).toBeGreaterThanOrEqual(assessRisk({ ...ev, latestStance: 'restricted' }, a, S).p);
+        expect(assessRisk(ev, { ...a, audience: 'invite_only', format: 'in_person' }, S).p).toBeLessThanOrEqual(open * (1 + 1e-6));
+        expect(assessRisk(ev, { ...a, audience: 'public', format: 'virtual' }, S).p).toBeLessThanOrEqual(open * (1 + 1e-6));
+        expect(assessRisk({ ...ev, latestStance: 'hostile' }, a, S).p).toBeGreaterThanOrEqual(assessRisk({ ...ev, latestStance: 'restricted' }, a, S).p * (1 - 1e-6));
       }),
     );
   });
