@@ -114,6 +114,8 @@ export interface LogitBetaGrid {
   /** e^(−b·t) at each point for the grid's b (so σ(c + b·t) = 1 / (1 + e^(−c)·f) needs no exp per point). */
   f?: Float64Array;
   b?: number;
+  /** The mass beyond the right end (where σ(c + b·t) is at its largest): added at the right end's value. */
+  tail?: number;
 }
 
 const GRID_POINTS = 64;
@@ -147,8 +149,12 @@ export function logitBetaGrid(alpha: number, beta: number, cMin = -Infinity, b =
     f[i] = Math.exp(-b * x);
   }
   // Not renormalised: with a ≪ 1 the grid leaves out part of a long left tail, where σ(c + b·t) ≈ 0
-  // for any c the model reaches; scaling the rest up would overstate p.
-  return { t, w, f, b };
+  // for any c the model reaches; scaling the rest up would overstate p. The right tail (long when
+  // b ≪ 1: nearly every past appearance disrupted) is where σ is largest: its exact mass is kept and
+  // counted at the right end.
+  // 1 − I_x(a, b) = I_(1−x)(b, a), with 1 − x = σ(−hi) computed without rounding to 0
+  const tail = Math.max(0, incompleteBeta(1 / (1 + Math.exp(hi)), bb, a, -lnB));
+  return { t, w, f, b, tail };
 }
 
 /** E[σ(c + b·t)] over the grid. */
@@ -158,12 +164,13 @@ export function expectSigmoid(g: LogitBetaGrid, c: number, b: number): number {
     const ec = Math.exp(-c);
     let s = 0;
     for (let i = 0; i < g.w.length; i++) s += g.w[i] / (1 + ec * g.f[i]);
-    return s;
+    return s + (g.tail ?? 0) / (1 + ec * g.f[g.f.length - 1]);
   }
   let s = 0;
   for (let i = 0; i < g.t.length; i++) {
     const z = c + b * g.t[i];
     s += g.w[i] * (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
   }
-  return s;
+  const zHi = c + b * g.t[g.t.length - 1];
+  return s + (g.tail ?? 0) / (1 + Math.exp(-zHi));
 }

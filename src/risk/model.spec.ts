@@ -7,7 +7,9 @@ import { LISTED_MULTIPLIER, pct } from './risk-explain';
 import { detailJson, detailOf, evidenceJson } from './risk.view';
 import { SHIPPED_PARAMS } from './shipped-params';
 
-const P = STARTING_PARAMS;
+const P0 = STARTING_PARAMS;
+/** The starting values without the presence factor: the worked examples below are the own-record and appearance terms alone. */
+const P = withBetas(P0, { presence: 0 }, 'starting-without-presence');
 const rate = (n: number, k: number, severity: [number, number, number, number] = [0, 0, 0, 0]): RateEvidence => ({ n, k, severity });
 const quiet: RiskEvidence = {
   institution: rate(0, 0),
@@ -39,14 +41,14 @@ const plain: AppearanceAttributes = {
 };
 
 /**
- * E[g(logit r)] for r ~ Beta(a, b) by a fine trapezoid (200,000 steps) over t = logit r in [−80, 80]
+ * E[g(logit r)] for r ~ Beta(a, b) by a fine trapezoid (400,000 steps) over t = logit r in [−400, 400]
  * with the exact logit-beta density: an independent check of the 64-point grid the model uses.
  */
 function betaExpectLogit(g: (t: number) => number, a: number, b: number): number {
   const lnB = logGamma(a) + logGamma(b) - logGamma(a + b);
-  const lo = -80;
-  const hi = 80;
-  const n = 200_000;
+  const lo = -400;
+  const hi = 400;
+  const n = 400_000;
   const h = (hi - lo) / n;
   let s = 0;
   for (let i = 0; i <= n; i++) {
@@ -104,11 +106,13 @@ describe('risk model — worked example (computed by hand)', () => {
 
   it('names every factor with its odds multiplier, strongest first, and the own record', () => {
     const ids = r.factors.map((f) => f.id);
-    expect(ids).toEqual(['ownRecord', 'visibleBranding', 'attendanceTier', 'publicCareerFair']);
+    // presence at β = 0 (×1) is in the breakdown, last, but not among the reasons
+    expect(ids).toEqual(['ownRecord', 'visibleBranding', 'attendanceTier', 'publicCareerFair', 'presence']);
     const tier = r.factors.find((f) => f.id === 'attendanceTier')!;
     expect(tier.oddsMultiplier).toBeCloseTo(1.44, 6);
     expect(tier.text).toMatch(/^Expected attendance of 300: odds ×1\.44 \(\+\d+(\.\d)? points\)$/);
-    for (const f of r.factors) expect(r.reasons).toContain(`${f.text}.`);
+    for (const f of r.factors.slice(0, 4)) expect(r.reasons).toContain(`${f.text}.`);
+    expect(r.reasons.join(' ')).not.toMatch(/Our appearance itself/);
   });
 });
 
@@ -121,9 +125,22 @@ describe('risk model — the posterior average', () => {
     [40, 3, -2],
     [0.6, 0.6, 0.5],
     [0.01, 300, 4],
+    [30, 0.05, -2],
+    [300, 0.3, 1],
   ])('E[σ(c + logit r)] for r ~ Beta(%p, %p), c = %p matches direct integration', (a, b, c) => {
     const want = betaExpectLogit((t) => sig(t + c), a, b);
     expect(expectSigmoid(logitBetaGrid(a, b, c, 1), c, 1)).toBeCloseTo(want, 4);
+  });
+
+  it('our presence multiplies the odds by its prior ×10 under the starting values', () => {
+    const odds = (x: number) => x / (1 - x);
+    const without = assessRisk(quiet, plain, P);
+    const withPresence = assessRisk(quiet, plain, P0);
+    expect(withPresence.factors.find((f) => f.id === 'presence')?.oddsMultiplier).toBeCloseTo(10, 6);
+    // averaged over a wide own-rate posterior the odds move less than ×10 (the average compresses high p)
+    expect(odds(withPresence.p) / odds(without.p)).toBeGreaterThan(4);
+    expect(odds(withPresence.p) / odds(without.p)).toBeLessThan(10);
+    expect(assessRisk(quiet, { ...plain, reference: true }, P0).factors.map((f) => f.id)).not.toContain('presence');
   });
 
   it('with no history at all p is the prior mean exactly (3%): the average of r is its mean', () => {

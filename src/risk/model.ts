@@ -71,6 +71,8 @@ export interface AppearanceAttributes {
   ownership: string | null;
   highestDegree: string | null;
   state: string;
+  /** A reference day at the institution (fit and back-test exposures), not one of our appearances. */
+  reference?: boolean;
 }
 
 export interface FactorContribution {
@@ -173,6 +175,7 @@ export function featureValues(ev: RiskEvidence, a: AppearanceAttributes, params:
   const add = (id: FeatureId, value: number) => {
     if (value !== 0 && Number.isFinite(value)) out.push({ id, value });
   };
+  add('presence', a.reference ? 0 : 1);
   add('affiliationActivity', Math.log1p(ev.affiliationActivity));
   add('activityActivity', Math.log1p(ev.activityActivity));
   add('generalActivity', Math.log1p(ev.generalActivity));

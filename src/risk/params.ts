@@ -12,6 +12,8 @@ import type { Topic, TopicRelation } from '../common/enums';
 export const FEATURES = [
   // the institution's own record (debriefs, incidents aimed at us): x = logit(r_I) − logit(r̄), averaged over r_I's posterior
   'ownRecord',
+  // that this is one of our appearances at all (1), not a reference day at the institution (0): our presence draws protests
+  'presence',
   // context incidents at the institution, decayed (halfLifeContextDays) and log-scaled: x = log(1 + A)
   'affiliationActivity',
   'activityActivity',
@@ -137,6 +139,11 @@ const ln = Math.log;
  */
 export const STARTING_COEFFICIENTS: Readonly<Record<FeatureId, Coefficient>> = Object.freeze({
   ownRecord: c(1, 0.25),
+  // A recruiter table draws the protests a random campus day does not (the campus data's recruiting
+  // protests were at career fairs with recruiters there): ×10 a priori, from forewarn-risk-1.3's 3% per
+  // appearance against ~0.3% per reference day at the large campuses the organisation visits; wide
+  // (sd 1: ×1.4 to ×70 at two sd) and learnt from the organisation's own debriefs by a fit.
+  presence: c(Math.log(10), 1),
   affiliationActivity: c(ln(1.8), 0.7),
   activityActivity: c(ln(1.8), 0.7),
   generalActivity: c(ln(1.15), 0.7),

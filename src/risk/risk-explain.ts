@@ -122,6 +122,8 @@ export function factorLabel(id: FeatureId, value: number, ev: RiskEvidence, a: A
       return 'Latest reception: hostile';
     case 'declinedRecently':
       return 'A partnership or invitation was declined in the last 12 months';
+    case 'presence':
+      return 'Our appearance itself (a recruiter table draws protests a quiet campus day does not)';
     case 'ownRecord':
       return `Our own record here (${fmt1(ev.institution.n)} effective past appearances, ${fmt1(ev.institution.k)} with an incident; rate ${pct(value)})`;
   }

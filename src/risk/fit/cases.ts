@@ -86,6 +86,7 @@ export function referenceAttributes(i: HistInstitution): AppearanceAttributes {
     ownership: i.ownership,
     highestDegree: i.highestDegree,
     state: i.state,
+    reference: true,
   };
 }
 
