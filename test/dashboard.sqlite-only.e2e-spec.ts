@@ -133,11 +133,13 @@ describe('dashboard in headless Chromium, on the demo data', () => {
     await expect(page.locator('#debriefs-due').textContent()).resolves.toBe(String(outcomes.totals.debriefDue));
     expect(outcomes.totals.debriefDue).toBeGreaterThan(0);
 
-    // Predicted vs observed: observed shares per level equal the API's; at least two levels have data.
+    // Predicted vs observed: observed shares per level equal the API's. (Under forewarn-risk-2.0 the
+    // demo's illustrative past reads almost all Low: its own debriefs are not fitted; see the README.)
     const model = await api('/reports/model-accountability');
     const observed = await page.locator('#chart-model rect.bar[data-series="Observed"]').evaluateAll((els) => els.map((e) => [e.getAttribute('data-category'), Number(e.getAttribute('data-value'))]));
     const levels = model.levels.filter((l: { observedRate: number | null }) => l.observedRate !== null);
-    expect(levels.length).toBeGreaterThanOrEqual(2);
+    expect(levels.length).toBeGreaterThanOrEqual(1);
+    expect(observed.length).toBeGreaterThanOrEqual(1);
     expect(observed).toEqual(levels.map((l: { level: string; observedRate: number }) => [l.level, l.observedRate]));
     const modelRows = await tableCells('#table-model', 3);
     expect(modelRows).toEqual(model.levels.map((l: { level: string; appearances: number; disrupted: number }) => [l.level, String(l.appearances), String(l.disrupted)]));
