@@ -47,7 +47,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const clock = new FixedClock(opts.now === undefined ? Date.UTC(2026, 0, 15, 12) : new Date(opts.now).getTime());
   const baseApp = appConfig();
   const appCfg: AppConfig = { ...baseApp, publicUrl: 'http://forewarn.test', schedulerEnabled: false, ...opts.app };
-  const authCfg: AuthConfig = { ...authConfig(), loginRateLimit: 1000, ...opts.auth };
+  const authCfg: AuthConfig = { ...authConfig(), loginRateLimit: 1000, loginAccountLimit: 1000, feedMissLimit: 1000, ...opts.auth };
   let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(Clock)
     .useValue(clock)
@@ -59,7 +59,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     .useValue(authCfg);
   if (opts.override) builder = opts.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(appCfg.bodyLimit), { logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(appCfg.bodyLimit, appCfg.requestTimeoutMs), { logger: ['error', 'warn'] });
   await configureApp(app);
   await prepareDatabase(app);
   await app.init();
