@@ -11,6 +11,9 @@ import type { AppConfig, AuthConfig } from '../../src/config';
 import { createTestDatabase, TestDatabase } from './databases';
 import { Factories } from './factories';
 
+/** The first admin's password in every test app that does not choose one. */
+export const TEST_ADMIN_PASSWORD = 'test-admin-lantern-harbour';
+
 export interface TestAppOptions {
   /** Start time of the injected clock (default 2026-01-15T12:00Z). */
   now?: string | number;
@@ -47,7 +50,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const clock = new FixedClock(opts.now === undefined ? Date.UTC(2026, 0, 15, 12) : new Date(opts.now).getTime());
   const baseApp = appConfig();
   const appCfg: AppConfig = { ...baseApp, publicUrl: 'http://forewarn.test', schedulerEnabled: false, ...opts.app };
-  const authCfg: AuthConfig = { ...authConfig(), loginRateLimit: 1000, loginAccountLimit: 1000, feedMissLimit: 1000, ...opts.auth };
+  // A known first-admin password: a generated one would be printed by every test app.
+  const authCfg: AuthConfig = { ...authConfig(), adminPassword: TEST_ADMIN_PASSWORD, loginRateLimit: 1000, loginAccountLimit: 1000, feedMissLimit: 1000, ...opts.auth };
   let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(Clock)
     .useValue(clock)
