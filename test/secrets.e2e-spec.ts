@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { TEST_PASSWORD } from './helpers/factories';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const forgeToken = (secret: string | Buffer, u: { id: string; email: string }) =>
-  jwt.sign({ sub: u.id, email: u.email, role: 'admin', office: null, tv: 0 }, secret, { expiresIn: 3600 });
+  jwt.sign({ sub: u.id, email: u.email, role: 'admin', office: null, tv: 0, jti: randomUUID() }, secret, { expiresIn: 3600 });
 const forgeLink = (secret: string | Buffer, purpose: string, claims: object) => {
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${payload}.${createHmac('sha256', secret).update(`${purpose}.${payload}`).digest('base64url')}`;
@@ -40,6 +40,9 @@ describe('signing secrets', () => {
       expect(keys.tokenKey.equals(keys.linkKey)).toBe(false);
       const claims = { sub: admin.id, kind: 'weekly_digest', iat: t2.clock.now(), exp: t2.clock.now() + 86_400_000 };
       await t2.http().get('/audit').set('Authorization', `Bearer ${forgeToken(keys.tokenKey, admin)}`).expect(200);
+      // a token without a session id (so no logout could end it) is no sign-in token
+      const noSession = jwt.sign({ sub: admin.id, email: admin.email, role: 'admin', office: null, tv: 0 }, keys.tokenKey, { expiresIn: 3600 });
+      await t2.http().get('/audit').set('Authorization', `Bearer ${noSession}`).expect(401);
       // the configured secret itself signs nothing
       await t2.http().get('/audit').set('Authorization', `Bearer ${forgeToken(secret, admin)}`).expect(401);
       await t2.http().post(`/notifications/unsubscribe?token=${forgeLink(secret, 'unsubscribe', claims)}`).expect(400);

@@ -39,8 +39,9 @@ export class AttemptLimiter {
     if (row && Number(row.hits) >= l.limit) throw new TooManyRequestsError(message);
   }
 
+  /** Forgets a bucket (a successful sign-in), and windows over a day old: no limit's window is longer. */
   async clear(bucket: string): Promise<void> {
-    await query(this.db, `DELETE FROM attempt_counters WHERE bucket = :bucket`, { bucket: key(bucket) });
+    await query(this.db, `DELETE FROM attempt_counters WHERE bucket = :bucket OR window_start < :stale`, { bucket: key(bucket), stale: this.clock.now() - STALE_MS });
   }
 
   /** The count after this hit (the upsert is atomic; the read after it may include a concurrent hit, never miss this one). */
@@ -59,6 +60,9 @@ export class AttemptLimiter {
     return Number(row?.hits ?? 1);
   }
 }
+
+/** Windows are at most a day long (LOGIN_*_WINDOW_SECONDS ≤ 86400; feed misses: a minute). */
+const STALE_MS = 86_400_000;
 
 /** Buckets hold an address or an e-mail address; the column takes 320 characters. */
 const key = (bucket: string) => bucket.slice(0, 320);

@@ -22,7 +22,7 @@ interface TokenClaims {
   office: string | null;
   tv: number;
   /** Session id: logout revokes it. */
-  jti?: string;
+  jti: string;
   exp?: number;
 }
 
@@ -94,12 +94,13 @@ export class AuthService {
    */
   async verify(token: string): Promise<AuthUser> {
     const claims = await this.claims(token);
+    if (typeof claims.jti !== 'string') throw new UnauthenticatedError('The token is invalid or expired; sign in again', 'BAD_TOKEN');
     const [row] = await query<SessionRow>(
       this.db,
       `SELECT u.active, u.token_version, u.role, u.office_id, u.email,
               (SELECT COUNT(*) FROM revoked_sessions r WHERE r.jti = :jti) AS revoked
        FROM users u WHERE u.id = :id`,
-      { id: claims.sub, jti: claims.jti ?? '' },
+      { id: claims.sub, jti: claims.jti },
     );
     if (!row) throw new UnauthenticatedError('The token names a user that no longer exists', 'BAD_TOKEN');
     if (!Number(row.active)) throw new UnauthenticatedError('This account is disabled; ask an admin', 'ACCOUNT_DISABLED');
@@ -116,15 +117,11 @@ export class AuthService {
       return;
     }
     const now = Date.now(); // token expiry is wall-clock time (jsonwebtoken checks it so)
-    if (claims.jti) {
-      await query(this.db, `INSERT INTO revoked_sessions (jti, expires_at) VALUES (:jti, :exp) ON CONFLICT (jti) DO NOTHING`, {
-        jti: claims.jti,
-        exp: (claims.exp ?? 0) * 1000 || now + this.config.jwtTtlSeconds * 1000,
-      });
-    } else {
-      // A token without a session id (none are issued any more) can only be ended with all of its user's.
-      await query(this.db, `UPDATE users SET token_version = token_version + 1 WHERE id = :id AND token_version = :tv`, { id: claims.sub, tv: claims.tv });
-    }
+    if (typeof claims.jti !== 'string') return; // not a session token (verify refuses it anyway)
+    await query(this.db, `INSERT INTO revoked_sessions (jti, expires_at) VALUES (:jti, :exp) ON CONFLICT (jti) DO NOTHING`, {
+      jti: claims.jti,
+      exp: (claims.exp ?? 0) * 1000 || now + this.config.jwtTtlSeconds * 1000,
+    });
     this.verified.delete(token);
     await query(this.db, `DELETE FROM revoked_sessions WHERE expires_at < :now`, { now });
   }

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsEmail, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { readEnv, ConfigError } from './env';
 import { passwordWeakness } from './password-strength';
 
@@ -36,6 +36,7 @@ class AuthEnv {
 
   @IsInt()
   @Min(1)
+  @Max(86_400)
   LOGIN_RATE_WINDOW_SECONDS: number = 60;
 
   /** Wrong passwords allowed per account (from any address) per LOGIN_ACCOUNT_WINDOW_SECONDS. */
@@ -45,6 +46,7 @@ class AuthEnv {
 
   @IsInt()
   @Min(1)
+  @Max(86_400)
   LOGIN_ACCOUNT_WINDOW_SECONDS: number = 900;
 
   /** Unknown calendar feed URLs allowed per address per minute. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
@@ -79,7 +80,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     factories,
     http: () => request(app.getHttpServer()),
     auth: (u) => ({
-      Authorization: `Bearer ${jwt.sign({ sub: u.id, email: u.email, role: u.role, office: u.officeId, tv: u.tokenVersion ?? 0 })}`,
+      Authorization: `Bearer ${jwt.sign({ sub: u.id, email: u.email, role: u.role, office: u.officeId, tv: u.tokenVersion ?? 0, jti: randomUUID() })}`,
     }),
     close: async (o) => {
       await app.close();
