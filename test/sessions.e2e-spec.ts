@@ -1,14 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { Notification } from '../src/notifications/notification.entity';
 import { LinkSigner } from '../src/notifications/signed-link';
 import { TEST_PASSWORD } from './helpers/factories';
 import { createTestApp, TestApp } from './helpers/test-app';
+
+/** POST /auth/login from a given loopback address (Linux routes all of 127/8 to lo); resolves with the status. */
+function loginFrom(localAddress: string, port: number, email: string, password: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify({ email, password });
+    const req = request({ host: '127.0.0.1', port, localAddress, method: 'POST', path: '/auth/login', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** Sessions end when they should: logout, disabling, stale mail links, leaked calendar URLs, guessing. */
 describe('sessions and links', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ auth: { loginAccountLimit: 3, feedMissLimit: 3 } });
+    await t.app.listen(0, '127.0.0.1');
   });
   afterAll(() => t.close());
 
@@ -46,6 +61,15 @@ describe('sessions and links', () => {
     // another account from the same address is not affected
     const other = await t.factories.user('hr');
     await login(other.email);
+  });
+
+  it('counts an account’s wrong passwords from every address together', async () => {
+    const rec = await t.factories.user('recruiter');
+    const port = Number(new URL((await t.app.getUrl()).replace('[::1]', '127.0.0.1')).port);
+    const statuses: number[] = [];
+    for (let i = 2; i <= 5; i++) statuses.push(await loginFrom(`127.0.0.${i}`, port, rec.email, `wrong-password-${i}`));
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect(await loginFrom('127.0.0.9', port, rec.email, TEST_PASSWORD)).toBe(429);
   });
 
   it('a successful sign-in clears the account’s count', async () => {
