@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 const dir = mkdtempSync(join(tmpdir(), 'forewarn-import-bench-'));
 process.env.SQLITE_PATH = join(dir, 'bench.sqlite');
 process.env.ADMIN_EMAIL = 'bench@forewarn.local';
-process.env.ADMIN_PASSWORD = 'bench-password-123';
+process.env.ADMIN_PASSWORD = 'bench-import-harbour-lantern';
 process.env.SCHEDULER_ENABLED = 'false';
 process.env.LOG_LEVEL = 'warn';
 delete process.env.DATABASE_URL;

@@ -181,7 +181,7 @@ async function main(): Promise<void> {
   await app.getHttpAdapter().getInstance().ready();
   const { hrId } = await load(db);
   const user = { id: hrId, email: 'hr@bench.test', role: 'hr' as const, officeId: null };
-  const token = app.get(JwtService).sign({ sub: hrId, email: user.email, role: 'hr', office: null, tv: 0 });
+  const token = app.get(JwtService).sign({ sub: hrId, email: user.email, role: 'hr', office: null, tv: 0, jti: randomUUID() });
   const reports = app.get(ReportsService);
   const fastify = app.getHttpAdapter().getInstance();
   const inject = async (url: string, headers: Record<string, string>) => {

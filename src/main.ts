@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   readAuthConfig();
   const logLevels = LEVELS.slice(0, LEVELS.indexOf(app0.logLevel as LogLevel) + 1);
   const logger = new ConsoleLogger({ json: true, logLevels });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(app0.bodyLimit), { logger });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createAdapter(app0.bodyLimit, app0.requestTimeoutMs), { logger });
   await configureApp(app);
   await prepareDatabase(app);
   await app.listen(app0.port, app0.host);

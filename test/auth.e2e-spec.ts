@@ -59,9 +59,13 @@ describe('auth and accounts', () => {
     expect(Object.keys(res.body.fields).sort()).toEqual(['email', 'extra']);
   });
 
-  it('reports health', async () => {
-    const res = await t.http().get('/health').expect(200);
+  it('reports health: the status to anyone, the dependencies to admins only', async () => {
+    expect((await t.http().get('/health').expect(200)).body).toEqual({ status: 'ok' });
+    const recruiter = await t.factories.user('recruiter');
+    expect((await t.http().get('/health').set(t.auth(recruiter)).expect(200)).body).toEqual({ status: 'ok' });
+    const res = await t.http().get('/health').set(t.auth(await t.factories.user('admin'))).expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.info.database.status).toBe('up');
+    expect(res.body.details.mail).toMatchObject({ status: 'up' });
   });
 });

@@ -1,6 +1,5 @@
-import { Body, Controller, HttpCode, Ip, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
+import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../common/auth';
 import { ErrorBody } from '../common/error-body';
 import { AuthService } from './auth.service';
@@ -13,13 +12,20 @@ export class AuthController {
 
   @Post('login')
   @Public()
-  @UseGuards(ThrottlerGuard)
-  @Throttle({ login: {} })
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email and password; returns a bearer token (JWT). Rate-limited per address.' })
+  @ApiOperation({ summary: 'Sign in with email and password; returns a bearer token (JWT). Rate-limited per address and per account.' })
   @ApiUnauthorizedResponse({ type: ErrorBody, description: 'Wrong email or password, or the account is disabled' })
-  @ApiTooManyRequestsResponse({ type: ErrorBody, description: 'Too many attempts from this address' })
+  @ApiTooManyRequestsResponse({ type: ErrorBody, description: 'Too many attempts from this address or for this account' })
   login(@Body() dto: LoginDto, @Ip() ip: string): Promise<TokenView> {
     return this.auth.login(dto, ip);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'End this session: the token stops working on every instance' })
+  @ApiNoContentResponse({ description: 'Signed out' })
+  async logout(@Headers('authorization') header: string): Promise<void> {
+    await this.auth.logout(header.replace(/^Bearer\s+/i, ''));
   }
 }

@@ -2,26 +2,31 @@ import { Global, Module } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { authConfig } from '../config';
+import { AttemptLimiter } from './attempt-limiter';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { KeyRing } from './key-ring';
+import { KeysModule } from './keys.module';
 
 @Global()
 @Module({
   imports: [
+    KeysModule,
     JwtModule.registerAsync({
-      inject: [authConfig.KEY],
-      useFactory: (c: ConfigType<typeof authConfig>) => ({ secret: c.jwtSecret, signOptions: { expiresIn: c.jwtTtlSeconds } }),
-    }),
-    ThrottlerModule.forRootAsync({
-      inject: [authConfig.KEY],
-      useFactory: (c: ConfigType<typeof authConfig>) => [{ name: 'login', limit: c.loginRateLimit, ttl: c.loginRateWindowMs }],
+      imports: [KeysModule],
+      inject: [authConfig.KEY, KeyRing],
+      useFactory: (c: ConfigType<typeof authConfig>, keys: KeyRing) => ({
+        // Asked at every sign and verify: the key ring is loaded after the migrations, not at wiring time.
+        secretOrKeyProvider: () => keys.tokenKey,
+        signOptions: { expiresIn: c.jwtTtlSeconds, algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  providers: [AuthService, AttemptLimiter, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, AttemptLimiter, KeysModule],
 })
 export class AuthModule {}

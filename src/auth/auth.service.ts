@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
@@ -7,9 +8,11 @@ import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { UnauthenticatedError } from '../common/errors';
 import { authConfig } from '../config';
+import { query } from '../reports/sql-dialect';
 import { hashPassword, verifyPassword } from '../users/password';
 import { User } from '../users/user.entity';
 import { toUserView } from '../users/user.view';
+import { AttemptLimiter } from './attempt-limiter';
 import { LoginDto, TokenView } from './dto/login.dto';
 
 interface TokenClaims {
@@ -18,36 +21,50 @@ interface TokenClaims {
   role: AuthUser['role'];
   office: string | null;
   tv: number;
+  /** Session id: logout revokes it. */
+  jti: string;
+  exp?: number;
 }
 
-interface CachedUser {
-  active: boolean;
-  tokenVersion: number;
+interface SessionRow {
+  active: unknown;
+  token_version: unknown;
   role: AuthUser['role'];
-  officeId: string | null;
+  office_id: string | null;
   email: string;
-  until: number;
+  revoked: unknown;
 }
 
-/** How long a verified user's active flag and token version are trusted without a query. */
-const USER_CACHE_MS = 5_000;
+const TOO_MANY = 'Too many sign-in attempts; wait a few minutes and try again';
 
 @Injectable()
 export class AuthService {
-  private readonly cache = new Map<string, CachedUser>();
   /** Tokens whose signature was already checked (jsonwebtoken's verify costs ~1 ms; a Map lookup does not). */
-  private readonly verified = new Map<string, TokenClaims & { exp?: number }>();
+  private readonly verified = new Map<string, TokenClaims>();
   private dummyHash: Promise<string> | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
+    private readonly limiter: AttemptLimiter,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
+  /**
+   * Sign-in for /auth/login and the dashboard form alike. Attempts are counted per address and per
+   * account (from any address) in the database, so a password guesser is slowed on every instance.
+   */
   async login(dto: LoginDto, ip: string): Promise<TokenView> {
     const email = dto.email.toLowerCase();
+    const account = `login-account:${email}`;
+    await this.limiter.hit(
+      [
+        { bucket: `login-ip:${ip}`, limit: this.config.loginRateLimit, windowMs: this.config.loginRateWindowMs },
+        { bucket: account, limit: this.config.loginAccountLimit, windowMs: this.config.loginAccountWindowMs },
+      ],
+      TOO_MANY,
+    );
     const user = await this.db
       .getRepository(User)
       .createQueryBuilder('u')
@@ -65,18 +82,56 @@ export class AuthService {
         user && ok && !user.active ? 'ACCOUNT_DISABLED' : 'BAD_CREDENTIALS',
       );
     }
-    const claims: TokenClaims = { sub: user.id, email: user.email, role: user.role, office: user.officeId, tv: user.tokenVersion };
+    await this.limiter.clear(account);
+    const claims: TokenClaims = { sub: user.id, email: user.email, role: user.role, office: user.officeId, tv: user.tokenVersion, jti: randomUUID() };
     const accessToken = await this.jwt.signAsync(claims);
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds, user: toUserView(user) };
   }
 
-  /** Verifies a bearer token and that its user is still active with the same token version. */
+  /**
+   * Verifies a bearer token, then asks the database — every time, so every instance agrees at once —
+   * that its user is still active with the same token version and that the session was not ended.
+   */
   async verify(token: string): Promise<AuthUser> {
+    const claims = await this.claims(token);
+    if (typeof claims.jti !== 'string') throw new UnauthenticatedError('The token is invalid or expired; sign in again', 'BAD_TOKEN');
+    const [row] = await query<SessionRow>(
+      this.db,
+      `SELECT u.active, u.token_version, u.role, u.office_id, u.email,
+              (SELECT COUNT(*) FROM revoked_sessions r WHERE r.jti = :jti) AS revoked
+       FROM users u WHERE u.id = :id`,
+      { id: claims.sub, jti: claims.jti },
+    );
+    if (!row) throw new UnauthenticatedError('The token names a user that no longer exists', 'BAD_TOKEN');
+    if (!Number(row.active)) throw new UnauthenticatedError('This account is disabled; ask an admin', 'ACCOUNT_DISABLED');
+    if (Number(row.token_version) !== claims.tv || Number(row.revoked) > 0) throw new UnauthenticatedError('The token was revoked; sign in again', 'BAD_TOKEN');
+    return { id: claims.sub, email: row.email, role: row.role, officeId: row.office_id };
+  }
+
+  /** Ends the session behind a token (logout). A token that is already invalid has nothing to end. */
+  async logout(token: string): Promise<void> {
+    let claims: TokenClaims;
+    try {
+      claims = await this.claims(token);
+    } catch {
+      return;
+    }
+    const now = Date.now(); // token expiry is wall-clock time (jsonwebtoken checks it so)
+    if (typeof claims.jti !== 'string') return; // not a session token (verify refuses it anyway)
+    await query(this.db, `INSERT INTO revoked_sessions (jti, expires_at) VALUES (:jti, :exp) ON CONFLICT (jti) DO NOTHING`, {
+      jti: claims.jti,
+      exp: (claims.exp ?? 0) * 1000 || now + this.config.jwtTtlSeconds * 1000,
+    });
+    this.verified.delete(token);
+    await query(this.db, `DELETE FROM revoked_sessions WHERE expires_at < :now`, { now });
+  }
+
+  private async claims(token: string): Promise<TokenClaims> {
     const now = Date.now();
     let claims = this.verified.get(token);
     if (!claims || (claims.exp !== undefined && claims.exp * 1000 <= now)) {
       try {
-        claims = await this.jwt.verifyAsync<TokenClaims & { exp?: number }>(token);
+        claims = await this.jwt.verifyAsync<TokenClaims>(token);
       } catch {
         this.verified.delete(token);
         throw new UnauthenticatedError('The token is invalid or expired; sign in again', 'BAD_TOKEN');
@@ -84,24 +139,6 @@ export class AuthService {
       if (this.verified.size > 10_000) this.verified.clear();
       this.verified.set(token, claims);
     }
-    let cached = this.cache.get(claims.sub);
-    if (!cached || cached.until < now) {
-      const u = await this.db.getRepository(User).findOne({
-        where: { id: claims.sub },
-        select: { id: true, active: true, tokenVersion: true, role: true, officeId: true, email: true },
-      });
-      if (!u) throw new UnauthenticatedError('The token names a user that no longer exists', 'BAD_TOKEN');
-      cached = { active: u.active, tokenVersion: u.tokenVersion, role: u.role, officeId: u.officeId, email: u.email, until: now + USER_CACHE_MS };
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(claims.sub, cached);
-    }
-    if (!cached.active) throw new UnauthenticatedError('This account is disabled; ask an admin', 'ACCOUNT_DISABLED');
-    if (cached.tokenVersion !== claims.tv) throw new UnauthenticatedError('The token was revoked; sign in again', 'BAD_TOKEN');
-    return { id: claims.sub, email: cached.email, role: cached.role, officeId: cached.officeId };
-  }
-
-  /** Called when a user changes (disabled, role, password) so this instance stops trusting the cache at once. */
-  forget(userId: string): void {
-    this.cache.delete(userId);
+    return claims;
   }
 }

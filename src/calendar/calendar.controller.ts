@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, Res } from '@nestjs/common';
+import { Controller, Get, Header, Ip, Param, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiNotFoundResponse, ApiOperation, ApiParam, ApiProduces, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/auth';
@@ -36,9 +36,9 @@ export class CalendarController {
   @ApiOperation({ summary: 'Your personal calendar feed (no sign-in: the secret URL from GET /me is the key)' })
   @ApiOkResponse({ description: 'text/calendar', schema: { type: 'string' } })
   @ApiNotFoundResponse({ type: ErrorBody })
-  feed(@Param('file') file: string): Promise<string> {
+  feed(@Param('file') file: string, @Ip() ip: string): Promise<string> {
     const m = TOKEN_FILE.exec(file);
     if (!m) throw new NotFoundError('Calendar feed', 'for this link');
-    return this.calendar.feed(m[1]);
+    return this.calendar.feed(m[1], ip);
   }
 }

@@ -6,7 +6,8 @@ import { AppearanceReader } from '../appearances/appearance-reader';
 import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
 import { DAY_MS } from '../common/time';
-import { appConfig } from '../config';
+import { AttemptLimiter } from '../auth/attempt-limiter';
+import { appConfig, authConfig } from '../config';
 import { User } from '../users/user.entity';
 import { buildAppearanceIcs } from './ics';
 
@@ -19,7 +20,9 @@ export class CalendarService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly reader: AppearanceReader,
     private readonly clock: Clock,
+    private readonly limiter: AttemptLimiter,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
   ) {}
 
   /** One appearance as an .ics download (METHOD:PUBLISH; a cancelled one carries STATUS:CANCELLED). */
@@ -28,10 +31,19 @@ export class CalendarService {
     return buildAppearanceIcs([view], { method: 'PUBLISH', stampAt: this.clock.now(), publicUrl: this.app.publicUrl });
   }
 
-  /** The personal feed behind a secret token: the user's appearances from 180 days ago on. */
-  async feed(token: string): Promise<string> {
+  /**
+   * The personal feed behind a secret token: the user's appearances from 180 days ago on. Unknown
+   * tokens are counted per address (FEED_MISS_LIMIT a minute, on every instance): guessing is slow.
+   */
+  async feed(token: string, ip: string): Promise<string> {
+    const misses = { bucket: `feed-ip:${ip}`, limit: this.auth.feedMissLimit, windowMs: 60_000 };
+    const message = 'Too many unknown calendar links from this address; wait a minute';
+    await this.limiter.check(misses, message);
     const user = await this.db.getRepository(User).findOne({ where: { calendarToken: token }, select: { id: true, role: true, officeId: true, active: true, displayName: true } });
-    if (!user || !user.active) throw new NotFoundError('Calendar feed', 'for this link');
+    if (!user || !user.active) {
+      await this.limiter.hit([misses], message);
+      throw new NotFoundError('Calendar feed', 'for this link');
+    }
     const officeId = user.role === 'coordinator' ? user.officeId : null;
     const now = this.clock.now();
     const items = await this.reader.all({ feedFor: { userId: user.id, officeId }, from: now - FEED_HISTORY_MS, order: 'asc', limit: 5000 });

@@ -26,6 +26,11 @@ class AppEnv {
   @Min(1024)
   IMPORT_LIMIT_BYTES: number = 64 * 1024 * 1024;
 
+  /** A request (headers and body) must arrive within this long, or it is answered 408 and closed. */
+  @IsInt()
+  @Min(1000)
+  REQUEST_TIMEOUT_MS: number = 20_000;
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: string = 'log';
 
@@ -41,6 +46,7 @@ export interface AppConfig {
   publicUrl: string;
   bodyLimit: number;
   importLimit: number;
+  requestTimeoutMs: number;
   logLevel: string;
   schedulerEnabled: boolean;
 }
@@ -54,6 +60,7 @@ export const appConfig = registerAs('app', (): AppConfig => {
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     bodyLimit: e.BODY_LIMIT_BYTES,
     importLimit: e.IMPORT_LIMIT_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     schedulerEnabled: e.SCHEDULER_ENABLED !== 'false',
   };

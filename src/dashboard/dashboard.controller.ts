@@ -1,7 +1,6 @@
-import { Body, Controller, Get, HttpCode, Inject, Ip, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Throttle, ThrottlerGuard } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/dto/login.dto';
@@ -13,7 +12,7 @@ import { OutcomesSummaryQuery, ReportQuery } from '../reports/dto/report-query.d
 import { sendCsv } from '../reports/reports.controller';
 import { REPORT_NAMES, ReportName, ReportsService } from '../reports/reports.service';
 import { DashboardHtmlFilter } from './dashboard-html.filter';
-import { clearedCookie, DashboardSessionGuard, DASHBOARD_ROLES, sessionCookie } from './dashboard-session';
+import { clearedCookie, DashboardSessionGuard, DASHBOARD_COOKIE, DASHBOARD_ROLES, readCookie, sessionCookie } from './dashboard-session';
 import { DashboardService } from './dashboard.service';
 import { loginPage } from './html';
 
@@ -56,8 +55,6 @@ export class DashboardController {
 
   @Post('login')
   @HttpCode(303)
-  @UseGuards(ThrottlerGuard)
-  @Throttle({ login: {} })
   async login(@Body() body: Record<string, unknown>, @Ip() ip: string, @Res() reply: FastifyReply): Promise<void> {
     const email = typeof body?.email === 'string' ? body.email : '';
     try {
@@ -70,13 +67,15 @@ export class DashboardController {
       void reply.status(303).header('Set-Cookie', sessionCookie(token.accessToken, token.expiresIn, this.secure)).header('Location', '/dashboard').send();
     } catch (e) {
       if (e instanceof ValidationFailedError) return void html(reply, 400).send(loginPage({ email, error: 'Enter your email address and password.' }));
-      if (e instanceof DomainError && e.status === 401) return void html(reply, 401).send(loginPage({ email, error: e.message }));
+      if (e instanceof DomainError && (e.status === 401 || e.status === 429)) return void html(reply, e.status).send(loginPage({ email, error: e.message }));
       throw e;
     }
   }
 
   @Post('logout')
-  logout(@Res() reply: FastifyReply): void {
+  async logout(@Headers('cookie') cookie: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const token = readCookie(cookie, DASHBOARD_COOKIE);
+    if (token) await this.auth.logout(token);
     void reply.status(303).header('Set-Cookie', clearedCookie(this.secure)).header('Location', '/dashboard/login').send();
   }
 

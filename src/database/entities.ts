@@ -1,4 +1,7 @@
 import { Appearance } from '../appearances/appearance.entity';
+import { AppSecret } from '../auth/app-secret.entity';
+import { AttemptCounter } from '../auth/attempt-counter.entity';
+import { RevokedSession } from '../auth/revoked-session.entity';
 import { AppearanceRecruiter } from '../appearances/appearance-recruiter.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
 import { Incident } from '../incidents/incident.entity';
@@ -27,4 +30,7 @@ export const ENTITIES = [
   Notification,
   Outcome,
   AuditEntry,
+  AppSecret,
+  AttemptCounter,
+  RevokedSession,
 ];

@@ -1,6 +1,8 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Headers, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+import { AuthService } from '../auth/auth.service';
 import { Public } from '../common/auth';
 import { HealthContributors } from './health-contributors';
 
@@ -11,14 +13,33 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
     private readonly contributors: HealthContributors,
+    private readonly auth: AuthService,
   ) {}
 
   @Get()
   @Public()
-  @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and dependencies: database reachable, mail transport state' })
-  check() {
+  @ApiOperation({ summary: 'Liveness: { status } for anyone (503 when down); with an admin bearer token also each dependency — database, mail transport, outbox' })
+  async check(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | { status: string }> {
     const checks: HealthIndicatorFunction[] = [() => this.db.pingCheck('database', { timeout: 3000 }), ...this.contributors.all()];
-    return this.health.check(checks);
+    let result: HealthCheckResult;
+    try {
+      result = await this.health.check(checks);
+    } catch (e) {
+      if (!(e instanceof ServiceUnavailableException)) throw e;
+      result = e.getResponse() as HealthCheckResult;
+      void reply.status(503);
+    }
+    return (await this.isAdmin(authorization)) ? result : { status: result.status };
+  }
+
+  /** Details are for admins; a missing or bad token just gets the public part. */
+  private async isAdmin(authorization: string | undefined): Promise<boolean> {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+    if (!token) return false;
+    try {
+      return (await this.auth.verify(token)).role === 'admin';
+    } catch {
+      return false;
+    }
   }
 }

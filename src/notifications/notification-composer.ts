@@ -147,7 +147,7 @@ export class NotificationComposer {
       debriefUrl: row.kind === 'debrief_request' && a ? `${base}/appearances/${a.id}/outcome` : null,
       unsubscribeUrl: def.riskAlert
         ? null
-        : `${base}/notifications/unsubscribe?token=${this.links.sign('unsubscribe', { sub: row.recipientId, kind: row.kind, exp: now + UNSUBSCRIBE_LINK_TTL_MS })}`,
+        : `${base}/notifications/unsubscribe?token=${this.links.sign('unsubscribe', { sub: row.recipientId, kind: row.kind, iat: now, exp: now + UNSUBSCRIBE_LINK_TTL_MS })}`,
       preferencesUrl: `${base}/me/notification-preferences`,
       publicUrl: base,
     };

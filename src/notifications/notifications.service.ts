@@ -100,6 +100,8 @@ export class NotificationsService {
     return this.db.transaction(async (m) => {
       const n = await m.getRepository(Notification).findOneBy({ id: claims.sub });
       if (!n) throw new NotFoundError('Notification', claims.sub);
+      const recipient = await m.getRepository(User).findOne({ where: { id: n.recipientId }, select: { id: true, active: true } });
+      if (!recipient?.active) throw new ForbiddenError('This link belongs to an account that is disabled', 'ACCOUNT_DISABLED');
       return this.markAcknowledged(m, n, n.recipientId);
     });
   }
@@ -152,16 +154,26 @@ export class NotificationsService {
     const claims = this.links.verify('unsubscribe', token, this.clock.now());
     const kind = claims.kind as NotificationKind;
     if (!MUTABLE_KINDS.includes(kind)) throw new UnprocessableError('RISK_ALERTS_CANNOT_BE_MUTED', 'Risk alerts cannot be switched off');
-    return this.mute(claims.sub, [kind], 'add');
+    return this.mute(claims.sub, [kind], 'add', claims.iat ?? 0);
   }
 
-  private async mute(userId: string, kinds: NotificationKind[], mode: 'replace' | 'add'): Promise<PreferencesView> {
+  /**
+   * 'replace' is the user's own choice in the app (remembered with its time); 'add' comes from an
+   * unsubscribe link issued at linkIssuedAt, and does nothing if the user has chosen since then.
+   */
+  private async mute(userId: string, kinds: NotificationKind[], mode: 'replace' | 'add', linkIssuedAt = 0): Promise<PreferencesView> {
     return this.db.transaction(async (m) => {
       const u = await m.getRepository(User).findOneBy({ id: userId });
       if (!u) throw new NotFoundError('User', userId);
       const before = u.mutedKinds ?? [];
+      if (mode === 'add' && u.preferencesChangedAt !== null && u.preferencesChangedAt > linkIssuedAt) {
+        throw new UnprocessableError('LINK_SUPERSEDED', 'You changed your notification preferences after this e-mail was sent; change them again in Forewarn if you wish', {
+          token: 'older than your last change of preferences',
+        });
+      }
+      const now = this.clock.now();
       const after = mode === 'add' ? [...new Set([...before, ...kinds])] : kinds;
-      await m.getRepository(User).update({ id: userId }, { mutedKinds: after, updatedAt: this.clock.now() });
+      await m.getRepository(User).update({ id: userId }, { mutedKinds: after, updatedAt: now, ...(mode === 'replace' ? { preferencesChangedAt: now } : {}) });
       await this.audit.record(m, { actorId: userId, action: 'notification_preferences_changed', entityType: 'user', entityId: userId, before: { mutedKinds: before }, after: { mutedKinds: after } });
       return preferencesView(after);
     });

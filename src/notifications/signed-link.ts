@@ -1,8 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
+import { KeyRing } from '../auth/key-ring';
 import { ValidationFailedError } from '../common/errors';
-import { authConfig } from '../config';
 
 export type LinkPurpose = 'ack' | 'unsubscribe';
 
@@ -13,16 +12,18 @@ export interface LinkClaims {
   kind?: string;
   /** Expiry, epoch ms. */
   exp: number;
+  /** Issued at, epoch ms (unsubscribe: a link older than the user's own last change of preferences does nothing). */
+  iat?: number;
 }
 
 /**
  * Signed, expiring links for mail (acknowledge, one-click unsubscribe): base64url(JSON claims) + "." +
- * HMAC-SHA256(JWT_SECRET, purpose + "." + payload). Purpose is bound into the MAC so an unsubscribe
+ * HMAC-SHA256(link key, purpose + "." + payload), the link key derived from the master secret apart from the sign-in token key. Purpose is bound into the MAC so an unsubscribe
  * token can never acknowledge a warning and vice versa.
  */
 @Injectable()
 export class LinkSigner {
-  constructor(@Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>) {}
+  constructor(private readonly keys: KeyRing) {}
 
   sign(purpose: LinkPurpose, claims: LinkClaims): string {
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
@@ -52,6 +53,6 @@ export class LinkSigner {
   }
 
   private mac(purpose: LinkPurpose, payload: string): string {
-    return createHmac('sha256', this.auth.jwtSecret).update(`${purpose}.${payload}`).digest('base64url');
+    return createHmac('sha256', this.keys.linkKey).update(`${purpose}.${payload}`).digest('base64url');
   }
 }

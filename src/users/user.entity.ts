@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { BaseEntity } from '../common/base.entity';
+import { BaseEntity, MsColumn } from '../common/base.entity';
 import type { Role } from '../common/enums';
 import { Office } from '../offices/office.entity';
 
@@ -42,4 +42,8 @@ export class User extends BaseEntity {
   /** Kinds of non-critical mail the user switched off, e.g. ["weekly_digest"]. Risk alerts cannot be. */
   @Column({ type: 'simple-json', name: 'muted_kinds', default: '[]' })
   mutedKinds: string[];
+
+  /** When the user last changed their notification preferences themselves: older unsubscribe links no longer apply. */
+  @MsColumn({ name: 'preferences_changed_at', nullable: true })
+  preferencesChangedAt: number | null;
 }

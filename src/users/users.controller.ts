@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { Page } from '../common/pagination';
@@ -16,6 +16,13 @@ export class UsersController {
   @ApiOperation({ summary: 'Who am I: my account, office, role and calendar feed URL' })
   me(@CurrentUser() user: AuthUser): Promise<MeView> {
     return this.users.me(user.id);
+  }
+
+  @Post('me/calendar-token')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate my secret calendar feed URL: the old one stops working (changing the password does this too)' })
+  rotateCalendarToken(@CurrentUser() user: AuthUser): Promise<MeView> {
+    return this.users.rotateCalendarToken(user.id);
   }
 
   @Get('users')

@@ -5,7 +5,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { Brackets, DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
-import { AuthService } from '../auth/auth.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
@@ -21,6 +20,8 @@ import { containsPattern, LIKE_ESCAPE } from '../common/like';
 
 export { toUserView };
 
+const newCalendarToken = () => randomBytes(24).toString('base64url');
+
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
@@ -31,7 +32,6 @@ export class UsersService {
     private readonly audit: AuditService,
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
-    private readonly authService: AuthService,
   ) {}
 
   async list(q: UserQuery): Promise<Page<UserView>> {
@@ -64,6 +64,16 @@ export class UsersService {
     return { ...toUserView(u), calendarUrl: `${this.app.publicUrl}/calendar/${u.calendarToken}.ics`, mutedKinds: u.mutedKinds };
   }
 
+  /** A new secret calendar feed URL for the caller; the old one stops working at once. */
+  async rotateCalendarToken(id: string): Promise<MeView> {
+    await this.db.transaction(async (m) => {
+      const res = await m.update(User, { id }, { calendarToken: newCalendarToken(), updatedAt: this.clock.now() });
+      if (!res.affected) throw new NotFoundError('User', id);
+      await this.audit.record(m, { actorId: id, action: 'calendar_token_rotated', entityType: 'user', entityId: id });
+    });
+    return this.me(id);
+  }
+
   async create(dto: CreateUserDto, actor: AuthUser | null): Promise<UserView> {
     const passwordHash = await hashPassword(dto.password);
     return this.db.transaction(async (m) => {
@@ -81,7 +91,7 @@ export class UsersService {
         officeId: dto.officeId ?? null,
         passwordHash,
         active: true,
-        calendarToken: randomBytes(24).toString('base64url'),
+        calendarToken: newCalendarToken(),
         tokenVersion: 0,
         mutedKinds: [],
         createdAt: now,
@@ -116,8 +126,9 @@ export class UsersService {
       if (dto.active !== undefined) patch.active = dto.active;
       if (passwordHash) patch.passwordHash = passwordHash;
       if (revoke) patch.tokenVersion = u.tokenVersion + 1;
+      // A new password also retires the secret calendar feed URL (it may have leaked with the old one).
+      if (passwordHash) patch.calendarToken = newCalendarToken();
       await m.update(User, { id }, patch);
-      this.authService.forget(id);
       Object.assign(u, patch);
       await this.audit.record(m, {
         actorId: actor.id,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
@@ -10,6 +11,9 @@ import { appConfig, authConfig, databaseConfig } from '../../src/config';
 import type { AppConfig, AuthConfig } from '../../src/config';
 import { createTestDatabase, TestDatabase } from './databases';
 import { Factories } from './factories';
+
+/** The first admin's password in every test app that does not choose one. */
+export const TEST_ADMIN_PASSWORD = 'test-admin-lantern-harbour';
 
 export interface TestAppOptions {
   /** Start time of the injected clock (default 2026-01-15T12:00Z). */
@@ -47,7 +51,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const clock = new FixedClock(opts.now === undefined ? Date.UTC(2026, 0, 15, 12) : new Date(opts.now).getTime());
   const baseApp = appConfig();
   const appCfg: AppConfig = { ...baseApp, publicUrl: 'http://forewarn.test', schedulerEnabled: false, ...opts.app };
-  const authCfg: AuthConfig = { ...authConfig(), loginRateLimit: 1000, ...opts.auth };
+  // A known first-admin password: a generated one would be printed by every test app.
+  const authCfg: AuthConfig = { ...authConfig(), adminPassword: TEST_ADMIN_PASSWORD, loginRateLimit: 1000, loginAccountLimit: 1000, feedMissLimit: 1000, ...opts.auth };
   let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(Clock)
     .useValue(clock)
@@ -59,7 +64,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     .useValue(authCfg);
   if (opts.override) builder = opts.override(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(appCfg.bodyLimit), { logger: ['error', 'warn'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(appCfg.bodyLimit, appCfg.requestTimeoutMs), { logger: ['error', 'warn'] });
   await configureApp(app);
   await prepareDatabase(app);
   await app.init();
@@ -75,7 +80,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     factories,
     http: () => request(app.getHttpServer()),
     auth: (u) => ({
-      Authorization: `Bearer ${jwt.sign({ sub: u.id, email: u.email, role: u.role, office: u.officeId, tv: u.tokenVersion ?? 0 })}`,
+      Authorization: `Bearer ${jwt.sign({ sub: u.id, email: u.email, role: u.role, office: u.officeId, tv: u.tokenVersion ?? 0, jti: randomUUID() })}`,
     }),
     close: async (o) => {
       await app.close();

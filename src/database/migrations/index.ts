@@ -8,6 +8,7 @@ import { RiskSeqUnique1795972202658 } from './1795972202658-RiskSeqUnique';
 import { ReportCoverIndexes1795973862492 } from './1795973862492-ReportCoverIndexes';
 import { RiskSnapshotWriteIndexes1796100000000 } from './1796100000000-RiskSnapshotWriteIndexes';
 import { RiskTopicsAndParameterSets1797000000000 } from './1797000000000-RiskTopicsAndParameterSets';
+import { SecretsSessionsThrottles1797100000000 } from './1797100000000-SecretsSessionsThrottles';
 import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-IncidentTrendClusterIndex';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
@@ -22,5 +23,6 @@ export const MIGRATIONS: Function[] = [
   ReportCoverIndexes1795973862492,
   RiskSnapshotWriteIndexes1796100000000,
   RiskTopicsAndParameterSets1797000000000,
+  SecretsSessionsThrottles1797100000000,
   IncidentTrendClusterIndex1797400000000,
 ];
