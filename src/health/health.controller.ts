@@ -16,9 +16,12 @@ export class HealthController {
   @Get()
   @Public()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and dependencies: database reachable, mail transport state' })
-  check() {
+  @ApiOperation({ summary: 'Liveness and dependencies: database reachable, mail transport state; status "degraded" (200) when mail is dead' })
+  async check() {
     const checks: HealthIndicatorFunction[] = [() => this.db.pingCheck('database', { timeout: 3000 }), ...this.contributors.all()];
-    return this.health.check(checks);
+    const result = await this.health.check(checks);
+    // Up, but something needs a person (e.g. dead mail): "degraded", still 200 so nothing restarts it.
+    const degraded = Object.values(result.details ?? {}).some((d) => (d as { degraded?: boolean }).degraded === true);
+    return degraded ? { ...result, status: 'degraded' } : result;
   }
 }
