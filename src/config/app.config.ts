@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { readEnv } from './env';
@@ -26,6 +27,15 @@ class AppEnv {
   @Min(1024)
   IMPORT_LIMIT_BYTES: number = 64 * 1024 * 1024;
 
+  /** Where uploads are received before an import reads them (default: the system's temporary folder). */
+  @IsOptional()
+  @IsString()
+  IMPORT_SPOOL_DIR?: string = undefined;
+
+  /** Where the full per-row report of each import is kept (a week) for download. */
+  @IsString()
+  IMPORT_REPORT_DIR: string = './data/import-reports';
+
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: string = 'log';
 
@@ -41,6 +51,8 @@ export interface AppConfig {
   publicUrl: string;
   bodyLimit: number;
   importLimit: number;
+  importReportDir: string;
+  importSpoolDir: string;
   logLevel: string;
   schedulerEnabled: boolean;
 }
@@ -54,6 +66,8 @@ export const appConfig = registerAs('app', (): AppConfig => {
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     bodyLimit: e.BODY_LIMIT_BYTES,
     importLimit: e.IMPORT_LIMIT_BYTES,
+    importReportDir: e.IMPORT_REPORT_DIR,
+    importSpoolDir: e.IMPORT_SPOOL_DIR || tmpdir(),
     logLevel: e.LOG_LEVEL,
     schedulerEnabled: e.SCHEDULER_ENABLED !== 'false',
   };

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline, Readable, Transform } from 'node:stream';
@@ -51,9 +51,9 @@ function byteLimit(limitBytes: number): Transform {
  * on SQLite an open transaction holds the process-wide write lock, and a slow or trickling upload
  * would otherwise freeze every other write for as long as it takes.
  */
-export async function withSpooledUpload<T>(body: unknown, limitBytes: number, work: (open: () => Readable) => Promise<T>): Promise<T> {
+export async function withSpooledUpload<T>(body: unknown, limitBytes: number, work: (open: () => Readable) => Promise<T>, root = tmpdir()): Promise<T> {
   const source = asStream(body);
-  const dir = await mkdtemp(join(tmpdir(), 'forewarn-import-'));
+  const dir = await mkdtemp(join(root, `${SPOOL_PREFIX}${process.pid}-`));
   try {
     const file = join(dir, 'upload.csv');
     await pipelineAsync(source, byteLimit(limitBytes), createWriteStream(file, { mode: 0o600 }));
@@ -61,6 +61,41 @@ export async function withSpooledUpload<T>(body: unknown, limitBytes: number, wo
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Spool folders are named forewarn-import-<pid>-<random>: whose they are survives the process. */
+const SPOOL_PREFIX = 'forewarn-import-';
+/** A spool folder from before the pid was in the name is removed once it is this old. */
+const UNTAGGED_SPOOL_AGE_MS = 3_600_000;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * At start-up: removes the spool folders a killed process left behind (a SIGKILL mid-import skips
+ * the `finally`; each left its whole upload in the temporary folder). A folder is removed when the
+ * process named in it is gone; other live processes' uploads are left alone. Returns what it removed.
+ */
+export async function removeStaleSpools(root = tmpdir(), now = Date.now()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    if (!name.startsWith(SPOOL_PREFIX)) continue;
+    const m = /^forewarn-import-(\d+)-/.exec(name);
+    const path = join(root, name);
+    let stale: boolean;
+    if (m) stale = Number(m[1]) !== process.pid && !isAlive(Number(m[1]));
+    else stale = now - (await stat(path).then((st) => st.mtimeMs).catch(() => now)) > UNTAGGED_SPOOL_AGE_MS;
+    if (!stale) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
 }
 
 /**

@@ -14,14 +14,14 @@ import { assertCleanRecord } from '../common/input-guard';
 import { assertNoPersonalData, describeHits, findPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { CCC_FLAG_TOPICS, cccTopics, parseTopicList, topicMask, topicsOf } from '../common/topics';
-import { appConfig } from '../config/app.config';
 import { privacyConfig } from '../config/privacy.config';
 import { Incident } from '../incidents/incident.entity';
 import { retentionCutoff } from '../incidents/retention.service';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
 import { RiskService } from '../risk/risk.service';
-import { csvChunks, CsvRow, reasonOf, requireColumns, runImport, withSpooledUpload } from './csv-reader';
+import { csvChunks, CsvRow, reasonOf, requireColumns, runImport } from './csv-reader';
+import { ImportUploads } from './import-uploads.service';
 import { IncidentCsvRow } from './dto/import.dto';
 import { emptyReport, ImportReport, tally } from './import-report';
 
@@ -70,7 +70,7 @@ export class IncidentImportService {
     private readonly audit: AuditService,
     private readonly risk: RiskService,
     @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
-    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly uploads: ImportUploads,
   ) {}
 
   async import(body: unknown, opts: { dryRun: boolean; atomic: boolean }, actor: AuthUser): Promise<ImportReport> {
@@ -81,7 +81,7 @@ export class IncidentImportService {
     const occurrences = new Map<string, number>();
     const touched = new Map<string, string>(); // institution id → state
     // The upload is received in full (to a temporary file) before the transaction opens.
-    return withSpooledUpload(body, this.app.importLimit, (file) => runImport(
+    return this.uploads.receive(body, report, actor, (file) => runImport(
       this.db,
       report,
       async (m) => {
@@ -92,7 +92,7 @@ export class IncidentImportService {
             report.topicMapping = { ...Object.fromEntries(Object.entries(CCC_FLAG_TOPICS).filter(([flag]) => header.includes(flag))), 'none of them': 'other' };
           if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
           else requireColumns(header, [['date', 'occurred_at'], ['institution_id', 'institution'], ['kind'], ['severity'], ['target'], ['source']], 'Forewarn incident');
-        }, this.app.importLimit);
+        }, this.uploads.limitBytes);
         for await (const chunk of chunks) await this.chunk(m, chunk, format, report, occurrences, touched, actor.id);
       },
       async (m) => {

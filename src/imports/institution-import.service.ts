@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HIGHEST_DEGREES, OWNERSHIPS } from '../common/enums';
-import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -12,10 +11,10 @@ import { DomainError, ValidationFailedError } from '../common/errors';
 import { assertCleanRecord } from '../common/input-guard';
 import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
-import { appConfig } from '../config/app.config';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
-import { csvChunks, CsvRow, reasonOf, requireColumns, runImport, withSpooledUpload } from './csv-reader';
+import { csvChunks, CsvRow, reasonOf, requireColumns, runImport } from './csv-reader';
+import { ImportUploads } from './import-uploads.service';
 import { InstitutionCsvRow } from './dto/import.dto';
 import { emptyReport, ImportReport, tally } from './import-report';
 import { zoneForState } from './state-zones';
@@ -74,7 +73,7 @@ export class InstitutionImportService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly uploads: ImportUploads,
   ) {}
 
   async import(body: unknown, opts: { dryRun: boolean; atomic: boolean }, actor: AuthUser): Promise<ImportReport> {
@@ -82,7 +81,7 @@ export class InstitutionImportService {
     const report = emptyReport(format, opts.dryRun, opts.atomic);
     const seen = new Map<string, { row: number; id: string }>();
     // The upload is received in full (to a temporary file) before the transaction opens.
-    return withSpooledUpload(body, this.app.importLimit, (file) => runImport(
+    return this.uploads.receive(body, report, actor, (file) => runImport(
       this.db,
       report,
       async (m) => {
@@ -91,7 +90,7 @@ export class InstitutionImportService {
           report.format = format;
           if (format === 'scorecard') requireColumns(header, [['name', 'instnm'], ['state', 'stabbr']], 'College Scorecard');
           else requireColumns(header, [['name'], ['kind']], 'Forewarn institution');
-        }, this.app.importLimit);
+        }, this.uploads.limitBytes);
         for await (const chunk of chunks) await this.chunk(m, chunk, format, report, seen);
       },
       (m) =>
