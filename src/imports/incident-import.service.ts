@@ -290,8 +290,9 @@ export class IncidentImportService {
   /** A stable key from the row's content plus how many identical rows came before it in the file. */
   private key(prefix: string, content: string, occurrences: Map<string, number>): string {
     const hash = createHash('sha1').update(content).digest('hex');
-    const n = (occurrences.get(hash) ?? 0) + 1;
-    occurrences.set(hash, n);
+    const seen = hash.slice(0, 16); // 64 bits are plenty to count repeats, and half the memory per row of a large file
+    const n = (occurrences.get(seen) ?? 0) + 1;
+    occurrences.set(seen, n);
     return `${prefix}:${hash}:${n}`;
   }
 
