@@ -20,7 +20,8 @@ import { retentionCutoff } from '../incidents/retention.service';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
 import { RiskService } from '../risk/risk.service';
-import { csvChunks, CsvRow, reasonOf, requireColumns, runImport } from './csv-reader';
+import { CreatedRows } from './created-rows';
+import { csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from './csv-reader';
 import { ImportUploads } from './import-uploads.service';
 import { IncidentCsvRow } from './dto/import.dto';
 import { emptyReport, ImportReport, tally } from './import-report';
@@ -80,11 +81,12 @@ export class IncidentImportService {
     report.topics = {};
     const occurrences = new Map<string, number>();
     const touched = new Map<string, string>(); // institution id → state
+    const created = new CreatedRows(); // import keys staged by earlier rows of the file
     // The upload is received in full (to a temporary file) before the transaction opens.
     return this.uploads.receive(body, report, actor, (file) => runImport(
       this.db,
       report,
-      async (m) => {
+      async (m, stage) => {
         const chunks = csvChunks(file(), (header) => {
           format = header.includes('about_recruiting') ? 'campus_protests' : 'forewarn';
           report.format = format;
@@ -93,7 +95,7 @@ export class IncidentImportService {
           if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
           else requireColumns(header, [['date', 'occurred_at'], ['institution_id', 'institution'], ['kind'], ['severity'], ['target'], ['source']], 'Forewarn incident');
         }, this.uploads.limitBytes);
-        for await (const chunk of chunks) await this.chunk(m, chunk, format, report, occurrences, touched, actor.id);
+        for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, { occurrences, touched, created }, actor.id);
       },
       async (m) => {
         await this.audit.record(m, {
@@ -109,11 +111,11 @@ export class IncidentImportService {
 
   private async chunk(
     m: EntityManager,
+    stage: Stage,
     rows: CsvRow[],
     format: IncidentFormat,
     report: ImportReport,
-    occurrences: Map<string, number>,
-    touched: Map<string, string>,
+    { occurrences, touched, created }: { occurrences: Map<string, number>; touched: Map<string, string>; created: CreatedRows },
     actorId: string,
   ): Promise<void> {
     const drafts: Draft[] = [];
@@ -139,7 +141,9 @@ export class IncidentImportService {
         continue;
       }
       report.institutionsMatched!++;
-      const existing = existingKeys.get(d.importKey);
+      // An earlier row of this file with the same key is staged, not in the table: matched as it is (its topics stand).
+      const twin = existingKeys.has(d.importKey) ? undefined : created.find(d.importKey);
+      const existing = existingKeys.get(d.importKey) ?? (twin ? { id: twin.id, topicMask: d.facts.topicMask } : undefined);
       if (existing) {
         const topics = topicsOf(d.facts.topicMask);
         if (existing.topicMask !== d.facts.topicMask) {
@@ -180,6 +184,7 @@ export class IncidentImportService {
       }
       const id = randomUUID();
       existingKeys.set(d.importKey, { id, topicMask: d.facts.topicMask });
+      created.remember([d.importKey], d.row, id);
       fresh.push({
         id,
         institutionId: inst.id,
@@ -203,10 +208,8 @@ export class IncidentImportService {
       tally(report, { row: d.row, status: 'created', id, topics: topicsOf(d.facts.topicMask), ...(note ? { note } : {}) });
       for (const t of topicsOf(d.facts.topicMask)) report.topics![t] = (report.topics![t] ?? 0) + 1;
     }
-    for (const r of retopic) await m.update(Incident, { id: r.id }, { topicMask: r.mask });
-    for (let i = 0; i < fresh.length; i += 400) {
-      await m.createQueryBuilder().insert().into(Incident).values(fresh.slice(i, i + 400)).updateEntity(false).callListeners(false).execute();
-    }
+    stage.add(Incident, fresh as Incident[], { column: 'import_key', property: 'importKey' });
+    for (const r of retopic) stage.update(Incident, r.id, { topicMask: r.mask }, 'set');
   }
 
   private fromProtest(row: number, r: Record<string, string>, occurrences: Map<string, number>): Draft {

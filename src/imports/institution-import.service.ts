@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HIGHEST_DEGREES, OWNERSHIPS } from '../common/enums';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
@@ -13,7 +13,8 @@ import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
-import { csvChunks, CsvRow, reasonOf, requireColumns, runImport } from './csv-reader';
+import { CreatedRows } from './created-rows';
+import { csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from './csv-reader';
 import { ImportUploads } from './import-uploads.service';
 import { InstitutionCsvRow } from './dto/import.dto';
 import { emptyReport, ImportReport, tally } from './import-report';
@@ -62,21 +63,11 @@ type Candidate = Omit<Institution, 'institution'>;
 type Existing = { id: string; ownership: string | null; highestDegree: string | null };
 
 /**
- * Rows this import created, by a 64-bit hash of their dedupe key (or external id) → row number: what
- * the report needs to say "same institution as row N", in ~60 bytes a row instead of the key, the
- * id and an object (680,000 rows of a 64 MiB file no longer fill the heap). The id comes from the
- * table (the rows are inserted chunk by chunk in the same transaction), so a hash collision can only
- * change a reason's wording.
- */
-type CreatedRows = Map<string, number>;
-
-const rowKey = (key: string) => createHash('sha1').update(key).digest('base64').slice(0, 11);
-
-/**
  * POST /institutions/import. Streams the CSV in chunks of 500 rows; per chunk one query finds
- * existing institutions (by normalised name|city|STATE, or external id) and one multi-row INSERT
- * adds the new ones. Matches are left as they are (re-importing creates nothing), except that a
- * Scorecard ownership or highest degree the row has and the stored institution lacks is filled in.
+ * existing institutions (by normalised name|city|STATE, or external id) and the new ones are staged
+ * (runImport inserts them in one short transaction at the end). Matches are left as they are
+ * (re-importing creates nothing), except that a Scorecard ownership or highest degree the row has
+ * and the stored institution lacks is filled in (at the commit, if still empty then).
  */
 @Injectable()
 export class InstitutionImportService {
@@ -90,19 +81,19 @@ export class InstitutionImportService {
   async import(body: unknown, opts: { dryRun: boolean; atomic: boolean }, actor: AuthUser): Promise<ImportReport> {
     let format: InstitutionFormat = 'forewarn';
     const report = emptyReport(format, opts.dryRun, opts.atomic);
-    const seen: CreatedRows = new Map();
+    const seen = new CreatedRows();
     // The upload is received in full (to a temporary file) before the transaction opens.
     return this.uploads.receive(body, report, actor, (file) => runImport(
       this.db,
       report,
-      async (m) => {
+      async (m, stage) => {
         const chunks = csvChunks(file(), (header) => {
           format = detectInstitutionFormat(header);
           report.format = format;
           if (format === 'scorecard') requireColumns(header, [['name', 'instnm'], ['state', 'stabbr']], 'College Scorecard');
           else requireColumns(header, [['name'], ['kind']], 'Forewarn institution');
         }, this.uploads.limitBytes);
-        for await (const chunk of chunks) await this.chunk(m, chunk, format, report, seen);
+        for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, seen);
       },
       (m) =>
         this.audit.record(m, {
@@ -114,7 +105,7 @@ export class InstitutionImportService {
     ));
   }
 
-  private async chunk(m: EntityManager, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: CreatedRows): Promise<void> {
+  private async chunk(m: EntityManager, stage: Stage, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: CreatedRows): Promise<void> {
     const now = this.clock.now();
     const parsed: Array<{ row: number; cand?: Candidate; refused?: { reason: string; fields?: Record<string, string> } }> = rows.map(({ row, record }) => {
       try {
@@ -127,7 +118,6 @@ export class InstitutionImportService {
     });
     const cands = parsed.flatMap((p) => (p.cand ? [p.cand] : []));
     const existing = await this.existing(m, cands);
-    const local = new Map<string, { row: number; id: string }>();
     const fresh: Candidate[] = [];
     const fills: Array<{ id: string } & Partial<Pick<Institution, 'ownership' | 'highestDegree'>>> = [];
     for (const p of parsed) {
@@ -136,10 +126,7 @@ export class InstitutionImportService {
         continue;
       }
       const c = p.cand;
-      const keys = [rowKey(c.dedupeKey), ...(c.externalId ? [rowKey(`ext:${c.externalId}`)] : [])];
       const hit = existing.byKey.get(c.dedupeKey) ?? (c.externalId ? existing.byExternal.get(c.externalId) : undefined);
-      // Created by an earlier row of this file: an earlier chunk's rows are in the table already, this chunk's in `local`.
-      const earlierRow = keys.map((k) => seen.get(k)).find((r) => r !== undefined);
       if (hit) {
         const fill: Partial<Pick<Institution, 'ownership' | 'highestDegree'>> = {};
         if (!hit.ownership && c.ownership) fill.ownership = c.ownership;
@@ -149,25 +136,20 @@ export class InstitutionImportService {
           fills.push({ id: hit.id, ...fill });
           Object.assign(hit, fill);
         }
-        const reason = earlierRow !== undefined ? `same institution as row ${earlierRow}` : existing.byKey.has(c.dedupeKey) ? 'same name, city and state' : `same external id ${c.externalId}`;
-        tally(report, { row: p.row, status: 'matched', id: hit.id, reason, ...(filled ? { note: filled } : {}) });
+        tally(report, { row: p.row, status: 'matched', id: hit.id, reason: existing.byKey.has(c.dedupeKey) ? 'same name, city and state' : `same external id ${c.externalId}`, ...(filled ? { note: filled } : {}) });
         continue;
       }
-      const earlier = local.get(c.dedupeKey) ?? (c.externalId ? local.get(`ext:${c.externalId}`) : undefined);
+      const earlier = seen.find(c.dedupeKey) ?? (c.externalId ? seen.find(`ext:${c.externalId}`) : undefined);
       if (earlier) {
         tally(report, { row: p.row, status: 'matched', id: earlier.id, reason: `same institution as row ${earlier.row}` });
         continue;
       }
-      local.set(c.dedupeKey, { row: p.row, id: c.id });
-      if (c.externalId) local.set(`ext:${c.externalId}`, { row: p.row, id: c.id });
-      for (const k of keys) seen.set(k, p.row);
+      seen.remember(c.externalId ? [c.dedupeKey, `ext:${c.externalId}`] : [c.dedupeKey], p.row, c.id);
       fresh.push(c);
       tally(report, { row: p.row, status: 'created', id: c.id });
     }
-    for (let i = 0; i < fresh.length; i += 500) {
-      await m.createQueryBuilder().insert().into(Institution).values(fresh.slice(i, i + 500)).updateEntity(false).callListeners(false).execute();
-    }
-    for (const { id, ...fill } of fills) await m.update(Institution, { id }, { ...fill, updatedAt: now });
+    stage.add(Institution, fresh as Institution[], { column: 'dedupe_key', property: 'dedupeKey' });
+    for (const { id, ...fill } of fills) stage.update(Institution, id, { ...fill, updatedAt: now }, 'fill');
   }
 
   /** One query per chunk: which of these dedupe keys / external ids exist already. */
