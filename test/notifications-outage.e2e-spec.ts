@@ -72,12 +72,19 @@ describe('notifications: a three-hour SMTP outage', () => {
     const dead = during.filter((n) => n.status === 'dead');
     expect(dead.map((n) => (n.appearanceId === low.id ? `low ${n.kind}` : n.kind)).sort()).toEqual(['low briefing', 'low briefing', 'weekly_digest']);
     expect(health.body.details.mail.outbox.dead).toBe(3);
+    // Admins are told (by mail, itself retried until the relay is back), once for these deaths.
+    const reports = during.filter((n) => n.kind === 'mail_dead' && n.recipientId === admin.id).sort((x, y) => x.createdAt - y.createdAt);
+    expect(reports.length).toBeGreaterThan(0);
+    expect(reports.every((n) => n.status === 'retrying')).toBe(true);
+    expect(reports.reduce((sum, n) => sum + Number(n.payload.newCount), 0)).toBe(3); // each death reported once
+    expect(reports.slice(1).every((n, i) => n.createdAt - reports[i].createdAt >= HOUR_MS)).toBe(true); // at most hourly
+    expect(reports[reports.length - 1].payload).toMatchObject({ count: 3, kinds: 'briefing 2, weekly_digest 1' });
 
     await smtp.restart();
     for (let m = 0; m < 10; m++) await tick();
 
     const alerts = (await rows(t, {})).filter(
-      (n) => n.createdAt > 0 && n.dueAt <= t.clock.now() - 10 * MINUTE_MS && n.appearanceId !== low.id && n.kind !== 'weekly_digest',
+      (n) => n.dueAt <= t.clock.now() - 10 * MINUTE_MS && n.appearanceId !== low.id && n.kind !== 'weekly_digest' && n.kind !== 'mail_dead',
     );
     const expected = [
       ...[high.id, rising.id].flatMap((id) => [`${id}|briefing|${rec.id}`, `${id}|briefing|${coord.id}`]),
@@ -91,6 +98,9 @@ describe('notifications: a three-hour SMTP outage', () => {
     expect(alerts.filter((n) => n.status !== 'sent').map((n: Notification) => [n.kind, n.status, n.attempts])).toEqual([]);
     const delivered = smtp.messages.map((m) => m.messageId);
     for (const n of alerts) expect(delivered.filter((id) => id === n.messageId)).toHaveLength(1);
-    void admin;
+    const report = smtp.to(admin.email);
+    expect(report.map((m) => m.parsed.subject).sort()).toEqual(reports.map((n) => `${n.payload.count} e-mail(s) could not be delivered`).sort());
+    expect(report[0].parsed.text).toContain('http://forewarn.test/notifications?status=dead');
+    expect(report[0].parsed.text).not.toContain(rec.email); // counts and kinds, not who
   });
 });

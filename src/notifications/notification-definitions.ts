@@ -2,7 +2,7 @@ import type { NotificationKind } from '../common/enums';
 import type { MailContext } from './mail-context';
 
 /** Who gets a kind of mail. */
-export type RecipientRule = 'recruiters_and_coordinators' | 'recruiters' | 'coordinators';
+export type RecipientRule = 'recruiters_and_coordinators' | 'recruiters' | 'coordinators' | 'admins';
 
 /**
  * One declarative definition per kind of mail (STYLE habit 7): what triggers it, who receives it,
@@ -121,6 +121,18 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     template: 'debrief-request',
     subject: (c) => `How did it go? Debrief for ${what(c)}, ${when(c)}`,
     label: 'Debrief requests after an appearance',
+  },
+  mail_dead: {
+    kind: 'mail_dead',
+    trigger: 'E-mail went dead (refused for good, or ordinary mail out of attempts): scheduler, at most one report an hour to each admin',
+    recipients: 'admins',
+    riskAlert: true, // cannot be switched off: nobody else would know
+    asksAckAtHighLevel: false,
+    retryUntilDelivered: 'always',
+    calendar: null,
+    template: 'mail-dead',
+    subject: (c) => `${c.deadMail?.count ?? 'Some'} e-mail(s) could not be delivered`,
+    label: 'Reports of e-mail that could not be delivered (admins)',
   },
 };
 

@@ -49,8 +49,8 @@ export function backoffMs(attempts: number, base: number, cap: number, random: (
  * UPDATE ... WHERE id IN (SELECT ... LIMIT n), SQLite having one writer), renders them from current
  * data, sends them through the pooled transport and records each outcome. Each send is recorded as
  * soon as the relay accepts it (sends accepted while the previous record is being written share the
- * next one), so a crash resends at most the messages in flight on each connection, with the same
- * Message-ID so the resend is recognisable. A running worker renews its leases on a timer
+ * next one), and each connection's worker waits for that before its next send, so a crash resends at
+ * most one message per connection, with the same Message-ID so the resend is recognisable. A running worker renews its leases on a timer
  * (every third of DISPATCH_LEASE_MS, whatever its sends are doing), so a dead worker's claims are
  * taken over one lease after it stopped, and a live one's never are.
  */
@@ -208,7 +208,9 @@ export class NotificationDispatcher {
     const withdrawals: Withdrawal[] = [];
     const failures: Failed[] = [];
     const lost = new Set<string>();
-    const concurrency = Math.min(rows.length, this.cfg.maxConnections * 4);
+    // One send in flight per pooled connection, each recorded before that worker sends again: a crash
+    // can then resend at most one message per connection (the one on the wire, or accepted but not yet recorded).
+    const concurrency = Math.min(rows.length, this.cfg.maxConnections);
     let leaseUntil = Math.min(...rows.map((r) => Number(r.leaseUntil ?? 0)));
     let sinceGuard = 0;
     let guarding: Promise<void> | null = null;
@@ -256,7 +258,7 @@ export class NotificationDispatcher {
         const out = this.composer.compose(row, data, at());
         if (!('subject' in out)) {
           // A risk alert that kept failing until its appearance started was never delivered: dead, not withdrawn.
-          if (row.lastError && retriesUntilDelivered(row.kind, row.ackRequired)) {
+          if (row.lastError && row.appearanceId && retriesUntilDelivered(row.kind, row.ackRequired)) {
             return void failures.push({ row, error: `not delivered before the appearance (${out.reason}); last error: ${row.lastError}`.slice(0, 500), permanent: true, alert: true });
           }
           return void withdrawals.push(out);
@@ -274,18 +276,17 @@ export class NotificationDispatcher {
         await this.mailer.send(mail);
         pending.push({ id: row.id, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
         report.sent++;
-        void record();
+        await record();
       } catch (err) {
         row.ackRequired = mail.ackRequired; // kept on the row: a High/Critical briefing stays a retrying alert
         failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err), alert });
       }
     };
-    // Bounded concurrency: enough in flight to keep every pooled connection busy.
     let next = 0;
     const worker = async () => {
       while (next < rows.length) await sendOne(rows[next++]);
     };
-    await Promise.all(Array.from({ length: Math.min(rows.length, this.cfg.maxConnections * 4) }, worker));
+    await Promise.all(Array.from({ length: concurrency }, worker));
     while (recording || pending.length) await record();
     if (recordFailure !== null) throw recordFailure;
     if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, at());
