@@ -12,6 +12,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createServer, AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,13 +151,18 @@ async function main(): Promise<void> {
     }, 1000);
 
     const t0 = performance.now();
-    const res = await fetch(`${base}/institutions/import`, {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'text/csv' },
-      body: createReadStream(csv) as unknown as RequestInit['body'],
-      duplex: 'half',
-    } as RequestInit).catch((e) => ({ status: 0, text: async () => String(e) }) as unknown as Response);
-    const text = await res.text();
+    // node:http, not fetch: fetch gives up on an answer after 300 s (undici's headers timeout).
+    const res = await new Promise<{ status: number; text: string }>((resolve) => {
+      const req = request(`${base}/institutions/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' } }, (r) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (body += c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, text: body }));
+      });
+      req.on('error', (e) => resolve({ status: 0, text: String(e) }));
+      createReadStream(csv).pipe(req);
+    });
+    const text = res.text;
     const took = performance.now() - t0;
     importing = false;
     clearInterval(reader);
