@@ -65,6 +65,32 @@ describe('imports: check first, then commit quickly', () => {
     expect(await t.db.getRepository(Institution).countBy({ id: first.id })).toBe(1);
   });
 
+  it('answers other requests between rows while a slow file is checked (the event loop is given back every 10 ms)', async () => {
+    const inst = await t.factories.institution({ name: 'Slow Rows College', city: 'Rutland', state: 'VT' });
+    const { IncidentImportService } = await import('../src/imports/incident-import.service');
+    const service = t.app.get(IncidentImportService) as unknown as { fromOwn: (...a: unknown[]) => unknown };
+    const real = service.fromOwn.bind(service);
+    let rows = 0;
+    let health: Promise<number> | null = null;
+    let rowsWhenAnswered = -1;
+    const spy = jest.spyOn(service, 'fromOwn').mockImplementation((...args: unknown[]) => {
+      if (++rows === 2) health = t.http().get('/health').then((r) => ((rowsWhenAnswered = rows), r.status));
+      const until = Date.now() + 15; // a row as slow as the name detector on 2 KB of text
+      while (Date.now() < until);
+      return real(...args);
+    });
+    try {
+      const lines = ['date,institution_id,kind,severity,target,source', ...Array.from({ length: 60 }, (_, i) => `2026-02-${String((i % 27) + 1).padStart(2, '0')},${inst.id},protest,${(i % 4) + 1},organisation,news`)];
+      const res = await t.http().post('/incidents/import').set(h).set('Content-Type', 'text/csv').send(lines.join('\n')).expect(200);
+      expect(res.body).toMatchObject({ rows: 60, created: 60 });
+      expect(await health).toBe(200);
+      expect(rowsWhenAnswered).toBeGreaterThan(0);
+      expect(rowsWhenAnswered).toBeLessThan(60); // answered while the rows were still being checked
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('refuses the whole file (409, nothing written) when someone created one of its institutions between the check and the commit', async () => {
     const before = await t.db.getRepository(Institution).count();
     const { res } = await duringCheck(

@@ -14,7 +14,7 @@ import { validateDto } from '../common/validation';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
 import { CreatedRows } from './created-rows';
-import { csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from './csv-reader';
+import { breather, csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from './csv-reader';
 import { ImportUploads } from './import-uploads.service';
 import { InstitutionCsvRow } from './dto/import.dto';
 import { emptyReport, ImportReport, tally } from './import-report';
@@ -107,15 +107,18 @@ export class InstitutionImportService {
 
   private async chunk(m: EntityManager, stage: Stage, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: CreatedRows): Promise<void> {
     const now = this.clock.now();
-    const parsed: Array<{ row: number; cand?: Candidate; refused?: { reason: string; fields?: Record<string, string> } }> = rows.map(({ row, record }) => {
+    const parsed: Array<{ row: number; cand?: Candidate; refused?: { reason: string; fields?: Record<string, string> } }> = [];
+    const breathe = breather();
+    for (const { row, record } of rows) {
+      await breathe();
       try {
         assertCleanRecord(record);
-        return { row, cand: format === 'scorecard' ? this.fromScorecard(record, now) : this.fromOwn(record, now) };
+        parsed.push({ row, cand: format === 'scorecard' ? this.fromScorecard(record, now) : this.fromOwn(record, now) });
       } catch (e) {
         const fields = e instanceof DomainError ? e.fields : undefined;
-        return { row, refused: { reason: reasonOf(fields, (e as Error).message), fields } };
+        parsed.push({ row, refused: { reason: reasonOf(fields, (e as Error).message), fields } });
       }
-    });
+    }
     const cands = parsed.flatMap((p) => (p.cand ? [p.cand] : []));
     const existing = await this.existing(m, cands);
     const fresh: Candidate[] = [];
