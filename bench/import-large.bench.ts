@@ -104,7 +104,17 @@ async function main(): Promise<void> {
       IMPORT_REPORT_DIR: join(dir, 'reports'),
     };
     delete (env as Record<string, unknown>).DATABASE_URL;
-    server = spawn(process.execPath, [`--max-old-space-size=${heap}`, main], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    let t0 = performance.now();
+    const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean); // e.g. --trace-gc
+    server = spawn(process.execPath, [`--max-old-space-size=${heap}`, ...extra, main], { env: { ...env, LOG_LEVEL: 'log' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const serverLog: string[] = [];
+    const gcLog: string[] = [];
+    server.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      for (const l of c.split('\n')) {
+        if (l.includes('import:')) serverLog.push(l);
+        else if (l.includes('Mark-Compact')) gcLog.push(`${((performance.now() - t0) / 1000).toFixed(0)}s ${l.replace(/^\[[^\]]*\]\s*/, '').slice(0, 90)}`);
+      }
+    });
     const base = `http://127.0.0.1:${port}`;
     for (const until = Date.now() + 60_000; ; ) {
       if (server.exitCode !== null) throw new Error('the server exited before answering');
@@ -119,8 +129,20 @@ async function main(): Promise<void> {
     const startRss = procKb(pid, 'VmRSS') / 1024;
 
     let rssMax = 0;
-    const sampler = setInterval(() => (rssMax = Math.max(rssMax, procKb(pid, 'VmRSS') / 1024)), 100);
+    t0 = performance.now();
+    const bucket = () => {
+      const k = Math.floor((performance.now() - t0) / 10_000);
+      if (!timeline.has(k)) timeline.set(k, { n: 0, max: 0, rss: 0 });
+      return timeline.get(k)!;
+    };
+    const sampler = setInterval(() => {
+      const rss = procKb(pid, 'VmRSS') / 1024;
+      rssMax = Math.max(rssMax, rss);
+      const b = bucket();
+      b.rss = Math.max(b.rss, rss);
+    }, 100);
     const reads: number[] = [];
+    const timeline = new Map<number, { n: number; max: number; rss: number }>(); // per 10 s of the import: reads and their slowest, RSS
     const writes: number[] = [];
     const failures: string[] = [];
     let importing = true;
@@ -131,26 +153,29 @@ async function main(): Promise<void> {
     };
     const reader = setInterval(() => {
       if (!importing) return;
-      const t0 = performance.now();
+      const started = performance.now();
+      const b = bucket();
       track(fetch(`${base}/institutions?pageSize=1`, { headers: auth }).then(async (r) => {
         await r.arrayBuffer();
         if (r.status !== 200) failures.push(`read ${r.status}`);
-        reads.push(performance.now() - t0);
+        const took = performance.now() - started;
+        reads.push(took);
+        b.n++;
+        b.max = Math.max(b.max, took);
       }, (e) => void failures.push(`read ${e}`)));
     }, 50);
     let w = 0;
     const writer = setInterval(() => {
       if (!importing) return;
-      const t0 = performance.now();
+      const started = performance.now();
       const body = JSON.stringify({ name: `Written During Import ${w++}`, kind: 'college', city: 'Burlington', state: 'VT', timeZone: 'America/New_York' });
       track(fetch(`${base}/institutions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body }).then(async (r) => {
         await r.arrayBuffer();
         if (r.status !== 201) failures.push(`write ${r.status}`);
-        writes.push(performance.now() - t0);
+        writes.push(performance.now() - started);
       }, (e) => void failures.push(`write ${e}`)));
     }, 1000);
 
-    const t0 = performance.now();
     // node:http, not fetch: fetch gives up on an answer after 300 s (undici's headers timeout).
     const res = await new Promise<{ status: number; text: string }>((resolve) => {
       const req = request(`${base}/institutions/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' } }, (r) => {
@@ -181,6 +206,9 @@ async function main(): Promise<void> {
     console.log(`POST /institutions/import (64 MiB): HTTP ${res.status} in ${(took / 1000).toFixed(1)} s (${((rows / took) * 1000).toFixed(0)} rows/s); ${summary}; server ${alive ? 'alive' : `DIED (${server.exitCode ?? server.signalCode})`}`);
     console.log(`RSS: start ${startRss.toFixed(0)} MB, peak sampled ${rssMax.toFixed(0)} MB, VmHWM ${hwm.toFixed(0)} MB (target ≤ 300 MB, heap cap ${heap} MB)`);
     console.log(`reads during the import (GET /institutions?pageSize=1, 20/s open loop): n=${reads.length} p50 ${ms(pct(reads, 50))} p99 ${ms(pct(reads, 99))} max ${ms(pct(reads, 100))} (target p99 ≤ 100 ms)`);
+    if (gcLog.length) console.log(`full GCs during the run: ${gcLog.length}; every tenth: \n  ${gcLog.filter((_, i) => i % 10 === 0).join('\n  ')}`);
+    for (const l of serverLog) console.log(`server: ${(/"msg":"([^"]+)"|"message":"([^"]+)"/.exec(l) ?? [])[1] ?? l.slice(0, 200)}`);
+    console.log(`timeline (10 s buckets: reads started, slowest, peak RSS): ${[...timeline.entries()].map(([k, v]) => `${k * 10}s ${v.n}/${ms(v.max)}/${v.rss.toFixed(0)}MB`).join('  ')}`);
     console.log(`writes during the import (POST /institutions, 1/s): n=${writes.length} p50 ${ms(pct(writes, 50))} max ${ms(pct(writes, 100))}${failures.length ? `; failures: ${failures.slice(0, 5).join(', ')} (${failures.length})` : ''}`);
 
     if (alive && res.status === 200) {
