@@ -33,7 +33,9 @@ function writeCsv(file: string): number {
   let n = 0;
   while (bytes < TARGET_BYTES - 200) {
     const w = (k: number) => WORDS[(n * 7 + k * 3) % WORDS.length];
-    const line = `${w(1)} ${w(2)} College of ${w(3)} Studies number ${n},${w(4)}ville ${n % 997},${STATES[n % STATES.length]},public,associate\n`;
+    // the row number in letters: six-digit numbers read as student ids to the privacy guard
+    const tag = n.toString(26).replace(/[0-9]/g, (d) => 'klmnopqrst'[Number(d)]);
+    const line = `${w(1)} ${w(2)} College of ${w(3)} Studies section ${tag},${w(4)}ville ${n % 997},${STATES[n % STATES.length]},public,associate\n`;
     parts.push(line);
     bytes += line.length;
     n++;
@@ -199,7 +201,9 @@ async function main(): Promise<void> {
     let summary = text.slice(0, 200);
     try {
       const b = JSON.parse(text) as Record<string, unknown>;
-      summary = `rows ${b.rows} created ${b.created} matched ${b.matched} refused ${b.refused}, ${text.length} bytes of answer, items ${(b.items as unknown[] | undefined)?.length}, report ${b.reportUrl}`;
+      summary = res.status === 200
+        ? `rows ${b.rows} created ${b.created} matched ${b.matched} refused ${b.refused}, ${text.length} bytes of answer, items ${(b.items as unknown[] | undefined)?.length}, report ${b.reportUrl}`
+        : `${b.code}: ${String(b.message).slice(0, 200)} ${JSON.stringify(b.fields ?? {}).slice(0, 300)}`;
     } catch {
       /* not JSON */
     }
@@ -217,7 +221,8 @@ async function main(): Promise<void> {
       for (let i = 0; i < 200; i++) {
         let d = '';
         while (d.length < 2000) d += prose;
-        lines.push(`2025-10-${String((i % 28) + 1).padStart(2, '0')},${WORDS[(i * 7 + 3) % WORDS.length]} ${WORDS[(i * 7 + 6) % WORDS.length]} College of ${WORDS[(i * 7 + 9) % WORDS.length]} Studies number ${i},${WORDS[(i * 7 + 12) % WORDS.length]}ville ${i % 997},${STATES[i % STATES.length]},protest,2,organisation,news,"${d.slice(0, 2000)}"`);
+        const tag = i.toString(26).replace(/[0-9]/g, (d) => 'klmnopqrst'[Number(d)]);
+        lines.push(`2025-10-${String((i % 28) + 1).padStart(2, '0')},${WORDS[(i * 7 + 3) % WORDS.length]} ${WORDS[(i * 7 + 6) % WORDS.length]} College of ${WORDS[(i * 7 + 9) % WORDS.length]} Studies section ${tag},${WORDS[(i * 7 + 12) % WORDS.length]}ville ${i % 997},${STATES[i % STATES.length]},protest,2,organisation,news,"${d.slice(0, 2000)}"`);
       }
       const t1 = performance.now();
       const r2 = await fetch(`${base}/incidents/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: lines.join('\n') });
