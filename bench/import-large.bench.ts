@@ -1,6 +1,7 @@
 /**
  * Large-import benchmark (issue 10): a 64 MiB College-Scorecard-style CSV (IMPORT_LIMIT_BYTES, just
- * under) through POST /institutions/import on SQLite, with the server run as `npm start` runs it
+ * under) through POST /institutions/import?atomic=false on SQLite (rows the privacy guard refuses
+ * do not stop the commit being measured), with the server run as `npm start` runs it
  * (the built app, --max-old-space-size=FOREWARN_HEAP_MB, default 192) in its own process. While the
  * upload is imported, reads (GET /institutions?pageSize=1) go out open-loop at 20/s and writes
  * (POST /institutions) at 1/s; RSS is sampled every 100 ms. Then 200 incidents with 2 KB
@@ -26,6 +27,10 @@ const TARGET_BYTES = Math.min(LIMIT, Number(process.env.BENCH_IMPORT_MB ?? 64) *
 const STATES = ['OH', 'PA', 'NY', 'CA', 'TX', 'VT', 'MA', 'IL', 'MI', 'WA', 'OR', 'FL', 'GA', 'NC', 'VA'];
 const WORDS = ['Northern', 'Technical', 'Community', 'State', 'Valley', 'Lakeside', 'Polytechnic', 'Metropolitan', 'Western', 'Coastal', 'Highland', 'Riverside'];
 
+/** The row number in plain lowercase words: six-digit numbers read as student ids to the privacy guard, and short letter runs as names. */
+const DIGITS = ['oak', 'elm', 'ash', 'bay', 'sun', 'sky', 'dew', 'fog', 'ice', 'sea'];
+const tagOf = (n: number) => String(n).split('').map((d) => DIGITS[Number(d)]).join(' ');
+
 /** A Scorecard-shaped file of distinct institutions, about 100 bytes a row, just under the size. */
 function writeCsv(file: string): number {
   const parts: string[] = ['name,city,state,ownership,highest_degree\n'];
@@ -33,8 +38,7 @@ function writeCsv(file: string): number {
   let n = 0;
   while (bytes < TARGET_BYTES - 200) {
     const w = (k: number) => WORDS[(n * 7 + k * 3) % WORDS.length];
-    // the row number in letters: six-digit numbers read as student ids to the privacy guard
-    const tag = n.toString(26).replace(/[0-9]/g, (d) => 'klmnopqrst'[Number(d)]);
+    const tag = tagOf(n);
     const line = `${w(1)} ${w(2)} College of ${w(3)} Studies section ${tag},${w(4)}ville ${n % 997},${STATES[n % STATES.length]},public,associate\n`;
     parts.push(line);
     bytes += line.length;
@@ -180,7 +184,7 @@ async function main(): Promise<void> {
 
     // node:http, not fetch: fetch gives up on an answer after 300 s (undici's headers timeout).
     const res = await new Promise<{ status: number; text: string }>((resolve) => {
-      const req = request(`${base}/institutions/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' } }, (r) => {
+      const req = request(`${base}/institutions/import?atomic=false`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' } }, (r) => {
         let body = '';
         r.setEncoding('utf8');
         r.on('data', (c: string) => (body += c));
@@ -221,7 +225,7 @@ async function main(): Promise<void> {
       for (let i = 0; i < 200; i++) {
         let d = '';
         while (d.length < 2000) d += prose;
-        const tag = i.toString(26).replace(/[0-9]/g, (d) => 'klmnopqrst'[Number(d)]);
+        const tag = tagOf(i);
         lines.push(`2025-10-${String((i % 28) + 1).padStart(2, '0')},${WORDS[(i * 7 + 3) % WORDS.length]} ${WORDS[(i * 7 + 6) % WORDS.length]} College of ${WORDS[(i * 7 + 9) % WORDS.length]} Studies section ${tag},${WORDS[(i * 7 + 12) % WORDS.length]}ville ${i % 997},${STATES[i % STATES.length]},protest,2,organisation,news,"${d.slice(0, 2000)}"`);
       }
       const t1 = performance.now();
