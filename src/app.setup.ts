@@ -10,6 +10,7 @@ import { ErrorBody } from './common/error-body';
 import { assertCleanRequest } from './common/input-guard';
 import { createValidationPipe } from './common/validation';
 import { appConfig } from './config';
+import { withMigrationLock } from './database/migrate';
 import { UsersService } from './users/users.service';
 
 /**
@@ -84,8 +85,11 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
 /** Runs pending migrations and creates the first admin. Called once at start-up (and by tests). */
 export async function prepareDatabase(app: INestApplication): Promise<void> {
   const db = app.get(DataSource);
-  const ran = await db.runMigrations({ transaction: 'each' });
-  if (ran.length) new Logger('Database').log(`Applied ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}`);
-  await app.get(KeyRing).load();
-  await app.get(UsersService).ensureInitialAdmin();
+  // Several instances may start at once on one PostgreSQL database: they take turns (advisory lock).
+  await withMigrationLock(db, async () => {
+    const ran = await db.runMigrations({ transaction: 'each' });
+    if (ran.length) new Logger('Database').log(`Applied ${ran.length} migration(s): ${ran.map((m) => m.name).join(', ')}`);
+    await app.get(KeyRing).load();
+    await app.get(UsersService).ensureInitialAdmin();
+  });
 }

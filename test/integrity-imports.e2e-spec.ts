@@ -7,23 +7,19 @@ import { Institution } from '../src/institutions/institution.entity';
 import { RiskService } from '../src/risk/risk.service';
 import { createTestApp, TestApp } from './helpers/test-app';
 
-/** Uploads are spooled under os.tmpdir(): a private one for this file (TMPDIR) to count what is left. */
+/** Uploads are spooled under IMPORT_SPOOL_DIR: a private one for this file, to count what is left. */
 const privateTmp = mkdtempSync(join(tmpdir(), 'integrity-imports-'));
 const spools = () => readdirSync(privateTmp).filter((f) => f.startsWith('forewarn-import-'));
 
 describe('imports: uploads outside transactions, one risk pass, date range', () => {
   let t: TestApp;
   let h: { Authorization: string };
-  const savedTmp = process.env.TMPDIR;
   beforeAll(async () => {
-    process.env.TMPDIR = privateTmp;
-    t = await createTestApp({ now: '2026-03-01T12:00:00Z' });
+    t = await createTestApp({ now: '2026-03-01T12:00:00Z', app: { importSpoolDir: privateTmp } });
     h = t.auth(await t.factories.user('admin'));
   });
   afterAll(async () => {
     await t.close();
-    if (savedTmp === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = savedTmp;
     rmSync(privateTmp, { recursive: true, force: true });
   });
 
@@ -73,7 +69,7 @@ describe('imports: uploads outside transactions, one risk pass, date range', () 
 
   it('deletes the spooled file after a refused or too large upload too', async () => {
     expect((await post('/institutions/import', 'title,town\nx,y\n').expect(400)).body.code).toBe('CSV_HEADER');
-    const small = await createTestApp({ app: { importLimit: 1024 } });
+    const small = await createTestApp({ app: { importLimit: 1024, importSpoolDir: privateTmp } });
     try {
       const res = await small.http().post('/incidents/import').set(small.auth(await small.factories.user('admin'))).set('Content-Type', 'text/csv').send(`date,institution,city,state,kind\n${'2025-01-01,X,Y,OH,protest\n'.repeat(100)}`);
       expect(res.status).toBe(413);

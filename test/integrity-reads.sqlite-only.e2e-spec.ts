@@ -6,9 +6,10 @@ import { createTestApp, TestApp } from './helpers/test-app';
 type All = (sql: string, params: unknown[], cb: (err: Error | null, rows: unknown[]) => void) => void;
 
 /**
- * SQLite has one shared connection. The appearance reader's raw-driver reads must not run while
- * another request's transaction is open on it: they would see (and hand out as ETag/version) writes
- * that may never commit.
+ * SQLite has one shared writing connection. The appearance reader's raw-driver reads must not run on
+ * it while another request's transaction is open: they would see (and hand out as ETag/version)
+ * writes that may never commit. While the writer is busy they run on the read-only connection,
+ * which sees the last committed state, without waiting.
  */
 describe('raw appearance reads on SQLite see committed data only', () => {
   let t: TestApp;
@@ -85,33 +86,35 @@ describe('raw appearance reads on SQLite see committed data only', () => {
     }
   });
 
-  it('runExclusive: reads queued together share a turn; a transaction queued behind them waits for all, and later reads wait for it', async () => {
+  it('runExclusive and plain reads while a transaction is open run at once on the read-only connection and see the committed state only', async () => {
+    const a = await t.factories.appearance({ title: 'Before the transaction' });
     const order: string[] = [];
-    let releaseA!: () => void;
-    const holdA = new Promise<void>((r) => (releaseA = r));
-    let aRunning!: () => void;
-    const aStarted = new Promise<void>((r) => (aRunning = r));
-    const a = runExclusive(t.db, async () => {
-      order.push('A start');
-      aRunning();
-      await holdA;
-      order.push('A end');
+    let release!: () => void;
+    const hold = new Promise<void>((r) => (release = r));
+    let wrote!: () => void;
+    const written = new Promise<void>((r) => (wrote = r));
+    const tx = t.db.transaction(async (m) => {
+      await m.update(Appearance, { id: a.id }, { title: 'Inside the transaction' });
+      wrote();
+      await hold;
+      order.push('commit');
     });
-    const c = runExclusive(t.db, async () => {
-      order.push('C (joins A)');
+    await written;
+    const title = async () => ((await t.db.query(`SELECT title FROM appearances WHERE id = ?`, [a.id])) as { title: string }[])[0].title;
+    const seen = await runExclusive(t.db, async () => {
+      order.push('read');
+      return title();
     });
-    await aStarted;
-    const tx = t.db.transaction(async () => {
-      order.push('transaction');
-    });
-    const b = runExclusive(t.db, async () => {
-      order.push('B (after the transaction)');
-    });
-    await c;
-    releaseA();
-    await Promise.all([a, tx, b]);
-    expect(order).toEqual(['A start', 'C (joins A)', 'A end', 'transaction', 'B (after the transaction)']);
-    // Inside the caller's own transaction it passes straight through (no deadlock).
-    expect(await t.db.transaction(() => runExclusive(t.db, async () => 'inside'))).toBe('inside');
+    order.push(`plain read: ${await title()}`);
+    expect(seen).toBe('Before the transaction'); // not the uncommitted write
+    release();
+    await tx;
+    expect(order).toEqual(['read', 'plain read: Before the transaction', 'commit']); // neither waited for the transaction
+    expect(await title()).toBe('Inside the transaction');
+    // Inside the caller's own transaction it passes straight through (no deadlock) and sees its own writes.
+    expect(await t.db.transaction(async (m) => {
+      await m.update(Appearance, { id: a.id }, { title: 'Own write' });
+      return runExclusive(t.db, async () => (await m.query(`SELECT title FROM appearances WHERE id = ?`, [a.id]))[0].title);
+    })).toBe('Own write');
   });
 });

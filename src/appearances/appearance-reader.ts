@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
-import { runExclusive } from '../database/sqlite-serialise';
+import { runExclusive, sqliteConnection } from '../database/sqlite-serialise';
 import { Page, page } from '../common/pagination';
 import { buildListingSql, Dialect, ListingFilter, rowToView } from './appearance-listing.sql';
 import { AppearanceQuery, AppearanceView } from './dto/appearance.dto';
@@ -69,9 +69,11 @@ export class AppearanceReader {
   private query(manager: EntityManager | null, sql: string, params: unknown[]): Promise<any[]> {
     if (manager) return manager.query(sql, params);
     if (this.dialect === 'sqlite') {
-      const conn = (this.db.driver as unknown as { databaseConnection?: RawSqlite }).databaseConnection;
-      if (conn) {
-        return runExclusive(this.db, () => new Promise<any[]>((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows)))));
+      if (sqliteConnection<RawSqlite>(this.db)) {
+        return runExclusive(this.db, () => {
+          const conn = sqliteConnection<RawSqlite>(this.db)!; // the reader when the writer is busy
+          return new Promise<any[]>((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
+        });
       }
     }
     return this.db.query(sql, params);

@@ -109,6 +109,7 @@ export const NOTIFICATION_KINDS = [
   'cancellation',
   'weekly_digest',
   'debrief_request',
+  'mail_dead',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

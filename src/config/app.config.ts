@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { readEnv } from './env';
@@ -30,6 +31,14 @@ class AppEnv {
   @IsInt()
   @Min(1000)
   REQUEST_TIMEOUT_MS: number = 20_000;
+  /** Where uploads are received before an import reads them (default: the system's temporary folder). */
+  @IsOptional()
+  @IsString()
+  IMPORT_SPOOL_DIR?: string = undefined;
+
+  /** Where the full per-row report of each import is kept (a week) for download. */
+  @IsString()
+  IMPORT_REPORT_DIR: string = './data/import-reports';
 
   @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: string = 'log';
@@ -47,6 +56,8 @@ export interface AppConfig {
   bodyLimit: number;
   importLimit: number;
   requestTimeoutMs: number;
+  importReportDir: string;
+  importSpoolDir: string;
   logLevel: string;
   schedulerEnabled: boolean;
 }
@@ -61,6 +72,8 @@ export const appConfig = registerAs('app', (): AppConfig => {
     bodyLimit: e.BODY_LIMIT_BYTES,
     importLimit: e.IMPORT_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    importReportDir: e.IMPORT_REPORT_DIR,
+    importSpoolDir: e.IMPORT_SPOOL_DIR || tmpdir(),
     logLevel: e.LOG_LEVEL,
     schedulerEnabled: e.SCHEDULER_ENABLED !== 'false',
   };

@@ -47,6 +47,11 @@ class MailEnv {
   @Min(1000)
   MAIL_BACKOFF_MAX_MS: number = 6 * 3_600_000;
 
+  /** Backoff cap for risk alerts, which retry until delivered (or the appearance starts) instead of going dead. */
+  @IsInt()
+  @Min(1000)
+  MAIL_ALERT_BACKOFF_MAX_MS: number = 5 * 60_000;
+
   @IsInt()
   @Min(100)
   DISPATCH_INTERVAL_MS: number = 2_000;
@@ -56,10 +61,10 @@ class MailEnv {
   @Max(2000)
   DISPATCH_BATCH_SIZE: number = 200;
 
-  /** How long a claim lasts; a crashed worker's rows are reclaimed after this. */
+  /** How long a claim lasts unless renewed (a running worker renews it every third of this); a crashed worker's rows are reclaimed after it. */
   @IsInt()
   @Min(1000)
-  DISPATCH_LEASE_MS: number = 120_000;
+  DISPATCH_LEASE_MS: number = 30_000;
 
   @IsInt()
   @Min(10_000)
@@ -94,6 +99,7 @@ export interface MailConfig {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  alertBackoffMaxMs: number;
   dispatchIntervalMs: number;
   batchSize: number;
   leaseMs: number;
@@ -128,6 +134,7 @@ export function readMailConfig(env: NodeJS.ProcessEnv = process.env): MailConfig
     maxAttempts: e.MAIL_MAX_ATTEMPTS,
     backoffBaseMs: e.MAIL_BACKOFF_BASE_MS,
     backoffMaxMs: e.MAIL_BACKOFF_MAX_MS,
+    alertBackoffMaxMs: e.MAIL_ALERT_BACKOFF_MAX_MS,
     dispatchIntervalMs: e.DISPATCH_INTERVAL_MS,
     batchSize: e.DISPATCH_BATCH_SIZE,
     leaseMs: e.DISPATCH_LEASE_MS,

@@ -13,12 +13,28 @@ import { DataSource, EntityManager } from 'typeorm';
  * - a statement issued outside any transaction waits until no transaction is open, so it never
  *   joins someone else's.
  * The async context (AsyncLocalStorage) tells a transaction's own statements from everyone else's.
+ *
+ * With a second, read-only connection (`reader`, on the same file in WAL mode), a read issued
+ * outside any transaction while the writer is busy (a transaction open or queued) does not wait: it
+ * runs at once on the reader and sees the last committed state, as WAL lets it. So a long import
+ * (one transaction, atomic) no longer stops every read; writers still take turns. When nothing is
+ * open, reads keep using the main connection (its warm 64 MiB cache).
+ *
  * PostgreSQL has a real pool and is left alone. Several processes on one SQLite file are serialised
  * by SQLite itself (busy timeout).
  */
 interface Serialised {
   withReadLock: <T>(fn: () => Promise<T>) => Promise<T>;
   inTx: AsyncLocalStorage<true>;
+  /** Whether a transaction (or a turn of reads) holds or waits for the lock. */
+  busy: () => boolean;
+  reader: DataSource | null;
+  onReader: AsyncLocalStorage<true>;
+}
+
+/** A statement the read-only connection can run: a plain SELECT (or WITH … SELECT) that writes nothing. */
+function isRead(sql: unknown): boolean {
+  return typeof sql === 'string' && /^\s*(SELECT|WITH)\b/i.test(sql) && !/\b(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
 }
 
 const serialised = new WeakMap<DataSource, Serialised>();
@@ -34,24 +50,40 @@ const serialised = new WeakMap<DataSource, Serialised>();
  */
 export function runExclusive<T>(ds: DataSource, fn: () => Promise<T>): Promise<T> {
   const s = serialised.get(ds);
-  if (!s || s.inTx.getStore()) return fn();
+  if (!s || s.inTx.getStore() || s.onReader.getStore()) return fn();
+  // The writer is busy: read the committed state on the reader instead of waiting for it.
+  if (s.reader && s.busy()) return s.onReader.run(true, fn);
   return s.withReadLock(() => s.inTx.run(true, fn));
 }
 
-export function serialiseSqlite(ds: DataSource): DataSource {
+/**
+ * The raw sqlite3 connection a read inside `runExclusive` should use: the reader when runExclusive
+ * sent it there, otherwise the main connection. Undefined on PostgreSQL.
+ */
+export function sqliteConnection<C>(ds: DataSource): C | undefined {
+  const s = serialised.get(ds);
+  const source = s?.reader && s.onReader.getStore() ? s.reader : ds;
+  return (source.driver as unknown as { databaseConnection?: C }).databaseConnection;
+}
+
+export function serialiseSqlite(ds: DataSource, reader: DataSource | null = null): DataSource {
   if (ds.options.type !== 'sqlite') return ds;
   if (serialised.has(ds)) return ds;
   const inTx = new AsyncLocalStorage<true>();
+  const onReader = new AsyncLocalStorage<true>();
   let tail: Promise<void> = Promise.resolve();
+  let queued = 0;
 
   const withLock = async <T>(fn: () => Promise<T>): Promise<T> => {
     const previous = tail;
     let release!: () => void;
     tail = new Promise<void>((r) => (release = r));
-    await previous;
+    queued++;
     try {
+      await previous;
       return await fn();
     } finally {
+      queued--;
       release();
     }
   };
@@ -68,10 +100,12 @@ export function serialiseSqlite(ds: DataSource): DataSource {
     }
     const group = g;
     group.count++;
+    queued++;
     try {
       await group.ready;
       return await fn();
     } finally {
+      queued--;
       if (--group.count === 0) {
         if (readGroup === group) readGroup = null;
         group.release();
@@ -81,7 +115,13 @@ export function serialiseSqlite(ds: DataSource): DataSource {
 
   const runner = ds.createQueryRunner();
   const query = runner.query.bind(runner) as (...a: unknown[]) => Promise<unknown>;
-  (runner as { query: unknown }).query = (...args: unknown[]) => (inTx.getStore() ? query(...args) : withLock(() => query(...args)));
+  const readerRunner = reader?.createQueryRunner();
+  const read = readerRunner ? (readerRunner.query.bind(readerRunner) as (...a: unknown[]) => Promise<unknown>) : null;
+  (runner as { query: unknown }).query = (...args: unknown[]) => {
+    if (inTx.getStore()) return query(...args);
+    if (read && (queued > 0 || onReader.getStore()) && isRead(args[0])) return read(...args);
+    return withLock(() => query(...args));
+  };
 
   const wrap = (manager: EntityManager) => {
     const transaction = manager.transaction.bind(manager) as (...a: unknown[]) => Promise<unknown>;
@@ -90,6 +130,13 @@ export function serialiseSqlite(ds: DataSource): DataSource {
   };
   wrap(ds.manager);
   wrap(runner.manager);
-  serialised.set(ds, { withReadLock, inTx });
+  serialised.set(ds, { withReadLock, inTx, busy: () => queued > 0, reader, onReader });
+  if (reader) {
+    const destroy = ds.destroy.bind(ds);
+    (ds as { destroy: unknown }).destroy = async () => {
+      if (reader.isInitialized) await reader.destroy();
+      return destroy();
+    };
+  }
   return ds;
 }

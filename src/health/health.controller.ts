@@ -18,12 +18,18 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness: { status } for anyone (503 when down); with an admin bearer token also each dependency — database, mail transport, outbox' })
+  @ApiOperation({
+    summary:
+      'Liveness: { status } for anyone (503 when down; "degraded", still 200, when something needs a person, e.g. dead mail); with an admin bearer token also each dependency — database, mail transport, outbox',
+  })
   async check(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | { status: string }> {
     const checks: HealthIndicatorFunction[] = [() => this.db.pingCheck('database', { timeout: 3000 }), ...this.contributors.all()];
     let result: HealthCheckResult;
     try {
       result = await this.health.check(checks);
+      // Up, but something needs a person (e.g. dead mail): "degraded", still 200 so nothing restarts it.
+      const degraded = Object.values(result.details ?? {}).some((d) => (d as { degraded?: boolean }).degraded === true);
+      if (degraded) result = { ...result, status: 'degraded' as HealthCheckResult['status'] };
     } catch (e) {
       if (!(e instanceof ServiceUnavailableException)) throw e;
       result = e.getResponse() as HealthCheckResult;

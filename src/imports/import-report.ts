@@ -2,6 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export type RowStatus = 'created' | 'matched' | 'refused';
 
+/** How many rows of each outcome the answer lists; the full per-row report is the CSV at reportUrl. */
+export const REPORT_SAMPLE_ROWS = 100;
+
 export class ImportRowReport {
   @ApiProperty({ description: 'Spreadsheet row number (the header is row 1)' }) row: number;
   @ApiProperty({ enum: ['created', 'matched', 'refused'] }) status: RowStatus;
@@ -26,15 +29,42 @@ export class ImportReport {
   topicMapping?: Record<string, string>;
   @ApiPropertyOptional({ description: 'Incident imports: rows created per topic', type: 'object', additionalProperties: { type: 'number' } })
   topics?: Record<string, number>;
-  @ApiProperty({ type: [ImportRowReport] }) items: ImportRowReport[];
+  @ApiProperty({ type: [ImportRowReport], description: `The first ${REPORT_SAMPLE_ROWS} rows of each outcome, in row order (every row when itemsComplete)` }) items: ImportRowReport[];
+  @ApiProperty({ description: 'Whether items lists every row' }) itemsComplete: boolean;
+  @ApiPropertyOptional({ description: 'The full per-row report as CSV (GET, same sign-in; kept 7 days)', nullable: true, example: '/imports/0190e0b4-…/report.csv' }) reportUrl: string | null;
 }
+
+/** Receives every row's outcome (the full report file); set by the upload machinery. */
+export interface ReportSink {
+  add(item: ImportRowReport): void;
+}
+
+const sinks = new WeakMap<ImportReport, ReportSink>();
+const sampled = new WeakMap<ImportReport, Record<RowStatus, number>>();
 
 export function emptyReport(format: string, dryRun: boolean, atomic: boolean): ImportReport {
-  return { format, dryRun, atomic, committed: false, rows: 0, created: 0, matched: 0, refused: 0, items: [] };
+  const report: ImportReport = { format, dryRun, atomic, committed: false, rows: 0, created: 0, matched: 0, refused: 0, items: [], itemsComplete: true, reportUrl: null };
+  sampled.set(report, { created: 0, matched: 0, refused: 0 });
+  return report;
 }
 
+export function attachSink(report: ImportReport, sink: ReportSink): void {
+  sinks.set(report, sink);
+}
+
+/**
+ * Counts one row's outcome. The report keeps the first REPORT_SAMPLE_ROWS rows of each outcome (a
+ * 64 MiB file has hundreds of thousands of rows: listing them all took more memory than the process
+ * has); every row goes to the sink, the downloadable CSV.
+ */
 export function tally(report: ImportReport, item: ImportRowReport): void {
-  report.items.push(item);
   report.rows++;
   report[item.status]++;
+  const n = sampled.get(report);
+  if (n && n[item.status] >= REPORT_SAMPLE_ROWS) report.itemsComplete = false;
+  else {
+    report.items.push(item);
+    if (n) n[item.status]++;
+  }
+  sinks.get(report)?.add(item);
 }

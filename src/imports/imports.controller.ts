@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ErrorBody } from '../common/error-body';
 import { PRIVACY_RULE } from '../common/privacy/privacy-guard';
 import { csvFile } from './csv';
 import { ImportQuery } from './dto/import.dto';
+import { ImportUploads } from './import-uploads.service';
 import { IncidentImportService } from './incident-import.service';
 import { ImportReport } from './import-report';
 import { InstitutionExportService } from './institution-export.service';
@@ -12,9 +13,11 @@ import { INSTITUTION_CSV_COLUMNS, InstitutionImportService } from './institution
 
 const CSV_BODY = { required: true, schema: { type: 'string', format: 'binary' }, description: 'The CSV file itself (Content-Type: text/csv), streamed' };
 const IMPORT_RULES =
-  'The upload is received in full first (streamed to a temporary file, at most IMPORT_LIMIT_BYTES, deleted afterwards), then read row by row in one transaction. `?dryRun=true` checks and reports without writing. Atomic by default: if any row is refused nothing is written ' +
-  '(422 IMPORT_REFUSED, details.report has the per-row report); `?atomic=false` imports the rows that pass. Re-importing the same file creates nothing. ' +
-  'The report lists every row (spreadsheet numbering, header = row 1) as created, matched (with the existing id) or refused (with the reason).';
+  'The upload is received in full first (streamed to a temporary file, at most IMPORT_LIMIT_BYTES, deleted afterwards), then read and checked row by row against the committed data (no transaction held), ' +
+  'and the rows to create are inserted in one short transaction at the end. `?dryRun=true` checks and reports without writing. Atomic by default: if any row is refused nothing is written ' +
+  '(422 IMPORT_REFUSED, details.report has the report); `?atomic=false` imports the rows that pass. If someone creates one of the same records meanwhile, nothing is written (409 IMPORT_CONFLICT: send it again). Re-importing the same file creates nothing. ' +
+  'The report counts the rows created, matched (with the existing id) and refused (with the reason) and lists the first 100 of each (spreadsheet numbering, header = row 1); ' +
+  'every row is in the CSV at reportUrl (GET /imports/{id}/report.csv, for a week).';
 
 @ApiTags('import / export')
 @ApiBearerAuth()
@@ -24,7 +27,16 @@ export class ImportsController {
     private readonly institutions: InstitutionImportService,
     private readonly incidents: IncidentImportService,
     private readonly institutionExport: InstitutionExportService,
+    private readonly uploads: ImportUploads,
   ) {}
+
+  @Get('imports/:id/report.csv')
+  @Roles('admin', 'coordinator')
+  @ApiProduces('text/csv')
+  @ApiOperation({ summary: 'The full per-row report of an import as CSV (row, status, id, reason, fields, note): to whoever ran it and to admins, for a week' })
+  importReport(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<StreamableFile> {
+    return this.uploads.download(id, user);
+  }
 
   @Post('institutions/import')
   @Roles('admin', 'coordinator')

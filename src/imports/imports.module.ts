@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RiskModule } from '../risk/risk.module';
 import { ImportsController } from './imports.controller';
+import { ImportUploads } from './import-uploads.service';
 import { IncidentImportService } from './incident-import.service';
 import { InstitutionExportService } from './institution-export.service';
 import { InstitutionImportService } from './institution-import.service';
@@ -9,6 +10,6 @@ import { InstitutionImportService } from './institution-import.service';
 @Module({
   imports: [RiskModule],
   controllers: [ImportsController],
-  providers: [InstitutionImportService, IncidentImportService, InstitutionExportService],
+  providers: [ImportUploads, InstitutionImportService, IncidentImportService, InstitutionExportService],
 })
 export class ImportsModule {}

@@ -1,6 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { HIGHEST_DEGREES, OWNERSHIPS } from '../common/enums';
-import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
@@ -12,10 +11,11 @@ import { DomainError, ValidationFailedError } from '../common/errors';
 import { assertCleanRecord } from '../common/input-guard';
 import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
-import { appConfig } from '../config/app.config';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
-import { csvChunks, CsvRow, reasonOf, requireColumns, runImport, withSpooledUpload } from './csv-reader';
+import { CreatedRows } from './created-rows';
+import { breather, csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from './csv-reader';
+import { ImportUploads } from './import-uploads.service';
 import { InstitutionCsvRow } from './dto/import.dto';
 import { emptyReport, ImportReport, tally } from './import-report';
 import { zoneForState } from './state-zones';
@@ -64,9 +64,10 @@ type Existing = { id: string; ownership: string | null; highestDegree: string | 
 
 /**
  * POST /institutions/import. Streams the CSV in chunks of 500 rows; per chunk one query finds
- * existing institutions (by normalised name|city|STATE, or external id) and one multi-row INSERT
- * adds the new ones. Matches are left as they are (re-importing creates nothing), except that a
- * Scorecard ownership or highest degree the row has and the stored institution lacks is filled in.
+ * existing institutions (by normalised name|city|STATE, or external id) and the new ones are staged
+ * (runImport inserts them in one short transaction at the end). Matches are left as they are
+ * (re-importing creates nothing), except that a Scorecard ownership or highest degree the row has
+ * and the stored institution lacks is filled in (at the commit, if still empty then).
  */
 @Injectable()
 export class InstitutionImportService {
@@ -74,25 +75,25 @@ export class InstitutionImportService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    private readonly uploads: ImportUploads,
   ) {}
 
   async import(body: unknown, opts: { dryRun: boolean; atomic: boolean }, actor: AuthUser): Promise<ImportReport> {
     let format: InstitutionFormat = 'forewarn';
     const report = emptyReport(format, opts.dryRun, opts.atomic);
-    const seen = new Map<string, { row: number; id: string }>();
+    const seen = new CreatedRows();
     // The upload is received in full (to a temporary file) before the transaction opens.
-    return withSpooledUpload(body, this.app.importLimit, (file) => runImport(
+    return this.uploads.receive(body, report, actor, (file) => runImport(
       this.db,
       report,
-      async (m) => {
+      async (m, stage) => {
         const chunks = csvChunks(file(), (header) => {
           format = detectInstitutionFormat(header);
           report.format = format;
           if (format === 'scorecard') requireColumns(header, [['name', 'instnm'], ['state', 'stabbr']], 'College Scorecard');
           else requireColumns(header, [['name'], ['kind']], 'Forewarn institution');
-        }, this.app.importLimit);
-        for await (const chunk of chunks) await this.chunk(m, chunk, format, report, seen);
+        }, this.uploads.limitBytes);
+        for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, seen);
       },
       (m) =>
         this.audit.record(m, {
@@ -104,17 +105,20 @@ export class InstitutionImportService {
     ));
   }
 
-  private async chunk(m: EntityManager, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: Map<string, { row: number; id: string }>): Promise<void> {
+  private async chunk(m: EntityManager, stage: Stage, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: CreatedRows): Promise<void> {
     const now = this.clock.now();
-    const parsed: Array<{ row: number; cand?: Candidate; refused?: { reason: string; fields?: Record<string, string> } }> = rows.map(({ row, record }) => {
+    const parsed: Array<{ row: number; cand?: Candidate; refused?: { reason: string; fields?: Record<string, string> } }> = [];
+    const breathe = breather();
+    for (const { row, record } of rows) {
+      await breathe();
       try {
         assertCleanRecord(record);
-        return { row, cand: format === 'scorecard' ? this.fromScorecard(record, now) : this.fromOwn(record, now) };
+        parsed.push({ row, cand: format === 'scorecard' ? this.fromScorecard(record, now) : this.fromOwn(record, now) });
       } catch (e) {
         const fields = e instanceof DomainError ? e.fields : undefined;
-        return { row, refused: { reason: reasonOf(fields, (e as Error).message), fields } };
+        parsed.push({ row, refused: { reason: reasonOf(fields, (e as Error).message), fields } });
       }
-    });
+    }
     const cands = parsed.flatMap((p) => (p.cand ? [p.cand] : []));
     const existing = await this.existing(m, cands);
     const fresh: Candidate[] = [];
@@ -138,20 +142,17 @@ export class InstitutionImportService {
         tally(report, { row: p.row, status: 'matched', id: hit.id, reason: existing.byKey.has(c.dedupeKey) ? 'same name, city and state' : `same external id ${c.externalId}`, ...(filled ? { note: filled } : {}) });
         continue;
       }
-      const earlier = seen.get(c.dedupeKey) ?? (c.externalId ? seen.get(`ext:${c.externalId}`) : undefined);
+      const earlier = seen.find(c.dedupeKey) ?? (c.externalId ? seen.find(`ext:${c.externalId}`) : undefined);
       if (earlier) {
         tally(report, { row: p.row, status: 'matched', id: earlier.id, reason: `same institution as row ${earlier.row}` });
         continue;
       }
-      seen.set(c.dedupeKey, { row: p.row, id: c.id });
-      if (c.externalId) seen.set(`ext:${c.externalId}`, { row: p.row, id: c.id });
+      seen.remember(c.externalId ? [c.dedupeKey, `ext:${c.externalId}`] : [c.dedupeKey], p.row, c.id);
       fresh.push(c);
       tally(report, { row: p.row, status: 'created', id: c.id });
     }
-    for (let i = 0; i < fresh.length; i += 500) {
-      await m.createQueryBuilder().insert().into(Institution).values(fresh.slice(i, i + 500)).updateEntity(false).callListeners(false).execute();
-    }
-    for (const { id, ...fill } of fills) await m.update(Institution, { id }, { ...fill, updatedAt: now });
+    stage.add(Institution, fresh as Institution[], { column: 'dedupe_key', property: 'dedupeKey' });
+    for (const { id, ...fill } of fills) stage.update(Institution, id, { ...fill, updatedAt: now }, 'fill');
   }
 
   /** One query per chunk: which of these dedupe keys / external ids exist already. */

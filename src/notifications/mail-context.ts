@@ -60,6 +60,8 @@ export interface MailContext {
   ackEscalation: { originalKind: string; sentAt: string; recipients: number } | null;
   digest: DigestView | null;
   debriefUrl: string | null;
+  /** mail_dead: how much mail is dead now, how much newly, of which kinds, and where to see it. */
+  deadMail: { count: number; newCount: number; kinds: string; listUrl: string } | null;
   unsubscribeUrl: string | null;
   preferencesUrl: string;
   publicUrl: string;

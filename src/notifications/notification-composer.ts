@@ -145,6 +145,10 @@ export class NotificationComposer {
           : null,
       digest: row.kind === 'weekly_digest' ? this.digestView(row, data) : null,
       debriefUrl: row.kind === 'debrief_request' && a ? `${base}/appearances/${a.id}/outcome` : null,
+      deadMail:
+        row.kind === 'mail_dead'
+          ? { count: Number(row.payload.count ?? 0), newCount: Number(row.payload.newCount ?? 0), kinds: String(row.payload.kinds ?? ''), listUrl: `${base}/notifications?status=dead` }
+          : null,
       unsubscribeUrl: def.riskAlert
         ? null
         : `${base}/notifications/unsubscribe?token=${this.links.sign('unsubscribe', { sub: row.recipientId, kind: row.kind, iat: now, exp: now + UNSUBSCRIBE_LINK_TTL_MS })}`,

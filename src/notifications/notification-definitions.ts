@@ -2,7 +2,7 @@ import type { NotificationKind } from '../common/enums';
 import type { MailContext } from './mail-context';
 
 /** Who gets a kind of mail. */
-export type RecipientRule = 'recruiters_and_coordinators' | 'recruiters' | 'coordinators';
+export type RecipientRule = 'recruiters_and_coordinators' | 'recruiters' | 'coordinators' | 'admins';
 
 /**
  * One declarative definition per kind of mail (STYLE habit 7): what triggers it, who receives it,
@@ -19,6 +19,12 @@ export interface NotificationDefinition {
   riskAlert: boolean;
   /** Asks the recipient to acknowledge when the level rendered is High or Critical. */
   asksAckAtHighLevel: boolean;
+  /**
+   * Keeps retrying (capped backoff, MAIL_ALERT_BACKOFF_MAX_MS) past MAIL_MAX_ATTEMPTS until delivered
+   * or the appearance has started: always, only when rendered at High/Critical, or never (dead after
+   * MAIL_MAX_ATTEMPTS).
+   */
+  retryUntilDelivered: 'always' | 'at_high_level' | 'never';
   /** Invitation attached: REQUEST (new or moved), CANCEL, or none. */
   calendar: 'REQUEST' | 'CANCEL' | null;
   template: string;
@@ -38,6 +44,7 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     recipients: 'recruiters_and_coordinators',
     riskAlert: true,
     asksAckAtHighLevel: true,
+    retryUntilDelivered: 'at_high_level',
     calendar: 'REQUEST',
     template: 'briefing',
     subject: (c) => `${levelTag(c)}Briefing${c.offset ? ` (${c.offset.words})` : ''}: ${what(c)}, ${when(c)}`,
@@ -49,6 +56,7 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     recipients: 'recruiters_and_coordinators',
     riskAlert: true,
     asksAckAtHighLevel: true,
+    retryUntilDelivered: 'always',
     calendar: 'REQUEST',
     template: 'escalation',
     subject: (c) => `${levelTag(c)}Risk rose${c.rise ? ` from ${c.rise.fromWords} to ${c.rise.toWords}` : ''}: ${what(c)}, ${when(c)}`,
@@ -60,6 +68,7 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     recipients: 'coordinators',
     riskAlert: true,
     asksAckAtHighLevel: false,
+    retryUntilDelivered: 'always',
     calendar: null,
     template: 'ack-escalation',
     subject: (c) => `${levelTag(c)}Not acknowledged: ${what(c)}, ${when(c)}`,
@@ -71,6 +80,7 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     recipients: 'recruiters_and_coordinators',
     riskAlert: true,
     asksAckAtHighLevel: false,
+    retryUntilDelivered: 'never',
     calendar: 'REQUEST',
     template: 'reschedule',
     subject: (c) => `${levelTag(c)}Moved: ${what(c)}, now ${when(c)}`,
@@ -82,6 +92,7 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     recipients: 'recruiters_and_coordinators',
     riskAlert: true,
     asksAckAtHighLevel: false,
+    retryUntilDelivered: 'never',
     calendar: 'CANCEL',
     template: 'cancellation',
     subject: (c) => `Cancelled: ${what(c)}, ${when(c)}`,
@@ -93,6 +104,7 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     recipients: 'coordinators',
     riskAlert: false,
     asksAckAtHighLevel: false,
+    retryUntilDelivered: 'never',
     calendar: null,
     template: 'weekly-digest',
     subject: (c) => `Next two weeks for ${c.digest?.officeName ?? 'your office'}: ${c.digest?.summary ?? ''}`,
@@ -104,15 +116,34 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     recipients: 'recruiters',
     riskAlert: false,
     asksAckAtHighLevel: false,
+    retryUntilDelivered: 'never',
     calendar: null,
     template: 'debrief-request',
     subject: (c) => `How did it go? Debrief for ${what(c)}, ${when(c)}`,
     label: 'Debrief requests after an appearance',
   },
+  mail_dead: {
+    kind: 'mail_dead',
+    trigger: 'E-mail went dead (refused for good, or ordinary mail out of attempts): scheduler, at most one report an hour to each admin',
+    recipients: 'admins',
+    riskAlert: true, // cannot be switched off: nobody else would know
+    asksAckAtHighLevel: false,
+    retryUntilDelivered: 'always',
+    calendar: null,
+    template: 'mail-dead',
+    subject: (c) => `${c.deadMail?.count ?? 'Some'} e-mail(s) could not be delivered`,
+    label: 'Reports of e-mail that could not be delivered (admins)',
+  },
 };
 
 export function definitionOf(kind: NotificationKind): NotificationDefinition {
   return NOTIFICATION_DEFINITIONS[kind];
+}
+
+/** Whether a mail of this kind, rendered with or without an acknowledgement request (High/Critical), never goes dead for a transient failure. */
+export function retriesUntilDelivered(kind: NotificationKind, highLevel: boolean): boolean {
+  const rule = definitionOf(kind).retryUntilDelivered;
+  return rule === 'always' || (rule === 'at_high_level' && highLevel);
 }
 
 /** Kinds a user may switch off. */

@@ -8,6 +8,7 @@ import { mailConfig } from '../config';
 import { BatchData, MailDataLoader } from './mail-data.loader';
 import { describeError, isPermanentFailure, Mailer } from './mailer.service';
 import { ComposedMail, NotificationComposer, Withdrawal } from './notification-composer';
+import { retriesUntilDelivered } from './notification-definitions';
 import { Notification } from './notification.entity';
 
 export interface DispatchReport {
@@ -28,9 +29,10 @@ interface Failed {
   row: Notification;
   error: string;
   permanent: boolean;
+  /** A risk alert that retries until delivered (never dead for a transient failure). */
+  alert: boolean;
 }
 
-const FLUSH_EVERY = 25;
 const GUARD_CHUNK = 500;
 
 /** The clock of one dispatch run: `start` at the run's start, then moving with the injected clock. */
@@ -45,16 +47,20 @@ export function backoffMs(attempts: number, base: number, cap: number, random: (
 /**
  * Delivers the outbox. Claims due rows with a lease (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one
  * UPDATE ... WHERE id IN (SELECT ... LIMIT n), SQLite having one writer), renders them from current
- * data, sends them through the pooled transport and records each outcome. At-least-once: a crash
- * between "accepted by SMTP" and "recorded" resends at most the unrecorded part of one batch (recorded
- * every FLUSH_EVERY sends), with the same Message-ID so the resend is recognisable. Expired leases
- * (a crashed worker's claim) are reclaimed.
+ * data, sends them through the pooled transport and records each outcome. Each send is recorded as
+ * soon as the relay accepts it (sends accepted while the previous record is being written share the
+ * next one), and each connection's worker waits for that before its next send, so a crash resends at
+ * most one message per connection, with the same Message-ID so the resend is recognisable. A running worker renews its leases on a timer
+ * (every third of DISPATCH_LEASE_MS, whatever its sends are doing), so a dead worker's claims are
+ * taken over one lease after it stopped, and a live one's never are.
  */
 @Injectable()
 export class NotificationDispatcher {
   private readonly logger = new Logger(NotificationDispatcher.name);
   readonly instanceId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private claims = 0;
+  /** Claims (lease owners) of the batches in flight, renewed by the lease timer. */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly db: DataSource,
@@ -82,24 +88,48 @@ export class NotificationDispatcher {
     const size = opts.batchSize ?? this.cfg.batchSize;
     const running = new Set<Promise<void>>();
     let failure: unknown = null;
-    for (let b = 0; b < (opts.maxBatches ?? Infinity) && failure === null; b++) {
-      if (running.size >= 2) await Promise.race(running);
-      const rows = await this.claim(at(), size);
-      if (!rows.length) break;
-      const p: Promise<void> = this.process(rows, at)
-        .then((r) => {
-          for (const k of Object.keys(total) as (keyof DispatchReport)[]) total[k] += r[k];
-        })
-        .catch((err) => {
-          failure = err;
-        })
-        .finally(() => running.delete(p));
-      running.add(p);
-      if (rows.length < size) break;
+    const renewal = setInterval(() => void this.renewLeases(at()).catch((err) => this.logger.warn(`Lease renewal failed: ${describeError(err)}`)), Math.max(250, Math.floor(this.cfg.leaseMs / 3)));
+    renewal.unref();
+    try {
+      for (let b = 0; b < (opts.maxBatches ?? Infinity) && failure === null; b++) {
+        if (running.size >= 2) await Promise.race(running);
+        const rows = await this.claim(at(), size);
+        if (!rows.length) break;
+        const owner = rows[0].leaseOwner as string;
+        this.held.add(owner);
+        const p: Promise<void> = this.process(rows, at)
+          .then((r) => {
+            for (const k of Object.keys(total) as (keyof DispatchReport)[]) total[k] += r[k];
+          })
+          .catch((err) => {
+            failure = err;
+          })
+          .finally(() => {
+            this.held.delete(owner);
+            running.delete(p);
+          });
+        running.add(p);
+        if (rows.length < size) break;
+      }
+      await Promise.all(running);
+    } finally {
+      clearInterval(renewal);
     }
-    await Promise.all(running);
     if (failure !== null) throw failure;
     return total;
+  }
+
+  /** Extends the leases of the batches in flight (their rows still being sent by this worker). */
+  private async renewLeases(now: number): Promise<void> {
+    const owners = [...this.held];
+    if (!owners.length) return;
+    await this.db
+      .createQueryBuilder()
+      .update(Notification)
+      .set({ leaseUntil: now + this.cfg.leaseMs })
+      .where('lease_owner IN (:...owners)', { owners })
+      .andWhere('status = :sending', { sending: 'sending' })
+      .execute();
   }
 
   /** Claims up to `limit` due rows (or rows whose lease expired) for this worker. */
@@ -178,7 +208,9 @@ export class NotificationDispatcher {
     const withdrawals: Withdrawal[] = [];
     const failures: Failed[] = [];
     const lost = new Set<string>();
-    const concurrency = Math.min(rows.length, this.cfg.maxConnections * 4);
+    // One send in flight per pooled connection, each recorded before that worker sends again: a crash
+    // can then resend at most one message per connection (the one on the wire, or accepted but not yet recorded).
+    const concurrency = Math.min(rows.length, this.cfg.maxConnections);
     let leaseUntil = Math.min(...rows.map((r) => Number(r.leaseUntil ?? 0)));
     let sinceGuard = 0;
     let guarding: Promise<void> | null = null;
@@ -197,50 +229,70 @@ export class NotificationDispatcher {
       }
       sinceGuard++;
     };
+    // Group commit: a send is recorded as soon as the relay accepts it; sends accepted while a record
+    // is being written go together in the next one.
     let pending: Sent[] = [];
-    let flushing: Promise<void> = Promise.resolve();
-    const flush = () => {
-      const chunk = pending;
-      pending = [];
-      flushing = flushing.then(() => this.recordSent(chunk, owner, at()));
-      return flushing;
+    let recording: Promise<void> | null = null;
+    let recordFailure: unknown = null;
+    const record = (): Promise<void> => {
+      recording ??= (async () => {
+        try {
+          while (pending.length) {
+            const chunk = pending;
+            pending = [];
+            await this.recordSent(chunk, owner, at());
+          }
+        } catch (err) {
+          recordFailure ??= err;
+        } finally {
+          recording = null;
+        }
+      })();
+      return recording;
     };
     const sendOne = async (row: Notification) => {
-      if (row.attempts > this.cfg.maxAttempts) {
-        failures.push({ row, error: row.lastError ?? 'claimed too many times without a recorded outcome', permanent: true });
-        return;
-      }
       await beforeSend();
       if (lost.has(row.id)) return; // another worker holds it now: it sends and records it
       let mail: ComposedMail;
       try {
         const out = this.composer.compose(row, data, at());
-        if (!('subject' in out)) return void withdrawals.push(out);
+        if (!('subject' in out)) {
+          // A risk alert that kept failing until its appearance started was never delivered: dead, not withdrawn.
+          if (row.lastError && row.appearanceId && retriesUntilDelivered(row.kind, row.ackRequired)) {
+            return void failures.push({ row, error: `not delivered before the appearance (${out.reason}); last error: ${row.lastError}`.slice(0, 500), permanent: true, alert: true });
+          }
+          return void withdrawals.push(out);
+        }
         mail = out;
       } catch (err) {
         this.logger.error(`Notification ${row.id} (${row.kind}) could not be rendered: ${describeError(err)}`);
-        return void failures.push({ row, error: `render: ${describeError(err)}`, permanent: true });
+        return void failures.push({ row, error: `render: ${describeError(err)}`, permanent: true, alert: false });
+      }
+      const alert = retriesUntilDelivered(row.kind, mail.ackRequired);
+      if (!alert && row.attempts > this.cfg.maxAttempts) {
+        return void failures.push({ row, error: row.lastError ?? 'claimed too many times without a recorded outcome', permanent: true, alert });
       }
       try {
         await this.mailer.send(mail);
         pending.push({ id: row.id, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
         report.sent++;
-        if (pending.length >= FLUSH_EVERY) void flush();
+        await record();
       } catch (err) {
-        failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err) });
+        row.ackRequired = mail.ackRequired; // kept on the row: a High/Critical briefing stays a retrying alert
+        failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err), alert });
       }
     };
-    // Bounded concurrency: enough in flight to keep every pooled connection busy.
     let next = 0;
     const worker = async () => {
       while (next < rows.length) await sendOne(rows[next++]);
     };
-    await Promise.all(Array.from({ length: Math.min(rows.length, this.cfg.maxConnections * 4) }, worker));
-    await flush();
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    while (recording || pending.length) await record();
+    if (recordFailure !== null) throw recordFailure;
     if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, at());
     report.withdrawn = withdrawals.length;
     for (const f of failures) {
-      if (f.permanent || f.row.attempts >= this.cfg.maxAttempts) report.dead++;
+      if (this.isDead(f)) report.dead++;
       else report.retrying++;
     }
     if (failures.length) await this.recordFailures(failures, owner, at());
@@ -291,17 +343,29 @@ export class NotificationDispatcher {
     }
   }
 
+  /** Dead: refused for good, or out of attempts — except risk alerts, which retry until delivered. */
+  private isDead(f: Failed): boolean {
+    return f.permanent || (!f.alert && f.row.attempts >= this.cfg.maxAttempts);
+  }
+
+  /** Risk alerts back off to at most MAIL_ALERT_BACKOFF_MAX_MS, so they go out soon after the relay is back. */
+  private retryDelay(f: Failed): number {
+    const cap = f.alert ? Math.min(this.cfg.backoffMaxMs, this.cfg.alertBackoffMaxMs) : this.cfg.backoffMaxMs;
+    return backoffMs(f.row.attempts, this.cfg.backoffBaseMs, cap);
+  }
+
   /** Failures are rare and each gets its own jittered retry time, so these are row-by-row (each UPDATE atomic). */
   private async recordFailures(list: Failed[], owner: string, now: number): Promise<void> {
     for (const f of list) {
-      const dead = f.permanent || f.row.attempts >= this.cfg.maxAttempts;
+      const dead = this.isDead(f);
       await this.db
         .createQueryBuilder()
         .update(Notification)
         .set({
           status: dead ? 'dead' : 'retrying',
           lastError: f.error,
-          nextAttemptAt: dead ? f.row.nextAttemptAt : now + backoffMs(f.row.attempts, this.cfg.backoffBaseMs, this.cfg.backoffMaxMs),
+          ackRequired: f.row.ackRequired,
+          nextAttemptAt: dead ? f.row.nextAttemptAt : now + this.retryDelay(f),
           updatedAt: now,
           leaseOwner: null,
           leaseUntil: null,
@@ -309,7 +373,7 @@ export class NotificationDispatcher {
         .where('id = :id AND lease_owner = :owner', { id: f.row.id, owner })
         .execute();
     }
-    const dead = list.filter((f) => f.permanent || f.row.attempts >= this.cfg.maxAttempts).length;
+    const dead = list.filter((f) => this.isDead(f)).length;
     this.logger.warn(`${list.length} notification(s) failed (${dead} dead): ${list[0].error}`);
   }
 }

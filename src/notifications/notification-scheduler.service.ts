@@ -14,7 +14,11 @@ export interface SchedulerReport {
   ackEscalations: number;
   digests: number;
   debriefs: number;
+  deadMailReports: number;
 }
+
+/** Admins hear about dead mail at most this often. */
+const DEAD_MAIL_REPORT_EVERY_MS = 3_600_000;
 
 /** Appearances that ended within this window still get their debrief request (covers downtime). */
 const DEBRIEF_WINDOW_MS = 3 * DAY_MS;
@@ -40,7 +44,40 @@ export class NotificationScheduler {
       ackEscalations: await this.ackEscalations(now),
       digests: await this.weeklyDigests(now),
       debriefs: await this.debriefRequests(now),
+      deadMailReports: await this.deadMailReports(now),
     };
+  }
+
+  /**
+   * Mail that went dead since the last report → every active admin, at most once an hour (keyed by
+   * the hour, so instances ticking together enqueue one): how much is dead, of which kinds, and the
+   * link to list and retry it. The reports themselves are not counted.
+   */
+  async deadMailReports(now: number): Promise<number> {
+    const [last] = (await this.db.query(`SELECT MAX(created_at) AS at FROM notifications WHERE kind = 'mail_dead'`)) as { at: string | number | null }[];
+    const lastAt = last?.at === null || last?.at === undefined ? null : Number(last.at);
+    if (lastAt !== null && now - lastAt < DEAD_MAIL_REPORT_EVERY_MS) return 0;
+    const dead: { kind: string; n: string | number; fresh: string | number }[] = await this.db.query(
+      `SELECT kind, COUNT(*) AS n, SUM(CASE WHEN updated_at >= ${this.p(1)} THEN 1 ELSE 0 END) AS fresh
+       FROM notifications WHERE status = 'dead' AND kind <> 'mail_dead' GROUP BY kind ORDER BY kind`,
+      [lastAt ?? -1],
+    );
+    const newCount = dead.reduce((s, d) => s + Number(d.fresh), 0);
+    if (!newCount) return 0;
+    return this.withManager(async (m) => {
+      const admins = await m.getRepository(User).find({ where: { role: 'admin', active: true }, select: { id: true, email: true, mutedKinds: true } });
+      const hour = Math.floor(now / DEAD_MAIL_REPORT_EVERY_MS);
+      const payload = { count: dead.reduce((s, d) => s + Number(d.n), 0), newCount, kinds: dead.map((d) => `${d.kind} ${Number(d.n)}`).join(', ') };
+      const rows: NewNotification[] = admins.map((a) => ({
+        key: `mail_dead:${hour}:${a.id}`,
+        kind: 'mail_dead',
+        recipient: { id: a.id, email: a.email, mutedKinds: a.mutedKinds ?? [] },
+        appearanceId: null,
+        dueAt: now,
+        payload,
+      }));
+      return this.outbox.enqueue(m, rows, now);
+    });
   }
 
   /** High/Critical warnings nobody acknowledged in time → the office's coordinators (admins if none). */

@@ -47,7 +47,7 @@ export class NotificationsModule implements OnModuleInit {
    * long, how much mail waits) but stays "up": mail is queued safely and the API keeps working, so an
    * orchestrator must not restart the service for it. The relay's host and its last error text (which
    * can name addresses) are not shown to anyone who asks: the error goes to the server log, once per
-   * new error.
+   * new error. Any dead mail makes the answer "degraded" (still 200): someone must look at it.
    */
   onModuleInit(): void {
     let logged: string | null = null;
@@ -59,7 +59,9 @@ export class NotificationsModule implements OnModuleInit {
       const { target: _target, lastError, ...state } = this.mailer.state();
       if (lastError && lastError !== logged && state.state === 'failing') this.logger.warn(`Mail transport failing: ${lastError}`);
       logged = lastError;
-      return { mail: { status: 'up' as const, ...state, outbox } };
+      // Dead mail (refused for good, or ordinary mail out of attempts) needs a person: degraded, not down.
+      const dead = outbox.dead ?? 0;
+      return { mail: { status: 'up' as const, ...state, degraded: dead > 0, ...(dead > 0 ? { reason: `${dead} e-mail(s) dead: GET /notifications?status=dead` } : {}), outbox } };
     });
   }
 }

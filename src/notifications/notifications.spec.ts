@@ -65,7 +65,7 @@ describe('backoff and acknowledgement windows', () => {
 
 describe('definitions', () => {
   it('has one definition per kind; only digest and debrief can be switched off', () => {
-    expect(Object.keys(NOTIFICATION_DEFINITIONS).sort()).toEqual(['ack_escalation', 'briefing', 'cancellation', 'debrief_request', 'escalation', 'reschedule', 'weekly_digest']);
+    expect(Object.keys(NOTIFICATION_DEFINITIONS).sort()).toEqual(['ack_escalation', 'briefing', 'cancellation', 'debrief_request', 'escalation', 'mail_dead', 'reschedule', 'weekly_digest']);
     expect([...MUTABLE_KINDS].sort()).toEqual(['debrief_request', 'weekly_digest']);
   });
 });
@@ -106,6 +106,7 @@ describe('templates (strict mode)', () => {
     ackEscalation: null,
     digest: null,
     debriefUrl: 'http://x/appearances/1/outcome',
+    deadMail: null,
     unsubscribeUrl: 'http://x/u',
     preferencesUrl: 'http://x/p',
     publicUrl: 'http://x',

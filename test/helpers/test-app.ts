@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
@@ -50,7 +52,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const database = opts.database ?? (await createTestDatabase({ sqlitePath: opts.sqlitePath }));
   const clock = new FixedClock(opts.now === undefined ? Date.UTC(2026, 0, 15, 12) : new Date(opts.now).getTime());
   const baseApp = appConfig();
-  const appCfg: AppConfig = { ...baseApp, publicUrl: 'http://forewarn.test', schedulerEnabled: false, ...opts.app };
+  const appCfg: AppConfig = { ...baseApp, publicUrl: 'http://forewarn.test', schedulerEnabled: false, importReportDir: join(tmpdir(), 'forewarn-test-import-reports'), ...opts.app };
   // A known first-admin password: a generated one would be printed by every test app.
   const authCfg: AuthConfig = { ...authConfig(), adminPassword: TEST_ADMIN_PASSWORD, loginRateLimit: 1000, loginAccountLimit: 1000, feedMissLimit: 1000, ...opts.auth };
   let builder = Test.createTestingModule({ imports: [AppModule] })
