@@ -1,3 +1,5 @@
+import fastifyCookie from '@fastify/cookie';
+import { createHash } from 'node:crypto';
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,7 +9,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { ErrorBody } from './common/error-body';
 import { assertCleanRequest } from './common/input-guard';
 import { createValidationPipe } from './common/validation';
-import { appConfig } from './config';
+import { appConfig, authConfig } from './config';
 import { UsersService } from './users/users.service';
 
 /** The Fastify adapter with the configured body limit. */
@@ -45,6 +47,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // Before any pipe or handler: bounded nesting, no NUL, well-formed Unicode in body, query and path.
   fastify.addHook('preValidation', async (req) => assertCleanRequest(req));
+  // Cookies of the pages (session, CSRF secret) are parsed and signed by @fastify/cookie, with a key derived from JWT_SECRET.
+  const auth = app.get<ConfigType<typeof authConfig>>(authConfig.KEY);
+  await app.register(fastifyCookie as never, { secret: createHash('sha256').update(`cookies.${auth.jwtSecret}`).digest('base64url') });
   // CSV uploads are handed to the handler as a stream (parsed row by row, never buffered whole).
   fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: cfg.importLimit }, (_req, payload, done) => done(null, payload));
   const doc = buildOpenApi(app);

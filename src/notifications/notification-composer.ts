@@ -11,6 +11,7 @@ import type { BatchData } from './mail-data.loader';
 import type { AppearanceMailView, DigestGroup, MailContext } from './mail-context';
 import { MailTemplates } from './mail-templates';
 import { ackWindowMs, definitionOf } from './notification-definitions';
+import { pageUrl } from './page-links';
 import type { Notification } from './notification.entity';
 import { LinkSigner } from './signed-link';
 
@@ -68,7 +69,7 @@ export interface Withdrawal {
   reason: string;
 }
 
-const KIND_WORDS: Record<string, string> = {
+export const KIND_WORDS: Record<string, string> = {
   career_fair: 'Career fair',
   info_session: 'Information session',
   campus_visit: 'Campus visit',
@@ -76,8 +77,10 @@ const KIND_WORDS: Record<string, string> = {
   partnership_meeting: 'Partnership meeting',
   training: 'Training',
 };
-const FORMAT_WORDS: Record<string, string> = { in_person: 'in person', virtual: 'virtual', hybrid: 'hybrid' };
+export const FORMAT_WORDS: Record<string, string> = { in_person: 'in person', virtual: 'virtual', hybrid: 'hybrid' };
 const UNSUBSCRIBE_LINK_TTL_MS = 90 * 86_400_000;
+/** Page links from mail stay good this long after the appearance ends (the debrief is filed then). */
+const PAGE_LINK_AFTER_END_MS = 30 * 86_400_000;
 
 function offsetWords(minutes: number): string {
   if (minutes % 1440 === 0) return minutes === 1440 ? '1 day before' : `${minutes / 1440} days before`;
@@ -121,7 +124,8 @@ export class NotificationComposer {
     const ctx: MailContext = {
       kind: row.kind,
       recipient: { name: user.displayName, email: row.recipientEmail },
-      appearance: a ? memo(data, `view:${a.id}`, () => this.appearanceView(a)) : null,
+      // The view is shared by the batch; the link in it is the recipient's own.
+      appearance: a ? { ...memo(data, `view:${a.id}`, () => this.appearanceView(a)), url: this.appearancePage(row.recipientId, a.id, a.endsAt, now) } : null,
       risk,
       offset: typeof row.payload.offsetMinutes === 'number' ? { minutes: row.payload.offsetMinutes, words: offsetWords(row.payload.offsetMinutes) } : null,
       rise:
@@ -143,12 +147,15 @@ export class NotificationComposer {
               recipients: Number(row.payload.recipients ?? 0),
             }
           : null,
-      digest: row.kind === 'weekly_digest' ? this.digestView(row, data) : null,
-      debriefUrl: row.kind === 'debrief_request' && a ? `${base}/appearances/${a.id}/outcome` : null,
+      digest: row.kind === 'weekly_digest' ? this.digestView(row, data, now) : null,
+      debriefUrl:
+        row.kind === 'debrief_request' && a
+          ? pageUrl(this.links, base, { userId: row.recipientId, page: 'debrief', appearanceId: a.id, exp: Math.max(a.endsAt, now) + PAGE_LINK_AFTER_END_MS })
+          : null,
       unsubscribeUrl: def.riskAlert
         ? null
         : `${base}/notifications/unsubscribe?token=${this.links.sign('unsubscribe', { sub: row.recipientId, kind: row.kind, exp: now + UNSUBSCRIBE_LINK_TTL_MS })}`,
-      preferencesUrl: `${base}/me/notification-preferences`,
+      preferencesUrl: pageUrl(this.links, base, { userId: row.recipientId, page: 'preferences', exp: now + UNSUBSCRIBE_LINK_TTL_MS }),
       publicUrl: base,
     };
     if (row.kind === 'weekly_digest' && !ctx.digest) return gone('office no longer exists');
@@ -169,6 +176,11 @@ export class NotificationComposer {
       ackRequired,
       assessmentId: risk?.assessmentId ?? row.assessmentId,
     };
+  }
+
+  /** The recipient's own link to the appearance page (signed, expiring after the debrief window). */
+  private appearancePage(userId: string, appearanceId: string, endsAt: number, now: number): string {
+    return pageUrl(this.links, this.app.publicUrl, { userId, page: 'appearance', appearanceId, exp: Math.max(endsAt, now) + PAGE_LINK_AFTER_END_MS });
   }
 
   private appearanceView(a: Appearance): AppearanceMailView {
@@ -193,7 +205,7 @@ export class NotificationComposer {
     };
   }
 
-  private digestView(row: Notification, data: BatchData): MailContext['digest'] {
+  private digestView(row: Notification, data: BatchData, now: number): MailContext['digest'] {
     const d = data.digests.get(String(row.payload.officeId));
     if (!d) return null;
     const zone = d.office.timeZone;
@@ -208,7 +220,7 @@ export class NotificationComposer {
         title: a.title,
         institutionName: a.institution?.name ?? '',
         localStart: humanLocal(a.startsAt, a.timeZone),
-        url: `${this.app.publicUrl}/appearances/${a.id}`,
+        url: this.appearancePage(row.recipientId, a.id, a.endsAt, now),
         reasons: s && (s.level === 'high' || s.level === 'critical') ? s.reasons : [],
       });
     }

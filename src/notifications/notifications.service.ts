@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -91,6 +91,14 @@ export class NotificationsService {
         }
       }
       return this.markAcknowledged(m, n, user.id);
+    });
+  }
+
+  /** This person's sent High/Critical warnings about an appearance that still wait for their acknowledgement, newest first. */
+  async awaitingAck(appearanceId: string, recipientId: string): Promise<Notification[]> {
+    return this.db.getRepository(Notification).find({
+      where: { appearanceId, recipientId, status: 'sent', ackRequired: true, acknowledgedAt: IsNull() },
+      order: { sentAt: 'DESC', id: 'ASC' },
     });
   }
 

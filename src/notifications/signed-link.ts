@@ -4,13 +4,17 @@ import { ConfigType } from '@nestjs/config';
 import { ValidationFailedError } from '../common/errors';
 import { authConfig } from '../config';
 
-export type LinkPurpose = 'ack' | 'unsubscribe';
+export type LinkPurpose = 'ack' | 'unsubscribe' | 'page';
 
 export interface LinkClaims {
-  /** Notification id (ack) or user id (unsubscribe). */
+  /** Notification id (ack) or user id (unsubscribe, page). */
   sub: string;
   /** Kind to mute (unsubscribe). */
   kind?: string;
+  /** Which page the link opens (page): see page-links.ts. */
+  page?: string;
+  /** The appearance the page is about (page). */
+  aid?: string;
   /** Expiry, epoch ms. */
   exp: number;
 }

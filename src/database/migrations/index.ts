@@ -9,6 +9,7 @@ import { ReportCoverIndexes1795973862492 } from './1795973862492-ReportCoverInde
 import { RiskSnapshotWriteIndexes1796100000000 } from './1796100000000-RiskSnapshotWriteIndexes';
 import { RiskTopicsAndParameterSets1797000000000 } from './1797000000000-RiskTopicsAndParameterSets';
 import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-IncidentTrendClusterIndex';
+import { AppliedMitigations1797500000000 } from './1797500000000-AppliedMitigations';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Function[] = [
@@ -23,4 +24,5 @@ export const MIGRATIONS: Function[] = [
   RiskSnapshotWriteIndexes1796100000000,
   RiskTopicsAndParameterSets1797000000000,
   IncidentTrendClusterIndex1797400000000,
+  AppliedMitigations1797500000000,
 ];
