@@ -18,6 +18,7 @@ import { OutcomesModule } from './outcomes/outcomes.module';
 import { ReportsModule } from './reports/reports.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { PagesModule } from './pages/pages.module';
+import { AttentionModule } from './attention/attention.module';
 import { InstitutionsModule } from './institutions/institutions.module';
 import { AppearancesModule } from './appearances/appearances.module';
 import { CalendarModule } from './calendar/calendar.module';
@@ -47,6 +48,7 @@ import { ImportsModule } from './imports/imports.module';
     ReportsModule,
     DashboardModule,
     PagesModule,
+    AttentionModule,
     InstitutionsModule,
     AppearancesModule,
     CalendarModule,
