@@ -1,17 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { BrowserContext, chromium, Page } from 'playwright-core';
+import { BrowserContext, Page } from 'playwright-core';
 import { DEMO_USERS, DemoSeed, seedDemo } from '../scripts/demo-seed';
+import { HeadlessBrowser, launchHeadlessChromium } from './helpers/browser';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 /**
  * The dashboard in a real browser on the demo data (the same seeding `npm run demo` runs):
- * Debian's chromium (apt-get install chromium) driven by playwright-core, no browser download.
+ * headless Chromium (test/helpers/browser.ts: CHROMIUM_PATH, a system Chromium, or the npm one) driven by playwright-core.
  * Every number the page shows is checked against the JSON of the /reports endpoint it comes from.
  * Screenshots land in test-artifacts/ (gitignored).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(__dirname, '..', 'test-artifacts');
 /** The demo's "now" in this test (a Monday afternoon); the demo's history is relative to it. */
 const DEMO_NOW = Date.UTC(2026, 10, 16, 15);
@@ -24,7 +23,7 @@ describe('dashboard in headless Chromium, on the demo data', () => {
   let demo: DemoSeed;
   let token: string;
   let base: string;
-  let profile: string;
+  let browser: HeadlessBrowser;
   let context: BrowserContext;
   let page: Page;
 
@@ -34,29 +33,14 @@ describe('dashboard in headless Chromium, on the demo data', () => {
     base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     demo = await seedDemo(t.app, t.clock);
     token = (await t.http().post('/auth/login').send({ email: DEMO_USERS.hr.email, password: DEMO_USERS.hr.password }).expect(200)).body.accessToken;
-    profile = mkdtempSync(join(tmpdir(), 'forewarn-chromium-'));
     mkdirSync(ARTIFACTS, { recursive: true });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1100, height: 900 },
-    });
+    browser = await launchHeadlessChromium({ viewport: { width: 1100, height: 900 } });
+    context = browser.context;
     page = context.pages()[0] ?? (await context.newPage());
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
     await t?.close();
   });
 
