@@ -1,0 +1,173 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { AppliedMitigation } from '../src/outcomes/applied-mitigation.entity';
+import { Outcome } from '../src/outcomes/outcome.entity';
+import { Notification } from '../src/notifications/notification.entity';
+import { User } from '../src/users/user.entity';
+import { DAY_MS } from '../src/common/time';
+import { HeadlessBrowser, launchHeadlessChromium } from './helpers/browser';
+import { dispatcher, withMail } from './helpers/notifications';
+import { linkIn } from './helpers/pages';
+import { ReceivedMail, TestSmtpServer } from './helpers/smtp-server';
+import { createTestApp, TestApp } from './helpers/test-app';
+import { TEST_PASSWORD } from './helpers/factories';
+
+/**
+ * The pages in headless Chromium (test/helpers/browser.ts), opened from links in real mail received
+ * over SMTP: act as a person would (acknowledge, tick, change a preference, file a debrief), check the
+ * database, measure horizontal overflow at 390 and 1,280 px, run axe-core (WCAG 2.1 AA) on every page
+ * and on each HTML mail. Screenshots land in test-artifacts/ (gitignored).
+ */
+const ARTIFACTS = join(__dirname, '..', 'test-artifacts', 'pages');
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [390, 1280];
+
+interface AxeResult {
+  violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+}
+
+describe('pages in headless Chromium, from real mail', () => {
+  let t: TestApp;
+  let smtp: TestSmtpServer;
+  let browser: HeadlessBrowser;
+  let page: Page;
+  let base: string;
+  let rec: User;
+  let appearanceId: string;
+  let firstMail: ReceivedMail;
+
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start();
+    t = await createTestApp({ now: '2026-03-02T15:00:00Z', override: withMail({ smtpUrl: smtp.url }) });
+    await t.app.listen(0, '127.0.0.1');
+    base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await launchHeadlessChromium({ viewport: { width: 1280, height: 900 } });
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const office = await t.factories.office({ timeZone: 'America/Chicago' });
+    await t.factories.user('coordinator', { officeId: office.id });
+    rec = await t.factories.user('recruiter', { officeId: office.id, displayName: 'Robin Recruiter' });
+    const inst = await t.factories.institution({ name: 'University of Illinois Urbana-Champaign', city: 'Champaign', state: 'IL', timeZone: 'America/Chicago' });
+    appearanceId = (
+      await t
+        .http()
+        .post('/appearances')
+        .set(t.auth(rec))
+        .send({
+          institutionId: inst.id,
+          kind: 'career_fair',
+          title: 'Engineering career fair with a long title that has to wrap on a phone',
+          startsLocal: '2026-03-12T10:00',
+          endsLocal: '2026-03-12T14:00',
+          venue: 'Illini Union, Rooms A–C',
+          format: 'in_person',
+          audience: 'public',
+          protestAnnounced: true,
+          recruiterIds: [rec.id],
+        })
+        .expect(201)
+    ).body.id;
+    await dispatcher(t).dispatchDue(t.clock.now());
+    firstMail = smtp.messages.find((m) => m.rcptTo.includes(rec.email))!;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await smtp?.close();
+  });
+
+  const open = (link: string) => page.goto(`${base}${link}`);
+
+  async function axe(): Promise<AxeResult> {
+    await page.evaluate(AXE_SOURCE);
+    return page.evaluate(() => (globalThis as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })) as Promise<AxeResult>;
+  }
+
+  /** 0 axe violations, and no horizontal scroll at 390 and 1,280 px (measured in the browser); a screenshot per width. */
+  async function checkPage(name: string): Promise<void> {
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect({ name, width, overflow: scroll - client }).toEqual({ name, width, overflow: 0 });
+      await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
+    }
+    const result = await axe();
+    expect({ name, violations: result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`) }).toEqual({ name, violations: [] });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
+  it('appearance page from the briefing: acknowledge and tick a mitigation with the buttons', async () => {
+    await open(linkIn(firstMail, /Open the appearance in Forewarn/));
+    await checkPage('appearance');
+    await page.getByRole('button', { name: 'I have read this warning' }).click();
+    await page.getByText('Acknowledged.').waitFor();
+    const acks = await t.db.getRepository(Notification).find({ where: { appearanceId, recipientId: rec.id, ackRequired: true } });
+    expect(acks.length).toBeGreaterThan(0);
+    expect(acks.every((n) => n.acknowledgedById === rec.id)).toBe(true);
+    const first = page.locator('input[name="mitigations"]').first();
+    const id = await first.getAttribute('value');
+    await first.check();
+    await page.getByRole('button', { name: 'Save the checklist' }).click();
+    await page.getByText('Checklist saved.').waitFor();
+    expect((await t.db.getRepository(AppliedMitigation).find({ where: { appearanceId } })).map((r) => r.mitigationId)).toEqual([id]);
+    await checkPage('appearance-after');
+  });
+
+  it('preferences page from the mail footer: switch the weekly digest off', async () => {
+    await open(linkIn(firstMail, /Other email preferences/));
+    await checkPage('preferences');
+    await page.getByLabel(/Weekly digest/).uncheck();
+    await page.getByRole('button', { name: 'Save preferences' }).click();
+    await page.getByText('Preferences saved.').waitFor();
+    expect((await t.db.getRepository(User).findOneByOrFail({ id: rec.id })).mutedKinds).toEqual(['weekly_digest']);
+  });
+
+  it('debrief form from the debrief request: a refused note keeps the form, then the debrief is filed', async () => {
+    t.clock.set(Date.parse('2026-03-12T20:30:00Z'));
+    await t.http().post(`/appearances/${appearanceId}/confirm`).set(t.auth(rec)).send({}).expect(200);
+    await t.http().post(`/appearances/${appearanceId}/complete`).set(t.auth(rec)).send({}).expect(200);
+    smtp.clear();
+    await dispatcher(t).dispatchDue(t.clock.now() + DAY_MS);
+    const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email) && /Debrief/.test(m.parsed.subject ?? ''))!;
+    await open(linkIn(mail, /record how it went/));
+    await checkPage('debrief');
+    await page.getByLabel('How it went').selectOption('disrupted');
+    await page.getByLabel(/^Attendance/).fill('85');
+    await page.getByLabel(/^Notes/).fill('Protesters blocked the table; call 555-867-5309 for details.');
+    await page.getByRole('button', { name: 'Save the debrief' }).click();
+    await page.locator('#notes-error').waitFor();
+    expect(await page.locator('mark').textContent()).toBe('555-867-5309');
+    expect(await page.getByLabel(/^Attendance/).inputValue()).toBe('85');
+    await checkPage('debrief-refused');
+    await page.getByLabel(/^Notes/).fill('Protesters blocked the table for twenty minutes; the host moved us to a side room.');
+    await page.getByRole('button', { name: 'Save the debrief' }).click();
+    await page.getByText('the debrief is recorded').waitFor();
+    expect(await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId })).toMatchObject({ result: 'disrupted', attendance: 85, submittedById: rec.id });
+  });
+
+  it('sign-in page, a bad link page and the coordinator board pass the same checks', async () => {
+    await page.goto(`${base}/pages/appearances/${appearanceId}?token=nonsense`);
+    await checkPage('bad-link');
+    await page.getByRole('link', { name: 'Sign in with your password' }).click();
+    await checkPage('login');
+    const coord = await t.db.getRepository(User).findOneByOrFail({ role: 'coordinator', officeId: rec.officeId as string });
+    await page.getByLabel('Email').fill(coord.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/pages/appearances/${appearanceId}`);
+    await page.goto(`${base}/pages/board`);
+    await checkPage('board');
+  });
+
+  it('every HTML mail received passes axe (WCAG 2.1 AA)', async () => {
+    const kinds = new Map<string, ReceivedMail>();
+    for (const m of [firstMail, ...smtp.messages]) kinds.set(String(m.parsed.headers.get('x-forewarn-kind')), m);
+    expect(kinds.size).toBeGreaterThan(1);
+    for (const [kind, m] of kinds) {
+      await page.setContent(String(m.parsed.html));
+      const result = await axe();
+      expect({ kind, violations: result.violations.map((v) => `${v.id} (${v.impact})`) }).toEqual({ kind, violations: [] });
+    }
+  });
+});
