@@ -95,7 +95,7 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     expect(text).toMatch(/http:\/\/forewarn\.test\/notifications\/ack\?token=\S+/);
     expect(text).toContain('Risk alerts cannot be switched off');
     expect(m.parsed.html).toContain('<strong>High</strong>');
-    expect(m.parsed.html).toContain('&#9744; Wear civilian dress');
+    expect(m.parsed.html).toContain('<span aria-hidden="true">&#9744;</span> Wear civilian dress');
     expect(header(m, 'list-unsubscribe')).toBeUndefined();
     const row = (await rows(t, { appearanceId: a.id, recipientId: r1.id, status: 'sent' }))[0];
     expect(m.messageId).toBe(`<${row.id}@forewarn>`);

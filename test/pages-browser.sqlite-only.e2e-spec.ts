@@ -81,14 +81,17 @@ describe('pages in headless Chromium, from real mail', () => {
 
   async function axe(): Promise<AxeResult> {
     await page.evaluate(AXE_SOURCE);
-    return page.evaluate(() => (globalThis as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })) as Promise<AxeResult>;
+    return page.evaluate(() => (globalThis as any).axe.run((globalThis as any).document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })) as Promise<AxeResult>;
   }
 
   /** 0 axe violations, and no horizontal scroll at 390 and 1,280 px (measured in the browser); a screenshot per width. */
   async function checkPage(name: string): Promise<void> {
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 900 });
-      const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      const { scroll, client } = await page.evaluate(() => {
+        const root = (globalThis as any).document.documentElement;
+        return { scroll: root.scrollWidth as number, client: root.clientWidth as number };
+      });
       expect({ name, width, overflow: scroll - client }).toEqual({ name, width, overflow: 0 });
       await page.screenshot({ path: join(ARTIFACTS, `${name}-${width}.png`), fullPage: true });
     }
@@ -146,7 +149,9 @@ describe('pages in headless Chromium, from real mail', () => {
     expect(await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId })).toMatchObject({ result: 'disrupted', attendance: 85, submittedById: rec.id });
   });
 
-  it('sign-in page, a bad link page and the coordinator board pass the same checks', async () => {
+  it('acknowledge-link page, sign-in page, a bad link page and the coordinator board pass the same checks', async () => {
+    await open(linkIn(firstMail, /I have read this warning/));
+    await checkPage('ack-link');
     await page.goto(`${base}/pages/appearances/${appearanceId}?token=nonsense`);
     await checkPage('bad-link');
     await page.getByRole('link', { name: 'Sign in with your password' }).click();

@@ -19,6 +19,7 @@ describe('pages opened from mail links', () => {
   let otherAppearanceId: string;
   let pageLink: string;
   let prefsLink: string;
+  let ackLink: string;
 
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
@@ -48,6 +49,7 @@ describe('pages opened from mail links', () => {
     if (!mail) throw new Error(`no mail for the recruiter: ${smtp.messages.map((m) => m.parsed.subject).join(' | ')}`);
     pageLink = linkIn(mail, /Open the appearance in Forewarn/);
     prefsLink = linkIn(mail, /Other email preferences/);
+    ackLink = linkIn(mail, /I have read this warning/);
   });
   afterAll(async () => {
     await t.close();
@@ -68,6 +70,18 @@ describe('pages opened from mail links', () => {
     expect(res.text).toContain('name="mitigations"');
     expect(res.text).toContain('Appearance planned');
     expect(res.text).not.toContain('<script');
+  });
+
+  it('the acknowledge link from the mail names the warning in local time; a tampered one is a page, not JSON', async () => {
+    const res = await t.http().get(ackLink).expect(200);
+    expect(res.text).toContain('<html lang="en">');
+    expect(res.text).toContain('Spring career fair');
+    expect(res.text).toContain('Thursday 12 March 2026, 10:00 EDT (America/New_York)');
+    expect(res.text).toMatch(/sent Monday 2 March 2026, 10:00 EST/);
+    expect(res.text).toContain('I have read this warning');
+    const bad = await t.http().post(ackLink.replace(/token=.{6}/, 'token=AAAAAA')).expect(400);
+    expect(bad.headers['content-type']).toMatch(/^text\/html/);
+    expect(bad.text).toContain('This link cannot be used');
   });
 
   it('GET never acknowledges; the button does, for this person, and the page then says so', async () => {
@@ -176,6 +190,8 @@ describe('pages opened from mail links', () => {
     const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email) && /Debrief/.test(m.parsed.subject ?? ''));
     if (!mail) throw new Error(`no debrief request: ${smtp.messages.map((m) => m.parsed.subject).join(' | ')}`);
     const link = linkIn(mail, /record how it went/);
+    const unsubscribe = await t.http().get(linkIn(mail, /Stop these emails/)).expect(200);
+    expect(unsubscribe.text).toContain('Stop receiving “Debrief requests after an appearance” from Forewarn');
     expect(link).toMatch(new RegExp(`^/pages/appearances/${appearanceId}/debrief\\?token=`));
     const form = await t.http().get(link).expect(200);
     expect(form.text).toContain('value="buddy_system" checked');

@@ -102,6 +102,22 @@ export class NotificationsService {
     });
   }
 
+  /** The warning an acknowledge link names (the link is checked; nothing changes). */
+  async ackTarget(token: string): Promise<Notification> {
+    const claims = this.links.verify('ack', token, this.clock.now());
+    const n = await this.db.getRepository(Notification).findOneBy({ id: claims.sub });
+    if (!n) throw new NotFoundError('Notification', claims.sub);
+    return n;
+  }
+
+  /** The kind of mail an unsubscribe link switches off (the link is checked; nothing changes). */
+  unsubscribeTarget(token: string): { userId: string; kind: NotificationKind; label: string } {
+    const claims = this.links.verify('unsubscribe', token, this.clock.now());
+    const kind = claims.kind as NotificationKind;
+    if (!MUTABLE_KINDS.includes(kind)) throw new UnprocessableError('RISK_ALERTS_CANNOT_BE_MUTED', 'Risk alerts cannot be switched off');
+    return { userId: claims.sub, kind, label: NOTIFICATION_DEFINITIONS[kind].label };
+  }
+
   /** Acknowledgement from the signed link in the email (no sign-in). */
   async acknowledgeByToken(token: string): Promise<AckView> {
     const claims = this.links.verify('ack', token, this.clock.now());
