@@ -11,6 +11,7 @@ import type { BatchData } from './mail-data.loader';
 import type { AppearanceMailView, DigestGroup, MailContext } from './mail-context';
 import { MailTemplates } from './mail-templates';
 import { ackWindowMs, definitionOf } from './notification-definitions';
+import { briefingDueAt } from './outbox-writer';
 import { pageUrl } from './page-links';
 import type { Notification } from './notification.entity';
 import { LinkSigner } from './signed-link';
@@ -82,6 +83,19 @@ const UNSUBSCRIBE_LINK_TTL_MS = 90 * 86_400_000;
 /** Page links from mail stay good this long after the appearance ends (the debrief is filed then). */
 const PAGE_LINK_AFTER_END_MS = 30 * 86_400_000;
 
+/** The words for a lead time that is not one of the offsets (a briefing caught up late): days to the nearest, else hours. */
+function leadWords(ms: number): string {
+  if (ms >= 36 * 3_600_000) return `${Math.round(ms / 86_400_000)} days before`;
+  if (ms >= 22 * 3_600_000) return '1 day before';
+  const hours = Math.max(1, Math.round(ms / 3_600_000));
+  return hours === 1 ? '1 hour before' : `${hours} hours before`;
+}
+
+/** "Robin Recruiter", "Robin and Sam", "Robin, Sam and Kim". */
+function namesList(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 function offsetWords(minutes: number): string {
   if (minutes % 1440 === 0) return minutes === 1440 ? '1 day before' : `${minutes / 1440} days before`;
   if (minutes % 60 === 0) return minutes === 60 ? '1 hour before' : `${minutes / 60} hours before`;
@@ -127,7 +141,7 @@ export class NotificationComposer {
       // The view is shared by the batch; the link in it is the recipient's own.
       appearance: a ? { ...memo(data, `view:${a.id}`, () => this.appearanceView(a)), url: this.appearancePage(row.recipientId, a.id, a.endsAt, now) } : null,
       risk,
-      offset: typeof row.payload.offsetMinutes === 'number' ? { minutes: row.payload.offsetMinutes, words: offsetWords(row.payload.offsetMinutes) } : null,
+      offset: typeof row.payload.offsetMinutes === 'number' && a ? this.offsetOf(row.payload.offsetMinutes, a, now) : null,
       rise:
         row.kind === 'escalation' && typeof row.payload.to === 'string'
           ? { fromWords: row.payload.from ? LEVEL_WORDS[row.payload.from as RiskLevel] : 'not assessed', toWords: LEVEL_WORDS[row.payload.to as RiskLevel] }
@@ -145,7 +159,12 @@ export class NotificationComposer {
               originalKind: String(row.payload.originalKind ?? 'warning'),
               sentAt: a ? humanLocal(Number(row.payload.sentAt), a.timeZone) : new Date(Number(row.payload.sentAt)).toISOString(),
               recipients: Number(row.payload.recipients ?? 0),
+              notAcknowledged: Array.isArray(row.payload.notAcknowledged) ? namesList(row.payload.notAcknowledged.map(String)) : '',
             }
+          : null,
+      moved:
+        row.kind === 'reschedule' && a && typeof row.payload.previousStartsAt === 'number'
+          ? { fromLocal: humanLocal(row.payload.previousStartsAt, typeof row.payload.previousTimeZone === 'string' ? row.payload.previousTimeZone : a.timeZone), toLocal: humanLocal(a.startsAt, a.timeZone) }
           : null,
       digest: row.kind === 'weekly_digest' ? this.digestView(row, data, now) : null,
       debriefUrl:
@@ -176,6 +195,17 @@ export class NotificationComposer {
       ackRequired,
       assessmentId: risk?.assessmentId ?? row.assessmentId,
     };
+  }
+
+  /**
+   * The briefing's offset in words: the configured one when it goes out on time, the real lead time
+   * when it is a catch-up for an offset already past (an appearance planned 8 days ahead gets "8 days
+   * before", not "14 days before").
+   */
+  private offsetOf(minutes: number, a: Appearance, now: number): { minutes: number; words: string } {
+    const scheduled = briefingDueAt(a.startsAt, a.timeZone, minutes);
+    if (now - scheduled <= 3_600_000) return { minutes, words: offsetWords(minutes) };
+    return { minutes: Math.round((a.startsAt - now) / 60_000), words: leadWords(a.startsAt - now) };
   }
 
   /** The recipient's own link to the appearance page (signed, expiring after the debrief window). */

@@ -36,9 +36,9 @@ export interface AppearancePageData {
     cancelReason: string | null;
     ended: boolean;
   };
-  risk: { level: string; levelWords: string; levelMeaning: string; probabilityPct: number; asOfLocal: string; reasons: string[]; evidence: { label: string; value: string }[] } | null;
+  risk: { level: string; levelWords: string; levelMeaning: string; levelRule: string | null; probability: string; asOfLocal: string; reasons: string[]; evidence: { label: string; value: string }[] } | null;
   checklist: { items: { id: string; text: string; checked: boolean }[]; canTick: boolean };
-  history: { asOfLocal: string; triggerWords: string; levelWords: string; probabilityPct: number }[];
+  history: { asOfLocal: string; triggerWords: string; levelWords: string; probability: string }[];
   /** Catalogue ids of the latest checklist (what may be ticked). */
   offered: string[];
   applied: string[];
@@ -93,7 +93,7 @@ export class AppearancePageService {
       },
       risk: latest ? this.riskWords(latest, a.timeZone) : null,
       checklist: { items: listed.map((mid) => ({ id: mid, text: texts.get(mid) ?? mid.replace(/_/g, ' '), checked: applied.includes(mid) })), canTick },
-      history: items.map((h) => ({ asOfLocal: humanLocal(Date.parse(h.asOf), a.timeZone), triggerWords: triggerWords(h.trigger), levelWords: summariseAssessment(asRow(h)).levelWords, probabilityPct: Math.round(h.p * 100) })),
+      history: items.map((h) => ({ asOfLocal: humanLocal(Date.parse(h.asOf), a.timeZone), triggerWords: triggerWords(h.trigger), ...historyWords(h) })),
       offered: listed,
       applied,
     };
@@ -101,7 +101,7 @@ export class AppearancePageService {
 
   private riskWords(v: RiskAssessmentView, zone: string): NonNullable<AppearancePageData['risk']> {
     const s = summariseAssessment(asRow(v));
-    return { level: v.level, levelWords: s.levelWords, levelMeaning: v.levelMeaning, probabilityPct: s.probabilityPct, asOfLocal: humanLocal(Date.parse(v.asOf), zone), reasons: v.reasons, evidence: s.evidence };
+    return { level: v.level, levelWords: s.levelWords, levelMeaning: s.levelMeaning, levelRule: s.levelRule, probability: s.probability, asOfLocal: humanLocal(Date.parse(v.asOf), zone), reasons: v.reasons, evidence: s.evidence };
   }
 
   private async teamNames(a: AppearanceView): Promise<string[]> {
@@ -111,4 +111,8 @@ export class AppearancePageService {
   }
 }
 
+const historyWords = (h: RiskAssessmentView) => {
+  const s = summariseAssessment(asRow(h));
+  return { levelWords: s.levelWords, probability: s.probability };
+};
 const asRow = (v: RiskAssessmentView) => ({ id: v.id ?? '', level: v.level, p: v.p, modelVersion: v.modelVersion, detail: v as unknown as Record<string, unknown> });

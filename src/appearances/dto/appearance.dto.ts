@@ -116,6 +116,14 @@ class AppearanceFields {
   @OmittableNotNull()
   @IsBoolean()
   allowDoubleBooking?: boolean;
+
+  @ApiPropertyOptional({
+    description: "Book even inside the host's advance-notice period (institution requiresAdvanceNotice / advanceNoticeDays); without it that is 422 ADVANCE_NOTICE naming the deadline",
+    default: false,
+  })
+  @OmittableNotNull()
+  @IsBoolean()
+  allowShortNotice?: boolean;
 }
 
 export class CreateAppearanceDto extends AppearanceFields {
@@ -257,9 +265,20 @@ export class AppearanceView {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+export class AppearanceWarningView {
+  @ApiProperty({ enum: ['CREATOR_ASSIGNED', 'SHORT_NOTICE', 'VENUE_ZONE_DIFFERS'], description: 'Stable code' }) code: string;
+  @ApiProperty({ description: 'What happened, in plain words' }) message: string;
+}
+
 export class AppearanceDetailView extends AppearanceView {
   @ApiProperty({ type: () => RiskAssessmentView, nullable: true, description: 'The latest risk assessment' })
   risk: RiskAssessmentView | null;
+
+  @ApiPropertyOptional({
+    type: [AppearanceWarningView],
+    description: 'On create and update: what the write did or allowed that you should know (the creator assigned, a short-notice override, a venue zone unlike the institution\'s)',
+  })
+  warnings?: AppearanceWarningView[];
 }
 
 export class AppearancePage {
@@ -274,5 +293,8 @@ export class ClashView {
   @ApiProperty() title: string;
   @ApiProperty({ format: 'date-time' }) startsAt: string;
   @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty({ description: 'Venue-local start with the zone' }) startsLocal: string;
+  @ApiProperty({ description: 'Venue-local end with the zone' }) endsLocal: string;
   @ApiProperty({ format: 'uuid' }) recruiterId: string;
+  @ApiProperty({ description: 'The double-booked person' }) recruiterName: string;
 }
