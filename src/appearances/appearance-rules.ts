@@ -16,7 +16,7 @@ export type HostRules = Pick<Institution, 'id' | 'name' | 'timeZone' | 'requires
 export function advanceNotice(host: HostRules, t: Times, now: number, allowShortNotice: boolean | undefined): AppearanceWarningView[] {
   const days = host.requiresAdvanceNotice ? host.advanceNoticeDays : null;
   if (!days || days <= 0) return [];
-  const deadline = DateTime.fromMillis(t.startsAt, { zone: t.timeZone }).minus({ days }).toMillis();
+  const deadline = noticeDeadline(t.startsAt, t.timeZone, days);
   if (now <= deadline) return [];
   const words = `${host.name} requires ${days} days' advance notice: for an appearance starting ${humanLocal(t.startsAt, t.timeZone)} the host had to be told by ${humanLocal(deadline, t.timeZone)}`;
   if (!allowShortNotice) {
@@ -27,6 +27,11 @@ export function advanceNotice(host: HostRules, t: Times, now: number, allowShort
     });
   }
   return [{ code: 'SHORT_NOTICE', message: `${words}; booked anyway (allowShortNotice). Ask the host for a written reconfirmation before you travel.` }];
+}
+
+/** The last moment to tell the host: the local start minus the notice days (calendar days in the venue's zone). */
+export function noticeDeadline(startsAt: number, zone: string, days: number): number {
+  return DateTime.fromMillis(startsAt, { zone }).minus({ days }).toMillis();
 }
 
 /** A venue zone other than the institution's is allowed (an off-campus venue) but said, since it is usually a typo. */

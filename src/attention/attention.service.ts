@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AppearanceReader } from '../appearances/appearance-reader';
+import { noticeDeadline } from '../appearances/appearance-rules';
 import type { AppearanceView } from '../appearances/dto/appearance.dto';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -114,12 +115,14 @@ export class AttentionService {
       .limit(500);
     if (officeId) qb.andWhere('a.office_id = :office', { office: officeId });
     const rows: Row[] = await qb.getRawMany();
-    const atRisk = rows.filter((r) => Number(r.starts_at) - Number(r.days) * DAY_MS <= now + NOTICE_LOOKAHEAD_MS);
+    // a day of slack for DST; the exact deadline is computed below in the venue's zone
+    const atRisk = rows.filter((r) => Number(r.starts_at) - Number(r.days) * DAY_MS <= now + NOTICE_LOOKAHEAD_MS + DAY_MS);
     const views = new Map((await this.reader.views(null, atRisk.map((r) => r.id))).map((v) => [v.id, v]));
     return atRisk.flatMap((r) => {
       const v = views.get(r.id);
       if (!v) return [];
-      const deadline = Number(r.starts_at) - Number(r.days) * DAY_MS;
+      const deadline = noticeDeadline(Number(r.starts_at), v.timeZone, Number(r.days));
+      if (deadline > now + NOTICE_LOOKAHEAD_MS) return [];
       return [{ ...ref(v), advanceNoticeDays: Number(r.days), deadline: iso(deadline), deadlineLocal: humanLocal(deadline, v.timeZone), passed: deadline <= now }];
     });
   }

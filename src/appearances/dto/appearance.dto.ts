@@ -222,6 +222,13 @@ export class AppearanceQuery extends PageQuery {
 
   @ApiPropertyOptional({ enum: APPEARANCE_KINDS }) @IsOptional() @IsIn(APPEARANCE_KINDS as unknown as string[]) kind?: AppearanceKind;
 
+  @ApiPropertyOptional({ enum: RISK_LEVELS, isArray: true, description: 'Latest risk level, one or more, comma-separated (e.g. high,critical)' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(RISK_LEVELS as unknown as string[], { each: true, message: `riskLevel must be one or more of: ${RISK_LEVELS.join(', ')}` })
+  riskLevel?: string[];
+
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc', description: 'Order by start' })
   @IsOptional()
   @IsIn(['asc', 'desc'])
