@@ -165,6 +165,22 @@ describe('pages in headless Chromium, from real mail', () => {
     await checkPage('board');
   });
 
+  it('hr signs in on the same form, lands on the dashboard; it and the institution drill-down pass the same checks', async () => {
+    const hr = await t.factories.user('hr', { officeId: null });
+    await page.goto(`${base}/pages/login`);
+    await page.getByLabel('Email').fill(hr.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/dashboard`);
+    await checkPage('dashboard');
+    await page.goto(`${base}/dashboard?state=Ohio`);
+    await page.locator('#state-error').waitFor();
+    await checkPage('dashboard-refused');
+    const { institutionId } = (await t.http().get(`/appearances/${appearanceId}`).set(t.auth(rec)).expect(200)).body;
+    await page.goto(`${base}/dashboard/institutions/${institutionId}`);
+    await checkPage('institution');
+  });
+
   it('every HTML mail received passes axe (WCAG 2.1 AA)', async () => {
     const kinds = new Map<string, ReceivedMail>();
     for (const m of [firstMail, ...smtp.messages]) kinds.set(String(m.parsed.headers.get('x-forewarn-kind')), m);

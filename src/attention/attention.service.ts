@@ -51,7 +51,7 @@ export class AttentionService {
     return {
       asOf: iso(now),
       officeId,
-      unacknowledged: await this.unacknowledged(officeId, now),
+      unacknowledged: await this.unacknowledgedWarnings(officeId, now),
       upcoming: [...[...RISK_LEVELS].reverse(), 'unassessed']
         .map((level) => {
           const list = upcoming.filter((a) => (a.riskLevel ?? 'unassessed') === level);
@@ -66,7 +66,8 @@ export class AttentionService {
     };
   }
 
-  private async unacknowledged(officeId: string | null, now: number): Promise<UnacknowledgedWarning[]> {
+  /** Sent High/Critical warnings about upcoming appearances (of one office, or all) that someone has not acknowledged, by appearance. */
+  async unacknowledgedWarnings(officeId: string | null, now: number): Promise<UnacknowledgedWarning[]> {
     const qb = this.db
       .createQueryBuilder()
       .select(['n.id AS id', 'n.recipient_id AS recipient_id', 'n.sent_at AS sent_at', 'u.display_name AS name'])
