@@ -30,6 +30,12 @@ const ORANGE = '#b35900';
 const RED = '#a50026';
 const GREY = '#595959';
 const STANCE_COLORS: Record<string, string> = { welcoming: '#1b7837', neutral: '#7a7a7a', cautious: '#b8860b', restricted: '#d45500', hostile: '#a50026' };
+/**
+ * Every colour a chart fills with, for the contrast check (each ≥ 3:1 against the white page; bars
+ * stand apart from their neighbours by white gaps — grouped bars by spacing, stacked segments by a
+ * 2 px white separator — so no two fills touch, and the legend names each).
+ */
+export const CHART_COLOURS = [BLUE, ORANGE, RED, GREY, ...Object.values(STANCE_COLORS)];
 const words = (s: string) => s.replace(/_/g, ' ');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
