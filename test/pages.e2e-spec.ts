@@ -137,6 +137,16 @@ describe('pages opened from mail links', () => {
     }
   });
 
+  it("the calendar invitation's URL opens the page (after signing in), not a 401", async () => {
+    const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email))!;
+    const ics = mail.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8').replace(/\r\n[ \t]/g, '');
+    const url = /\r\nURL(?:;[^:]*)?:([^\r]+)/.exec(ics)![1];
+    const path = new URL(url).pathname;
+    expect(path).toBe(`/pages/appearances/${appearanceId}`);
+    const res = await t.http().get(path).expect(303);
+    expect(res.headers.location).toBe(`/pages/login?next=${encodeURIComponent(path)}`);
+  });
+
   it('without a link: sign in with a password, come back to the page, and forms need the CSRF token', async () => {
     const path = `/pages/appearances/${appearanceId}`;
     const away = await t.http().get(path).expect(303);
