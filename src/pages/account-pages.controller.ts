@@ -14,12 +14,9 @@ import { NotificationsService } from '../notifications/notifications.service';
 import { list } from './debrief-form';
 import { PageLinkMinter } from './page-link-minter';
 import { safeNext, seeOther, sendHtml } from './page-reply';
-import { PageSession, Visitor } from './page-session';
+import { PageReply, PageRequest, PageSession, Visitor } from './page-session';
 import { PageViews } from './page-views';
 import { PagesHtmlFilter } from './pages-html.filter';
-
-type Req = Parameters<PageSession['visitor']>[0];
-type Reply = Parameters<PageSession['visitor']>[1];
 
 const str = (o: unknown, k: string): string => {
   const v = o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
@@ -43,7 +40,7 @@ export class AccountPagesController {
   /** Where a signed-in person starts: hr and admins on the dashboard, coordinators on their board, recruiters on their appearances. */
   @Get()
   async landing(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const v = await this.session.signedIn(req as Req, reply as Reply);
+    const v = await this.session.signedIn(req as PageRequest, reply as PageReply);
     seeOther(reply, landingFor(v.user.role));
   }
 
@@ -63,9 +60,9 @@ export class AccountPagesController {
     try {
       const dto = validateDto(LoginDto, { email: str(req.body, 'email'), password: str(req.body, 'password') });
       const token = await this.auth.login(dto, ip);
-      this.session.startSession(reply as Reply, token.accessToken, token.expiresIn);
+      this.session.startSession(reply as PageReply, token.accessToken, token.expiresIn);
       if (DASHBOARD_ROLES.includes(token.user.role)) {
-        (reply as Reply).setCookie(DASHBOARD_COOKIE, token.accessToken, { path: '/dashboard', httpOnly: true, sameSite: 'strict', maxAge: token.expiresIn, secure: this.session.secure });
+        (reply as PageReply).setCookie(DASHBOARD_COOKIE, token.accessToken, { path: '/dashboard', httpOnly: true, sameSite: 'strict', maxAge: token.expiresIn, secure: this.session.secure });
       }
       seeOther(reply, next && (!next.startsWith('/dashboard') || DASHBOARD_ROLES.includes(token.user.role)) ? next : landingFor(token.user.role));
     } catch (e) {
@@ -77,22 +74,22 @@ export class AccountPagesController {
 
   @Post('logout')
   async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.session.checkCsrf(req as Req, reply as Reply);
-    this.session.endSession(reply as Reply);
-    (reply as Reply).setCookie(DASHBOARD_COOKIE, '', { path: '/dashboard', httpOnly: true, sameSite: 'strict', maxAge: 0, secure: this.session.secure });
+    await this.session.checkCsrf(req as PageRequest, reply as PageReply);
+    this.session.endSession(reply as PageReply);
+    (reply as PageReply).setCookie(DASHBOARD_COOKIE, '', { path: '/dashboard', httpOnly: true, sameSite: 'strict', maxAge: 0, secure: this.session.secure });
     seeOther(reply, '/pages/login');
   }
 
   @Get('preferences')
   async preferences(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.visitor(req as Req, reply as Reply, 'preferences');
+    const visitor = await this.session.visitor(req as PageRequest, reply as PageReply, 'preferences');
     const saved = str(req.query, 'done') === 'saved';
     sendHtml(reply, await this.preferencesPage(visitor, saved ? 'Preferences saved.' : null));
   }
 
   @Post('preferences')
   async savePreferences(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.visitor(req as Req, reply as Reply, 'preferences');
+    const visitor = await this.session.visitor(req as PageRequest, reply as PageReply, 'preferences');
     const wanted = list((req.body as Record<string, unknown> | undefined)?.kinds);
     const unknown = wanted.filter((k) => !MUTABLE_KINDS.includes(k as NotificationKind));
     if (unknown.length) {

@@ -99,6 +99,12 @@ export class AppearancePageService {
     };
   }
 
+  /** Records the ticked checklist (only what the page offers may be ticked). */
+  async tick(id: string, ids: string[], visitor: AuthUser): Promise<string[]> {
+    const { offered } = await this.load(id, visitor);
+    return this.applied.set(id, ids, offered, visitor);
+  }
+
   private riskWords(v: RiskAssessmentView, zone: string): NonNullable<AppearancePageData['risk']> {
     const s = summariseAssessment(asRow(v));
     return { level: v.level, levelWords: s.levelWords, levelMeaning: s.levelMeaning, levelRule: s.levelRule, probability: s.probability, asOfLocal: humanLocal(Date.parse(v.asOf), zone), reasons: v.reasons, evidence: s.evidence };

@@ -3,21 +3,17 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../common/auth';
 import { IdPipe } from '../common/validation';
-import { AppliedMitigationsService } from '../outcomes/applied-mitigations.service';
 import { AppearancePageService } from './appearance-page.service';
 import { list } from './debrief-form';
 import { DebriefPages } from './debrief-pages';
 import { PageLinkMinter } from './page-link-minter';
 import { seeOther, sendHtml } from './page-reply';
-import { PageSession, Visitor } from './page-session';
+import { PageReply, PageRequest, PageSession, Visitor } from './page-session';
 import { PageViews } from './page-views';
 import { PagesHtmlFilter } from './pages-html.filter';
 import { NotificationsService } from '../notifications/notifications.service';
 import { NOTIFICATION_WORDS } from './page-words';
 import { humanLocal } from '../common/time';
-
-type Req = Parameters<PageSession['visitor']>[0];
-type Reply = Parameters<PageSession['visitor']>[1];
 
 const FLASH: Record<string, string> = {
   ack: 'Acknowledged. Thank you — the coordinators can see that you have read the warning.',
@@ -36,15 +32,15 @@ export class AppearancePagesController {
   constructor(
     private readonly session: PageSession,
     private readonly pages: AppearancePageService,
-    private readonly applied: AppliedMitigationsService,
     private readonly notifications: NotificationsService,
     private readonly debrief: DebriefPages,
     private readonly links: PageLinkMinter,
+    private readonly views: PageViews,
   ) {}
 
   @Get(':id')
   async show(@Param('id', new IdPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.visitor(req as Req, reply as Reply, 'appearance', id);
+    const visitor = await this.session.visitor(req as PageRequest, reply as PageReply, 'appearance', id);
     const data = await this.pages.load(id, visitor.user);
     const waiting = await this.notifications.awaitingAck(id, visitor.user.id);
     const done = (req.query as Record<string, unknown>).done;
@@ -64,7 +60,7 @@ export class AppearancePagesController {
 
   @Post(':id/ack')
   async acknowledge(@Param('id', new IdPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.visitor(req as Req, reply as Reply, 'appearance', id);
+    const visitor = await this.session.visitor(req as PageRequest, reply as PageReply, 'appearance', id);
     const [latest] = await this.notifications.awaitingAck(id, visitor.user.id);
     if (latest) await this.notifications.acknowledge(latest.id, visitor.user);
     seeOther(reply, this.back(visitor, id, 'ack'));
@@ -72,29 +68,24 @@ export class AppearancePagesController {
 
   @Post(':id/mitigations')
   async tick(@Param('id', new IdPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.visitor(req as Req, reply as Reply, 'appearance', id);
-    const { offered } = await this.pages.load(id, visitor.user);
-    await this.applied.set(id, list((req.body as Record<string, unknown> | undefined)?.mitigations), offered, visitor.user);
+    const visitor = await this.session.visitor(req as PageRequest, reply as PageReply, 'appearance', id);
+    await this.pages.tick(id, list((req.body as Record<string, unknown> | undefined)?.mitigations), visitor.user);
     seeOther(reply, this.back(visitor, id, 'mitigations'));
   }
 
   @Get(':id/debrief')
   async debriefForm(@Param('id', new IdPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.visitor(req as Req, reply as Reply, 'debrief', id);
+    const visitor = await this.session.visitor(req as PageRequest, reply as PageReply, 'debrief', id);
     const saved = (req.query as Record<string, unknown>).done === 'saved';
     sendHtml(reply, await this.debrief.form(id, visitor, saved));
   }
 
   @Post(':id/debrief')
   async fileDebrief(@Param('id', new IdPipe()) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.visitor(req as Req, reply as Reply, 'debrief', id);
+    const visitor = await this.session.visitor(req as PageRequest, reply as PageReply, 'debrief', id);
     const r = await this.debrief.submit(id, visitor, req.body);
     if (r.ok) return seeOther(reply, this.links.back(visitor, 'debrief', id, 'saved'));
     sendHtml(reply, r.html, r.status);
-  }
-
-  private get views(): PageViews {
-    return this.debrief.views;
   }
 
   private back(visitor: Visitor, id: string, done: string): string {

@@ -9,12 +9,9 @@ import { ForbiddenError } from '../common/errors';
 import { DAY_MS, humanLocal } from '../common/time';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { sendHtml } from './page-reply';
-import { PageSession } from './page-session';
+import { PageReply, PageRequest, PageSession } from './page-session';
 import { PageViews } from './page-views';
 import { PagesHtmlFilter } from './pages-html.filter';
-
-type Req = Parameters<PageSession['visitor']>[0];
-type Reply = Parameters<PageSession['visitor']>[1];
 
 /** Where signed-in people land: the coordinator's board ("needs you") and a recruiter's own appearances. */
 @ApiExcludeController()
@@ -33,7 +30,7 @@ export class BoardPagesController {
 
   @Get('board')
   async board(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.signedIn(req as Req, reply as Reply);
+    const visitor = await this.session.signedIn(req as PageRequest, reply as PageReply);
     if (visitor.user.role !== 'coordinator' && visitor.user.role !== 'admin') throw new ForbiddenError(`The board is for coordinators and admins (you are ${visitor.user.role})`);
     const attention = await this.attention.forOffice({}, visitor.user);
     sendHtml(
@@ -44,7 +41,7 @@ export class BoardPagesController {
 
   @Get('me')
   async me(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const visitor = await this.session.signedIn(req as Req, reply as Reply);
+    const visitor = await this.session.signedIn(req as PageRequest, reply as PageReply);
     const now = this.clock.now();
     const upcoming = await this.reader.all({ recruiterId: visitor.user.id, from: now, to: now + 30 * DAY_MS, status: ['planned', 'confirmed'] });
     const debriefs = visitor.user.role === 'hr' ? [] : await this.outcomes.due({ userId: visitor.user.role === 'recruiter' ? visitor.user.id : undefined }, visitor.user);

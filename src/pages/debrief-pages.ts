@@ -23,7 +23,7 @@ export type SubmitResult = { ok: true } | { ok: false; status: number; html: str
 @Injectable()
 export class DebriefPages {
   constructor(
-    readonly views: PageViews,
+    private readonly views: PageViews,
     private readonly reader: AppearanceReader,
     private readonly outcomes: OutcomesService,
     private readonly applied: AppliedMitigationsService,

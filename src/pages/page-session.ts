@@ -28,8 +28,10 @@ export interface Visitor {
   csrf: string | null;
 }
 
-type Req = FastifyRequest & { cookies: Record<string, string | undefined>; body?: unknown; query: unknown };
-type Reply = FastifyReply & {
+/** A request as the pages read it (@fastify/cookie's cookies, the parsed form). */
+export type PageRequest = FastifyRequest & { cookies: Record<string, string | undefined>; body?: unknown; query: unknown };
+/** A reply that can set and unsign cookies (@fastify/cookie). */
+export type PageReply = FastifyReply & {
   setCookie(name: string, value: string, opts: Record<string, unknown>): FastifyReply;
   unsignCookie(value: string): { valid: boolean; value: string | null };
 };
@@ -61,7 +63,7 @@ export class PageSession {
     return this.app.publicUrl.startsWith('https://');
   }
 
-  async visitor(req: Req, reply: Reply, page: PageName, appearanceId?: string): Promise<Visitor> {
+  async visitor(req: PageRequest, reply: PageReply, page: PageName, appearanceId?: string): Promise<Visitor> {
     const post = req.method === 'POST';
     const token = (post ? field(req.body, 'token') : undefined) ?? field(req.query, 'token');
     if (token) {
@@ -82,7 +84,7 @@ export class PageSession {
   }
 
   /** The signed-in user for pages that only a session opens (board, my appearances), or 401. */
-  async signedIn(req: Req, reply: Reply): Promise<Visitor> {
+  async signedIn(req: PageRequest, reply: PageReply): Promise<Visitor> {
     const jwt = req.cookies?.[SESSION_COOKIE];
     if (!jwt) throw new UnauthenticatedError('Sign in to see this page', 'PAGE_SIGN_IN');
     const user = await this.auth.verify(jwt);
@@ -92,7 +94,7 @@ export class PageSession {
   }
 
   /** Checks the CSRF token of a session-authenticated POST that has no page of its own (sign out). */
-  async checkCsrf(req: Req, reply: Reply): Promise<AuthUser | null> {
+  async checkCsrf(req: PageRequest, reply: PageReply): Promise<AuthUser | null> {
     const jwt = req.cookies?.[SESSION_COOKIE];
     if (!jwt) return null;
     const user = await this.auth.verify(jwt).catch(() => null);
@@ -104,19 +106,19 @@ export class PageSession {
   }
 
   /** Sets the session and a fresh CSRF secret. */
-  startSession(reply: Reply, jwt: string, maxAgeSeconds: number): void {
+  startSession(reply: PageReply, jwt: string, maxAgeSeconds: number): void {
     const base = { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secure } as const;
     reply.setCookie(SESSION_COOKIE, jwt, { ...base, path: '/pages', maxAge: maxAgeSeconds });
     reply.setCookie(CSRF_COOKIE, this.tokens.secretSync(), { ...base, path: '/pages', maxAge: maxAgeSeconds, signed: true });
   }
 
-  endSession(reply: Reply): void {
+  endSession(reply: PageReply): void {
     const base = { path: '/pages', httpOnly: true, sameSite: 'lax', secure: this.secure, maxAge: 0 } as const;
     reply.setCookie(SESSION_COOKIE, '', base);
     reply.setCookie(CSRF_COOKIE, '', base);
   }
 
-  private csrfSecret(req: Req, reply: Reply, mayCreate: boolean): string | null {
+  private csrfSecret(req: PageRequest, reply: PageReply, mayCreate: boolean): string | null {
     const raw = req.cookies?.[CSRF_COOKIE];
     const un = raw ? reply.unsignCookie(raw) : null;
     if (un?.valid && un.value) return un.value;
