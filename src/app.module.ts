@@ -17,6 +17,8 @@ import { RiskModule } from './risk/risk.module';
 import { OutcomesModule } from './outcomes/outcomes.module';
 import { ReportsModule } from './reports/reports.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { PagesModule } from './pages/pages.module';
+import { AttentionModule } from './attention/attention.module';
 import { InstitutionsModule } from './institutions/institutions.module';
 import { AppearancesModule } from './appearances/appearances.module';
 import { CalendarModule } from './calendar/calendar.module';
@@ -45,6 +47,8 @@ import { ImportsModule } from './imports/imports.module';
     OutcomesModule,
     ReportsModule,
     DashboardModule,
+    PagesModule,
+    AttentionModule,
     InstitutionsModule,
     AppearancesModule,
     CalendarModule,

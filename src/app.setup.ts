@@ -1,3 +1,4 @@
+import fastifyCookie, { Signer } from '@fastify/cookie';
 import { INestApplication, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import helmet from '@fastify/helmet';
@@ -76,6 +77,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<void> {
     }
     return payload;
   });
+  // Cookies of the pages (session, CSRF secret) are parsed and signed by @fastify/cookie, with a key
+  // of the key ring (derived from the master secret; read when the first cookie is signed, after start-up)
+  const ring = app.get(KeyRing);
+  let signer: { sign(v: string): string; unsign(v: string): unknown } | null = null;
+  const cookieSigner = () => (signer ??= new Signer(ring.cookieKey.toString('base64url')));
+  await app.register(fastifyCookie as never, { secret: { sign: (v: string) => cookieSigner().sign(v), unsign: (v: string) => cookieSigner().unsign(v) } });
   // CSV uploads are handed to the handler as a stream (parsed row by row, never buffered whole).
   fastify.addContentTypeParser(['text/csv', 'application/csv'], { bodyLimit: cfg.importLimit }, (_req, payload, done) => done(null, payload));
   const doc = buildOpenApi(app);

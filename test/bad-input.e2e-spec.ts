@@ -53,6 +53,8 @@ describe('bad input: always a clear 4xx naming the field, never a half-write or 
     endsAt: '2026-03-02T14:00:00-05:00',
     format: 'in_person',
     audience: 'public',
+    // no team: a recruiter who names none is assigned, and would be double-booked by the next valid body
+    recruiterIds: [],
   });
 
   async function counts(): Promise<Record<string, number>> {

@@ -69,7 +69,8 @@ describe('dashboard (HTTP, cookie sign-in)', () => {
   it('limits a coordinator to their office and refuses recruiters with a 403 page', async () => {
     const cookie = await signIn(s.coordinatorA.email);
     const res = await t.http().get('/dashboard').set('Cookie', cookie).expect(200);
-    expect(res.text).toContain(`office ${s.officeA.id}`);
+    expect(res.text).toContain(`; ${s.officeA.name}.`);
+    expect(res.text).not.toContain(s.officeB.name);
     const rec = await t.http().post('/dashboard/login').type('form').send({ email: s.recruiter.email, password: TEST_PASSWORD }).expect(403);
     expect(rec.headers['set-cookie']).toBeUndefined();
     expect(rec.text).toContain('you are recruiter');

@@ -91,11 +91,11 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     expect(text).toContain('[ ] Wear civilian dress');
     expect(text).toContain('[ ] Agree an exit plan with the host');
     expect(text).toContain('Past appearances at this institution (recency-weighted): 2.4, 1 with disruption');
-    expect(text).toContain(`http://forewarn.test/appearances/${a.id}`);
+    expect(text).toContain(`http://forewarn.test/pages/appearances/${a.id}?token=`);
     expect(text).toMatch(/http:\/\/forewarn\.test\/notifications\/ack\?token=\S+/);
     expect(text).toContain('Risk alerts cannot be switched off');
     expect(m.parsed.html).toContain('<strong>High</strong>');
-    expect(m.parsed.html).toContain('&#9744; Wear civilian dress');
+    expect(m.parsed.html).toContain('<span aria-hidden="true">&#9744;</span> Wear civilian dress');
     expect(header(m, 'list-unsubscribe')).toBeUndefined();
     const row = (await rows(t, { appearanceId: a.id, recipientId: r1.id, status: 'sent' }))[0];
     expect(m.messageId).toBe(`<${row.id}@forewarn>`);
@@ -282,7 +282,7 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     const debriefs = smtp.messages.filter((m) => m.parsed.subject?.startsWith('How did it go?') && m.parsed.text?.includes(a.id));
     expect(debriefs.map((m) => m.rcptTo[0]).sort()).toEqual([r1.email, r2.email].sort());
     expect(header(debriefs[0], 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
-    expect(debriefs[0].parsed.text).toContain(`http://forewarn.test/appearances/${a.id}/outcome`);
+    expect(debriefs[0].parsed.text).toContain(`http://forewarn.test/pages/appearances/${a.id}/debrief?token=`);
   });
 
   it('SMTP down: mail waits and retries with backoff, the service and /health stay up and say so; back up: everything delivered once', async () => {

@@ -81,4 +81,18 @@ describe('OpenAPI document', () => {
     expect(list.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'officeId', 'institutionId', 'recruiterId', 'status', 'kind', 'order', 'page', 'pageSize']));
     expect(doc.paths['/institutions/{id}'].patch.parameters.map((p: any) => p.name)).toContain('If-Match');
   });
+
+  it("documents what a coordinator's lists and the planning answers carry: /attention, the filters, warnings, the clash's person", () => {
+    const schemas = doc.components.schemas;
+    expect(doc.paths['/attention'].get.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/AttentionView');
+    expect(Object.keys(schemas.AttentionView.properties)).toEqual(['asOf', 'officeId', 'unacknowledged', 'upcoming', 'debriefsOverdue', 'advanceNotice']);
+    expect(Object.keys(schemas.UnacknowledgedWarning.properties)).toEqual(expect.arrayContaining(['notAcknowledged', 'escalatesAt', 'escalated']));
+    expect(doc.paths['/appearances'].get.parameters.map((p: any) => p.name)).toContain('riskLevel');
+    expect(doc.paths['/notifications'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['ackRequired', 'acknowledged']));
+    expect(Object.keys(schemas.NotificationView.properties)).toEqual(expect.arrayContaining(['appearanceTitle', 'riskLevel']));
+    expect(Object.keys(schemas.AppearanceDetailView.properties)).toContain('warnings');
+    expect(Object.keys(schemas.CreateAppearanceDto.properties)).toContain('allowShortNotice');
+    expect(Object.keys(schemas.ClashView.properties)).toEqual(expect.arrayContaining(['recruiterName', 'startsLocal', 'endsLocal']));
+    expect(doc.paths['/notifications/ack'].get.summary).toMatch(/names the warning/);
+  });
 });

@@ -21,6 +21,8 @@ export interface ListingFilter {
   feedFor?: { userId: string; officeId: string | null };
   status?: string[];
   kind?: string;
+  /** Latest risk level, one of these. */
+  riskLevel?: string[];
   order?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
@@ -52,6 +54,7 @@ export function buildListingSql(f: ListingFilter, dialect: Dialect): ListingSql 
   }
   if (f.status?.length) where.push(`a.status IN (${f.status.map(p).join(', ')})`);
   if (f.kind) where.push(`a.kind = ${p(f.kind)}`);
+  if (f.riskLevel?.length) where.push(`(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1) IN (${f.riskLevel.map(p).join(', ')})`);
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const countParams = [...params];
   const countSql = `SELECT COUNT(*) AS n FROM appearances a ${whereSql}`;

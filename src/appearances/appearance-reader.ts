@@ -33,6 +33,7 @@ export class AppearanceReader {
       recruiterId: q.recruiterId,
       status: q.status,
       kind: q.kind,
+      riskLevel: q.riskLevel,
       order: q.order,
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,

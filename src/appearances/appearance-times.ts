@@ -60,9 +60,19 @@ export function parseLocal(field: string, s: string, zone: string): number {
   if (dt.toFormat("yyyy-MM-dd'T'HH:mm:ss") !== wanted) {
     bad(field, `does not exist in ${zone}: the clocks skip it (daylight saving change); pick another time, e.g. ${dt.toFormat("yyyy-MM-dd'T'HH:mm")}`, 'NONEXISTENT_LOCAL_TIME');
   }
-  // A wall-clock time that happens twice (the hour repeated when clocks go back) means the first one.
-  const earlier = DateTime.fromMillis(dt.toMillis() - HOUR_MS, { zone });
-  if (earlier.toFormat("yyyy-MM-dd'T'HH:mm:ss") === wanted) return earlier.toMillis();
+  // A wall-clock time that happens twice (the hour repeated when clocks go back) is refused with both
+  // readings: silently taking one would put people at the venue an hour early or late.
+  const readings = [dt.toMillis() - HOUR_MS, dt.toMillis(), dt.toMillis() + HOUR_MS]
+    .map((ms) => DateTime.fromMillis(ms, { zone }))
+    .filter((r) => r.toFormat("yyyy-MM-dd'T'HH:mm:ss") === wanted);
+  if (readings.length > 1) {
+    const [first, second] = readings.map((r) => `${r.toISO({ suppressMilliseconds: true })} (${r.toFormat('ZZZZ')})`);
+    throw new ValidationFailedError(
+      `${field} happens twice in ${zone} (the clocks go back that night)`,
+      { [field]: `is ambiguous in ${zone}: it happens twice; send startsAt/endsAt with the offset you mean — ${first} (the first) or ${second} (the second)` },
+      'AMBIGUOUS_LOCAL_TIME',
+    );
+  }
   return dt.toMillis();
 }
 

@@ -4,6 +4,7 @@ import {
   ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
@@ -24,6 +25,7 @@ import {
   AppearancePage,
   AppearanceQuery,
   CancelAppearanceDto,
+  ClashView,
   CreateAppearanceDto,
   StatusChangeDto,
   UpdateAppearanceDto,
@@ -32,6 +34,7 @@ import {
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag you read, e.g. "3"; a mismatch is 409 STALE_VERSION' };
 
 @ApiTags('appearances')
+@ApiExtraModels(ClashView)
 @ApiBearerAuth()
 @ApiBadRequestResponse({ type: ErrorBody, description: 'Validation failed: fields names each bad field' })
 @Controller('appearances')
@@ -63,8 +66,8 @@ export class AppearancesController {
   })
   @ApiCreatedResponse({ type: AppearanceDetailView })
   @ApiNotFoundResponse({ type: ErrorBody, description: 'An id names nothing; fields names which' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'DOUBLE_BOOKED: details names the clashing appearance' })
-  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'RECRUITER_NOT_ASSIGNABLE' })
+  @ApiConflictResponse({ type: ErrorBody, description: 'DOUBLE_BOOKED: the message names the person and the local times; details.clashes lists each clash (ClashView)' })
+  @ApiUnprocessableEntityResponse({ type: ErrorBody, description: "RECRUITER_NOT_ASSIGNABLE, or ADVANCE_NOTICE naming the host's deadline (send allowShortNotice to book anyway)" })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Another office' })
   async create(@Body() dto: CreateAppearanceDto, @CurrentUser() actor: AuthUser, @Res({ passthrough: true }) res: FastifyReply): Promise<AppearanceDetailView> {
     return this.withEtag(res, await this.appearances.create(dto, actor));

@@ -16,16 +16,17 @@ import {
 import type { AppearanceStatus } from '../common/enums';
 import { ConflictError, FieldErrors, ForbiddenError, NotFoundError, StaleVersionError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { assertNoPersonalData } from '../common/privacy/privacy-guard';
-import { iso } from '../common/time';
+import { humanLocal, iso } from '../common/time';
 import { Institution } from '../institutions/institution.entity';
 import { Office } from '../offices/office.entity';
 import { RiskService } from '../risk/risk.service';
 import { User } from '../users/user.entity';
 import { AppearanceReader } from './appearance-reader';
+import { advanceNotice, CREATOR_ASSIGNED, HostRules, zoneWarning } from './appearance-rules';
 import { resolveTimes, Times } from './appearance-times';
 import { Appearance } from './appearance.entity';
 import { AppearanceRecruiter } from './appearance-recruiter.entity';
-import { AppearanceDetailView, ClashView, CreateAppearanceDto, UpdateAppearanceDto } from './dto/appearance.dto';
+import { AppearanceDetailView, AppearanceWarningView, ClashView, CreateAppearanceDto, UpdateAppearanceDto } from './dto/appearance.dto';
 
 /** Plain fields an update may change, compared one by one. */
 const SCALAR_FIELDS = ['kind', 'title', 'venue', 'format', 'audience', 'expectedAttendance', 'visibleBranding', 'protestAnnounced', 'briefingOffsets'] as const;
@@ -67,13 +68,20 @@ export class AppearancesService {
     assertNoPersonalData({ title: dto.title, venue: dto.venue }, { venue: 'venue' });
     return this.db.transaction(async (m) => {
       const officeId = await this.resolveOffice(m, dto.officeId, actor);
-      const inst = await m.findOne(Institution, { where: { id: dto.institutionId }, select: { id: true, timeZone: true } });
-      if (!inst) throw new NotFoundError('Institution', dto.institutionId, 'institutionId');
+      const inst = await this.host(m, dto.institutionId);
       const times = resolveTimes(dto, null, inst.timeZone);
-      const recruiterIds = dto.recruiterIds ?? [];
+      const now = this.clock.now();
+      const warnings: AppearanceWarningView[] = [];
+      // A recruiter who plans an appearance without naming the team is on it (briefings, warnings, debrief).
+      let recruiterIds = dto.recruiterIds;
+      if (recruiterIds === undefined && actor.role === 'recruiter') {
+        recruiterIds = [actor.id];
+        warnings.push(CREATOR_ASSIGNED);
+      }
+      recruiterIds ??= [];
       await this.assertAssignable(m, recruiterIds, officeId, actor);
       if (!dto.allowDoubleBooking) await this.assertNoClash(m, recruiterIds, times, null);
-      const now = this.clock.now();
+      warnings.push(...advanceNotice(inst, times, now, dto.allowShortNotice), ...zoneWarning(inst, times.timeZone));
       const a = m.create(Appearance, {
         id: randomUUID(),
         institutionId: inst.id,
@@ -104,7 +112,7 @@ export class AppearancesService {
       await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'appearance', entityId: a.id, after: view });
       const event: AppearanceCreatedEvent = { manager: m, actorId: actor.id, at: now, appearance: a, recruiterIds: [...recruiterIds].sort() };
       await this.events.emitAsync(DomainEvents.AppearanceCreated, event);
-      return { ...view, risk };
+      return { ...view, risk, warnings };
     });
   }
 
@@ -124,10 +132,9 @@ export class AppearancesService {
         if (!(await m.existsBy(Office, { id: dto.officeId }))) throw new NotFoundError('Office', dto.officeId, 'officeId');
         patch.officeId = dto.officeId;
       }
-      if (dto.institutionId !== undefined && dto.institutionId !== before.institutionId) {
-        if (!(await m.existsBy(Institution, { id: dto.institutionId }))) throw new NotFoundError('Institution', dto.institutionId, 'institutionId');
-        patch.institutionId = dto.institutionId;
-      }
+      const movedHost = dto.institutionId !== undefined && dto.institutionId !== before.institutionId;
+      const inst = await this.host(m, movedHost ? (dto.institutionId as string) : before.institutionId);
+      if (movedHost) patch.institutionId = inst.id;
       const times = resolveTimes(dto, before, before.timeZone);
       for (const k of ['startsAt', 'endsAt', 'timeZone'] as const) if (times[k] !== before[k]) (patch as any)[k] = times[k];
       for (const k of SCALAR_FIELDS) if (dto[k] !== undefined && !same(dto[k], before[k])) (patch as any)[k] = dto[k];
@@ -139,6 +146,9 @@ export class AppearancesService {
       const rescheduled = 'startsAt' in patch || 'endsAt' in patch || 'timeZone' in patch;
       if ((rescheduled || recruitersChanged) && !dto.allowDoubleBooking) await this.assertNoClash(m, recruitersAfter, times, id);
       const now = this.clock.now();
+      const warnings: AppearanceWarningView[] = [];
+      if (rescheduled || movedHost) warnings.push(...advanceNotice(inst, times, now, dto.allowShortNotice));
+      if ('timeZone' in patch || movedHost) warnings.push(...zoneWarning(inst, times.timeZone));
       const visible = recruitersChanged || VISIBLE_FIELDS.some((f) => f in patch);
       Object.assign(patch, { version: before.version + 1, sequence: before.sequence + (visible ? 1 : 0), updatedAt: now });
       await this.writeVersioned(m, before, patch);
@@ -154,7 +164,7 @@ export class AppearancesService {
       await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'appearance', entityId: id, before: beforeView, after: view });
       const event: AppearanceUpdatedEvent = { manager: m, actorId: actor.id, at: now, before, after, recruitersBefore, recruitersAfter, rescheduled };
       await this.events.emitAsync(DomainEvents.AppearanceUpdated, event);
-      return { ...view, risk } as AppearanceDetailView;
+      return { ...view, risk, warnings } as AppearanceDetailView;
     });
     return result ?? this.get(id);
   }
@@ -196,6 +206,12 @@ export class AppearancesService {
       return { view, risk };
     });
     return { ...view.view, risk: view.risk };
+  }
+
+  private async host(m: EntityManager, id: string): Promise<HostRules> {
+    const inst = await m.findOne(Institution, { where: { id }, select: { id: true, name: true, timeZone: true, requiresAdvanceNotice: true, advanceNoticeDays: true } });
+    if (!inst) throw new NotFoundError('Institution', id, 'institutionId');
+    return inst;
   }
 
   private async load(m: EntityManager, id: string): Promise<Appearance> {
@@ -268,9 +284,12 @@ export class AppearancesService {
       .addSelect('a.title', 'title')
       .addSelect('a.starts_at', 'starts_at')
       .addSelect('a.ends_at', 'ends_at')
+      .addSelect('a.time_zone', 'time_zone')
       .addSelect('r.user_id', 'user_id')
+      .addSelect('u.display_name', 'user_name')
       .from(AppearanceRecruiter, 'r')
       .innerJoin(Appearance, 'a', 'a.id = r.appearance_id')
+      .innerJoin(User, 'u', 'u.id = r.user_id')
       .where('r.user_id IN (:...ids)', { ids: recruiterIds })
       .andWhere('a.status IN (:...active)', { active: ACTIVE_STATUSES })
       .andWhere('a.starts_at < :end AND a.ends_at > :start', { start: t.startsAt, end: t.endsAt })
@@ -279,13 +298,22 @@ export class AppearancesService {
     if (selfId) qb.andWhere('a.id <> :self', { self: selfId });
     const rows = await qb.getRawMany();
     if (!rows.length) return;
-    const clashes: ClashView[] = rows.map((r) => ({ appearanceId: r.id, title: r.title, startsAt: iso(Number(r.starts_at)), endsAt: iso(Number(r.ends_at)), recruiterId: r.user_id }));
+    const clashes: ClashView[] = rows.map((r) => ({
+      appearanceId: r.id,
+      title: r.title,
+      startsAt: iso(Number(r.starts_at)),
+      endsAt: iso(Number(r.ends_at)),
+      startsLocal: humanLocal(Number(r.starts_at), r.time_zone),
+      endsLocal: humanLocal(Number(r.ends_at), r.time_zone),
+      recruiterId: r.user_id,
+      recruiterName: r.user_name,
+    }));
     const c = clashes[0];
     throw new ConflictError(
       'DOUBLE_BOOKED',
-      `Recruiter ${c.recruiterId} is already booked for "${c.title}" (${c.appearanceId}) from ${c.startsAt} to ${c.endsAt}; send allowDoubleBooking: true to book anyway`,
+      `${c.recruiterName} is already booked for "${c.title}" from ${c.startsLocal} until ${c.endsLocal}; send allowDoubleBooking: true to book anyway`,
       { clashes, appearanceId: c.appearanceId, title: c.title, startsAt: c.startsAt, endsAt: c.endsAt },
-      { recruiterIds: `recruiter ${c.recruiterId} is booked for "${c.title}" at that time` },
+      { recruiterIds: `${c.recruiterName} is booked for "${c.title}" at that time (${c.startsLocal})` },
     );
   }
 }

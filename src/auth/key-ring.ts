@@ -20,7 +20,7 @@ const MASTER = 'master';
 @Injectable()
 export class KeyRing implements OnModuleInit {
   private readonly logger = new Logger(KeyRing.name);
-  private keys: { tokens: Buffer; links: Buffer } | null = null;
+  private keys: { tokens: Buffer; links: Buffer; cookies: Buffer } | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -37,7 +37,7 @@ export class KeyRing implements OnModuleInit {
     if (this.keys) return;
     const master = this.auth.jwtSecret ?? (this.database.type === 'postgres' ? await this.fromDatabase() : this.fromFile());
     const derive = (use: string) => Buffer.from(hkdfSync('sha256', master, 'forewarn', use, 32));
-    this.keys = { tokens: derive('sign-in tokens'), links: derive('signed links') };
+    this.keys = { tokens: derive('sign-in tokens'), links: derive('signed links'), cookies: derive('page cookies') };
   }
 
   /** Signs and verifies sign-in tokens (JWT, HS256). */
@@ -50,7 +50,12 @@ export class KeyRing implements OnModuleInit {
     return this.ready().links;
   }
 
-  private ready(): { tokens: Buffer; links: Buffer } {
+  /** Signs the pages' cookies (session, CSRF secret). */
+  get cookieKey(): Buffer {
+    return this.ready().cookies;
+  }
+
+  private ready(): { tokens: Buffer; links: Buffer; cookies: Buffer } {
     if (!this.keys) throw new Error('KeyRing.load() has not run yet');
     return this.keys;
   }

@@ -82,7 +82,7 @@ export function buildAppearanceIcs(appearances: IcsAppearance[], opts: IcsOption
       `Local time: ${local}`,
       a.riskLevel ? `Risk level: ${a.riskLevel}` : null,
       `Status: ${a.status}`,
-      opts.publicUrl ? `${opts.publicUrl}/appearances/${a.id}` : null,
+      opts.publicUrl ? `${opts.publicUrl}/pages/appearances/${a.id}` : null,
     ]
       .filter(Boolean)
       .join('\n');
@@ -97,7 +97,7 @@ export function buildAppearanceIcs(appearances: IcsAppearance[], opts: IcsOption
       summary: icsSummary(a),
       location: icsLocation(a),
       description,
-      url: opts.publicUrl ? `${opts.publicUrl}/appearances/${a.id}` : null,
+      url: opts.publicUrl ? `${opts.publicUrl}/pages/appearances/${a.id}` : null,
       status: opts.method === 'CANCEL' ? ICalEventStatus.CANCELLED : (STATUS[a.status] ?? ICalEventStatus.CONFIRMED),
       organizer: opts.organizer ?? null,
       attendees: (opts.attendees ?? []).map((p) => ({ name: p.name, email: p.email, rsvp: false })),

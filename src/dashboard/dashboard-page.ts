@@ -1,8 +1,11 @@
 import type { AuthUser } from '../common/auth';
+import { APPEARANCE_KINDS } from '../common/enums';
+import type { DomainError } from '../common/errors';
 import type { IncidentTrendReport } from '../reports/incident-trend.service';
 import type { AccountabilityReport, MitigationsReport } from '../reports/model-report.service';
 import type { OutcomesSummaryReport } from '../reports/outcomes-report.service';
 import type { ReceptionTrendReport } from '../reports/reception-report.service';
+import type { UpcomingRisk } from './dashboard-upcoming';
 import { esc, fmt2, page, pct, table } from './html';
 import { mitigationsContent, rate } from './dashboard-sections';
 import { barChart, stackedBarChart } from './svg-charts';
@@ -14,6 +17,9 @@ export interface DashboardData {
   outcomes: OutcomesSummaryReport;
   model: AccountabilityReport;
   mitigations: MitigationsReport;
+  upcoming: UpcomingRisk;
+  /** Offices the user may pick (coordinators: their own). */
+  offices: { id: string; name: string }[];
   /** Query string (without '?') that reproduces the window and filters, for links. */
   filterQuery: string;
 }
@@ -24,6 +30,12 @@ const ORANGE = '#b35900';
 const RED = '#a50026';
 const GREY = '#595959';
 const STANCE_COLORS: Record<string, string> = { welcoming: '#1b7837', neutral: '#7a7a7a', cautious: '#b8860b', restricted: '#d45500', hostile: '#a50026' };
+/**
+ * Every colour a chart fills with, for the contrast check (each ≥ 3:1 against the white page; bars
+ * stand apart from their neighbours by white gaps — grouped bars by spacing, stacked segments by a
+ * 2 px white separator — so no two fills touch, and the legend names each).
+ */
+export const CHART_COLOURS = [BLUE, ORANGE, RED, GREY, ...Object.values(STANCE_COLORS)];
 const words = (s: string) => s.replace(/_/g, ' ');
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -47,6 +59,51 @@ export function humanUtc(isoString: string | null | undefined): string {
   const day = `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
   const midnight = d.getUTCHours() === 0 && d.getUTCMinutes() === 0 && d.getUTCSeconds() === 0 && d.getUTCMilliseconds() === 0;
   return midnight ? day : `${day}, ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')} UTC`;
+}
+
+/** What the filter form shows (as typed). */
+export interface FilterValues {
+  from: string;
+  to: string;
+  officeId: string;
+  state: string;
+  kind: string;
+}
+
+const KIND_LABELS: Record<string, string> = { career_fair: 'Career fair', info_session: 'Information session', campus_visit: 'Campus visit', community_outreach: 'Community outreach', partnership_meeting: 'Partnership meeting', training: 'Training' };
+
+/** The window and filters form; a refused field gets its reason next to it (aria-describedby). */
+export function filtersForm(v: FilterValues, offices: { id: string; name: string }[], user: AuthUser, errors: Record<string, string> = {}): string {
+  const err = (k: string) => (errors[k] ? `<span class="field-error" id="${k}-error">${esc(errors[k])}</span>` : '');
+  const aria = (k: string) => (errors[k] ? ` aria-invalid="true" aria-describedby="${k}-error"` : '');
+  const officeOptions = [
+    ...(user.role === 'coordinator' ? [] : [`<option value="">All offices</option>`]),
+    ...offices.map((o) => `<option value="${esc(o.id)}"${o.id === v.officeId ? ' selected' : ''}>${esc(o.name)}</option>`),
+  ].join('');
+  const kindOptions = [`<option value="">All kinds</option>`, ...APPEARANCE_KINDS.map((k) => `<option value="${k}"${k === v.kind ? ' selected' : ''}>${esc(KIND_LABELS[k] ?? k)}</option>`)].join('');
+  return `<form method="get" action="/dashboard" class="filters" aria-label="Window and filters">
+<label for="from">From<input id="from" name="from" type="date" value="${esc(v.from)}"${aria('from')}>${err('from')}</label>
+<label for="to">To (exclusive)<input id="to" name="to" type="date" value="${esc(v.to)}"${aria('to')}>${err('to')}</label>
+<label for="officeId">Office<select id="officeId" name="officeId"${aria('officeId')}>${officeOptions}</select>${err('officeId')}</label>
+<label for="state">State<input id="state" name="state" size="6" value="${esc(v.state)}"${aria('state')}>${err('state')}</label>
+<label for="kind">Kind<select id="kind" name="kind"${aria('kind')}>${kindOptions}</select>${err('kind')}</label>
+<button type="submit">Show</button>
+</form>`;
+}
+
+function header(user: AuthUser): string {
+  return `<header><h1>Forewarn — outcomes and trends</h1>
+<form method="post" action="/dashboard/logout"><span class="muted">Signed in as ${esc(user.email)} (${esc(user.role)}) </span><button type="submit">Sign out</button></form></header>`;
+}
+
+/** The filters refused (400): the form again as typed, each reason next to its field, and a way back. */
+export function renderRefusedFilters(user: AuthUser, v: FilterValues, offices: { id: string; name: string }[], e: DomainError): string {
+  const fields = e.fields ?? {};
+  return page(
+    'Forewarn dashboard — check the filters',
+    `${header(user)}<main><p class="error" role="alert">${esc(e.message)}${Object.keys(fields).length ? ': correct the marked field below.' : ''}</p>
+${filtersForm(v, offices, user, fields)}<p><a href="/dashboard">Back to the default view</a></p></main>`,
+  );
 }
 
 /** The dashboard page: four charts, each with its table, and CSV download links. */
@@ -89,7 +146,7 @@ export function renderDashboard(d: DashboardData): string {
     'table-worsened',
     'Institutions whose reception worsened most in the last year',
     ['Institution', 'State', 'Kind', 'A year ago', 'Now', 'Steps worse', 'Declines in the year'],
-    reception.worsenedMost.map((r) => [r.name, r.state, words(r.institutionKind), r.stanceYearAgo ?? 'no record', r.stanceNow, r.steps, r.declinesInYear]),
+    reception.worsenedMost.map((r) => [{ html: `<a href="/dashboard/institutions/${esc(r.institutionId)}">${esc(r.name)}</a>` }, r.state, words(r.institutionKind), r.stanceYearAgo ?? 'no record', r.stanceNow, r.steps, r.declinesInYear]),
   );
 
   const kinds = outcomes.rows;
@@ -164,17 +221,25 @@ export function renderDashboard(d: DashboardData): string {
 
   const csv = (path: string, label: string) => `<li><a href="/dashboard/csv/${path}${path.includes('?') ? q : q.replace(/^&/, '?')}" download>${esc(label)}</a></li>`;
   const verdictClass = trend.direction === 'worse' ? 'worse' : trend.direction === 'better' ? 'better' : '';
+  const officeName = w.officeId ? (d.offices.find((o) => o.id === w.officeId)?.name ?? 'one office') : 'all offices';
+  const kindWords = w.kind ? `; ${(KIND_LABELS[w.kind] ?? w.kind).toLowerCase()}s only` : '';
+  const up = d.upcoming;
+  const upcomingTable = table(
+    'table-upcoming',
+    'High and Critical appearances in the next 30 days',
+    ['Appearance', 'Institution', 'Starts (venue time)', 'Level'],
+    up.serious.map((a) => [{ html: `<a href="/pages/appearances/${esc(a.id)}">${esc(a.title)}</a>` }, a.institutionName, a.startsLocal, a.level]),
+  );
   const body = `
-<header><h1>Forewarn — outcomes and trends</h1>
-<form method="post" action="/dashboard/logout"><span class="muted">Signed in as ${esc(d.user.email)} (${esc(d.user.role)}) </span><button type="submit">Sign out</button></form></header>
+${header(d.user)}
 <main>
-<form method="get" action="/dashboard" class="filters" aria-label="Window and filters">
-<label for="from">From<input id="from" name="from" type="date" value="${esc(w.from?.slice(0, 10))}"></label>
-<label for="to">To (exclusive)<input id="to" name="to" type="date" value="${esc(toDateInput(w.to))}"></label>
-<label for="state">State<input id="state" name="state" size="6" value="${esc(w.state ?? '')}"></label>
-<button type="submit">Show</button>
-</form>
-<p class="muted">Appearances from <time datetime="${esc(w.from)}">${esc(humanUtc(w.from))}</time> up to <time datetime="${esc(w.to)}">${esc(humanUtc(w.to))}</time>${w.officeId ? `; office ${esc(w.officeId)}` : '; all offices'}. <strong id="debriefs-due">${outcomes.totals.debriefDue}</strong> debriefs due.</p>
+${filtersForm({ from: w.from?.slice(0, 10) ?? '', to: toDateInput(w.to), officeId: w.officeId ?? '', state: w.state ?? '', kind: w.kind ?? '' }, d.offices, d.user)}
+<p class="muted">Appearances from <time datetime="${esc(w.from)}">${esc(humanUtc(w.from))}</time> up to <time datetime="${esc(w.to)}">${esc(humanUtc(w.to))}</time>; ${esc(officeName)}${esc(kindWords)}. <strong id="debriefs-due">${outcomes.totals.debriefDue}</strong> debriefs due.</p>
+
+<section aria-labelledby="h-upcoming"><h2 id="h-upcoming">Coming up: the next 30 days</h2>
+<ul class="levels" id="upcoming-levels">${up.byLevel.map((l) => `<li><strong>${l.count}</strong> ${esc(l.level)}</li>`).join('')}</ul>
+<p id="upcoming-unacknowledged">${up.unacknowledged === 0 ? 'Every High and Critical warning has been acknowledged.' : `<strong>${up.unacknowledged}</strong> ${up.unacknowledged === 1 ? 'appearance has a warning' : 'appearances have warnings'} nobody has acknowledged yet.`}</p>
+${upcomingTable}</section>
 
 <section aria-labelledby="h-trend"><h2 id="h-trend">Is it getting worse?</h2>
 <p class="verdict ${verdictClass}" id="verdict">${esc(trend.verdict)}</p>

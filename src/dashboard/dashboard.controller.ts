@@ -6,14 +6,15 @@ import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/dto/login.dto';
 import { AuthUser, CurrentUser, Public } from '../common/auth';
 import { DomainError, ValidationFailedError } from '../common/errors';
-import { validateDto } from '../common/validation';
+import { IdPipe, validateDto } from '../common/validation';
 import { appConfig } from '../config';
-import { OutcomesSummaryQuery, ReportQuery } from '../reports/dto/report-query.dto';
+import { OutcomesSummaryQuery } from '../reports/dto/report-query.dto';
 import { sendCsv } from '../reports/reports.controller';
 import { REPORT_NAMES, ReportName, ReportsService } from '../reports/reports.service';
 import { DashboardHtmlFilter } from './dashboard-html.filter';
 import { clearedCookie, DashboardSessionGuard, DASHBOARD_COOKIE, DASHBOARD_ROLES, readCookie, sessionCookie } from './dashboard-session';
 import { DashboardService } from './dashboard.service';
+import { InstitutionDrillDown } from './institution-drill-down';
 import { loginPage } from './html';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -39,6 +40,7 @@ function html(reply: FastifyReply, status = 200): FastifyReply {
 export class DashboardController {
   constructor(
     private readonly dashboard: DashboardService,
+    private readonly drillDown: InstitutionDrillDown,
     private readonly reports: ReportsService,
     private readonly auth: AuthService,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
@@ -81,8 +83,15 @@ export class DashboardController {
 
   @Get()
   @UseGuards(DashboardSessionGuard)
-  async show(@Query() q: ReportQuery, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply): Promise<void> {
-    void html(reply).send(await this.dashboard.render(q, user));
+  async show(@Query() raw: Record<string, unknown>, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply): Promise<void> {
+    const { status, html: body } = await this.dashboard.page(raw, user);
+    void html(reply, status).send(body);
+  }
+
+  @Get('institutions/:id')
+  @UseGuards(DashboardSessionGuard)
+  async institution(@Param('id', new IdPipe()) id: string, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply): Promise<void> {
+    void html(reply).send(await this.drillDown.render(id, user));
   }
 
   @Get('csv/:report')

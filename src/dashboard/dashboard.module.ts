@@ -1,13 +1,19 @@
 import { Module } from '@nestjs/common';
+import { AppearancesModule } from '../appearances/appearances.module';
+import { AttentionModule } from '../attention/attention.module';
+import { PageViews } from '../pages/page-views';
+import { ReceptionModule } from '../reception/reception.module';
 import { ReportsModule } from '../reports/reports.module';
+import { DashboardUpcoming } from './dashboard-upcoming';
+import { InstitutionDrillDown } from './institution-drill-down';
 import { DashboardController } from './dashboard.controller';
 import { DashboardSessionGuard } from './dashboard-session';
 import { DashboardService } from './dashboard.service';
 
 /** The read-only HR dashboard (server-rendered HTML + SVG, cookie sign-in). */
 @Module({
-  imports: [ReportsModule],
+  imports: [ReportsModule, AppearancesModule, AttentionModule, ReceptionModule],
   controllers: [DashboardController],
-  providers: [DashboardService, DashboardSessionGuard],
+  providers: [DashboardService, DashboardSessionGuard, DashboardUpcoming, InstitutionDrillDown, { provide: PageViews, useFactory: () => new PageViews() }],
 })
 export class DashboardModule {}

@@ -9,9 +9,15 @@ export function esc(v: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-export type Cell = string | number | null | undefined;
+/** A cell: text (escaped), a number (right-aligned), or markup built with esc() (a link). */
+export type Cell = string | number | null | undefined | { html: string };
 
-/** A data table with a caption and column headers; numbers right-aligned. */
+const cellHtml = (c: Cell): string => (c !== null && typeof c === 'object' ? c.html : esc(c ?? '—'));
+
+/**
+ * A data table with a caption and column headers; numbers right-aligned. It scrolls inside its own
+ * focusable region, so a wide table never makes the page wider than a phone.
+ */
 export function table(id: string, caption: string, headers: string[], rows: Cell[][]): string {
   const th = headers.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const body = rows.length
@@ -19,12 +25,12 @@ export function table(id: string, caption: string, headers: string[], rows: Cell
         .map(
           (r) =>
             `<tr>${r
-              .map((c, i) => (i === 0 ? `<th scope="row">${esc(c ?? '—')}</th>` : `<td${typeof c === 'number' ? ' class="num"' : ''}>${esc(c ?? '—')}</td>`))
+              .map((c, i) => (i === 0 ? `<th scope="row">${cellHtml(c)}</th>` : `<td${typeof c === 'number' ? ' class="num"' : ''}>${cellHtml(c)}</td>`))
               .join('')}</tr>`,
         )
         .join('')
     : `<tr><td colspan="${headers.length}">No data in this window.</td></tr>`;
-  return `<table id="${esc(id)}"><caption>${esc(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="scroll" role="region" aria-labelledby="${esc(id)}-caption" tabindex="0"><table id="${esc(id)}"><caption id="${esc(id)}-caption">${esc(caption)}</caption><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
 export const fmt2 = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v.toFixed(2));
@@ -33,7 +39,12 @@ export const pct = (v: number | null | undefined): string => (v === null || v ==
 const STYLE = `
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; background: #ffffff; margin: 0; line-height: 1.45; }
+* { box-sizing: border-box; }
 header, main, footer { max-width: 1000px; margin: 0 auto; padding: 0 16px; }
+.scroll { overflow-x: auto; max-width: 100%; margin: 8px 0 16px; }
+.scroll table { margin: 0; }
+ul.levels { display: flex; flex-wrap: wrap; gap: 8px 20px; list-style: none; padding: 0; }
+.field-error { color: #a50026; font-weight: 600; font-size: 0.9rem; }
 header { display: flex; flex-wrap: wrap; justify-content: space-between; align-items: center; border-bottom: 2px solid #1f4e79; padding-top: 12px; padding-bottom: 12px; }
 h1 { font-size: 1.5rem; margin: 0; color: #1f4e79; }
 h2 { font-size: 1.2rem; margin-top: 2rem; color: #1f4e79; }

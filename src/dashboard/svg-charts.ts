@@ -205,7 +205,7 @@ export function stackedBarChart(spec: StackedSpec): string {
       if (v <= 0) continue;
       const bw = (v / top) * w;
       out.push(
-        `<rect class="bar" data-series="${esc(st.name)}" data-category="${esc(cat)}" data-value="${v}" x="${x.toFixed(1)}" y="${yy + 3}" width="${bw.toFixed(1)}" height="${rowH - 6}" fill="${st.color}" stroke="#ffffff" stroke-width="0.5">` +
+        `<rect class="bar" data-series="${esc(st.name)}" data-category="${esc(cat)}" data-value="${v}" x="${x.toFixed(1)}" y="${yy + 3}" width="${bw.toFixed(1)}" height="${rowH - 6}" fill="${st.color}" stroke="#ffffff" stroke-width="2">` +
           `<title>${esc(`${cat}, ${st.name}: ${v}`)}</title></rect>`,
       );
       x += bw;

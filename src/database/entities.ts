@@ -8,6 +8,7 @@ import { Incident } from '../incidents/incident.entity';
 import { Institution } from '../institutions/institution.entity';
 import { Notification } from '../notifications/notification.entity';
 import { Office } from '../offices/office.entity';
+import { AppliedMitigation } from '../outcomes/applied-mitigation.entity';
 import { Outcome } from '../outcomes/outcome.entity';
 import { ReceptionEntry } from '../reception/reception-entry.entity';
 import { RiskAssessment } from '../risk/risk-assessment.entity';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   RiskSetting,
   Notification,
   Outcome,
+  AppliedMitigation,
   AuditEntry,
   AppSecret,
   AttemptCounter,

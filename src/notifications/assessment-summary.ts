@@ -8,6 +8,8 @@ export interface RiskSummary {
   level: RiskLevel;
   levelWords: string;
   levelMeaning: string;
+  /** Why the level is what it is when a rule set it rather than the estimate (an announced protest), else null. */
+  levelRule: string | null;
   /** p in percent, to one decimal. */
   probabilityPct: number;
   /** p in words a reader compares with the level ("3.4%", "0.4%", "under 0.1%"). */
@@ -26,6 +28,19 @@ const LEVEL_MEANING: Record<RiskLevel, string> = {
   high: 'disruption is likely; a security and exit plan is needed and this warning must be acknowledged',
   critical: 'serious disruption is likely; a senior go/no-go decision is needed and this warning must be acknowledged',
 };
+
+const RULE_WORDS: Record<string, string> = {
+  protest_announced: 'a protest against this appearance has been announced',
+  critical_incident_recent: 'a critical incident happened here recently',
+};
+
+/** "High because a protest … has been announced — a rule that sets the level whatever the estimated chance (22%)." */
+export function levelRule(level: RiskLevel, p: number, overrides: unknown): string | null {
+  if (!Array.isArray(overrides)) return null;
+  const rules = overrides.map((o) => RULE_WORDS[String(o)]).filter((w): w is string => !!w);
+  if (!rules.length || (level !== 'high' && level !== 'critical')) return null;
+  return `${LEVEL_WORDS[level]} because ${rules.join(' and ')} — a rule that sets the level whatever the estimated chance (${pct(p)})`;
+}
 
 export interface AssessmentRow {
   id: string;
@@ -118,6 +133,7 @@ export function summariseAssessment(a: AssessmentRow): RiskSummary {
     levelWords: LEVEL_WORDS[a.level] ?? a.level,
     // the snapshot's own meaning, read off the thresholds of the parameter set that made it ("High: …" without the level word)
     levelMeaning: typeof d.levelMeaning === 'string' ? d.levelMeaning.replace(/^\w+:\s*/, '').replace(/\.$/, '') : (LEVEL_MEANING[a.level] ?? ''),
+    levelRule: levelRule(a.level, Number(a.p), d.overrides),
     probabilityPct: Math.round(Number(a.p) * 1000) / 10,
     probability: pct(Number(a.p)),
     reasons,

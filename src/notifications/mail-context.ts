@@ -57,7 +57,9 @@ export interface MailContext {
   offset: { minutes: number; words: string } | null;
   rise: { fromWords: string; toWords: string } | null;
   ack: { url: string; deadline: string } | null;
-  ackEscalation: { originalKind: string; sentAt: string; recipients: number } | null;
+  ackEscalation: { originalKind: string; sentAt: string; recipients: number; notAcknowledged: string } | null;
+  /** Reschedule: the old and new venue-local start. */
+  moved: { fromLocal: string; toLocal: string } | null;
   digest: DigestView | null;
   debriefUrl: string | null;
   /** mail_dead: how much mail is dead now, how much newly, of which kinds, and where to see it. */

@@ -11,6 +11,8 @@ import type { BatchData } from './mail-data.loader';
 import type { AppearanceMailView, DigestGroup, MailContext } from './mail-context';
 import { MailTemplates } from './mail-templates';
 import { ackWindowMs, definitionOf } from './notification-definitions';
+import { briefingDueAt } from './outbox-writer';
+import { pageUrl } from './page-links';
 import type { Notification } from './notification.entity';
 import { LinkSigner } from './signed-link';
 
@@ -68,7 +70,7 @@ export interface Withdrawal {
   reason: string;
 }
 
-const KIND_WORDS: Record<string, string> = {
+export const KIND_WORDS: Record<string, string> = {
   career_fair: 'Career fair',
   info_session: 'Information session',
   campus_visit: 'Campus visit',
@@ -76,8 +78,23 @@ const KIND_WORDS: Record<string, string> = {
   partnership_meeting: 'Partnership meeting',
   training: 'Training',
 };
-const FORMAT_WORDS: Record<string, string> = { in_person: 'in person', virtual: 'virtual', hybrid: 'hybrid' };
+export const FORMAT_WORDS: Record<string, string> = { in_person: 'in person', virtual: 'virtual', hybrid: 'hybrid' };
 const UNSUBSCRIBE_LINK_TTL_MS = 90 * 86_400_000;
+/** Page links from mail stay good this long after the appearance ends (the debrief is filed then). */
+const PAGE_LINK_AFTER_END_MS = 30 * 86_400_000;
+
+/** The words for a lead time that is not one of the offsets (a briefing caught up late): days to the nearest, else hours. */
+function leadWords(ms: number): string {
+  if (ms >= 36 * 3_600_000) return `${Math.round(ms / 86_400_000)} days before`;
+  if (ms >= 22 * 3_600_000) return '1 day before';
+  const hours = Math.max(1, Math.round(ms / 3_600_000));
+  return hours === 1 ? '1 hour before' : `${hours} hours before`;
+}
+
+/** "Robin Recruiter", "Robin and Sam", "Robin, Sam and Kim". */
+function namesList(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
 
 function offsetWords(minutes: number): string {
   if (minutes % 1440 === 0) return minutes === 1440 ? '1 day before' : `${minutes / 1440} days before`;
@@ -121,9 +138,10 @@ export class NotificationComposer {
     const ctx: MailContext = {
       kind: row.kind,
       recipient: { name: user.displayName, email: row.recipientEmail },
-      appearance: a ? memo(data, `view:${a.id}`, () => this.appearanceView(a)) : null,
+      // The view is shared by the batch; the link in it is the recipient's own.
+      appearance: a ? { ...memo(data, `view:${a.id}`, () => this.appearanceView(a)), url: this.appearancePage(row.recipientId, a.id, a.endsAt, now) } : null,
       risk,
-      offset: typeof row.payload.offsetMinutes === 'number' ? { minutes: row.payload.offsetMinutes, words: offsetWords(row.payload.offsetMinutes) } : null,
+      offset: typeof row.payload.offsetMinutes === 'number' && a ? this.offsetOf(row.payload.offsetMinutes, a, now) : null,
       rise:
         row.kind === 'escalation' && typeof row.payload.to === 'string'
           ? { fromWords: row.payload.from ? LEVEL_WORDS[row.payload.from as RiskLevel] : 'not assessed', toWords: LEVEL_WORDS[row.payload.to as RiskLevel] }
@@ -141,10 +159,18 @@ export class NotificationComposer {
               originalKind: String(row.payload.originalKind ?? 'warning'),
               sentAt: a ? humanLocal(Number(row.payload.sentAt), a.timeZone) : new Date(Number(row.payload.sentAt)).toISOString(),
               recipients: Number(row.payload.recipients ?? 0),
+              notAcknowledged: Array.isArray(row.payload.notAcknowledged) ? namesList(row.payload.notAcknowledged.map(String)) : '',
             }
           : null,
-      digest: row.kind === 'weekly_digest' ? this.digestView(row, data) : null,
-      debriefUrl: row.kind === 'debrief_request' && a ? `${base}/appearances/${a.id}/outcome` : null,
+      moved:
+        row.kind === 'reschedule' && a && typeof row.payload.previousStartsAt === 'number'
+          ? { fromLocal: humanLocal(row.payload.previousStartsAt, typeof row.payload.previousTimeZone === 'string' ? row.payload.previousTimeZone : a.timeZone), toLocal: humanLocal(a.startsAt, a.timeZone) }
+          : null,
+      digest: row.kind === 'weekly_digest' ? this.digestView(row, data, now) : null,
+      debriefUrl:
+        row.kind === 'debrief_request' && a
+          ? pageUrl(this.links, base, { userId: row.recipientId, page: 'debrief', appearanceId: a.id, exp: Math.max(a.endsAt, now) + PAGE_LINK_AFTER_END_MS })
+          : null,
       deadMail:
         row.kind === 'mail_dead'
           ? { count: Number(row.payload.count ?? 0), newCount: Number(row.payload.newCount ?? 0), kinds: String(row.payload.kinds ?? ''), listUrl: `${base}/notifications?status=dead` }
@@ -152,7 +178,7 @@ export class NotificationComposer {
       unsubscribeUrl: def.riskAlert
         ? null
         : `${base}/notifications/unsubscribe?token=${this.links.sign('unsubscribe', { sub: row.recipientId, kind: row.kind, iat: now, exp: now + UNSUBSCRIBE_LINK_TTL_MS })}`,
-      preferencesUrl: `${base}/me/notification-preferences`,
+      preferencesUrl: pageUrl(this.links, base, { userId: row.recipientId, page: 'preferences', exp: now + UNSUBSCRIBE_LINK_TTL_MS }),
       publicUrl: base,
     };
     if (row.kind === 'weekly_digest' && !ctx.digest) return gone('office no longer exists');
@@ -173,6 +199,22 @@ export class NotificationComposer {
       ackRequired,
       assessmentId: risk?.assessmentId ?? row.assessmentId,
     };
+  }
+
+  /**
+   * The briefing's offset in words: the configured one when it goes out on time, the real lead time
+   * when it is a catch-up for an offset already past (an appearance planned 8 days ahead gets "8 days
+   * before", not "14 days before").
+   */
+  private offsetOf(minutes: number, a: Appearance, now: number): { minutes: number; words: string } {
+    const scheduled = briefingDueAt(a.startsAt, a.timeZone, minutes);
+    if (now - scheduled <= 3_600_000) return { minutes, words: offsetWords(minutes) };
+    return { minutes: Math.round((a.startsAt - now) / 60_000), words: leadWords(a.startsAt - now) };
+  }
+
+  /** The recipient's own link to the appearance page (signed, expiring after the debrief window). */
+  private appearancePage(userId: string, appearanceId: string, endsAt: number, now: number): string {
+    return pageUrl(this.links, this.app.publicUrl, { userId, page: 'appearance', appearanceId, exp: Math.max(endsAt, now) + PAGE_LINK_AFTER_END_MS });
   }
 
   private appearanceView(a: Appearance): AppearanceMailView {
@@ -197,7 +239,7 @@ export class NotificationComposer {
     };
   }
 
-  private digestView(row: Notification, data: BatchData): MailContext['digest'] {
+  private digestView(row: Notification, data: BatchData, now: number): MailContext['digest'] {
     const d = data.digests.get(String(row.payload.officeId));
     if (!d) return null;
     const zone = d.office.timeZone;
@@ -212,7 +254,7 @@ export class NotificationComposer {
         title: a.title,
         institutionName: a.institution?.name ?? '',
         localStart: humanLocal(a.startsAt, a.timeZone),
-        url: `${this.app.publicUrl}/appearances/${a.id}`,
+        url: this.appearancePage(row.recipientId, a.id, a.endsAt, now),
         reasons: s && (s.level === 'high' || s.level === 'critical') ? s.reasons : [],
       });
     }

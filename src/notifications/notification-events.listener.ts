@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { EntityManager } from 'typeorm';
+import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
 import { AppearanceRecruiter } from '../appearances/appearance-recruiter.entity';
 import {
@@ -11,6 +11,7 @@ import {
   DomainEvents,
   RiskLevelRoseEvent,
 } from '../common/domain-events';
+import { Notification } from './notification.entity';
 import { OutboxWriter } from './outbox-writer';
 
 const IN_TX = { promisify: true, suppressErrors: false } as const;
@@ -27,6 +28,13 @@ export class NotificationEventsListener {
   async onCreated(e: AppearanceCreatedEvent): Promise<void> {
     const team = await this.outbox.team(e.manager, e.appearance.officeId, e.recruiterIds);
     await this.outbox.reconcileBriefings(e.manager, e.appearance, team, e.at);
+    // Already High or Critical when planned, with a briefing due at once (an offset is past): that
+    // briefing carries the level and the one acknowledge link, so the "level rose" escalation written
+    // by the first assessment would be a second, near-identical mail — it is withdrawn.
+    const briefedNow = await e.manager
+      .getRepository(Notification)
+      .exists({ where: { appearanceId: e.appearance.id, kind: 'briefing', status: 'pending', dueAt: LessThanOrEqual(e.at) } });
+    if (briefedNow) await this.outbox.withdraw(e.manager, e.appearance.id, e.at, { kinds: ['escalation'] });
   }
 
   @OnEvent(DomainEvents.AppearanceUpdated, IN_TX)
@@ -56,7 +64,7 @@ export class NotificationEventsListener {
           recipient: r,
           appearanceId: a.id,
           dueAt: e.at,
-          payload: { previousStartsAt: e.before.startsAt, sequence: a.sequence },
+          payload: { previousStartsAt: e.before.startsAt, previousTimeZone: e.before.timeZone, sequence: a.sequence },
         })),
         e.at,
       );

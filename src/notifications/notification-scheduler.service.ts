@@ -8,6 +8,7 @@ import { Office } from '../offices/office.entity';
 import { User } from '../users/user.entity';
 import { debriefRow } from './notification-events.listener';
 import { ackWindowMs } from './notification-definitions';
+import { Notification } from './notification.entity';
 import { NewNotification, OutboxWriter, Recipient } from './outbox-writer';
 
 export interface SchedulerReport {
@@ -110,6 +111,16 @@ export class NotificationScheduler {
       const admins = await m.getRepository(User).find({ where: { role: 'admin', active: true }, select: { id: true, email: true, mutedKinds: true } });
       const rows: NewNotification[] = [];
       for (const g of overdue) {
+        // who has not acknowledged: every recipient of the warning (the group has no acknowledgement)
+        const waiting: { name: string }[] = await m
+          .createQueryBuilder()
+          .select('u.display_name', 'name')
+          .from(Notification, 'n')
+          .innerJoin(User, 'u', 'u.id = n.recipient_id')
+          .where('n.appearance_id = :a AND n.kind = :k AND n.due_at = :d AND n.status = :s AND n.ack_required = :t', { a: g.appearance_id, k: g.kind, d: Number(g.due_at), s: 'sent', t: true })
+          .orderBy('u.display_name', 'ASC')
+          .getRawMany();
+        const notAcknowledged = [...new Set(waiting.map((w) => w.name))];
         const list: Recipient[] = coordinators.filter((c) => c.officeId === g.office_id);
         const to = list.length ? list : admins;
         for (const r of to) {
@@ -119,7 +130,7 @@ export class NotificationScheduler {
             recipient: { id: r.id, email: r.email, mutedKinds: r.mutedKinds ?? [] },
             appearanceId: g.appearance_id,
             dueAt: now,
-            payload: { originalKind: g.kind, originalDueAt: Number(g.due_at), sentAt: Number(g.first_sent), recipients: Number(g.recipients) },
+            payload: { originalKind: g.kind, originalDueAt: Number(g.due_at), sentAt: Number(g.first_sent), recipients: Number(g.recipients), notAcknowledged },
           });
         }
       }

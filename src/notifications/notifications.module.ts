@@ -31,7 +31,7 @@ import { LinkSigner } from './signed-link';
     NotificationLoop,
     NotificationsService,
   ],
-  exports: [NotificationDispatcher, NotificationScheduler, OutboxWriter, Mailer],
+  exports: [NotificationDispatcher, NotificationScheduler, OutboxWriter, Mailer, NotificationsService, LinkSigner],
 })
 export class NotificationsModule implements OnModuleInit {
   private readonly logger = new Logger('Health');

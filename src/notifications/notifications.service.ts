@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -51,6 +51,8 @@ export class NotificationsService {
     if (q.status) qb.andWhere('n.status = :status', { status: q.status });
     if (q.kind) qb.andWhere('n.kind = :kind', { kind: q.kind });
     if (q.appearanceId) qb.andWhere('n.appearance_id = :aid', { aid: q.appearanceId });
+    if (q.ackRequired) qb.andWhere('n.ack_required = :ack', { ack: q.ackRequired === 'true' });
+    if (q.acknowledged) qb.andWhere(q.acknowledged === 'true' ? 'n.acknowledged_at IS NOT NULL' : 'n.acknowledged_at IS NULL');
     if (user.role !== 'admin') {
       qb.andWhere('n.recipient_id IN (SELECT u.id FROM users u WHERE u.office_id = :office)', { office: user.officeId ?? '' });
     }
@@ -60,7 +62,21 @@ export class NotificationsService {
       .skip((q.page - 1) * q.pageSize)
       .take(q.pageSize)
       .getManyAndCount();
-    return page(rows.map(toNotificationView), total, q);
+    const about = await this.appearanceWords(rows.map((r) => r.appearanceId).filter((id): id is string => !!id));
+    return page(rows.map((r) => ({ ...toNotificationView(r), appearanceTitle: r.appearanceId ? (about.get(r.appearanceId)?.title ?? null) : null, riskLevel: r.appearanceId ? (about.get(r.appearanceId)?.level ?? null) : null })), total, q);
+  }
+
+  /** Title and latest risk level of the appearances a page of the list names (one query). */
+  private async appearanceWords(ids: string[]): Promise<Map<string, { title: string; level: string | null }>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; title: string; level: string | null }[] = await this.db
+      .createQueryBuilder()
+      .select(['a.id AS id', 'a.title AS title'])
+      .addSelect('(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1)', 'level')
+      .from('appearances', 'a')
+      .where('a.id IN (:...ids)', { ids: [...new Set(ids)] })
+      .getRawMany();
+    return new Map(rows.map((r) => [r.id, { title: r.title, level: r.level ?? null }]));
   }
 
   /** A dead notification goes back to pending, due now, with a fresh attempt budget. */
@@ -92,6 +108,30 @@ export class NotificationsService {
       }
       return this.markAcknowledged(m, n, user.id);
     });
+  }
+
+  /** This person's sent High/Critical warnings about an appearance that still wait for their acknowledgement, newest first. */
+  async awaitingAck(appearanceId: string, recipientId: string): Promise<Notification[]> {
+    return this.db.getRepository(Notification).find({
+      where: { appearanceId, recipientId, status: 'sent', ackRequired: true, acknowledgedAt: IsNull() },
+      order: { sentAt: 'DESC', id: 'ASC' },
+    });
+  }
+
+  /** The warning an acknowledge link names (the link is checked; nothing changes). */
+  async ackTarget(token: string): Promise<Notification> {
+    const claims = this.links.verify('ack', token, this.clock.now());
+    const n = await this.db.getRepository(Notification).findOneBy({ id: claims.sub });
+    if (!n) throw new NotFoundError('Notification', claims.sub);
+    return n;
+  }
+
+  /** The kind of mail an unsubscribe link switches off (the link is checked; nothing changes). */
+  unsubscribeTarget(token: string): { userId: string; kind: NotificationKind; label: string } {
+    const claims = this.links.verify('unsubscribe', token, this.clock.now());
+    const kind = claims.kind as NotificationKind;
+    if (!MUTABLE_KINDS.includes(kind)) throw new UnprocessableError('RISK_ALERTS_CANNOT_BE_MUTED', 'Risk alerts cannot be switched off');
+    return { userId: claims.sub, kind, label: NOTIFICATION_DEFINITIONS[kind].label };
   }
 
   /** Acknowledgement from the signed link in the email (no sign-in). */

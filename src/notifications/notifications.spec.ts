@@ -104,6 +104,7 @@ describe('templates (strict mode)', () => {
     rise: null,
     ack: null,
     ackEscalation: null,
+    moved: null,
     digest: null,
     debriefUrl: 'http://x/appearances/1/outcome',
     deadMail: null,

@@ -3,13 +3,17 @@ import { Injectable } from '@nestjs/common';
 import { KeyRing } from '../auth/key-ring';
 import { ValidationFailedError } from '../common/errors';
 
-export type LinkPurpose = 'ack' | 'unsubscribe';
+export type LinkPurpose = 'ack' | 'unsubscribe' | 'page';
 
 export interface LinkClaims {
-  /** Notification id (ack) or user id (unsubscribe). */
+  /** Notification id (ack) or user id (unsubscribe, page). */
   sub: string;
   /** Kind to mute (unsubscribe). */
   kind?: string;
+  /** Which page the link opens (page): see page-links.ts. */
+  page?: string;
+  /** The appearance the page is about (page). */
+  aid?: string;
   /** Expiry, epoch ms. */
   exp: number;
   /** Issued at, epoch ms (unsubscribe: a link older than the user's own last change of preferences does nothing). */

@@ -119,6 +119,11 @@ export class OutcomesService {
     return this.toView(outcome);
   }
 
+  /** Whether a debrief of the appearance has been filed. */
+  async hasOutcome(appearanceId: string): Promise<boolean> {
+    return this.db.getRepository(Outcome).exist({ where: { appearanceId } });
+  }
+
   /**
    * "Debrief due": the appearance is completed, or has ended without being cancelled, and has no
    * outcome. Recruiters see their own; coordinators their office; admin and hr any (filterable).
@@ -162,16 +167,8 @@ export class OutcomesService {
     }));
   }
 
-  private async loadForWrite(m: EntityManager, appearanceId: string, actor: AuthUser): Promise<Appearance> {
-    const appearance = await m.getRepository(Appearance).findOneBy({ id: appearanceId });
-    if (!appearance) throw new NotFoundError('Appearance', appearanceId, 'id');
-    if (actor.role === 'admin') return appearance;
-    if (actor.role === 'coordinator' && actor.officeId === appearance.officeId) return appearance;
-    if (actor.role === 'recruiter' || actor.role === 'coordinator') {
-      const assigned = await m.getRepository(AppearanceRecruiter).exist({ where: { appearanceId, userId: actor.id } });
-      if (assigned) return appearance;
-    }
-    throw new ForbiddenError('Only a recruiter assigned to this appearance, a coordinator of its office, or an admin may file its debrief', 'NOT_ASSIGNED');
+  private loadForWrite(m: EntityManager, appearanceId: string, actor: AuthUser): Promise<Appearance> {
+    return loadForTeamWrite(m, appearanceId, actor);
   }
 
   private toView(o: Outcome): OutcomeView {
@@ -192,6 +189,22 @@ export class OutcomesService {
       editable: this.clock.now() <= editableUntil,
     };
   }
+}
+
+/**
+ * The appearance, when the actor may write its debrief or tick its mitigations: an admin, a
+ * coordinator of its office, or a recruiter (or coordinator) assigned to it.
+ */
+export async function loadForTeamWrite(m: EntityManager, appearanceId: string, actor: AuthUser): Promise<Appearance> {
+  const appearance = await m.getRepository(Appearance).findOneBy({ id: appearanceId });
+  if (!appearance) throw new NotFoundError('Appearance', appearanceId, 'id');
+  if (actor.role === 'admin') return appearance;
+  if (actor.role === 'coordinator' && actor.officeId === appearance.officeId) return appearance;
+  if (actor.role === 'recruiter' || actor.role === 'coordinator') {
+    const assigned = await m.getRepository(AppearanceRecruiter).exist({ where: { appearanceId, userId: actor.id } });
+    if (assigned) return appearance;
+  }
+  throw new ForbiddenError('Only a recruiter assigned to this appearance, a coordinator of its office, or an admin may file its debrief', 'NOT_ASSIGNED');
 }
 
 /** The primary key (one debrief per appearance) refused a second insert. */

@@ -8,6 +8,6 @@ import { TimelineService } from './timeline.service';
   imports: [RiskModule],
   controllers: [ReceptionController],
   providers: [ReceptionService, TimelineService],
-  exports: [ReceptionService],
+  exports: [ReceptionService, TimelineService],
 })
 export class ReceptionModule {}

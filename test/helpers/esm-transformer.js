@@ -8,7 +8,9 @@
 const ts = require('typescript');
 const crypto = require('node:crypto');
 
-const VERSION = '3';
+const VERSION = '4';
+// CommonJS packages that load an ESM-only dependency with a literal dynamic import (@fastify/cookie → cookie).
+const DYNAMIC_IMPORT = /\bawait import\((['"][^'"]+['"])\)/g;
 const ESM_SYNTAX = /^(?:import\s*[\w{*'"]|export\s*(?:[{*]|default\b|const\b|let\b|var\b|function\b|async\b|class\b))/m;
 
 function rewrite(src) {
@@ -26,7 +28,7 @@ module.exports = {
     return crypto.createHash('sha1').update(VERSION).update(filename).update(src).digest('hex');
   },
   process(src, filename) {
-    if (!filename.endsWith('.mjs') && !ESM_SYNTAX.test(src)) return { code: src };
+    if (!filename.endsWith('.mjs') && !ESM_SYNTAX.test(src)) return { code: DYNAMIC_IMPORT.test(src) ? src.replace(DYNAMIC_IMPORT, 'require($1)') : src };
     const out = ts.transpileModule(rewrite(src), {
       fileName: filename,
       compilerOptions: {

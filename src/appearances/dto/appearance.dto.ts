@@ -116,6 +116,14 @@ class AppearanceFields {
   @OmittableNotNull()
   @IsBoolean()
   allowDoubleBooking?: boolean;
+
+  @ApiPropertyOptional({
+    description: "Book even inside the host's advance-notice period (institution requiresAdvanceNotice / advanceNoticeDays); without it that is 422 ADVANCE_NOTICE naming the deadline",
+    default: false,
+  })
+  @OmittableNotNull()
+  @IsBoolean()
+  allowShortNotice?: boolean;
 }
 
 export class CreateAppearanceDto extends AppearanceFields {
@@ -214,6 +222,13 @@ export class AppearanceQuery extends PageQuery {
 
   @ApiPropertyOptional({ enum: APPEARANCE_KINDS }) @IsOptional() @IsIn(APPEARANCE_KINDS as unknown as string[]) kind?: AppearanceKind;
 
+  @ApiPropertyOptional({ enum: RISK_LEVELS, isArray: true, description: 'Latest risk level, one or more, comma-separated (e.g. high,critical)' })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(RISK_LEVELS as unknown as string[], { each: true, message: `riskLevel must be one or more of: ${RISK_LEVELS.join(', ')}` })
+  riskLevel?: string[];
+
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc', description: 'Order by start' })
   @IsOptional()
   @IsIn(['asc', 'desc'])
@@ -257,9 +272,20 @@ export class AppearanceView {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+export class AppearanceWarningView {
+  @ApiProperty({ enum: ['CREATOR_ASSIGNED', 'SHORT_NOTICE', 'VENUE_ZONE_DIFFERS'], description: 'Stable code' }) code: string;
+  @ApiProperty({ description: 'What happened, in plain words' }) message: string;
+}
+
 export class AppearanceDetailView extends AppearanceView {
   @ApiProperty({ type: () => RiskAssessmentView, nullable: true, description: 'The latest risk assessment' })
   risk: RiskAssessmentView | null;
+
+  @ApiPropertyOptional({
+    type: [AppearanceWarningView],
+    description: 'On create and update: what the write did or allowed that you should know (the creator assigned, a short-notice override, a venue zone unlike the institution\'s)',
+  })
+  warnings?: AppearanceWarningView[];
 }
 
 export class AppearancePage {
@@ -274,5 +300,8 @@ export class ClashView {
   @ApiProperty() title: string;
   @ApiProperty({ format: 'date-time' }) startsAt: string;
   @ApiProperty({ format: 'date-time' }) endsAt: string;
+  @ApiProperty({ description: 'Venue-local start with the zone' }) startsLocal: string;
+  @ApiProperty({ description: 'Venue-local end with the zone' }) endsLocal: string;
   @ApiProperty({ format: 'uuid' }) recruiterId: string;
+  @ApiProperty({ description: 'The double-booked person' }) recruiterName: string;
 }

@@ -10,6 +10,7 @@ import { RiskSnapshotWriteIndexes1796100000000 } from './1796100000000-RiskSnaps
 import { RiskTopicsAndParameterSets1797000000000 } from './1797000000000-RiskTopicsAndParameterSets';
 import { SecretsSessionsThrottles1797100000000 } from './1797100000000-SecretsSessionsThrottles';
 import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-IncidentTrendClusterIndex';
+import { AppliedMitigations1797500000000 } from './1797500000000-AppliedMitigations';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Function[] = [
@@ -25,4 +26,5 @@ export const MIGRATIONS: Function[] = [
   RiskTopicsAndParameterSets1797000000000,
   SecretsSessionsThrottles1797100000000,
   IncidentTrendClusterIndex1797400000000,
+  AppliedMitigations1797500000000,
 ];

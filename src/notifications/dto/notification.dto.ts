@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from '../../common/enums';
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, RISK_LEVELS } from '../../common/enums';
 import type { NotificationKind, NotificationStatus } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
 
@@ -19,6 +19,16 @@ export class NotificationQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   appearanceId?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only warnings that ask (true) or do not ask (false) for acknowledgement' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'ackRequired must be true or false' })
+  ackRequired?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only acknowledged (true) or not yet acknowledged (false) mail; with ackRequired=true&acknowledged=false: the warnings waiting for someone' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'acknowledged must be true or false' })
+  acknowledged?: 'true' | 'false';
 }
 
 export class NotificationView {
@@ -28,6 +38,8 @@ export class NotificationView {
   @ApiProperty() recipientId: string;
   @ApiProperty() recipientEmail: string;
   @ApiProperty({ nullable: true, type: String }) appearanceId: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'Title of the appearance (in lists)' }) appearanceTitle?: string | null;
+  @ApiPropertyOptional({ enum: RISK_LEVELS, nullable: true, description: 'Latest risk level of the appearance (in lists)' }) riskLevel?: string | null;
   @ApiProperty({ nullable: true, type: String }) assessmentId: string | null;
   @ApiProperty({ description: 'When it is (was) due, UTC ISO' }) dueAt: string;
   @ApiProperty() attempts: number;

@@ -1,0 +1,64 @@
+import { DAY_MS } from '../src/common/time';
+import { dispatcher, withMail } from './helpers/notifications';
+import { TestSmtpServer } from './helpers/smtp-server';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+/** "Needs you": GET /attention and the list filters behind it (ackRequired, acknowledged, riskLevel). */
+describe('what needs a coordinator', () => {
+  let t: TestApp;
+  let smtp: TestSmtpServer;
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start();
+    t = await createTestApp({ now: '2026-03-02T15:00:00Z', override: withMail({ smtpUrl: smtp.url }) });
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('lists unacknowledged warnings with who and when it escalates, the next 14 days by level, overdue debriefs and advance-notice deadlines', async () => {
+    const office = await t.factories.office({ timeZone: 'America/New_York' });
+    const coord = await t.factories.user('coordinator', { officeId: office.id, displayName: 'Casey Coordinator' });
+    const rec = await t.factories.user('recruiter', { officeId: office.id, displayName: 'Robin Recruiter' });
+    const inst = await t.factories.institution({ timeZone: 'America/New_York' });
+    const dmv = await t.factories.institution({ timeZone: 'America/New_York', requiresAdvanceNotice: true, advanceNoticeDays: 10 });
+    const base = { kind: 'info_session', format: 'in_person', audience: 'public', recruiterIds: [rec.id] };
+    const high = (await t.http().post('/appearances').set(t.auth(rec)).send({ ...base, institutionId: inst.id, title: 'Announced protest', startsLocal: '2026-03-10T10:00', endsLocal: '2026-03-10T12:00', protestAnnounced: true }).expect(201)).body;
+    const calm = (await t.http().post('/appearances').set(t.auth(rec)).send({ ...base, institutionId: inst.id, title: 'Quiet visit', startsLocal: '2026-03-11T10:00', endsLocal: '2026-03-11T12:00' }).expect(201)).body;
+    const notice = (await t.http().post('/appearances').set(t.auth(rec)).send({ ...base, institutionId: dmv.id, title: 'DMV talk', startsLocal: '2026-03-14T10:00', endsLocal: '2026-03-14T12:00' }).expect(201)).body;
+    const past = await t.factories.appearance({ officeId: office.id, institutionId: inst.id, title: 'Last week fair', startsAt: t.clock.now() - 5 * DAY_MS, recruiterIds: [rec.id] });
+    await dispatcher(t).dispatchDue(t.clock.now());
+
+    const res = await t.http().get('/attention').set(t.auth(coord)).expect(200);
+    expect(res.body.officeId).toBe(office.id);
+    expect(res.body.unacknowledged).toHaveLength(1);
+    expect(res.body.unacknowledged[0]).toMatchObject({ appearanceId: high.id, title: 'Announced protest', escalated: false });
+    expect(res.body.unacknowledged[0].notAcknowledged.map((p: { name: string }) => p.name)).toEqual(['Casey Coordinator', 'Robin Recruiter']);
+    expect(Date.parse(res.body.unacknowledged[0].escalatesAt)).toBeGreaterThan(t.clock.now());
+    expect(res.body.unacknowledged[0].escalatesLocal).toMatch(/\(America\/New_York\)$/);
+    const levels = Object.fromEntries(res.body.upcoming.map((g: { level: string; appearances: { appearanceId: string }[] }) => [g.level, g.appearances.map((a) => a.appearanceId)]));
+    expect(Object.values(levels).flat().sort()).toEqual([high.id, calm.id, notice.id].sort());
+    expect(res.body.upcoming[0].level).toMatch(/critical|high/);
+    expect(res.body.debriefsOverdue.map((d: { appearanceId: string }) => d.appearanceId)).toEqual([past.id]);
+    expect(res.body.advanceNotice).toEqual([expect.objectContaining({ appearanceId: notice.id, advanceNoticeDays: 10, passed: false, deadline: '2026-03-04T15:00:00.000Z' })]);
+
+    // the same through the list filters
+    const waiting = await t.http().get('/notifications?ackRequired=true&acknowledged=false').set(t.auth(coord)).expect(200);
+    expect(waiting.body.items.length).toBe(2);
+    expect(waiting.body.items.every((n: { appearanceId: string; appearanceTitle: string; riskLevel: string }) => n.appearanceId === high.id && n.appearanceTitle === 'Announced protest' && /high|critical/.test(n.riskLevel))).toBe(true);
+    await t.http().post(`/notifications/${waiting.body.items[0].id}/ack`).set(t.auth(coord)).expect(200);
+    expect((await t.http().get('/notifications?ackRequired=true&acknowledged=false').set(t.auth(coord)).expect(200)).body.items.length).toBe(1);
+    const highs = await t.http().get(`/appearances?riskLevel=high,critical&officeId=${office.id}`).set(t.auth(coord)).expect(200);
+    expect(highs.body.items.map((a: { id: string }) => a.id)).toEqual([high.id]);
+    const bad = await t.http().get('/appearances?riskLevel=extreme').set(t.auth(coord)).expect(400);
+    expect(bad.body.fields.riskLevel).toMatch(/one or more of: low, moderate, high, critical/);
+    await t.http().get('/notifications?ackRequired=maybe').set(t.auth(coord)).expect(400);
+  });
+
+  it('coordinators see only their office; recruiters not at all', async () => {
+    const coord = await t.factories.user('coordinator');
+    const other = await t.factories.office();
+    await t.http().get(`/attention?officeId=${other.id}`).set(t.auth(coord)).expect(403);
+    await t.http().get('/attention').set(t.auth(await t.factories.user('recruiter'))).expect(403);
+  });
+});

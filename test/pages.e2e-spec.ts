@@ -1,0 +1,238 @@
+import { AppliedMitigation } from '../src/outcomes/applied-mitigation.entity';
+import { Outcome } from '../src/outcomes/outcome.entity';
+import { Notification } from '../src/notifications/notification.entity';
+import { User } from '../src/users/user.entity';
+import { DAY_MS } from '../src/common/time';
+import { TEST_PASSWORD } from './helpers/factories';
+import { dispatcher, withMail } from './helpers/notifications';
+import { cookiesOf, decode, hidden, linkIn, tokenOf } from './helpers/pages';
+import { TestSmtpServer } from './helpers/smtp-server';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+/** The pages people open from their mail: links found in real mail received over SMTP, acted on, checked in the database. */
+describe('pages opened from mail links', () => {
+  let t: TestApp;
+  let smtp: TestSmtpServer;
+  let rec: User;
+  let coord: User;
+  let appearanceId: string;
+  let otherAppearanceId: string;
+  let pageLink: string;
+  let prefsLink: string;
+  let ackLink: string;
+
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start();
+    t = await createTestApp({ now: '2026-03-02T15:00:00Z', override: withMail({ smtpUrl: smtp.url }) });
+    const office = await t.factories.office({ timeZone: 'America/New_York' });
+    coord = await t.factories.user('coordinator', { officeId: office.id });
+    rec = await t.factories.user('recruiter', { officeId: office.id, displayName: 'Robin Recruiter' });
+    const inst = await t.factories.institution({ name: 'Kent State University', city: 'Kent', state: 'OH', timeZone: 'America/New_York' });
+    const body = {
+      institutionId: inst.id,
+      officeId: office.id,
+      kind: 'career_fair',
+      title: 'Spring career fair',
+      startsLocal: '2026-03-12T10:00',
+      endsLocal: '2026-03-12T14:00',
+      timeZone: 'America/New_York',
+      venue: 'Student Center Ballroom',
+      format: 'in_person',
+      audience: 'public',
+      protestAnnounced: true,
+      recruiterIds: [rec.id],
+    };
+    appearanceId = (await t.http().post('/appearances').set(t.auth(rec)).send(body).expect(201)).body.id;
+    otherAppearanceId = (await t.http().post('/appearances').set(t.auth(coord)).send({ ...body, title: 'Other fair', startsLocal: '2026-03-13T10:00', endsLocal: '2026-03-13T14:00', recruiterIds: [] }).expect(201)).body.id;
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email) && /Spring career fair/.test(m.parsed.subject ?? ''));
+    if (!mail) throw new Error(`no mail for the recruiter: ${smtp.messages.map((m) => m.parsed.subject).join(' | ')}`);
+    pageLink = linkIn(mail, /Open the appearance in Forewarn/);
+    prefsLink = linkIn(mail, /Other email preferences/);
+    ackLink = linkIn(mail, /I have read this warning/);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('the mail links to the recipient\'s own signed appearance page, which shows what, when (local, with zone), who, the level, reasons, checklist and history', async () => {
+    expect(pageLink).toMatch(new RegExp(`^/pages/appearances/${appearanceId}\\?token=`));
+    const res = await t.http().get(pageLink).expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.text).toContain('<html lang="en">');
+    expect(res.text).toContain('Spring career fair');
+    expect(res.text).toContain('Thursday 12 March 2026, 10:00 EDT (America/New_York)');
+    expect(res.text).toContain('Robin Recruiter');
+    expect(res.text).toMatch(/class="level level-(high|critical)"/);
+    expect(res.text).toContain('action="/pages/appearances/' + appearanceId + '/ack"');
+    expect(res.text).toContain('name="mitigations"');
+    expect(res.text).toContain('Appearance planned');
+    expect(res.text).not.toContain('<script');
+  });
+
+  it('the acknowledge link from the mail names the warning in local time; a tampered one is a page, not JSON', async () => {
+    const res = await t.http().get(ackLink).expect(200);
+    expect(res.text).toContain('<html lang="en">');
+    expect(res.text).toContain('Spring career fair');
+    expect(res.text).toContain('Thursday 12 March 2026, 10:00 EDT (America/New_York)');
+    expect(res.text).toMatch(/sent Monday 2 March 2026, 10:00 EST/);
+    expect(res.text).toContain('I have read this warning');
+    const bad = await t.http().post(ackLink.replace(/token=.{6}/, 'token=AAAAAA')).expect(400);
+    expect(bad.headers['content-type']).toMatch(/^text\/html/);
+    expect(bad.text).toContain('This link cannot be used');
+  });
+
+  it('GET never acknowledges; the button does, for this person, and the page then says so', async () => {
+    await t.http().get(pageLink).expect(200);
+    const waiting = () => t.db.getRepository(Notification).find({ where: { appearanceId, recipientId: rec.id, ackRequired: true } });
+    expect((await waiting()).every((n) => n.acknowledgedAt === null)).toBe(true);
+    const res = await t.http().post(`/pages/appearances/${appearanceId}/ack`).type('form').send({ token: tokenOf(pageLink) }).expect(303);
+    expect(res.headers.location).toMatch(/done=ack$/);
+    const after = await waiting();
+    expect(after.length).toBeGreaterThan(0);
+    expect(after.every((n) => n.acknowledgedById === rec.id)).toBe(true);
+    const again = await t.http().get(res.headers.location).expect(200);
+    expect(again.text).toContain('Acknowledged.');
+    expect(again.text).not.toContain('/ack"');
+  });
+
+  it('ticking mitigations records which were applied, by whom', async () => {
+    const page = await t.http().get(pageLink).expect(200);
+    const ids = [...page.text.matchAll(/name="mitigations" value="([a-z_]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(1);
+    await t.http().post(`/pages/appearances/${appearanceId}/mitigations`).type('form').send(`token=${encodeURIComponent(tokenOf(pageLink))}&mitigations=${ids[0]}&mitigations=${ids[1]}`).expect(303);
+    const rows = await t.db.getRepository(AppliedMitigation).find({ where: { appearanceId }, order: { mitigationId: 'ASC' } });
+    expect(rows.map((r) => r.mitigationId)).toEqual([ids[0], ids[1]].sort());
+    expect(rows.every((r) => r.appliedById === rec.id)).toBe(true);
+    const shown = await t.http().get(pageLink).expect(200);
+    expect(shown.text).toContain(`value="${ids[0]}" checked`);
+    // a mitigation not on this checklist is refused, nothing changes
+    const bad = await t.http().post(`/pages/appearances/${appearanceId}/mitigations`).type('form').send(`token=${encodeURIComponent(tokenOf(pageLink))}&mitigations=made_up`).expect(400);
+    expect(bad.text).toContain('not in the mitigation catalogue');
+    expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(2);
+  });
+
+  it('a tampered, replayed or expired link shows a page (not JSON) with a way to sign in', async () => {
+    const token = tokenOf(pageLink);
+    const tampered = token.slice(0, 10) + (token[10] === 'A' ? 'B' : 'A') + token.slice(11);
+    const bad = await t.http().get(`/pages/appearances/${appearanceId}?token=${tampered}`).expect(400);
+    expect(bad.headers['content-type']).toMatch(/^text\/html/);
+    expect(bad.text).toContain('This link cannot be used');
+    expect(decode(bad.text)).toContain(`href="/pages/login?next=${encodeURIComponent(`/pages/appearances/${appearanceId}`)}"`);
+    // the same token never opens another appearance, nor another page, nor acts there
+    expect((await t.http().get(`/pages/appearances/${otherAppearanceId}?token=${token}`).expect(400)).text).toContain('another page');
+    await t.http().post(`/pages/appearances/${otherAppearanceId}/mitigations`).type('form').send({ token, mitigations: 'exit_plan' }).expect(400);
+    await t.http().get(`/pages/preferences?token=${token}`).expect(400);
+    expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId: otherAppearanceId } })).toBe(0);
+    const saved = t.clock.now();
+    t.clock.set(Date.parse('2026-04-20T00:00:00Z'));
+    try {
+      const expired = await t.http().get(pageLink).expect(400);
+      expect(expired.text).toContain('This link has expired');
+      expect(expired.text).toContain('Sign in with your password');
+    } finally {
+      t.clock.set(saved);
+    }
+  });
+
+  it("the calendar invitation's URL opens the page (after signing in), not a 401", async () => {
+    const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email))!;
+    const ics = mail.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8').replace(/\r\n[ \t]/g, '');
+    const url = /\r\nURL(?:;[^:]*)?:([^\r]+)/.exec(ics)![1];
+    const path = new URL(url).pathname;
+    expect(path).toBe(`/pages/appearances/${appearanceId}`);
+    const res = await t.http().get(path).expect(303);
+    expect(res.headers.location).toBe(`/pages/login?next=${encodeURIComponent(path)}`);
+  });
+
+  it('without a link: sign in with a password, come back to the page, and forms need the CSRF token', async () => {
+    const path = `/pages/appearances/${appearanceId}`;
+    const away = await t.http().get(path).expect(303);
+    expect(away.headers.location).toBe(`/pages/login?next=${encodeURIComponent(path)}`);
+    const form = await t.http().get(away.headers.location).expect(200);
+    expect(hidden(form.text, 'next')).toBe(path);
+    const wrong = await t.http().post('/pages/login').type('form').send({ email: rec.email, password: 'wrong-password', next: path }).expect(401);
+    expect(wrong.text).toContain('Email or password is wrong');
+    const login = await t.http().post('/pages/login').type('form').send({ email: rec.email, password: TEST_PASSWORD, next: path }).expect(303);
+    expect(login.headers.location).toBe(path);
+    const cookie = cookiesOf(login);
+    expect(cookie).toMatch(/fw_session=/);
+    expect(cookie).toMatch(/fw_csrf=/);
+    const page = await t.http().get(path).set('Cookie', cookie).expect(200);
+    const csrf = hidden(page.text, '_csrf');
+    // no token, a wrong token, or another user's token: refused, nothing written
+    const before = await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } });
+    const refused = await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ mitigations: 'exit_plan' }).expect(403);
+    expect(refused.text).toContain('did not come from Forewarn');
+    await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ mitigations: 'exit_plan', _csrf: `${csrf}x` }).expect(403);
+    const coordLogin = await t.http().post('/pages/login').type('form').send({ email: coord.email, password: TEST_PASSWORD }).expect(303);
+    expect(coordLogin.headers.location).toBe('/pages/board');
+    await t.http().post(`${path}/mitigations`).set('Cookie', cookiesOf(coordLogin)).type('form').send({ mitigations: 'exit_plan', _csrf: csrf }).expect(403);
+    expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(before);
+    await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);
+    expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(0);
+  });
+
+  it('preferences from the mail footer: names each kind, risk alerts not switchable, saving mutes the unticked kinds', async () => {
+    expect(prefsLink).toMatch(/^\/pages\/preferences\?token=/);
+    const page = await t.http().get(prefsLink).expect(200);
+    expect(page.text).toContain('Weekly digest of the office&#x27;s next two weeks');
+    expect(page.text).toContain('Debrief requests after an appearance');
+    expect(page.text).toContain('Risk alerts cannot be switched off');
+    expect(page.text).not.toContain('value="briefing"');
+    await t.http().post('/pages/preferences').type('form').send({ token: tokenOf(prefsLink), kinds: 'debrief_request' }).expect(303);
+    expect((await t.db.getRepository(User).findOneByOrFail({ id: rec.id })).mutedKinds).toEqual(['weekly_digest']);
+    const bad = await t.http().post('/pages/preferences').type('form').send({ token: tokenOf(prefsLink), kinds: 'briefing' }).expect(400);
+    expect(bad.text).toContain('Not a kind of email you can choose: briefing');
+    await t.http().post('/pages/preferences').type('form').send(`token=${encodeURIComponent(tokenOf(prefsLink))}&kinds=debrief_request&kinds=weekly_digest`).expect(303);
+    expect((await t.db.getRepository(User).findOneByOrFail({ id: rec.id })).mutedKinds).toEqual([]);
+  });
+
+  it('the debrief request links to the form: refused notes keep the form with the span marked; a good debrief is stored', async () => {
+    smtp.clear();
+    await t.http().post(`/pages/appearances/${appearanceId}/mitigations`).type('form').send({ token: tokenOf(pageLink), mitigations: 'buddy_system' }).expect(303);
+    t.clock.set(Date.parse('2026-03-12T19:30:00Z'));
+    await t.http().post(`/appearances/${appearanceId}/confirm`).set(t.auth(rec)).send({}).expect(200);
+    await t.http().post(`/appearances/${appearanceId}/complete`).set(t.auth(rec)).send({}).expect(200);
+    await dispatcher(t).dispatchDue(t.clock.now() + DAY_MS);
+    const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email) && /Debrief/.test(m.parsed.subject ?? ''));
+    if (!mail) throw new Error(`no debrief request: ${smtp.messages.map((m) => m.parsed.subject).join(' | ')}`);
+    const link = linkIn(mail, /record how it went/);
+    const unsubscribe = await t.http().get(linkIn(mail, /Stop these emails/)).expect(200);
+    expect(unsubscribe.text).toContain('Stop receiving “Debrief requests after an appearance” from Forewarn');
+    expect(link).toMatch(new RegExp(`^/pages/appearances/${appearanceId}/debrief\\?token=`));
+    const form = await t.http().get(link).expect(200);
+    expect(form.text).toContain('value="buddy_system" checked');
+    const token = tokenOf(link);
+    const refused = await t
+      .http()
+      .post(`/pages/appearances/${appearanceId}/debrief`)
+      .type('form')
+      .send({ token, result: 'disrupted', attendance: '120', leads: 'many', notes: 'A group blocked the table; write to jane.doe@example.com for photos.' })
+      .expect(400);
+    expect(refused.text).toContain('id="leads-error"');
+    expect(refused.text).toContain('value="120"');
+    const privacy = await t
+      .http()
+      .post(`/pages/appearances/${appearanceId}/debrief`)
+      .type('form')
+      .send({ token, result: 'disrupted', attendance: '120', notes: 'A group blocked the table; write to jane.doe@example.com for photos.' })
+      .expect(422);
+    expect(privacy.text).toContain('aria-describedby="notes-error notes-refused"');
+    expect(privacy.text).toContain('<mark>jane.doe@example.com</mark>');
+    expect(privacy.text).toContain('A group blocked the table');
+    expect(await t.db.getRepository(Outcome).count({ where: { appearanceId } })).toBe(0);
+    const ok = await t
+      .http()
+      .post(`/pages/appearances/${appearanceId}/debrief`)
+      .type('form')
+      .send(`token=${encodeURIComponent(token)}&result=disrupted&attendance=120&conversations=30&leads=8&applicationsStarted=&mitigationsUsed=buddy_system&mitigationsUsed=exit_plan&notes=${encodeURIComponent('A group blocked the table for twenty minutes; the host moved us.')}`)
+      .expect(303);
+    expect(ok.headers.location).toMatch(/done=saved$/);
+    const o = await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId });
+    expect(o).toMatchObject({ result: 'disrupted', attendance: 120, conversations: 30, leads: 8, applicationsStarted: null, mitigationsUsed: ['buddy_system', 'exit_plan'], submittedById: rec.id });
+    expect((await t.http().get(ok.headers.location).expect(200)).text).toContain('the debrief is recorded');
+  });
+});
