@@ -118,7 +118,7 @@ describe('sessions and links', () => {
     const token = links.sign('ack', { sub: n.id, exp: t.clock.now() + 86_400_000 });
     await t.http().patch(`/users/${rec.id}`).set(t.auth(admin)).send({ active: false }).expect(200);
     const res = await t.http().post(`/notifications/ack?token=${token}`).expect(403);
-    expect(res.body.code).toBe('ACCOUNT_DISABLED');
+    expect(res.headers['x-error-code']).toBe('ACCOUNT_DISABLED');
     expect((await t.db.getRepository(Notification).findOneByOrFail({ id: n.id })).acknowledgedAt).toBeNull();
   });
 
@@ -130,7 +130,7 @@ describe('sessions and links', () => {
     await t.http().put('/me/notification-preferences').set(t.auth(coord)).send({ mutedKinds: [] }).expect(200);
     t.clock.advance(60_000);
     const res = await t.http().post(`/notifications/unsubscribe?token=${old}`).expect(422);
-    expect(res.body.code).toBe('LINK_SUPERSEDED');
+    expect(res.headers['x-error-code']).toBe('LINK_SUPERSEDED');
     expect((await t.http().get('/me/notification-preferences').set(t.auth(coord)).expect(200)).body.mutedKinds).toEqual([]);
     // a link from a mail sent after the change works
     const fresh = t.app.get(LinkSigner).sign('unsubscribe', { sub: coord.id, kind: 'weekly_digest', iat: t.clock.now(), exp: t.clock.now() + 86_400_000 });

@@ -27,6 +27,8 @@ export class PagesHtmlFilter implements ExceptionFilter {
     let message = 'The page could not be shown; try again, or ask an admin to check the log.';
     if (exception instanceof DomainError) {
       if (exception.status === 401 && exception.code === 'PAGE_SIGN_IN') return seeOther(reply, signInUrl);
+      // the stable code for programs (the JSON API's `code`), beside the page for people
+      void reply.header('X-Error-Code', exception.code);
       status = exception.status;
       heading = LINK_HEADINGS[exception.code] ?? (status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Sign in again' : 'That did not work');
       const reasons = exception.fields && !LINK_HEADINGS[exception.code] ? Object.values(exception.fields).join('; ') : '';
