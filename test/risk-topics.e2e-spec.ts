@@ -1,7 +1,7 @@
 import { Incident } from '../src/incidents/incident.entity';
 import { Institution } from '../src/institutions/institution.entity';
 import { RiskParametersService } from '../src/risk/risk-parameters.service';
-import { RiskService } from '../src/risk/risk.service';
+import { RiskPreviewService } from '../src/risk/risk-preview.service';
 import { SHIPPED_PARAMS } from '../src/risk/shipped-params';
 import { withBetas } from '../src/risk/params';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -169,7 +169,7 @@ describe('risk: topics, affiliation, parameter sets, previews', () => {
     expect(audit.body.items[0]).toMatchObject({ action: 'activate', entityId: 'test-branding-x3', before: { version: SHIPPED_PARAMS.version }, after: { version: 'test-branding-x3' }, meta: { force: true } });
     // back to the shipped default
     await t.http().post(`/risk/parameters/${SHIPPED_PARAMS.version}/activate`).set(admin).expect(200);
-    expect((await t.app.get(RiskService).preview({ appearanceId: a.id })).modelVersion).toBe(SHIPPED_PARAMS.version);
+    expect((await t.app.get(RiskPreviewService).preview({ appearanceId: a.id })).modelVersion).toBe(SHIPPED_PARAMS.version);
   });
 
   it('previews an appearance with overrides, in local time, with the difference from its assessment and whether the date matters', async () => {

@@ -6,6 +6,7 @@ import { ValidationFailedError } from '../common/errors';
 import { page, Page, PageQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation';
 import { ActivateQuery, RiskPreviewDto, TopicRelationsDto } from './dto/risk-preview.dto';
+import { RiskPreviewService } from './risk-preview.service';
 import { RiskService } from './risk.service';
 import { LEVEL_DOC, PreviewResult, RiskAssessmentView } from './risk.view';
 
@@ -30,7 +31,10 @@ function previewStart(dto: RiskPreviewDto): number | undefined {
 @ApiBearerAuth()
 @Controller()
 export class RiskController {
-  constructor(private readonly risk: RiskService) {}
+  constructor(
+    private readonly risk: RiskService,
+    private readonly previews: RiskPreviewService,
+  ) {}
 
   @Get('appearances/:id/risk')
   @ApiOperation({
@@ -60,7 +64,7 @@ export class RiskController {
   })
   @ApiOkResponse({ type: PreviewResult })
   preview(@Body() dto: RiskPreviewDto): Promise<PreviewResult> {
-    return this.risk.preview({
+    return this.previews.preview({
       appearanceId: dto.appearanceId,
       institutionId: dto.institutionId,
       startsAt: previewStart(dto),

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { EVENT_DEFINITION } from './params';
 import { iso } from '../common/time';
-import { expandMitigations, Mitigation } from './mitigations';
+import { expandMitigations } from './mitigations';
 import { BaseRateBreakdown, factorText, RiskEvidence, RiskResult } from './model';
 import { LEVEL_MEANINGS } from './risk-explain';
 import { TOPICS } from '../common/enums';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { BrowserContext, chromium } from 'playwright-core';
 
 /**
@@ -10,7 +10,16 @@ import { BrowserContext, chromium } from 'playwright-core';
  * comes from the npm registry with @sparticuz/chromium, unpacked once per version into a cache
  * folder under the temp directory. So `npm install && npm test` is enough on a machine with Node.
  */
-const SYSTEM_CHROMIUMS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+/** A system browser, if one is on the PATH (none needed: the registry build is the fallback). */
+const SYSTEM_CHROMIUMS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
 
 const ARGS = [
   '--no-sandbox',
@@ -34,7 +43,7 @@ export async function findChromium(): Promise<ChromiumBinary> {
     if (!existsSync(configured)) throw new Error(`CHROMIUM_PATH=${configured}: no such file`);
     return { executablePath: configured, env: {} };
   }
-  const system = SYSTEM_CHROMIUMS.find((p) => existsSync(p));
+  const system = SYSTEM_CHROMIUMS.map(onPath).find((p) => p !== undefined);
   if (system) return { executablePath: system, env: {} };
   return registryChromium();
 }
