@@ -7,6 +7,7 @@ import type { RiskLevel } from '../common/enums';
 import { Mitigation, MitigationId, mitigation } from './mitigations';
 import type { AppearanceAttributes, RiskEvidence, RiskResult } from './model';
 import { attendanceTiers } from './model';
+import { EVENT_SHORT } from './params';
 import type { FeatureId, RiskParams } from './params';
 
 /** A factor is named when its odds multiplier is at least this far from 1 (×1.1 or ×0.9). */
@@ -156,7 +157,7 @@ export function explain(r: Partial, a: AppearanceAttributes, params: RiskParams)
   const I = r.baseRate.institution;
   const range = `${r.interval.mass * 100}% range ${pct(r.interval.low)} to ${pct(r.interval.high)}`;
   const ownShare = ev.organisation.n >= 0.5 ? `; this campus's own record counts for ${Math.round(I.credibility * 100)}% of its rate, the rest comes from the state and the organisation` : '';
-  out.push(`Chance of a disruption ${pct(r.p)} (${range}) — ${params.eventShort}${ownShare}.`);
+  out.push(`Chance of a disruption ${pct(r.p)} (${range}) — ${params.eventShort ?? EVENT_SHORT}${ownShare}.`);
   return out;
 }
 
