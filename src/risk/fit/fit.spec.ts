@@ -1,19 +1,10 @@
 import { logitBetaGrid } from '../beta';
 import { fitLogistic, FitRow, predictRow } from './logistic';
-import { auc, bootstrap, brierSkill, calibrate, logLoss } from './scores';
+import { auc, bootstrap, brierSkill, calibrate, logLoss, prng } from './scores';
 import { estimatePriorStrength } from './fit';
 
-/** A seeded uniform generator (the synthetic data is the same every run). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator of the scores module: the synthetic data is the same every run. */
+const rng = prng;
 
 const POINT = { t: Float64Array.of(0), w: Float64Array.of(1) };
 

@@ -38,21 +38,10 @@ export function rowsOf(cases: Case[], params: RiskParams): FitRow[] {
  * window, a plain logistic model on the institution-level features (context, waves, attributes,
  * reception); what the institution-level back-test's "any protest" is judged by.
  */
-export const OUTLOOK_FEATURES: FeatureId[] = [
-  'affiliationActivity',
-  'activityActivity',
-  'generalActivity',
-  'stateWave',
-  'nationalWave',
-  'publicInstitution',
-  'nonprofitInstitution',
-  'graduateDegree',
-  'bachelorDegree',
-  'limitsImmigrationCooperation',
-  'stanceRestricted',
-  'stanceHostile',
-  'declinedRecently',
-];
+/** What belongs to one appearance of ours, not to the institution: no part of the outlook. */
+const APPEARANCE_FEATURES: readonly FeatureId[] = ['ownRecord', 'presence', 'visibleBranding', 'publicCareerFair', 'attendanceTier', 'inviteOnly', 'virtual'];
+
+export const OUTLOOK_FEATURES: FeatureId[] = FEATURES.filter((f) => !APPEARANCE_FEATURES.includes(f));
 
 const POINT_GRID: LogitBetaGrid = { t: Float64Array.of(0), w: Float64Array.of(1) };
 
