@@ -25,6 +25,7 @@ import { CalendarModule } from './calendar/calendar.module';
 import { ReceptionModule } from './reception/reception.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ImportsModule } from './imports/imports.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({
   imports: [
@@ -55,6 +56,7 @@ import { ImportsModule } from './imports/imports.module';
     ReceptionModule,
     IncidentsModule,
     ImportsModule,
+    WebhooksModule,
     // feature modules: institutions, appearances, reception, incidents, risk, notifications, outcomes, reports
   ],
 })

@@ -10,6 +10,13 @@ import { query } from '../reports/sql-dialect';
 
 const MASTER = 'master';
 
+interface Keys {
+  tokens: Buffer;
+  links: Buffer;
+  cookies: Buffer;
+  secrets: Buffer;
+}
+
 /**
  * The keys Forewarn signs with, derived (HKDF-SHA256) from one master secret, a separate key per
  * use so a sign-in token can never pass as a signed link or the other way round. The master secret
@@ -20,7 +27,7 @@ const MASTER = 'master';
 @Injectable()
 export class KeyRing implements OnModuleInit {
   private readonly logger = new Logger(KeyRing.name);
-  private keys: { tokens: Buffer; links: Buffer; cookies: Buffer } | null = null;
+  private keys: Keys | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -37,7 +44,7 @@ export class KeyRing implements OnModuleInit {
     if (this.keys) return;
     const master = this.auth.jwtSecret ?? (this.database.type === 'postgres' ? await this.fromDatabase() : this.fromFile());
     const derive = (use: string) => Buffer.from(hkdfSync('sha256', master, 'forewarn', use, 32));
-    this.keys = { tokens: derive('sign-in tokens'), links: derive('signed links'), cookies: derive('page cookies') };
+    this.keys = { tokens: derive('sign-in tokens'), links: derive('signed links'), cookies: derive('page cookies'), secrets: derive('secrets at rest') };
   }
 
   /** Signs and verifies sign-in tokens (JWT, HS256). */
@@ -55,7 +62,12 @@ export class KeyRing implements OnModuleInit {
     return this.ready().cookies;
   }
 
-  private ready(): { tokens: Buffer; links: Buffer; cookies: Buffer } {
+  /** Encrypts secrets kept in the database (webhook signing secrets, chat URLs): AES-256-GCM. */
+  get secretsKey(): Buffer {
+    return this.ready().secrets;
+  }
+
+  private ready(): Keys {
     if (!this.keys) throw new Error('KeyRing.load() has not run yet');
     return this.keys;
   }

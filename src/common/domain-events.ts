@@ -16,6 +16,12 @@ export const DomainEvents = {
   AppearanceCancelled: 'appearance.cancelled',
   AppearanceCompleted: 'appearance.completed',
   RiskLevelRose: 'risk.level-rose',
+  IncidentRecorded: 'incident.recorded',
+  /** An escalation or acknowledgement escalation e-mail was accepted by the relay (recorded as sent). */
+  EscalationsSent: 'notification.escalations-sent',
+  AcknowledgementRecorded: 'notification.acknowledged',
+  /** High/Critical warnings nobody acknowledged in time were escalated to the coordinators. */
+  AcknowledgementsOverdue: 'notification.acknowledgements-overdue',
 } as const;
 
 interface InTransaction {
@@ -61,4 +67,34 @@ export interface RiskLevelRoseEvent extends InTransaction {
    * listeners key on it (not on assessmentId) to alert once. Optional for older emitters.
    */
   previousSeq?: number | null;
+}
+
+export interface IncidentRecordedEvent extends InTransaction {
+  /** Structured facts only: never the description (free text). */
+  incident: {
+    id: string;
+    institutionId: string;
+    appearanceId: string | null;
+    kind: string;
+    severity: number;
+    occurredAt: number;
+    target: string;
+    impact: string;
+    source: string;
+  };
+}
+
+export interface EscalationsSentEvent extends InTransaction {
+  notifications: { id: string; kind: 'escalation' | 'ack_escalation'; appearanceId: string | null; recipientId: string; assessmentId: string | null }[];
+}
+
+export interface AcknowledgementRecordedEvent extends InTransaction {
+  notificationId: string;
+  appearanceId: string | null;
+  kind: string;
+  acknowledgedById: string;
+}
+
+export interface AcknowledgementsOverdueEvent extends InTransaction {
+  overdue: { appearanceId: string; officeId: string; warningKind: string; warningDueAt: number; firstSentAt: number; recipients: number; escalatedTo: number }[];
 }

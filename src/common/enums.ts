@@ -113,6 +113,11 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
+/** Outbox rows that are not mail: a webhook delivery, a chat post. */
+export type OutboxKind = NotificationKind | 'webhook' | 'chat';
+export const OUTBOX_CHANNELS = ['email', 'webhook', 'slack', 'teams'] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
+
 export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'retrying', 'dead', 'withdrawn'] as const;
 export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 

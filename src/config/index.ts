@@ -5,6 +5,7 @@ import { mailConfig } from './mail.config';
 import { outcomesConfig } from './outcomes.config';
 import { privacyConfig } from './privacy.config';
 import { riskConfig } from './risk.config';
+import { webhooksConfig } from './webhooks.config';
 
 export * from './app.config';
 export * from './auth.config';
@@ -14,6 +15,7 @@ export * from './mail.config';
 export * from './outcomes.config';
 export * from './privacy.config';
 export * from './risk.config';
+export * from './webhooks.config';
 
 /** Every config namespace; feature modules add theirs here (mail, risk, retention, ...). */
-export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig];
+export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig, webhooksConfig];

@@ -15,6 +15,8 @@ import { RiskAssessment } from '../risk/risk-assessment.entity';
 import { RiskParameterSet } from '../risk/risk-parameter-set.entity';
 import { RiskSetting } from '../risk/risk-setting.entity';
 import { User } from '../users/user.entity';
+import { OfficeChat } from '../webhooks/office-chat.entity';
+import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
 
 /** Every entity, listed once: the app, the CLI DataSource and the tests use this list. */
 export const ENTITIES = [
@@ -35,4 +37,6 @@ export const ENTITIES = [
   AppSecret,
   AttemptCounter,
   RevokedSession,
+  WebhookEndpoint,
+  OfficeChat,
 ];

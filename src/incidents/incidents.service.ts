@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { topicBit, topicMask } from '../common/topics';
 import { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DomainEvents, IncidentRecordedEvent } from '../common/domain-events';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
@@ -39,6 +41,7 @@ export class IncidentsService {
     private readonly audit: AuditService,
     private readonly risk: RiskService,
     @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
+    private readonly events: EventEmitter2,
   ) {}
 
   async create(dto: CreateIncidentDto, actor: AuthUser): Promise<IncidentView> {
@@ -79,6 +82,13 @@ export class IncidentsService {
       await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'incident', entityId: row.id, after: auditSnapshot(view) });
       if (appearance) await this.markDisrupted(m, appearance, row, actor);
       await this.risk.reassessInstitution(m, institution.id, 'incident', actor.id);
+      const event: IncidentRecordedEvent = {
+        manager: m,
+        actorId: actor.id,
+        at: now,
+        incident: { id: row.id, institutionId: row.institutionId, appearanceId: row.appearanceId, kind: row.kind, severity: row.severity, occurredAt: row.occurredAt, target: row.target, impact: row.impact, source: row.source },
+      };
+      await this.events.emitAsync(DomainEvents.IncidentRecorded, event);
       return view;
     });
   }

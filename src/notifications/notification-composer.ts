@@ -1,3 +1,4 @@
+import type { NotificationKind } from '../common/enums';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { DateTime } from 'luxon';
@@ -118,7 +119,7 @@ export class NotificationComposer {
   ) {}
 
   compose(row: Notification, data: BatchData, now: number): ComposedMail | Withdrawal {
-    const def = definitionOf(row.kind);
+    const def = definitionOf(row.kind as NotificationKind);
     const user = data.users.get(row.recipientId);
     const gone = (reason: string): Withdrawal => ({ notificationId: row.id, reason });
     if (!user || !user.active) return gone('recipient is no longer active');

@@ -2,14 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { DataSource, In } from 'typeorm';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource, EntityManager } from 'typeorm';
+import { DomainEvents, EscalationsSentEvent } from '../common/domain-events';
 import { Clock } from '../common/clock';
+import type { NotificationKind } from '../common/enums';
 import { mailConfig } from '../config';
 import { BatchData, MailDataLoader } from './mail-data.loader';
 import { describeError, isPermanentFailure, Mailer } from './mailer.service';
 import { ComposedMail, NotificationComposer, Withdrawal } from './notification-composer';
 import { retriesUntilDelivered } from './notification-definitions';
 import { Notification } from './notification.entity';
+import { claimDue, GroupCommit, markWithdrawn, renewLeases } from './outbox-claims';
 
 export interface DispatchReport {
   claimed: number;
@@ -21,9 +25,14 @@ export interface DispatchReport {
 
 interface Sent {
   id: string;
+  kind: NotificationKind;
+  recipientId: string;
+  appearanceId: string | null;
   ackRequired: boolean;
   assessmentId: string | null;
 }
+
+const ESCALATIONS: readonly NotificationKind[] = ['escalation', 'ack_escalation'];
 
 interface Failed {
   row: Notification;
@@ -69,6 +78,7 @@ export class NotificationDispatcher {
     private readonly composer: NotificationComposer,
     private readonly mailer: Mailer,
     private readonly clock: Clock,
+    private readonly events: EventEmitter2,
   ) {}
 
   /**
@@ -121,38 +131,12 @@ export class NotificationDispatcher {
 
   /** Extends the leases of the batches in flight (their rows still being sent by this worker). */
   private async renewLeases(now: number): Promise<void> {
-    const owners = [...this.held];
-    if (!owners.length) return;
-    await this.db
-      .createQueryBuilder()
-      .update(Notification)
-      .set({ leaseUntil: now + this.cfg.leaseMs })
-      .where('lease_owner IN (:...owners)', { owners })
-      .andWhere('status = :sending', { sending: 'sending' })
-      .execute();
+    await renewLeases(this.db, [...this.held], now + this.cfg.leaseMs);
   }
 
-  /** Claims up to `limit` due rows (or rows whose lease expired) for this worker. */
+  /** Claims up to `limit` due mail rows (or rows whose lease expired) for this worker. */
   async claim(now: number, limit: number): Promise<Notification[]> {
-    const owner = `${this.instanceId}#${++this.claims}`;
-    const leaseUntil = now + this.cfg.leaseMs;
-    const due = `(status IN ('pending', 'retrying') AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3)`;
-    if (this.db.options.type === 'postgres') {
-      const res = await this.db.query(
-        `UPDATE notifications SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
-         WHERE id IN (SELECT id FROM notifications WHERE ${due} ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-         RETURNING id`,
-        [owner, leaseUntil, now, limit],
-      );
-      const ids: string[] = (Array.isArray(res[0]) ? res[0] : res).map((r: { id: string }) => r.id);
-      return ids.length ? this.db.getRepository(Notification).find({ where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } }) : [];
-    }
-    await this.db.query(
-      `UPDATE notifications SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-       WHERE id IN (SELECT id FROM notifications WHERE ${due.replace(/\$3/g, '?')} ORDER BY next_attempt_at LIMIT ?)`,
-      [owner, leaseUntil, now, now, now, limit],
-    );
-    return this.db.getRepository(Notification).find({ where: { leaseOwner: owner, status: 'sending' }, order: { nextAttemptAt: 'ASC' } });
+    return claimDue(this.db, { owner: `${this.instanceId}#${++this.claims}`, now, leaseMs: this.cfg.leaseMs, limit, channels: ['email'] });
   }
 
   /**
@@ -231,25 +215,7 @@ export class NotificationDispatcher {
     };
     // Group commit: a send is recorded as soon as the relay accepts it; sends accepted while a record
     // is being written go together in the next one.
-    let pending: Sent[] = [];
-    let recording: Promise<void> | null = null;
-    let recordFailure: unknown = null;
-    const record = (): Promise<void> => {
-      recording ??= (async () => {
-        try {
-          while (pending.length) {
-            const chunk = pending;
-            pending = [];
-            await this.recordSent(chunk, owner, at());
-          }
-        } catch (err) {
-          recordFailure ??= err;
-        } finally {
-          recording = null;
-        }
-      })();
-      return recording;
-    };
+    const commit = new GroupCommit<Sent>((chunk) => this.recordSent(chunk, owner, at()));
     const sendOne = async (row: Notification) => {
       await beforeSend();
       if (lost.has(row.id)) return; // another worker holds it now: it sends and records it
@@ -258,7 +224,7 @@ export class NotificationDispatcher {
         const out = this.composer.compose(row, data, at());
         if (!('subject' in out)) {
           // A risk alert that kept failing until its appearance started was never delivered: dead, not withdrawn.
-          if (row.lastError && row.appearanceId && retriesUntilDelivered(row.kind, row.ackRequired)) {
+          if (row.lastError && row.appearanceId && retriesUntilDelivered(row.kind as NotificationKind, row.ackRequired)) {
             return void failures.push({ row, error: `not delivered before the appearance (${out.reason}); last error: ${row.lastError}`.slice(0, 500), permanent: true, alert: true });
           }
           return void withdrawals.push(out);
@@ -268,15 +234,14 @@ export class NotificationDispatcher {
         this.logger.error(`Notification ${row.id} (${row.kind}) could not be rendered: ${describeError(err)}`);
         return void failures.push({ row, error: `render: ${describeError(err)}`, permanent: true, alert: false });
       }
-      const alert = retriesUntilDelivered(row.kind, mail.ackRequired);
+      const alert = retriesUntilDelivered(row.kind as NotificationKind, mail.ackRequired);
       if (!alert && row.attempts > this.cfg.maxAttempts) {
         return void failures.push({ row, error: row.lastError ?? 'claimed too many times without a recorded outcome', permanent: true, alert });
       }
       try {
         await this.mailer.send(mail);
-        pending.push({ id: row.id, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
         report.sent++;
-        await record();
+        await commit.push({ id: row.id, kind: row.kind as NotificationKind, recipientId: row.recipientId, appearanceId: row.appearanceId, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
       } catch (err) {
         row.ackRequired = mail.ackRequired; // kept on the row: a High/Critical briefing stays a retrying alert
         failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err), alert });
@@ -287,8 +252,7 @@ export class NotificationDispatcher {
       while (next < rows.length) await sendOne(rows[next++]);
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
-    while (recording || pending.length) await record();
-    if (recordFailure !== null) throw recordFailure;
+    await commit.drain();
     if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, at());
     report.withdrawn = withdrawals.length;
     for (const f of failures) {
@@ -307,40 +271,52 @@ export class NotificationDispatcher {
       groups.set(k, [...(groups.get(k) ?? []), s]);
     }
     // Each UPDATE is atomic on its own and the state change is idempotent: no transaction needed
-    // (and none held open across the sends of an overlapping batch on SQLite's single connection).
+    // (and none held open across the sends of an overlapping batch on SQLite's single connection) —
+    // except for escalations, whose "sent" is itself an event (webhooks): the rows its listeners
+    // write commit with the record, in one short transaction after the send.
     for (const list of groups.values()) {
-      await this.db
-        .createQueryBuilder()
-        .update(Notification)
-        .set({
-          status: 'sent',
-          sentAt: now,
-          updatedAt: now,
-          leaseOwner: null,
-          leaseUntil: null,
-          lastError: null,
-          ackRequired: list[0].ackRequired,
-          assessmentId: list[0].assessmentId,
-          messageId: () => `'<' || id || '@${this.cfg.messageDomain}>'`,
-        })
-        .where('id IN (:...ids)', { ids: list.map((s) => s.id) })
-        .andWhere('lease_owner = :owner', { owner })
-        .execute();
+      const escalations = list.filter((s) => ESCALATIONS.includes(s.kind));
+      if (!escalations.length) {
+        await this.markSent(this.db.manager, list, owner, now);
+        continue;
+      }
+      await this.db.transaction(async (m) => {
+        await this.markSent(m, list, owner, now);
+        const event: EscalationsSentEvent = {
+          manager: m,
+          actorId: null,
+          at: now,
+          notifications: escalations.map((s) => ({ id: s.id, kind: s.kind as 'escalation' | 'ack_escalation', appearanceId: s.appearanceId, recipientId: s.recipientId, assessmentId: s.assessmentId })),
+        };
+        await this.events.emitAsync(DomainEvents.EscalationsSent, event);
+      });
     }
+  }
+
+  private async markSent(m: EntityManager, list: Sent[], owner: string, now: number): Promise<void> {
+    await m
+      .createQueryBuilder()
+      .update(Notification)
+      .set({
+        status: 'sent',
+        sentAt: now,
+        updatedAt: now,
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: null,
+        ackRequired: list[0].ackRequired,
+        assessmentId: list[0].assessmentId,
+        messageId: () => `'<' || id || '@${this.cfg.messageDomain}>'`,
+      })
+      .where('id IN (:...ids)', { ids: list.map((s) => s.id) })
+      .andWhere('lease_owner = :owner', { owner })
+      .execute();
   }
 
   private async recordWithdrawals(list: Withdrawal[], owner: string, now: number): Promise<void> {
     const byReason = new Map<string, string[]>();
     for (const w of list) byReason.set(w.reason, [...(byReason.get(w.reason) ?? []), w.notificationId]);
-    for (const [reason, ids] of byReason) {
-      await this.db
-        .createQueryBuilder()
-        .update(Notification)
-        .set({ status: 'withdrawn', lastError: reason, updatedAt: now, leaseOwner: null, leaseUntil: null })
-        .where('id IN (:...ids)', { ids })
-        .andWhere('lease_owner = :owner', { owner })
-        .execute();
-    }
+    for (const [reason, ids] of byReason) await markWithdrawn(this.db, ids, reason, owner, now);
   }
 
   /** Dead: refused for good, or out of attempts — except risk alerts, which retry until delivered. */

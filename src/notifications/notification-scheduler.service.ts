@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AcknowledgementsOverdueEvent, DomainEvents } from '../common/domain-events';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { DAY_MS } from '../common/time';
@@ -38,6 +40,7 @@ export class NotificationScheduler {
     private readonly db: DataSource,
     @Inject(mailConfig.KEY) private readonly cfg: ConfigType<typeof mailConfig>,
     private readonly outbox: OutboxWriter,
+    private readonly events: EventEmitter2,
   ) {}
 
   async runScheduler(now: number): Promise<SchedulerReport> {
@@ -60,7 +63,7 @@ export class NotificationScheduler {
     if (lastAt !== null && now - lastAt < DEAD_MAIL_REPORT_EVERY_MS) return 0;
     const dead: { kind: string; n: string | number; fresh: string | number }[] = await this.db.query(
       `SELECT kind, COUNT(*) AS n, SUM(CASE WHEN updated_at >= ${this.p(1)} THEN 1 ELSE 0 END) AS fresh
-       FROM notifications WHERE status = 'dead' AND kind <> 'mail_dead' GROUP BY kind ORDER BY kind`,
+       FROM notifications WHERE status = 'dead' AND channel = 'email' AND kind <> 'mail_dead' GROUP BY kind ORDER BY kind`,
       [lastAt ?? -1],
     );
     const newCount = dead.reduce((s, d) => s + Number(d.fresh), 0);
@@ -102,7 +105,9 @@ export class NotificationScheduler {
     }
     const overdue = [...latest.values()];
     if (!overdue.length) return 0;
-    return this.withManager(async (m) => {
+    // A transaction (unlike the other scheduler steps): the escalation is an event, and the rows its
+    // listeners write (webhooks, chat) commit with the mail rows.
+    return this.db.transaction(async (m) => {
       const officeIds = [...new Set(overdue.map((g) => g.office_id))];
       const coordinators = await m.getRepository(User).find({
         where: { officeId: In(officeIds), role: 'coordinator', active: true },
@@ -110,6 +115,7 @@ export class NotificationScheduler {
       });
       const admins = await m.getRepository(User).find({ where: { role: 'admin', active: true }, select: { id: true, email: true, mutedKinds: true } });
       const rows: NewNotification[] = [];
+      const escalated: AcknowledgementsOverdueEvent['overdue'] = [];
       for (const g of overdue) {
         // who has not acknowledged: every recipient of the warning (the group has no acknowledgement)
         const waiting: { name: string }[] = await m
@@ -133,8 +139,12 @@ export class NotificationScheduler {
             payload: { originalKind: g.kind, originalDueAt: Number(g.due_at), sentAt: Number(g.first_sent), recipients: Number(g.recipients), notAcknowledged },
           });
         }
+        escalated.push({ appearanceId: g.appearance_id, officeId: g.office_id, warningKind: g.kind, warningDueAt: Number(g.due_at), firstSentAt: Number(g.first_sent), recipients: Number(g.recipients), escalatedTo: to.length });
       }
-      return this.outbox.enqueue(m, rows, now);
+      const offered = await this.outbox.enqueue(m, rows, now);
+      const event: AcknowledgementsOverdueEvent = { manager: m, actorId: null, at: now, overdue: escalated };
+      await this.events.emitAsync(DomainEvents.AcknowledgementsOverdue, event);
+      return offered;
     });
   }
 

@@ -1,9 +1,11 @@
 import { Column, Entity, Index } from 'typeorm';
 import { BaseEntity, MsColumn } from '../common/base.entity';
-import type { NotificationKind, NotificationStatus } from '../common/enums';
+import type { NotificationStatus, OutboxChannel, OutboxKind } from '../common/enums';
 
 /**
- * The outbox: one email to one person for one reason, stored before it is sent, in the same
+ * The outbox: one message for one reason — an email to one person (channel "email"), a signed POST
+ * to one webhook endpoint ("webhook", recipient = the endpoint) or a post to one office's chat
+ * ("slack" / "teams", recipient = the office) — stored before it is sent, in the same
  * transaction as the change that caused it. `idempotencyKey` is unique, so replaying a trigger or
  * re-running the scheduler cannot create a second row.
  */
@@ -11,13 +13,33 @@ import type { NotificationKind, NotificationStatus } from '../common/enums';
 @Index('ix_notifications_due', ['status', 'nextAttemptAt'])
 @Index('ix_notifications_appearance', ['appearanceId', 'status'])
 @Index('ix_notifications_recipient', ['recipientId', 'createdAt'])
+@Index('ix_notifications_channel_due', ['channel', 'status', 'nextAttemptAt'])
 export class Notification extends BaseEntity {
   @Index('uq_notifications_idempotency', { unique: true })
   @Column({ type: 'varchar', length: 300, name: 'idempotency_key' })
   idempotencyKey: string;
 
   @Column({ type: 'varchar', length: 32 })
-  kind: NotificationKind;
+  kind: OutboxKind;
+
+  /** Which dispatcher delivers it: the mailer, or the webhook and chat dispatcher. */
+  @Column({ type: 'varchar', length: 16, default: 'email' })
+  channel: OutboxChannel;
+
+  /** Webhooks and chat: the event type (e.g. risk.level_rose). */
+  @Column({ type: 'varchar', length: 64, name: 'event_type', nullable: true })
+  eventType: string | null;
+
+  /** Webhooks and chat: the receiver's last HTTP status and how long the last attempt took. */
+  @Column({ type: 'integer', name: 'response_code', nullable: true })
+  responseCode: number | null;
+
+  @Column({ type: 'integer', name: 'latency_ms', nullable: true })
+  latencyMs: number | null;
+
+  /** The first bytes of the receiver's last answer (never more is kept). */
+  @Column({ type: 'varchar', length: 300, name: 'response_excerpt', nullable: true })
+  responseExcerpt: string | null;
 
   @Column({ type: 'varchar', length: 36, name: 'recipient_id' })
   recipientId: string;

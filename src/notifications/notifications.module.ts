@@ -53,7 +53,7 @@ export class NotificationsModule implements OnModuleInit {
     let logged: string | null = null;
     this.health.register(async () => {
       const rows: { status: string; n: string | number }[] = await this.db.query(
-        `SELECT status, COUNT(*) AS n FROM notifications WHERE status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY status`,
+        `SELECT status, COUNT(*) AS n FROM notifications WHERE channel = 'email' AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY status`,
       );
       const outbox = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
       const { target: _target, lastError, ...state } = this.mailer.state();

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AcknowledgementRecordedEvent, DomainEvents } from '../common/domain-events';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth';
@@ -16,7 +18,7 @@ import { LinkSigner } from './signed-link';
 export function toNotificationView(n: Notification): NotificationView {
   return {
     id: n.id,
-    kind: n.kind,
+    kind: n.kind as NotificationKind,
     status: n.status,
     recipientId: n.recipientId,
     recipientEmail: n.recipientEmail,
@@ -43,11 +45,12 @@ export class NotificationsService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly links: LinkSigner,
+    private readonly events: EventEmitter2,
   ) {}
 
   /** Admins see everything; coordinators see mail to people of their office. */
   async list(q: NotificationQuery, user: AuthUser): Promise<Page<NotificationView>> {
-    const qb = this.db.getRepository(Notification).createQueryBuilder('n');
+    const qb = this.db.getRepository(Notification).createQueryBuilder('n').where("n.channel = 'email'");
     if (q.status) qb.andWhere('n.status = :status', { status: q.status });
     if (q.kind) qb.andWhere('n.kind = :kind', { kind: q.kind });
     if (q.appearanceId) qb.andWhere('n.appearance_id = :aid', { aid: q.appearanceId });
@@ -167,6 +170,8 @@ export class NotificationsService {
       n.acknowledgedAt = now;
       n.acknowledgedById = by;
       await this.audit.record(m, { actorId: by, action: 'notification_acknowledged', entityType: 'notification', entityId: n.id, meta: { appearanceId: n.appearanceId, kind: n.kind } });
+      const event: AcknowledgementRecordedEvent = { manager: m, actorId: by, at: now, notificationId: n.id, appearanceId: n.appearanceId, kind: n.kind, acknowledgedById: by };
+      await this.events.emitAsync(DomainEvents.AcknowledgementRecorded, event);
     }
     return { notificationId: n.id, appearanceId: n.appearanceId, acknowledgedAt: iso(n.acknowledgedAt as number), acknowledgedById: n.acknowledgedById as string, firstAcknowledgement: first };
   }

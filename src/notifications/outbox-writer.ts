@@ -4,7 +4,7 @@ import { ConfigType } from '@nestjs/config';
 import { DateTime } from 'luxon';
 import { EntityManager, In } from 'typeorm';
 import type { Appearance } from '../appearances/appearance.entity';
-import type { NotificationKind } from '../common/enums';
+import type { NotificationKind, OutboxChannel } from '../common/enums';
 import { mailConfig } from '../config';
 import { User } from '../users/user.entity';
 import { definitionOf } from './notification-definitions';
@@ -24,6 +24,15 @@ export interface NewNotification {
   assessmentId?: string | null;
   dueAt: number;
   payload?: Record<string, unknown>;
+}
+
+export interface NewDelivery {
+  key: string;
+  channel: Exclude<OutboxChannel, 'email'>;
+  /** The webhook endpoint (channel webhook) or the office (slack, teams). */
+  targetId: string;
+  eventType: string;
+  payload: Record<string, unknown>;
 }
 
 const CHUNK = 400;
@@ -99,6 +108,36 @@ export class OutboxWriter {
       await m.createQueryBuilder().insert().into(Notification).values(values as never).orIgnore().updateEntity(false).execute();
     }
     return wanted.length;
+  }
+
+  /**
+   * Webhook and chat deliveries, in the caller's transaction, due now; existing keys are skipped.
+   * They carry no appearance id of their own (it is in the payload), so withdrawing an
+   * appearance's mail never withdraws the event that reports it.
+   */
+  async enqueueDeliveries(m: EntityManager, rows: NewDelivery[], now: number): Promise<void> {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const values = rows.slice(i, i + CHUNK).map((r) => ({
+        id: randomUUID(),
+        createdAt: now,
+        updatedAt: now,
+        idempotencyKey: r.key,
+        kind: r.channel === 'webhook' ? ('webhook' as const) : ('chat' as const),
+        channel: r.channel,
+        eventType: r.eventType,
+        recipientId: r.targetId,
+        recipientEmail: '',
+        appearanceId: null,
+        assessmentId: null,
+        dueAt: now,
+        status: 'pending' as const,
+        attempts: 0,
+        nextAttemptAt: now,
+        payload: r.payload,
+        ackRequired: false,
+      }));
+      await m.createQueryBuilder().insert().into(Notification).values(values as never).orIgnore().updateEntity(false).execute();
+    }
   }
 
   /** Active users by id. */

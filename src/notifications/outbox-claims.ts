@@ -1,0 +1,172 @@
+import { DataSource, In } from 'typeorm';
+import type { OutboxChannel } from '../common/enums';
+import { Notification } from './notification.entity';
+
+export interface ClaimRequest {
+  /** This claim's lease owner (instance id + a counter). */
+  owner: string;
+  now: number;
+  leaseMs: number;
+  limit: number;
+  /** The channels the claiming dispatcher delivers (mail: email; webhooks: webhook, slack, teams). */
+  channels: readonly OutboxChannel[];
+}
+
+/**
+ * Claims up to `limit` due rows of the given channels (or rows whose lease expired) for one
+ * dispatcher: PostgreSQL: UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED), so instances
+ * never claim the same row; SQLite: one UPDATE ... WHERE id IN (SELECT ... LIMIT n), SQLite having
+ * one writer. Each claim counts an attempt.
+ */
+export async function claimDue(db: DataSource, c: ClaimRequest): Promise<Notification[]> {
+  const leaseUntil = c.now + c.leaseMs;
+  const channels = c.channels.map((ch) => `'${ch}'`).join(', ');
+  const due = `channel IN (${channels}) AND ((status IN ('pending', 'retrying') AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3))`;
+  if (db.options.type === 'postgres') {
+    const res = await db.query(
+      `UPDATE notifications SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
+       WHERE id IN (SELECT id FROM notifications WHERE ${due} ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [c.owner, leaseUntil, c.now, c.limit],
+    );
+    const ids: string[] = (Array.isArray(res[0]) ? res[0] : res).map((r: { id: string }) => r.id);
+    return ids.length ? db.getRepository(Notification).find({ where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } }) : [];
+  }
+  await db.query(
+    `UPDATE notifications SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+     WHERE id IN (SELECT id FROM notifications WHERE ${due.replace(/\$3/g, '?')} ORDER BY next_attempt_at LIMIT ?)`,
+    [c.owner, leaseUntil, c.now, c.now, c.now, c.limit],
+  );
+  return db.getRepository(Notification).find({ where: { leaseOwner: c.owner, status: 'sending' }, order: { nextAttemptAt: 'ASC' } });
+}
+
+/** Extends the leases of the claims a running worker still holds. */
+export async function renewLeases(db: DataSource, owners: string[], leaseUntil: number): Promise<void> {
+  if (!owners.length) return;
+  await db
+    .createQueryBuilder()
+    .update(Notification)
+    .set({ leaseUntil })
+    .where('lease_owner IN (:...owners)', { owners })
+    .andWhere('status = :sending', { sending: 'sending' })
+    .execute();
+}
+
+/** One attempt's answer, as the delivery log keeps it. */
+export interface AttemptRecord {
+  id: string;
+  responseCode: number | null;
+  latencyMs: number | null;
+  excerpt: string | null;
+}
+
+const RECORD_CHUNK = 100;
+
+/**
+ * Webhook and chat deliveries the receiver accepted: one UPDATE per chunk (each row's code, latency
+ * and excerpt by CASE), only for rows this claim still holds.
+ */
+export async function markDelivered(db: DataSource, list: AttemptRecord[], owner: string, now: number): Promise<void> {
+  for (let i = 0; i < list.length; i += RECORD_CHUNK) {
+    const chunk = list.slice(i, i + RECORD_CHUNK);
+    const params: Record<string, unknown> = { owner };
+    const cases = (col: 'responseCode' | 'latencyMs' | 'excerpt') =>
+      `CASE id ${chunk
+        .map((r, k) => {
+          params[`i${k}`] = r.id;
+          params[`${col}${k}`] = r[col];
+          return `WHEN :i${k} THEN :${col}${k}`;
+        })
+        .join(' ')} END`;
+    await db
+      .createQueryBuilder()
+      .update(Notification)
+      .set({
+        status: 'sent',
+        sentAt: now,
+        updatedAt: now,
+        leaseOwner: null,
+        leaseUntil: null,
+        lastError: null,
+        responseCode: () => cases('responseCode'),
+        latencyMs: () => cases('latencyMs'),
+        responseExcerpt: () => cases('excerpt'),
+      })
+      .where('id IN (:...ids)', { ids: chunk.map((r) => r.id) })
+      .andWhere('lease_owner = :owner')
+      .setParameters(params)
+      .execute();
+  }
+}
+
+/** A failed attempt: retrying at `nextAttemptAt`, or dead (nextAttemptAt null). */
+export async function markFailed(db: DataSource, r: AttemptRecord & { error: string; nextAttemptAt: number | null }, owner: string, now: number): Promise<void> {
+  await db
+    .createQueryBuilder()
+    .update(Notification)
+    .set({
+      status: r.nextAttemptAt === null ? 'dead' : 'retrying',
+      lastError: r.error.slice(0, 500),
+      responseCode: r.responseCode,
+      latencyMs: r.latencyMs,
+      responseExcerpt: r.excerpt,
+      ...(r.nextAttemptAt === null ? {} : { nextAttemptAt: r.nextAttemptAt }),
+      updatedAt: now,
+      leaseOwner: null,
+      leaseUntil: null,
+    })
+    .where('id = :id AND lease_owner = :owner', { id: r.id, owner })
+    .execute();
+}
+
+/** Deliveries whose target is gone (endpoint deleted or switched off, chat URL removed). */
+export async function markWithdrawn(db: DataSource, ids: string[], reason: string, owner: string, now: number): Promise<void> {
+  if (!ids.length) return;
+  await db
+    .createQueryBuilder()
+    .update(Notification)
+    .set({ status: 'withdrawn', lastError: reason, updatedAt: now, leaseOwner: null, leaseUntil: null })
+    .where('id IN (:...ids)', { ids })
+    .andWhere('lease_owner = :owner', { owner })
+    .execute();
+}
+
+/**
+ * Group commit for a dispatcher's outcomes: each is written as soon as it comes; those that arrive
+ * while a write is running go together in the next one. `drain()` waits for all and rethrows the
+ * first write failure.
+ */
+export class GroupCommit<T> {
+  private pending: T[] = [];
+  private writing: Promise<void> | null = null;
+  private failure: unknown = null;
+
+  constructor(private readonly write: (items: T[]) => Promise<void>) {}
+
+  push(item: T): Promise<void> {
+    this.pending.push(item);
+    return this.flush();
+  }
+
+  private flush(): Promise<void> {
+    this.writing ??= (async () => {
+      try {
+        while (this.pending.length) {
+          const chunk = this.pending;
+          this.pending = [];
+          await this.write(chunk);
+        }
+      } catch (err) {
+        this.failure ??= err;
+      } finally {
+        this.writing = null;
+      }
+    })();
+    return this.writing;
+  }
+
+  async drain(): Promise<void> {
+    while (this.writing || this.pending.length) await this.flush();
+    if (this.failure !== null) throw this.failure;
+  }
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { EntityManager } from 'typeorm';
+import { Appearance } from '../appearances/appearance.entity';
+import {
+  AcknowledgementRecordedEvent,
+  AcknowledgementsOverdueEvent,
+  AppearanceCancelledEvent,
+  AppearanceCreatedEvent,
+  AppearanceUpdatedEvent,
+  DomainEvents,
+  EscalationsSentEvent,
+  IncidentRecordedEvent,
+  RiskLevelRoseEvent,
+} from '../common/domain-events';
+import { DAY_MS, iso } from '../common/time';
+import { Institution } from '../institutions/institution.entity';
+import { NewDelivery, OutboxWriter } from '../notifications/outbox-writer';
+import { User } from '../users/user.entity';
+import { OfficeChat } from './office-chat.entity';
+import { appearanceData, ChatPayload, WebhookBody, WebhookEventType } from './webhook-events';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
+
+const IN_TX = { promisify: true, suppressErrors: false } as const;
+
+/**
+ * Turns domain events into webhook and chat deliveries in the emitting transaction (payload.manager),
+ * one outbox row per (event, endpoint) or (event, office channel), keyed so that a replayed event or
+ * a second instance writes none twice. Nothing is sent here.
+ */
+@Injectable()
+export class WebhookEventsListener {
+  constructor(private readonly outbox: OutboxWriter) {}
+
+  @OnEvent(DomainEvents.AppearanceCreated, IN_TX)
+  async onCreated(e: AppearanceCreatedEvent): Promise<void> {
+    await this.toEndpoints(e.manager, 'appearance.created', e.appearance.id, e.at, appearanceData(e.appearance));
+  }
+
+  @OnEvent(DomainEvents.AppearanceUpdated, IN_TX)
+  async onUpdated(e: AppearanceUpdatedEvent): Promise<void> {
+    if (!e.rescheduled || e.after.status === 'cancelled') return;
+    await this.toEndpoints(e.manager, 'appearance.rescheduled', `${e.after.id}:s${e.after.sequence}`, e.at, {
+      ...appearanceData(e.after),
+      previousStartsAt: iso(e.before.startsAt),
+      previousEndsAt: iso(e.before.endsAt),
+      previousTimeZone: e.before.timeZone,
+    });
+  }
+
+  @OnEvent(DomainEvents.AppearanceCancelled, IN_TX)
+  async onCancelled(e: AppearanceCancelledEvent): Promise<void> {
+    await this.toEndpoints(e.manager, 'appearance.cancelled', `${e.appearance.id}:s${e.appearance.sequence}`, e.at, { ...appearanceData(e.appearance), reason: e.reason });
+  }
+
+  @OnEvent(DomainEvents.RiskLevelRose, IN_TX)
+  async onRiskRose(e: RiskLevelRoseEvent): Promise<void> {
+    // As for mail: the first assessment of a new appearance is a "rise" only when it is already High or worse.
+    if (e.from === null && e.to !== 'high' && e.to !== 'critical') return;
+    const a = await e.manager.getRepository(Appearance).findOneBy({ id: e.appearanceId });
+    if (!a || a.startsAt <= e.at || a.status === 'cancelled' || a.status === 'completed') return;
+    const rise = typeof e.previousSeq === 'number' ? `s${e.previousSeq}->${e.to}` : e.assessmentId;
+    await this.toEndpoints(e.manager, 'risk.level_rose', `${a.id}:${rise}`, e.at, { ...appearanceData(a), assessmentId: e.assessmentId, from: e.from, to: e.to });
+    await this.toChat(e.manager, a, `risk.level_rose:${a.id}:${rise}`, e.at, { type: 'risk.level_rose', level: e.to, from: e.from });
+  }
+
+  @OnEvent(DomainEvents.EscalationsSent, IN_TX)
+  async onEscalationsSent(e: EscalationsSentEvent): Promise<void> {
+    for (const n of e.notifications) {
+      await this.toEndpoints(e.manager, 'escalation.sent', n.id, e.at, { notificationId: n.id, kind: n.kind, appearanceId: n.appearanceId, recipientId: n.recipientId, assessmentId: n.assessmentId });
+    }
+  }
+
+  @OnEvent(DomainEvents.AcknowledgementRecorded, IN_TX)
+  async onAcknowledged(e: AcknowledgementRecordedEvent): Promise<void> {
+    await this.toEndpoints(e.manager, 'acknowledgement.recorded', e.notificationId, e.at, {
+      notificationId: e.notificationId,
+      kind: e.kind,
+      appearanceId: e.appearanceId,
+      acknowledgedById: e.acknowledgedById,
+      acknowledgedAt: iso(e.at),
+    });
+  }
+
+  @OnEvent(DomainEvents.AcknowledgementsOverdue, IN_TX)
+  async onOverdue(e: AcknowledgementsOverdueEvent): Promise<void> {
+    for (const o of e.overdue) {
+      const key = `${o.appearanceId}:${o.warningKind}-${o.warningDueAt}`;
+      await this.toEndpoints(e.manager, 'escalation.unacknowledged', key, e.at, {
+        appearanceId: o.appearanceId,
+        officeId: o.officeId,
+        warningKind: o.warningKind,
+        warnedAt: iso(o.firstSentAt),
+        recipients: o.recipients,
+        escalatedTo: o.escalatedTo,
+      });
+      const a = await e.manager.getRepository(Appearance).findOneBy({ id: o.appearanceId });
+      if (!a) continue;
+      const [latest] = await e.manager.query(
+        `SELECT level FROM risk_assessments WHERE appearance_id = ${e.manager.connection.options.type === 'postgres' ? '$1' : '?'} ORDER BY seq DESC LIMIT 1`,
+        [a.id],
+      );
+      await this.toChat(e.manager, a, `escalation.unacknowledged:${key}`, e.at, { type: 'escalation.unacknowledged', level: latest?.level ?? null, recipients: o.recipients, warnedAt: o.firstSentAt });
+    }
+  }
+
+  @OnEvent(DomainEvents.IncidentRecorded, IN_TX)
+  async onIncident(e: IncidentRecordedEvent): Promise<void> {
+    const i = e.incident;
+    await this.toEndpoints(e.manager, 'incident.recorded', i.id, e.at, {
+      incidentId: i.id,
+      institutionId: i.institutionId,
+      appearanceId: i.appearanceId,
+      kind: i.kind,
+      severity: i.severity,
+      occurredAt: iso(i.occurredAt),
+      target: i.target,
+      impact: i.impact,
+      source: i.source,
+    });
+  }
+
+  /** One delivery per active endpoint subscribed to the type. */
+  private async toEndpoints(m: EntityManager, type: WebhookEventType, eventKey: string, at: number, data: Record<string, unknown>): Promise<void> {
+    const endpoints = await m.getRepository(WebhookEndpoint).find({ where: { active: true }, select: { id: true, eventTypes: true } });
+    const body: WebhookBody = { type, timestamp: iso(at) as string, data };
+    const rows: NewDelivery[] = endpoints
+      .filter((ep) => ep.eventTypes.includes(type))
+      .map((ep) => ({ key: `webhook:${ep.id}:${type}:${eventKey}`, channel: 'webhook', targetId: ep.id, eventType: type, payload: body as unknown as Record<string, unknown> }));
+    if (rows.length) await this.outbox.enqueueDeliveries(m, rows, at);
+  }
+
+  /** One post per chat channel the appearance's office has (Slack and/or Teams). */
+  private async toChat(m: EntityManager, a: Appearance, eventKey: string, at: number, what: Pick<ChatPayload, 'type' | 'level' | 'from' | 'recipients' | 'warnedAt'>): Promise<void> {
+    const chat = await m.getRepository(OfficeChat).findOneBy({ officeId: a.officeId });
+    if (!chat || (!chat.slackUrlCipher && !chat.teamsUrlCipher)) return;
+    const [institution, coordinator] = await Promise.all([
+      m.getRepository(Institution).findOne({ where: { id: a.institutionId }, select: { id: true, name: true } }),
+      m.getRepository(User).findOne({ where: { officeId: a.officeId, role: 'coordinator', active: true }, select: { id: true }, order: { email: 'ASC' } }),
+    ]);
+    const payload: ChatPayload = {
+      ...what,
+      appearanceId: a.id,
+      title: a.title,
+      startsAt: a.startsAt,
+      timeZone: a.timeZone,
+      institutionName: institution?.name ?? '',
+      linkUserId: coordinator?.id ?? null,
+      linkUntil: a.endsAt + DAY_MS,
+    };
+    const rows: NewDelivery[] = [];
+    if (chat.slackUrlCipher) rows.push({ key: `chat:${a.officeId}:slack:${eventKey}`, channel: 'slack', targetId: a.officeId, eventType: what.type, payload: payload as unknown as Record<string, unknown> });
+    if (chat.teamsUrlCipher) rows.push({ key: `chat:${a.officeId}:teams:${eventKey}`, channel: 'teams', targetId: a.officeId, eventType: what.type, payload: payload as unknown as Record<string, unknown> });
+    await this.outbox.enqueueDeliveries(m, rows, at);
+  }
+}
