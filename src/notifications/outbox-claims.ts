@@ -67,35 +67,22 @@ const RECORD_CHUNK = 100;
  * and excerpt by CASE), only for rows this claim still holds.
  */
 export async function markDelivered(db: DataSource, list: AttemptRecord[], owner: string, now: number): Promise<void> {
+  const pg = db.options.type === 'postgres';
   for (let i = 0; i < list.length; i += RECORD_CHUNK) {
     const chunk = list.slice(i, i + RECORD_CHUNK);
-    const params: Record<string, unknown> = { owner };
-    const cases = (col: 'responseCode' | 'latencyMs' | 'excerpt') =>
-      `CASE id ${chunk
-        .map((r, k) => {
-          params[`i${k}`] = r.id;
-          params[`${col}${k}`] = r[col];
-          return `WHEN :i${k} THEN :${col}${k}`;
-        })
-        .join(' ')} END`;
-    await db
-      .createQueryBuilder()
-      .update(Notification)
-      .set({
-        status: 'sent',
-        sentAt: now,
-        updatedAt: now,
-        leaseOwner: null,
-        leaseUntil: null,
-        lastError: null,
-        responseCode: () => cases('responseCode'),
-        latencyMs: () => cases('latencyMs'),
-        responseExcerpt: () => cases('excerpt'),
-      })
-      .where('id IN (:...ids)', { ids: chunk.map((r) => r.id) })
-      .andWhere('lease_owner = :owner')
-      .setParameters(params)
-      .execute();
+    const params: unknown[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return pg ? `$${params.length}` : '?';
+    };
+    const cases = (col: 'responseCode' | 'latencyMs' | 'excerpt', cast: string) => `CASE id ${chunk.map((r) => `WHEN ${p(r.id)} THEN ${p(r[col])}${cast}`).join(' ')} END`;
+    // Placeholders are numbered in the order they appear (SQLite binds them by position).
+    let sql = `UPDATE notifications SET status = 'sent', sent_at = ${p(now)}, updated_at = ${p(now)}, lease_owner = NULL, lease_until = NULL, last_error = NULL`;
+    sql += `, response_code = ${cases('responseCode', pg ? '::integer' : '')}`;
+    sql += `, latency_ms = ${cases('latencyMs', pg ? '::integer' : '')}`;
+    sql += `, response_excerpt = ${cases('excerpt', pg ? '::varchar' : '')}`;
+    sql += ` WHERE id IN (${chunk.map((r) => p(r.id)).join(', ')}) AND lease_owner = ${p(owner)}`;
+    await db.query(sql, params);
   }
 }
 
