@@ -106,7 +106,8 @@ async function main(): Promise<void> {
   }
 
   // signing cost per delivery
-  const secrets = [newSigningSecret(), newSigningSecret()];
+  const { Webhook } = await import('standardwebhooks');
+  const secrets = [new Webhook(newSigningSecret()), new Webhook(newSigningSecret())];
   const sample = JSON.stringify(body(1));
   const SIGN_N = 20_000;
   const sign = (k: number) => {

@@ -16,14 +16,15 @@ import type { ChatPayload } from './webhook-events';
  * The Standard Webhooks headers for one attempt: webhook-id is the outbox row's id (the same on
  * every retry, so receivers can deduplicate), webhook-timestamp the attempt's time in seconds, and
  * webhook-signature one "v1,<base64>" per signing secret, space-separated (two during a rotation's
- * overlap, as the specification allows).
+ * overlap, as the specification allows). A signer (standardwebhooks' Webhook, its key decoded) is
+ * made once per endpoint and batch.
  */
-export function signatureHeaders(id: string, at: number, body: string, secrets: string[]): Record<string, string> {
+export function signatureHeaders(id: string, at: number, body: string, signers: Webhook[]): Record<string, string> {
   const when = new Date(Math.floor(at / 1000) * 1000);
   return {
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(at / 1000)),
-    'webhook-signature': secrets.map((s) => new Webhook(s).sign(id, when, body)).join(' '),
+    'webhook-signature': signers.map((w) => w.sign(id, when, body)).join(' '),
   };
 }
 
@@ -43,7 +44,7 @@ export class DeliverySender implements OnModuleDestroy {
   async send(row: Notification, target: Target, at: number): Promise<DeliveryResult> {
     if (row.channel === 'webhook') {
       const body = JSON.stringify(row.payload);
-      return this.client.post(target.url, { 'user-agent': 'Forewarn-Webhooks/1', ...signatureHeaders(row.id, at, body, target.secrets) }, body);
+      return this.client.post(target.url, { 'user-agent': 'Forewarn-Webhooks/1', ...signatureHeaders(row.id, at, body, target.signers) }, body);
     }
     const p = row.payload as unknown as ChatPayload;
     const link = p.linkUserId

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
+import { Webhook } from 'standardwebhooks';
 import { KeyRing } from '../auth/key-ring';
 import type { Notification } from '../notifications/notification.entity';
 import { OfficeChat } from './office-chat.entity';
@@ -12,8 +13,8 @@ export type ChatKind = 'slack' | 'teams';
 /** Where a claimed delivery goes, decrypted for this batch only. */
 export interface Target {
   url: string;
-  /** Webhooks: the secrets that sign (the current one, and the previous one during its overlap). */
-  secrets: string[];
+  /** Webhooks: the signers (the current secret, and the previous one during its overlap). */
+  signers: Webhook[];
 }
 
 /** A new signing secret in the Standard Webhooks form: "whsec_" + base64 of 32 random bytes. */
@@ -60,7 +61,7 @@ export class DeliveryTargets {
       endpointIds.length ? this.db.getRepository(WebhookEndpoint).findBy({ id: In(endpointIds), active: true }) : [],
       officeIds.length ? this.db.getRepository(OfficeChat).findBy({ officeId: In(officeIds) }) : [],
     ]);
-    const byEndpoint = new Map(endpoints.map((e) => [e.id, { url: e.url, secrets: this.signingSecrets(e, now) }]));
+    const byEndpoint = new Map(endpoints.map((e) => [e.id, { url: e.url, signers: this.signingSecrets(e, now).map((s) => new Webhook(s)) }]));
     const byOffice = new Map(chats.map((c) => [c.officeId, c]));
     for (const r of rows) {
       if (r.channel === 'webhook') {
@@ -70,7 +71,7 @@ export class DeliveryTargets {
       }
       const chat = byOffice.get(r.recipientId);
       const sealed = r.channel === 'slack' ? chat?.slackUrlCipher : chat?.teamsUrlCipher;
-      if (chat && sealed) out.set(r.id, { url: this.openChatUrl(chat.officeId, r.channel as ChatKind, sealed), secrets: [] });
+      if (chat && sealed) out.set(r.id, { url: this.openChatUrl(chat.officeId, r.channel as ChatKind, sealed), signers: [] });
     }
     return out;
   }

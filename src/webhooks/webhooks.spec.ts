@@ -69,7 +69,7 @@ describe('signatureHeaders', () => {
     const [s1, s2] = [newSigningSecret(), newSigningSecret()];
     expect(s1).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const body = '{"type":"incident.recorded","timestamp":"2026-01-01T00:00:00.000Z","data":{}}';
-    const h = signatureHeaders('msg_1', Date.now(), body, [s1, s2]);
+    const h = signatureHeaders('msg_1', Date.now(), body, [new Webhook(s1), new Webhook(s2)]);
     expect(h['webhook-id']).toBe('msg_1');
     expect(h['webhook-signature'].split(' ')).toHaveLength(2);
     expect(h['webhook-signature'].split(' ').every((s) => s.startsWith('v1,'))).toBe(true);
