@@ -185,4 +185,16 @@ describe('webhooks', () => {
     expect(await hooks(t).dispatchDue(t.clock.now())).toEqual(expect.objectContaining({ claimed: 1, withdrawn: 1, delivered: 0 }));
     expect(receiver.received).toEqual([]);
   });
+
+  it('documents every webhook and chat operation with tags, a description and a success response with a schema', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>)
+      .filter(([path]) => path.startsWith('/webhook-endpoints') || path.includes('/chat'))
+      .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
+    expect(ops).toHaveLength(12);
+    for (const { path, method, op } of ops) {
+      const ok = Object.entries(op.responses ?? {}).find(([code]) => code.startsWith('2')) as [string, any] | undefined;
+      expect({ path, method, tags: op.tags?.length > 0, description: !!op.description, schema: !!ok?.[1]?.content?.['application/json']?.schema }).toEqual({ path, method, tags: true, description: true, schema: true });
+    }
+  });
 });
