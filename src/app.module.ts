@@ -25,6 +25,7 @@ import { CalendarModule } from './calendar/calendar.module';
 import { ReceptionModule } from './reception/reception.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ImportsModule } from './imports/imports.module';
+import { TokensModule } from './tokens/tokens.module';
 
 @Module({
   imports: [
@@ -39,6 +40,7 @@ import { ImportsModule } from './imports/imports.module';
     CommonModule,
     AuditModule,
     AuthModule,
+    TokensModule,
     HealthModule,
     OfficesModule,
     UsersModule,

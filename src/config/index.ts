@@ -1,3 +1,4 @@
+import { apiTokensConfig } from './api-tokens.config';
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { databaseConfig } from './database.config';
@@ -5,7 +6,9 @@ import { mailConfig } from './mail.config';
 import { outcomesConfig } from './outcomes.config';
 import { privacyConfig } from './privacy.config';
 import { riskConfig } from './risk.config';
+import { ssoConfig } from './sso.config';
 
+export * from './api-tokens.config';
 export * from './app.config';
 export * from './auth.config';
 export * from './database.config';
@@ -14,6 +17,7 @@ export * from './mail.config';
 export * from './outcomes.config';
 export * from './privacy.config';
 export * from './risk.config';
+export * from './sso.config';
 
 /** Every config namespace; feature modules add theirs here (mail, risk, retention, ...). */
-export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig];
+export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig, ssoConfig, apiTokensConfig];
