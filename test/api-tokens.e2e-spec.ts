@@ -57,7 +57,7 @@ describe('API tokens', () => {
   });
 
   // Representative endpoints, the scope each needs, and the roles the endpoint itself allows.
-  const ENDPOINTS: { name: string; scope: Scope; roles: Role[]; call: (h: object) => Promise<{ status: number; body: any }> }[] = [
+  const ENDPOINTS: { name: string; scope: Scope; roles: Role[]; call: (h: Record<string, string>) => Promise<{ status: number; body: any }> }[] = [
     { name: 'GET /appearances', scope: 'appearances:read', roles: ROLES, call: (h) => t.http().get('/appearances?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z').set(h) },
     {
       name: 'PATCH /appearances/:id',
