@@ -230,6 +230,22 @@ describe('API tokens', () => {
     });
   });
 
+  it('documents every token operation: tag, summary, description and a success response with a schema', async () => {
+    const doc = (await t.http().get('/docs-json').expect(200)).body;
+    const ops = Object.entries(doc.paths as Record<string, Record<string, any>>)
+      .filter(([p]) => /^\/(me\/)?tokens/.test(p))
+      .flatMap(([p, o]) => Object.entries(o).map(([m, op]) => [`${m.toUpperCase()} ${p}`, op] as const));
+    expect(ops.map(([name]) => name).sort()).toEqual(
+      ['DELETE /me/tokens/{id}', 'DELETE /tokens/{id}', 'GET /me/tokens', 'GET /me/tokens/{id}/uses', 'GET /tokens', 'GET /tokens/scopes', 'GET /tokens/{id}/uses', 'POST /me/tokens', 'POST /tokens'].sort(),
+    );
+    for (const [name, op] of ops) {
+      const success = Object.entries(op.responses as Record<string, any>).filter(([code]) => code.startsWith('2'));
+      expect({ name, tags: op.tags, summary: Boolean(op.summary), description: Boolean(op.description), success: success.length }).toEqual({ name, tags: ['tokens'], summary: true, description: true, success: 1 });
+      const [code, res] = success[0];
+      if (code !== '204') expect({ name, schema: Boolean(res.content?.['application/json']?.schema) }).toEqual({ name, schema: true });
+    }
+  });
+
   it('lists the scopes with the roles that can hold them', async () => {
     const res = await t.http().get('/tokens/scopes').set(t.auth(users.recruiter)).expect(200);
     expect(res.body.find((s: { scope: string }) => s.scope === 'audit:read')).toMatchObject({ roles: ['admin', 'hr'] });

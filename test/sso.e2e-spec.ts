@@ -2,7 +2,7 @@ import type { Response } from 'supertest';
 import { Office } from '../src/offices/office.entity';
 import { User } from '../src/users/user.entity';
 import { idTokenFor, signInAtProvider, startProvider, TestClient, TestProvider } from './helpers/oidc';
-import { cookiesOf } from './helpers/pages';
+import { cookiesOf, decode } from './helpers/pages';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const CALLBACK = 'http://forewarn.test/pages/sso/callback';
@@ -53,8 +53,8 @@ describe('single sign-on (OpenID Connect)', () => {
   });
 
   /** /pages/sso → the provider (login + consent) → back at the callback. */
-  async function signIn(t: TestApp, login: string, tamper: { query?: (q: URLSearchParams) => void; cookie?: (c: string) => string; beforeCallback?: (authorize: URL) => Promise<void> } = {}): Promise<Response> {
-    const start = await t.http().get('/pages/sso').expect(303);
+  async function signIn(t: TestApp, login: string, tamper: { next?: string; query?: (q: URLSearchParams) => void; cookie?: (c: string) => string; beforeCallback?: (authorize: URL) => Promise<void> } = {}): Promise<Response> {
+    const start = await t.http().get(`/pages/sso${tamper.next ? `?next=${encodeURIComponent(tamper.next)}` : ''}`).expect(303);
     const authorize = new URL(start.headers.location);
     expect(authorize.origin).toBe(provider.issuer);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
@@ -86,6 +86,8 @@ describe('single sign-on (OpenID Connect)', () => {
   it('offers the organisation sign-in on the sign-in page', async () => {
     const page = await plain.http().get('/pages/login').expect(200);
     expect(page.text).toContain('href="/pages/sso"');
+    const withNext = await plain.http().get('/pages/login?next=/pages/board').expect(200);
+    expect(decode(withNext.text)).toContain('href="/pages/sso?next=%2Fpages%2Fboard"');
   });
 
   it('signs a known user in to the same session as a password sign-in, landing on their page, and audits it', async () => {
@@ -170,9 +172,14 @@ describe('single sign-on (OpenID Connect)', () => {
       expect(cookiesOf(asHr)).toMatch(/fw_dashboard=/);
       expect(await mapped.db.getRepository(User).findOneByOrFail({ id: user.id })).toMatchObject({ role: 'hr', officeId: null });
       // several groups: the most powerful role wins; the office comes from its claim (by name)
-      const asCoordinator = await signIn(mapped, await account({ email: user.email, groups: ['fw-recruiters', 'fw-coordinators'], office: office.name.toUpperCase() }));
-      expect(asCoordinator.headers.location).toBe('/pages/board');
+      const asCoordinator = await signIn(mapped, await account({ email: user.email, groups: ['fw-recruiters', 'fw-coordinators'], office: office.name.toUpperCase() }), { next: '/pages/me' });
+      expect(asCoordinator.headers.location).toBe('/pages/me'); // where the sign-in started from
       expect(await mapped.db.getRepository(User).findOneByOrFail({ id: user.id })).toMatchObject({ role: 'coordinator', officeId: office.id });
+      const again = await signIn(mapped, await account({ email: user.email, groups: ['fw-coordinators'], office: office.id }));
+      expect(again.headers.location).toBe('/pages/board');
+      // the role the provider changed ended the session signed in as hr
+      const hrJwt = decodeURIComponent(/fw_session=([^;]+)/.exec(cookiesOf(asHr))![1]);
+      expect((await mapped.http().get('/me').set('Authorization', `Bearer ${hrJwt}`)).status).toBe(401);
       refused(await signIn(mapped, await account({ email: user.email, groups: ['staff'] })), 403, 'SSO_NO_ROLE');
     });
 

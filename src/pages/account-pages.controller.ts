@@ -48,7 +48,7 @@ export class AccountPagesController {
   @Get('login')
   loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
     const next = safeNext(str(req.query, 'next')) ?? '';
-    sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email: '', error: null, sso: this.sso.enabled, reason: next ? 'Sign in with your Forewarn email and password to open the page.' : null }));
+    sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email: '', error: null, ssoUrl: this.ssoUrl(next), reason: next ? 'Sign in with your Forewarn email and password to open the page.' : null }));
   }
 
   @Post('login')
@@ -56,7 +56,7 @@ export class AccountPagesController {
   async login(@Req() req: FastifyRequest, @Ip() ip: string, @Res() reply: FastifyReply): Promise<void> {
     const email = str(req.body, 'email');
     const next = safeNext(str(req.body, 'next')) ?? '';
-    const again = (status: number, error: string) => sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email, error, sso: this.sso.enabled, reason: null }), status);
+    const again = (status: number, error: string) => sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email, error, ssoUrl: this.ssoUrl(next), reason: null }), status);
     try {
       const dto = validateDto(LoginDto, { email: str(req.body, 'email'), password: str(req.body, 'password') });
       const token = await this.auth.login(dto, ip);
@@ -96,6 +96,11 @@ export class AccountPagesController {
     }
     await this.notifications.setPreferences(visitor.user.id, MUTABLE_KINDS.filter((k) => !wanted.includes(k)));
     seeOther(reply, this.links.back(visitor, 'preferences', undefined, 'saved'));
+  }
+
+  /** The single sign-on link of the sign-in page (coming back to `next`), or null when it is off. */
+  private ssoUrl(next: string): string | null {
+    return this.sso.enabled ? `/pages/sso${next ? `?next=${encodeURIComponent(next)}` : ''}` : null;
   }
 
   private async preferencesPage(visitor: Visitor, flash: string | null, error: string | null = null): Promise<string> {

@@ -109,7 +109,7 @@ export class ApiTokensService {
     });
   }
 
-  /** The token's uses, newest first (a week at most). */
+  /** The token's uses, newest first (the last 1,000 minute × route × result rows). */
   async uses(id: string, actor: AuthUser, via: 'mine' | 'service'): Promise<ApiTokenUseView[]> {
     const t = await this.db.getRepository(ApiToken).findOneBy({ id });
     if (!t || !this.mayManage(t, actor, via)) throw new NotFoundError('API token', id);
