@@ -1,5 +1,6 @@
 import { Office } from '../src/offices/office.entity';
 import type { Role } from '../src/common/enums';
+import { ApiTokensService } from '../src/tokens/api-tokens.service';
 import { ROLE_SCOPES, Scope } from '../src/tokens/scopes';
 import { hashToken, TOKEN_PATTERN } from '../src/tokens/token-format';
 import { User } from '../src/users/user.entity';
@@ -176,6 +177,21 @@ describe('API tokens', () => {
     expect(uses.every((u) => (u.status === 200 ? u.route === '/appearances/:id' && u.method === 'GET' : u.route === '/incidents' && u.method === 'POST'))).toBe(true);
     expect([sum(200), sum(403)]).toEqual([3, 1]);
     expect(JSON.stringify(uses)).not.toContain(a.id);
+  });
+
+  it('forgets the counts of uses after API_TOKEN_USES_KEEP_DAYS', async () => {
+    const made = await personal(users.hr, ['reports:read']).expect(201);
+    const count = async () => Number((await t.db.query(`SELECT COUNT(*) AS n FROM api_token_uses WHERE token_id = '${made.body.id}'`))[0].n);
+    await t.http().get('/reports/outcomes').set(bearer(made.body.token)).expect(200);
+    await eventually(async () => (await count()) === 1);
+    const service = t.app.get(ApiTokensService);
+    t.clock.advance(89 * 86_400_000);
+    await service.pruneUses();
+    expect(await count()).toBe(1);
+    t.clock.advance(2 * 86_400_000);
+    await service.pruneUses();
+    expect(await count()).toBe(0);
+    t.clock.advance(-91 * 86_400_000);
   });
 
   describe('service tokens', () => {

@@ -20,12 +20,19 @@ class ApiTokensEnv {
   @Min(0)
   @Max(86_400)
   API_TOKEN_LAST_USED_SECONDS: number = 60;
+
+  /** How long the per-minute counts of token uses are kept. */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  API_TOKEN_USES_KEEP_DAYS: number = 90;
 }
 
 export interface ApiTokensConfig {
   defaultDays: number;
   maxDays: number;
   lastUsedIntervalMs: number;
+  usesKeepMs: number;
 }
 
 export function readApiTokensConfig(env: NodeJS.ProcessEnv = process.env): ApiTokensConfig {
@@ -33,7 +40,7 @@ export function readApiTokensConfig(env: NodeJS.ProcessEnv = process.env): ApiTo
   if (e.API_TOKEN_DEFAULT_DAYS > e.API_TOKEN_MAX_DAYS) {
     throw new ConfigError(`Invalid configuration:\n  API_TOKEN_DEFAULT_DAYS=${e.API_TOKEN_DEFAULT_DAYS}: must not exceed API_TOKEN_MAX_DAYS (${e.API_TOKEN_MAX_DAYS})`);
   }
-  return { defaultDays: e.API_TOKEN_DEFAULT_DAYS, maxDays: e.API_TOKEN_MAX_DAYS, lastUsedIntervalMs: e.API_TOKEN_LAST_USED_SECONDS * 1000 };
+  return { defaultDays: e.API_TOKEN_DEFAULT_DAYS, maxDays: e.API_TOKEN_MAX_DAYS, lastUsedIntervalMs: e.API_TOKEN_LAST_USED_SECONDS * 1000, usesKeepMs: e.API_TOKEN_USES_KEEP_DAYS * 86_400_000 };
 }
 
 export const apiTokensConfig = registerAs('apiTokens', () => readApiTokensConfig());

@@ -136,7 +136,8 @@ export class SsoService {
       if (!this.config.jit) return this.refuse(attempt, 'unknown_user', new ForbiddenError(`There is no Forewarn account for ${email}; ask an admin`, 'SSO_UNKNOWN_USER'));
       if (needsOffice(role!) && !office) return this.refuse(attempt, 'no_office', new ForbiddenError('Your office is not known to Forewarn; ask an admin', 'SSO_NO_OFFICE'));
       const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim() : email;
-      return this.users.createFromSso({ email, displayName: name, role: role!, officeId: needsOffice(role!) ? office : null });
+      // two first sign-ins at once: the second finds the account the first made
+      return this.users.createFromSso({ email, displayName: name, role: role!, officeId: needsOffice(role!) ? office : null }).catch(async (e) => (await this.users.findByEmail(email)) ?? Promise.reject(e));
     }
     if (!existing.active) return this.refuse(attempt, 'disabled', new UnauthenticatedError('This account is disabled; ask an admin', 'ACCOUNT_DISABLED'), existing.id);
     if (!mapped) return existing;

@@ -169,6 +169,12 @@ export class ApiTokensService {
     }
   }
 
+  /** Forgets the counts of uses older than API_TOKEN_USES_KEEP_DAYS (the hourly job). Returns how many rows went. */
+  async pruneUses(): Promise<number> {
+    const res = await this.db.createQueryBuilder().delete().from(ApiTokenUse).where('window_start < :before', { before: this.clock.now() - this.config.usesKeepMs }).execute();
+    return res.affected ?? 0;
+  }
+
   /** last_used_at at most once per interval: read with the token, written only when stale (and only once across instances). */
   private async touch(id: string, lastUsed: unknown, now: number): Promise<void> {
     const cutoff = now - this.config.lastUsedIntervalMs;
