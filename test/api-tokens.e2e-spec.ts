@@ -3,6 +3,7 @@ import type { Role } from '../src/common/enums';
 import { ApiTokensService } from '../src/tokens/api-tokens.service';
 import { ROLE_SCOPES, Scope } from '../src/tokens/scopes';
 import { hashToken, TOKEN_PATTERN } from '../src/tokens/token-format';
+import { TokenUseCounter } from '../src/tokens/token-use-counter';
 import { User } from '../src/users/user.entity';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -183,7 +184,7 @@ describe('API tokens', () => {
     const made = await personal(users.hr, ['reports:read']).expect(201);
     const count = async () => Number((await t.db.query(`SELECT COUNT(*) AS n FROM api_token_uses WHERE token_id = '${made.body.id}'`))[0].n);
     await t.http().get('/reports/outcomes').set(bearer(made.body.token)).expect(200);
-    await eventually(async () => (await count()) === 1);
+    await eventually(async () => (await t.app.get(TokenUseCounter).flush(), (await count()) === 1));
     const service = t.app.get(ApiTokensService);
     t.clock.advance(89 * 86_400_000);
     await service.pruneUses();

@@ -34,7 +34,7 @@ export class AuthGuard implements CanActivate {
       user = await this.apiTokens.authenticate(bearer, req.method, route);
       const reply = ctx.switchToHttp().getResponse<FastifyReply>();
       const tokenId = user.tokenId!;
-      reply.raw.once('finish', () => void this.apiTokens.recordUse(tokenId, req.method, route, reply.raw.statusCode));
+      reply.raw.once('finish', () => this.apiTokens.recordUse(tokenId, req.method, route, reply.raw.statusCode));
     } else {
       user = await this.auth.verify(bearer);
     }

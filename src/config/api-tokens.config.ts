@@ -26,6 +26,12 @@ class ApiTokensEnv {
   @Min(1)
   @Max(3650)
   API_TOKEN_USES_KEEP_DAYS: number = 90;
+
+  /** How often each instance adds its gathered counts of token uses to the table. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  API_TOKEN_USES_FLUSH_MS: number = 5000;
 }
 
 export interface ApiTokensConfig {
@@ -33,6 +39,7 @@ export interface ApiTokensConfig {
   maxDays: number;
   lastUsedIntervalMs: number;
   usesKeepMs: number;
+  usesFlushMs: number;
 }
 
 export function readApiTokensConfig(env: NodeJS.ProcessEnv = process.env): ApiTokensConfig {
@@ -40,7 +47,7 @@ export function readApiTokensConfig(env: NodeJS.ProcessEnv = process.env): ApiTo
   if (e.API_TOKEN_DEFAULT_DAYS > e.API_TOKEN_MAX_DAYS) {
     throw new ConfigError(`Invalid configuration:\n  API_TOKEN_DEFAULT_DAYS=${e.API_TOKEN_DEFAULT_DAYS}: must not exceed API_TOKEN_MAX_DAYS (${e.API_TOKEN_MAX_DAYS})`);
   }
-  return { defaultDays: e.API_TOKEN_DEFAULT_DAYS, maxDays: e.API_TOKEN_MAX_DAYS, lastUsedIntervalMs: e.API_TOKEN_LAST_USED_SECONDS * 1000, usesKeepMs: e.API_TOKEN_USES_KEEP_DAYS * 86_400_000 };
+  return { defaultDays: e.API_TOKEN_DEFAULT_DAYS, maxDays: e.API_TOKEN_MAX_DAYS, lastUsedIntervalMs: e.API_TOKEN_LAST_USED_SECONDS * 1000, usesKeepMs: e.API_TOKEN_USES_KEEP_DAYS * 86_400_000, usesFlushMs: e.API_TOKEN_USES_FLUSH_MS };
 }
 
 export const apiTokensConfig = registerAs('apiTokens', () => readApiTokensConfig());

@@ -33,7 +33,7 @@ describe('single sign-on configuration', () => {
 
 describe('API token configuration', () => {
   it('defaults to 90 days, at most 365, last use written once a minute, uses kept 90 days', () => {
-    expect(readApiTokensConfig({})).toEqual({ defaultDays: 90, maxDays: 365, lastUsedIntervalMs: 60_000, usesKeepMs: 90 * 86_400_000 });
+    expect(readApiTokensConfig({})).toEqual({ defaultDays: 90, maxDays: 365, lastUsedIntervalMs: 60_000, usesKeepMs: 90 * 86_400_000, usesFlushMs: 5000 });
   });
   it('refuses a default longer than the maximum', () => {
     expect(() => readApiTokensConfig({ API_TOKEN_DEFAULT_DAYS: '400' })).toThrow('API_TOKEN_DEFAULT_DAYS');

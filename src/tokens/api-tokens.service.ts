@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -16,6 +16,7 @@ import { ApiToken } from './api-token.entity';
 import { ApiTokenUse } from './api-token-use.entity';
 import { ApiTokenUseView, ApiTokenView, CreatedApiTokenView, CreatePersonalTokenDto, CreateServiceTokenDto, ScopeView } from './dto/api-token.dto';
 import { ROLE_SCOPES, Scope, SCOPE_NAMES, SCOPES, scopeFor, scopesBeyondRole } from './scopes';
+import { TokenUseCounter } from './token-use-counter';
 import { generateToken, hashToken, parseToken, TokenKind, tokenHint } from './token-format';
 
 interface TokenRow {
@@ -42,12 +43,11 @@ interface TokenRow {
  */
 @Injectable()
 export class ApiTokensService {
-  private readonly logger = new Logger(ApiTokensService.name);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly counter: TokenUseCounter,
     @Inject(apiTokensConfig.KEY) private readonly config: ConfigType<typeof apiTokensConfig>,
   ) {}
 
@@ -113,6 +113,7 @@ export class ApiTokensService {
   async uses(id: string, actor: AuthUser, via: 'mine' | 'service'): Promise<ApiTokenUseView[]> {
     const t = await this.db.getRepository(ApiToken).findOneBy({ id });
     if (!t || !this.mayManage(t, actor, via)) throw new NotFoundError('API token', id);
+    await this.counter.flush(); // this instance's latest counts (other instances add theirs within API_TOKEN_USES_FLUSH_MS)
     const rows = await this.db.getRepository(ApiTokenUse).find({ where: { tokenId: id }, order: { windowStart: 'DESC', lastAt: 'DESC' }, take: 1000 });
     return rows.map((u) => ({ minute: iso(Number(u.windowStart)), method: u.method, route: u.route, status: u.status, hits: u.hits, lastAt: iso(u.lastAt) }));
   }
@@ -133,20 +134,20 @@ export class ApiTokensService {
     );
     if (!row || row.kind !== kind) throw new UnauthenticatedError('This API token is not known; it may have been mistyped', 'BAD_TOKEN');
     const now = this.clock.now();
-    const refuse = async (e: Error, status: number): Promise<never> => {
-      await this.recordUse(row.id, method, route, status);
+    const refuse = (e: Error, status: number): never => {
+      this.recordUse(row.id, method, route, status);
       throw e;
     };
-    if (row.revoked_at !== null) await refuse(new UnauthenticatedError('This API token was revoked', 'TOKEN_REVOKED'), 401);
-    if (now >= Number(row.expires_at)) await refuse(new UnauthenticatedError('This API token has expired; make a new one', 'TOKEN_EXPIRED'), 401);
-    if (row.kind === 'personal' && !Number(row.user_active)) await refuse(new UnauthenticatedError('The account behind this token is disabled; ask an admin', 'ACCOUNT_DISABLED'), 401);
+    if (row.revoked_at !== null) refuse(new UnauthenticatedError('This API token was revoked', 'TOKEN_REVOKED'), 401);
+    if (now >= Number(row.expires_at)) refuse(new UnauthenticatedError('This API token has expired; make a new one', 'TOKEN_EXPIRED'), 401);
+    if (row.kind === 'personal' && !Number(row.user_active)) refuse(new UnauthenticatedError('The account behind this token is disabled; ask an admin', 'ACCOUNT_DISABLED'), 401);
     const role = (row.kind === 'personal' ? row.user_role : row.role) as Role;
     const needed = scopeFor(method, route);
-    if (!needed) await refuse(new ForbiddenError('API tokens cannot call this; sign in instead', 'TOKEN_NOT_ALLOWED'), 403);
-    if (row.kind === 'service' && needed!.startsWith('profile:')) await refuse(new ForbiddenError('A service token has no profile; use a personal token', 'TOKEN_NOT_ALLOWED'), 403);
+    if (!needed) refuse(new ForbiddenError('API tokens cannot call this; sign in instead', 'TOKEN_NOT_ALLOWED'), 403);
+    if (row.kind === 'service' && needed!.startsWith('profile:')) refuse(new ForbiddenError('A service token has no profile; use a personal token', 'TOKEN_NOT_ALLOWED'), 403);
     const scopes = JSON.parse(row.scopes) as string[];
     if (!scopes.includes(needed!) || !ROLE_SCOPES[role].includes(needed as Scope)) {
-      await refuse(new ForbiddenError(`This token lacks the scope ${needed}${scopes.includes(needed!) ? ` (the role ${role} cannot use it)` : ''}`, 'SCOPE_MISSING'), 403);
+      refuse(new ForbiddenError(`This token lacks the scope ${needed}${scopes.includes(needed!) ? ` (the role ${role} cannot use it)` : ''}`, 'SCOPE_MISSING'), 403);
     }
     await this.touch(row.id, row.last_used_at, now);
     return row.kind === 'personal'
@@ -154,25 +155,15 @@ export class ApiTokensService {
       : { id: row.id, email: `service-token:${row.name}`, role, officeId: row.office_id, tokenId: row.id };
   }
 
-  /** Counts one use: token, minute, method, route pattern, result. One upsert, never fails the request. */
-  async recordUse(tokenId: string, method: string, route: string, status: number): Promise<void> {
-    const now = this.clock.now();
-    try {
-      await query(
-        this.db,
-        `INSERT INTO api_token_uses (token_id, window_start, method, route, status, hits, last_at) VALUES (:tokenId, :minute, :method, :route, :status, 1, :now)
-         ON CONFLICT (token_id, window_start, method, route, status) DO UPDATE SET hits = api_token_uses.hits + 1, last_at = :now`,
-        { tokenId, minute: now - (now % 60_000), method: method.slice(0, 8), route: route.slice(0, 200), status, now },
-      );
-    } catch (e) {
-      this.logger.warn(`Could not count a use of API token ${tokenId}: ${(e as Error).message}`);
-    }
+  /** Counts one use (token, minute, method, route pattern, result); written in batches, never fails the request. */
+  recordUse(tokenId: string, method: string, route: string, status: number): void {
+    this.counter.count(tokenId, method, route, status);
   }
 
   /** Forgets the counts of uses older than API_TOKEN_USES_KEEP_DAYS (the hourly job). Returns how many rows went. */
   async pruneUses(): Promise<number> {
-    const res = await this.db.createQueryBuilder().delete().from(ApiTokenUse).where('window_start < :before', { before: this.clock.now() - this.config.usesKeepMs }).execute();
-    return res.affected ?? 0;
+    await this.counter.flush();
+    return this.counter.prune();
   }
 
   /** last_used_at at most once per interval: read with the token, written only when stale (and only once across instances). */
