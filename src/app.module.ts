@@ -26,6 +26,7 @@ import { ReceptionModule } from './reception/reception.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ImportsModule } from './imports/imports.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { TokensModule } from './tokens/tokens.module';
 
 @Module({
   imports: [
@@ -40,6 +41,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     CommonModule,
     AuditModule,
     AuthModule,
+    TokensModule,
     HealthModule,
     OfficesModule,
     UsersModule,

@@ -83,6 +83,11 @@ export class AuthService {
       );
     }
     await this.limiter.clear(account);
+    return this.issueSession(user);
+  }
+
+  /** A new session for a user who proved who they are (password, or single sign-on): the bearer token the pages' cookie also holds. */
+  async issueSession(user: User): Promise<TokenView> {
     const claims: TokenClaims = { sub: user.id, email: user.email, role: user.role, office: user.officeId, tv: user.tokenVersion, jti: randomUUID() };
     const accessToken = await this.jwt.signAsync(claims);
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.jwtTtlSeconds, user: toUserView(user) };

@@ -7,6 +7,8 @@ export interface AuthUser {
   email: string;
   role: Role;
   officeId: string | null;
+  /** Set when the caller used an API token (personal or service) instead of signing in. */
+  tokenId?: string;
 }
 
 export const ROLES_KEY = 'forewarn:roles';

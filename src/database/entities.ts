@@ -4,6 +4,8 @@ import { AttemptCounter } from '../auth/attempt-counter.entity';
 import { RevokedSession } from '../auth/revoked-session.entity';
 import { AppearanceRecruiter } from '../appearances/appearance-recruiter.entity';
 import { AuditEntry } from '../audit/audit-entry.entity';
+import { ApiToken } from '../tokens/api-token.entity';
+import { ApiTokenUse } from '../tokens/api-token-use.entity';
 import { Incident } from '../incidents/incident.entity';
 import { Institution } from '../institutions/institution.entity';
 import { Notification } from '../notifications/notification.entity';
@@ -39,4 +41,6 @@ export const ENTITIES = [
   RevokedSession,
   WebhookEndpoint,
   OfficeChat,
+  ApiToken,
+  ApiTokenUse,
 ];

@@ -7,13 +7,14 @@ import { Public } from '../common/auth';
 import type { NotificationKind } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
 import { validateDto } from '../common/validation';
-import { DASHBOARD_COOKIE, DASHBOARD_ROLES } from '../dashboard/dashboard-session';
+import { DASHBOARD_COOKIE } from '../dashboard/dashboard-session';
 import { MUTABLE_KINDS, NOTIFICATION_DEFINITIONS } from '../notifications/notification-definitions';
 import { NotificationsService } from '../notifications/notifications.service';
+import { SsoService } from '../sso/sso.service';
 import { list } from './debrief-form';
 import { PageLinkMinter } from './page-link-minter';
 import { safeNext, seeOther, sendHtml } from './page-reply';
-import { PageReply, PageRequest, PageSession, SESSION_COOKIE, Visitor } from './page-session';
+import { landingFor, PageReply, PageRequest, PageSession, SESSION_COOKIE, Visitor } from './page-session';
 import { PageViews } from './page-views';
 import { PagesHtmlFilter } from './pages-html.filter';
 
@@ -34,6 +35,7 @@ export class AccountPagesController {
     private readonly auth: AuthService,
     private readonly notifications: NotificationsService,
     private readonly links: PageLinkMinter,
+    private readonly sso: SsoService,
   ) {}
 
   /** Where a signed-in person starts: hr and admins on the dashboard, coordinators on their board, recruiters on their appearances. */
@@ -46,7 +48,7 @@ export class AccountPagesController {
   @Get('login')
   loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
     const next = safeNext(str(req.query, 'next')) ?? '';
-    sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email: '', error: null, reason: next ? 'Sign in with your Forewarn email and password to open the page.' : null }));
+    sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email: '', error: null, ssoUrl: this.ssoUrl(next), reason: next ? 'Sign in with your Forewarn email and password to open the page.' : null }));
   }
 
   @Post('login')
@@ -54,15 +56,11 @@ export class AccountPagesController {
   async login(@Req() req: FastifyRequest, @Ip() ip: string, @Res() reply: FastifyReply): Promise<void> {
     const email = str(req.body, 'email');
     const next = safeNext(str(req.body, 'next')) ?? '';
-    const again = (status: number, error: string) => sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email, error, reason: null }), status);
+    const again = (status: number, error: string) => sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email, error, ssoUrl: this.ssoUrl(next), reason: null }), status);
     try {
       const dto = validateDto(LoginDto, { email: str(req.body, 'email'), password: str(req.body, 'password') });
       const token = await this.auth.login(dto, ip);
-      this.session.startSession(reply as PageReply, token.accessToken, token.expiresIn);
-      if (DASHBOARD_ROLES.includes(token.user.role)) {
-        (reply as PageReply).setCookie(DASHBOARD_COOKIE, token.accessToken, { path: '/dashboard', httpOnly: true, sameSite: 'strict', maxAge: token.expiresIn, secure: this.session.secure });
-      }
-      seeOther(reply, next && (!next.startsWith('/dashboard') || DASHBOARD_ROLES.includes(token.user.role)) ? next : landingFor(token.user.role));
+      seeOther(reply, this.session.signIn(reply as PageReply, token, next));
     } catch (e) {
       if (e instanceof ValidationFailedError) return again(400, 'Enter your email address and password.');
       if (e instanceof DomainError && (e.status === 401 || e.status === 429)) return again(e.status, e.message);
@@ -100,15 +98,15 @@ export class AccountPagesController {
     seeOther(reply, this.links.back(visitor, 'preferences', undefined, 'saved'));
   }
 
+  /** The single sign-on link of the sign-in page (coming back to `next`), or null when it is off. */
+  private ssoUrl(next: string): string | null {
+    return this.sso.enabled ? `/pages/sso${next ? `?next=${encodeURIComponent(next)}` : ''}` : null;
+  }
+
   private async preferencesPage(visitor: Visitor, flash: string | null, error: string | null = null): Promise<string> {
     const prefs = await this.notifications.preferences(visitor.user.id);
     const optional = prefs.kinds.filter((k) => k.canSwitchOff);
     const alerts = Object.values(NOTIFICATION_DEFINITIONS).filter((d) => d.riskAlert).map((d) => ({ kind: d.kind, label: d.label }));
     return this.views.render('preferences', { title: 'Email preferences', visitor, optional, alerts, flash, error });
   }
-}
-
-export function landingFor(role: string): string {
-  if (role === 'hr' || role === 'admin') return '/dashboard';
-  return role === 'coordinator' ? '/pages/board' : '/pages/me';
 }

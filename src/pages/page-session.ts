@@ -4,10 +4,12 @@ import Tokens from '@fastify/csrf';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
+import type { TokenView } from '../auth/dto/login.dto';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import { appConfig } from '../config';
+import { DASHBOARD_COOKIE, DASHBOARD_ROLES } from '../dashboard/dashboard-session';
 import { PageName, verifyPageLink } from '../notifications/page-links';
 import { LinkSigner } from '../notifications/signed-link';
 import { User } from '../users/user.entity';
@@ -112,6 +114,19 @@ export class PageSession {
     reply.setCookie(CSRF_COOKIE, this.tokens.secretSync(), { ...base, path: '/pages', maxAge: maxAgeSeconds, signed: true });
   }
 
+  /**
+   * After a sign-in (password or single sign-on): the pages' session, and the dashboard's cookie for
+   * the roles that have one. Returns where to go: `next` when the role may open it, else the role's landing page.
+   */
+  signIn(reply: PageReply, token: TokenView, next: string): string {
+    this.startSession(reply, token.accessToken, token.expiresIn);
+    const dashboard = DASHBOARD_ROLES.includes(token.user.role);
+    if (dashboard) {
+      reply.setCookie(DASHBOARD_COOKIE, token.accessToken, { path: '/dashboard', httpOnly: true, sameSite: 'strict', maxAge: token.expiresIn, secure: this.secure });
+    }
+    return next && (!next.startsWith('/dashboard') || dashboard) ? next : landingFor(token.user.role);
+  }
+
   endSession(reply: PageReply): void {
     const base = { path: '/pages', httpOnly: true, sameSite: 'lax', secure: this.secure, maxAge: 0 } as const;
     reply.setCookie(SESSION_COOKIE, '', base);
@@ -127,4 +142,10 @@ export class PageSession {
     reply.setCookie(CSRF_COOKIE, secret, { path: '/pages', httpOnly: true, sameSite: 'lax', secure: this.secure, signed: true });
     return secret;
   }
+}
+
+/** Where a signed-in person starts: hr and admins on the dashboard, coordinators on their board, recruiters on their appearances. */
+export function landingFor(role: string): string {
+  if (role === 'hr' || role === 'admin') return '/dashboard';
+  return role === 'coordinator' ? '/pages/board' : '/pages/me';
 }

@@ -3,9 +3,10 @@ import { ConfigType } from '@nestjs/config';
 import { Inject } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { Brackets, DataSource } from 'typeorm';
+import { Brackets, DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
+import type { Role } from '../common/enums';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { Page, page } from '../common/pagination';
@@ -83,24 +84,17 @@ export class UsersService {
       if (dto.officeId && !(await m.getRepository(Office).existsBy({ id: dto.officeId }))) {
         throw new ValidationFailedError(`Office ${dto.officeId} does not exist`, { officeId: 'no such office' });
       }
-      const now = this.clock.now();
-      const u = m.create(User, {
-        email,
-        displayName: dto.displayName,
-        role: dto.role,
-        officeId: dto.officeId ?? null,
-        passwordHash,
-        active: true,
-        calendarToken: newCalendarToken(),
-        tokenVersion: 0,
-        mutedKinds: [],
-        createdAt: now,
-        updatedAt: now,
-      });
-      await m.save(u);
-      await this.audit.record(m, { actorId: actor?.id ?? null, action: 'create', entityType: 'user', entityId: u.id, after: toUserView(u) });
-      return toUserView(u);
+      return toUserView(await this.insert(m, { email, displayName: dto.displayName, role: dto.role, officeId: dto.officeId ?? null, passwordHash }, actor?.id ?? null));
     });
+  }
+
+  /** A new active user row and its audit entry, in the caller's transaction. */
+  private async insert(m: EntityManager, p: Pick<User, 'email' | 'displayName' | 'role' | 'officeId' | 'passwordHash'>, actorId: string | null, meta?: Record<string, unknown>): Promise<User> {
+    const now = this.clock.now();
+    const u = m.create(User, { ...p, active: true, calendarToken: newCalendarToken(), tokenVersion: 0, mutedKinds: [], createdAt: now, updatedAt: now });
+    await m.save(u);
+    await this.audit.record(m, { actorId, action: 'create', entityType: 'user', entityId: u.id, after: toUserView(u), meta: meta ?? null });
+    return u;
   }
 
   async update(id: string, dto: UpdateUserDto, actor: AuthUser): Promise<UserView> {
@@ -140,6 +134,35 @@ export class UsersService {
       });
       return toUserView(u);
     });
+  }
+
+  /** The user with this e-mail address (any case), or null: single sign-on matches accounts by e-mail. */
+  async findByEmail(email: string): Promise<User | null> {
+    return this.db.getRepository(User).findOneBy({ email: email.toLowerCase() });
+  }
+
+  /**
+   * The role and office the identity provider says, applied at sign-in (OIDC_ROLE_MAP): a changed
+   * role ends the user's other sessions, as an admin's change would. Returns the user as now stored.
+   */
+  async applySsoProfile(user: User, profile: { role: Role; officeId: string | null }): Promise<User> {
+    if (profile.role === user.role && profile.officeId === user.officeId) return user;
+    return this.db.transaction(async (m) => {
+      const before = toUserView(user);
+      const patch: Partial<User> = { role: profile.role, officeId: profile.officeId, updatedAt: this.clock.now() };
+      if (profile.role !== user.role) patch.tokenVersion = user.tokenVersion + 1;
+      await m.update(User, { id: user.id }, patch);
+      const after = { ...user, ...patch } as User;
+      await this.audit.record(m, { actorId: null, action: 'update', entityType: 'user', entityId: user.id, before, after: toUserView(after), meta: { via: 'sso' } });
+      return after;
+    });
+  }
+
+  /** A user made at their first single sign-on (OIDC_JIT): no usable password, they sign in through the provider. */
+  async createFromSso(profile: { email: string; displayName: string; role: Role; officeId: string | null }): Promise<User> {
+    const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
+    const fields = { email: profile.email.toLowerCase(), displayName: profile.displayName.slice(0, 200), role: profile.role, officeId: profile.officeId, passwordHash };
+    return this.db.transaction((m) => this.insert(m, fields, null, { via: 'sso' }));
   }
 
   /** On first start with no users: create the admin from ADMIN_EMAIL / ADMIN_PASSWORD, or a generated password printed once. */

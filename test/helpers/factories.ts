@@ -33,6 +33,16 @@ export class Factories {
     return this.db.getRepository(Office).save(row);
   }
 
+  /** One user of each role; the recruiter and the coordinator in the given office. */
+  async team(officeId: string): Promise<Record<Role, User>> {
+    return {
+      admin: await this.user('admin'),
+      coordinator: await this.user('coordinator', { officeId }),
+      recruiter: await this.user('recruiter', { officeId }),
+      hr: await this.user('hr'),
+    };
+  }
+
   async user(role: Role, o: Partial<User> = {}): Promise<User> {
     passwordHash ??= hashPassword(TEST_PASSWORD);
     const now = this.clock.now();

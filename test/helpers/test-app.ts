@@ -9,8 +9,8 @@ import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createAdapter, prepareDatabase } from '../../src/app.setup';
 import { Clock, FixedClock } from '../../src/common/clock';
-import { appConfig, authConfig, databaseConfig } from '../../src/config';
-import type { AppConfig, AuthConfig } from '../../src/config';
+import { appConfig, authConfig, databaseConfig, ssoConfig } from '../../src/config';
+import type { AppConfig, AuthConfig, SsoConfig } from '../../src/config';
 import { createTestDatabase, TestDatabase } from './databases';
 import { Factories } from './factories';
 
@@ -22,6 +22,8 @@ export interface TestAppOptions {
   now?: string | number;
   app?: Partial<AppConfig>;
   auth?: Partial<AuthConfig>;
+  /** Single sign-on settings (default: off). */
+  sso?: Partial<SsoConfig>;
   /** Reuse a SQLite file (restart tests); ignored on PostgreSQL. */
   sqlitePath?: string;
   /** Reuse a database created earlier (restart tests, two instances). */
@@ -63,7 +65,9 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     .overrideProvider(appConfig.KEY)
     .useValue(appCfg)
     .overrideProvider(authConfig.KEY)
-    .useValue(authCfg);
+    .useValue(authCfg)
+    .overrideProvider(ssoConfig.KEY)
+    .useValue({ ...ssoConfig(), ...opts.sso });
   if (opts.override) builder = opts.override(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createAdapter(appCfg.bodyLimit, appCfg.requestTimeoutMs), { logger: ['error', 'warn'] });
