@@ -1,5 +1,6 @@
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
+import { calendarConfig } from './calendar.config';
 import { databaseConfig } from './database.config';
 import { mailConfig } from './mail.config';
 import { outcomesConfig } from './outcomes.config';
@@ -8,6 +9,7 @@ import { riskConfig } from './risk.config';
 
 export * from './app.config';
 export * from './auth.config';
+export * from './calendar.config';
 export * from './database.config';
 export * from './env';
 export * from './mail.config';
@@ -16,4 +18,4 @@ export * from './privacy.config';
 export * from './risk.config';
 
 /** Every config namespace; feature modules add theirs here (mail, risk, retention, ...). */
-export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig];
+export const allConfigs = [appConfig, databaseConfig, authConfig, calendarConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig];
