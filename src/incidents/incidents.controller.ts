@@ -1,16 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Query, StreamableFile } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiHeader,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { Clock } from '../common/clock';
 import { ErrorBody } from '../common/error-body';
@@ -75,6 +64,7 @@ export class IncidentsController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run the retention job now (admin): blank descriptions older than RETENTION_MONTHS; structured facts stay; audited' })
+  @ApiOkResponse({ type: RetentionResult })
   runRetention(): Promise<RetentionResult> {
     return this.retention.expireDescriptions(this.clock.now());
   }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { PageQuery } from '../../common/pagination';
+import { PageOf, PageQuery } from '../../common/pagination';
 import { ROLES, Role } from '../../common/enums';
 import { OmittableNotNull } from '../../common/validators';
 
@@ -53,3 +53,5 @@ export class MeView extends UserView {
   calendarWebcalUrl: string;
   @ApiProperty({ type: [String], description: 'Non-critical mail you switched off' }) mutedKinds: string[];
 }
+
+export const UserPage = PageOf(UserView, 'UserPage');
