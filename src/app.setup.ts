@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule, OpenAPIObject } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 import { KeyRing } from './auth/key-ring';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { completeDocument } from './common/openapi-document';
 import { ErrorBody } from './common/error-body';
 import { assertCleanRequest } from './common/input-guard';
 import { createValidationPipe } from './common/validation';
@@ -50,9 +51,11 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       ].join('\n'),
     )
     .setVersion('0.1.0')
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    .addServer(app.get<ConfigType<typeof appConfig>>(appConfig.KEY).publicUrl, 'This instance (PUBLIC_URL)')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config, { extraModels: [ErrorBody] });
+  return completeDocument(app, SwaggerModule.createDocument(app, config, { extraModels: [ErrorBody] }));
 }
 
 /** Everything main.ts and the tests share: filter, validation, body parsers, OpenAPI. */

@@ -74,6 +74,12 @@ describe('calendar (.ics)', () => {
   });
   afterAll(() => t.close());
 
+  /** Plans an appearance through the API as the recruiter (an in-person public info session unless told). */
+  function plan(fields: Record<string, unknown>) {
+    const body = { institutionId: inst.id, kind: 'info_session', format: 'in_person', audience: 'public', recruiterIds: [rec.id], ...fields };
+    return t.http().post('/appearances').set(t.auth(rec)).send(body).expect(201);
+  }
+
   async function expectMatchesDb(events: Parsed[], id: string) {
     const row = await t.db.getRepository(Appearance).findOneByOrFail({ id });
     const e = events.find((x) => x.uid === `${id}@forewarn`);
@@ -88,23 +94,14 @@ describe('calendar (.ics)', () => {
 
   it('serves one appearance as .ics: stable UID, SEQUENCE rising with each change, CRLF, folded, escaped; both parsers agree with the database', async () => {
     const title = 'Career fair: "Ünïcödé", commas, semicolons; and a back\\slash — with a title long enough to fold';
-    const created = await t
-      .http()
-      .post('/appearances')
-      .set(t.auth(rec))
-      .send({
-        institutionId: inst.id,
-        kind: 'career_fair',
-        title,
-        startsLocal: '2026-03-06T10:00',
-        endsLocal: '2026-03-06T12:30',
-        timeZone: 'America/Toronto',
-        venue: 'Pavillon Jean-Brillant, salle B-2305',
-        format: 'in_person',
-        audience: 'public',
-        recruiterIds: [rec.id],
-      })
-      .expect(201);
+    const created = await plan({
+      kind: 'career_fair',
+      title,
+      startsLocal: '2026-03-06T10:00',
+      endsLocal: '2026-03-06T12:30',
+      timeZone: 'America/Toronto',
+      venue: 'Pavillon Jean-Brillant, salle B-2305',
+    });
     const id = created.body.id;
     const first = await t.http().get(`/appearances/${id}/ics`).set(t.auth(rec)).expect(200);
     expect(first.headers['content-type']).toMatch(/^text\/calendar/);
@@ -165,6 +162,39 @@ describe('calendar (.ics)', () => {
 
     await t.http().get('/calendar/not-a-real-token-but-long-enough.ics').expect(404);
     await t.http().get('/calendar/x.ics').expect(404);
+  });
+
+  it('writes the venue wall clock with TZID and a VTIMEZONE: across the November change both parsers agree with the stored UTC times and show the venue time', async () => {
+    const created = await plan({ title: 'Autumn info session', startsLocal: '2026-10-29T10:00', endsLocal: '2026-10-29T11:30', timeZone: 'America/New_York', venue: 'Room 5' });
+    const id = created.body.id;
+    // A week later, after the clocks went back on 1 November: 10:00 EDT (14:00Z) becomes 10:00 EST (15:00Z).
+    const moved = await t.http().patch(`/appearances/${id}`).set(t.auth(rec)).send({ date: '2026-11-05' }).expect(200);
+    expect(moved.body.startsAt).toBe('2026-11-05T15:00:00.000Z');
+    const me = await t.http().get('/me').set(t.auth(rec)).expect(200);
+    const texts = [(await t.http().get(`/appearances/${id}/ics`).set(t.auth(rec)).expect(200)).text, (await t.http().get(new URL(me.body.calendarUrl).pathname).expect(200)).text];
+    for (const text of texts) {
+      assertWellFormed(text);
+      const unfolded = text.replace(/\r\n /g, '');
+      expect(unfolded).toContain('DTSTART;TZID=America/New_York:20261105T100000');
+      expect(unfolded).toContain('DTEND;TZID=America/New_York:20261105T113000');
+      expect(unfolded).toMatch(/BEGIN:VTIMEZONE\r\nTZID:America\/New_York\r\n/);
+      await expectMatchesDb(parseWithIcalJs(text).events, id);
+      await expectMatchesDb(parseWithNodeIcal(text), id);
+      // ical.js has no zone data of its own: the wall clock it shows comes from the file's VTIMEZONE.
+      const comp = new ICAL.Component(ICAL.parse(text));
+      const ev = new ICAL.Event(comp.getAllSubcomponents('vevent').find((v: any) => v.getFirstPropertyValue('uid') === `${id}@forewarn`)!);
+      expect([ev.startDate.toString(), ev.startDate.zone?.tzid, ev.endDate.toString()]).toEqual(['2026-11-05T10:00:00', 'America/New_York', '2026-11-05T11:30:00']);
+      const n: any = Object.values(ical.sync.parseICS(text)).find((c: any) => c.uid === `${id}@forewarn`);
+      expect([new Date(n.start).toISOString(), n.start.tz]).toEqual(['2026-11-05T15:00:00.000Z', 'America/New_York']);
+      // Reminders a day and an hour before (the default CALENDAR_ALARMS).
+      expect(ev.component.getAllSubcomponents('valarm').map((a: any) => String(a.getFirstPropertyValue('trigger')))).toEqual(['-P1D', '-PT1H']);
+    }
+    // The feed tells apps how often to re-read it; /me offers the webcal:// link to subscribe.
+    expect(texts[1]).toContain('\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n');
+    expect(texts[1]).toContain('\r\nX-PUBLISHED-TTL:PT1H\r\n');
+    expect(texts[0]).not.toContain('REFRESH-INTERVAL');
+    expect(me.body.calendarWebcalUrl).toBe(me.body.calendarUrl.replace(/^http:\/\//, 'webcal://'));
+    expect(me.body.calendarWebcalUrl).toMatch(/^webcal:\/\/forewarn\.test\/calendar\/[A-Za-z0-9_-]+\.ics$/);
   });
 
   it('builds REQUEST and CANCEL messages for reuse in emails (same UID, organizer and attendees)', async () => {

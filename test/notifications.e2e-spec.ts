@@ -103,6 +103,8 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     expect(row.ackRequired).toBe(true);
     const ics = invitation(m);
     expect(ics).toMatchObject({ method: 'REQUEST', uid: `${a.id}@forewarn`, sequence: 0, start: '2026-03-10T14:00:00.000Z' });
+    // The venue's wall clock with its zone (a VTIMEZONE in the file), and the default reminders.
+    expect(ics).toMatchObject({ tzid: 'America/New_York', localStart: '2026-03-10T10:00:00', alarms: ['-P1D', '-PT1H'] });
   });
 
   it('rescheduling moves pending briefings (same rows, new due times) and sends an updated invitation (same UID, higher SEQUENCE)', async () => {
@@ -145,7 +147,7 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     const m = smtp.to(r2.email)[0];
     expect(m.parsed.subject).toMatch(/^Cancelled: /);
     expect(m.parsed.text).toContain('Host withdrew the invitation');
-    expect(invitation(m)).toMatchObject({ method: 'CANCEL', uid: `${a.id}@forewarn`, sequence: 1, status: 'CANCELLED' });
+    expect(invitation(m)).toMatchObject({ method: 'CANCEL', uid: `${a.id}@forewarn`, sequence: 1, status: 'CANCELLED', alarms: [] });
     smtp.clear();
     expect((await dispatcher(t).dispatchDue(Date.parse('2026-04-01T14:00:00Z'))).sent).toBe(0);
   });

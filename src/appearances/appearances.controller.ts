@@ -12,6 +12,7 @@ import {
   ApiOperation,
   ApiTags,
   ApiUnprocessableEntityResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AuthUser, CurrentUser, Roles } from '../common/auth';
@@ -66,7 +67,15 @@ export class AppearancesController {
   })
   @ApiCreatedResponse({ type: AppearanceDetailView })
   @ApiNotFoundResponse({ type: ErrorBody, description: 'An id names nothing; fields names which' })
-  @ApiConflictResponse({ type: ErrorBody, description: 'DOUBLE_BOOKED: the message names the person and the local times; details.clashes lists each clash (ClashView)' })
+  @ApiConflictResponse({
+    description: 'DOUBLE_BOOKED: the message names the person and the local times; details.clashes lists each clash (ClashView)',
+    schema: {
+      allOf: [
+        { $ref: getSchemaPath(ErrorBody) },
+        { type: 'object', properties: { details: { type: 'object', properties: { clashes: { type: 'array', items: { $ref: getSchemaPath(ClashView) } } } } } },
+      ],
+    },
+  })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: "RECRUITER_NOT_ASSIGNABLE, or ADVANCE_NOTICE naming the host's deadline (send allowShortNotice to book anyway)" })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Another office' })
   async create(@Body() dto: CreateAppearanceDto, @CurrentUser() actor: AuthUser, @Res({ passthrough: true }) res: FastifyReply): Promise<AppearanceDetailView> {

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditPage } from './dto/audit-entry.dto';
 import { Roles } from '../common/auth';
 import { AuditService } from './audit.service';
 import { AuditQuery } from './dto/audit-query.dto';
@@ -13,6 +14,7 @@ export class AuditController {
   @Get()
   @Roles('admin', 'hr')
   @ApiOperation({ summary: 'The append-only audit log (admin, hr): who did what to which record, when, with the change' })
+  @ApiOkResponse({ type: AuditPage })
   list(@Query() q: AuditQuery) {
     return this.audit.list(q);
   }

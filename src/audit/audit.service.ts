@@ -1,3 +1,4 @@
+import { AuditEntryView } from './dto/audit-entry.dto';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -42,7 +43,7 @@ export class AuditService {
     await m.insert(AuditEntry, entry as object);
   }
 
-  async list(q: AuditQuery): Promise<Page<ReturnType<typeof toAuditView>>> {
+  async list(q: AuditQuery): Promise<Page<AuditEntryView>> {
     const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
     if (q.entityType) qb.andWhere('a.entity_type = :et', { et: q.entityType });
     if (q.entityId) qb.andWhere('a.entity_id = :eid', { eid: q.entityId });
@@ -57,7 +58,7 @@ export class AuditService {
   }
 }
 
-export function toAuditView(a: AuditEntry) {
+export function toAuditView(a: AuditEntry): AuditEntryView {
   return {
     id: a.id,
     at: iso(a.at),

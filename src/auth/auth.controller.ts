@@ -1,5 +1,5 @@
 import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../common/auth';
 import { ErrorBody } from '../common/error-body';
 import { AuthService } from './auth.service';
@@ -14,6 +14,7 @@ export class AuthController {
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email and password; returns a bearer token (JWT). Rate-limited per address and per account.' })
+  @ApiOkResponse({ type: TokenView })
   @ApiUnauthorizedResponse({ type: ErrorBody, description: 'Wrong email or password, or the account is disabled' })
   @ApiTooManyRequestsResponse({ type: ErrorBody, description: 'Too many attempts from this address or for this account' })
   login(@Body() dto: LoginDto, @Ip() ip: string): Promise<TokenView> {

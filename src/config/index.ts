@@ -1,6 +1,7 @@
 import { apiTokensConfig } from './api-tokens.config';
 import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
+import { calendarConfig } from './calendar.config';
 import { databaseConfig } from './database.config';
 import { mailConfig } from './mail.config';
 import { outcomesConfig } from './outcomes.config';
@@ -12,6 +13,7 @@ import { ssoConfig } from './sso.config';
 export * from './api-tokens.config';
 export * from './app.config';
 export * from './auth.config';
+export * from './calendar.config';
 export * from './database.config';
 export * from './env';
 export * from './mail.config';
@@ -22,4 +24,4 @@ export * from './sso.config';
 export * from './webhooks.config';
 
 /** Every config namespace; feature modules add theirs here (mail, risk, retention, ...). */
-export const allConfigs = [appConfig, databaseConfig, authConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig, webhooksConfig, ssoConfig, apiTokensConfig];
+export const allConfigs = [appConfig, databaseConfig, authConfig, calendarConfig, mailConfig, outcomesConfig, privacyConfig, riskConfig, webhooksConfig, ssoConfig, apiTokensConfig];

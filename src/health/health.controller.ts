@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Res, ServiceUnavailableException } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthView } from './health.view';
 import { HealthCheckResult, HealthCheckService, HealthIndicatorFunction, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { AuthService } from '../auth/auth.service';
@@ -22,6 +23,8 @@ export class HealthController {
     summary:
       'Liveness: { status } for anyone (503 when down; "degraded", still 200, when something needs a person, e.g. dead mail); with an admin bearer token also each dependency — database, mail transport, outbox',
   })
+  @ApiOkResponse({ type: HealthView, description: 'Up ("ok" or "degraded")' })
+  @ApiServiceUnavailableResponse({ type: HealthView, description: 'Down' })
   async check(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | { status: string }> {
     const checks: HealthIndicatorFunction[] = [() => this.db.pingCheck('database', { timeout: 3000 }), ...this.contributors.all()];
     let result: HealthCheckResult;

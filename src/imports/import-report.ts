@@ -31,7 +31,7 @@ export class ImportReport {
   topics?: Record<string, number>;
   @ApiProperty({ type: [ImportRowReport], description: `The first ${REPORT_SAMPLE_ROWS} rows of each outcome, in row order (every row when itemsComplete)` }) items: ImportRowReport[];
   @ApiProperty({ description: 'Whether items lists every row' }) itemsComplete: boolean;
-  @ApiPropertyOptional({ description: 'The full per-row report as CSV (GET, same sign-in; kept 7 days)', nullable: true, example: '/imports/0190e0b4-…/report.csv' }) reportUrl: string | null;
+  @ApiProperty({ type: String, description: 'The full per-row report as CSV (GET, same sign-in; kept 7 days)', nullable: true, example: '/imports/0190e0b4-…/report.csv' }) reportUrl: string | null;
 }
 
 /** Receives every row's outcome (the full report file); set by the upload machinery. */

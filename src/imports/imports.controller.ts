@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiCsvResponse } from '../common/openapi';
 import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ErrorBody } from '../common/error-body';
 import { PRIVACY_RULE } from '../common/privacy/privacy-guard';
@@ -34,6 +35,7 @@ export class ImportsController {
   @Roles('admin', 'coordinator')
   @ApiProduces('text/csv')
   @ApiOperation({ summary: 'The full per-row report of an import as CSV (row, status, id, reason, fields, note): to whoever ran it and to admins, for a week' })
+  @ApiCsvResponse('The per-row report (row, status, id, reason, fields, note)')
   importReport(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<StreamableFile> {
     return this.uploads.download(id, user);
   }
@@ -84,6 +86,7 @@ export class ImportsController {
 
   @Get('institutions/export')
   @ApiOperation({ summary: 'Every institution as CSV (the Forewarn import format plus id and the derived current_stance); formula-injection protected' })
+  @ApiCsvResponse()
   @ApiProduces('text/csv')
   @ApiQuery({ name: 'state', required: false })
   @ApiQuery({ name: 'kind', required: false })

@@ -75,6 +75,7 @@ export class IncidentsController {
   @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run the retention job now (admin): blank descriptions older than RETENTION_MONTHS; structured facts stay; audited' })
+  @ApiOkResponse({ type: RetentionResult })
   runRetention(): Promise<RetentionResult> {
     return this.retention.expireDescriptions(this.clock.now());
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
+import { ApiProperty } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { DataSource, EntityManager } from 'typeorm';
@@ -15,9 +16,9 @@ export function retentionCutoff(now: number, months: number): number {
   return DateTime.fromMillis(now, { zone: 'utc' }).minus({ months }).toMillis();
 }
 
-export interface RetentionResult {
-  expired: number;
-  cutoff: string;
+export class RetentionResult {
+  @ApiProperty({ type: 'integer', description: 'Descriptions blanked by this run' }) expired: number;
+  @ApiProperty({ description: 'Incidents that occurred before this instant had their description blanked' }) cutoff: string;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import {
   ApiBearerAuth,
   ApiConflictResponse,
+  ApiCreatedResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -43,7 +44,7 @@ export class InstitutionsController {
   @Post()
   @Roles('admin', 'coordinator', 'recruiter')
   @ApiOperation({ summary: 'Add an institution (admin, coordinator, recruiter); a duplicate (same normalised name, city, state) is 409 with details.existingId' })
-  @ApiOkResponse({ type: InstitutionView })
+  @ApiCreatedResponse({ type: InstitutionView })
   @ApiConflictResponse({ type: ErrorBody, description: 'DUPLICATE_INSTITUTION: details.existingId names the existing record' })
   async create(@Body() dto: CreateInstitutionDto, @CurrentUser() actor: AuthUser, @Res({ passthrough: true }) res: FastifyReply): Promise<InstitutionView> {
     const view = await this.institutions.create(dto, actor);

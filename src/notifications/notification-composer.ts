@@ -6,7 +6,7 @@ import type { Appearance } from '../appearances/appearance.entity';
 import { buildAppearanceIcs } from '../calendar/ics';
 import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { humanLocal, iso, localIso } from '../common/time';
-import { appConfig, mailConfig } from '../config';
+import { appConfig, calendarConfig, mailConfig } from '../config';
 import { LEVEL_WORDS, RiskSummary, summariseAssessment } from './assessment-summary';
 import type { BatchData } from './mail-data.loader';
 import type { AppearanceMailView, DigestGroup, MailContext } from './mail-context';
@@ -58,11 +58,12 @@ function fold(line: string): string {
   return out.join('\r\n ');
 }
 
-/** Adds the recipient as ATTENDEE to a one-event iTIP object. */
+/** Adds the recipient as ATTENDEE to a one-event iTIP object (among the event's properties, before its reminders). */
 export function withAttendee(ics: string, name: string, email: string): string {
   const cn = name.replace(/["\r\n;:,]/g, ' ').trim();
   const line = fold(`ATTENDEE;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=FALSE;CN="${cn}":mailto:${email}`);
-  return ics.replace('\r\nEND:VEVENT', `\r\n${line}\r\nEND:VEVENT`);
+  const before = ics.includes('\r\nBEGIN:VALARM') ? '\r\nBEGIN:VALARM' : '\r\nEND:VEVENT';
+  return ics.replace(before, `\r\n${line}${before}`);
 }
 
 /** Why a row is withdrawn instead of sent (the world changed after it was queued). */
@@ -115,6 +116,7 @@ export class NotificationComposer {
   constructor(
     @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    @Inject(calendarConfig.KEY) private readonly calendar: ConfigType<typeof calendarConfig>,
     private readonly links: LinkSigner,
   ) {}
 
@@ -296,7 +298,13 @@ export class NotificationComposer {
     // ical-generator's serialisation is costly (~1-2 ms); the calendar object is the same for every
     // recipient of the batch, so it is built once and only the ATTENDEE line differs.
     const shared = memo(data, `ics:${a.id}:${method}`, () =>
-      buildAppearanceIcs([event], { method, stampAt: now, publicUrl: this.app.publicUrl, organizer: { name: 'Forewarn', email: address } }),
+      buildAppearanceIcs([event], {
+        method,
+        stampAt: now,
+        publicUrl: this.app.publicUrl,
+        organizer: { name: 'Forewarn', email: address },
+        alarmMinutes: this.calendar.alarmMinutes,
+      }),
     );
     return withAttendee(shared, name, email);
   }

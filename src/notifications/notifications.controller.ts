@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { Page } from '../common/pagination';
 import { IdPipe } from '../common/validation';
-import { AckView, NotificationQuery, NotificationView, PreferencesView, UpdatePreferencesDto } from './dto/notification.dto';
+import { AckView, NotificationPage, NotificationQuery, NotificationView, PreferencesView, UpdatePreferencesDto } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
 
 @ApiTags('notifications')
@@ -15,6 +15,7 @@ export class NotificationsController {
   @Get('notifications')
   @Roles('admin', 'coordinator')
   @ApiOperation({ summary: 'The outbox by status (admins: all; coordinators: mail to their office)' })
+  @ApiOkResponse({ type: NotificationPage })
   list(@Query() q: NotificationQuery, @CurrentUser() user: AuthUser): Promise<Page<NotificationView>> {
     return this.notifications.list(q, user);
   }

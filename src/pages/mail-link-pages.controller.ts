@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiHtmlResponse } from '../common/openapi';
 import type { FastifyReply } from 'fastify';
 import { AppearanceReader } from '../appearances/appearance-reader';
 import { Public } from '../common/auth';
@@ -37,6 +38,7 @@ export class MailLinkPagesController {
   @Get('ack')
   @ApiProduces('text/html')
   @ApiOperation({ summary: 'Acknowledge link from a High/Critical email: names the warning and shows a confirmation button (GET never acknowledges)' })
+  @ApiHtmlResponse('A page naming the warning, with the acknowledge button')
   async ackPage(@Query() q: AckTokenQuery, @Res() reply: FastifyReply): Promise<void> {
     const n = await this.notifications.ackTarget(q.token);
     const about = await this.about(n);
@@ -61,6 +63,7 @@ export class MailLinkPagesController {
   @HttpCode(200)
   @ApiProduces('text/html')
   @ApiOperation({ summary: 'Acknowledge with the signed, expiring token from the email (no sign-in)' })
+  @ApiHtmlResponse('A page saying the warning is acknowledged')
   async ackByToken(@Query() q: AckTokenQuery, @Res() reply: FastifyReply): Promise<void> {
     const r = await this.notifications.acknowledgeByToken(q.token);
     const n = await this.notifications.ackTarget(q.token);
@@ -85,6 +88,7 @@ export class MailLinkPagesController {
   @Get('unsubscribe')
   @ApiProduces('text/html')
   @ApiOperation({ summary: 'Unsubscribe link (non-critical mail): names the kind of mail and shows a confirmation button' })
+  @ApiHtmlResponse('A page naming the kind of mail, with the unsubscribe button')
   unsubscribePage(@Query() q: AckTokenQuery, @Res() reply: FastifyReply): void {
     const { label } = this.notifications.unsubscribeTarget(q.token);
     sendHtml(
@@ -107,6 +111,7 @@ export class MailLinkPagesController {
   @HttpCode(200)
   @ApiProduces('text/html')
   @ApiOperation({ summary: 'RFC 8058 one-click unsubscribe (List-Unsubscribe-Post: List-Unsubscribe=One-Click)' })
+  @ApiHtmlResponse('A page saying the kind of mail is switched off')
   async unsubscribe(@Query() q: AckTokenQuery, @Res() reply: FastifyReply): Promise<void> {
     const { label } = this.notifications.unsubscribeTarget(q.token);
     await this.notifications.unsubscribeByToken(q.token);

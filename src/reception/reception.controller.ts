@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiCsvResponse } from '../common/openapi';
 import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ErrorBody } from '../common/error-body';
 import { PRIVACY_RULE } from '../common/privacy/privacy-guard';
@@ -64,6 +65,7 @@ export class ReceptionController {
 
   @Get('reception')
   @ApiOperation({ summary: 'The whole reception ledger as CSV (Accept: text/csv), optionally for one institution or state; formula-injection protected' })
+  @ApiCsvResponse()
   @ApiProduces('text/csv')
   exportAll(@Query() q: ReceptionExportQuery): StreamableFile {
     return csvFile('reception.csv', RECEPTION_CSV_COLUMNS, this.reception.exportRows(q));

@@ -5,6 +5,7 @@ import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ValidationFailedError } from '../common/errors';
 import { page, Page, PageQuery } from '../common/pagination';
 import { IdPipe } from '../common/validation';
+import { ActivationView, ParameterSetView, RiskAssessmentPage, TopicRelationsChangeView, TopicRelationsView } from './dto/risk-admin.view';
 import { ActivateQuery, RiskPreviewDto, TopicRelationsDto } from './dto/risk-preview.dto';
 import { RiskPreviewService } from './risk-preview.service';
 import { RiskService } from './risk.service';
@@ -48,6 +49,7 @@ export class RiskController {
 
   @Get('appearances/:id/risk/history')
   @ApiOperation({ summary: 'Every stored assessment of an appearance, newest first (immutable snapshots with their trigger and model version)' })
+  @ApiOkResponse({ type: RiskAssessmentPage })
   async history(@Param('id', new IdPipe()) id: string, @Query() q: PageQuery): Promise<Page<RiskAssessmentView>> {
     const { items, total } = await this.risk.history(id, q.pageSize, (q.page - 1) * q.pageSize);
     return page(items, total, q);
@@ -84,7 +86,8 @@ export class RiskController {
     summary: 'Parameter sets of the risk model with their back-test figures (the shipped default and every set written by `npm run risk:fit`)',
     description: 'Each set is immutable; at most one is active (none: the shipped default). Snapshots keep the version they were made with.',
   })
-  parameters(): Promise<unknown[]> {
+  @ApiOkResponse({ type: [ParameterSetView] })
+  parameters(): Promise<ParameterSetView[]> {
     return this.risk.parameterSets();
   }
 
@@ -95,12 +98,14 @@ export class RiskController {
     summary: 'Put a parameter set in force (audited); every upcoming appearance is re-assessed with it',
     description: 'A set that did not beat every baseline on its held-out back-test is refused (422 PARAMETERS_NOT_PROVEN) unless force=true. The shipped default\'s version deactivates every stored set.',
   })
-  activate(@Param('version') version: string, @Query() q: ActivateQuery, @CurrentUser() user: AuthUser): Promise<{ from: string; to: string; reassessed: number }> {
+  @ApiOkResponse({ type: ActivationView })
+  activate(@Param('version') version: string, @Query() q: ActivateQuery, @CurrentUser() user: AuthUser): Promise<ActivationView> {
     return this.risk.activateParameters(version, user.id, q.force === 'true');
   }
 
   @Get('risk/topic-relations')
   @ApiOperation({ summary: "How each incident topic relates to the organisation (affiliation, activity, context): what the model counts as evidence about us" })
+  @ApiOkResponse({ schema: TopicRelationsView.schema as never })
   topicRelations(): Promise<Record<string, string>> {
     return this.risk.topicRelations();
   }
@@ -108,7 +113,8 @@ export class RiskController {
   @Put('risk/topic-relations')
   @Roles('admin')
   @ApiOperation({ summary: 'Change how topics relate to the organisation (audited); every upcoming appearance is re-assessed' })
-  setTopicRelations(@Body() dto: TopicRelationsDto, @CurrentUser() user: AuthUser): Promise<{ relations: Record<string, string>; reassessed: number }> {
+  @ApiOkResponse({ type: TopicRelationsChangeView })
+  setTopicRelations(@Body() dto: TopicRelationsDto, @CurrentUser() user: AuthUser): Promise<TopicRelationsChangeView> {
     return this.risk.setTopicRelations(dto.relations, user.id);
   }
 }

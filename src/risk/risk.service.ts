@@ -11,7 +11,7 @@ import { riskConfig } from '../config/risk.config';
 import { runExclusive } from '../database/sqlite-serialise';
 import { addTotals, CachedTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, isPostgres, placeholders, StateTotals } from './evidence';
 import { assessRisk, DAY, levelRank, RiskEvidence } from './model';
-import { RiskParametersService } from './risk-parameters.service';
+import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
 import { exclusively, lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
 import { loadPrevious, loadTargets, Previous, Target, uniqueInstitutions } from './risk-targets';
@@ -211,7 +211,7 @@ export class RiskService {
     return { items: rows.map(toView), total };
   }
 
-  parameterSets(): Promise<unknown[]> {
+  parameterSets(): Promise<ParameterSetView[]> {
     return this.parameters.list();
   }
 

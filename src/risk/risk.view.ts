@@ -159,9 +159,30 @@ export class RiskIntervalView {
   @ApiProperty({ example: 0.8, description: 'Central mass of the range (80%).' }) mass: number;
 }
 
+class RateLevelView {
+  @ApiProperty({ description: 'Effective appearances (decayed)' }) n: number;
+  @ApiProperty({ description: 'Effective disruptions (decayed)' }) k: number;
+  @ApiProperty({ description: 'Shrunk rate at this level' }) rate: number;
+  @ApiProperty({ description: 'Weight of the parent rate, in past appearances' }) priorStrength: number;
+}
+
+class OrganisationRateView extends RateLevelView {
+  @ApiProperty({ description: 'Prior rate the organisation starts from' }) priorRate: number;
+}
+
+class InstitutionRateView extends RateLevelView {
+  @ApiProperty({ description: "Share of the estimate that rests on the institution's own record" }) credibility: number;
+}
+
+export class BaseRateView implements BaseRateBreakdown {
+  @ApiProperty({ type: OrganisationRateView }) organisation: OrganisationRateView;
+  @ApiProperty({ type: RateLevelView }) state: RateLevelView;
+  @ApiProperty({ type: InstitutionRateView }) institution: InstitutionRateView;
+}
+
 export class RiskAssessmentView {
-  @ApiPropertyOptional({ description: 'Snapshot id (absent on a preview, which saves nothing).' }) id: string | null;
-  @ApiPropertyOptional() appearanceId: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Snapshot id (null on a preview, which saves nothing).' }) id: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a preview of a hypothetical appearance' }) appearanceId: string | null;
   @ApiProperty({ description: 'Only records written at or before this instant were used.' }) asOf: string;
   @ApiProperty({ example: 'incident_recorded', description: 'Why it was computed.' }) trigger: string;
   @ApiProperty({ example: 'forewarn-risk-2.0' }) modelVersion: string;
@@ -174,19 +195,20 @@ export class RiskAssessmentView {
   @ApiProperty({ type: [RiskFactorView] }) factors: RiskFactorView[];
   @ApiProperty({ type: [MitigationView], description: 'Checklist that fits the level and the factors present.' }) mitigations: MitigationView[];
   @ApiProperty({
+    type: BaseRateView,
     description:
       'Base rate shrunk from organisation → state → institution, with effective counts n, k and the institution credibility share. ' +
       'The organisation rate starts from a prior (priorRate, worth priorStrength past appearances): with no recorded history the estimate is that prior, and the reasons say so.',
   })
   baseRate: BaseRateBreakdown;
-  @ApiProperty({ description: 'Evidence known at as-of: decayed own-record sums (institution, state, organisation), context by topic relation, waves, plain counts for the reasons, reception, our last disruption here.' })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Evidence known at as-of: decayed own-record sums (institution, state, organisation), context by topic relation, waves, plain counts for the reasons, reception, our last disruption here.' })
   evidence: Omit<RiskEvidence, 'relations'>;
-  @ApiPropertyOptional({ description: 'The short-lived evidence as the model used it, decayed from as-of on to the start (null on snapshots made before forewarn-risk-2.0).', nullable: true, type: Object })
+  @ApiPropertyOptional({ description: 'The short-lived evidence as the model used it, decayed from as-of on to the start (null on snapshots made before forewarn-risk-2.0).', nullable: true, type: 'object', additionalProperties: true })
   evidenceUsed: RiskDetail['used'] | null;
   @ApiProperty({ description: 'Days between as-of and the start.', example: 13.9 }) leadTimeDays: number;
   @ApiProperty({ type: [String], description: 'Rules that set a floor on the level (protest_announced, critical_incident_recent).' })
   overrides: string[];
-  @ApiPropertyOptional() createdAt: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Null on a preview' }) createdAt: string | null;
 }
 
 export function toView(a: Pick<RiskAssessment, 'id' | 'appearanceId' | 'asOf' | 'trigger' | 'modelVersion' | 'p' | 'pSevere' | 'level' | 'intervalLow' | 'intervalHigh' | 'createdAt'> & { detail: unknown }): RiskAssessmentView {

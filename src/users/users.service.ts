@@ -62,7 +62,8 @@ export class UsersService {
       .where('u.id = :id', { id })
       .getOne();
     if (!u) throw new NotFoundError('User', id);
-    return { ...toUserView(u), calendarUrl: `${this.app.publicUrl}/calendar/${u.calendarToken}.ics`, mutedKinds: u.mutedKinds };
+    const calendarUrl = `${this.app.publicUrl}/calendar/${u.calendarToken}.ics`;
+    return { ...toUserView(u), calendarUrl, calendarWebcalUrl: calendarUrl.replace(/^https?:\/\//, 'webcal://'), mutedKinds: u.mutedKinds };
   }
 
   /** A new secret calendar feed URL for the caller; the old one stops working at once. */

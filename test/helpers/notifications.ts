@@ -78,17 +78,28 @@ export async function rows(t: TestApp, where: FindOptionsWhere<Notification> = {
 }
 
 /** The invitation attached to a received mail, parsed with ical.js. */
-export function invitation(m: ReceivedMail): { method: string; uid: string; sequence: number; status: string | null; start: string } {
+/**
+ * The mail's calendar part as a client reads it (ical.js, which knows no zone but the VTIMEZONE the
+ * file carries): method, UID, SEQUENCE, status, the start as UTC and as the venue's wall clock with
+ * its TZID, and the reminders' triggers.
+ */
+export function invitation(m: ReceivedMail): { method: string; uid: string; sequence: number; status: string | null; start: string; tzid: string | null; localStart: string; alarms: string[] } {
   const att = m.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'));
   if (!att) throw new Error(`no text/calendar part in ${m.parsed.subject}`);
   const comp = new ICAL.Component(ICAL.parse(att.content.toString('utf8')));
   const ev = comp.getFirstSubcomponent('vevent')!;
+  const start = ev.getFirstPropertyValue('dtstart') as unknown as { toJSDate(): Date; toString(): string };
+  const tzid = (ev.getFirstProperty('dtstart')!.getParameter('tzid') as string | undefined) ?? null;
+  if (tzid && !comp.getAllSubcomponents('vtimezone').some((z) => z.getFirstPropertyValue('tzid') === tzid)) throw new Error(`TZID ${tzid} without its VTIMEZONE`);
   return {
     method: String(comp.getFirstPropertyValue('method')),
     uid: String(ev.getFirstPropertyValue('uid')),
     sequence: Number(ev.getFirstPropertyValue('sequence')),
     status: (ev.getFirstPropertyValue('status') as string | null) ?? null,
-    start: (ev.getFirstPropertyValue('dtstart') as unknown as { toJSDate(): Date }).toJSDate().toISOString(),
+    start: start.toJSDate().toISOString(),
+    tzid,
+    localStart: start.toString(),
+    alarms: ev.getAllSubcomponents('valarm').map((a) => String(a.getFirstPropertyValue('trigger'))),
   };
 }
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES, RISK_LEVELS } from '../../common/enums';
 import type { NotificationKind, NotificationStatus } from '../../common/enums';
-import { PageQuery } from '../../common/pagination';
+import { PageOf, PageQuery } from '../../common/pagination';
 
 export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({ enum: NOTIFICATION_STATUSES })
@@ -59,6 +59,8 @@ export class AckTokenQuery {
   @MaxLength(2000)
   token: string;
 }
+
+export const NotificationPage = PageOf(NotificationView, 'NotificationPage');
 
 export class AckView {
   @ApiProperty() notificationId: string;

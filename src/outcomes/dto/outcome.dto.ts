@@ -11,28 +11,28 @@ export class PutOutcomeDto {
   @IsIn(OUTCOME_RESULTS as unknown as string[], { message: `result must be one of: ${OUTCOME_RESULTS.join(', ')}` })
   result: OutcomeResult;
 
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: 'People who came to the table or session' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, nullable: true, description: 'People who came to the table or session' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   attendance?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: 'Real conversations held' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, nullable: true, description: 'Real conversations held' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   conversations?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: 'Leads collected (counts only, never names)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, nullable: true, description: 'Leads collected (counts only, never names)' })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(MAX_COUNT)
   leads?: number | null;
 
-  @ApiPropertyOptional({ minimum: 0, nullable: true, description: 'Applications started on the spot or traced to this appearance' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, nullable: true, description: 'Applications started on the spot or traced to this appearance' })
   @IsOptional()
   @IsInt()
   @Min(0)

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { PageQuery } from '../../common/pagination';
+import { PageOf, PageQuery } from '../../common/pagination';
 import { ROLES, Role } from '../../common/enums';
 import { OmittableNotNull } from '../../common/validators';
 
@@ -46,5 +46,12 @@ export class UserView {
 export class MeView extends UserView {
   @ApiProperty({ description: 'Secret URL of your personal calendar feed (.ics). Anyone with it can read your appearances.' })
   calendarUrl: string;
+  @ApiProperty({
+    description: 'The same feed as a webcal:// link: opening it subscribes a calendar app (Apple Calendar, Outlook) to the feed',
+    example: 'webcal://forewarn.example/calendar/k3Jd8s0-Aq9xYzQ1mN2bV7cR.ics',
+  })
+  calendarWebcalUrl: string;
   @ApiProperty({ type: [String], description: 'Non-critical mail you switched off' }) mutedKinds: string[];
 }
+
+export const UserPage = PageOf(UserView, 'UserPage');
