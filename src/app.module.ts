@@ -22,7 +22,8 @@ import { AttentionModule } from './attention/attention.module';
 import { InstitutionsModule } from './institutions/institutions.module';
 import { AppearancesModule } from './appearances/appearances.module';
 import { CalendarModule } from './calendar/calendar.module';
-import { ReceptionModule } from './reception/reception.module';
+import { InstitutionReceptionModule, ReceptionModule } from './reception/reception.module';
+import { TimelineModule } from './timeline/timeline.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ImportsModule } from './imports/imports.module';
 
@@ -53,6 +54,8 @@ import { ImportsModule } from './imports/imports.module';
     AppearancesModule,
     CalendarModule,
     ReceptionModule,
+    InstitutionReceptionModule,
+    TimelineModule,
     IncidentsModule,
     ImportsModule,
     // feature modules: institutions, appearances, reception, incidents, risk, notifications, outcomes, reports

@@ -4,6 +4,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
+import { AppearancesService } from '../appearances/appearances.service';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -39,6 +40,7 @@ export class IncidentsService {
     private readonly audit: AuditService,
     private readonly risk: RiskService,
     @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
+    private readonly appearances: AppearancesService,
   ) {}
 
   async create(dto: CreateIncidentDto, actor: AuthUser): Promise<IncidentView> {
@@ -268,16 +270,7 @@ export class IncidentsService {
   /** An incident aimed at the organisation during an appearance is a disruption fact outcomes use later. */
   private async markDisrupted(m: EntityManager, a: Appearance, incident: Incident, actor: AuthUser): Promise<void> {
     if (incident.target !== 'organisation' || a.disrupted) return;
-    await m.update(Appearance, { id: a.id }, { disrupted: true, version: () => 'version + 1', updatedAt: this.clock.now() } as never);
-    await this.audit.record(m, {
-      actorId: actor.id,
-      action: 'update',
-      entityType: 'appearance',
-      entityId: a.id,
-      before: { disrupted: false, version: a.version },
-      after: { disrupted: true, version: a.version + 1 },
-      meta: { cause: 'incident', incidentId: incident.id },
-    });
+    await this.appearances.markDisrupted(m, a, incident.id, actor);
   }
 }
 

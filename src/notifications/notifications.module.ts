@@ -1,6 +1,7 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HealthContributors } from '../health/health-contributors';
+import { UsersModule } from '../users/users.module';
 import { MailDataLoader } from './mail-data.loader';
 import { Mailer } from './mailer.service';
 import { NotificationComposer } from './notification-composer';
@@ -18,6 +19,7 @@ import { LinkSigner } from './signed-link';
  * scheduler enqueues what time makes due, the dispatcher claims, renders, sends and records.
  */
 @Module({
+  imports: [UsersModule],
   controllers: [NotificationsController],
   providers: [
     LinkSigner,

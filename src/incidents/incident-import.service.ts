@@ -15,16 +15,16 @@ import { assertNoPersonalData, describeHits, findPersonalData } from '../common/
 import { validateDto } from '../common/validation';
 import { CCC_FLAG_TOPICS, cccTopics, parseTopicList, topicMask, topicsOf } from '../common/topics';
 import { privacyConfig } from '../config/privacy.config';
-import { Incident } from '../incidents/incident.entity';
-import { retentionCutoff } from '../incidents/retention.service';
+import { Incident } from './incident.entity';
+import { retentionCutoff } from './retention.service';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
 import { RiskService } from '../risk/risk.service';
-import { CreatedRows } from './created-rows';
-import { breather, csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from './csv-reader';
-import { ImportUploads } from './import-uploads.service';
-import { IncidentCsvRow } from './dto/import.dto';
-import { emptyReport, ImportReport, tally } from './import-report';
+import { CreatedRows } from '../imports/created-rows';
+import { breather, csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from '../imports/csv-reader';
+import { ImportUploads } from '../imports/import-uploads.service';
+import { IncidentCsvRow } from '../imports/dto/import.dto';
+import { emptyReport, ImportReport, tally } from '../imports/import-report';
 
 export type IncidentFormat = 'forewarn' | 'campus_protests';
 
