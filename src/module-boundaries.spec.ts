@@ -326,6 +326,21 @@ describe('table ownership', () => {
     ]);
   });
 
+  it('every entity is declared by the module of its folder (TypeOrmModule.forFeature), once, and registered for the DataSource', () => {
+    const sources = readSources(SRC);
+    const entityFolder = new Map<string, string>();
+    for (const [file, text] of sources) if (file.endsWith('.entity.ts')) for (const m of text.matchAll(/@Entity\([^)]*\)[\s\S]*?export\s+class\s+(\w+)/g)) entityFolder.set(m[1], folderOf(file));
+    const declared: Array<[string, string]> = [];
+    for (const [file, text] of sources) {
+      if (!file.endsWith('.module.ts')) continue;
+      for (const m of text.matchAll(/TypeOrmModule\.forFeature\(\[([^\]]*)\]\)/g)) for (const cls of m[1].split(',').map((c) => c.trim()).filter(Boolean)) declared.push([cls, folderOf(file)]);
+    }
+    expect(declared.filter(([cls, folder]) => entityFolder.get(cls) !== folder)).toEqual([]);
+    expect(declared.map(([cls]) => cls).sort()).toEqual([...entityFolder.keys()].sort());
+    const registry = sources.get('database/entities.ts')!;
+    expect([...registry.matchAll(/^\s+(\w+),$/gm)].map((m) => m[1]).sort()).toEqual([...entityFolder.keys()].sort());
+  });
+
   it('in src/, only the owning module writes its tables', () => {
     const sources = readSources(SRC);
     const { owner } = tableOwners(sources);

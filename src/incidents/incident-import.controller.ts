@@ -27,7 +27,7 @@ export class IncidentImportController {
       'Campus-protest format (Crowd Counting Consortium compilation: date, institution, city, state, kind, size, about_recruiting, …): context incidents — ' +
       'about recruiting → target peer_recruiters, otherwise general_activism; kind protest, severity 1, source news, no description. ' +
       'Institutions match by normalised name + city + state, then by name + state when that is unique; report.institutionsMatched counts them. ' +
-      'Descriptions older than the retention period are dropped (noted per row). ' +
+      'Each row meets the rules of POST /incidents and is refused with the same code and field (report items carry `code`): a description for an incident older than the retention period is RETENTION_EXPIRED; a dispute needs its dispute_statement. ' +
       PRIVACY_RULE +
       ' ' +
       IMPORT_RULES,

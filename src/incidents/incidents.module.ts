@@ -8,9 +8,11 @@ import { IncidentStateListener } from './incident-state.listener';
 import { IncidentsController } from './incidents.controller';
 import { IncidentsService } from './incidents.service';
 import { RetentionService } from './retention.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Incident } from './incident.entity';
 
 @Module({
-  imports: [RiskModule, AppearancesModule, ImportsModule],
+  imports: [TypeOrmModule.forFeature([Incident]), RiskModule, AppearancesModule, ImportsModule],
   controllers: [IncidentsController, IncidentImportController],
   providers: [IncidentsService, RetentionService, IncidentStateListener, IncidentImportService],
   exports: [IncidentsService, RetentionService],

@@ -10,7 +10,6 @@ import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import { ForbiddenError, NotFoundError, StaleVersionError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { Page, page } from '../common/pagination';
-import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { privacyConfig } from '../config/privacy.config';
 import { Institution } from '../institutions/institution.entity';
 import { normaliseState } from '../institutions/normalise';
@@ -18,7 +17,7 @@ import { RiskService } from '../risk/risk.service';
 import { CreateIncidentDto, IncidentQuery, IncidentView, UpdateIncidentDto, VerificationDto } from './dto/incident.dto';
 import { Incident } from './incident.entity';
 import { toIncidentCsvRow, toIncidentView } from './incident-view';
-import { retentionCutoff } from './retention.service';
+import { assertDescriptionAllowed, assertVerificationAllowed } from './incident-rules';
 
 /** Allowed verification changes: a dispute is recorded, never deleted; nothing goes back to reported. */
 const TRANSITIONS: Record<string, string[]> = {
@@ -158,10 +157,7 @@ export class IncidentsService {
   }
 
   async setVerification(id: string, dto: VerificationDto, expected: number | undefined, actor: AuthUser): Promise<IncidentView> {
-    if (dto.verification === 'disputed' && !dto.statement) {
-      throw new ValidationFailedError("A dispute keeps the institution's statement: send it", { statement: 'required when disputed' });
-    }
-    assertNoPersonalData({ statement: dto.statement });
+    assertVerificationAllowed(actor, dto.verification, dto.statement);
     return this.db.transaction(async (m) => {
       const row = await this.load(m, id);
       if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Incident', id, expected, row.version);
@@ -238,13 +234,7 @@ export class IncidentsService {
   }
 
   private checkDescription(description: string | null | undefined, occurredAt: number): void {
-    if (!description) return;
-    if (occurredAt < retentionCutoff(this.clock.now(), this.privacy.retentionMonths)) {
-      throw new UnprocessableError('RETENTION_EXPIRED', `Descriptions are kept for ${this.privacy.retentionMonths} months; this incident is older`, {
-        description: `the retention period (${this.privacy.retentionMonths} months) has passed; record the structured facts only`,
-      });
-    }
-    assertNoPersonalData({ description });
+    assertDescriptionAllowed(description, occurredAt, this.clock.now(), this.privacy.retentionMonths);
   }
 
   /**

@@ -6,9 +6,11 @@ import { InstitutionImportController } from './institution-import.controller';
 import { InstitutionImportService } from './institution-import.service';
 import { InstitutionsController } from './institutions.controller';
 import { InstitutionsService } from './institutions.service';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Institution } from './institution.entity';
 
 @Module({
-  imports: [RiskModule, ImportsModule],
+  imports: [TypeOrmModule.forFeature([Institution]), RiskModule, ImportsModule],
   controllers: [InstitutionsController, InstitutionImportController],
   providers: [InstitutionsService, InstitutionImportService, InstitutionExportService],
   exports: [InstitutionsService],

@@ -13,13 +13,15 @@ import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
 import { OutboxWriter } from './outbox-writer';
 import { LinkSigner } from './signed-link';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Notification } from './notification.entity';
 
 /**
  * Alerts by email through an outbox: domain events write rows in the emitting transaction, the
  * scheduler enqueues what time makes due, the dispatcher claims, renders, sends and records.
  */
 @Module({
-  imports: [UsersModule],
+  imports: [TypeOrmModule.forFeature([Notification]), UsersModule],
   controllers: [NotificationsController],
   providers: [
     LinkSigner,

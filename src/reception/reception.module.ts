@@ -4,9 +4,11 @@ import { RiskModule } from '../risk/risk.module';
 import { ReceptionController } from './reception.controller';
 import { ReceptionService } from './reception.service';
 import { LedgerReception } from './reception-summary';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ReceptionEntry } from './reception-entry.entity';
 
 @Module({
-  imports: [RiskModule],
+  imports: [TypeOrmModule.forFeature([ReceptionEntry]), RiskModule],
   controllers: [ReceptionController],
   providers: [ReceptionService],
   exports: [ReceptionService],
