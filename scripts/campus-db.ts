@@ -39,7 +39,7 @@ export async function bulkInsert(ds: DataSource, table: string, cols: string[], 
 
 export interface CampusDb {
   ds: DataSource;
-  /** The institutions of the construction: every one in the protest data plus 1,500 others (deterministic). */
+  /** The back-test's sample of institutions: every one in the protest data plus 1,500 others (deterministic). */
   sample: Set<string>;
   cleanup: () => Promise<void>;
 }
@@ -81,7 +81,7 @@ export async function campusDatabase(): Promise<CampusDb> {
   });
   await bulkInsert(ds, 'incidents', ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'kind', 'occurred_at', 'recorded_at', 'severity', 'crowd_size', 'target', 'source', 'verification', 'topic_mask'], incidents);
   await ds.query('ANALYZE');
-  // the construction: every institution in the protest data plus 1,500 others
+  // the sample: every institution in the protest data plus 1,500 others
   const others = (rows.map((r) => String(r[0])) as string[]).filter((id) => !inData.has(id)).sort((a, b) => hash01(a) - hash01(b)).slice(0, 1500);
   return {
     ds,

@@ -58,7 +58,6 @@ import { ImportsModule } from './imports/imports.module';
     TimelineModule,
     IncidentsModule,
     ImportsModule,
-    // feature modules: institutions, appearances, reception, incidents, risk, notifications, outcomes, reports
   ],
 })
 export class AppModule {}
