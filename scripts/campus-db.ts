@@ -11,9 +11,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { crowdBand } from '../src/imports/incident-import.service';
-import { scorecardKind } from '../src/imports/institution-import.service';
-import { zoneForState } from '../src/imports/state-zones';
+import { crowdBand } from '../src/incidents/incident-import.service';
+import { scorecardKind } from '../src/institutions/institution-import.service';
+import { zoneForState } from '../src/institutions/state-zones';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { dedupeKey, normaliseText } from '../src/institutions/normalise';
 import { placeholders } from '../src/risk/evidence';
@@ -39,7 +39,7 @@ export async function bulkInsert(ds: DataSource, table: string, cols: string[], 
 
 export interface CampusDb {
   ds: DataSource;
-  /** The institutions of the construction: every one in the protest data plus 1,500 others (deterministic). */
+  /** The back-test's sample of institutions: every one in the protest data plus 1,500 others (deterministic). */
   sample: Set<string>;
   cleanup: () => Promise<void>;
 }
@@ -81,7 +81,7 @@ export async function campusDatabase(): Promise<CampusDb> {
   });
   await bulkInsert(ds, 'incidents', ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'kind', 'occurred_at', 'recorded_at', 'severity', 'crowd_size', 'target', 'source', 'verification', 'topic_mask'], incidents);
   await ds.query('ANALYZE');
-  // the construction: every institution in the protest data plus 1,500 others
+  // the sample: every institution in the protest data plus 1,500 others
   const others = (rows.map((r) => String(r[0])) as string[]).filter((id) => !inData.has(id)).sort((a, b) => hash01(a) - hash01(b)).slice(0, 1500);
   return {
     ds,

@@ -22,7 +22,8 @@ import { AttentionModule } from './attention/attention.module';
 import { InstitutionsModule } from './institutions/institutions.module';
 import { AppearancesModule } from './appearances/appearances.module';
 import { CalendarModule } from './calendar/calendar.module';
-import { ReceptionModule } from './reception/reception.module';
+import { InstitutionReceptionModule, ReceptionModule } from './reception/reception.module';
+import { TimelineModule } from './timeline/timeline.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { ImportsModule } from './imports/imports.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -56,10 +57,11 @@ import { TokensModule } from './tokens/tokens.module';
     AppearancesModule,
     CalendarModule,
     ReceptionModule,
+    InstitutionReceptionModule,
+    TimelineModule,
     IncidentsModule,
     ImportsModule,
     WebhooksModule,
-    // feature modules: institutions, appearances, reception, incidents, risk, notifications, outcomes, reports
   ],
 })
 export class AppModule {}

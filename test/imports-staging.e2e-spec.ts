@@ -1,4 +1,4 @@
-import { InstitutionImportService } from '../src/imports/institution-import.service';
+import { InstitutionImportService } from '../src/institutions/institution-import.service';
 import { Institution } from '../src/institutions/institution.entity';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -67,7 +67,7 @@ describe('imports: check first, then commit quickly', () => {
 
   it('answers other requests between rows while a slow file is checked (the event loop is given back every 10 ms)', async () => {
     const inst = await t.factories.institution({ name: 'Slow Rows College', city: 'Rutland', state: 'VT' });
-    const { IncidentImportService } = await import('../src/imports/incident-import.service');
+    const { IncidentImportService } = await import('../src/incidents/incident-import.service');
     const service = t.app.get(IncidentImportService) as unknown as { fromOwn: (...a: unknown[]) => unknown };
     const real = service.fromOwn.bind(service);
     let rows = 0;

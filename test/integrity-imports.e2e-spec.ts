@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Incident } from '../src/incidents/incident.entity';
-import { InstitutionImportService } from '../src/imports/institution-import.service';
+import { InstitutionImportService } from '../src/institutions/institution-import.service';
 import { Institution } from '../src/institutions/institution.entity';
 import { RiskService } from '../src/risk/risk.service';
 import { createTestApp, TestApp } from './helpers/test-app';

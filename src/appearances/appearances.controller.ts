@@ -18,7 +18,7 @@ import type { FastifyReply } from 'fastify';
 import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ErrorBody } from '../common/error-body';
 import { IdPipe } from '../common/validation';
-import { etag, expectedVersion } from '../institutions/expected-version';
+import { etag, expectedVersion } from '../common/expected-version';
 import { AppearanceReader } from './appearance-reader';
 import { AppearancesService } from './appearances.service';
 import {

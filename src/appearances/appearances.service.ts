@@ -6,13 +6,8 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
-import {
-  AppearanceCancelledEvent,
-  AppearanceCompletedEvent,
-  AppearanceCreatedEvent,
-  AppearanceUpdatedEvent,
-  DomainEvents,
-} from '../common/domain-events';
+import { AppearanceCancelledEvent, AppearanceCompletedEvent, AppearanceCreatedEvent, AppearanceUpdatedEvent } from './appearance-events';
+import { DomainEvents } from '../common/domain-events';
 import type { AppearanceStatus } from '../common/enums';
 import { ConflictError, FieldErrors, ForbiddenError, NotFoundError, StaleVersionError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { assertNoPersonalData } from '../common/privacy/privacy-guard';
@@ -228,6 +223,25 @@ export class AppearancesService {
 
   private assertVersion(a: Appearance, expected: number | undefined): void {
     if (expected !== undefined && expected !== a.version) throw new StaleVersionError('Appearance', a.id, expected, a.version);
+  }
+
+  /**
+   * Marks an appearance disrupted (an incident aimed at the organisation happened at it: a fact the
+   * debrief and the reports use), with its audit entry, in the caller's transaction. Bumps the
+   * version so an edit based on the older read is refused.
+   */
+  async markDisrupted(m: EntityManager, a: Appearance, incidentId: string, actor: AuthUser): Promise<void> {
+    if (a.disrupted) return;
+    await m.update(Appearance, { id: a.id }, { disrupted: true, version: () => 'version + 1', updatedAt: this.clock.now() } as never);
+    await this.audit.record(m, {
+      actorId: actor.id,
+      action: 'update',
+      entityType: 'appearance',
+      entityId: a.id,
+      before: { disrupted: false, version: a.version },
+      after: { disrupted: true, version: a.version + 1 },
+      meta: { cause: 'incident', incidentId },
+    });
   }
 
   /** Conditional UPDATE on the version read: a concurrent writer makes this 409, never a lost update. */

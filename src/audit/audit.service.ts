@@ -43,6 +43,22 @@ export class AuditService {
     await m.insert(AuditEntry, entry as object);
   }
 
+  /**
+   * Replaces the stored before/after snapshots (JSON text, as read) of existing entries: only for
+   * redaction (retention removes incident descriptions from old entries). One UPDATE per 200.
+   */
+  async rewriteSnapshots(m: EntityManager, rows: Array<{ id: string; before: string | null; after: string | null }>): Promise<void> {
+    const pg = m.connection.options.type === 'postgres';
+    for (let k = 0; k < rows.length; k += 200) {
+      const chunk = rows.slice(k, k + 200);
+      const params: unknown[] = [];
+      const p = (v: unknown) => (params.push(v), pg ? `$${params.length}` : '?');
+      const caseOf = (col: 'before' | 'after') => `"${col}" = CASE id ${chunk.map((r) => `WHEN ${p(r.id)} THEN ${p(r[col])}`).join(' ')} ELSE "${col}" END`;
+      const set = `${caseOf('before')}, ${caseOf('after')}`;
+      await m.query(`UPDATE audit_entries SET ${set} WHERE id IN (${chunk.map((r) => p(r.id)).join(', ')})`, params);
+    }
+  }
+
   async list(q: AuditQuery): Promise<Page<AuditEntryView>> {
     const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
     if (q.entityType) qb.andWhere('a.entity_type = :et', { et: q.entityType });

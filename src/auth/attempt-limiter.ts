@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { TooManyRequestsError } from '../common/errors';
-import { query } from '../reports/sql-dialect';
+import { query } from '../database/sql-dialect';
 
 export interface Limit {
   bucket: string;

@@ -9,10 +9,14 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { KeyRing } from './key-ring';
 import { KeysModule } from './keys.module';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AttemptCounter } from './attempt-counter.entity';
+import { RevokedSession } from './revoked-session.entity';
 
 @Global()
 @Module({
   imports: [
+    TypeOrmModule.forFeature([AttemptCounter, RevokedSession]),
     KeysModule,
     JwtModule.registerAsync({
       imports: [KeysModule],

@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { UnauthenticatedError } from '../common/errors';
 import { authConfig } from '../config';
-import { query } from '../reports/sql-dialect';
+import { query } from '../database/sql-dialect';
 import { hashPassword, verifyPassword } from '../users/password';
 import { User } from '../users/user.entity';
 import { toUserView } from '../users/user.view';

@@ -6,7 +6,7 @@ import { ConfigType } from '@nestjs/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { authConfig, ConfigError, databaseConfig, secretWeakness } from '../config';
-import { query } from '../reports/sql-dialect';
+import { query } from '../database/sql-dialect';
 
 const MASTER = 'master';
 

@@ -24,3 +24,13 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
   return ctx.switchToHttp().getRequest().user;
 });
+
+/**
+ * Who may do what with incidents: admin, coordinator, recruiter and hr may read (every list,
+ * record and export read is written to the audit log with the filter, visible to admin at
+ * GET /audit?entityType=incident&action=read); admin, coordinator and recruiter may record and
+ * correct; admin and coordinator record verification and disputes; hr never writes.
+ */
+export const INCIDENT_READERS = ['admin', 'coordinator', 'recruiter', 'hr'] as const;
+export const INCIDENT_WRITERS = ['admin', 'coordinator', 'recruiter'] as const;
+export const INCIDENT_VERIFIERS = ['admin', 'coordinator'] as const;

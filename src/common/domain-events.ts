@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { Appearance } from '../appearances/appearance.entity';
 import type { RiskLevel } from './enums';
 
 /**
@@ -8,7 +7,9 @@ import type { RiskLevel } from './enums';
  * (e.g. the notification outbox) writes its rows in the same transaction: both commit or neither.
  * Listeners use `@OnEvent(NAME, { promisify: true, suppressErrors: false })`, must use
  * `payload.manager` for every query, and must not send anything (sending happens after commit, in
- * the dispatcher). A listener error rolls the whole change back.
+ * the dispatcher). A listener error rolls the whole change back. Each payload type lives with the
+ * module that emits it (appearances/appearance-events.ts, institutions/institution-events.ts; the
+ * risk one below).
  */
 export const DomainEvents = {
   AppearanceCreated: 'appearance.created',
@@ -22,38 +23,14 @@ export const DomainEvents = {
   AcknowledgementRecorded: 'notification.acknowledged',
   /** High/Critical warnings nobody acknowledged in time were escalated to the coordinators. */
   AcknowledgementsOverdue: 'notification.acknowledgements-overdue',
+  InstitutionStateChanged: 'institution.state-changed',
 } as const;
 
-interface InTransaction {
+export interface InTransaction {
   manager: EntityManager;
   actorId: string | null;
   /** Clock time of the change (epoch ms). */
   at: number;
-}
-
-export interface AppearanceCreatedEvent extends InTransaction {
-  appearance: Appearance;
-  recruiterIds: string[];
-}
-
-export interface AppearanceUpdatedEvent extends InTransaction {
-  before: Appearance;
-  after: Appearance;
-  recruitersBefore: string[];
-  recruitersAfter: string[];
-  /** startsAt, endsAt or timeZone changed. */
-  rescheduled: boolean;
-}
-
-export interface AppearanceCancelledEvent extends InTransaction {
-  appearance: Appearance;
-  recruiterIds: string[];
-  reason: string | null;
-}
-
-export interface AppearanceCompletedEvent extends InTransaction {
-  appearance: Appearance;
-  recruiterIds: string[];
 }
 
 export interface RiskLevelRoseEvent extends InTransaction {

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../common/errors';
-import { clearedCookie } from './dashboard-session';
+import { clearedCookie } from '../pages/dashboard-session';
 import { errorPage } from './html';
 
 /**

@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { RISK_LEVELS } from '../common/enums';
 import { ValidationFailedError } from '../common/errors';
 import { DAY_MS, humanLocal } from '../common/time';
-import { STATE_ZONES } from '../imports/state-zones';
+import { STATE_ZONES } from '../institutions/state-zones';
 import { Office } from '../offices/office.entity';
 
 export interface UpcomingRisk {

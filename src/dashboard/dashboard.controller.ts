@@ -12,7 +12,7 @@ import { OutcomesSummaryQuery } from '../reports/dto/report-query.dto';
 import { sendCsv } from '../reports/reports.controller';
 import { REPORT_NAMES, ReportName, ReportsService } from '../reports/reports.service';
 import { DashboardHtmlFilter } from './dashboard-html.filter';
-import { clearedCookie, DashboardSessionGuard, DASHBOARD_COOKIE, DASHBOARD_ROLES, readCookie, sessionCookie } from './dashboard-session';
+import { clearedCookie, DashboardSessionGuard, DASHBOARD_COOKIE, DASHBOARD_ROLES, readCookie, sessionCookie } from '../pages/dashboard-session';
 import { DashboardService } from './dashboard.service';
 import { InstitutionDrillDown } from './institution-drill-down';
 import { loginPage } from './html';

@@ -2,17 +2,17 @@ import { Module } from '@nestjs/common';
 import { AppearancesModule } from '../appearances/appearances.module';
 import { AttentionModule } from '../attention/attention.module';
 import { PageViews } from '../pages/page-views';
-import { ReceptionModule } from '../reception/reception.module';
+import { TimelineModule } from '../timeline/timeline.module';
 import { ReportsModule } from '../reports/reports.module';
 import { DashboardUpcoming } from './dashboard-upcoming';
 import { InstitutionDrillDown } from './institution-drill-down';
 import { DashboardController } from './dashboard.controller';
-import { DashboardSessionGuard } from './dashboard-session';
+import { DashboardSessionGuard } from '../pages/dashboard-session';
 import { DashboardService } from './dashboard.service';
 
 /** The read-only HR dashboard (server-rendered HTML + SVG, cookie sign-in). */
 @Module({
-  imports: [ReportsModule, AppearancesModule, AttentionModule, ReceptionModule],
+  imports: [ReportsModule, AppearancesModule, AttentionModule, TimelineModule],
   controllers: [DashboardController],
   providers: [DashboardService, DashboardSessionGuard, DashboardUpcoming, InstitutionDrillDown, { provide: PageViews, useFactory: () => new PageViews() }],
 })

@@ -7,7 +7,7 @@ import { Institution } from '../institutions/institution.entity';
 import { Outcome } from '../outcomes/outcome.entity';
 import { PageViews } from '../pages/page-views';
 import { RESULT_WORDS } from '../pages/page-words';
-import { TimelineService } from '../reception/timeline.service';
+import { TimelineService } from '../timeline/timeline.service';
 import type { OutcomeResult } from '../common/enums';
 
 const TIMELINE_ROWS = 200;

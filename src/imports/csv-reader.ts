@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { Logger } from '@nestjs/common';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { ConflictError, DomainError, PayloadTooLargeError, UnprocessableError, ValidationFailedError } from '../common/errors';
-import { unprotectCell } from './csv';
+import { unprotectCell } from '../common/csv';
 import { ImportReport } from './import-report';
 
 export interface CsvRow {

@@ -10,8 +10,9 @@ export class ImportRowReport {
   @ApiProperty({ enum: ['created', 'matched', 'refused'] }) status: RowStatus;
   @ApiPropertyOptional({ description: 'The created or matched record' }) id?: string;
   @ApiPropertyOptional({ description: 'How it matched (dedupe key, external id, import key, earlier row) or why it was refused' }) reason?: string;
+  @ApiPropertyOptional({ description: 'The stable code of a refusal: the one the API answers for the same record (e.g. RETENTION_EXPIRED, PERSONAL_DATA, VALIDATION_FAILED)' }) code?: string;
   @ApiPropertyOptional({ description: 'Per-field reasons of a refusal', type: 'object', additionalProperties: { type: 'string' } }) fields?: Record<string, string>;
-  @ApiPropertyOptional({ description: 'Something the import changed on the way in (e.g. description dropped by retention, topics set)' }) note?: string;
+  @ApiPropertyOptional({ description: 'Something the import changed on the way in (e.g. topics set)' }) note?: string;
   @ApiPropertyOptional({ description: 'Incident imports: the topics the row was given', type: [String] }) topics?: string[];
 }
 

@@ -10,7 +10,7 @@ import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
 import { appConfig } from '../config/app.config';
-import { safeCell } from './csv';
+import { safeCell } from '../common/csv';
 import { removeStaleSpools, withSpooledUpload } from './csv-reader';
 import { attachSink, ImportReport, ImportRowReport } from './import-report';
 

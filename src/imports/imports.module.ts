@@ -1,15 +1,15 @@
 import { Module } from '@nestjs/common';
-import { RiskModule } from '../risk/risk.module';
 import { ImportsController } from './imports.controller';
 import { ImportUploads } from './import-uploads.service';
-import { IncidentImportService } from './incident-import.service';
-import { InstitutionExportService } from './institution-export.service';
-import { InstitutionImportService } from './institution-import.service';
 
-/** CSV in (institutions, incidents) and out (institutions); incident and ledger exports live with their lists. */
+/**
+ * How CSV imports run (spooled upload, rows checked then staged, one short committing transaction,
+ * the per-row report): the machinery only. Each kind of import lives with the module that owns its
+ * rows (institutions/, incidents/) and stages them there.
+ */
 @Module({
-  imports: [RiskModule],
   controllers: [ImportsController],
-  providers: [ImportUploads, InstitutionImportService, IncidentImportService, InstitutionExportService],
+  providers: [ImportUploads],
+  exports: [ImportUploads],
 })
 export class ImportsModule {}

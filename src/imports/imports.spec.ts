@@ -1,8 +1,8 @@
-import { safeCell, unprotectCell, wantsCsv } from './csv';
+import { safeCell, unprotectCell, wantsCsv } from '../common/csv';
 import { headerKey } from './csv-reader';
-import { crowdBand } from './incident-import.service';
-import { detectInstitutionFormat, scorecardKind } from './institution-import.service';
-import { zoneForState } from './state-zones';
+import { crowdBand } from '../incidents/incident-import.service';
+import { detectInstitutionFormat, scorecardKind } from '../institutions/institution-import.service';
+import { zoneForState } from '../institutions/state-zones';
 
 describe('CSV cells: formula-injection protection', () => {
   it.each<[unknown, string | number]>([

@@ -11,26 +11,17 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { AuthUser, CurrentUser, Roles } from '../common/auth';
+import { AuthUser, CurrentUser, INCIDENT_READERS, INCIDENT_VERIFIERS, INCIDENT_WRITERS, Roles } from '../common/auth';
 import { Clock } from '../common/clock';
 import { ErrorBody } from '../common/error-body';
 import { PRIVACY_RULE } from '../common/privacy/privacy-guard';
 import { IdPipe } from '../common/validation';
-import { csvFile, wantsCsv } from '../imports/csv';
-import { expectedVersion } from '../institutions/expected-version';
+import { csvFile, wantsCsv } from '../common/csv';
+import { expectedVersion } from '../common/expected-version';
 import { CreateIncidentDto, IncidentPage, IncidentQuery, IncidentView, UpdateIncidentDto, VerificationDto } from './dto/incident.dto';
 import { INCIDENT_CSV_COLUMNS } from './incident-view';
 import { IncidentsService } from './incidents.service';
 import { RetentionResult, RetentionService } from './retention.service';
-
-/**
- * Who may do what with incidents: admin, coordinator, recruiter and hr may read (every list,
- * record and export read is written to the audit log with the filter, visible to admin at
- * GET /audit?entityType=incident&action=read); admin, coordinator and recruiter may record and
- * correct; admin and coordinator record verification and disputes; hr never writes.
- */
-export const INCIDENT_READERS = ['admin', 'coordinator', 'recruiter', 'hr'] as const;
-export const INCIDENT_WRITERS = ['admin', 'coordinator', 'recruiter'] as const;
 
 @ApiTags('incidents')
 @ApiBearerAuth()
@@ -105,7 +96,7 @@ export class IncidentsController {
   }
 
   @Post(':id/verification')
-  @Roles('admin', 'coordinator')
+  @Roles(...INCIDENT_VERIFIERS)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Corroborate or dispute an incident (admin, coordinator)',

@@ -6,12 +6,12 @@ import { DomainEvents, IncidentRecordedEvent } from '../common/domain-events';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
+import { AppearancesService } from '../appearances/appearances.service';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import { ForbiddenError, NotFoundError, StaleVersionError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { Page, page } from '../common/pagination';
-import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { privacyConfig } from '../config/privacy.config';
 import { Institution } from '../institutions/institution.entity';
 import { normaliseState } from '../institutions/normalise';
@@ -19,7 +19,7 @@ import { RiskService } from '../risk/risk.service';
 import { CreateIncidentDto, IncidentQuery, IncidentView, UpdateIncidentDto, VerificationDto } from './dto/incident.dto';
 import { Incident } from './incident.entity';
 import { toIncidentCsvRow, toIncidentView } from './incident-view';
-import { retentionCutoff } from './retention.service';
+import { assertDescriptionAllowed, assertVerificationAllowed } from './incident-rules';
 
 /** Allowed verification changes: a dispute is recorded, never deleted; nothing goes back to reported. */
 const TRANSITIONS: Record<string, string[]> = {
@@ -42,6 +42,7 @@ export class IncidentsService {
     private readonly risk: RiskService,
     @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
     private readonly events: EventEmitter2,
+    private readonly appearances: AppearancesService,
   ) {}
 
   async create(dto: CreateIncidentDto, actor: AuthUser): Promise<IncidentView> {
@@ -166,10 +167,7 @@ export class IncidentsService {
   }
 
   async setVerification(id: string, dto: VerificationDto, expected: number | undefined, actor: AuthUser): Promise<IncidentView> {
-    if (dto.verification === 'disputed' && !dto.statement) {
-      throw new ValidationFailedError("A dispute keeps the institution's statement: send it", { statement: 'required when disputed' });
-    }
-    assertNoPersonalData({ statement: dto.statement });
+    assertVerificationAllowed(actor, dto.verification, dto.statement);
     return this.db.transaction(async (m) => {
       const row = await this.load(m, id);
       if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Incident', id, expected, row.version);
@@ -246,13 +244,7 @@ export class IncidentsService {
   }
 
   private checkDescription(description: string | null | undefined, occurredAt: number): void {
-    if (!description) return;
-    if (occurredAt < retentionCutoff(this.clock.now(), this.privacy.retentionMonths)) {
-      throw new UnprocessableError('RETENTION_EXPIRED', `Descriptions are kept for ${this.privacy.retentionMonths} months; this incident is older`, {
-        description: `the retention period (${this.privacy.retentionMonths} months) has passed; record the structured facts only`,
-      });
-    }
-    assertNoPersonalData({ description });
+    assertDescriptionAllowed(description, occurredAt, this.clock.now(), this.privacy.retentionMonths);
   }
 
   /**
@@ -278,16 +270,7 @@ export class IncidentsService {
   /** An incident aimed at the organisation during an appearance is a disruption fact outcomes use later. */
   private async markDisrupted(m: EntityManager, a: Appearance, incident: Incident, actor: AuthUser): Promise<void> {
     if (incident.target !== 'organisation' || a.disrupted) return;
-    await m.update(Appearance, { id: a.id }, { disrupted: true, version: () => 'version + 1', updatedAt: this.clock.now() } as never);
-    await this.audit.record(m, {
-      actorId: actor.id,
-      action: 'update',
-      entityType: 'appearance',
-      entityId: a.id,
-      before: { disrupted: false, version: a.version },
-      after: { disrupted: true, version: a.version + 1 },
-      meta: { cause: 'incident', incidentId: incident.id },
-    });
+    await this.appearances.markDisrupted(m, a, incident.id, actor);
   }
 }
 

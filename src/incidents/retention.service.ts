@@ -102,7 +102,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
    * Audit entries written before audit snapshots left the description out carry a copy of it in
    * `before` / `after`: for every incident past the cutoff, those copies are removed too (marked
    * `descriptionRedacted`). One query finds them (only entries that still hold description text);
-   * one UPDATE per 200 rewrites them. Returns how many entries were rewritten.
+   * the audit module rewrites them. Returns how many entries were rewritten.
    */
   private async redactAuditCopies(m: EntityManager, cutoff: number): Promise<number> {
     const pg = m.connection.options.type === 'postgres';
@@ -119,15 +119,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       const { description: _d, ...rest } = o;
       return JSON.stringify({ ...rest, descriptionRedacted: true });
     };
-    for (let k = 0; k < rows.length; k += 200) {
-      const chunk = rows.slice(k, k + 200);
-      const params: unknown[] = [];
-      const p = (v: unknown) => (params.push(v), pg ? `$${params.length}` : '?');
-      const caseOf = (col: 'before' | 'after', get: (r: (typeof chunk)[number]) => string | null) =>
-        `"${col}" = CASE id ${chunk.map((r) => `WHEN ${p(r.id)} THEN ${p(redact(get(r)))}`).join(' ')} ELSE "${col}" END`;
-      const set = `${caseOf('before', (r) => r.b)}, ${caseOf('after', (r) => r.a)}`;
-      await m.query(`UPDATE audit_entries SET ${set} WHERE id IN (${chunk.map((r) => p(r.id)).join(', ')})`, params);
-    }
+    await this.audit.rewriteSnapshots(m, rows.map((r) => ({ id: r.id, before: redact(r.b), after: redact(r.a) })));
     return rows.length;
   }
 }

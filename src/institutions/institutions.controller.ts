@@ -15,7 +15,7 @@ import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ErrorBody } from '../common/error-body';
 import { IdPipe } from '../common/validation';
 import { CreateInstitutionDto, InstitutionPage, InstitutionQuery, InstitutionView, UpdateInstitutionDto } from './dto/institution.dto';
-import { etag, expectedVersion } from './expected-version';
+import { etag, expectedVersion } from '../common/expected-version';
 import { InstitutionsService, toInstitutionView } from './institutions.service';
 
 @ApiTags('institutions')

@@ -1,18 +1,20 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
+import { DomainEvents } from '../common/domain-events';
 import { ConflictError, NotFoundError, StaleVersionError } from '../common/errors';
 import { Page, page } from '../common/pagination';
 import { iso } from '../common/time';
-import { CreateInstitutionDto, InstitutionQuery, InstitutionView, UpdateInstitutionDto } from './dto/institution.dto';
+import { CreateInstitutionDto, InstitutionQuery, InstitutionView, ReceptionSummaryView, UpdateInstitutionDto } from './dto/institution.dto';
+import { InstitutionStateChangedEvent } from './institution-events';
+import { InstitutionReception } from './institution-reception';
 import { Institution } from './institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from './normalise';
-import { receptionSummaries, ReceptionSummary } from '../reception/reception-summary';
 import { RiskService } from '../risk/risk.service';
-import { Incident } from '../incidents/incident.entity';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { assertNoPersonalData, FieldKind } from '../common/privacy/privacy-guard';
 
@@ -53,6 +55,8 @@ export class InstitutionsService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly risk: RiskService,
+    private readonly events: EventEmitter2,
+    private readonly ledger: InstitutionReception,
   ) {}
 
   async list(q: InstitutionQuery): Promise<Page<InstitutionView>> {
@@ -68,13 +72,13 @@ export class InstitutionsService {
     qb.orderBy('i.search_name', 'ASC').addOrderBy('i.id', 'ASC');
     qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
-    const stances = await receptionSummaries(this.db.manager, rows.map((r) => r.id), this.clock.now());
+    const stances = await this.ledger.summaries(rows.map((r) => r.id), this.clock.now());
     return page(rows.map((r) => ({ ...toInstitutionView(r), reception: stances.get(r.id) })), total, q);
   }
 
-  /** The derived reception (current stance, since when, 12-month trend) of one institution (reception module, set-based). */
-  async reception(id: string): Promise<ReceptionSummary> {
-    return (await receptionSummaries(this.db.manager, [id], this.clock.now())).get(id)!;
+  /** The derived reception (current stance, since when, 12-month trend) of one institution (from the reception module). */
+  async reception(id: string): Promise<ReceptionSummaryView> {
+    return (await this.ledger.summaries([id], this.clock.now())).get(id)!;
   }
 
   async get(id: string, manager?: EntityManager): Promise<Institution> {
@@ -174,8 +178,8 @@ export class InstitutionsService {
   }
 
   /**
-   * Incidents carry a copy of their institution's state (the regional wave reads it): a move takes
-   * them along, in the same transaction. A change of state or policy re-assesses the institution's
+   * Incidents carry a copy of their institution's state (the regional wave reads it): a move is
+   * announced in the same transaction and the incidents module moves its copies. A change of state or policy re-assesses the institution's
    * upcoming appearances; after a move also the old state's (its wave lost these incidents), with
    * one evidence pass over both states.
    */
@@ -185,7 +189,8 @@ export class InstitutionsService {
       await this.risk.reassessInstitution(m, after.id, 'institution_updated', actor.id);
       return;
     }
-    await m.createQueryBuilder().update(Incident).set({ state: after.state }).where('institution_id = :id', { id: after.id }).execute();
+    const moved: InstitutionStateChangedEvent = { manager: m, actorId: actor.id, at: this.clock.now(), institutionId: after.id, from: before.state, to: after.state };
+    await this.events.emitAsync(DomainEvents.InstitutionStateChanged, moved);
     const now = this.clock.now();
     const peer = (await m
       .createQueryBuilder()

@@ -3,14 +3,8 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { EntityManager, LessThanOrEqual } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
 import { AppearanceRecruiter } from '../appearances/appearance-recruiter.entity';
-import {
-  AppearanceCancelledEvent,
-  AppearanceCompletedEvent,
-  AppearanceCreatedEvent,
-  AppearanceUpdatedEvent,
-  DomainEvents,
-  RiskLevelRoseEvent,
-} from '../common/domain-events';
+import { AppearanceCancelledEvent, AppearanceCompletedEvent, AppearanceCreatedEvent, AppearanceUpdatedEvent } from '../appearances/appearance-events';
+import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import { Notification } from './notification.entity';
 import { OutboxWriter } from './outbox-writer';
 

@@ -1,6 +1,7 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { HealthContributors } from '../health/health-contributors';
+import { UsersModule } from '../users/users.module';
 import { MailDataLoader } from './mail-data.loader';
 import { Mailer } from './mailer.service';
 import { NotificationComposer } from './notification-composer';
@@ -12,12 +13,15 @@ import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
 import { OutboxWriter } from './outbox-writer';
 import { LinkSigner } from './signed-link';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Notification } from './notification.entity';
 
 /**
  * Alerts by email through an outbox: domain events write rows in the emitting transaction, the
  * scheduler enqueues what time makes due, the dispatcher claims, renders, sends and records.
  */
 @Module({
+  imports: [TypeOrmModule.forFeature([Notification]), UsersModule],
   controllers: [NotificationsController],
   providers: [
     LinkSigner,

@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from
 import { Page, page } from '../common/pagination';
 import { iso } from '../common/time';
 import { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
 import { AckView, NotificationQuery, NotificationView, PreferencesView } from './dto/notification.dto';
 import { MUTABLE_KINDS, NOTIFICATION_DEFINITIONS, RISK_ALERT_KINDS } from './notification-definitions';
 import { Notification } from './notification.entity';
@@ -46,6 +47,7 @@ export class NotificationsService {
     private readonly audit: AuditService,
     private readonly links: LinkSigner,
     private readonly events: EventEmitter2,
+    private readonly users: UsersService,
   ) {}
 
   /** Admins see everything; coordinators see mail to people of their office. */
@@ -216,9 +218,8 @@ export class NotificationsService {
           token: 'older than your last change of preferences',
         });
       }
-      const now = this.clock.now();
       const after = mode === 'add' ? [...new Set([...before, ...kinds])] : kinds;
-      await m.getRepository(User).update({ id: userId }, { mutedKinds: after, updatedAt: now, ...(mode === 'replace' ? { preferencesChangedAt: now } : {}) });
+      await this.users.setMutedKinds(m, userId, after, mode === 'replace');
       await this.audit.record(m, { actorId: userId, action: 'notification_preferences_changed', entityType: 'user', entityId: userId, before: { mutedKinds: before }, after: { mutedKinds: after } });
       return preferencesView(after);
     });

@@ -7,7 +7,7 @@ import { Public } from '../common/auth';
 import type { NotificationKind } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
 import { validateDto } from '../common/validation';
-import { DASHBOARD_COOKIE } from '../dashboard/dashboard-session';
+import { DASHBOARD_COOKIE, DASHBOARD_ROLES } from './dashboard-session';
 import { MUTABLE_KINDS, NOTIFICATION_DEFINITIONS } from '../notifications/notification-definitions';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SsoService } from '../sso/sso.service';

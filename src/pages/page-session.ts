@@ -9,7 +9,7 @@ import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
 import { appConfig } from '../config';
-import { DASHBOARD_COOKIE, DASHBOARD_ROLES } from '../dashboard/dashboard-session';
+import { DASHBOARD_COOKIE, DASHBOARD_ROLES } from './dashboard-session';
 import { PageName, verifyPageLink } from '../notifications/page-links';
 import { LinkSigner } from '../notifications/signed-link';
 import { User } from '../users/user.entity';

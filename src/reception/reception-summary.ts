@@ -1,6 +1,9 @@
-import { EntityManager } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Stance, STANCES } from '../common/enums';
 import { iso } from '../common/time';
+import { InstitutionReception } from '../institutions/institution-reception';
 import { ReceptionEntry } from './reception-entry.entity';
 
 export type Trend = 'better' | 'same' | 'worse';
@@ -73,4 +76,16 @@ export async function receptionSummaries(manager: EntityManager, institutionIds:
   const out = new Map<string, ReceptionSummary>();
   for (const [id, entries] of grouped) out.set(id, summarise(id, entries, now));
   return out;
+}
+
+/** The institutions module's view of the ledger (InstitutionReception), answered from reception_entries. */
+@Injectable()
+export class LedgerReception extends InstitutionReception {
+  constructor(@InjectDataSource() private readonly db: DataSource) {
+    super();
+  }
+
+  summaries(institutionIds: string[], now: number): Promise<Map<string, ReceptionSummary>> {
+    return receptionSummaries(this.db.manager, institutionIds, now);
+  }
 }

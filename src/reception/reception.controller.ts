@@ -5,22 +5,17 @@ import { AuthUser, CurrentUser, Roles } from '../common/auth';
 import { ErrorBody } from '../common/error-body';
 import { PRIVACY_RULE } from '../common/privacy/privacy-guard';
 import { IdPipe } from '../common/validation';
-import { csvFile, wantsCsv } from '../imports/csv';
-import { INCIDENT_READERS } from '../incidents/incidents.controller';
-import { CreateReceptionEntryDto, ReceptionEntryView, ReceptionExportQuery, ReceptionPage, ReceptionQuery, ReceptionSummaryView } from './dto/reception.dto';
-import { TimelinePage, TimelineQuery } from './dto/timeline.dto';
+import { csvFile, wantsCsv } from '../common/csv';
+import { CreateReceptionEntryDto, ReceptionEntryView, ReceptionExportQuery, ReceptionPage, ReceptionQuery } from './dto/reception.dto';
+import { ReceptionSummaryView } from '../institutions/dto/institution.dto';
 import { RECEPTION_CSV_COLUMNS, ReceptionService } from './reception.service';
 import { ReceptionSummary } from './reception-summary';
-import { TimelineService } from './timeline.service';
 
 @ApiTags('reception')
 @ApiBearerAuth()
 @Controller()
 export class ReceptionController {
-  constructor(
-    private readonly reception: ReceptionService,
-    private readonly timelines: TimelineService,
-  ) {}
+  constructor(private readonly reception: ReceptionService) {}
 
   @Post('institutions/:id/reception')
   @Roles('admin', 'coordinator', 'recruiter')
@@ -53,14 +48,6 @@ export class ReceptionController {
   @ApiOkResponse({ type: ReceptionSummaryView })
   summary(@Param('id', new IdPipe()) id: string): Promise<ReceptionSummary> {
     return this.reception.summary(id);
-  }
-
-  @Get('institutions/:id/timeline')
-  @Roles(...INCIDENT_READERS)
-  @ApiOperation({ summary: 'Reception entries, incidents and appearances of one institution merged in time order, paginated (the read is audited: it shows incidents)' })
-  @ApiOkResponse({ type: TimelinePage })
-  timeline(@Param('id', new IdPipe()) id: string, @Query() q: TimelineQuery, @CurrentUser() actor: AuthUser): Promise<TimelinePage> {
-    return this.timelines.timeline(id, q, actor);
   }
 
   @Get('reception')

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { iso } from '../common/time';
 import { LIVE_ENTRY } from './reception-report.service';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
-import { num, query } from './sql-dialect';
+import { num, query } from '../database/sql-dialect';
 
 export interface EvidenceRow {
   institutionKind: string;

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { clusterDispersion, rateWithInterval } from './rate-interval';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
-import { dialectOf, monthKeys, num, query } from './sql-dialect';
+import { dialectOf, monthKeys, num, query } from '../database/sql-dialect';
 import { MonthCount, TrendVerdict, trendVerdict } from './trend-verdict';
 
 export interface TrendMonthRow {

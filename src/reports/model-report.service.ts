@@ -7,7 +7,7 @@ import { BrierRow, brierByMonth, byLevel, LevelMonthSums, LevelRow } from './acc
 import { compareMitigations, MITIGATION_CONFOUNDING, MitigationRow, MitigationSetRow, SMALL_ARM } from './mitigation-compare';
 import { orgIncidentCode } from './outcomes-report.service';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
-import { dialectOf, monthKeys, num, query } from './sql-dialect';
+import { dialectOf, monthKeys, num, query } from '../database/sql-dialect';
 
 export interface CellRow {
   level: RiskLevel;

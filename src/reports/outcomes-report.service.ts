@@ -5,7 +5,7 @@ import { DISRUPTIVE_KINDS } from '../common/enums';
 import { GroupBy } from './dto/report-query.dto';
 import { emptySums, OUTCOMES_DEFINITIONS, SUMMARY_FIELDS, SummaryRow, summaryRow, SummarySums, totalRow } from './outcomes-summary';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
-import { dialectOf, monthKeys, num, query } from './sql-dialect';
+import { dialectOf, monthKeys, num, query } from '../database/sql-dialect';
 
 export interface OutcomesSummaryReport {
   report: 'outcomes-summary';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { STANCES, Stance } from '../common/enums';
 import { iso } from '../common/time';
 import { describeScope, ReportScope } from './report-scope';
-import { dialectOf, num, query } from './sql-dialect';
+import { dialectOf, num, query } from '../database/sql-dialect';
 
 export interface ReceptionQuarterRow {
   quarter: string;

@@ -3,7 +3,7 @@ import type { AppearanceKind, InstitutionKind, Topic } from '../common/enums';
 import { ForbiddenError, ValidationFailedError } from '../common/errors';
 import { iso } from '../common/time';
 import { ReportQuery } from './dto/report-query.dto';
-import { addMonths, monthStart } from './sql-dialect';
+import { addMonths, monthStart } from '../database/sql-dialect';
 
 /** A report's resolved window and filters, after role limits are applied. */
 export interface ReportScope {

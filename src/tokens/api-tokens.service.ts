@@ -11,7 +11,7 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationFailedEr
 import { DAY_MS, iso } from '../common/time';
 import { apiTokensConfig } from '../config';
 import { Office } from '../offices/office.entity';
-import { query } from '../reports/sql-dialect';
+import { query } from '../database/sql-dialect';
 import { ApiToken } from './api-token.entity';
 import { ApiTokenUse } from './api-token-use.entity';
 import { ApiTokenUseView, ApiTokenView, CreatedApiTokenView, CreatePersonalTokenDto, CreateServiceTokenDto, ScopeView } from './dto/api-token.dto';

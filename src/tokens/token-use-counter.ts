@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { apiTokensConfig } from '../config';
-import { query } from '../reports/sql-dialect';
+import { query } from '../database/sql-dialect';
 import { ApiTokenUse } from './api-token-use.entity';
 
 interface Pending {

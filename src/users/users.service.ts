@@ -10,7 +10,6 @@ import type { Role } from '../common/enums';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { Page, page } from '../common/pagination';
-import { iso } from '../common/time';
 import { appConfig, authConfig } from '../config';
 import { Office } from '../offices/office.entity';
 import { CreateUserDto, MeView, UpdateUserDto, UserQuery, UserView } from './dto/user.dto';
@@ -167,6 +166,16 @@ export class UsersService {
   }
 
   /** On first start with no users: create the admin from ADMIN_EMAIL / ADMIN_PASSWORD, or a generated password printed once. */
+  /**
+   * The kinds of mail a user has switched off (the notifications module decides which may be).
+   * `chosen`: the user's own choice in the app, remembered with its time (an older unsubscribe link
+   * then no longer applies). In the caller's transaction.
+   */
+  async setMutedKinds(m: EntityManager, userId: string, kinds: string[], chosen: boolean): Promise<void> {
+    const now = this.clock.now();
+    await m.update(User, { id: userId }, { mutedKinds: kinds, updatedAt: now, ...(chosen ? { preferencesChangedAt: now } : {}) });
+  }
+
   async ensureInitialAdmin(): Promise<{ email: string; generatedPassword?: string } | null> {
     const count = await this.db.getRepository(User).count();
     if (count > 0) return null;

@@ -2,12 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
+import { AppearanceCancelledEvent, AppearanceCreatedEvent, AppearanceUpdatedEvent } from '../appearances/appearance-events';
 import {
   AcknowledgementRecordedEvent,
   AcknowledgementsOverdueEvent,
-  AppearanceCancelledEvent,
-  AppearanceCreatedEvent,
-  AppearanceUpdatedEvent,
   DomainEvents,
   EscalationsSentEvent,
   IncidentRecordedEvent,

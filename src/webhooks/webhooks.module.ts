@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { OfficeChat } from './office-chat.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { DeliverySender } from './delivery-sender';
 import { DeliveryTargets } from './delivery-targets';
@@ -15,7 +18,7 @@ import { WebhooksService } from './webhooks.service';
  * claims, signs, sends and records them.
  */
 @Module({
-  imports: [NotificationsModule],
+  imports: [TypeOrmModule.forFeature([WebhookEndpoint, OfficeChat]), NotificationsModule],
   controllers: [WebhooksController, OfficeChatController],
   providers: [DeliveryTargets, DeliverySender, WebhookEventsListener, WebhookDispatcher, WebhookLoop, WebhooksService, OfficeChatService],
   exports: [WebhookDispatcher],

@@ -31,7 +31,7 @@ import {
 import { PageQuery } from '../../common/pagination';
 import { RiskAssessmentView } from '../../risk/risk.view';
 import { instantForm, IsIanaZone, IsInstant, OmittableNotNull } from '../../common/validators';
-import { ISO_WITH_OFFSET, LOCAL_DATE, LOCAL_DATE_TIME } from '../appearance-times';
+import { ISO_WITH_OFFSET, LOCAL_DATE, LOCAL_DATE_TIME } from '../../common/local-time';
 import { PRIVACY_NOTE } from '../../common/privacy/privacy-guard';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

@@ -1,11 +1,23 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { HIGHEST_DEGREES, INSTITUTION_KINDS, InstitutionKind } from '../../common/enums';
+import { HIGHEST_DEGREES, INSTITUTION_KINDS, InstitutionKind, Stance, STANCES } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
 import { IsIanaZone, OmittableNotNull } from '../../common/validators';
-import { ReceptionSummaryView } from '../../reception/dto/reception.dto';
 import { PRIVACY_NOTE } from '../../common/privacy/privacy-guard';
+
+/** An institution's reception, derived from the reception ledger (the reception module computes it: InstitutionReception). */
+export class ReceptionSummaryView {
+  @ApiProperty({ format: 'uuid' }) institutionId: string;
+  @ApiProperty({ enum: STANCES, nullable: true, description: 'Derived from the ledger (latest entry in force); null when nothing is recorded' })
+  currentStance: Stance | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the stance last changed to its current value' })
+  stanceSince: string | null;
+  @ApiProperty({ enum: ['better', 'same', 'worse'], nullable: true, description: 'Current stance vs the stance 12 months ago' })
+  trend: 'better' | 'same' | 'worse' | null;
+  @ApiProperty({ description: 'Entries in force (not superseded)' }) entries: number;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastEntryAt: string | null;
+}
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 

@@ -80,14 +80,3 @@ export class ReceptionPage {
   @ApiProperty() pageSize: number;
 }
 
-export class ReceptionSummaryView {
-  @ApiProperty({ format: 'uuid' }) institutionId: string;
-  @ApiProperty({ enum: STANCES, nullable: true, description: 'Derived from the ledger (latest entry in force); null when nothing is recorded' })
-  currentStance: Stance | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the stance last changed to its current value' })
-  stanceSince: string | null;
-  @ApiProperty({ enum: ['better', 'same', 'worse'], nullable: true, description: 'Current stance vs the stance 12 months ago' })
-  trend: 'better' | 'same' | 'worse' | null;
-  @ApiProperty({ description: 'Entries in force (not superseded)' }) entries: number;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) lastEntryAt: string | null;
-}

@@ -1,8 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
 
 /**
- * The few places SQLite and PostgreSQL differ for reports: turning an epoch-ms column into a UTC
- * month or quarter key. Everything else in the report SQL is plain SQL both accept.
+ * The few places SQLite and PostgreSQL differ in the reports' SQL: turning an epoch-ms column into a
+ * UTC month or quarter key (everything else there is plain SQL both accept); and `query()`, named
+ * parameters for raw SQL on either database (reports, auth).
  */
 export interface Dialect {
   kind: 'sqlite' | 'postgres';

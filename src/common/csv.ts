@@ -1,7 +1,7 @@
 import { StreamableFile } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import { Readable } from 'node:stream';
-import { FORMULA_START } from '../common/csv-formula';
+import { FORMULA_START } from './csv-formula';
 
 /**
  * Formula-injection protection for spreadsheet users: a text cell that starts with a formula

@@ -12,8 +12,8 @@ import { Incident } from '../incidents/incident.entity';
 import { toIncidentView } from '../incidents/incident-view';
 import { Institution } from '../institutions/institution.entity';
 import { TimelineItem, TimelinePage, TimelineQuery, TimelineType } from './dto/timeline.dto';
-import { ReceptionEntry } from './reception-entry.entity';
-import { toReceptionView } from './reception.service';
+import { ReceptionEntry } from '../reception/reception-entry.entity';
+import { toReceptionView } from '../reception/reception.service';
 
 /**
  * One institution's history: reception entries (by effective date), incidents (by occurred-at) and

@@ -3,7 +3,7 @@ import { Topic, TOPICS } from '../../common/enums';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQuery } from '../../common/pagination';
 import { IncidentView } from '../../incidents/dto/incident.dto';
-import { ReceptionEntryView } from './reception.dto';
+import { ReceptionEntryView } from '../../reception/dto/reception.dto';
 
 export const TIMELINE_TYPES = ['reception', 'incident', 'appearance'] as const;
 export type TimelineType = (typeof TIMELINE_TYPES)[number];

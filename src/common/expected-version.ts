@@ -1,4 +1,4 @@
-import { ValidationFailedError } from '../common/errors';
+import { ValidationFailedError } from './errors';
 
 /**
  * The version a writer expects to change: from `If-Match` ("3", W/"3" or 3) or the body's `version`.

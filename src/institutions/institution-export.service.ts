@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import { Institution } from '../institutions/institution.entity';
-import { normaliseState } from '../institutions/normalise';
-import { receptionSummaries } from '../reception/reception-summary';
+import { Institution } from './institution.entity';
+import { normaliseState } from './normalise';
+import { InstitutionReception } from './institution-reception';
 
 /** Batches of institution CSV rows (keyset-paginated, 1000 at a time) with the derived stance. */
 @Injectable()
@@ -12,6 +12,7 @@ export class InstitutionExportService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly clock: Clock,
+    private readonly ledger: InstitutionReception,
   ) {}
 
   async *rows(q: { state?: string; kind?: string }): AsyncGenerator<Array<Record<string, unknown>>> {
@@ -23,7 +24,7 @@ export class InstitutionExportService {
       if (after) qb.andWhere('(i.search_name > :an OR (i.search_name = :an AND i.id > :aid))', { an: after.name, aid: after.id });
       const rows = await qb.getMany();
       if (!rows.length) return;
-      const stances = await receptionSummaries(this.db.manager, rows.map((r) => r.id), this.clock.now());
+      const stances = await this.ledger.summaries(rows.map((r) => r.id), this.clock.now());
       yield rows.map((i) => ({
         id: i.id,
         name: i.name,

@@ -11,20 +11,20 @@ import { TOPICS } from '../common/enums';
 import type { CrowdBand, Impact, IncidentKind, Source, Target, Verification } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
 import { assertCleanRecord } from '../common/input-guard';
-import { assertNoPersonalData, describeHits, findPersonalData } from '../common/privacy/privacy-guard';
+import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { CCC_FLAG_TOPICS, cccTopics, parseTopicList, topicMask, topicsOf } from '../common/topics';
 import { privacyConfig } from '../config/privacy.config';
-import { Incident } from '../incidents/incident.entity';
-import { retentionCutoff } from '../incidents/retention.service';
+import { Incident } from './incident.entity';
+import { assertDescriptionAllowed, assertVerificationAllowed } from './incident-rules';
 import { Institution } from '../institutions/institution.entity';
 import { dedupeKey, normaliseState, normaliseText } from '../institutions/normalise';
 import { RiskService } from '../risk/risk.service';
-import { CreatedRows } from './created-rows';
-import { breather, csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from './csv-reader';
-import { ImportUploads } from './import-uploads.service';
-import { IncidentCsvRow } from './dto/import.dto';
-import { emptyReport, ImportReport, tally } from './import-report';
+import { CreatedRows } from '../imports/created-rows';
+import { breather, csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage } from '../imports/csv-reader';
+import { ImportUploads } from '../imports/import-uploads.service';
+import { IncidentCsvRow } from '../imports/dto/import.dto';
+import { emptyReport, ImportReport, tally } from '../imports/import-report';
 
 export type IncidentFormat = 'forewarn' | 'campus_protests';
 
@@ -95,7 +95,7 @@ export class IncidentImportService {
           if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
           else requireColumns(header, [['date', 'occurred_at'], ['institution_id', 'institution'], ['kind'], ['severity'], ['target'], ['source']], 'Forewarn incident');
         }, this.uploads.limitBytes);
-        for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, { occurrences, touched, created }, actor.id);
+        for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, { occurrences, touched, created }, actor);
       },
       async (m) => {
         await this.audit.record(m, {
@@ -116,24 +116,25 @@ export class IncidentImportService {
     format: IncidentFormat,
     report: ImportReport,
     { occurrences, touched, created }: { occurrences: Map<string, number>; touched: Map<string, string>; created: CreatedRows },
-    actorId: string,
+    actor: AuthUser,
   ): Promise<void> {
+    const actorId = actor.id;
     const drafts: Draft[] = [];
     const breathe = breather(); // validating rows and, below, the name detector (~20 ms per 2 KB of text): let requests in between rows
     for (const { row, record } of rows) {
       await breathe();
       try {
         assertCleanRecord(record);
-        drafts.push(format === 'campus_protests' ? this.fromProtest(row, record, occurrences) : this.fromOwn(row, record, occurrences));
+        const draft = format === 'campus_protests' ? this.fromProtest(row, record, occurrences) : this.fromOwn(row, record, occurrences);
+        assertVerificationAllowed(actor, draft.facts.verification, draft.disputeStatement, 'dispute_statement');
+        drafts.push(draft);
       } catch (e) {
-        const fields = e instanceof DomainError ? e.fields : undefined;
-        tally(report, { row, status: 'refused', reason: reasonOf(fields, (e as Error).message), fields });
+        refuse(report, row, e);
       }
     }
     const institutions = await this.resolve(m, drafts);
     const existingKeys = await this.existingKeys(m, drafts.map((d) => d.importKey));
     const now = this.clock.now();
-    const cutoff = retentionCutoff(now, this.privacy.retentionMonths);
     const fresh: Array<Omit<Incident, 'institution' | 'appearance'>> = [];
     const retopic: { id: string; mask: number }[] = [];
     for (const d of drafts) {
@@ -170,19 +171,11 @@ export class IncidentImportService {
         tally(report, { row: d.row, status: 'refused', reason: `date: ${why}`, fields: { date: why } });
         continue;
       }
-      let description = d.description;
-      let note: string | undefined;
-      if (description && occurredAt < cutoff) {
-        description = null;
-        note = `description not kept: older than the ${this.privacy.retentionMonths}-month retention period`;
-      }
-      const privacy: Record<string, string> = {};
-      for (const [field, text] of [['description', description], ['dispute_statement', d.disputeStatement]] as const) {
-        const hits = findPersonalData(text);
-        if (hits.length) privacy[field] = describeHits(hits);
-      }
-      if (Object.keys(privacy).length) {
-        tally(report, { row: d.row, status: 'refused', reason: reasonOf(privacy, 'personal data'), fields: privacy });
+      try {
+        // the API's rules: an expired description is refused (RETENTION_EXPIRED), no personal data
+        assertDescriptionAllowed(d.description, occurredAt, now, this.privacy.retentionMonths);
+      } catch (e) {
+        refuse(report, d.row, e);
         continue;
       }
       const id = randomUUID();
@@ -199,7 +192,7 @@ export class IncidentImportService {
         disputeStatement: d.disputeStatement,
         disputeRecordedById: d.disputeStatement ? actorId : null,
         disputeRecordedAt: d.disputeStatement ? now : null,
-        description,
+        description: d.description,
         descriptionExpiredAt: null,
         recordedById: actorId,
         importKey: d.importKey,
@@ -208,7 +201,7 @@ export class IncidentImportService {
         updatedAt: now,
       } as Omit<Incident, 'institution' | 'appearance'>);
       touched.set(inst.id, inst.state);
-      tally(report, { row: d.row, status: 'created', id, topics: topicsOf(d.facts.topicMask), ...(note ? { note } : {}) });
+      tally(report, { row: d.row, status: 'created', id, topics: topicsOf(d.facts.topicMask) });
       for (const t of topicsOf(d.facts.topicMask)) report.topics![t] = (report.topics![t] ?? 0) + 1;
     }
     stage.add(Incident, fresh as Incident[], { column: 'import_key', property: 'importKey' });
@@ -249,9 +242,6 @@ export class IncidentImportService {
     plain.date = raw.date || raw.occurred_at || '';
     const r = validateDto(IncidentCsvRow, plain);
     assertNoPersonalData({ import_key: r.import_key }, { import_key: 'identifier' });
-    if (r.verification === 'disputed' && !r.dispute_statement) {
-      throw new ValidationFailedError('Invalid row', { dispute_statement: "required when verification is disputed: the institution's statement" });
-    }
     // By id when given; by name + city + state when no id is given or the id is unknown here
     // (a file exported from another Forewarn).
     let ref: Draft['ref'];
@@ -375,4 +365,11 @@ export class IncidentImportService {
     for (const id of perState.values()) targets.add(id);
     await this.risk.reassessInstitutions(m, [...targets], 'incident_import', actor.id);
   }
+}
+
+/** A refused row, with the code and fields of the error the API would answer. */
+function refuse(report: ImportReport, row: number, e: unknown): void {
+  const fields = e instanceof DomainError ? e.fields : undefined;
+  const code = e instanceof DomainError ? e.code : undefined;
+  tally(report, { row, status: 'refused', reason: reasonOf(fields, (e as Error).message), fields, ...(code ? { code } : {}) });
 }
