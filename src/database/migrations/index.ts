@@ -11,6 +11,7 @@ import { RiskTopicsAndParameterSets1797000000000 } from './1797000000000-RiskTop
 import { SecretsSessionsThrottles1797100000000 } from './1797100000000-SecretsSessionsThrottles';
 import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-IncidentTrendClusterIndex';
 import { AppliedMitigations1797500000000 } from './1797500000000-AppliedMitigations';
+import { AppearanceShortNotice1798800000000 } from './1798800000000-AppearanceShortNotice';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Function[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: Function[] = [
   SecretsSessionsThrottles1797100000000,
   IncidentTrendClusterIndex1797400000000,
   AppliedMitigations1797500000000,
+  AppearanceShortNotice1798800000000,
 ];
