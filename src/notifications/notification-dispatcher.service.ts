@@ -23,7 +23,12 @@ interface Sent {
   id: string;
   ackRequired: boolean;
   assessmentId: string | null;
+  /** The subject line as sent (kept on the row for the lists of mail). */
+  subject: string;
 }
+
+/** The longest subject the row keeps (notifications.subject is varchar(300)). */
+const SUBJECT_MAX = 300;
 
 interface Failed {
   row: Notification;
@@ -274,7 +279,7 @@ export class NotificationDispatcher {
       }
       try {
         await this.mailer.send(mail);
-        pending.push({ id: row.id, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
+        pending.push({ id: row.id, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId, subject: mail.subject.slice(0, SUBJECT_MAX) });
         report.sent++;
         await record();
       } catch (err) {
@@ -309,10 +314,19 @@ export class NotificationDispatcher {
     // Each UPDATE is atomic on its own and the state change is idempotent: no transaction needed
     // (and none held open across the sends of an overlapping batch on SQLite's single connection).
     for (const list of groups.values()) {
+      // one UPDATE per group, each row its own subject (recipients of one appearance mostly share one)
+      const subjects = [...new Set(list.map((s) => s.subject))];
+      const subjectParams = Object.fromEntries(subjects.map((s, i) => [`subject${i}`, s]));
+      const subject =
+        subjects.length === 1
+          ? () => ':subject0'
+          : () => `CASE ${list.map((s, i) => `WHEN id = :sid${i} THEN :subject${subjects.indexOf(s.subject)}`).join(' ')} END`;
+      const idParams = subjects.length === 1 ? {} : Object.fromEntries(list.map((s, i) => [`sid${i}`, s.id]));
       await this.db
         .createQueryBuilder()
         .update(Notification)
         .set({
+          subject,
           status: 'sent',
           sentAt: now,
           updatedAt: now,
@@ -325,6 +339,7 @@ export class NotificationDispatcher {
         })
         .where('id IN (:...ids)', { ids: list.map((s) => s.id) })
         .andWhere('lease_owner = :owner', { owner })
+        .setParameters({ ...subjectParams, ...idParams })
         .execute();
     }
   }

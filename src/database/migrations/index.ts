@@ -12,6 +12,7 @@ import { SecretsSessionsThrottles1797100000000 } from './1797100000000-SecretsSe
 import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-IncidentTrendClusterIndex';
 import { AppliedMitigations1797500000000 } from './1797500000000-AppliedMitigations';
 import { AppearanceShortNotice1798800000000 } from './1798800000000-AppearanceShortNotice';
+import { NotificationSubject1798800001000 } from './1798800001000-NotificationSubject';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Function[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   IncidentTrendClusterIndex1797400000000,
   AppliedMitigations1797500000000,
   AppearanceShortNotice1798800000000,
+  NotificationSubject1798800001000,
 ];
