@@ -8,6 +8,7 @@ import { AccountPagesController } from './account-pages.controller';
 import { AppearancePageService } from './appearance-page.service';
 import { AppearancePagesController } from './appearance-pages.controller';
 import { BoardPagesController } from './board-pages.controller';
+import { HomeController } from './home.controller';
 import { MailLinkPagesController } from './mail-link-pages.controller';
 import { DebriefPages } from './debrief-pages';
 import { PageLinkMinter } from './page-link-minter';
@@ -21,7 +22,7 @@ import { PagesHtmlFilter } from './pages-html.filter';
  */
 @Module({
   imports: [AppearancesModule, AttentionModule, NotificationsModule, OutcomesModule, RiskModule],
-  controllers: [AccountPagesController, AppearancePagesController, BoardPagesController, MailLinkPagesController],
+  controllers: [HomeController, AccountPagesController, AppearancePagesController, BoardPagesController, MailLinkPagesController],
   providers: [{ provide: PageViews, useFactory: () => new PageViews() }, PageSession, PageLinkMinter, AppearancePageService, DebriefPages, PagesHtmlFilter],
 })
 export class PagesModule {}
