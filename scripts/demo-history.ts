@@ -108,6 +108,8 @@ interface Plan {
   office: OfficeKey;
   /** The planning day: created and first assessed then. */
   asOf: number;
+  /** Ended yesterday and waits for its debrief (the debrief-request mail goes out on the first scheduler tick). */
+  awaitingDebrief?: boolean;
 }
 
 type Pending = { at: number; incident?: Incident; reception?: ReceptionEntry };
@@ -159,20 +161,12 @@ export async function seedHistory(app: INestApplication, clock: SettableClock, c
         audience: shape.audience,
         expectedAttendance: between(shape.attendance[0], shape.attendance[1]),
         visibleBranding: kind === 'career_fair' ? rand() < 0.7 : rand() < 0.3,
-        protestAnnounced: false,
-        status: 'completed',
-        version: 1,
-        sequence: 0,
-        briefingOffsets: null,
-        disrupted: false,
-        cancelReason: null,
-        createdById: ctx.coordinatorId,
-        createdAt: asOf,
-        updatedAt: asOf,
+        ...pastDefaults(ctx, asOf),
       } as Partial<Appearance>);
       plans.push({ row, office, asOf });
     }
   }
+  plans.push(yesterday(ds, now, insts, ctx));
   plans.sort((a, b) => a.asOf - b.asOf || a.row.startsAt - b.row.startsAt);
 
   // Every appearance exists from the start; the risk evidence only counts rows created (and
@@ -251,6 +245,10 @@ export async function seedHistory(app: INestApplication, clock: SettableClock, c
     clock.set(p.asOf);
     const view = await risk.assessAppearance(ds.manager, p.row.id, 'appearance_created', ctx.coordinatorId);
     assessments++;
+    if (p.awaitingDebrief) {
+      debriefsDue++;
+      continue; // draws nothing from the seeded generator: the rest of the history is the same with it
+    }
     const a = p.row;
     const inst = byId.get(a.institutionId) as Inst;
     // Mitigations actually used: some of those the snapshot recommended (or a common one).
@@ -345,4 +343,49 @@ export async function seedHistory(app: INestApplication, clock: SettableClock, c
 /** Multi-row INSERTs of at most 200 rows (well under SQLite's bound-parameter limit). */
 async function chunked<T extends object>(ds: DataSource, entity: new () => T, rows: object[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await ds.getRepository(entity).insert(rows.slice(i, i + 200) as never);
+}
+
+/**
+ * One appearance that ended yesterday (whatever the weekday the demo starts on) and has no debrief
+ * yet, so the Cleveland recruiter's debrief-request mail is among the first the demo writes.
+ */
+function yesterday(ds: DataSource, now: number, insts: Inst[], ctx: HistoryContext): Plan {
+  const region = REGIONS.cleveland;
+  const inst = insts.find((i) => i.name === 'Cleveland State University') ?? (insts.find((i) => region.states.includes(i.state)) as Inst);
+  const local = DateTime.fromMillis(now, { zone: region.zone }).minus({ days: 1 }).set({ hour: 12, minute: 0, second: 0, millisecond: 0 });
+  const shape = SHAPES.info_session;
+  const asOf = local.minus({ days: 8 }).toMillis();
+  const row = ds.getRepository(Appearance).create({
+    id: randomUUID(),
+    institutionId: inst.id,
+    officeId: ctx.offices.cleveland,
+    kind: 'info_session',
+    title: 'Lunchtime information session',
+    startsAt: local.toMillis(),
+    endsAt: local.plus({ minutes: 90 }).toMillis(),
+    timeZone: region.zone,
+    venue: shape.venue,
+    format: 'in_person',
+    audience: shape.audience,
+    expectedAttendance: 45,
+    visibleBranding: false,
+    ...pastDefaults(ctx, asOf),
+  } as Partial<Appearance>);
+  return { row, office: 'cleveland', asOf, awaitingDebrief: true };
+}
+
+/** What every past appearance of the history has alike: held (completed), planned by the coordinator on its planning day. */
+function pastDefaults(ctx: HistoryContext, asOf: number): Partial<Appearance> {
+  return {
+    protestAnnounced: false,
+    status: 'completed',
+    version: 1,
+    sequence: 0,
+    briefingOffsets: null,
+    disrupted: false,
+    cancelReason: null,
+    createdById: ctx.coordinatorId,
+    createdAt: asOf,
+    updatedAt: asOf,
+  };
 }

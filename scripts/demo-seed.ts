@@ -113,6 +113,7 @@ export async function seedDemo(app: INestApplication, clock: SettableClock, log:
       expectedAttendance: a.expectedAttendance,
       visibleBranding: a.visibleBranding,
       protestAnnounced: a.protestAnnounced ?? false,
+      ...(a.allowShortNotice ? { allowShortNotice: true } : {}),
       recruiterIds: a.recruiters.map((r) => users[r]),
     });
     planned.push({ title: a.title, level: view.risk?.level ?? '?', at: view.startsAtLocal ?? view.startsAt });

@@ -61,6 +61,8 @@ export interface StoryAppearance {
   expectedAttendance: number;
   visibleBranding: boolean;
   protestAnnounced?: boolean;
+  /** Booked inside the host's advance-notice period anyway (the assessment then carries the short-notice rule). */
+  allowShortNotice?: boolean;
   recruiters: Array<'recruiter' | 'nashville' | 'newyork'>;
 }
 
@@ -137,5 +139,6 @@ export const APPEARANCES: StoryAppearance[] = [
   { institution: 'Metro Nashville Police Department', office: 'nashville', kind: 'partnership_meeting', title: 'Task-force partnership follow-up', inDays: 20, local: ['09:30', '11:00'], venue: 'Department headquarters', format: 'in_person', audience: 'invite_only', expectedAttendance: 8, visibleBranding: true, recruiters: ['nashville'] },
   { institution: 'Tennessee State University', office: 'nashville', kind: 'career_fair', title: 'TSU career fair', inDays: 13, local: ['10:00', '15:00'], venue: 'Gentry Center', format: 'in_person', audience: 'public', expectedAttendance: 500, visibleBranding: true, protestAnnounced: true, recruiters: ['nashville'] },
   { institution: 'Columbia University in the City of New York', office: 'newyork', kind: 'career_fair', title: 'Columbia career fair', inDays: 11, local: ['11:00', '15:00'], venue: 'Lerner Hall', format: 'in_person', audience: 'public', expectedAttendance: 800, visibleBranding: true, recruiters: ['newyork'] },
+  { institution: 'New York State Department of Motor Vehicles', office: 'newyork', kind: 'partnership_meeting', title: 'DMV records-sharing meeting', inDays: 5, local: ['10:00', '11:30'], venue: 'Empire State Plaza, Albany', format: 'in_person', audience: 'invite_only', expectedAttendance: 6, visibleBranding: false, allowShortNotice: true, recruiters: ['newyork'] },
   { institution: 'New York University', office: 'newyork', kind: 'campus_visit', title: 'NYU campus visit', inDays: 25, local: ['13:00', '15:00'], venue: 'Kimmel Center', format: 'in_person', audience: 'invite_only', expectedAttendance: 40, visibleBranding: false, recruiters: ['newyork'] },
 ];

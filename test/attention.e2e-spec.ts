@@ -46,6 +46,22 @@ describe('what needs a coordinator', () => {
     const waiting = await t.http().get('/notifications?ackRequired=true&acknowledged=false').set(t.auth(coord)).expect(200);
     expect(waiting.body.items.length).toBe(2);
     expect(waiting.body.items.every((n: { appearanceId: string; appearanceTitle: string; riskLevel: string }) => n.appearanceId === high.id && n.appearanceTitle === 'Announced protest' && /high|critical/.test(n.riskLevel))).toBe(true);
+    // what was sent: the subject of the very mail the SMTP server received, and the level that mail carried
+    const sent = await t.http().get('/notifications?status=sent&pageSize=100').set(t.auth(coord)).expect(200);
+    expect(sent.body.items.length).toBeGreaterThanOrEqual(4);
+    for (const n of sent.body.items as { messageId: string; subject: string; mailLevel: string | null; assessmentId: string | null }[]) {
+      const mail = smtp.messages.find((m) => m.parsed.messageId === n.messageId);
+      if (!mail) throw new Error(`no mail received with Message-ID ${n.messageId}`);
+      expect(n.subject).toBe(mail.parsed.subject);
+      if (n.assessmentId) expect(n.subject.toLowerCase()).toContain(String(n.mailLevel));
+    }
+    for (const n of waiting.body.items) {
+      expect(n.subject).toContain('Announced protest');
+      expect(n.mailLevel).toMatch(/high|critical/);
+    }
+    const pending = await t.http().get('/notifications?status=pending&pageSize=5').set(t.auth(coord)).expect(200);
+    expect(pending.body.items.length).toBeGreaterThan(0);
+    expect(pending.body.items.every((n: { subject: string | null }) => n.subject === null)).toBe(true);
     await t.http().post(`/notifications/${waiting.body.items[0].id}/ack`).set(t.auth(coord)).expect(200);
     expect((await t.http().get('/notifications?ackRequired=true&acknowledged=false').set(t.auth(coord)).expect(200)).body.items.length).toBe(1);
     const highs = await t.http().get(`/appearances?riskLevel=high,critical&officeId=${office.id}`).set(t.auth(coord)).expect(200);

@@ -95,7 +95,8 @@ describe('OpenAPI document', () => {
     expect(Object.keys(schemas.UnacknowledgedWarning.properties)).toEqual(expect.arrayContaining(['notAcknowledged', 'escalatesAt', 'escalated']));
     expect(doc.paths['/appearances'].get.parameters.map((p: any) => p.name)).toContain('riskLevel');
     expect(doc.paths['/notifications'].get.parameters.map((p: any) => p.name)).toEqual(expect.arrayContaining(['ackRequired', 'acknowledged']));
-    expect(Object.keys(schemas.NotificationView.properties)).toEqual(expect.arrayContaining(['appearanceTitle', 'riskLevel']));
+    expect(Object.keys(schemas.NotificationView.properties)).toEqual(expect.arrayContaining(['appearanceTitle', 'riskLevel', 'subject', 'mailLevel']));
+    expect(schemas.RiskAssessmentView.properties.shortNotice.allOf?.[0]?.$ref ?? schemas.RiskAssessmentView.properties.shortNotice.$ref).toBe('#/components/schemas/ShortNoticeView');
     expect(Object.keys(schemas.AppearanceDetailView.properties)).toContain('warnings');
     expect(Object.keys(schemas.CreateAppearanceDto.properties)).toContain('allowShortNotice');
     expect(Object.keys(schemas.ClashView.properties)).toEqual(expect.arrayContaining(['recruiterName', 'startsLocal', 'endsLocal']));

@@ -20,11 +20,13 @@ describe('pages opened from mail links', () => {
   let pageLink: string;
   let prefsLink: string;
   let ackLink: string;
+  let homeLink: string;
+  let office: { id: string; name: string };
 
   beforeAll(async () => {
     smtp = await TestSmtpServer.start();
     t = await createTestApp({ now: '2026-03-02T15:00:00Z', override: withMail({ smtpUrl: smtp.url }) });
-    const office = await t.factories.office({ timeZone: 'America/New_York' });
+    office = await t.factories.office({ timeZone: 'America/New_York' });
     coord = await t.factories.user('coordinator', { officeId: office.id });
     rec = await t.factories.user('recruiter', { officeId: office.id, displayName: 'Robin Recruiter' });
     const inst = await t.factories.institution({ name: 'Kent State University', city: 'Kent', state: 'OH', timeZone: 'America/New_York' });
@@ -50,10 +52,19 @@ describe('pages opened from mail links', () => {
     pageLink = linkIn(mail, /Open the appearance in Forewarn/);
     prefsLink = linkIn(mail, /Other email preferences/);
     ackLink = linkIn(mail, /I have read this warning/);
+    homeLink = linkIn(mail, /^https?:\/\//);
   });
   afterAll(async () => {
     await t.close();
     await smtp.close();
+  });
+
+  it("the mail's footer link to Forewarn itself leads to sign-in, not to a JSON 404", async () => {
+    expect(homeLink).toBe('/');
+    const home = await t.http().get(homeLink).expect(303);
+    expect(home.headers.location).toBe('/pages');
+    const landing = await t.http().get('/pages').expect(303);
+    expect(landing.headers.location).toMatch(/^\/pages\/login/);
   });
 
   it('the mail links to the recipient\'s own signed appearance page, which shows what, when (local, with zone), who, the level, reasons, checklist and history', async () => {
@@ -169,6 +180,9 @@ describe('pages opened from mail links', () => {
     await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ mitigations: 'exit_plan', _csrf: `${csrf}x` }).expect(403);
     const coordLogin = await t.http().post('/pages/login').type('form').send({ email: coord.email, password: TEST_PASSWORD }).expect(303);
     expect(coordLogin.headers.location).toBe('/pages/board');
+    // the board names the office and says "as of" in the office's own time
+    const board = await t.http().get('/pages/board').set('Cookie', cookiesOf(coordLogin)).expect(200);
+    expect(board.text).toMatch(new RegExp(`${office.name} · as of Monday 2 March 2026, 10:00 EST \\(America/New_York\\)`));
     await t.http().post(`${path}/mitigations`).set('Cookie', cookiesOf(coordLogin)).type('form').send({ mitigations: 'exit_plan', _csrf: csrf }).expect(403);
     expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(before);
     await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);

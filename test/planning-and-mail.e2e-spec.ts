@@ -1,6 +1,7 @@
 import { HOUR_MS } from '../src/common/time';
 import { Notification } from '../src/notifications/notification.entity';
 import { dispatcher, scheduler, withMail } from './helpers/notifications';
+import { decode, linkIn } from './helpers/pages';
 import { TestSmtpServer } from './helpers/smtp-server';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -75,6 +76,45 @@ describe('planning rules and the mail they cause', () => {
     const ok = await t.http().post('/appearances').set(t.auth(rec)).send({ ...soon, allowShortNotice: true }).expect(201);
     expect(ok.body.warnings.map((w: { code: string }) => w.code)).toEqual(['CREATOR_ASSIGNED', 'SHORT_NOTICE']);
     await t.http().post('/appearances').set(t.auth(rec)).send(body(dmv.id, { startsLocal: '2026-03-20T10:00', endsLocal: '2026-03-20T12:00' })).expect(201);
+  });
+
+  it('booked past the notice deadline: a rule-based risk factor and a mitigation, in the answer, the briefing mail and the appearance page', async () => {
+    const { rec } = await team();
+    const dmv = await t.factories.institution({ name: 'NY DMV Schenectady', state: 'NY', timeZone: 'America/New_York', requiresAdvanceNotice: true, advanceNoticeDays: 10 });
+    const soon = body(dmv.id, { title: 'Licensing info session', startsLocal: '2026-03-05T10:00', endsLocal: '2026-03-05T12:00', allowShortNotice: true });
+    const ok = await t.http().post('/appearances').set(t.auth(rec)).send(soon).expect(201);
+    const reason = "Booked inside the host's 10-day advance-notice period (the host had to be told by Monday 23 February 2026, 10:00 EST (America/New_York))";
+    expect(ok.body.risk.overrides).toContain('short_notice');
+    expect(ok.body.risk.shortNotice).toEqual({ deadline: '2026-02-23T15:00:00.000Z', advanceNoticeDays: 10, timeZone: 'America/New_York' });
+    expect(['moderate', 'high', 'critical']).toContain(ok.body.risk.level);
+    expect(ok.body.risk.reasons.some((r: string) => r.startsWith(reason))).toBe(true);
+    expect(ok.body.risk.mitigations.map((m: { id: string }) => m.id)).toContain('host_short_notice_consent');
+    // the same booking in time: no such factor
+    const inTime = await t.http().post('/appearances').set(t.auth(rec)).send(body(dmv.id, { startsLocal: '2026-03-20T10:00', endsLocal: '2026-03-20T12:00' })).expect(201);
+    expect(inTime.body.risk.overrides).not.toContain('short_notice');
+    expect(inTime.body.risk.shortNotice).toBeNull();
+    expect(inTime.body.risk.mitigations.map((m: { id: string }) => m.id)).not.toContain('host_short_notice_consent');
+
+    // the briefing counted back from the start is due now (3 days before): the mail says it
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email) && /Licensing info session/.test(m.parsed.subject ?? ''));
+    if (!mail) throw new Error(`no briefing for the recruiter: ${smtp.messages.map((m) => m.parsed.subject).join(' | ')}`);
+    const text = mail.parsed.text ?? '';
+    expect(text).toContain(reason);
+    expect(text).toContain('Confirm with the host in writing that they accept the short notice');
+    expect(text).toContain("Host's advance notice: 10 days required; booked after the deadline, Monday 23 February 2026, 10:00 EST (America/New_York)");
+    expect(String(mail.parsed.html)).toContain('Confirm with the host in writing that they accept the short notice');
+
+    // the appearance page the mail links to shows the reason, the evidence and the checklist item to tick
+    const page = await t.http().get(linkIn(mail, /Open the appearance in Forewarn/)).expect(200);
+    expect(decode(page.text)).toContain(reason);
+    expect(decode(page.text)).toContain("Host's advance notice");
+    expect(page.text).toContain('value="host_short_notice_consent"');
+
+    // moved to a date the host has enough notice for: the factor goes with the next assessment
+    const moved = await t.http().patch(`/appearances/${ok.body.id}`).set(t.auth(rec)).send({ startsLocal: '2026-03-25T10:00', endsLocal: '2026-03-25T12:00', version: ok.body.version }).expect(200);
+    expect(moved.body.risk.overrides).not.toContain('short_notice');
+    expect(moved.body.risk.shortNotice).toBeNull();
   });
 
   it('double-booking: 409 names the person and the local times', async () => {

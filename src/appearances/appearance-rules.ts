@@ -11,13 +11,15 @@ export type HostRules = Pick<Institution, 'id' | 'name' | 'timeZone' | 'requires
 /**
  * The host's advance-notice rule: an appearance starting sooner than `advanceNoticeDays` calendar
  * days (in the venue's zone) from now is refused with 422 ADVANCE_NOTICE naming the deadline, unless
- * `allowShortNotice` is sent — then the booking goes ahead with a warning saying what was overridden.
+ * `allowShortNotice` is sent — then the booking goes ahead with a warning saying what was overridden,
+ * and the deadline it was booked past is kept on the appearance (`shortNoticeDeadline`), which the
+ * risk assessment reads as a rule-based factor with its mitigation.
  */
-export function advanceNotice(host: HostRules, t: Times, now: number, allowShortNotice: boolean | undefined): AppearanceWarningView[] {
+export function advanceNotice(host: HostRules, t: Times, now: number, allowShortNotice: boolean | undefined): { warnings: AppearanceWarningView[]; overriddenDeadline: number | null } {
   const days = host.requiresAdvanceNotice ? host.advanceNoticeDays : null;
-  if (!days || days <= 0) return [];
+  if (!days || days <= 0) return { warnings: [], overriddenDeadline: null };
   const deadline = noticeDeadline(t.startsAt, t.timeZone, days);
-  if (now <= deadline) return [];
+  if (now <= deadline) return { warnings: [], overriddenDeadline: null };
   const words = `${host.name} requires ${days} days' advance notice: for an appearance starting ${humanLocal(t.startsAt, t.timeZone)} the host had to be told by ${humanLocal(deadline, t.timeZone)}`;
   if (!allowShortNotice) {
     throw new UnprocessableError('ADVANCE_NOTICE', `${words}; send allowShortNotice: true to book anyway`, { startsAt: `is inside the host's ${days}-day notice period (deadline ${iso(deadline)})` }, {
@@ -26,7 +28,8 @@ export function advanceNotice(host: HostRules, t: Times, now: number, allowShort
       deadline: iso(deadline),
     });
   }
-  return [{ code: 'SHORT_NOTICE', message: `${words}; booked anyway (allowShortNotice). Ask the host for a written reconfirmation before you travel.` }];
+  const warning = { code: 'SHORT_NOTICE', message: `${words}; booked anyway (allowShortNotice). Ask the host for a written reconfirmation before you travel.` };
+  return { warnings: [warning], overriddenDeadline: deadline };
 }
 
 /** The last moment to tell the host: the local start minus the notice days (calendar days in the venue's zone). */

@@ -87,6 +87,10 @@ export class Appearance extends BaseEntity {
   @Column({ type: 'varchar', length: 500, name: 'cancel_reason', nullable: true })
   cancelReason: string | null;
 
+  /** The host's advance-notice deadline this appearance was booked past (allowShortNotice), else null. */
+  @MsColumn({ name: 'short_notice_deadline', nullable: true })
+  shortNoticeDeadline: number | null;
+
   @Column({ type: 'varchar', length: 36, name: 'created_by_id', nullable: true })
   createdById: string | null;
 

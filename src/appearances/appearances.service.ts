@@ -76,7 +76,8 @@ export class AppearancesService {
       recruiterIds ??= [];
       await this.assertAssignable(m, recruiterIds, officeId, actor);
       if (!dto.allowDoubleBooking) await this.assertNoClash(m, recruiterIds, times, null);
-      warnings.push(...advanceNotice(inst, times, now, dto.allowShortNotice), ...zoneWarning(inst, times.timeZone));
+      const notice = advanceNotice(inst, times, now, dto.allowShortNotice);
+      warnings.push(...notice.warnings, ...zoneWarning(inst, times.timeZone));
       const a = m.create(Appearance, {
         id: randomUUID(),
         institutionId: inst.id,
@@ -96,6 +97,7 @@ export class AppearancesService {
         briefingOffsets: dto.briefingOffsets ?? null,
         disrupted: false,
         cancelReason: null,
+        shortNoticeDeadline: notice.overriddenDeadline,
         createdById: actor.id,
         createdAt: now,
         updatedAt: now,
@@ -142,7 +144,12 @@ export class AppearancesService {
       if ((rescheduled || recruitersChanged) && !dto.allowDoubleBooking) await this.assertNoClash(m, recruitersAfter, times, id);
       const now = this.clock.now();
       const warnings: AppearanceWarningView[] = [];
-      if (rescheduled || movedHost) warnings.push(...advanceNotice(inst, times, now, dto.allowShortNotice));
+      if (rescheduled || movedHost) {
+        // a new time or host is judged afresh: booked past its deadline again, or no longer short notice
+        const notice = advanceNotice(inst, times, now, dto.allowShortNotice);
+        warnings.push(...notice.warnings);
+        if (notice.overriddenDeadline !== before.shortNoticeDeadline) patch.shortNoticeDeadline = notice.overriddenDeadline;
+      }
       if ('timeZone' in patch || movedHost) warnings.push(...zoneWarning(inst, times.timeZone));
       const visible = recruitersChanged || VISIBLE_FIELDS.some((f) => f in patch);
       Object.assign(patch, { version: before.version + 1, sequence: before.sequence + (visible ? 1 : 0), updatedAt: now });

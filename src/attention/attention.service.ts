@@ -13,6 +13,7 @@ import { ForbiddenError } from '../common/errors';
 import { DAY_MS, humanLocal, iso } from '../common/time';
 import { mailConfig } from '../config';
 import { ackWindowMs } from '../notifications/notification-definitions';
+import { Office } from '../offices/office.entity';
 import { OutcomesService } from '../outcomes/outcomes.service';
 import { AttentionAppearanceRef, AttentionQuery, AttentionView, UnacknowledgedWarning } from './dto/attention.dto';
 
@@ -35,6 +36,13 @@ export class AttentionService {
     private readonly clock: Clock,
     @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
   ) {}
+
+  /** The office's name and zone, for a board that says whose list it is and when, in the office's time. */
+  async office(officeId: string | null): Promise<{ name: string; timeZone: string } | null> {
+    if (!officeId) return null;
+    const row = await this.db.getRepository(Office).findOne({ where: { id: officeId }, select: { name: true, timeZone: true } });
+    return row ? { name: row.name, timeZone: row.timeZone } : null;
+  }
 
   async forOffice(q: AttentionQuery, actor: AuthUser): Promise<AttentionView> {
     let officeId = q.officeId ?? null;

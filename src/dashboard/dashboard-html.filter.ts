@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { DomainError } from '../common/errors';
 import { clearedCookie } from '../pages/dashboard-session';
-import { errorPage } from './html';
+import { DashboardViews } from './dashboard-views';
 
 /**
  * Errors on dashboard pages are pages, not JSON: no session → back to the sign-in form;
@@ -11,6 +11,8 @@ import { errorPage } from './html';
 @Catch()
 export class DashboardHtmlFilter implements ExceptionFilter {
   private readonly logger = new Logger(DashboardHtmlFilter.name);
+
+  constructor(private readonly views: DashboardViews) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -29,6 +31,6 @@ export class DashboardHtmlFilter implements ExceptionFilter {
       void reply.status(303).header('Location', '/dashboard/login').header('Set-Cookie', clearedCookie(false)).send();
       return;
     }
-    void reply.status(status).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-store').send(errorPage(status, message));
+    void reply.status(status).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-store').send(this.views.render('error', { title: `${status} — Forewarn dashboard`, heading: status === 403 ? 'Not for your role' : 'Something went wrong', message }));
   }
 }

@@ -6,8 +6,8 @@ import type { AccountabilityReport, MitigationsReport } from '../reports/model-r
 import type { OutcomesSummaryReport } from '../reports/outcomes-report.service';
 import type { ReceptionTrendReport } from '../reports/reception-report.service';
 import type { UpcomingRisk } from './dashboard-upcoming';
-import { esc, fmt2, page, pct, table } from './html';
-import { mitigationsContent, rate } from './dashboard-sections';
+import { fmt2, markup, pct, table } from './dashboard-views';
+import { mitigationsTable, rate } from './dashboard-sections';
 import { barChart, stackedBarChart } from './svg-charts';
 
 export interface DashboardData {
@@ -72,42 +72,44 @@ export interface FilterValues {
 
 const KIND_LABELS: Record<string, string> = { career_fair: 'Career fair', info_session: 'Information session', campus_visit: 'Campus visit', community_outreach: 'Community outreach', partnership_meeting: 'Partnership meeting', training: 'Training' };
 
+export interface FilterField {
+  value: string;
+  error: string | null;
+}
+
+/** What the filter form partial (views/_filters.hbs) reads: each field as typed with its refusal, and the choices. */
+export interface FiltersView {
+  from: FilterField;
+  to: FilterField;
+  officeId: FilterField;
+  state: FilterField;
+  kind: FilterField;
+  officeOptions: { value: string; label: string; selected: boolean }[];
+  kindOptions: { value: string; label: string; selected: boolean }[];
+}
+
 /** The window and filters form; a refused field gets its reason next to it (aria-describedby). */
-export function filtersForm(v: FilterValues, offices: { id: string; name: string }[], user: AuthUser, errors: Record<string, string> = {}): string {
-  const err = (k: string) => (errors[k] ? `<span class="field-error" id="${k}-error">${esc(errors[k])}</span>` : '');
-  const aria = (k: string) => (errors[k] ? ` aria-invalid="true" aria-describedby="${k}-error"` : '');
-  const officeOptions = [
-    ...(user.role === 'coordinator' ? [] : [`<option value="">All offices</option>`]),
-    ...offices.map((o) => `<option value="${esc(o.id)}"${o.id === v.officeId ? ' selected' : ''}>${esc(o.name)}</option>`),
-  ].join('');
-  const kindOptions = [`<option value="">All kinds</option>`, ...APPEARANCE_KINDS.map((k) => `<option value="${k}"${k === v.kind ? ' selected' : ''}>${esc(KIND_LABELS[k] ?? k)}</option>`)].join('');
-  return `<form method="get" action="/dashboard" class="filters" aria-label="Window and filters">
-<label for="from">From<input id="from" name="from" type="date" value="${esc(v.from)}"${aria('from')}>${err('from')}</label>
-<label for="to">To (exclusive)<input id="to" name="to" type="date" value="${esc(v.to)}"${aria('to')}>${err('to')}</label>
-<label for="officeId">Office<select id="officeId" name="officeId"${aria('officeId')}>${officeOptions}</select>${err('officeId')}</label>
-<label for="state">State<input id="state" name="state" size="6" value="${esc(v.state)}"${aria('state')}>${err('state')}</label>
-<label for="kind">Kind<select id="kind" name="kind"${aria('kind')}>${kindOptions}</select>${err('kind')}</label>
-<button type="submit">Show</button>
-</form>`;
+export function filtersView(v: FilterValues, offices: { id: string; name: string }[], user: AuthUser, errors: Record<string, string> = {}): FiltersView {
+  const field = (k: keyof FilterValues): FilterField => ({ value: v[k], error: errors[k] ?? null });
+  return {
+    from: field('from'),
+    to: field('to'),
+    officeId: field('officeId'),
+    state: field('state'),
+    kind: field('kind'),
+    officeOptions: [...(user.role === 'coordinator' ? [] : [{ value: '', label: 'All offices', selected: false }]), ...offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === v.officeId }))],
+    kindOptions: [{ value: '', label: 'All kinds', selected: false }, ...APPEARANCE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k, selected: k === v.kind }))],
+  };
 }
 
-function header(user: AuthUser): string {
-  return `<header><h1>Forewarn — outcomes and trends</h1>
-<form method="post" action="/dashboard/logout"><span class="muted">Signed in as ${esc(user.email)} (${esc(user.role)}) </span><button type="submit">Sign out</button></form></header>`;
-}
-
-/** The filters refused (400): the form again as typed, each reason next to its field, and a way back. */
-export function renderRefusedFilters(user: AuthUser, v: FilterValues, offices: { id: string; name: string }[], e: DomainError): string {
+/** The filters refused (400): the form again as typed, each reason next to its field, and a way back (views/refused-filters.hbs). */
+export function refusedFiltersView(user: AuthUser, v: FilterValues, offices: { id: string; name: string }[], e: DomainError): object {
   const fields = e.fields ?? {};
-  return page(
-    'Forewarn dashboard — check the filters',
-    `${header(user)}<main><p class="error" role="alert">${esc(e.message)}${Object.keys(fields).length ? ': correct the marked field below.' : ''}</p>
-${filtersForm(v, offices, user, fields)}<p><a href="/dashboard">Back to the default view</a></p></main>`,
-  );
+  return { title: 'Forewarn dashboard — check the filters', user, message: e.message, hasFields: Object.keys(fields).length > 0, filters: filtersView(v, offices, user, fields) };
 }
 
-/** The dashboard page: four charts, each with its table, and CSV download links. */
-export function renderDashboard(d: DashboardData): string {
+/** The dashboard page (views/dashboard.hbs): the forward look, four charts each with its table, and CSV download links. */
+export function dashboardView(d: DashboardData): object {
   const { trend, reception, outcomes, model } = d;
   const q = d.filterQuery ? `&${d.filterQuery}` : '';
   const w = trend.window;
@@ -146,7 +148,7 @@ export function renderDashboard(d: DashboardData): string {
     'table-worsened',
     'Institutions whose reception worsened most in the last year',
     ['Institution', 'State', 'Kind', 'A year ago', 'Now', 'Steps worse', 'Declines in the year'],
-    reception.worsenedMost.map((r) => [{ html: `<a href="/dashboard/institutions/${esc(r.institutionId)}">${esc(r.name)}</a>` }, r.state, words(r.institutionKind), r.stanceYearAgo ?? 'no record', r.stanceNow, r.steps, r.declinesInYear]),
+    reception.worsenedMost.map((r) => [{ text: r.name, href: `/dashboard/institutions/${r.institutionId}` }, r.state, words(r.institutionKind), r.stanceYearAgo ?? 'no record', r.stanceNow, r.steps, r.declinesInYear]),
   );
 
   const kinds = outcomes.rows;
@@ -219,7 +221,7 @@ export function renderDashboard(d: DashboardData): string {
     [...model.brierByMonth, model.brier].map((b) => [b.month === 'all' ? 'Whole window' : b.month, b.appearances, fmt2(b.brier), fmt2(b.reference), fmt2(b.skill)]),
   );
 
-  const csv = (path: string, label: string) => `<li><a href="/dashboard/csv/${path}${path.includes('?') ? q : q.replace(/^&/, '?')}" download>${esc(label)}</a></li>`;
+  const csv = (path: string, label: string) => ({ href: `/dashboard/csv/${path}${path.includes('?') ? q : q.replace(/^&/, '?')}`, label });
   const verdictClass = trend.direction === 'worse' ? 'worse' : trend.direction === 'better' ? 'better' : '';
   const officeName = w.officeId ? (d.offices.find((o) => o.id === w.officeId)?.name ?? 'one office') : 'all offices';
   const kindWords = w.kind ? `; ${(KIND_LABELS[w.kind] ?? w.kind).toLowerCase()}s only` : '';
@@ -228,52 +230,48 @@ export function renderDashboard(d: DashboardData): string {
     'table-upcoming',
     'High and Critical appearances in the next 30 days',
     ['Appearance', 'Institution', 'Starts (venue time)', 'Level'],
-    up.serious.map((a) => [{ html: `<a href="/pages/appearances/${esc(a.id)}">${esc(a.title)}</a>` }, a.institutionName, a.startsLocal, a.level]),
+    up.serious.map((a) => [{ text: a.title, href: `/pages/appearances/${a.id}` }, a.institutionName, a.startsLocal, a.level]),
   );
-  const body = `
-${header(d.user)}
-<main>
-${filtersForm({ from: w.from?.slice(0, 10) ?? '', to: toDateInput(w.to), officeId: w.officeId ?? '', state: w.state ?? '', kind: w.kind ?? '' }, d.offices, d.user)}
-<p class="muted">Appearances from <time datetime="${esc(w.from)}">${esc(humanUtc(w.from))}</time> up to <time datetime="${esc(w.to)}">${esc(humanUtc(w.to))}</time>; ${esc(officeName)}${esc(kindWords)}. <strong id="debriefs-due">${outcomes.totals.debriefDue}</strong> debriefs due.</p>
-
-<section aria-labelledby="h-upcoming"><h2 id="h-upcoming">Coming up: the next 30 days</h2>
-<ul class="levels" id="upcoming-levels">${up.byLevel.map((l) => `<li><strong>${l.count}</strong> ${esc(l.level)}</li>`).join('')}</ul>
-<p id="upcoming-unacknowledged">${up.unacknowledged === 0 ? 'Every High and Critical warning has been acknowledged.' : `<strong>${up.unacknowledged}</strong> ${up.unacknowledged === 1 ? 'appearance has a warning' : 'appearances have warnings'} nobody has acknowledged yet.`}</p>
-${upcomingTable}</section>
-
-<section aria-labelledby="h-trend"><h2 id="h-trend">Is it getting worse?</h2>
-<p class="verdict ${verdictClass}" id="verdict">${esc(trend.verdict)}</p>
-${trendChart}${trendTable}</section>
-
-<section aria-labelledby="h-reception"><h2 id="h-reception">Reception by state</h2>
-${receptionChart}${receptionTable}${worsenedTable}</section>
-
-<section aria-labelledby="h-outcomes"><h2 id="h-outcomes">Outcomes by kind</h2>
-${outcomesChart}${outcomesTable}</section>
-
-<section aria-labelledby="h-model"><h2 id="h-model">Predicted vs observed, by level</h2>
-<p class="muted">${model.notJudged} ended appearances had no assessment before they started and are not judged.</p>
-${modelChart}${modelTable}${brierTable}</section>
-
-<section aria-labelledby="h-mitigations"><h2 id="h-mitigations">Did the mitigations help?</h2>
-${mitigationsContent(d.mitigations)}</section>
-
-<section aria-labelledby="h-downloads"><h2 id="h-downloads">Download (CSV)</h2><ul class="downloads">
-${csv('incident-trend', 'Incidents per appearance by month')}
-${csv('reception-trend', 'Reception per quarter, state and institution kind')}
-${csv('reception-trend?part=worsened', 'Institutions whose reception worsened most')}
-${csv('outcomes?groupBy=kind', 'Outcomes by kind')}
-${csv('outcomes?groupBy=month', 'Outcomes by month')}
-${csv('outcomes?groupBy=office', 'Outcomes by office')}
-${csv('outcomes?groupBy=state', 'Outcomes by state')}
-${csv('outcomes?groupBy=institution', 'Outcomes by institution')}
-${csv('model-accountability', 'Predicted vs observed by level')}
-${csv('model-accountability?part=brier', 'Brier score by month')}
-${csv('mitigations', 'Mitigations used vs not used')}
-${csv('evidence', 'Evidence report: counts by institution kind and state')}
-${csv('evidence?part=examples', 'Evidence report: examples')}
-</ul></section>
-</main>
-<footer><p class="muted">Months are UTC calendar months. Protest context data where imported: Crowd Counting Consortium (Harvard Kennedy School / UConn). Forewarn records what happened to outreach, never who protested.</p></footer>`;
-  return page('Forewarn dashboard', body);
+  const mitigations = mitigationsTable(d.mitigations);
+  return {
+    title: 'Forewarn dashboard',
+    user: d.user,
+    filters: filtersView({ from: w.from?.slice(0, 10) ?? '', to: toDateInput(w.to), officeId: w.officeId ?? '', state: w.state ?? '', kind: w.kind ?? '' }, d.offices, d.user),
+    window: { from: w.from ?? '', to: w.to ?? '', fromWords: humanUtc(w.from), toWords: humanUtc(w.to), officeName, kindWords },
+    debriefsDue: outcomes.totals.debriefDue,
+    upcoming: {
+      byLevel: up.byLevel,
+      unacknowledged: up.unacknowledged,
+      unacknowledgedWords: up.unacknowledged === 1 ? 'appearance has a warning' : 'appearances have warnings',
+    },
+    verdict: { class: verdictClass, text: trend.verdict },
+    notJudged: model.notJudged,
+    mitigationsWarning: d.mitigations.warning,
+    charts: { trend: markup(trendChart), reception: markup(receptionChart), outcomes: markup(outcomesChart), model: markup(modelChart) },
+    tables: {
+      upcoming: upcomingTable,
+      trend: trendTable,
+      reception: receptionTable,
+      worsened: worsenedTable,
+      outcomes: outcomesTable,
+      model: modelTable,
+      brier: brierTable,
+      mitigations,
+    },
+    downloads: [
+      csv('incident-trend', 'Incidents per appearance by month'),
+      csv('reception-trend', 'Reception per quarter, state and institution kind'),
+      csv('reception-trend?part=worsened', 'Institutions whose reception worsened most'),
+      csv('outcomes?groupBy=kind', 'Outcomes by kind'),
+      csv('outcomes?groupBy=month', 'Outcomes by month'),
+      csv('outcomes?groupBy=office', 'Outcomes by office'),
+      csv('outcomes?groupBy=state', 'Outcomes by state'),
+      csv('outcomes?groupBy=institution', 'Outcomes by institution'),
+      csv('model-accountability', 'Predicted vs observed by level'),
+      csv('model-accountability?part=brier', 'Brier score by month'),
+      csv('mitigations', 'Mitigations used vs not used'),
+      csv('evidence', 'Evidence report: counts by institution kind and state'),
+      csv('evidence?part=examples', 'Evidence report: examples'),
+    ],
+  };
 }

@@ -1,12 +1,12 @@
 import type { MitigationsReport } from '../reports/model-report.service';
 import { rateText, signedPoints } from '../reports/report-format';
-import { esc, pct, table } from './html';
+import { pct, table, TableView } from './dashboard-views';
 
 /** Rates in the trend table: enough digits that two different rates never print alike. */
 export const rate = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : rateText(v));
 
-/** The mitigations section's content: the confounding warning, then each comparison with its interval and caution. */
-export function mitigationsContent(m: MitigationsReport): string {
+/** The mitigations section's table: each comparison with its interval and caution (the confounding warning goes above it). */
+export function mitigationsTable(m: MitigationsReport): TableView {
   const rows = m.mitigations.map((x) => [
     x.text,
     x.comparableUsed,
@@ -18,11 +18,10 @@ export function mitigationsContent(m: MitigationsReport): string {
     x.differenceLow === null ? '—' : `${signedPoints(x.differenceLow).replace(' points', '')} to ${signedPoints(x.differenceHigh as number)}`,
     x.caution ?? '',
   ]);
-  return `<p class="verdict" id="mitigations-warning">${esc(m.warning)}</p>
-${table(
-  'table-mitigations',
-  `Disrupted with and without each mitigation, at the same predicted level (${m.debriefedWithLevel} debriefed appearances)`,
-  ['Mitigation', 'With it (comparable)', 'Disrupted with it', 'Without it (effective)', 'Disrupted without (same levels)', 'Difference', '95% range', 'Caution'],
-  rows,
-)}`;
+  return table(
+    'table-mitigations',
+    `Disrupted with and without each mitigation, at the same predicted level (${m.debriefedWithLevel} debriefed appearances)`,
+    ['Mitigation', 'With it (comparable)', 'Disrupted with it', 'Without it (effective)', 'Disrupted without (same levels)', 'Difference', '95% range', 'Caution'],
+    rows,
+  );
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Ip, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Ip, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService } from '../auth/auth.service';
 import { LoginDto } from '../auth/dto/login.dto';
 import { AuthUser, CurrentUser, Public } from '../common/auth';
@@ -12,10 +12,10 @@ import { OutcomesSummaryQuery } from '../reports/dto/report-query.dto';
 import { sendCsv } from '../reports/reports.controller';
 import { REPORT_NAMES, ReportName, ReportsService } from '../reports/reports.service';
 import { DashboardHtmlFilter } from './dashboard-html.filter';
-import { clearedCookie, DashboardSessionGuard, DASHBOARD_COOKIE, DASHBOARD_ROLES, readCookie, sessionCookie } from '../pages/dashboard-session';
+import { clearedCookie, DashboardSessionGuard, DASHBOARD_ROLES, sessionCookie, sessionToken } from '../pages/dashboard-session';
 import { DashboardService } from './dashboard.service';
 import { InstitutionDrillDown } from './institution-drill-down';
-import { loginPage } from './html';
+import { DashboardViews } from './dashboard-views';
 
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -43,8 +43,14 @@ export class DashboardController {
     private readonly drillDown: InstitutionDrillDown,
     private readonly reports: ReportsService,
     private readonly auth: AuthService,
+    private readonly views: DashboardViews,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
+
+  /** The sign-in form (views/login.hbs), with the address as typed and the reason it was refused. */
+  private loginPage(opts: { error?: string; email?: string } = {}): string {
+    return this.views.render('login', { title: 'Sign in — Forewarn dashboard', error: opts.error ?? null, email: opts.email ?? '' });
+  }
 
   private get secure(): boolean {
     return this.app.publicUrl.startsWith('https://');
@@ -52,7 +58,7 @@ export class DashboardController {
 
   @Get('login')
   loginForm(@Res() reply: FastifyReply): void {
-    void html(reply).send(loginPage());
+    void html(reply).send(this.loginPage());
   }
 
   @Post('login')
@@ -63,20 +69,20 @@ export class DashboardController {
       const dto = validateDto(LoginDto, { email: body?.email, password: body?.password });
       const token = await this.auth.login(dto, ip);
       if (!DASHBOARD_ROLES.includes(token.user.role)) {
-        void html(reply, 403).send(loginPage({ email, error: `The dashboard is for hr, coordinators and admins (you are ${token.user.role}).` }));
+        void html(reply, 403).send(this.loginPage({ email, error: `The dashboard is for hr, coordinators and admins (you are ${token.user.role}).` }));
         return;
       }
       void reply.status(303).header('Set-Cookie', sessionCookie(token.accessToken, token.expiresIn, this.secure)).header('Location', '/dashboard').send();
     } catch (e) {
-      if (e instanceof ValidationFailedError) return void html(reply, 400).send(loginPage({ email, error: 'Enter your email address and password.' }));
-      if (e instanceof DomainError && (e.status === 401 || e.status === 429)) return void html(reply, e.status).send(loginPage({ email, error: e.message }));
+      if (e instanceof ValidationFailedError) return void html(reply, 400).send(this.loginPage({ email, error: 'Enter your email address and password.' }));
+      if (e instanceof DomainError && (e.status === 401 || e.status === 429)) return void html(reply, e.status).send(this.loginPage({ email, error: e.message }));
       throw e;
     }
   }
 
   @Post('logout')
-  async logout(@Headers('cookie') cookie: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    const token = readCookie(cookie, DASHBOARD_COOKIE);
+  async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const token = sessionToken(req as FastifyRequest & { cookies?: Record<string, string | undefined> });
     if (token) await this.auth.logout(token);
     void reply.status(303).header('Set-Cookie', clearedCookie(this.secure)).header('Location', '/dashboard/login').send();
   }

@@ -9,11 +9,13 @@ import { InstitutionDrillDown } from './institution-drill-down';
 import { DashboardController } from './dashboard.controller';
 import { DashboardSessionGuard } from '../pages/dashboard-session';
 import { DashboardService } from './dashboard.service';
+import { DashboardHtmlFilter } from './dashboard-html.filter';
+import { DashboardViews } from './dashboard-views';
 
 /** The read-only HR dashboard (server-rendered HTML + SVG, cookie sign-in). */
 @Module({
   imports: [ReportsModule, AppearancesModule, AttentionModule, TimelineModule],
   controllers: [DashboardController],
-  providers: [DashboardService, DashboardSessionGuard, DashboardUpcoming, InstitutionDrillDown, { provide: PageViews, useFactory: () => new PageViews() }],
+  providers: [DashboardService, DashboardSessionGuard, DashboardUpcoming, InstitutionDrillDown, DashboardViews, DashboardHtmlFilter, { provide: PageViews, useFactory: () => new PageViews() }],
 })
 export class DashboardModule {}

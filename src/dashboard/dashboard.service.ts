@@ -8,7 +8,8 @@ import type { AccountabilityReport, MitigationsReport } from '../reports/model-r
 import type { OutcomesSummaryReport } from '../reports/outcomes-report.service';
 import type { ReceptionTrendReport } from '../reports/reception-report.service';
 import { ReportsService } from '../reports/reports.service';
-import { FilterValues, renderDashboard, renderRefusedFilters } from './dashboard-page';
+import { dashboardView, FilterValues, refusedFiltersView } from './dashboard-page';
+import { DashboardViews } from './dashboard-views';
 import { DashboardUpcoming } from './dashboard-upcoming';
 
 const FILTER_KEYS = ['from', 'to', 'officeId', 'state', 'kind'] as const;
@@ -19,6 +20,7 @@ export class DashboardService {
   constructor(
     private readonly reports: ReportsService,
     private readonly upcoming: DashboardUpcoming,
+    private readonly views: DashboardViews,
   ) {}
 
   /** The page for the raw query: the dashboard, or (400) the form again with the refused field named. */
@@ -31,7 +33,7 @@ export class DashboardService {
       return { status: 200, html: await this.render(q, user, offices) };
     } catch (e) {
       if (!(e instanceof DomainError) || e.status !== 400) throw e;
-      return { status: 400, html: renderRefusedFilters(user, values, offices, e) };
+      return { status: 400, html: this.views.render('refused-filters', refusedFiltersView(user, values, offices, e)) };
     }
   }
 
@@ -46,6 +48,6 @@ export class DashboardService {
     const upcoming = await this.upcoming.upcoming({ officeId: q.officeId, state: q.state, kind: q.kind }, user);
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(base)) if (v) params.set(k, String(v));
-    return renderDashboard({ user, trend, outcomes, model, mitigations, reception, upcoming, offices, filterQuery: params.toString() });
+    return this.views.render('dashboard', dashboardView({ user, trend, outcomes, model, mitigations, reception, upcoming, offices, filterQuery: params.toString() }));
   }
 }

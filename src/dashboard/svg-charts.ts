@@ -4,7 +4,16 @@
  * label) and data-* attributes with the exact value, so tests and assistive tech read the numbers.
  * Pure functions: data in, markup out. The table under each chart is the accessible twin.
  */
-import { esc } from './html';
+
+/** Escapes text for SVG/HTML text and attribute values (every label and title the charts carry). */
+export function esc(v: unknown): string {
+  return String(v ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
 
 export interface Series {
   name: string;

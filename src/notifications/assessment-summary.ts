@@ -1,6 +1,7 @@
 import type { RiskLevel } from '../common/enums';
 import { expandMitigations } from '../risk/mitigations';
 import { pct } from '../risk/risk-explain';
+import { humanLocal, isValidZone } from '../common/time';
 
 /** What an email says about an assessment. */
 export interface RiskSummary {
@@ -32,13 +33,21 @@ const LEVEL_MEANING: Record<RiskLevel, string> = {
 const RULE_WORDS: Record<string, string> = {
   protest_announced: 'a protest against this appearance has been announced',
   critical_incident_recent: 'a critical incident happened here recently',
+  short_notice: "it was booked inside the host's advance-notice period",
 };
 
 /** "High because a protest … has been announced — a rule that sets the level whatever the estimated chance (22%)." */
 export function levelRule(level: RiskLevel, p: number, overrides: unknown): string | null {
   if (!Array.isArray(overrides)) return null;
-  const rules = overrides.map((o) => RULE_WORDS[String(o)]).filter((w): w is string => !!w);
-  if (!rules.length || (level !== 'high' && level !== 'critical')) return null;
+  // a rule explains the level it sets (short notice: Moderate; a protest or critical incident: High or Critical),
+  // not a higher level the estimate reached on its own
+  const explains = (o: string) => (o === 'short_notice' ? level === 'moderate' : level === 'high' || level === 'critical');
+  const rules = overrides
+    .map(String)
+    .filter(explains)
+    .map((o) => RULE_WORDS[o])
+    .filter((w): w is string => !!w);
+  if (!rules.length) return null;
   return `${LEVEL_WORDS[level]} because ${rules.join(' and ')} — a rule that sets the level whatever the estimated chance (${pct(p)})`;
 }
 
@@ -117,6 +126,12 @@ export function summariseAssessment(a: AssessmentRow): RiskSummary {
       if (typeof ev[k] === 'number') evidence.push({ label, value: fmt(ev[k] as number) });
     }
     if (typeof ev.latestStance === 'string') evidence.push({ label: 'Latest recorded stance of the institution', value: ev.latestStance });
+    // stored: the deadline in epoch ms; the API view (the appearance page reads it): an ISO string
+    const sn = isObj(d.shortNotice) ? d.shortNotice : null;
+    const deadline = sn ? (typeof sn.deadline === 'number' ? sn.deadline : Date.parse(String(sn.deadline))) : NaN;
+    if (sn && Number.isFinite(deadline) && isValidZone(sn.timeZone)) {
+      evidence.push({ label: "Host's advance notice", value: `${fmt(Number(sn.advanceNoticeDays))} days required; booked after the deadline, ${humanLocal(deadline, sn.timeZone)}` });
+    }
   } else if (ev) {
     for (const [k, v] of Object.entries(ev)) {
       if (typeof v === 'number') evidence.push({ label: humanise(k), value: fmt(v) });

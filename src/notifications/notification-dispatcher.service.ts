@@ -30,9 +30,13 @@ interface Sent {
   appearanceId: string | null;
   ackRequired: boolean;
   assessmentId: string | null;
+  /** The subject line as sent (kept on the row for the lists of mail). */
+  subject: string;
 }
 
 const ESCALATIONS: readonly NotificationKind[] = ['escalation', 'ack_escalation'];
+/** The longest subject the row keeps (notifications.subject is varchar(300)). */
+const SUBJECT_MAX = 300;
 
 interface Failed {
   row: Notification;
@@ -241,7 +245,7 @@ export class NotificationDispatcher {
       try {
         await this.mailer.send(mail);
         report.sent++;
-        await commit.push({ id: row.id, kind: row.kind as NotificationKind, recipientId: row.recipientId, appearanceId: row.appearanceId, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId });
+        await commit.push({ id: row.id, kind: row.kind as NotificationKind, recipientId: row.recipientId, appearanceId: row.appearanceId, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId, subject: mail.subject.slice(0, SUBJECT_MAX) });
       } catch (err) {
         row.ackRequired = mail.ackRequired; // kept on the row: a High/Critical briefing stays a retrying alert
         failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err), alert });
@@ -294,10 +298,17 @@ export class NotificationDispatcher {
   }
 
   private async markSent(m: EntityManager, list: Sent[], owner: string, now: number): Promise<void> {
+    // one UPDATE per group, each row its own subject (recipients of one appearance mostly share one)
+    const subjects = [...new Set(list.map((s) => s.subject))];
+    const subjectParams = Object.fromEntries(subjects.map((s, i) => [`subject${i}`, s]));
+    const subject =
+      subjects.length === 1 ? () => ':subject0' : () => `CASE ${list.map((s, i) => `WHEN id = :sid${i} THEN :subject${subjects.indexOf(s.subject)}`).join(' ')} END`;
+    const idParams = subjects.length === 1 ? {} : Object.fromEntries(list.map((s, i) => [`sid${i}`, s.id]));
     await m
       .createQueryBuilder()
       .update(Notification)
       .set({
+        subject,
         status: 'sent',
         sentAt: now,
         updatedAt: now,
@@ -310,6 +321,7 @@ export class NotificationDispatcher {
       })
       .where('id IN (:...ids)', { ids: list.map((s) => s.id) })
       .andWhere('lease_owner = :owner', { owner })
+      .setParameters({ ...subjectParams, ...idParams })
       .execute();
   }
 

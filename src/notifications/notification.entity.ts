@@ -81,6 +81,10 @@ export class Notification extends BaseEntity {
   @Column({ type: 'varchar', length: 300, name: 'message_id', nullable: true })
   messageId: string | null;
 
+  /** The subject line it was sent with (null until sent). */
+  @Column({ type: 'varchar', length: 300, nullable: true })
+  subject: string | null;
+
   @MsColumn({ name: 'sent_at', nullable: true })
   sentAt: number | null;
 

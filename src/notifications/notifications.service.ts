@@ -30,6 +30,7 @@ export function toNotificationView(n: Notification): NotificationView {
     nextAttemptAt: iso(n.nextAttemptAt),
     lastError: n.lastError,
     messageId: n.messageId,
+    subject: n.subject ?? null,
     sentAt: iso(n.sentAt),
     ackRequired: !!n.ackRequired,
     acknowledgedAt: iso(n.acknowledgedAt),
@@ -68,7 +69,29 @@ export class NotificationsService {
       .take(q.pageSize)
       .getManyAndCount();
     const about = await this.appearanceWords(rows.map((r) => r.appearanceId).filter((id): id is string => !!id));
-    return page(rows.map((r) => ({ ...toNotificationView(r), appearanceTitle: r.appearanceId ? (about.get(r.appearanceId)?.title ?? null) : null, riskLevel: r.appearanceId ? (about.get(r.appearanceId)?.level ?? null) : null })), total, q);
+    const carried = await this.assessmentLevels(rows.map((r) => r.assessmentId).filter((id): id is string => !!id));
+    return page(
+      rows.map((r) => ({
+        ...toNotificationView(r),
+        appearanceTitle: r.appearanceId ? (about.get(r.appearanceId)?.title ?? null) : null,
+        riskLevel: r.appearanceId ? (about.get(r.appearanceId)?.level ?? null) : null,
+        mailLevel: r.assessmentId ? (carried.get(r.assessmentId) ?? null) : null,
+      })),
+      total,
+      q,
+    );
+  }
+
+  /** The level of each assessment a page of the list carried (one query). */
+  private async assessmentLevels(ids: string[]): Promise<Map<string, string>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; level: string }[] = await this.db
+      .createQueryBuilder()
+      .select(['ra.id AS id', 'ra.level AS level'])
+      .from('risk_assessments', 'ra')
+      .where('ra.id IN (:...ids)', { ids: [...new Set(ids)] })
+      .getRawMany();
+    return new Map(rows.map((r) => [r.id, r.level]));
   }
 
   /** Title and latest risk level of the appearances a page of the list names (one query). */

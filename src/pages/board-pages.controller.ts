@@ -33,9 +33,18 @@ export class BoardPagesController {
     const visitor = await this.session.signedIn(req as PageRequest, reply as PageReply);
     if (visitor.user.role !== 'coordinator' && visitor.user.role !== 'admin') throw new ForbiddenError(`The board is for coordinators and admins (you are ${visitor.user.role})`);
     const attention = await this.attention.forOffice({}, visitor.user);
+    // the office by name, and "as of" in its own time (every office's list: UTC)
+    const office = await this.attention.office(attention.officeId);
     sendHtml(
       reply,
-      this.views.render('board', { title: 'Needs you', visitor, attention, officeName: visitor.user.officeId ? 'Your office' : 'Every office', asOfWords: humanLocal(this.clock.now(), 'UTC'), dashboard: true }),
+      this.views.render('board', {
+        title: 'Needs you',
+        visitor,
+        attention,
+        officeName: office?.name ?? 'Every office',
+        asOfWords: humanLocal(this.clock.now(), office?.timeZone ?? 'UTC'),
+        dashboard: true,
+      }),
     );
   }
 

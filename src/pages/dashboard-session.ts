@@ -8,20 +8,9 @@ import { AuthService } from '../auth/auth.service';
 export const DASHBOARD_COOKIE = 'fw_dashboard';
 export const DASHBOARD_ROLES: readonly Role[] = ['hr', 'coordinator', 'admin'];
 
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const i = part.indexOf('=');
-    if (i < 0) continue;
-    if (part.slice(0, i).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(i + 1).trim());
-      } catch {
-        return null;
-      }
-    }
-  }
-  return null;
+/** The session token from a request's cookies (parsed by @fastify/cookie), or null. */
+export function sessionToken(req: { cookies?: Record<string, string | undefined> }): string | null {
+  return req.cookies?.[DASHBOARD_COOKIE] || null;
 }
 
 export function sessionCookie(token: string, maxAgeSeconds: number, secure: boolean): string {
@@ -42,8 +31,8 @@ export class DashboardSessionGuard implements CanActivate {
   constructor(private readonly auth: AuthService) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; user?: AuthUser }>();
-    const token = readCookie(req.headers.cookie, DASHBOARD_COOKIE);
+    const req = ctx.switchToHttp().getRequest<{ cookies?: Record<string, string | undefined>; user?: AuthUser }>();
+    const token = sessionToken(req);
     if (!token) throw new UnauthenticatedError('Sign in to see the dashboard', 'DASHBOARD_SIGN_IN');
     const user = await this.auth.verify(token);
     if (!DASHBOARD_ROLES.includes(user.role)) {

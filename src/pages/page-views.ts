@@ -6,8 +6,8 @@ import Handlebars from 'handlebars';
 export const VIEWS_DIR = join(__dirname, 'views');
 
 /**
- * The pages people open from their mail, as Handlebars views in files (src/pages/views/*.hbs,
- * partials start with "_"), compiled once in strict mode: a view that reads a variable its context
+ * Server-rendered pages as Handlebars views in files (the pages people open from their mail in
+ * src/pages/views, the dashboard's in src/dashboard/views; partials start with "_"), compiled once in strict mode: a view that reads a variable its context
  * lacks fails a test instead of rendering a blank. HTML-escaped by Handlebars; no script anywhere.
  */
 export class PageViews {
@@ -20,8 +20,11 @@ export class PageViews {
     this.hb.registerHelper('includes', (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v));
     const files = readdirSync(dir).filter((f) => f.endsWith('.hbs'));
     for (const f of files) {
-      const template = this.hb.compile(readFileSync(join(dir, f), 'utf8'), { strict: true });
-      if (f.startsWith('_')) this.hb.registerPartial(f.slice(1, -'.hbs'.length), template);
+      const partial = f.startsWith('_');
+      // a partial stands where it is named, often inside a tag or a cell: its file's last line break is not part of it
+      const text = readFileSync(join(dir, f), 'utf8');
+      const template = this.hb.compile(partial ? text.replace(/\r?\n$/, '') : text, { strict: true });
+      if (partial) this.hb.registerPartial(f.slice(1, -'.hbs'.length), template);
       else this.compiled.set(f.slice(0, -'.hbs'.length), template);
     }
   }

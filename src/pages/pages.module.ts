@@ -9,6 +9,7 @@ import { AccountPagesController } from './account-pages.controller';
 import { AppearancePageService } from './appearance-page.service';
 import { AppearancePagesController } from './appearance-pages.controller';
 import { BoardPagesController } from './board-pages.controller';
+import { HomeController } from './home.controller';
 import { MailLinkPagesController } from './mail-link-pages.controller';
 import { DebriefPages } from './debrief-pages';
 import { PageLinkMinter } from './page-link-minter';
@@ -23,7 +24,7 @@ import { SsoPagesController } from './sso-pages.controller';
  */
 @Module({
   imports: [AppearancesModule, AttentionModule, NotificationsModule, OutcomesModule, RiskModule, SsoModule],
-  controllers: [AccountPagesController, AppearancePagesController, BoardPagesController, MailLinkPagesController, SsoPagesController],
+  controllers: [HomeController, AccountPagesController, AppearancePagesController, BoardPagesController, MailLinkPagesController, SsoPagesController],
   providers: [{ provide: PageViews, useFactory: () => new PageViews() }, PageSession, PageLinkMinter, AppearancePageService, DebriefPages, PagesHtmlFilter],
 })
 export class PagesModule {}

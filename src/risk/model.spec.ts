@@ -216,6 +216,34 @@ describe('risk model — levels and reasons', () => {
     expect(c.overrides).toEqual(['protest_announced', 'critical_incident_recent']);
   });
 
+  describe('booked inside the host\'s advance-notice period (a rule, not a fitted feature)', () => {
+    const shortNotice = { deadline: Date.UTC(2026, 1, 23, 15), advanceNoticeDays: 10, timeZone: 'America/New_York' };
+    const low: AppearanceAttributes = { ...plain, format: 'virtual', audience: 'invite_only' };
+    const without = assessRisk(quiet, low, SHIPPED_PARAMS);
+    const withIt = assessRisk(quiet, { ...low, shortNotice }, SHIPPED_PARAMS);
+    const high = assessRisk(quiet, { ...plain, protestAnnounced: true, shortNotice }, P);
+
+    it.each([
+      ['the probability is unchanged', withIt.p, without.p],
+      ['the severe probability is unchanged', withIt.pSevere, without.pSevere],
+      ['the fitted factors are unchanged', withIt.factors.length, without.factors.length],
+      ['a Low estimate is at least Moderate', `${without.level} → ${withIt.level}`, 'low → moderate'],
+      ['a higher level stays as it is', high.level, 'high'],
+      ['the rule is listed', withIt.overrides.join(), 'short_notice'],
+      ['the rule is listed with the others', high.overrides.join(), 'short_notice,protest_announced'],
+      ['its reason comes first (no other rule)', withIt.reasons[0], "Booked inside the host's 10-day advance-notice period (the host had to be told by Monday 23 February 2026, 10:00 EST (America/New_York)): the host may not have the room, its security or its own people ready, so the level is at least Moderate whatever the probability."],
+      ['its reason follows the protest rule', high.reasons[1].slice(0, 48), "Booked inside the host's 10-day advance-notice p"],
+      ['the checklist starts with written consent from the host', withIt.mitigations[0].id, 'host_short_notice_consent'],
+      ['and asks to confirm with the host contact (Moderate)', withIt.mitigations.some((m) => m.id === 'confirm_with_host_contact'), true],
+      ['without it no such mitigation', without.mitigations.some((m) => m.id === 'host_short_notice_consent'), false],
+      ['the deadline is kept with the result', withIt.shortNotice, shortNotice],
+      ['and in the stored detail', detailOf(withIt, quiet, 0).shortNotice, shortNotice],
+      ['and not in the detail without it', 'shortNotice' in detailOf(without, quiet, 0), false],
+    ])('%s', (_what, actual, expected) => {
+      expect(actual).toEqual(expected);
+    });
+  });
+
   it('the level meaning carries the thresholds it was read off', () => {
     expect(assessRisk(quiet, plain, P).levelMeaning).toMatch(/^Moderate: a disruption is possible \(1 in 100 or more/);
   });
@@ -317,6 +345,7 @@ const arbAttrs: fc.Arbitrary<AppearanceAttributes> = fc.record({
   ownership: fc.constantFrom(null, 'public', 'private nonprofit', 'private for-profit'),
   highestDegree: fc.constantFrom(null, 'graduate', 'bachelor', 'associate'),
   state: fc.constantFrom('OH', 'NY', ''),
+  shortNotice: fc.option(fc.record({ deadline: fc.integer({ min: 1.7e12, max: 1.9e12 }), advanceNoticeDays: fc.integer({ min: 1, max: 30 }), timeZone: fc.constantFrom('America/New_York', 'UTC') }), { nil: null }),
 });
 
 /** One incident aimed at the organisation (weight w, class c) at the institution: it counts in all three inclusive sums. */

@@ -73,6 +73,17 @@ export interface AppearanceAttributes {
   state: string;
   /** A reference day at the institution (fit and back-test exposures), not one of our appearances. */
   reference?: boolean;
+  /** Booked inside the host's advance-notice period (allowShortNotice): a rule, not a fitted feature. */
+  shortNotice?: ShortNotice | null;
+}
+
+/** The host's advance-notice rule an appearance was booked past. */
+export interface ShortNotice {
+  /** The last moment the host had to be told (epoch ms). */
+  deadline: number;
+  advanceNoticeDays: number;
+  /** The venue's zone, for the deadline in words. */
+  timeZone: string;
 }
 
 export interface FactorContribution {
@@ -108,8 +119,10 @@ export interface RiskResult {
   severityShare: [number, number, number, number];
   /** Every factor present, strongest first. */
   factors: FactorContribution[];
-  /** Rules that set a floor on the level. */
+  /** Rules that set a floor on the level (protest_announced, critical_incident_recent, short_notice). */
   overrides: string[];
+  /** The advance-notice rule this appearance was booked past, or null (with the short_notice rule). */
+  shortNotice: ShortNotice | null;
   reasons: string[];
   mitigations: Mitigation[];
   /** The evidence the model used (after decay to the start). */
@@ -262,6 +275,12 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
 
   let level = levelFor(p, pSevere, params);
   const overrides: string[] = [];
+  // Booked past the host's notice deadline: a rule (no record to fit it on), so p is as estimated and
+  // only the level has a floor — the host may not have the room, its security or its people ready.
+  if (a.shortNotice) {
+    overrides.push('short_notice');
+    level = maxLevel(level, 'moderate');
+  }
   if (a.protestAnnounced) {
     overrides.push('protest_announced');
     level = maxLevel(level, 'high');
@@ -289,7 +308,8 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
   }
   factors.sort((x, y) => Math.abs(Math.log(y.oddsMultiplier)) - Math.abs(Math.log(x.oddsMultiplier)));
 
-  const partial = { modelVersion: params.version, p, pSevere, level, levelMeaning: levelMeaning(level, params), interval, baseRate: own.baseRate, severityShare: own.severityShare, factors, overrides, evidence: ev };
+  const shortNotice = a.shortNotice ?? null;
+  const partial = { modelVersion: params.version, p, pSevere, level, levelMeaning: levelMeaning(level, params), interval, baseRate: own.baseRate, severityShare: own.severityShare, factors, overrides, shortNotice, evidence: ev };
   return { ...partial, reasons: explain(partial, a, params), mitigations: recommend(partial, a, params) };
 }
 

@@ -5,7 +5,8 @@
 import { TOPICS } from '../common/enums';
 import type { RiskLevel } from '../common/enums';
 import { Mitigation, MitigationId, mitigation } from './mitigations';
-import type { AppearanceAttributes, RiskEvidence, RiskResult } from './model';
+import type { AppearanceAttributes, RiskEvidence, RiskResult, ShortNotice } from './model';
+import { humanLocal } from '../common/time';
 import { attendanceTiers } from './model';
 import { EVENT_SHORT } from './params';
 import type { FeatureId, RiskParams } from './params';
@@ -145,6 +146,7 @@ export function explain(r: Partial, a: AppearanceAttributes, params: RiskParams)
   if (r.overrides.includes('critical_incident_recent'))
     out.push(`A critical incident aimed at us happened at this institution in the last ${params.criticalWindowDays} days: the level is Critical whatever the probability.`);
   if (r.overrides.includes('protest_announced')) out.push('A protest against this appearance has been announced: the level is at least High whatever the probability.');
+  if (r.shortNotice) out.push(shortNoticeReason(r.shortNotice));
   if (ev.lastOwnIncident) {
     const l = ev.lastOwnIncident;
     const when = new Date(l.occurredAt).toISOString().slice(0, 10);
@@ -161,6 +163,14 @@ export function explain(r: Partial, a: AppearanceAttributes, params: RiskParams)
   return out;
 }
 
+/** The short-notice rule in words: what was overridden, and why it counts. */
+export function shortNoticeReason(s: ShortNotice): string {
+  return (
+    `Booked inside the host's ${s.advanceNoticeDays}-day advance-notice period (the host had to be told by ${humanLocal(s.deadline, s.timeZone)}): ` +
+    'the host may not have the room, its security or its own people ready, so the level is at least Moderate whatever the probability.'
+  );
+}
+
 /** The checklist that fits the level and the factors present. */
 export function recommend(r: Partial, a: AppearanceAttributes, params: RiskParams): Mitigation[] {
   const ids: MitigationId[] = [];
@@ -168,6 +178,7 @@ export function recommend(r: Partial, a: AppearanceAttributes, params: RiskParam
   const strong = (id: FeatureId) => r.factors.some((f) => f.id === id && f.oddsMultiplier >= LISTED_MULTIPLIER);
   const ev = r.evidence;
   if (a.visibleBranding && (rank >= 1 || strong('visibleBranding'))) ids.push('civilian_dress');
+  if (r.shortNotice) ids.push('host_short_notice_consent');
   if (ev.declinedRecently) ids.push('host_written_reconfirmation');
   if (rank >= 1) ids.push('confirm_with_host_contact');
   if (rank >= 1 && (strong('affiliationActivity') || strong('activityActivity') || strong('stateWave') || a.protestAnnounced)) ids.push('check_local_news');

@@ -82,6 +82,8 @@ export class RiskPreviewService {
       ownership: (rows[0].ownership as string | null) ?? null,
       highestDegree: (rows[0].highest_degree as string | null) ?? null,
       state,
+      // the saved appearance's short notice holds for its own date and host; another date or host is not judged here
+      shortNotice: base && startsAt === base.startsAt && institutionId === base.institutionId ? base.attrs.shortNotice : null,
     };
     const lead = Math.max(0, startsAt - asOf);
     const result = assessRisk(evidence, attrs, cx.params, lead);

@@ -1,7 +1,7 @@
 /** The reads a batch assessment starts from: the appearances in scope and their latest snapshots. */
 import type { EntityManager } from 'typeorm';
 import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel } from '../common/enums';
-import type { AppearanceAttributes } from './model';
+import type { AppearanceAttributes, ShortNotice } from './model';
 
 type Row = Record<string, unknown>;
 const bool = (v: unknown) => v === true || v === 1 || v === '1' || v === 't';
@@ -22,7 +22,14 @@ export function attributesFromRow(r: Row): AppearanceAttributes {
     ownership: (r.ownership as string | null | undefined) ?? null,
     highestDegree: (r.highest_degree as string | null | undefined) ?? null,
     state: String(r.state ?? ''),
+    shortNotice: shortNoticeFromRow(r),
   };
+}
+
+/** Booked past the host's advance-notice deadline (appearances.short_notice_deadline), or null. */
+function shortNoticeFromRow(r: Row): ShortNotice | null {
+  if (r.short_notice_deadline === null || r.short_notice_deadline === undefined) return null;
+  return { deadline: Number(r.short_notice_deadline), advanceNoticeDays: Number(r.advance_notice_days ?? 0), timeZone: String(r.time_zone ?? 'UTC') };
 }
 
 /** One appearance to assess, as read by the batch query. */
@@ -44,7 +51,8 @@ export interface Previous {
 export async function loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {
   const rows = (await m.query(
     `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
-            a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.status
+            a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.status,
+            a.short_notice_deadline, a.time_zone, i.advance_notice_days
      FROM appearances a JOIN institutions i ON i.id = a.institution_id
      WHERE ${where}`,
     args,

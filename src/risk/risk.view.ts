@@ -3,7 +3,7 @@ import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { EVENT_DEFINITION } from './params';
 import { iso } from '../common/time';
 import { expandMitigations } from './mitigations';
-import { BaseRateBreakdown, factorText, RiskEvidence, RiskResult } from './model';
+import { BaseRateBreakdown, factorText, RiskEvidence, RiskResult, ShortNotice } from './model';
 import { LEVEL_MEANINGS } from './risk-explain';
 import { TOPICS } from '../common/enums';
 import type { RiskAssessment } from './risk-assessment.entity';
@@ -35,6 +35,8 @@ export interface RiskDetail {
   leadTimeMs: number;
   /** The short-lived evidence as the model used it: decayed from as-of on to the start. */
   used: Pick<RiskEvidence, 'affiliationActivity' | 'activityActivity' | 'generalActivity' | 'stateWave' | 'nationalWave'>;
+  /** Only when booked past the host's advance-notice deadline (the short_notice rule). */
+  shortNotice?: ShortNotice;
 }
 
 /** Six significant digits (cheaper than toPrecision, which dominated a 10,000-row refresh). */
@@ -72,6 +74,7 @@ export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: numb
     mitigations: r.mitigations.map((m) => m.id),
     leadTimeMs,
     used: usedOf(r),
+    ...(r.shortNotice ? { shortNotice: r.shortNotice } : {}),
   };
 }
 
@@ -102,7 +105,8 @@ export function detailJson(r: RiskResult, evidenceJson: string, leadTimeMs: numb
   return (
     `{"intervalMass":${JSON.stringify(d.intervalMass)},"baseRate":${JSON.stringify(d.baseRate)},"evidence":${evidenceJson}` +
     `,"severityShare":${JSON.stringify(d.severityShare)},"levelMeaning":${JSON.stringify(d.levelMeaning)},"factors":${JSON.stringify(d.factors)},"overrides":${JSON.stringify(d.overrides)}` +
-    `,"reasons":${JSON.stringify(d.reasons)},"mitigations":${JSON.stringify(d.mitigations)},"leadTimeMs":${JSON.stringify(d.leadTimeMs)},"used":${JSON.stringify(d.used)}}`
+    `,"reasons":${JSON.stringify(d.reasons)},"mitigations":${JSON.stringify(d.mitigations)},"leadTimeMs":${JSON.stringify(d.leadTimeMs)},"used":${JSON.stringify(d.used)}` +
+    (d.shortNotice ? `,"shortNotice":${JSON.stringify(d.shortNotice)}}` : '}')
   );
 }
 
@@ -134,6 +138,7 @@ const NO_RESULT = {
   severityShare: [0, 0, 0, 0],
   factors: [],
   overrides: [],
+  shortNotice: null,
   reasons: [],
   mitigations: [],
   evidence: EMPTY_EVIDENCE,
@@ -180,6 +185,12 @@ export class BaseRateView implements BaseRateBreakdown {
   @ApiProperty({ type: InstitutionRateView }) institution: InstitutionRateView;
 }
 
+export class ShortNoticeView {
+  @ApiProperty({ format: 'date-time', description: 'The last moment the host had to be told (UTC).' }) deadline: string;
+  @ApiProperty({ example: 10, description: 'Days of notice the host requires.' }) advanceNoticeDays: number;
+  @ApiProperty({ example: 'America/New_York', description: "The venue's zone the deadline was counted in." }) timeZone: string;
+}
+
 export class RiskAssessmentView {
   @ApiProperty({ type: String, nullable: true, description: 'Snapshot id (null on a preview, which saves nothing).' }) id: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Null on a preview of a hypothetical appearance' }) appearanceId: string | null;
@@ -206,8 +217,13 @@ export class RiskAssessmentView {
   @ApiPropertyOptional({ description: 'The short-lived evidence as the model used it, decayed from as-of on to the start (null on snapshots made before forewarn-risk-2.0).', nullable: true, type: 'object', additionalProperties: true })
   evidenceUsed: RiskDetail['used'] | null;
   @ApiProperty({ description: 'Days between as-of and the start.', example: 13.9 }) leadTimeDays: number;
-  @ApiProperty({ type: [String], description: 'Rules that set a floor on the level (protest_announced, critical_incident_recent).' })
+  @ApiProperty({
+    type: [String],
+    description: 'Rules that set a floor on the level: protest_announced (High), critical_incident_recent (Critical), short_notice (Moderate: booked inside the host\'s advance-notice period with allowShortNotice). None changes p.',
+  })
   overrides: string[];
+  @ApiPropertyOptional({ type: ShortNoticeView, nullable: true, description: "With the short_notice rule: the host's advance-notice deadline the appearance was booked past; else null." })
+  shortNotice: ShortNoticeView | null;
   @ApiProperty({ type: String, nullable: true, description: 'Null on a preview' }) createdAt: string | null;
 }
 
@@ -232,6 +248,7 @@ export function toView(a: Pick<RiskAssessment, 'id' | 'appearanceId' | 'asOf' | 
     evidenceUsed: d.used ?? null,
     leadTimeDays: Math.round(((d.leadTimeMs ?? 0) / 86_400_000) * 10) / 10,
     overrides: d.overrides,
+    shortNotice: d.shortNotice ? { deadline: iso(d.shortNotice.deadline), advanceNoticeDays: d.shortNotice.advanceNoticeDays, timeZone: d.shortNotice.timeZone } : null,
     createdAt: a.createdAt === null || a.createdAt === undefined ? null : iso(Number(a.createdAt)),
   };
 }

@@ -13,6 +13,8 @@ import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-Incident
 import { AppliedMitigations1797500000000 } from './1797500000000-AppliedMitigations';
 import { WebhooksAndChat1798100000000 } from './1798100000000-WebhooksAndChat';
 import { ApiTokens1798200000000 } from './1798200000000-ApiTokens';
+import { AppearanceShortNotice1798800000000 } from './1798800000000-AppearanceShortNotice';
+import { NotificationSubject1798800001000 } from './1798800001000-NotificationSubject';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +33,6 @@ export const MIGRATIONS: Function[] = [
   AppliedMitigations1797500000000,
   WebhooksAndChat1798100000000,
   ApiTokens1798200000000,
+  AppearanceShortNotice1798800000000,
+  NotificationSubject1798800001000,
 ];

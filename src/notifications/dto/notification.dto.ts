@@ -46,6 +46,10 @@ export class NotificationView {
   @ApiProperty({ description: 'Earliest next try, UTC ISO' }) nextAttemptAt: string;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Deterministic <id@domain>, set when sent' }) messageId: string | null;
+  @ApiProperty({ nullable: true, type: String, maxLength: 300, description: 'The subject line it was sent with (null until sent)', example: 'High risk — Briefing (3 days before): Spring career fair, Thursday 12 March 2026' })
+  subject: string | null;
+  @ApiPropertyOptional({ enum: RISK_LEVELS, nullable: true, description: 'Risk level of the assessment the mail carried (in lists; null for mail without one). riskLevel is the appearance\'s latest.' })
+  mailLevel?: string | null;
   @ApiProperty({ nullable: true, type: String }) sentAt: string | null;
   @ApiProperty() ackRequired: boolean;
   @ApiProperty({ nullable: true, type: String }) acknowledgedAt: string | null;
