@@ -115,7 +115,7 @@ export class NotificationDispatcher {
     } finally {
       clearInterval(renewal);
     }
-    if (failure !== null) throw failure;
+    if (failure !== null) throw failure as Error;
     return total;
   }
 
@@ -288,7 +288,7 @@ export class NotificationDispatcher {
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     while (recording || pending.length) await record();
-    if (recordFailure !== null) throw recordFailure;
+    if (recordFailure !== null) throw recordFailure as Error;
     if (withdrawals.length) await this.recordWithdrawals(withdrawals, owner, at());
     report.withdrawn = withdrawals.length;
     for (const f of failures) {

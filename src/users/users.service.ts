@@ -9,7 +9,6 @@ import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
 import { ConflictError, NotFoundError, ValidationFailedError } from '../common/errors';
 import { Page, page } from '../common/pagination';
-import { iso } from '../common/time';
 import { appConfig, authConfig } from '../config';
 import { Office } from '../offices/office.entity';
 import { CreateUserDto, MeView, UpdateUserDto, UserQuery, UserView } from './dto/user.dto';

@@ -13,7 +13,7 @@ import { IncidentTrendClusterIndex1797400000000 } from './1797400000000-Incident
 import { AppliedMitigations1797500000000 } from './1797500000000-AppliedMitigations';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: Function[] = [
+export const MIGRATIONS: (new () => import('typeorm').MigrationInterface)[] = [
   Initial1764400000000,
   RiskSnapshotOrder1795967104384,
   ReportIndexes1795967972345,
