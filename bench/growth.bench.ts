@@ -26,6 +26,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { DISRUPTIVE_KINDS, TOPICS } from '../src/common/enums';
+import { BENCH_SCALE, scaled } from './scale';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -64,11 +65,12 @@ function numbers(db: string, n: number): string {
   return db === 'postgres' ? `WITH n(i) AS (SELECT generate_series(1, ${n})::bigint)` : `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${n})`;
 }
 
-async function seed(q: (sql: string) => Promise<unknown>, db: string, scale: number, adminId: string): Promise<{ appearances: number; incidents: number }> {
-  const nApp = BASE * scale;
-  const nInst = 500 * scale;
+async function seed(q: (sql: string) => Promise<unknown>, db: string, adminId: string): Promise<{ appearances: number; incidents: number }> {
+  const nApp = scaled(BASE);
+  const nInst = scaled(500);
   const nInc = 2 * nApp;
-  const nRec = 1_000 * scale;
+  const nRec = scaled(1_000);
+  const nAttached = Math.floor(nInc / 50);
   const nOff = 20;
   const f = db === 'postgres' ? 'false' : '0';
   const t = db === 'postgres' ? 'true' : '1';
@@ -94,13 +96,13 @@ async function seed(q: (sql: string) => Promise<unknown>, db: string, scale: num
   );
   const occurred = `(${NOW} - ((i * 7907) % ${3 * 365 * 24}) * ${HOUR} - ${HOUR})`;
   await q(
-    `${numbers(db, nInc - nInc / 50)} INSERT INTO incidents (id, created_at, updated_at, institution_id, state, kind, occurred_at, recorded_at, severity, target, source, verification, topic_mask)
+    `${numbers(db, nInc - nAttached)} INSERT INTO incidents (id, created_at, updated_at, institution_id, state, kind, occurred_at, recorded_at, severity, target, source, verification, topic_mask)
      SELECT 'x-' || i, ${occurred}, ${occurred}, 'i-' || (1 + (i * 6007) % ${nInst}), 'S' || ((1 + (i * 6007) % ${nInst}) % 50), ${kinds}, ${occurred}, ${occurred} + ${HOUR}, 1 + (i * i) % 4,
        ${pickSql(['organisation', 'peer_recruiters', 'general_activism', 'general_activism', 'general_activism', 'general_activism'], 'i / 11')}, 'news', ${pickSql(['reported', 'corroborated', 'disputed'], 'i / 2')}, ${topic} FROM n`,
   );
   // 1 in 50 incidents attached to a past appearance, at its institution, an hour after it started
   await q(
-    `${numbers(db, nInc / 50)} INSERT INTO incidents (id, created_at, updated_at, institution_id, state, appearance_id, kind, occurred_at, recorded_at, severity, target, source, verification, topic_mask)
+    `${numbers(db, nAttached)} INSERT INTO incidents (id, created_at, updated_at, institution_id, state, appearance_id, kind, occurred_at, recorded_at, severity, target, source, verification, topic_mask)
      SELECT 'xa-' || i, a.starts_at + ${HOUR}, a.starts_at + ${HOUR}, a.institution_id, s.state, a.id, ${kinds}, a.starts_at + ${HOUR}, a.starts_at + ${2 * HOUR}, 1 + i % 4, 'organisation', 'first_hand', 'reported', ${topic}
      FROM n JOIN appearances a ON a.id = 'a-' || (1 + (i * 37) % ${nApp}) JOIN institutions s ON s.id = a.institution_id WHERE a.starts_at < ${NOW - 2 * HOUR}`,
   );
@@ -121,7 +123,6 @@ async function seed(q: (sql: string) => Promise<unknown>, db: string, scale: num
 
 async function measureOne(): Promise<void> {
   const db = process.env.GROWTH_DB ?? 'sqlite';
-  const scale = Number(process.env.BENCH_SCALE ?? 1);
   const dir = mkdtempSync(join(tmpdir(), 'forewarn-growth-'));
   const pgBase = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
   const pgName = `forewarn_growth_${process.pid}`;
@@ -168,7 +169,7 @@ async function measureOne(): Promise<void> {
     const ds = app.get(DataSource);
     const [adm] = (await ds.query(`SELECT id, email FROM users WHERE role = 'admin'`)) as { id: string; email: string }[];
     const t0 = performance.now();
-    const counts = await seed((sql) => ds.query(sql), db, scale, adm.id);
+    const counts = await seed((sql) => ds.query(sql), db, adm.id);
     const seedSeconds = (performance.now() - t0) / 1000;
     const token = app.get(JwtService).sign({ sub: adm.id, email: adm.email, role: 'admin', office: null, tv: 0, jti: randomUUID() });
 
@@ -222,7 +223,7 @@ async function measureOne(): Promise<void> {
     await app.close();
     const out: Figures = {
       db,
-      scale,
+      scale: BENCH_SCALE,
       ...counts,
       seedSeconds,
       listingP50: times[Math.floor(times.length / 2)],
