@@ -1,5 +1,5 @@
 /**
- * Risk engine benchmark (issue 4). 100,000 past appearances, 200,000 incidents, 10,000 upcoming
+ * Risk engine benchmark. 100,000 past appearances, 200,000 incidents, 10,000 upcoming
  * appearances, 5,000 institutions in 50 states; bulk multi-row inserts. Measures on SQLite:
  *  - full refresh of every upcoming assessment (RiskService.refreshAll) vs one bare SELECT of the same
  *    evidence aggregates (how close the engine is to the database's own limit);
