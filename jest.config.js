@@ -21,6 +21,7 @@ const projects = [
     testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
     testPathIgnorePatterns: ['/node_modules/', '\\.pg-only\\.'],
     setupFiles: ['<rootDir>/test/helpers/env-sqlite.ts'],
+    globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   },
 ];
 if (process.env.TEST_DATABASE_URL) {
@@ -30,6 +31,7 @@ if (process.env.TEST_DATABASE_URL) {
     testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
     testPathIgnorePatterns: ['/node_modules/', '\\.sqlite-only\\.'],
     setupFiles: ['<rootDir>/test/helpers/env-postgres.ts'],
+    globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   });
 }
 module.exports = { projects, testTimeout: 60000 };

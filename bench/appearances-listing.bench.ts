@@ -22,6 +22,7 @@ import { buildListingSql } from '../src/appearances/appearance-listing.sql';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { dedupeKey, normaliseState, normaliseText } from '../src/institutions/normalise';
 import { hashPassword } from '../src/users/password';
+import { scaled } from './scale';
 
 const ROOT = resolve(__dirname, '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -31,9 +32,9 @@ const PAGE_SIZE = 50;
 const DAY = 86_400_000;
 const SPAN_START = Date.UTC(2023, 6, 1);
 const SPAN_END = Date.UTC(2028, 6, 1);
-const N_APPEARANCES = 100_000;
+const N_APPEARANCES = scaled(100_000);
 const N_OFFICES = 50;
-const N_USERS = 1_000;
+const N_USERS = scaled(1_000);
 const CHUNK = 400;
 const PASSWORD = 'bench-password-123';
 

@@ -1,5 +1,5 @@
 /**
- * Large-import benchmark (issue 10): a 64 MiB College-Scorecard-style CSV (IMPORT_LIMIT_BYTES, just
+ * Large-import benchmark: a 64 MiB College-Scorecard-style CSV (IMPORT_LIMIT_BYTES, just
  * under) through POST /institutions/import?atomic=false on SQLite (rows the privacy guard refuses
  * do not stop the commit being measured), with the server run as `npm start` runs it
  * (the built app, --max-old-space-size=FOREWARN_HEAP_MB, default 192) in its own process. While the

@@ -1,5 +1,5 @@
 /**
- * CSV import benchmark (issue 3): the whole College Scorecard list (6,429 rows) through
+ * CSV import benchmark: the whole College Scorecard list (6,429 rows) through
  * POST /institutions/import on SQLite — the real app, the real HTTP endpoint, the file streamed as
  * the request body — then the re-import (creates nothing), then the campus-protest file (1,479 rows)
  * through POST /incidents/import. Target: the Scorecard import under 5 s.

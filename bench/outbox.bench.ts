@@ -1,5 +1,5 @@
 /**
- * Outbox benchmark (issue 5): 10,000 due notifications (real briefings with real risk assessments,
+ * Outbox benchmark: 10,000 due notifications (real briefings with real risk assessments,
  * 100 appearances × 100 recipients) dispatched through the outbox — claim with lease, render from the
  * database, send through the pooled SMTP transport, record — to a local smtp-server, side by side in
  * the same run with raw pooled nodemailer (same pool settings, 50 in flight) sending the same 10,000

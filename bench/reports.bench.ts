@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { scaled } from './scale';
 
 const dir = mkdtempSync(join(tmpdir(), 'forewarn-bench-reports-'));
 process.env.SQLITE_PATH = join(dir, 'bench.sqlite');
@@ -56,11 +57,11 @@ const { configureApp, createAdapter } = require('../src/app.setup');
 })
 class BenchModule {}
 
-const N_APPEARANCES = 100_000;
-const N_INCIDENTS = 200_000;
-const N_INSTITUTIONS = 2_000;
+const N_APPEARANCES = scaled(100_000);
+const N_INCIDENTS = scaled(200_000);
+const N_INSTITUTIONS = scaled(2_000);
 const N_OFFICES = 20;
-const N_RECEPTION = 20_000;
+const N_RECEPTION = scaled(20_000);
 const CHUNK = 500;
 const DAY = 86_400_000;
 const NOW = Date.now();

@@ -1,5 +1,5 @@
 /**
- * Risk engine benchmark (issue 4). 100,000 past appearances, 200,000 incidents, 10,000 upcoming
+ * Risk engine benchmark. 100,000 past appearances, 200,000 incidents, 10,000 upcoming
  * appearances, 5,000 institutions in 50 states; bulk multi-row inserts. Measures on SQLite:
  *  - full refresh of every upcoming assessment (RiskService.refreshAll) vs one bare SELECT of the same
  *    evidence aggregates (how close the engine is to the database's own limit);
@@ -32,14 +32,15 @@ import { AuditService } from '../src/audit/audit.service';
 import { TOPICS } from '../src/common/enums';
 import { runFit } from '../scripts/risk-fit';
 import { RiskService } from '../src/risk/risk.service';
+import { scaled } from './scale';
 
 const DAY = 86_400_000;
 const NOW = Date.UTC(2026, 0, 15, 12);
-const N_INST = 5_000;
-const N_PAST = 100_000;
-const N_INC = 200_000;
-const N_UP = 10_000;
-const N_REC = 10_000;
+const N_INST = scaled(5_000);
+const N_PAST = scaled(100_000);
+const N_INC = scaled(200_000);
+const N_UP = scaled(10_000);
+const N_REC = scaled(10_000);
 /** Incidents per case of the re-assessment measurement (the first 5 warm up); BENCH_RUNS to change. */
 const RUNS = Number(process.env.BENCH_RUNS ?? 105);
 const STATES = Array.from({ length: 50 }, (_, i) => `S${String(i).padStart(2, '0')}`);

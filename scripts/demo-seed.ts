@@ -138,7 +138,6 @@ class Api {
     return this.request('POST', path, body, 'text/csv');
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async request(method: string, path: string, body?: string | Buffer, type?: string): Promise<any> {
     const res = await fetch(this.base + path, {
       method,

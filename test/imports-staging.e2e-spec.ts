@@ -71,7 +71,7 @@ describe('imports: check first, then commit quickly', () => {
     const service = t.app.get(IncidentImportService) as unknown as { fromOwn: (...a: unknown[]) => unknown };
     const real = service.fromOwn.bind(service);
     let rows = 0;
-    let health: Promise<number> | null = null;
+    let health = null as Promise<number> | null;
     let rowsWhenAnswered = -1;
     const spy = jest.spyOn(service, 'fromOwn').mockImplementation((...args: unknown[]) => {
       if (++rows === 2) health = t.http().get('/health').then((r) => ((rowsWhenAnswered = rows), r.status));

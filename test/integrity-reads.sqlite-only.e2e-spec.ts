@@ -26,7 +26,7 @@ describe('raw appearance reads on SQLite see committed data only', () => {
 
     // Observe whether the reader reads the raw connection at once (the bug) or waits for the lock.
     let inReader = false;
-    let rawRead: Promise<void> | null = null;
+    let rawRead = null as Promise<void> | null;
     const realAll = conn.all;
     const allSpy = jest.spyOn(conn, 'all').mockImplementation(function (this: unknown, sql: string, params: unknown[], cb: (err: Error | null, rows: unknown[]) => void) {
       if (!inReader) return realAll.call(this, sql, params, cb);
@@ -43,7 +43,7 @@ describe('raw appearance reads on SQLite see committed data only', () => {
     const wrote = new Promise<void>((r) => (updated = r));
     let release!: () => void;
     const hold = new Promise<void>((r) => (release = r));
-    let tx: Promise<string> | null = null;
+    let tx = null as Promise<string> | null;
     const startTx = () =>
       (tx = t.db
         .transaction(async (m) => {
@@ -58,7 +58,7 @@ describe('raw appearance reads on SQLite see committed data only', () => {
     const realViews = reader.views.bind(reader);
     const viewsSpy = jest.spyOn(reader, 'views').mockImplementation(async (manager, ids) => {
       if (manager) return realViews(manager, ids);
-      startTx();
+      void startTx();
       await wrote;
       inReader = true;
       try {

@@ -11,7 +11,7 @@ describe('migrations: two instances starting together on an empty PostgreSQL dat
   const apps: TestApp[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
+    database = await createTestDatabase({ empty: true });
   });
   afterAll(async () => {
     for (const t of apps) await t.close({ keepDatabase: true });

@@ -129,7 +129,7 @@ export class NotificationDispatcher {
     } finally {
       clearInterval(renewal);
     }
-    if (failure !== null) throw failure;
+    if (failure !== null) throw failure as Error;
     return total;
   }
 

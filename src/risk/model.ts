@@ -297,14 +297,14 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
 
   const factors: FactorContribution[] = xs.map((f, i) => {
     const pWithout = expectSigmoid(grid, eta - terms[i], bOwn);
-    return contribution(f.id, f.value, Math.exp(terms[i]), p, pWithout, ev, a, params);
+    return contribution(f.id, f.value, Math.exp(terms[i]), p, pWithout, ev, a);
   });
   const inst = own.baseRate.institution;
   if (ev.organisation.n >= 0.5) {
     // the own record: p against the same appearance judged on the context alone (own rate at the prior mean)
     const pWithout = sigmoid(params.intercept.beta + terms.reduce((s, t) => s + t, 0));
     const odds = (x: number) => x / (1 - x);
-    factors.push(contribution('ownRecord', inst.rate, odds(p) / odds(pWithout), p, pWithout, ev, a, params));
+    factors.push(contribution('ownRecord', inst.rate, odds(p) / odds(pWithout), p, pWithout, ev, a));
   }
   factors.sort((x, y) => Math.abs(Math.log(y.oddsMultiplier)) - Math.abs(Math.log(x.oddsMultiplier)));
 
@@ -321,7 +321,6 @@ function contribution(
   pWithout: number,
   ev: RiskEvidence,
   a: AppearanceAttributes,
-  params: RiskParams,
 ): FactorContribution {
   const points = (p - pWithout) * 100;
   const label = factorLabel(id, value, ev, a);

@@ -44,7 +44,7 @@ export const PATTERN_RULES: PatternRule[] = [
   // Obfuscated: name[at]gmail[dot]com, jane (at) example.org — any dots after a bracketed at;
   // jane at example dot edu, jane@example dot com — the last dot spelled out ("info at kent.edu" is a
   // sentence); jane @ example.com — a spaced @.
-  { kind: 'email', when: /[\[({<]/, re: new RegExp(String.raw`${LOCAL}${AT_BRACKET}${LABEL}(?:${DOT_ANY}${LABEL})*${DOT_ANY}${TLD}`, 'g') },
+  { kind: 'email', when: /[[({<]/, re: new RegExp(String.raw`${LOCAL}${AT_BRACKET}${LABEL}(?:${DOT_ANY}${LABEL})*${DOT_ANY}${TLD}`, 'g') },
   { kind: 'email', when: /\b(?:at|AT|dot|DOT)\b/, re: new RegExp(String.raw`${LOCAL}${AT_PLAIN}${LABEL}(?:${DOT_ANY}${LABEL})*${DOT_SPELLED}${TLD}`, 'g') },
   { kind: 'email', when: / @ /, re: new RegExp(String.raw`${LOCAL}\s+@\s+${LABEL}(?:\.${LABEL})*\.${TLD}`, 'g') },
   {

@@ -17,7 +17,7 @@ import { AppearanceShortNotice1798800000000 } from './1798800000000-AppearanceSh
 import { NotificationSubject1798800001000 } from './1798800001000-NotificationSubject';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
-export const MIGRATIONS: Function[] = [
+export const MIGRATIONS: (new () => import('typeorm').MigrationInterface)[] = [
   Initial1764400000000,
   RiskSnapshotOrder1795967104384,
   ReportIndexes1795967972345,
