@@ -80,7 +80,7 @@ describe('risk evidence and flows', () => {
 
   it('a disputed severity-4 incident is not a recent critical one; the same incident corroborated or reported is', async () => {
     const now = t.clock.now();
-    const at = async (verification: string, o: Record<string, unknown> = {}) => {
+    const at = async (verification: 'disputed' | 'corroborated' | 'reported', o: Record<string, unknown> = {}) => {
       const inst = await t.factories.institution({ state: 'WY' });
       await t.factories.incident({ institutionId: inst.id, kind: 'protest', severity: 4, verification, occurredAt: now - 5 * DAY, recordedAt: now - 4 * DAY, ...o });
       const res = await preview(inst.id);
