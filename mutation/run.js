@@ -45,6 +45,7 @@ for (const m of modules) {
 
 console.log(runs.length ? `Mutation runs: ${runs.map((r) => `${r.slug}.${r.suite}`).join(', ')}` : 'No critical module changed: no mutation run (the committed reports stand).');
 if (args.includes('--dry')) process.exit(0);
+let broken = 0;
 for (const r of runs) {
   const started = Date.now();
   const res = spawnSync('npx', ['stryker', 'run'], {
@@ -53,7 +54,7 @@ for (const r of runs) {
     env: { ...process.env, MUTATION_MODULE: r.slug, MUTATION_SUITE: r.suite, ...(args.includes('--static') ? { MUTATION_STATIC: '1' } : {}) },
   });
   console.log(`${r.slug}.${r.suite}: ${res.status === 0 ? 'done' : `Stryker exited ${res.status}`} in ${Math.round((Date.now() - started) / 1000)} s`);
-  if (res.status !== 0) process.exit(res.status ?? 1);
+  if (res.status !== 0) broken++; // the next module still runs; its report stays as it was
 }
 const score = spawnSync(process.execPath, [path.join(__dirname, 'score.js')], { cwd: root, stdio: 'inherit' });
-process.exit(score.status ?? 1);
+process.exit(broken ? 2 : (score.status ?? 1));

@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import { Client } from 'pg';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 /**
@@ -7,7 +7,8 @@ import { createTestApp, TestApp } from './helpers/test-app';
  * written version 2 but before it committed. SQLite runs one write transaction at a time, so there
  * the version check on the row read already refuses the second writer and hides a missing guard.
  * The other writer here is a raw transaction holding the row; the request is released only once
- * PostgreSQL shows it waiting for that row lock, so the interleaving is the same on every run.
+ * PostgreSQL shows it waiting for that row lock, so the interleaving is the same on every run. The
+ * raw transaction has its own connection (not one of the app's pool, which the request needs).
  */
 describe('versioned UPDATE guard (PostgreSQL)', () => {
   let t: TestApp;
@@ -16,13 +17,14 @@ describe('versioned UPDATE guard (PostgreSQL)', () => {
   });
   afterAll(() => t.close());
 
-  /** Until the app's UPDATE waits for the row lock the raw transaction holds (polls pg_stat_activity), or the request ended without reaching it. */
-  async function untilBlocked(runner: QueryRunner, done: () => boolean): Promise<void> {
+  /** The statement of the app's that waits for a lock the raw transaction holds (polls pg_stat_activity); null if the request ended first. */
+  async function blockedStatement(client: Client, done: () => boolean): Promise<string | null> {
     while (!done()) {
-      const [{ n }] = await runner.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE 'UPDATE%appearances%'`);
-      if (n > 0) return;
+      const { rows } = await client.query(`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`);
+      if (rows.length) return String(rows[0].query);
       await new Promise((r) => setImmediate(r));
     }
+    return null;
   }
 
   it('a writer that read version 1 while another was writing version 2 gets 409, and the other write stands', async () => {
@@ -31,10 +33,11 @@ describe('versioned UPDATE guard (PostgreSQL)', () => {
     const inst = await t.factories.institution();
     const a = await t.factories.appearance({ officeId: office.id, institutionId: inst.id, venue: 'Hall A', version: 1 });
 
-    const other = t.db.createQueryRunner();
+    const o = t.db.options as { url?: string; host?: string; port?: number; username?: string; password?: string; database?: string };
+    const other = new Client({ connectionString: o.url, host: o.host, port: o.port, user: o.username, password: o.password, database: o.database });
     await other.connect();
     try {
-      await other.startTransaction();
+      await other.query('BEGIN');
       await other.query(`UPDATE appearances SET venue = 'Hall B', version = version + 1 WHERE id = $1`, [a.id]);
       // Reads the committed row (version 1), passes the version check, then waits at its UPDATE.
       let settled = false;
@@ -42,14 +45,14 @@ describe('versioned UPDATE guard (PostgreSQL)', () => {
         settled = true;
         return r;
       });
-      await untilBlocked(other, () => settled);
-      expect(settled).toBe(false);
-      await other.commitTransaction();
+      // the version check on the row read has passed: the request waits at the versioned UPDATE itself
+      expect(await blockedStatement(other, () => settled)).toMatch(/^UPDATE "appearances" SET .* WHERE .*"version"/is);
+      await other.query('COMMIT');
       const res = await pending;
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('STALE_VERSION');
     } finally {
-      await other.release();
+      await other.end();
     }
     const now = await t.http().get(`/appearances/${a.id}`).set(t.auth(coord)).expect(200);
     expect(now.body).toMatchObject({ venue: 'Hall B', version: 2 });
