@@ -153,7 +153,7 @@ describe('CSV import and export', () => {
   });
 
   it('an imported row older than the retention period keeps its facts but not its description, and says so', async () => {
-    const inst = await t.factories.institution({ state: 'OH', timeZone: 'America/New_York' });
+    const inst = await t.factories.institution({ state: 'VT', timeZone: 'America/New_York' }); // not OH: the round-trip below exports OH
     // now 2026-03-01, RETENTION_MONTHS 24: the cutoff is 2024-03-01T12:00Z
     const csv = [
       'date,institution_id,institution,city,state,kind,severity,target,source,crowd_size,impact,description',
