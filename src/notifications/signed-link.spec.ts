@@ -85,6 +85,35 @@ describe('signed links', () => {
     expect(refusal(() => s.verify('ack', token, NOW))).toEqual({ code: 'BAD_LINK', status: 400, fields: { token: 'malformed' } });
   });
 
+  it('refuses a MAC of the wrong length as a bad signature (400), not an error', async () => {
+    const s = await signer();
+    const [payload, mac] = s.sign('ack', claims).split('.');
+    for (const m of [mac.slice(0, -1), `${mac}A`, 'x']) expect(refusal(() => s.verify('ack', `${payload}.${m}`, NOW))).toEqual({ code: 'BAD_LINK', status: 400, fields: { token: 'bad signature' } });
+  });
+
+  it('says why in words a person can act on', async () => {
+    const s = await signer();
+    const message = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return null;
+    };
+    const token = s.sign('ack', claims);
+    expect(message(() => s.verify('ack', 'abc', NOW))).toBe('This link is malformed');
+    expect(message(() => s.verify('ack', `${token.split('.')[0]}.${'A'.repeat(43)}`, NOW))).toBe('This link was not issued by Forewarn or was altered');
+    expect(message(() => s.verify('ack', token, claims.exp + 1))).toBe('This link has expired');
+    const mac = (p: string) => createHmac('sha256', (s as unknown as { keys: KeyRing }).keys.linkKey).update(`ack.${p}`).digest('base64url');
+    const notJson = Buffer.from('x').toString('base64url');
+    expect(message(() => s.verify('ack', `${notJson}.${mac(notJson)}`, NOW))).toBe('This link is malformed');
+    const noExp = b64({ sub: 'n' });
+    expect(message(() => s.verify('ack', `${noExp}.${mac(noExp)}`, NOW))).toBe('This link is malformed');
+    const page = pageUrl(s, '', { userId: 'u', page: 'preferences', exp: NOW + 1 }).split('token=')[1];
+    expect(message(() => verifyPageLink(s, page, NOW, 'debrief', 'a'))).toBe('This link was issued for another page');
+  });
+
   it('refuses a signed payload that is not JSON, or lacks sub or exp', async () => {
     const s = await signer();
     const signedRaw = (payload: string) => {
