@@ -208,6 +208,43 @@ describe('appearances', () => {
     expect(move.body.code).toBe('DOUBLE_BOOKED');
   });
 
+  it('double-booking boundaries: a slot ending when another starts is free (the mirror of back-to-back); one minute more clashes', async () => {
+    const r = await t.factories.user('recruiter', { officeId: office.id });
+    const booked = { startsAt: '2026-06-10T09:00:00-04:00', endsAt: '2026-06-10T11:00:00-04:00', recruiterIds: [r.id] };
+    await t.http().post('/appearances').set(asAdmin).send(body({ ...booked, officeId: office.id })).expect(201);
+    await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T08:00:00-04:00', endsAt: '2026-06-10T09:00:00-04:00', recruiterIds: [r.id] })).expect(201);
+    await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T11:00:00-04:00', endsAt: '2026-06-10T12:00:00-04:00', recruiterIds: [r.id] })).expect(201);
+    const early = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T07:00:00-04:00', endsAt: '2026-06-10T09:01:00-04:00', recruiterIds: [r.id] })).expect(409);
+    expect(early.body.code).toBe('DOUBLE_BOOKED');
+    const late = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T10:59:00-04:00', endsAt: '2026-06-10T13:00:00-04:00', recruiterIds: [r.id] })).expect(409);
+    expect(late.body.code).toBe('DOUBLE_BOOKED');
+    // Inside and around the booked slot clash as well.
+    await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T09:30:00-04:00', endsAt: '2026-06-10T10:00:00-04:00', recruiterIds: [r.id] })).expect(409);
+    await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T06:00:00-04:00', endsAt: '2026-06-10T14:00:00-04:00', recruiterIds: [r.id] })).expect(409);
+  });
+
+  it('a PATCH that only adds a recruiter is checked for clashes (409 DOUBLE_BOOKED), and allowDoubleBooking still overrides', async () => {
+    const busy = await t.factories.user('recruiter', { officeId: office.id });
+    const free = await t.factories.user('recruiter', { officeId: office.id });
+    const taken = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, title: 'Booked fair', startsAt: '2026-06-12T09:00:00-04:00', endsAt: '2026-06-12T11:00:00-04:00', recruiterIds: [busy.id] })).expect(201);
+    const a = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-12T10:00:00-04:00', endsAt: '2026-06-12T12:00:00-04:00', recruiterIds: [free.id] })).expect(201);
+    const res = await t.http().patch(`/appearances/${a.body.id}`).set(asAdmin).send({ recruiterIds: [free.id, busy.id] }).expect(409);
+    expect(res.body).toMatchObject({ code: 'DOUBLE_BOOKED', details: { appearanceId: taken.body.id, title: 'Booked fair' }, fields: { recruiterIds: expect.stringContaining('Booked fair') } });
+    expect((await t.http().get(`/appearances/${a.body.id}`).set(asAdmin).expect(200)).body).toMatchObject({ version: 1, recruiterIds: [free.id] });
+    const forced = await t.http().patch(`/appearances/${a.body.id}`).set(asAdmin).send({ recruiterIds: [free.id, busy.id], allowDoubleBooking: true }).expect(200);
+    expect(forced.body.recruiterIds.sort()).toEqual([free.id, busy.id].sort());
+    // A change that touches neither the time nor the team is not checked (the booking already stands).
+    await t.http().patch(`/appearances/${a.body.id}`).set(asAdmin).send({ venue: 'Hall B' }).expect(200);
+  });
+
+  it('refuses If-Match and body version that disagree with 400 naming version, changing nothing', async () => {
+    const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-06-14T10:00:00-04:00', endsAt: '2026-06-14T12:00:00-04:00' })).expect(201);
+    const res = await t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue: 'Gym', version: 2 }).expect(400);
+    expect(res.body.fields).toEqual({ version: 'If-Match says 1, body says 2' });
+    const agree = await t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue: 'Gym', version: 1 }).expect(200);
+    expect(agree.body).toMatchObject({ venue: 'Gym', version: 2 });
+  });
+
   it('refuses stale updates (If-Match or body version) with 409 STALE_VERSION', async () => {
     const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-05-01T10:00:00-04:00', endsAt: '2026-05-01T12:00:00-04:00' })).expect(201);
     await t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue: 'Gym' }).expect(200);

@@ -152,6 +152,24 @@ describe('CSV import and export', () => {
     expect(again.body.items.map((i: any) => i.status)).toEqual(['matched', 'matched', 'refused', 'refused', 'refused']);
   });
 
+  it('an imported row older than the retention period keeps its facts but not its description, and says so', async () => {
+    const inst = await t.factories.institution({ state: 'VT', timeZone: 'America/New_York' }); // not OH: the round-trip below exports OH
+    // now 2026-03-01, RETENTION_MONTHS 24: the cutoff is 2024-03-01T12:00Z
+    const csv = [
+      'date,institution_id,institution,city,state,kind,severity,target,source,crowd_size,impact,description',
+      `2024-02-20,${inst.id},,,,protest,2,organisation,news,,,Old banner protest at the fair`,
+      `2024-03-05,${inst.id},,,,protest,2,organisation,news,,,Recent banner protest at the fair`,
+    ].join('\n');
+    const res = await post('/incidents/import', csv).expect(200);
+    expect(res.body.items.map((i: any) => i.status)).toEqual(['created', 'created']);
+    expect(res.body.items[0].note).toBe('description not kept: older than the 24-month retention period');
+    expect(res.body.items[1].note).toBeUndefined();
+    const old = await t.db.getRepository(Incident).findOneByOrFail({ id: res.body.items[0].id });
+    expect(old).toMatchObject({ institutionId: inst.id, kind: 'protest', severity: 2, description: null });
+    const recent = await t.db.getRepository(Incident).findOneByOrFail({ id: res.body.items[1].id });
+    expect(recent.description).toBe('Recent banner protest at the fair');
+  });
+
   it('round-trips: export institutions and incidents as CSV, import the export elsewhere, export again: same content', async () => {
     const ours = await t.factories.institution({ name: '=SUM(A1) Community College', kind: 'college', city: '-Minus', state: 'OH', limitsImmigrationCooperation: true, requiresAdvanceNotice: true, advanceNoticeDays: 14 });
     await t.factories.incident({ institutionId: ours.id, description: '+1 signs at the booth', occurredAt: Date.parse('2026-01-05T17:00:00Z') });

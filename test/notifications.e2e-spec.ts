@@ -134,6 +134,29 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     expect((await dispatcher(t).dispatchDue(t.clock.now())).sent).toBe(3);
   });
 
+  it('a second reschedule sends its own "moved" mail (the idempotency key carries the sequence)', async () => {
+    t.clock.set('2026-02-20T12:00:00Z');
+    const a = await newAppearance({ startsAt: Date.parse('2026-03-20T14:00:00Z'), endsAt: Date.parse('2026-03-20T18:00:00Z') });
+    const move = async (prev: Appearance, startsAt: string, sequence: number): Promise<Appearance> => {
+      const after = { ...prev, startsAt: Date.parse(startsAt), endsAt: Date.parse(startsAt) + 4 * HOUR_MS, sequence, version: sequence + 1 } as Appearance;
+      await t.db.getRepository('Appearance').update({ id: a.id }, { startsAt: after.startsAt, endsAt: after.endsAt, sequence, version: sequence + 1 });
+      await emit(t, DomainEvents.AppearanceUpdated, { before: prev, after, recruitersBefore: [r1.id, r2.id], recruitersAfter: [r1.id, r2.id], rescheduled: true });
+      return after;
+    };
+    const first = await move(a, '2026-03-24T13:00:00Z', 1);
+    await dispatcher(t).dispatchDue(t.clock.now());
+    expect(smtp.messages.filter((m) => m.parsed.subject?.startsWith('Moved'))).toHaveLength(3);
+    smtp.clear();
+    t.clock.set('2026-02-22T12:00:00Z');
+    await move(first, '2026-03-26T13:00:00Z', 2);
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const second = smtp.messages.filter((m) => m.parsed.subject?.startsWith('Moved'));
+    expect(second.map((m) => m.rcptTo[0]).sort()).toEqual([coord.email, r1.email, r2.email].sort());
+    expect(invitation(second[0])).toMatchObject({ uid: `${a.id}@forewarn`, sequence: 2, start: '2026-03-26T13:00:00.000Z' });
+    const keys = (await rows(t, { appearanceId: a.id, kind: 'reschedule' })).map((n) => n.idempotencyKey).sort();
+    expect(keys).toEqual([coord.id, r1.id, r2.id].flatMap((id) => [`reschedule:${a.id}:s1:${id}`, `reschedule:${a.id}:s2:${id}`]).sort());
+  });
+
   it('cancelling withdraws pending briefings and sends METHOD:CANCEL with the same UID', async () => {
     t.clock.set('2026-02-20T12:00:00Z');
     const a = await newAppearance({ startsAt: Date.parse('2026-04-02T14:00:00Z'), endsAt: Date.parse('2026-04-02T16:00:00Z') });
@@ -196,6 +219,27 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     t.clock.advance(DAY_MS);
     await scheduler(t).runScheduler(t.clock.now());
     expect((await dispatcher(t).dispatchDue(t.clock.now())).sent).toBe(0);
+  });
+
+  it('a coordinator of another office cannot acknowledge a warning (403, nothing recorded); one of the recipient\'s office can', async () => {
+    t.clock.set('2026-03-25T12:00:00Z');
+    const a = await newAppearance({ startsAt: Date.parse('2026-04-25T14:00:00Z'), endsAt: Date.parse('2026-04-25T16:00:00Z') });
+    const asm = await assess(t, a.id, 'critical', 0.7);
+    await emit(t, DomainEvents.RiskLevelRose, { appearanceId: a.id, assessmentId: asm.id, from: 'moderate', to: 'critical' });
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const row = (await rows(t, { appearanceId: a.id, kind: 'escalation', recipientId: r1.id }))[0];
+    expect(row.status).toBe('sent');
+    const elsewhere = await t.factories.office();
+    const otherCoord = await t.factories.user('coordinator', { officeId: elsewhere.id });
+    const res = await t.http().post(`/notifications/${row.id}/ack`).set(t.auth(otherCoord)).expect(403);
+    expect(res.body.code).toBe('FORBIDDEN');
+    expect((await rows(t, { id: row.id }))[0]).toMatchObject({ acknowledgedAt: null, acknowledgedById: null });
+    // A recruiter of the same office is not the recipient either.
+    await t.http().post(`/notifications/${row.id}/ack`).set(t.auth(r2)).expect(403);
+    const ok = await t.http().post(`/notifications/${row.id}/ack`).set(t.auth(coord)).expect(200);
+    expect(ok.body).toMatchObject({ notificationId: row.id, acknowledgedById: coord.id, firstAcknowledgement: true });
+    // the other office's coordinator would get the weekly digests the tests below count
+    await t.db.getRepository(User).update({ id: otherCoord.id }, { active: false });
   });
 
   it('acknowledgement time is shorter when the appearance is near', async () => {

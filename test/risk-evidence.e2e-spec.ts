@@ -78,6 +78,22 @@ describe('risk evidence and flows', () => {
     expect(then.generalActivity).toBe(0);
   });
 
+  it('a disputed severity-4 incident is not a recent critical one; the same incident corroborated or reported is', async () => {
+    const now = t.clock.now();
+    const at = async (verification: 'disputed' | 'corroborated' | 'reported', o: Record<string, unknown> = {}) => {
+      const inst = await t.factories.institution({ state: 'WY' });
+      await t.factories.incident({ institutionId: inst.id, kind: 'protest', severity: 4, verification, occurredAt: now - 5 * DAY, recordedAt: now - 4 * DAY, ...o });
+      const res = await preview(inst.id);
+      return { critical: res.evidence.criticalRecently as boolean, overrides: res.overrides as string[] };
+    };
+    expect(await at('disputed')).toEqual({ critical: false, overrides: [] });
+    expect((await at('corroborated')).critical).toBe(true);
+    expect(await at('reported')).toEqual({ critical: true, overrides: ['critical_incident_recent'] });
+    // severity 3, or aimed at someone else, is not critical either
+    expect((await at('corroborated', { severity: 3 })).critical).toBe(false);
+    expect((await at('corroborated', { target: 'peer_recruiters' })).critical).toBe(false);
+  });
+
   it('takes the latest unsuperseded stance and a declined partnership within 12 months', async () => {
     const now = t.clock.now();
     const inst = await t.factories.institution({ state: 'MT' });

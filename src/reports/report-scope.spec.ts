@@ -47,3 +47,35 @@ describe('appearanceConditions', () => {
     expect(appearanceConditions(resolveScope({}, hr, NOW), { window: false }).sql).toBe('1 = 1');
   });
 });
+
+describe('resolveScope refusals, field by field', () => {
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (e) {
+      const d = e as ValidationFailedError;
+      return { type: d.constructor.name, message: d.message, fields: d.fields, code: d.code };
+    }
+    return null;
+  };
+  const TEN_YEARS = 10 * 366 * 86_400_000;
+
+  it('from not before to', () => {
+    expect(refusal(() => resolveScope({ from: '2026-04-01', to: '2026-04-01' }, hr, NOW))).toEqual({
+      type: 'ValidationFailedError', code: 'VALIDATION_FAILED', message: 'from must be before to', fields: { from: 'must be before to (2026-04-01T00:00:00.000Z)' },
+    });
+  });
+
+  it('ten years at most: exactly ten is fine, one millisecond more is refused', () => {
+    const to = Date.UTC(2026, 0, 1);
+    expect(resolveScope({ from: new Date(to - TEN_YEARS).toISOString(), to: new Date(to).toISOString() }, hr, NOW).from).toBe(to - TEN_YEARS);
+    expect(refusal(() => resolveScope({ from: new Date(to - TEN_YEARS - 1).toISOString(), to: new Date(to).toISOString() }, hr, NOW))).toEqual({
+      type: 'ValidationFailedError', code: 'VALIDATION_FAILED', message: 'The window is limited to ten years', fields: { from: 'at most ten years before to' },
+    });
+  });
+
+  it('a coordinator without an office, or asking for another office', () => {
+    expect(refusal(() => resolveScope({}, { ...coord, officeId: null }, NOW))).toMatchObject({ type: 'ForbiddenError', message: 'A coordinator without an office cannot read reports' });
+    expect(refusal(() => resolveScope({ officeId: 'office-b' }, coord, NOW))).toMatchObject({ type: 'ForbiddenError', code: 'OTHER_OFFICE', message: 'Coordinators see reports for their own office only' });
+  });
+});

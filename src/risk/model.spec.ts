@@ -422,6 +422,75 @@ describe('risk model — properties (shipped parameter set)', () => {
   it('uses logit consistently', () => expect(logit(0.5)).toBe(0));
 });
 
+describe('risk model — stance order and level floors (gaps a mutant slipped through)', () => {
+  const sets: Array<[string, RiskParams]> = [
+    ['starting', P0],
+    ['shipped', SHIPPED_PARAMS],
+  ];
+
+  it.each(sets)('a hostile reception raises the odds more than a restricted one, and both more than none (%s set)', (_, params) => {
+    expect(params.coefficients.stanceHostile.beta).toBeGreaterThan(params.coefficients.stanceRestricted.beta);
+    expect(params.coefficients.stanceRestricted.beta).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, (ev, a) => {
+        const at = (latestStance: RiskEvidence['latestStance']) => assessRisk({ ...ev, latestStance }, a, params);
+        const [none, open, restricted, hostile] = [at(null), at('welcoming'), at('restricted'), at('hostile')];
+        expect(open.p).toBe(none.p);
+        expect(restricted.p).toBeGreaterThan(none.p);
+        expect(hostile.p).toBeGreaterThan(restricted.p);
+        // the factor is named for what was recorded, with its own coefficient
+        const factor = (r: typeof none, id: string) => r.factors.find((f) => f.id === id);
+        expect(factor(hostile, 'stanceHostile')?.oddsMultiplier).toBeCloseTo(Math.exp(params.coefficients.stanceHostile.beta), 12);
+        expect(factor(hostile, 'stanceRestricted')).toBeUndefined();
+        expect(factor(restricted, 'stanceRestricted')?.oddsMultiplier).toBeCloseTo(Math.exp(params.coefficients.stanceRestricted.beta), 12);
+        expect(factor(restricted, 'stanceHostile')).toBeUndefined();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the starting priors rank the stances: hostile ×2.5, restricted ×1.6', () => {
+    expect(Math.exp(P0.coefficients.stanceHostile.prior)).toBeCloseTo(2.5, 12);
+    expect(Math.exp(P0.coefficients.stanceRestricted.prior)).toBeCloseTo(1.6, 12);
+  });
+
+  /** Evidence whose probability alone is Critical: many recent disruptions aimed at us here. */
+  const hot: RiskEvidence = { ...quiet, institution: rate(12, 9, [2, 3, 3, 1]), state: rate(12, 9, [2, 3, 3, 1]), organisation: rate(40, 12, [4, 4, 3, 1]) };
+
+  it('an announced protest never lowers a Critical probability to High', () => {
+    const without = assessRisk(hot, plain, P);
+    expect(without.level).toBe('critical');
+    expect(without.overrides).toEqual([]);
+    const announced = assessRisk(hot, { ...plain, protestAnnounced: true }, P);
+    expect(announced.level).toBe('critical');
+    expect(announced.overrides).toEqual(['protest_announced']);
+  });
+
+  it('an announced protest lifts Low and Moderate to High, and leaves High as it is', () => {
+    const low = assessRisk(quiet, { ...plain, format: 'virtual', audience: 'invite_only' }, P);
+    expect(low.level).toBe('low');
+    expect(assessRisk(quiet, { ...plain, format: 'virtual', audience: 'invite_only', protestAnnounced: true }, P).level).toBe('high');
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, (ev, a) => {
+        const base = assessRisk({ ...ev, criticalRecently: false }, { ...a, protestAnnounced: false }, SHIPPED_PARAMS);
+        const announced = assessRisk({ ...ev, criticalRecently: false }, { ...a, protestAnnounced: true }, SHIPPED_PARAMS);
+        expect(announced.level).toBe(base.level === 'critical' ? 'critical' : 'high');
+        expect(announced.p).toBe(base.p);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a recent critical incident makes any level Critical', () => {
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, (ev, a) => {
+        expect(assessRisk({ ...ev, criticalRecently: true }, a, SHIPPED_PARAMS).level).toBe('critical');
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
 describe('snapshot detail serialisation', () => {
   it('the fast batch form is the same text as JSON.stringify(detailOf(...))', () => {
     fc.assert(

@@ -35,3 +35,24 @@ describe('privacy guard', () => {
     });
   });
 });
+
+describe('privacy guard — handles and short phone numbers', () => {
+  const kinds = (s: string) => findPersonalData(s).map((h) => [h.kind, h.span]);
+
+  it.each([
+    ['Posted by u/kent_protest on the forum.', 'u/kent_protest'],
+    ['Thread by /u/campus-voice here.', '/u/campus-voice'],
+    ['see u/abc', 'u/abc'],
+  ])('reports the Reddit-style handle in %j', (s, span) => expect(kinds(s)).toEqual([['handle', span]]));
+
+  it.each(['the u/s ratio', 'menu/options', 'about/u/ab'])('leaves %j alone (too short, or inside a path)', (s) => expect(kinds(s)).toEqual([]));
+
+  it.each([
+    ['Call 555-0142 after six.', '555-0142'],
+    ['Her number is 555.0142 at home.', '555.0142'],
+  ])('reports the 7-digit phone number in %j', (s, span) => expect(kinds(s)).toEqual([['phone', span]]));
+
+  it.each(['Room 1555-0142 is booked.', 'Code 555-01423 applies.', 'Figures 555-0142-7 and 1-555-0142x.'])('leaves %j alone (part of a longer number)', (s) => {
+    expect(findPersonalData(s).filter((h) => h.kind === 'phone')).toEqual([]);
+  });
+});

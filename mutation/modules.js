@@ -1,0 +1,102 @@
+/**
+ * The code mutation testing guards, by module: the ONE list the Stryker config, its Jest config, the
+ * score table and CI read. Move a file → change its path here (and nowhere else).
+ *
+ * Each module has up to two suites, because a mutant is only as cheap as the tests that cover it:
+ * - `unit`: pure code, mutated against the module's unit specs;
+ * - `e2e`: service code only a real database and HTTP round trip exercise, mutated against the
+ *   module's e2e specs on SQLite. Each mutant there costs an app boot, so only the functions that
+ *   carry the rule are listed (file:from-to, 1-based lines, inclusive; keep a range on its function
+ *   when the file changes).
+ * Every (module, suite) is its own Stryker run with its own incremental file
+ * (reports/mutation/<slug>.<suite>.json, committed), so a change re-tests only its module.
+ */
+const modules = [
+  {
+    slug: 'signed-links',
+    name: 'signed links',
+    unit: {
+      mutate: ['src/notifications/signed-link.ts', 'src/notifications/page-links.ts', 'src/auth/key-ring.ts:36-84', 'src/auth/key-ring.ts:97-102'],
+      specs: ['src/notifications/signed-link.spec.ts', 'src/auth/key-ring.spec.ts'],
+    },
+    e2e: {
+      mutate: ['src/notifications/notifications.service.ts:98-147', 'src/pages/page-link-minter.ts'],
+      specs: ['test/notifications.e2e-spec.ts', 'test/pages.e2e-spec.ts'],
+    },
+  },
+  {
+    slug: 'auth-office',
+    name: 'auth guards and office scoping',
+    unit: { mutate: ['src/reports/report-scope.ts:28-40'], specs: ['src/reports/report-scope.spec.ts'] },
+    e2e: {
+      mutate: ['src/auth/auth.guard.ts', 'src/appearances/appearances.service.ts:223-227', 'src/appearances/appearances.service.ts:239-269'],
+      specs: ['test/office-boundaries.e2e-spec.ts', 'test/auth.e2e-spec.ts'],
+    },
+  },
+  {
+    slug: 'versions',
+    name: 'version checks',
+    unit: { mutate: ['src/institutions/expected-version.ts'], specs: ['src/institutions/expected-version.spec.ts'] },
+    e2e: { mutate: ['src/appearances/appearances.service.ts:229-237'], specs: ['test/appearances.e2e-spec.ts'] },
+  },
+  {
+    slug: 'double-booking',
+    name: 'double-booking',
+    e2e: {
+      mutate: ['src/appearances/appearance-rules.ts', 'src/appearances/appearances.service.ts:141-147', 'src/appearances/appearances.service.ts:276-300'],
+      specs: ['test/appearances.e2e-spec.ts'],
+    },
+  },
+  {
+    slug: 'privacy',
+    name: 'privacy guard',
+    unit: {
+      mutate: ['src/common/privacy/privacy-guard.ts', 'src/common/privacy/privacy-patterns.ts', 'src/common/privacy/person-names.ts'],
+      specs: ['src/common/privacy/privacy-guard.spec.ts', 'src/common/privacy/privacy-rates.spec.ts'],
+    },
+  },
+  {
+    slug: 'csv',
+    name: 'CSV escaping',
+    unit: { mutate: ['src/common/csv-formula.ts', 'src/reports/csv.ts', 'src/imports/csv.ts'], specs: ['src/reports/csv.spec.ts', 'src/imports/imports.spec.ts'] },
+  },
+  {
+    slug: 'imports',
+    name: 'import atomicity and retention',
+    unit: { mutate: ['src/imports/created-rows.ts'], specs: ['src/imports/created-rows.spec.ts'] },
+    e2e: { mutate: ['src/imports/incident-import.service.ts:132-200', 'src/incidents/retention.service.ts:13-16'], specs: ['test/imports.e2e-spec.ts'] },
+  },
+  {
+    slug: 'risk',
+    name: 'risk model and levels',
+    unit: { mutate: ['src/risk/model.ts', 'src/risk/params.ts'], specs: ['src/risk/model.spec.ts'] },
+  },
+  {
+    slug: 'outbox',
+    name: 'outbox keys and leases',
+    unit: { mutate: ['src/notifications/outbox-writer.ts:35-56'], specs: ['src/notifications/notifications.spec.ts'] },
+    e2e: {
+      mutate: ['src/notifications/outbox-writer.ts:72-101', 'src/notifications/notification-events.listener.ts', 'src/notifications/notification-dispatcher.service.ts:122-155'],
+      specs: ['test/notifications.e2e-spec.ts', 'test/notifications-lease.e2e-spec.ts'],
+    },
+  },
+  { slug: 'trend', name: 'trend verdict', unit: { mutate: ['src/reports/trend-verdict.ts'], specs: ['src/reports/trend-verdict.spec.ts'] } },
+  { slug: 'times', name: 'appearance times', unit: { mutate: ['src/appearances/appearance-times.ts'], specs: ['src/appearances/appearance-times.spec.ts'] } },
+];
+
+const SUITES = ['unit', 'e2e'];
+
+/** Each module must reach this mutation score (killed + timed out, of the mutants that ran). */
+const THRESHOLD = 80;
+
+/** The run a Stryker process was started for (mutation/run.js sets both variables). */
+function selected(env = process.env) {
+  const suite = env.MUTATION_SUITE;
+  const mod = modules.find((m) => m.slug === env.MUTATION_MODULE);
+  if (!mod || !SUITES.includes(suite) || !mod[suite]) throw new Error(`Set MUTATION_MODULE (one of ${modules.map((m) => m.slug).join(', ')}) and MUTATION_SUITE (unit or e2e); npm run mutate does`);
+  return { mod, suite, part: mod[suite] };
+}
+
+const incrementalFile = (slug, suite) => `reports/mutation/${slug}.${suite}.json`;
+
+module.exports = { modules, SUITES, THRESHOLD, selected, incrementalFile };

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+/**
+ * The mutation score per module, from the committed incremental reports (reports/mutation/*.json,
+ * mutation-testing-report-schema). Score = detected / valid, where detected = killed + timed out and
+ * valid = detected + survived + no coverage; a survivor listed in mutation/equivalent.md (file, line,
+ * mutator, replacement, reason) is equivalent and leaves the count. Static mutants that were not run
+ * (see stryker.config.mjs) are shown as "static, not run". Exit 1 when a module is under THRESHOLD,
+ * or (with --strict) has no report yet.
+ *   node mutation/score.js [--survivors] [--strict]   (--survivors lists every unexplained survivor)
+ */
+const { existsSync, readFileSync } = require('node:fs');
+const path = require('node:path');
+const { modules, SUITES, THRESHOLD, incrementalFile } = require('./modules');
+
+const root = path.resolve(__dirname, '..');
+const showAll = process.argv.includes('--survivors');
+/** Without --strict a module with no report yet is shown ("not run") but does not fail the table. */
+const strict = process.argv.includes('--strict');
+
+/** `| src/x.ts:12 | ConditionalExpression | false | why |` rows of equivalent.md. */
+function equivalents() {
+  const file = path.join(__dirname, 'equivalent.md');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => /^\|\s*`?([^`|\s]+):(\d+)`?\s*\|\s*(\w+)\s*\|\s*`([^`]*)`\s*\|\s*(.+?)\s*\|\s*$/.exec(l))
+    .filter(Boolean)
+    .map(([, file, line, mutator, replacement, reason]) => ({ file, line: Number(line), mutator, replacement, reason }));
+}
+
+const eq = equivalents();
+const isEquivalent = (file, m) => eq.some((e) => e.file === file && e.line === m.location.start.line && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? ''));
+
+let failed = false;
+const rows = [];
+const survivors = [];
+for (const mod of modules) {
+  const c = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0, static: 0, errors: 0 };
+  let reports = 0;
+  for (const suite of SUITES) {
+    if (!mod[suite]) continue;
+    const f = path.join(root, incrementalFile(mod.slug, suite));
+    if (!existsSync(f)) continue;
+    reports++;
+    const report = JSON.parse(readFileSync(f, 'utf8'));
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      for (const m of mutants) {
+        if (m.status === 'Killed') c.killed++;
+        else if (m.status === 'Timeout') c.timeout++;
+        else if (m.status === 'Ignored') c.static++;
+        else if (m.status === 'CompileError' || m.status === 'RuntimeError') c.errors++;
+        else if ((m.status === 'Survived' || m.status === 'NoCoverage') && isEquivalent(file, m)) c.equivalent++;
+        else if (m.status === 'Survived' || m.status === 'NoCoverage') {
+          c[m.status === 'Survived' ? 'survived' : 'noCoverage']++;
+          survivors.push(`${mod.slug}: ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} → ${JSON.stringify(m.replacement ?? '')} (${m.status})`);
+        }
+      }
+    }
+  }
+  const detected = c.killed + c.timeout;
+  const valid = detected + c.survived + c.noCoverage;
+  const score = valid ? (100 * detected) / valid : NaN;
+  const expected = SUITES.filter((s) => mod[s]).length;
+  const ok = reports === expected && (valid === 0 || score >= THRESHOLD);
+  if (!ok && (strict || reports > 0)) failed = true;
+  rows.push([mod.name, reports < expected ? `${reports}/${expected} reports` : 'ok', c.killed, c.timeout, c.survived, c.noCoverage, c.equivalent, c.static, c.errors, valid ? score.toFixed(1) : '—', ok ? 'pass' : reports ? 'FAIL' : 'not run']);
+}
+
+const head = ['module', 'reports', 'killed', 'timeout', 'survived', 'no cov.', 'equiv.', 'static, not run', 'compile err.', 'score %', `≥ ${THRESHOLD}%`];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+const line = (r) => r.map((v, i) => (i === 0 ? String(v).padEnd(widths[i]) : String(v).padStart(widths[i]))).join(' | ');
+console.log(line(head));
+console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+for (const r of rows) console.log(line(r));
+if (survivors.length) {
+  console.log(`\n${survivors.length} surviving mutant(s) neither killed nor listed in mutation/equivalent.md${showAll ? ':' : ' (--survivors lists them)'}`);
+  if (showAll) for (const s of survivors) console.log(`  ${s}`);
+}
+process.exit(failed ? 1 : 0);
