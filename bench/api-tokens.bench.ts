@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const post = async (path: string, body: object, auth?: string) =>
-    (await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) })).json() as Promise<Record<string, any>>;
+    (await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify(body) })).json() as Promise<
+      Record<string, any>
+    >;
   const login = await post('/auth/login', { email: 'admin@forewarn.local', password: ADMIN_PASSWORD });
   const jwt = `Bearer ${login.accessToken}`;
   const token = `Bearer ${(await post('/me/tokens', { name: 'bench', scopes: ['profile:read'] }, jwt)).token}`;
@@ -73,7 +75,11 @@ async function main(): Promise<void> {
   }
   const db = app.get(DataSource);
   const [uses] = await db.query(`SELECT COUNT(*) AS rows_, SUM(hits) AS hits FROM api_token_uses`);
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (before: see the shell's uptime); ${ROUNDS} interleaved rounds of ${SECONDS} s, 10 connections${hasTaskset ? ', autocannon on core 0' : ''}`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (before: see the shell's uptime); ${ROUNDS} interleaved rounds of ${SECONDS} s, 10 connections${hasTaskset ? ', autocannon on core 0' : ''}`,
+  );
   console.log(`GET /me with a sign-in token (JWT): ${median(results.jwt).toFixed(0)} req/s, p99 ${median(results.jwtP99)} ms`);
   console.log(`GET /me with an API token (fwp_):   ${median(results.token).toFixed(0)} req/s, p99 ${median(results.tokenP99)} ms`);
   console.log(`ratio API token / JWT: ${(median(results.token) / median(results.jwt)).toFixed(2)}`);

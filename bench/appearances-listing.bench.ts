@@ -40,20 +40,69 @@ const PASSWORD = 'bench-password-123';
 
 /** Deterministic PRNG so every run builds the same dataset. */
 let seed = 20260309;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
 
 const ZONE_BY_STATE: Record<string, string> = {
-  CT: 'America/New_York', DE: 'America/New_York', DC: 'America/New_York', FL: 'America/New_York', GA: 'America/New_York', IN: 'America/Indiana/Indianapolis',
-  KY: 'America/New_York', ME: 'America/New_York', MD: 'America/New_York', MA: 'America/New_York', MI: 'America/Detroit', NH: 'America/New_York',
-  NJ: 'America/New_York', NY: 'America/New_York', NC: 'America/New_York', OH: 'America/New_York', PA: 'America/New_York', RI: 'America/New_York',
-  SC: 'America/New_York', VT: 'America/New_York', VA: 'America/New_York', WV: 'America/New_York', AL: 'America/Chicago', AR: 'America/Chicago',
-  IL: 'America/Chicago', IA: 'America/Chicago', KS: 'America/Chicago', LA: 'America/Chicago', MN: 'America/Chicago', MS: 'America/Chicago',
-  MO: 'America/Chicago', NE: 'America/Chicago', ND: 'America/Chicago', OK: 'America/Chicago', SD: 'America/Chicago', TN: 'America/Chicago',
-  TX: 'America/Chicago', WI: 'America/Chicago', AZ: 'America/Phoenix', CO: 'America/Denver', ID: 'America/Boise', MT: 'America/Denver',
-  NM: 'America/Denver', UT: 'America/Denver', WY: 'America/Denver', CA: 'America/Los_Angeles', NV: 'America/Los_Angeles', OR: 'America/Los_Angeles',
-  WA: 'America/Los_Angeles', AK: 'America/Anchorage', HI: 'Pacific/Honolulu', PR: 'America/Puerto_Rico', VI: 'America/St_Thomas', GU: 'Pacific/Guam',
-  MP: 'Pacific/Saipan', AS: 'Pacific/Pago_Pago', MH: 'Pacific/Majuro', PW: 'Pacific/Palau', FM: 'Pacific/Pohnpei',
+  CT: 'America/New_York',
+  DE: 'America/New_York',
+  DC: 'America/New_York',
+  FL: 'America/New_York',
+  GA: 'America/New_York',
+  IN: 'America/Indiana/Indianapolis',
+  KY: 'America/New_York',
+  ME: 'America/New_York',
+  MD: 'America/New_York',
+  MA: 'America/New_York',
+  MI: 'America/Detroit',
+  NH: 'America/New_York',
+  NJ: 'America/New_York',
+  NY: 'America/New_York',
+  NC: 'America/New_York',
+  OH: 'America/New_York',
+  PA: 'America/New_York',
+  RI: 'America/New_York',
+  SC: 'America/New_York',
+  VT: 'America/New_York',
+  VA: 'America/New_York',
+  WV: 'America/New_York',
+  AL: 'America/Chicago',
+  AR: 'America/Chicago',
+  IL: 'America/Chicago',
+  IA: 'America/Chicago',
+  KS: 'America/Chicago',
+  LA: 'America/Chicago',
+  MN: 'America/Chicago',
+  MS: 'America/Chicago',
+  MO: 'America/Chicago',
+  NE: 'America/Chicago',
+  ND: 'America/Chicago',
+  OK: 'America/Chicago',
+  SD: 'America/Chicago',
+  TN: 'America/Chicago',
+  TX: 'America/Chicago',
+  WI: 'America/Chicago',
+  AZ: 'America/Phoenix',
+  CO: 'America/Denver',
+  ID: 'America/Boise',
+  MT: 'America/Denver',
+  NM: 'America/Denver',
+  UT: 'America/Denver',
+  WY: 'America/Denver',
+  CA: 'America/Los_Angeles',
+  NV: 'America/Los_Angeles',
+  OR: 'America/Los_Angeles',
+  WA: 'America/Los_Angeles',
+  AK: 'America/Anchorage',
+  HI: 'Pacific/Honolulu',
+  PR: 'America/Puerto_Rico',
+  VI: 'America/St_Thomas',
+  GU: 'Pacific/Guam',
+  MP: 'Pacific/Saipan',
+  AS: 'Pacific/Pago_Pago',
+  MH: 'Pacific/Majuro',
+  PW: 'Pacific/Palau',
+  FM: 'Pacific/Pohnpei',
 };
 
 interface RawDb {
@@ -115,7 +164,31 @@ async function buildDataset(file: string): Promise<{ email: string }> {
     const endsAt = startsAt + (1 + Math.floor(rnd() * 6)) * 3_600_000;
     const past = endsAt < now;
     const status = past ? (rnd() < 0.9 ? 'completed' : 'cancelled') : rnd() < 0.6 ? 'planned' : rnd() < 0.9 ? 'confirmed' : 'cancelled';
-    appearances.push([id, now, now, inst.id, officeId, pick(kinds), `Appearance ${i}`, startsAt, endsAt, inst.zone, 'Student Center', pick(['in_person', 'in_person', 'virtual', 'hybrid']), pick(['public', 'invite_only']), 50 + Math.floor(rnd() * 500), rnd() < 0.3 ? 1 : 0, 0, status, 1, 0, null, 0, null, null]);
+    appearances.push([
+      id,
+      now,
+      now,
+      inst.id,
+      officeId,
+      pick(kinds),
+      `Appearance ${i}`,
+      startsAt,
+      endsAt,
+      inst.zone,
+      'Student Center',
+      pick(['in_person', 'in_person', 'virtual', 'hybrid']),
+      pick(['public', 'invite_only']),
+      50 + Math.floor(rnd() * 500),
+      rnd() < 0.3 ? 1 : 0,
+      0,
+      status,
+      1,
+      0,
+      null,
+      0,
+      null,
+      null,
+    ]);
     const staff = recruitersByOffice.get(officeId) ?? [];
     const a = pick(staff);
     links.push([id, a]);
@@ -136,11 +209,40 @@ async function buildDataset(file: string): Promise<{ email: string }> {
   await insertRows(
     raw,
     'appearances',
-    ['id', 'created_at', 'updated_at', 'institution_id', 'office_id', 'kind', 'title', 'starts_at', 'ends_at', 'time_zone', 'venue', 'format', 'audience', 'expected_attendance', 'visible_branding', 'protest_announced', 'status', 'version', 'sequence', 'briefing_offsets', 'disrupted', 'cancel_reason', 'created_by_id'],
+    [
+      'id',
+      'created_at',
+      'updated_at',
+      'institution_id',
+      'office_id',
+      'kind',
+      'title',
+      'starts_at',
+      'ends_at',
+      'time_zone',
+      'venue',
+      'format',
+      'audience',
+      'expected_attendance',
+      'visible_branding',
+      'protest_announced',
+      'status',
+      'version',
+      'sequence',
+      'briefing_offsets',
+      'disrupted',
+      'cancel_reason',
+      'created_by_id',
+    ],
     appearances,
   );
   await insertRows(raw, 'appearance_recruiters', ['appearance_id', 'user_id'], links);
-  await insertRows(raw, 'risk_assessments', ['id', 'appearance_id', 'as_of', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'detail', 'created_at', 'seq'], risks);
+  await insertRows(
+    raw,
+    'risk_assessments',
+    ['id', 'appearance_id', 'as_of', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'detail', 'created_at', 'seq'],
+    risks,
+  );
   await run(raw, 'COMMIT');
   const insertSeconds = (Date.now() - tGen) / 1000;
   await ds.destroy();
@@ -215,7 +317,9 @@ autocannon({
 
 /** CPU seconds (user + system) a process has used: start-up cost independent of other load on the machine. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
@@ -298,7 +402,16 @@ async function main(): Promise<void> {
 
     const fwPort = await freePort();
     const barePort = await freePort();
-    const fwEnv = { ...process.env, SQLITE_PATH: file, PORT: String(fwPort), HOST: '127.0.0.1', JWT_SECRET: randomBytes(24).toString('hex'), LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', NODE_ENV: 'development' };
+    const fwEnv = {
+      ...process.env,
+      SQLITE_PATH: file,
+      PORT: String(fwPort),
+      HOST: '127.0.0.1',
+      JWT_SECRET: randomBytes(24).toString('hex'),
+      LOG_LEVEL: 'warn',
+      SCHEDULER_ENABLED: 'false',
+      NODE_ENV: 'development',
+    };
     const t0 = performance.now();
     // Forewarn runs with the heap cap of `npm start` (FOREWARN_HEAP_MB, default 192 MB);
     // FW_NODE_FLAGS replaces those flags to try other V8 heap settings.
@@ -334,7 +447,11 @@ async function main(): Promise<void> {
 
     const row = (name: string, runs: Load[], rss: number) => {
       const bad = runs.reduce((n, x) => n + x.non2xx + x.errors, 0);
-      return `${name.padEnd(26)} ${median(runs.map((x) => x.rps)).toFixed(0).padStart(7)} req/s   p50 ${String(median(runs.map((x) => x.p50))).padStart(3)} ms   p99 ${String(median(runs.map((x) => x.p99))).padStart(3)} ms   peak RSS ${rss.toFixed(0).padStart(4)} MB   non-2xx/errors ${bad}`;
+      return `${name.padEnd(26)} ${median(runs.map((x) => x.rps))
+        .toFixed(0)
+        .padStart(
+          7,
+        )} req/s   p50 ${String(median(runs.map((x) => x.p50))).padStart(3)} ms   p99 ${String(median(runs.map((x) => x.p99))).padStart(3)} ms   peak RSS ${rss.toFixed(0).padStart(4)} MB   non-2xx/errors ${bad}`;
     };
     const ratio = median(fwRuns.map((x) => x.rps)) / median(bareRuns.map((x) => x.rps));
     const p99 = median(fwRuns.map((x) => x.p99));
@@ -343,7 +460,9 @@ async function main(): Promise<void> {
     console.log(row(`Forewarn (NestJS+TypeORM) ${flags}`, fwRuns, fwRss));
     console.log(row('bare fastify + sqlite3', bareRuns, bareRss));
     console.log(`rounds Forewarn req/s: ${fwRuns.map((x) => x.rps.toFixed(0)).join(', ')}; bare: ${bareRuns.map((x) => x.rps.toFixed(0)).join(', ')}`);
-    console.log(`ratio Forewarn/bare ${ratio.toFixed(2)} (target ≥ 0.6)   p99 ${p99} ms (≤ 25)   RSS ${fwRss.toFixed(0)} MB (≤ 250)   cold start to first 200 ${(coldStart / 1000).toFixed(2)} s (≤ 3; ${coldCpu.toFixed(2)} s of CPU)`);
+    console.log(
+      `ratio Forewarn/bare ${ratio.toFixed(2)} (target ≥ 0.6)   p99 ${p99} ms (≤ 25)   RSS ${fwRss.toFixed(0)} MB (≤ 250)   cold start to first 200 ${(coldStart / 1000).toFixed(2)} s (≤ 3; ${coldCpu.toFixed(2)} s of CPU)`,
+    );
     console.log(`machine load while measuring (1-min average, ${cpus().length} cores): ${loadavg()[0].toFixed(1)}`);
     const ok = ratio >= 0.6 && p99 <= 25 && fwRss <= 250 && coldStart <= 3000;
     console.log(ok ? 'all targets met' : 'TARGET MISSED');

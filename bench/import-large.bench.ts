@@ -29,7 +29,11 @@ const WORDS = ['Northern', 'Technical', 'Community', 'State', 'Valley', 'Lakesid
 
 /** The row number in plain lowercase words: six-digit numbers read as student ids to the privacy guard, and short letter runs as names. */
 const DIGITS = ['oak', 'elm', 'ash', 'bay', 'sun', 'sky', 'dew', 'fog', 'ice', 'sea'];
-const tagOf = (n: number) => String(n).split('').map((d) => DIGITS[Number(d)]).join(' ');
+const tagOf = (n: number) =>
+  String(n)
+    .split('')
+    .map((d) => DIGITS[Number(d)])
+    .join(' ');
 
 /** A Scorecard-shaped file of distinct institutions, about 100 bytes a row, just under the size. */
 function writeCsv(file: string): number {
@@ -122,9 +126,15 @@ async function main(): Promise<void> {
       }
     });
     const base = `http://127.0.0.1:${port}`;
-    for (const until = Date.now() + 60_000; ; ) {
+    for (const until = Date.now() + 60_000; ;) {
       if (server.exitCode !== null) throw new Error('the server exited before answering');
-      if (await fetch(`${base}/health`).then((r) => r.status === 200, () => false)) break;
+      if (
+        await fetch(`${base}/health`).then(
+          (r) => r.status === 200,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > until) throw new Error('the server did not answer');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -161,25 +171,35 @@ async function main(): Promise<void> {
       if (!importing) return;
       const started = performance.now();
       const b = bucket();
-      track(fetch(`${base}/institutions?pageSize=1`, { headers: auth }).then(async (r) => {
-        await r.arrayBuffer();
-        if (r.status !== 200) failures.push(`read ${r.status}`);
-        const took = performance.now() - started;
-        reads.push(took);
-        b.n++;
-        b.max = Math.max(b.max, took);
-      }, (e) => void failures.push(`read ${e}`)));
+      track(
+        fetch(`${base}/institutions?pageSize=1`, { headers: auth }).then(
+          async (r) => {
+            await r.arrayBuffer();
+            if (r.status !== 200) failures.push(`read ${r.status}`);
+            const took = performance.now() - started;
+            reads.push(took);
+            b.n++;
+            b.max = Math.max(b.max, took);
+          },
+          (e) => void failures.push(`read ${e}`),
+        ),
+      );
     }, 50);
     let w = 0;
     const writer = setInterval(() => {
       if (!importing) return;
       const started = performance.now();
       const body = JSON.stringify({ name: `Written During Import ${w++}`, kind: 'college', city: 'Burlington', state: 'VT', timeZone: 'America/New_York' });
-      track(fetch(`${base}/institutions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body }).then(async (r) => {
-        await r.arrayBuffer();
-        if (r.status !== 201) failures.push(`write ${r.status}`);
-        writes.push(performance.now() - started);
-      }, (e) => void failures.push(`write ${e}`)));
+      track(
+        fetch(`${base}/institutions`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body }).then(
+          async (r) => {
+            await r.arrayBuffer();
+            if (r.status !== 201) failures.push(`write ${r.status}`);
+            writes.push(performance.now() - started);
+          },
+          (e) => void failures.push(`write ${e}`),
+        ),
+      );
     }, 1000);
 
     // node:http, not fetch: fetch gives up on an answer after 300 s (undici's headers timeout).
@@ -205,33 +225,45 @@ async function main(): Promise<void> {
     let summary = text.slice(0, 200);
     try {
       const b = JSON.parse(text) as Record<string, unknown>;
-      summary = res.status === 200
-        ? `rows ${b.rows} created ${b.created} matched ${b.matched} refused ${b.refused}, ${text.length} bytes of answer, items ${(b.items as unknown[] | undefined)?.length}, report ${b.reportUrl}`
-        : `${b.code}: ${String(b.message).slice(0, 200)} ${JSON.stringify(b.fields ?? {}).slice(0, 300)}`;
+      summary =
+        res.status === 200
+          ? `rows ${b.rows} created ${b.created} matched ${b.matched} refused ${b.refused}, ${text.length} bytes of answer, items ${(b.items as unknown[] | undefined)?.length}, report ${b.reportUrl}`
+          : `${b.code}: ${String(b.message).slice(0, 200)} ${JSON.stringify(b.fields ?? {}).slice(0, 300)}`;
     } catch {
       /* not JSON */
     }
-    console.log(`POST /institutions/import (64 MiB): HTTP ${res.status} in ${(took / 1000).toFixed(1)} s (${((rows / took) * 1000).toFixed(0)} rows/s); ${summary}; server ${alive ? 'alive' : `DIED (${server.exitCode ?? server.signalCode})`}`);
+    console.log(
+      `POST /institutions/import (64 MiB): HTTP ${res.status} in ${(took / 1000).toFixed(1)} s (${((rows / took) * 1000).toFixed(0)} rows/s); ${summary}; server ${alive ? 'alive' : `DIED (${server.exitCode ?? server.signalCode})`}`,
+    );
     console.log(`RSS: start ${startRss.toFixed(0)} MB, peak sampled ${rssMax.toFixed(0)} MB, VmHWM ${hwm.toFixed(0)} MB (target ≤ 300 MB, heap cap ${heap} MB)`);
-    console.log(`reads during the import (GET /institutions?pageSize=1, 20/s open loop): n=${reads.length} p50 ${ms(pct(reads, 50))} p99 ${ms(pct(reads, 99))} max ${ms(pct(reads, 100))} (target p99 ≤ 100 ms)`);
+    console.log(
+      `reads during the import (GET /institutions?pageSize=1, 20/s open loop): n=${reads.length} p50 ${ms(pct(reads, 50))} p99 ${ms(pct(reads, 99))} max ${ms(pct(reads, 100))} (target p99 ≤ 100 ms)`,
+    );
     if (gcLog.length) console.log(`full GCs during the run: ${gcLog.length}; every tenth: \n  ${gcLog.filter((_, i) => i % 10 === 0).join('\n  ')}`);
     for (const l of serverLog) console.log(`server: ${(/"msg":"([^"]+)"|"message":"([^"]+)"/.exec(l) ?? [])[1] ?? l.slice(0, 200)}`);
     console.log(`timeline (10 s buckets: reads started, slowest, peak RSS): ${[...timeline.entries()].map(([k, v]) => `${k * 10}s ${v.n}/${ms(v.max)}/${v.rss.toFixed(0)}MB`).join('  ')}`);
-    console.log(`writes during the import (POST /institutions, 1/s): n=${writes.length} p50 ${ms(pct(writes, 50))} max ${ms(pct(writes, 100))}${failures.length ? `; failures: ${failures.slice(0, 5).join(', ')} (${failures.length})` : ''}`);
+    console.log(
+      `writes during the import (POST /institutions, 1/s): n=${writes.length} p50 ${ms(pct(writes, 50))} max ${ms(pct(writes, 100))}${failures.length ? `; failures: ${failures.slice(0, 5).join(', ')} (${failures.length})` : ''}`,
+    );
 
     if (alive && res.status === 200) {
       const lines = ['date,institution,city,state,kind,severity,target,source,description'];
-      const prose = 'Students gathered by the table in the main hall and read statements about recruiting on campus; the organisers asked the table to move to the side entrance and the session continued after a short delay. ';
+      const prose =
+        'Students gathered by the table in the main hall and read statements about recruiting on campus; the organisers asked the table to move to the side entrance and the session continued after a short delay. ';
       for (let i = 0; i < 200; i++) {
         let d = '';
         while (d.length < 2000) d += prose;
         const tag = tagOf(i);
-        lines.push(`2025-10-${String((i % 28) + 1).padStart(2, '0')},${WORDS[(i * 7 + 3) % WORDS.length]} ${WORDS[(i * 7 + 6) % WORDS.length]} College of ${WORDS[(i * 7 + 9) % WORDS.length]} Studies section ${tag},${WORDS[(i * 7 + 12) % WORDS.length]}ville ${i % 997},${STATES[i % STATES.length]},protest,2,organisation,news,"${d.slice(0, 2000)}"`);
+        lines.push(
+          `2025-10-${String((i % 28) + 1).padStart(2, '0')},${WORDS[(i * 7 + 3) % WORDS.length]} ${WORDS[(i * 7 + 6) % WORDS.length]} College of ${WORDS[(i * 7 + 9) % WORDS.length]} Studies section ${tag},${WORDS[(i * 7 + 12) % WORDS.length]}ville ${i % 997},${STATES[i % STATES.length]},protest,2,organisation,news,"${d.slice(0, 2000)}"`,
+        );
       }
       const t1 = performance.now();
       const r2 = await fetch(`${base}/incidents/import`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv' }, body: lines.join('\n') });
       const b2 = (await r2.json()) as Record<string, unknown>;
-      console.log(`POST /incidents/import, 200 rows with 2 KB descriptions: HTTP ${r2.status} in ${((performance.now() - t1) / 1000).toFixed(2)} s (created ${b2.created}, refused ${b2.refused}${b2.refused ? `: ${JSON.stringify(b2.fields ?? b2.items).slice(0, 200)}` : ''})`);
+      console.log(
+        `POST /incidents/import, 200 rows with 2 KB descriptions: HTTP ${r2.status} in ${((performance.now() - t1) / 1000).toFixed(2)} s (created ${b2.created}, refused ${b2.refused}${b2.refused ? `: ${JSON.stringify(b2.fields ?? b2.items).slice(0, 200)}` : ''})`,
+      );
     }
   } finally {
     if (server && server.exitCode === null) {

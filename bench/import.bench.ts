@@ -33,7 +33,11 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   try {
-    const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD }) });
+    const login = await fetch(`${base}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD }),
+    });
     const token = ((await login.json()) as { accessToken: string }).accessToken;
     const upload = async (path: string, file: string) => {
       const t0 = performance.now();
@@ -49,9 +53,7 @@ async function main(): Promise<void> {
       return { ms, body };
     };
     const line = (label: string, r: { ms: number; body: Record<string, unknown> }, extra = '') =>
-      console.log(
-        `${label.padEnd(44)} ${(r.ms / 1000).toFixed(2).padStart(6)} s   rows ${r.body.rows}  created ${r.body.created}  matched ${r.body.matched}  refused ${r.body.refused}${extra}`,
-      );
+      console.log(`${label.padEnd(44)} ${(r.ms / 1000).toFixed(2).padStart(6)} s   rows ${r.body.rows}  created ${r.body.created}  matched ${r.body.matched}  refused ${r.body.refused}${extra}`);
     console.log(`Scorecard file: ${(statSync(SCORECARD).size / 1024).toFixed(0)} KiB; SQLite at ${process.env.SQLITE_PATH}`);
     const first = await upload('/institutions/import', SCORECARD);
     line('POST /institutions/import (6,429 rows)', first, first.ms < 5000 ? '   [target < 5 s: met]' : '   [target < 5 s: MISSED]');

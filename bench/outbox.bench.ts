@@ -232,8 +232,13 @@ async function main(): Promise<void> {
       `outbox / raw = ${(outboxRate / rawRate).toFixed(2)}  (targets: ≥ 500 msg/s, ≥ 0.60)`,
       `calibration: raw pooled nodemailer, 2,000 short plain-text messages: ${smallRate.toFixed(0)} msg/s (PERF_NOTES: ~1.4k on its machine)`,
       // Wall-clock rates depend on how much CPU the machine gives us; CPU time per message does not.
-      `CPU per message in this process (user+system): outbox ${cpuMs(outboxCpu, total)} ms, raw ${cpuMs(rawCpu, messages.length)} ms → outbox ≈ ${(1000 / Number(cpuMs(outboxCpu, total))).toFixed(0)} msg per CPU-second, raw ≈ ${(1000 / Number(cpuMs(rawCpu, messages.length))).toFixed(0)}; load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} CPUs`,
-      `RSS during outbox run: start ${mb(rssStart)}, peak ${mb(peak)}, end ${mb(rssEnd)}; samples (every 100 ms): ${rss.filter((_, i) => i % Math.max(1, Math.floor(rss.length / 12)) === 0).map(mb).join(' ')}`,
+      `CPU per message in this process (user+system): outbox ${cpuMs(outboxCpu, total)} ms, raw ${cpuMs(rawCpu, messages.length)} ms → outbox ≈ ${(1000 / Number(cpuMs(outboxCpu, total))).toFixed(0)} msg per CPU-second, raw ≈ ${(1000 / Number(cpuMs(rawCpu, messages.length))).toFixed(0)}; load average now ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} on ${cpus().length} CPUs`,
+      `RSS during outbox run: start ${mb(rssStart)}, peak ${mb(peak)}, end ${mb(rssEnd)}; samples (every 100 ms): ${rss
+        .filter((_, i) => i % Math.max(1, Math.floor(rss.length / 12)) === 0)
+        .map(mb)
+        .join(' ')}`,
       `live heap after GC, every second of the outbox run: ${live.map(mb).join(' ')}`,
       `verdict: ${outboxRate >= 500 && outboxRate / rawRate >= 0.6 ? 'PASS' : 'FAIL'}`,
     ].join('\n') + '\n',

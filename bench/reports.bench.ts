@@ -127,9 +127,24 @@ async function load(db: DataSource): Promise<{ hrId: string }> {
     risks.push([randomUUID(), id, 1, starts - 14 * DAY, 'bench', 'bench', p, p / 4, level, p / 2, Math.min(1, p * 1.5), '{}', starts - 14 * DAY]);
     if (i % 5 === 0) risks.push([randomUUID(), id, 2, starts - 3 * DAY, 'bench', 'bench', p, p / 4, level, p / 2, Math.min(1, p * 1.5), '{}', starts - 3 * DAY]);
   }
-  await insertRows(db, 'appearances', ['id', 'created_at', 'updated_at', 'institution_id', 'office_id', 'kind', 'title', 'starts_at', 'ends_at', 'time_zone', 'format', 'audience', 'status', 'disrupted'], apps);
-  await insertRows(db, 'outcomes', ['appearance_id', 'result', 'attendance', 'conversations', 'leads', 'applications_started', 'mitigations_used', 'notes', 'submitted_by_id', 'submitted_at', 'updated_at'], outcomes);
-  await insertRows(db, 'risk_assessments', ['id', 'appearance_id', 'seq', 'as_of', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'detail', 'created_at'], risks);
+  await insertRows(
+    db,
+    'appearances',
+    ['id', 'created_at', 'updated_at', 'institution_id', 'office_id', 'kind', 'title', 'starts_at', 'ends_at', 'time_zone', 'format', 'audience', 'status', 'disrupted'],
+    apps,
+  );
+  await insertRows(
+    db,
+    'outcomes',
+    ['appearance_id', 'result', 'attendance', 'conversations', 'leads', 'applications_started', 'mitigations_used', 'notes', 'submitted_by_id', 'submitted_at', 'updated_at'],
+    outcomes,
+  );
+  await insertRows(
+    db,
+    'risk_assessments',
+    ['id', 'appearance_id', 'seq', 'as_of', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'detail', 'created_at'],
+    risks,
+  );
 
   const instById = new Map(insts.map((x) => [x[0], x]));
   const incidents: unknown[][] = [];
@@ -151,7 +166,9 @@ async function load(db: DataSource): Promise<{ hrId: string }> {
   await db.query('COMMIT');
   await db.query('ANALYZE');
   await db.query('PRAGMA wal_checkpoint(TRUNCATE)');
-  console.log(`loaded ${N_APPEARANCES} appearances, ${outcomes.length} outcomes, ${N_INCIDENTS} incidents, ${risks.length} assessments, ${N_RECEPTION} reception entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${N_APPEARANCES} appearances, ${outcomes.length} outcomes, ${N_INCIDENTS} incidents, ${risks.length} assessments, ${N_RECEPTION} reception entries in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { hrId };
 }
 
@@ -229,18 +246,27 @@ async function main(): Promise<void> {
   const dash = await time(() => inject('/dashboard', cookie));
 
   const loadAvg = (await import('node:os')).loadavg()[0].toFixed(1);
-  console.log(`\nmedians of 3 after one warm-up; load average ${loadAvg} on ${(await import('node:os')).cpus().length} cores (wall time includes waiting for a core; CPU ms is this process, all threads)`);
+  console.log(
+    `\nmedians of 3 after one warm-up; load average ${loadAvg} on ${(await import('node:os')).cpus().length} cores (wall time includes waiting for a core; CPU ms is this process, all threads)`,
+  );
   console.log('report                                         service ms  service CPU ms  HTTP JSON ms  HTTP CSV ms  ≤ 300 ms (wall / CPU)');
   for (const [label, s, c, j, v] of rows) {
     const wall = Math.max(s, j, v);
-    console.log(`${label.padEnd(46)} ${s.toFixed(1).padStart(10)} ${c.toFixed(1).padStart(15)} ${j.toFixed(1).padStart(13)} ${v.toFixed(1).padStart(12)}  ${wall <= 300 ? 'yes' : 'NO'} / ${c <= 300 ? 'yes' : 'NO'}`);
+    console.log(
+      `${label.padEnd(46)} ${s.toFixed(1).padStart(10)} ${c.toFixed(1).padStart(15)} ${j.toFixed(1).padStart(13)} ${v.toFixed(1).padStart(12)}  ${wall <= 300 ? 'yes' : 'NO'} / ${c <= 300 ? 'yes' : 'NO'}`,
+    );
   }
-  console.log(`\ndashboard first render (first request after start-up): ${dashboardFirst.toFixed(0)} ms wall, ${dashboardFirstCpu.toFixed(0)} ms CPU (≤ 1000 ms: ${dashboardFirst <= 1000 ? 'yes' : 'NO'} / ${dashboardFirstCpu <= 1000 ? 'yes' : 'NO'}); warm median ${dash.median.toFixed(0)} ms wall, ${dash.cpu.toFixed(0)} ms CPU; page ${(firstPage.body.length / 1024).toFixed(0)} KiB`);
+  console.log(
+    `\ndashboard first render (first request after start-up): ${dashboardFirst.toFixed(0)} ms wall, ${dashboardFirstCpu.toFixed(0)} ms CPU (≤ 1000 ms: ${dashboardFirst <= 1000 ? 'yes' : 'NO'} / ${dashboardFirstCpu <= 1000 ? 'yes' : 'NO'}); warm median ${dash.median.toFixed(0)} ms wall, ${dash.cpu.toFixed(0)} ms CPU; page ${(firstPage.body.length / 1024).toFixed(0)} KiB`,
+  );
 
   const plans: Array<[string, string]> = [
     ['incidents aimed at us, per appearance', "SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ? AND x.target = 'organisation'"],
     ['latest assessment before start', 'SELECT r2.p FROM risk_assessments r2 WHERE r2.appearance_id = ? AND r2.as_of <= ? ORDER BY r2.as_of DESC, r2.seq DESC LIMIT 1'],
-    ['appearances in window with their debriefs', 'SELECT a.disrupted, a.kind, o.result, o.leads, o.mitigations_used FROM appearances a LEFT JOIN outcomes o ON o.appearance_id = a.id WHERE a.starts_at >= ? AND a.starts_at < ?'],
+    [
+      'appearances in window with their debriefs',
+      'SELECT a.disrupted, a.kind, o.result, o.leads, o.mitigations_used FROM appearances a LEFT JOIN outcomes o ON o.appearance_id = a.id WHERE a.starts_at >= ? AND a.starts_at < ?',
+    ],
     ['appearances in window', 'SELECT COUNT(*) FROM appearances a WHERE a.starts_at >= ? AND a.starts_at < ?'],
     ['incidents aimed at us by month', "SELECT COUNT(*) FROM incidents x WHERE x.target = 'organisation' AND x.occurred_at >= ? AND x.occurred_at < ?"],
   ];

@@ -80,21 +80,69 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
       ['id', 'created_at', 'updated_at', 'name', 'search_name', 'dedupe_key', 'kind', 'city', 'state', 'time_zone', 'limits_immigration_cooperation'],
       institutions.map((x) => [x.id, NOW, NOW, `Bench U ${x.i}`, `bench u ${x.i}`, `bench u ${x.i}|city|${x.state}`, 'university', 'City', x.state, 'UTC', x.i % 7 === 0]),
     );
-    const appCols = ['id', 'created_at', 'updated_at', 'institution_id', 'office_id', 'kind', 'title', 'starts_at', 'ends_at', 'time_zone', 'format', 'audience', 'expected_attendance', 'visible_branding', 'status'];
+    const appCols = [
+      'id',
+      'created_at',
+      'updated_at',
+      'institution_id',
+      'office_id',
+      'kind',
+      'title',
+      'starts_at',
+      'ends_at',
+      'time_zone',
+      'format',
+      'audience',
+      'expected_attendance',
+      'visible_branding',
+      'status',
+    ];
     const past: unknown[][] = [];
     for (let i = 0; i < N_PAST; i++) {
       const inst = institutions[Math.floor(Math.pow(r(), 1.5) * N_INST)];
       const startsAt = NOW - Math.floor(r() * 3 * 365 * DAY) - DAY;
       const id = randomUUID();
       pastIds.push({ id, inst, startsAt });
-      past.push([id, startsAt - 30 * DAY, startsAt, inst.id, officeId, pick(['career_fair', 'info_session', 'campus_visit']), 'Past', startsAt, startsAt + 4 * 3600_000, 'UTC', 'in_person', 'public', 150, r() < 0.5, r() < 0.03 ? 'cancelled' : 'completed']);
+      past.push([
+        id,
+        startsAt - 30 * DAY,
+        startsAt,
+        inst.id,
+        officeId,
+        pick(['career_fair', 'info_session', 'campus_visit']),
+        'Past',
+        startsAt,
+        startsAt + 4 * 3600_000,
+        'UTC',
+        'in_person',
+        'public',
+        150,
+        r() < 0.5,
+        r() < 0.03 ? 'cancelled' : 'completed',
+      ]);
     }
     await bulk(m, 'appearances', appCols, past);
     const up: unknown[][] = [];
     for (let i = 0; i < N_UP; i++) {
       const inst = institutions[Math.floor(r() * N_INST)];
       const startsAt = NOW + DAY + Math.floor(r() * 120 * DAY);
-      up.push([randomUUID(), NOW - DAY, NOW - DAY, inst.id, officeId, pick(['career_fair', 'info_session', 'campus_visit']), 'Upcoming', startsAt, startsAt + 4 * 3600_000, 'UTC', pick(['in_person', 'in_person', 'virtual', 'hybrid']), pick(['public', 'invite_only']), Math.floor(r() * 800), r() < 0.5, pick(['planned', 'confirmed'])]);
+      up.push([
+        randomUUID(),
+        NOW - DAY,
+        NOW - DAY,
+        inst.id,
+        officeId,
+        pick(['career_fair', 'info_session', 'campus_visit']),
+        'Upcoming',
+        startsAt,
+        startsAt + 4 * 3600_000,
+        'UTC',
+        pick(['in_person', 'in_person', 'virtual', 'hybrid']),
+        pick(['public', 'invite_only']),
+        Math.floor(r() * 800),
+        r() < 0.5,
+        pick(['planned', 'confirmed']),
+      ]);
     }
     await bulk(m, 'appearances', appCols, up);
     const incCols = ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'appearance_id', 'kind', 'occurred_at', 'recorded_at', 'severity', 'target', 'source', 'verification', 'topic_mask'];
@@ -106,14 +154,36 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
       const u = r();
       // a plausible mix: 2% attached to one of our appearances, else 2% aimed at us, 5% at peer recruiters, the rest general activism
       const target = attach ? 'organisation' : u < 0.02 ? 'organisation' : u < 0.07 ? 'peer_recruiters' : 'general_activism';
-      inc.push([randomUUID(), occurredAt, occurredAt, inst.id, inst.state, attach?.id ?? null, pick(DISRUPTIVE_KINDS), occurredAt, Math.min(NOW - 1000, occurredAt + Math.floor(r() * 5 * DAY)), 1 + Math.floor(Math.pow(r(), 2) * 4), target, 'news', pick(['reported', 'corroborated', 'disputed']), 1 << Math.floor(r() * TOPICS.length)]);
+      inc.push([
+        randomUUID(),
+        occurredAt,
+        occurredAt,
+        inst.id,
+        inst.state,
+        attach?.id ?? null,
+        pick(DISRUPTIVE_KINDS),
+        occurredAt,
+        Math.min(NOW - 1000, occurredAt + Math.floor(r() * 5 * DAY)),
+        1 + Math.floor(Math.pow(r(), 2) * 4),
+        target,
+        'news',
+        pick(['reported', 'corroborated', 'disputed']),
+        1 << Math.floor(r() * TOPICS.length),
+      ]);
     }
     await bulk(m, 'incidents', incCols, inc);
     const rec: unknown[][] = [];
     for (let i = 0; i < N_REC; i++) {
       const inst = institutions[Math.floor(r() * N_INST)];
       const at = NOW - Math.floor(r() * 3 * 365 * DAY);
-      rec.push([randomUUID(), inst.id, pick(['welcomed', 'invitation_accepted', 'partnership_declined', 'access_restricted']), pick(['welcoming', 'neutral', 'cautious', 'restricted', 'hostile']), at, at]);
+      rec.push([
+        randomUUID(),
+        inst.id,
+        pick(['welcomed', 'invitation_accepted', 'partnership_declined', 'access_restricted']),
+        pick(['welcoming', 'neutral', 'cautious', 'restricted', 'hostile']),
+        at,
+        at,
+      ]);
     }
     await bulk(m, 'reception_entries', ['id', 'institution_id', 'kind', 'stance', 'effective_at', 'recorded_at'], rec);
   });
@@ -140,21 +210,22 @@ function instrument(): void {
   proto.query = async function (this: unknown, ...a: unknown[]) {
     if (!profiling) return original.apply(this, a);
     const sql = String(a[0]).replace(/\s+/g, ' ').trim();
-    const key = /FROM incidents x WHERE x.recorded_at/.test(sql) && /GROUP BY x.state/.test(sql)
-      ? 'evidence: incidents'
-      : /SUM\(CASE WHEN a.status = 'cancelled'/.test(sql)
-        ? 'evidence: attached'
-        : /FROM appearances a WHERE a.starts_at <=/.test(sql)
-          ? 'evidence: appearances'
-          : /ROW_NUMBER/.test(sql)
-            ? 'evidence: reception'
-            : /^INSERT INTO risk_assessments/.test(sql)
-              ? 'insert snapshots'
-              : /MAX\(r2.seq\)/.test(sql)
-                ? 'previous snapshots'
-                : /^SELECT a.id, a.institution_id/.test(sql)
-                  ? 'load targets'
-                  : sql.slice(0, 30);
+    const key =
+      /FROM incidents x WHERE x.recorded_at/.test(sql) && /GROUP BY x.state/.test(sql)
+        ? 'evidence: incidents'
+        : /SUM\(CASE WHEN a.status = 'cancelled'/.test(sql)
+          ? 'evidence: attached'
+          : /FROM appearances a WHERE a.starts_at <=/.test(sql)
+            ? 'evidence: appearances'
+            : /ROW_NUMBER/.test(sql)
+              ? 'evidence: reception'
+              : /^INSERT INTO risk_assessments/.test(sql)
+                ? 'insert snapshots'
+                : /MAX\(r2.seq\)/.test(sql)
+                  ? 'previous snapshots'
+                  : /^SELECT a.id, a.institution_id/.test(sql)
+                    ? 'load targets'
+                    : sql.slice(0, 30);
     const key2 = key.startsWith('evidence:') && !/\.state = (\?|\$1)/.test(sql) ? `${key} (organisation-wide)` : key;
     const t0 = process.hrtime.bigint();
     try {
@@ -231,7 +302,11 @@ async function main(): Promise<void> {
     console.log(s);
   };
 
-  log(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min) at start — other processes share these cores`);
+  log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')} (1/5/15 min) at start — other processes share these cores`,
+  );
 
   // ---- pure model ----
   const ev: RiskEvidence = {
@@ -250,7 +325,18 @@ async function main(): Promise<void> {
     lastOwnIncident: { occurredAt: NOW - 400 * DAY, kind: 'table_blocked', severity: 3 },
     relations: DEFAULT_TOPIC_RELATIONS,
   };
-  const attrs = { kind: 'career_fair', format: 'in_person', audience: 'public', expectedAttendance: 300, visibleBranding: true, protestAnnounced: false, limitsImmigrationCooperation: true, ownership: 'public', highestDegree: 'graduate', state: 'OH' } as const;
+  const attrs = {
+    kind: 'career_fair',
+    format: 'in_person',
+    audience: 'public',
+    expectedAttendance: 300,
+    visibleBranding: true,
+    protestAnnounced: false,
+    limitsImmigrationCooperation: true,
+    ownership: 'public',
+    highestDegree: 'graduate',
+    state: 'OH',
+  } as const;
   for (let i = 0; i < 20_000; i++) assessRisk(ev, attrs, SHIPPED_PARAMS);
   const N = 200_000;
   const t0 = process.hrtime.bigint();
@@ -329,7 +415,10 @@ async function main(): Promise<void> {
     }
     await new Promise((res) => setTimeout(res, 50)); // let the GC observer deliver
     for (const run of runs) run.gc = gcPauses.filter((g) => g.start >= run.start && g.start <= run.end).reduce((a, g) => a + g.ms, 0);
-    const slowest = runs.filter((x) => x.i >= 5).sort((a, b) => b.ms - a.ms).slice(0, 4);
+    const slowest = runs
+      .filter((x) => x.i >= 5)
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 4);
     for (const run of slowest) log(`sqlite: slow run (${target}) ${run.detail}; GC ${run.gc.toFixed(1)} ms; WAL ${(run.walBefore / 1e6).toFixed(1)} → ${(run.walAfter / 1e6).toFixed(1)} MB`);
     log(`sqlite: per-run ms (${target}): ${runs.map((x) => x.ms.toFixed(0)).join(' ')}`);
     log(
@@ -352,7 +441,11 @@ async function main(): Promise<void> {
   await ds.destroy();
   if (dir) rmSync(dir, { recursive: true, force: true });
 
-  log(`machine: load average ${loadavg().map((x) => x.toFixed(2)).join(' / ')} after the SQLite part`);
+  log(
+    `machine: load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ')} after the SQLite part`,
+  );
 
   // ---- PostgreSQL ----
   if (process.env.BENCH_PG !== '0') {

@@ -56,7 +56,19 @@ async function main(): Promise<void> {
   await db.runMigrations({ transaction: 'each' });
   const concurrency = app.get<{ concurrency: number }>(webhooksConfig.KEY).concurrency;
   const ep = await app.get(WebhooksService).create({ url: sink.url, eventTypes: ['appearance.created'] }, { id: randomUUID(), email: 'bench@forewarn', role: 'admin', officeId: null } as never);
-  const data = { appearanceId: randomUUID(), officeId: randomUUID(), institutionId: randomUUID(), kind: 'career_fair', title: 'Spring career fair', startsAt: '2026-04-01T14:00:00.000Z', endsAt: '2026-04-01T18:00:00.000Z', timeZone: 'America/New_York', format: 'in_person', status: 'planned', sequence: 0 };
+  const data = {
+    appearanceId: randomUUID(),
+    officeId: randomUUID(),
+    institutionId: randomUUID(),
+    kind: 'career_fair',
+    title: 'Spring career fair',
+    startsAt: '2026-04-01T14:00:00.000Z',
+    endsAt: '2026-04-01T18:00:00.000Z',
+    timeZone: 'America/New_York',
+    format: 'in_person',
+    status: 'planned',
+    sequence: 0,
+  };
   const body = (i: number) => ({ type: 'appearance.created', timestamp: new Date().toISOString(), data: { ...data, appearanceId: `${i}` } });
   const clock = app.get(Clock);
 
@@ -121,7 +133,9 @@ async function main(): Promise<void> {
 
   const h = median(hooks);
   const b = median(bare);
-  const load = loadavg().map((x) => x.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
   process.stdout.write(
     [
       `webhook dispatch, ${N} deliveries × ${ROUNDS} rounds (interleaved), concurrency ${concurrency}, SQLite, loopback receiver in its own process, ${cpus().length} cores, load ${load}`,

@@ -36,7 +36,7 @@ const modules = [
   {
     slug: 'versions',
     name: 'version checks',
-    unit: { mutate: ['src/institutions/expected-version.ts'], specs: ['src/institutions/expected-version.spec.ts'] },
+    unit: { mutate: ['src/common/expected-version.ts'], specs: ['src/common/expected-version.spec.ts'] },
     e2e: { mutate: ['src/appearances/appearances.service.ts:229-237'], specs: ['test/appearances.e2e-spec.ts'] },
   },
   {
@@ -58,13 +58,13 @@ const modules = [
   {
     slug: 'csv',
     name: 'CSV escaping',
-    unit: { mutate: ['src/common/csv-formula.ts', 'src/reports/csv.ts', 'src/imports/csv.ts'], specs: ['src/reports/csv.spec.ts', 'src/imports/imports.spec.ts'] },
+    unit: { mutate: ['src/common/csv-formula.ts', 'src/reports/csv.ts', 'src/common/csv.ts'], specs: ['src/reports/csv.spec.ts', 'src/imports/imports.spec.ts'] },
   },
   {
     slug: 'imports',
     name: 'import atomicity and retention',
     unit: { mutate: ['src/imports/created-rows.ts'], specs: ['src/imports/created-rows.spec.ts'] },
-    e2e: { mutate: ['src/imports/incident-import.service.ts:132-200', 'src/incidents/retention.service.ts:13-16'], specs: ['test/imports.e2e-spec.ts'] },
+    e2e: { mutate: ['src/incidents/incident-import.service.ts:140-202', 'src/incidents/retention.service.ts:13-16'], specs: ['test/imports.e2e-spec.ts'] },
   },
   {
     slug: 'risk',

@@ -63,7 +63,19 @@ for (const mod of modules) {
   const expected = SUITES.filter((s) => mod[s]).length;
   const ok = reports === expected && (valid === 0 || score >= THRESHOLD);
   if (!ok && (strict || reports > 0)) failed = true;
-  rows.push([mod.name, reports < expected ? `${reports}/${expected} reports` : 'ok', c.killed, c.timeout, c.survived, c.noCoverage, c.equivalent, c.static, c.errors, valid ? score.toFixed(1) : '—', ok ? 'pass' : reports ? 'FAIL' : 'not run']);
+  rows.push([
+    mod.name,
+    reports < expected ? `${reports}/${expected} reports` : 'ok',
+    c.killed,
+    c.timeout,
+    c.survived,
+    c.noCoverage,
+    c.equivalent,
+    c.static,
+    c.errors,
+    valid ? score.toFixed(1) : '—',
+    ok ? 'pass' : reports ? 'FAIL' : 'not run',
+  ]);
 }
 
 const head = ['module', 'reports', 'killed', 'timeout', 'survived', 'no cov.', 'equiv.', 'static, not run', 'compile err.', 'score %', `≥ ${THRESHOLD}%`];

@@ -77,12 +77,35 @@ export async function campusDatabase(): Promise<CampusDb> {
     // local noon, as the import reads a bare date
     const at = DateTime.fromISO(`${p.date}T12:00:00`, { zone: inst.zone }).toMillis();
     const recruiting = /^(yes|true|1)$/i.test(p.about_recruiting ?? '');
-    incidents.push([uuid(`ccc|${n}`), at + DAY, at + DAY, inst.id, inst.state, 'protest', at, at + DAY, 1, crowdBand(p.size), recruiting ? 'peer_recruiters' : 'general_activism', 'news', 'reported', topicMask(cccTopics(p))]);
+    incidents.push([
+      uuid(`ccc|${n}`),
+      at + DAY,
+      at + DAY,
+      inst.id,
+      inst.state,
+      'protest',
+      at,
+      at + DAY,
+      1,
+      crowdBand(p.size),
+      recruiting ? 'peer_recruiters' : 'general_activism',
+      'news',
+      'reported',
+      topicMask(cccTopics(p)),
+    ]);
   });
-  await bulkInsert(ds, 'incidents', ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'kind', 'occurred_at', 'recorded_at', 'severity', 'crowd_size', 'target', 'source', 'verification', 'topic_mask'], incidents);
+  await bulkInsert(
+    ds,
+    'incidents',
+    ['id', 'created_at', 'updated_at', 'institution_id', 'state', 'kind', 'occurred_at', 'recorded_at', 'severity', 'crowd_size', 'target', 'source', 'verification', 'topic_mask'],
+    incidents,
+  );
   await ds.query('ANALYZE');
   // the sample: every institution in the protest data plus 1,500 others
-  const others = (rows.map((r) => String(r[0])) as string[]).filter((id) => !inData.has(id)).sort((a, b) => hash01(a) - hash01(b)).slice(0, 1500);
+  const others = (rows.map((r) => String(r[0])) as string[])
+    .filter((id) => !inData.has(id))
+    .sort((a, b) => hash01(a) - hash01(b))
+    .slice(0, 1500);
   return {
     ds,
     sample: new Set([...inData, ...others]),

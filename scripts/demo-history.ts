@@ -69,7 +69,11 @@ const BASE_RATE: Record<AppearanceKind, number> = { career_fair: 0.08, info_sess
 
 const NOTES: Record<OutcomeResult, string[]> = {
   as_planned: ['Steady traffic at the table all day.', 'Good questions about the application process.', 'Host staff were helpful; room as booked.', 'Quiet start, busy last hour.'],
-  disrupted: ['A protest outside the room delayed the start; the session went ahead.', 'The table was moved by the host after chanting near the entrance.', 'Leaflets defaced at the table; staff stayed and finished.'],
+  disrupted: [
+    'A protest outside the room delayed the start; the session went ahead.',
+    'The table was moved by the host after chanting near the entrance.',
+    'Leaflets defaced at the table; staff stayed and finished.',
+  ],
   ended_early: ['Left early on the advice of host security after the table was surrounded.', 'Ended an hour early when the crowd grew; exit plan used.'],
   cancelled_by_host: ['Host cancelled two days before, citing safety concerns.', 'Host withdrew the room the week before.'],
   cancelled_by_us: ['Cancelled by the office after the go / no-go review.'],
@@ -144,7 +148,10 @@ export async function seedHistory(app: INestApplication, clock: SettableClock, c
       const startsAt = local.toMillis();
       const endsAt = local.plus({ hours: shape.hours[1] - shape.hours[0] + 1.5 }).toMillis();
       // Planned on a Monday one to four weeks before (a weekly planning meeting, 14:00 UTC).
-      const monday = DateTime.fromMillis(startsAt, { zone: 'UTC' }).startOf('week').minus({ weeks: between(1, 4) }).set({ hour: 14 });
+      const monday = DateTime.fromMillis(startsAt, { zone: 'UTC' })
+        .startOf('week')
+        .minus({ weeks: between(1, 4) })
+        .set({ hour: 14 });
       const asOf = monday.toMillis();
       const inPerson = rand();
       const row = ds.getRepository(Appearance).create({
@@ -171,8 +178,16 @@ export async function seedHistory(app: INestApplication, clock: SettableClock, c
 
   // Every appearance exists from the start; the risk evidence only counts rows created (and
   // incidents recorded) by its as-of, so later rows do not leak into earlier snapshots.
-  await chunked(ds, Appearance, plans.map((p) => p.row));
-  await chunked(ds, AppearanceRecruiter, plans.map((p) => ({ appearanceId: p.row.id, userId: ctx.recruiters[p.office] })));
+  await chunked(
+    ds,
+    Appearance,
+    plans.map((p) => p.row),
+  );
+  await chunked(
+    ds,
+    AppearanceRecruiter,
+    plans.map((p) => ({ appearanceId: p.row.id, userId: ctx.recruiters[p.office] })),
+  );
 
   const pending: Pending[] = [];
   const outcomes: Outcome[] = [];
@@ -184,8 +199,16 @@ export async function seedHistory(app: INestApplication, clock: SettableClock, c
     let n = 0;
     while (n < pending.length && pending[n].at <= upTo) n++;
     const due = pending.splice(0, n);
-    await chunked(ds, Incident, due.flatMap((d) => (d.incident ? [d.incident] : [])));
-    await chunked(ds, ReceptionEntry, due.flatMap((d) => (d.reception ? [d.reception] : [])));
+    await chunked(
+      ds,
+      Incident,
+      due.flatMap((d) => (d.incident ? [d.incident] : [])),
+    );
+    await chunked(
+      ds,
+      ReceptionEntry,
+      due.flatMap((d) => (d.reception ? [d.reception] : [])),
+    );
   };
   const incident = (p: Plan, kind: IncidentKind, o: { at: number; severity: number; impact: Incident['impact']; crowd: Incident['crowdSize']; inst: Inst }) => {
     const recordedAt = o.at + between(2, 30) * 3_600_000;
@@ -278,7 +301,13 @@ export async function seedHistory(app: INestApplication, clock: SettableClock, c
       const at = a.startsAt + between(20, 90) * 60_000;
       const early = result === 'ended_early';
       const crowd = pick(['10_49', '10_49', '50_99', '100_499'] as const);
-      incident(p, pick(['protest', 'protest', 'heckling', 'table_blocked', 'appearance_disrupted'] as const), { at, severity: early ? between(2, 3) : between(1, 2), impact: early ? 'ended_early' : pick(['delayed', 'relocated', 'none'] as const), crowd, inst });
+      incident(p, pick(['protest', 'protest', 'heckling', 'table_blocked', 'appearance_disrupted'] as const), {
+        at,
+        severity: early ? between(2, 3) : between(1, 2),
+        impact: early ? 'ended_early' : pick(['delayed', 'relocated', 'none'] as const),
+        crowd,
+        inst,
+      });
       if (rand() < 0.35) incident(p, pick(['heckling', 'materials_defaced'] as const), { at: at + 15 * 60_000, severity: 1, impact: 'none', crowd, inst });
       if (rand() < 0.3) entry(a.institutionId, pick(['invitation_declined', 'access_restricted'] as const), 'cautious', a.startsAt + between(20, 70) * DAY);
     }

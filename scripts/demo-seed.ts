@@ -68,7 +68,14 @@ export async function seedDemo(app: INestApplication, clock: SettableClock, log:
     if (r.corrects) {
       supersedesId = (await api.post(`/institutions/${id}/reception`, { ...r.corrects, source: r.source, effectiveAt: when(r.at) })).id;
     }
-    await api.post(`/institutions/${id}/reception`, { kind: r.kind, ...(r.stance ? { stance: r.stance } : {}), reason: r.reason, source: r.source, effectiveAt: when(r.at), ...(supersedesId ? { supersedesId } : {}) });
+    await api.post(`/institutions/${id}/reception`, {
+      kind: r.kind,
+      ...(r.stance ? { stance: r.stance } : {}),
+      reason: r.reason,
+      source: r.source,
+      effectiveAt: when(r.at),
+      ...(supersedesId ? { supersedesId } : {}),
+    });
   }
   for (const i of INCIDENTS) {
     const created = await api.post('/incidents', {
@@ -149,4 +156,3 @@ class Api {
     return json;
   }
 }
-

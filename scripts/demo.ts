@@ -96,7 +96,6 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-
 main().catch((e) => {
   process.stderr.write(`Forewarn demo failed: ${e?.stack ?? e}\n`);
   process.exit(1);

@@ -36,8 +36,12 @@ function comparison(title: string, c: Comparison): string[] {
 
 export function formatFit(f: FittedSet): string {
   const out = [`## Fit of ${f.params.version}`];
-  out.push(`cases: ${f.cases.total} (${f.cases.exposures} reference exposures, ${f.cases.appearances} own appearances), ${f.cases.positives} positive; Fisher scoring ${f.fit.converged ? 'converged' : 'did NOT converge'} in ${f.fit.iterations} iterations; mean log loss ${f4(f.fit.logLoss)}`);
-  out.push(`prior strengths: m_state ${f.priorStrengths.mState}, m_institution ${f.priorStrengths.mInstitution} (${f.priorStrengths.source === 'estimated' ? `estimated from ${f.priorStrengths.institutionsWithRecord} institutions with an own record` : 'defaults: too little own record to estimate them'})`);
+  out.push(
+    `cases: ${f.cases.total} (${f.cases.exposures} reference exposures, ${f.cases.appearances} own appearances), ${f.cases.positives} positive; Fisher scoring ${f.fit.converged ? 'converged' : 'did NOT converge'} in ${f.fit.iterations} iterations; mean log loss ${f4(f.fit.logLoss)}`,
+  );
+  out.push(
+    `prior strengths: m_state ${f.priorStrengths.mState}, m_institution ${f.priorStrengths.mInstitution} (${f.priorStrengths.source === 'estimated' ? `estimated from ${f.priorStrengths.institutionsWithRecord} institutions with an own record` : 'defaults: too little own record to estimate them'})`,
+  );
   out.push(`${'coefficient'.padEnd(30)} ${'prior OR'.padEnd(9)} ${'fitted OR'.padEnd(10)} ${'sd(β)'.padEnd(8)} data share`);
   for (const t of f.table) out.push(`${t.id.padEnd(30)} ${t.priorOddsRatio.toFixed(3).padEnd(9)} ${t.oddsRatio.toFixed(3).padEnd(10)} ${t.sd.toFixed(3).padEnd(8)} ${(t.dataShare * 100).toFixed(0)}%`);
   out.push('(data share 0%: the data said nothing about it, so it stays at its prior)');
@@ -53,7 +57,9 @@ export function formatJudge(r: JudgeReport): string {
   for (const l of r.appearanceLevel.byLevel) out.push(`  ${l.level.padEnd(9)} ${String(l.count).padStart(7)} ${String(l.positives).padStart(5)}  ${pc(l.meanPredicted)}  ${pc(l.observed)}`);
   out.push('');
   const i = r.institutionLevel;
-  out.push(`(b) institution level, ${i.institutions} institutions; calibration fitted at origin ${r.split.institutionOrigins.fit}, judged at origin ${r.split.institutionOrigins.heldOut} (${i.horizonDays} days ahead)`);
+  out.push(
+    `(b) institution level, ${i.institutions} institutions; calibration fitted at origin ${r.split.institutionOrigins.fit}, judged at origin ${r.split.institutionOrigins.heldOut} (${i.horizonDays} days ahead)`,
+  );
   out.push(...comparison('relevant protest (our affiliation or activity topics) in the horizon', i.relevant));
   out.push(...comparison('any protest in the horizon', i.anyProtest));
   out.push('');

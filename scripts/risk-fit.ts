@@ -50,7 +50,10 @@ export interface FitRun {
 }
 
 /** Load, build cases, fit, judge: the whole run on one database. */
-export async function runFit(ds: DataSource, o: { split?: Split; holdoutDays?: number; version: string; data: string; base?: RiskParams; maxExposures?: number; universe?: Set<string> }): Promise<FitRun> {
+export async function runFit(
+  ds: DataSource,
+  o: { split?: Split; holdoutDays?: number; version: string; data: string; base?: RiskParams; maxExposures?: number; universe?: Set<string> },
+): Promise<FitRun> {
   const t0 = Date.now();
   const h = await loadHistory(ds.manager);
   const stored = await ds.getRepository(RiskSetting).findOneBy({ key: 'topic_relations' });
@@ -124,7 +127,12 @@ async function main(): Promise<void> {
   const ds = new DataSource(buildDataSourceOptions(readDatabaseConfig()));
   await ds.initialize();
   try {
-    const run = await runFit(ds, { holdoutDays: arg('holdout-days') ? Number(arg('holdout-days')) : undefined, version, data: `this database, ${new Date().toISOString().slice(0, 10)}`, maxExposures });
+    const run = await runFit(ds, {
+      holdoutDays: arg('holdout-days') ? Number(arg('holdout-days')) : undefined,
+      version,
+      data: `this database, ${new Date().toISOString().slice(0, 10)}`,
+      maxExposures,
+    });
     print(run, json);
     await ds.getRepository(RiskParameterSet).insert({
       version,
@@ -137,7 +145,9 @@ async function main(): Promise<void> {
       activatedAt: null,
       activatedById: null,
     });
-    console.log(`stored ${version} in risk_parameter_sets (inactive). ${run.report.beatsEveryBaseline ? 'It beats every baseline: activate it with POST /risk/parameters/' + version + '/activate.' : 'It does not beat every baseline: the set in force stays.'}`);
+    console.log(
+      `stored ${version} in risk_parameter_sets (inactive). ${run.report.beatsEveryBaseline ? 'It beats every baseline: activate it with POST /risk/parameters/' + version + '/activate.' : 'It does not beat every baseline: the set in force stays.'}`,
+    );
     console.log(run.report.verdict);
   } finally {
     await ds.destroy();
@@ -152,7 +162,12 @@ function summary(run: FitRun) {
     beatsBaselines: r.beatsEveryBaseline,
     split: r.split,
     appearanceLevel: { ...pick(r.appearanceLevel), byLevel: r.appearanceLevel.byLevel, reliability: r.appearanceLevel.reliability },
-    institutionLevel: { relevant: pick(r.institutionLevel.relevant), anyProtest: pick(r.institutionLevel.anyProtest), institutions: r.institutionLevel.institutions, horizonDays: r.institutionLevel.horizonDays },
+    institutionLevel: {
+      relevant: pick(r.institutionLevel.relevant),
+      anyProtest: pick(r.institutionLevel.anyProtest),
+      institutions: r.institutionLevel.institutions,
+      horizonDays: r.institutionLevel.horizonDays,
+    },
     coefficients: run.fitted.table,
     priorStrengths: run.fitted.priorStrengths,
     cases: run.fitted.cases,

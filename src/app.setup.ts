@@ -45,7 +45,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
         '',
         'Sign in with POST /auth/login and send `Authorization: Bearer <token>`.',
         'Every error has the same shape (ErrorBody): status, a stable code, a message and per-field reasons.',
-        'Times: send ISO-8601 with an offset, or a local date-time plus the venue\'s IANA time zone.',
+        "Times: send ISO-8601 with an offset, or a local date-time plus the venue's IANA time zone.",
         '',
         'Privacy: Forewarn records what happened to outreach and how institutions responded, never who protested.',
       ].join('\n'),

@@ -61,7 +61,7 @@ const WRITE_ALLOWED: Array<{ file: string; table: string; reason: string }> = [
   {
     file: 'imports/csv-reader.ts',
     table: '*',
-    reason: 'executes, in the import\'s one short transaction, the rows the owning module staged with stage.add / stage.update (those calls are checked as writes of the owner)',
+    reason: "executes, in the import's one short transaction, the rows the owning module staged with stage.add / stage.update (those calls are checked as writes of the owner)",
   },
 ];
 
@@ -115,7 +115,9 @@ export function folderEdges(sources: Sources, exists: (rel: string) => boolean =
   const edges: Edge[] = [];
   for (const [file, text] of sources) {
     for (const spec of specifiers(parse(file, text))) {
-      const target = relative('/src', resolve('/src', dirname(file), spec)).split(sep).join('/');
+      const target = relative('/src', resolve('/src', dirname(file), spec))
+        .split(sep)
+        .join('/');
       // a folder import ('../config') is that folder; a file at the root is the app
       const isDir = !exists(target) || sources.has(`${target}/index.ts`);
       const to = target.includes('/') || isDir ? target.split('/')[0] : 'app';
@@ -182,7 +184,10 @@ export function writes(sources: Sources, tableOf: Map<string, string>, tables: S
     /** What a local name holds: `x = m.getRepository(User)`, `x = m.create(User, …)`, `x: User`, `new User(`. */
     const declaredEntity = (name: string, scope: ts.Node): string | null => {
       const body = scope.getText(sf);
-      const re = new RegExp(`\\b${name}\\s*(?::\\s*(?:Repository<)?(\\w+)|=\\s*(?:await\\s+)?[\\w.]*(?:getRepository|create|findOne\\w*|findOneByOrFail|findOneOrFail)\\(\\s*(\\w+)|=\\s*new\\s+(\\w+))`, 'g');
+      const re = new RegExp(
+        `\\b${name}\\s*(?::\\s*(?:Repository<)?(\\w+)|=\\s*(?:await\\s+)?[\\w.]*(?:getRepository|create|findOne\\w*|findOneByOrFail|findOneOrFail)\\(\\s*(\\w+)|=\\s*new\\s+(\\w+))`,
+        'g',
+      );
       for (const m of body.matchAll(re)) {
         const cls = m[1] ?? m[2] ?? m[3];
         if (cls && tableOf.has(cls)) return tableOf.get(cls)!;
@@ -256,7 +261,7 @@ describe('folder layering', () => {
     });
     const edges = folderEdges(sources);
     expect(edges.map((e) => `${e.from}->${e.to}`).sort()).toEqual(['common->users', 'users->common', 'users->config']);
-    expect(layerViolations(edges)).toEqual(["common/clock.ts: common imports users (../users/users.service), which sits above it"]);
+    expect(layerViolations(edges)).toEqual(['common/clock.ts: common imports users (../users/users.service), which sits above it']);
   });
 
   it('fails on a folder that is not in the layering, and counts type-only and dynamic imports', () => {
@@ -265,10 +270,7 @@ describe('folder layering', () => {
       'risk/x.ts': 'export type X = 1;',
       'pages/p.ts': 'export const p = 1;',
     });
-    expect(layerViolations(folderEdges(sources))).toEqual([
-      'newthing/a.ts: folder newthing is not in the layering',
-      'newthing/a.ts: folder newthing is not in the layering',
-    ]);
+    expect(layerViolations(folderEdges(sources))).toEqual(['newthing/a.ts: folder newthing is not in the layering', 'newthing/a.ts: folder newthing is not in the layering']);
     expect(layerViolations(folderEdges(planted({ 'risk/x.ts': "import { p } from '../pages/p';", 'pages/p.ts': '' })))).toHaveLength(1);
   });
 
@@ -281,7 +283,7 @@ describe('folder layering', () => {
 });
 
 describe('table ownership', () => {
-  it('fails on a planted write of another module\'s entity, through the ORM and in raw SQL', () => {
+  it("fails on a planted write of another module's entity, through the ORM and in raw SQL", () => {
     const sources = planted({
       ...ENTITIES,
       'notifications/prefs.ts': [
@@ -289,18 +291,18 @@ describe('table ownership', () => {
         '  await m.getRepository(User).update({ id }, { mutedKinds: [] });',
         '  await m.update(User, { id }, { mutedKinds: [] });',
         '  await m.query(`UPDATE users SET muted_kinds = $1 WHERE id = $2`, [[], id]);',
-        "  await m.query('DELETE FROM \"users\" WHERE id = ?', [id]);",
+        '  await m.query(\'DELETE FROM "users" WHERE id = ?\', [id]);',
         '  await m.createQueryBuilder().insert().into(User).values({}).execute();',
         '  await m.save(Notification, {});',
         '}',
       ].join('\n'),
     });
     expect(ownershipViolations(sources, [])).toEqual([
-      'notifications/prefs.ts:2 m.getRepository(User).update() writes users, owned by users/: call the owner\'s method',
-      'notifications/prefs.ts:3 m.update() writes users, owned by users/: call the owner\'s method',
-      'notifications/prefs.ts:4 UPDATE users writes users, owned by users/: call the owner\'s method',
-      'notifications/prefs.ts:5 DELETE FROM users writes users, owned by users/: call the owner\'s method',
-      'notifications/prefs.ts:6 m.createQueryBuilder().insert().into() writes users, owned by users/: call the owner\'s method',
+      "notifications/prefs.ts:2 m.getRepository(User).update() writes users, owned by users/: call the owner's method",
+      "notifications/prefs.ts:3 m.update() writes users, owned by users/: call the owner's method",
+      "notifications/prefs.ts:4 UPDATE users writes users, owned by users/: call the owner's method",
+      "notifications/prefs.ts:5 DELETE FROM users writes users, owned by users/: call the owner's method",
+      "notifications/prefs.ts:6 m.createQueryBuilder().insert().into() writes users, owned by users/: call the owner's method",
     ]);
   });
 
@@ -321,10 +323,10 @@ describe('table ownership', () => {
       ].join('\n'),
     });
     expect(ownershipViolations(sources, [])).toEqual([
-      'notifications/x.ts:3 repo.insert() writes users, owned by users/: call the owner\'s method',
-      'notifications/x.ts:5 m.save() writes users, owned by users/: call the owner\'s method',
+      "notifications/x.ts:3 repo.insert() writes users, owned by users/: call the owner's method",
+      "notifications/x.ts:5 m.save() writes users, owned by users/: call the owner's method",
       'notifications/x.ts:6 m.save(): cannot tell which table this writes; name the entity',
-      'notifications/x.ts:7 stage.add() writes users, owned by users/: call the owner\'s method',
+      "notifications/x.ts:7 stage.add() writes users, owned by users/: call the owner's method",
       'notifications/x.ts:8 INSERT INTO ${…}: cannot tell which table this writes; name the entity',
     ]);
   });
@@ -336,7 +338,12 @@ describe('table ownership', () => {
     const declared: Array<[string, string]> = [];
     for (const [file, text] of sources) {
       if (!file.endsWith('.module.ts')) continue;
-      for (const m of text.matchAll(/TypeOrmModule\.forFeature\(\[([^\]]*)\]\)/g)) for (const cls of m[1].split(',').map((c) => c.trim()).filter(Boolean)) declared.push([cls, folderOf(file)]);
+      for (const m of text.matchAll(/TypeOrmModule\.forFeature\(\[([^\]]*)\]\)/g))
+        for (const cls of m[1]
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean))
+          declared.push([cls, folderOf(file)]);
     }
     expect(declared.filter(([cls, folder]) => entityFolder.get(cls) !== folder)).toEqual([]);
     expect(declared.map(([cls]) => cls).sort()).toEqual([...entityFolder.keys()].sort());

@@ -31,7 +31,12 @@ describe('API tokens', () => {
   });
   afterAll(() => t.close());
 
-  const personal = (u: User, scopes: string[], extra: object = {}) => t.http().post('/me/tokens').set(t.auth(u)).send({ name: 'test', scopes, ...extra });
+  const personal = (u: User, scopes: string[], extra: object = {}) =>
+    t
+      .http()
+      .post('/me/tokens')
+      .set(t.auth(u))
+      .send({ name: 'test', scopes, ...extra });
   const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
   it('shows a personal token once, prefixed and checksummed, and stores only its hash', async () => {
@@ -65,7 +70,12 @@ describe('API tokens', () => {
       name: 'PATCH /appearances/:id',
       scope: 'appearances:write',
       roles: ['admin', 'coordinator', 'recruiter'],
-      call: async (h) => t.http().patch(`/appearances/${(await t.factories.appearance({ officeId: office.id })).id}`).set(h).send({ venue: 'Room 9' }),
+      call: async (h) =>
+        t
+          .http()
+          .patch(`/appearances/${(await t.factories.appearance({ officeId: office.id })).id}`)
+          .set(h)
+          .send({ venue: 'Room 9' }),
     },
     { name: 'GET /incidents', scope: 'incidents:read', roles: ROLES, call: (h) => t.http().get('/incidents').set(h) },
     {
@@ -73,13 +83,27 @@ describe('API tokens', () => {
       scope: 'incidents:write',
       roles: ['admin', 'coordinator', 'recruiter'],
       call: async (h) =>
-        t.http().post('/incidents').set(h).send({ institutionId: (await t.factories.institution()).id, kind: 'protest', occurredAt: '2026-01-10T10:00:00Z', severity: 2, target: 'organisation', source: 'first_hand' }),
+        t
+          .http()
+          .post('/incidents')
+          .set(h)
+          .send({ institutionId: (await t.factories.institution()).id, kind: 'protest', occurredAt: '2026-01-10T10:00:00Z', severity: 2, target: 'organisation', source: 'first_hand' }),
     },
     { name: 'GET /reports/outcomes', scope: 'reports:read', roles: ['admin', 'coordinator', 'hr'], call: (h) => t.http().get('/reports/outcomes').set(h) },
     { name: 'GET /audit', scope: 'audit:read', roles: ['admin', 'hr'], call: (h) => t.http().get('/audit').set(h) },
     { name: 'GET /risk/parameters', scope: 'risk:read', roles: ['admin', 'hr'], call: (h) => t.http().get('/risk/parameters').set(h) },
     { name: 'GET /notifications', scope: 'notifications:read', roles: ['admin', 'coordinator'], call: (h) => t.http().get('/notifications').set(h) },
-    { name: 'PATCH /users/:id', scope: 'users:write', roles: ['admin'], call: async (h) => t.http().patch(`/users/${(await t.factories.user('hr')).id}`).set(h).send({ displayName: 'Renamed' }) },
+    {
+      name: 'PATCH /users/:id',
+      scope: 'users:write',
+      roles: ['admin'],
+      call: async (h) =>
+        t
+          .http()
+          .patch(`/users/${(await t.factories.user('hr')).id}`)
+          .set(h)
+          .send({ displayName: 'Renamed' }),
+    },
   ];
 
   const matrix = ENDPOINTS.flatMap((e) => ROLES.map((role) => [e.name, role, e] as const));
@@ -120,7 +144,11 @@ describe('API tokens', () => {
     const made = await personal(users.admin, ['users:read', 'users:write', 'profile:read']).expect(201);
     const h = bearer(made.body.token);
     for (const res of [
-      await t.http().post('/me/tokens').set(h).send({ name: 'x', scopes: ['users:read'] }),
+      await t
+        .http()
+        .post('/me/tokens')
+        .set(h)
+        .send({ name: 'x', scopes: ['users:read'] }),
       await t.http().get('/me/tokens').set(h),
       await t.http().get('/tokens').set(h),
       await t.http().post('/auth/logout').set(h),
@@ -197,14 +225,24 @@ describe('API tokens', () => {
 
   describe('service tokens', () => {
     it('admins make them with an explicit role; coordinator tokens belong to an office', async () => {
-      const made = await t.http().post('/tokens').set(t.auth(users.admin)).send({ name: 'Calendar sync', role: 'coordinator', officeId: office.id, scopes: ['appearances:read'] }).expect(201);
+      const made = await t
+        .http()
+        .post('/tokens')
+        .set(t.auth(users.admin))
+        .send({ name: 'Calendar sync', role: 'coordinator', officeId: office.id, scopes: ['appearances:read'] })
+        .expect(201);
       expect(made.body.token.startsWith('fws_')).toBe(true);
       expect(made.body).toMatchObject({ kind: 'service', role: 'coordinator', officeId: office.id, userId: null });
       const h = bearer(made.body.token);
       await t.http().get('/appearances?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z').set(h).expect(200);
       expect((await t.http().get('/me').set(h).expect(403)).body.code).toBe('TOKEN_NOT_ALLOWED');
       expect((await t.http().get('/reports/outcomes').set(h).expect(403)).body.code).toBe('SCOPE_MISSING');
-      const hr = await t.http().post('/tokens').set(t.auth(users.admin)).send({ name: 'BI', role: 'hr', scopes: ['reports:read'] }).expect(201);
+      const hr = await t
+        .http()
+        .post('/tokens')
+        .set(t.auth(users.admin))
+        .send({ name: 'BI', role: 'hr', scopes: ['reports:read'] })
+        .expect(201);
       await t.http().get('/reports/outcomes').set(bearer(hr.body.token)).expect(200);
       expect((await t.http().get('/audit').set(bearer(hr.body.token)).expect(403)).body.code).toBe('SCOPE_MISSING');
       const listed = (await t.http().get('/tokens').set(t.auth(users.admin)).expect(200)).body.map((x: { id: string }) => x.id);
@@ -223,14 +261,29 @@ describe('API tokens', () => {
     ] as const)('refuses %s', async (_name, who, body, status, field) => {
       const other = await t.factories.office();
       const b = { name: 'x', ...body, ...('officeId' in body ? { officeId: body.officeId === 'OFFICE' ? office.id : body.officeId === 'OTHER' ? other.id : body.officeId } : {}) };
-      const res = await t.http().post('/tokens').set(t.auth(users[who as Role])).send(b).expect(status);
+      const res = await t
+        .http()
+        .post('/tokens')
+        .set(t.auth(users[who as Role]))
+        .send(b)
+        .expect(status);
       if (field) expect(res.body.fields).toHaveProperty(field);
     });
 
     it("coordinators make, list and revoke their own office's service tokens only", async () => {
-      const mine = await t.http().post('/tokens').set(t.auth(users.coordinator)).send({ name: 'Office board', role: 'coordinator', scopes: ['notifications:read'] }).expect(201);
+      const mine = await t
+        .http()
+        .post('/tokens')
+        .set(t.auth(users.coordinator))
+        .send({ name: 'Office board', role: 'coordinator', scopes: ['notifications:read'] })
+        .expect(201);
       expect(mine.body.officeId).toBe(office.id);
-      const elsewhere = await t.http().post('/tokens').set(t.auth(users.admin)).send({ name: 'Other', role: 'coordinator', officeId: (await t.factories.office()).id, scopes: ['appearances:read'] }).expect(201);
+      const elsewhere = await t
+        .http()
+        .post('/tokens')
+        .set(t.auth(users.admin))
+        .send({ name: 'Other', role: 'coordinator', officeId: (await t.factories.office()).id, scopes: ['appearances:read'] })
+        .expect(201);
       const listed = (await t.http().get('/tokens').set(t.auth(users.coordinator)).expect(200)).body.map((x: { id: string }) => x.id);
       expect(listed).toContain(mine.body.id);
       expect(listed).not.toContain(elsewhere.body.id);
@@ -253,11 +306,27 @@ describe('API tokens', () => {
       .filter(([p]) => /^\/(me\/)?tokens/.test(p))
       .flatMap(([p, o]) => Object.entries(o).map(([m, op]) => [`${m.toUpperCase()} ${p}`, op] as const));
     expect(ops.map(([name]) => name).sort()).toEqual(
-      ['DELETE /me/tokens/{id}', 'DELETE /tokens/{id}', 'GET /me/tokens', 'GET /me/tokens/{id}/uses', 'GET /tokens', 'GET /tokens/scopes', 'GET /tokens/{id}/uses', 'POST /me/tokens', 'POST /tokens'].sort(),
+      [
+        'DELETE /me/tokens/{id}',
+        'DELETE /tokens/{id}',
+        'GET /me/tokens',
+        'GET /me/tokens/{id}/uses',
+        'GET /tokens',
+        'GET /tokens/scopes',
+        'GET /tokens/{id}/uses',
+        'POST /me/tokens',
+        'POST /tokens',
+      ].sort(),
     );
     for (const [name, op] of ops) {
       const success = Object.entries(op.responses as Record<string, any>).filter(([code]) => code.startsWith('2'));
-      expect({ name, tags: op.tags, summary: Boolean(op.summary), description: Boolean(op.description), success: success.length }).toEqual({ name, tags: ['tokens'], summary: true, description: true, success: 1 });
+      expect({ name, tags: op.tags, summary: Boolean(op.summary), description: Boolean(op.description), success: success.length }).toEqual({
+        name,
+        tags: ['tokens'],
+        summary: true,
+        description: true,
+        success: 1,
+      });
       const [code, res] = success[0];
       if (code !== '204') expect({ name, schema: Boolean(res.content?.['application/json']?.schema) }).toEqual({ name, schema: true });
     }

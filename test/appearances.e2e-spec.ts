@@ -56,7 +56,12 @@ describe('appearances', () => {
     const events = t.app.get(EventEmitter2);
     const listener = (e: any) => seen.push(e);
     events.on(DomainEvents.AppearanceCreated, listener);
-    const res = await t.http().post('/appearances').set(asRec).send(body({ recruiterIds: [rec.id] })).expect(201);
+    const res = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ recruiterIds: [rec.id] }))
+      .expect(201);
     events.off(DomainEvents.AppearanceCreated, listener);
     expect(res.body).toMatchObject({
       institutionId: inst.id,
@@ -157,14 +162,34 @@ describe('appearances', () => {
 
   it('answers 404 naming the field for unknown institution, office and recruiters; 422 for users who cannot be assigned', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    let res = await t.http().post('/appearances').set(asRec).send(body({ institutionId: missing })).expect(404);
+    let res = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ institutionId: missing }))
+      .expect(404);
     expect(res.body.fields).toEqual({ institutionId: expect.stringContaining(missing) });
-    res = await t.http().post('/appearances').set(asRec).send(body({ recruiterIds: [rec.id, missing] })).expect(404);
+    res = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ recruiterIds: [rec.id, missing] }))
+      .expect(404);
     expect(Object.keys(res.body.fields)).toEqual(['recruiterIds[1]']);
-    res = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: missing })).expect(404);
+    res = await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: missing }))
+      .expect(404);
     expect(Object.keys(res.body.fields)).toEqual(['officeId']);
     const disabled = await t.factories.user('recruiter', { officeId: office.id, active: false });
-    res = await t.http().post('/appearances').set(asRec).send(body({ recruiterIds: [disabled.id, hr.id] })).expect(422);
+    res = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ recruiterIds: [disabled.id, hr.id] }))
+      .expect(422);
     expect(res.body.code).toBe('RECRUITER_NOT_ASSIGNABLE');
     expect(res.body.fields['recruiterIds[0]']).toMatch(/disabled/);
     expect(res.body.fields['recruiterIds[1]']).toMatch(/hr/);
@@ -191,7 +216,12 @@ describe('appearances', () => {
     });
     expect(clash.body.message).toContain('Morning info session');
     // Back-to-back is not a clash; an explicit override books anyway.
-    await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-04-01T11:00:00-04:00', endsAt: '2026-04-01T12:00:00-04:00', recruiterIds: [rec2.id] })).expect(201);
+    await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-04-01T11:00:00-04:00', endsAt: '2026-04-01T12:00:00-04:00', recruiterIds: [rec2.id] }))
+      .expect(201);
     const forced = await t
       .http()
       .post('/appearances')
@@ -201,9 +231,19 @@ describe('appearances', () => {
     // A cancelled appearance no longer blocks.
     await t.http().post(`/appearances/${first.body.id}/cancel`).set(asRec).send({}).expect(200);
     await t.http().post(`/appearances/${forced.body.id}/cancel`).set(asRec).send({}).expect(200);
-    await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-04-01T09:00:00-04:00', endsAt: '2026-04-01T10:00:00-04:00', recruiterIds: [rec2.id] })).expect(201);
+    await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-04-01T09:00:00-04:00', endsAt: '2026-04-01T10:00:00-04:00', recruiterIds: [rec2.id] }))
+      .expect(201);
     // Moving an appearance onto a booked slot is refused too.
-    const other = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-04-02T09:00:00-04:00', endsAt: '2026-04-02T10:00:00-04:00', recruiterIds: [rec2.id] })).expect(201);
+    const other = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-04-02T09:00:00-04:00', endsAt: '2026-04-02T10:00:00-04:00', recruiterIds: [rec2.id] }))
+      .expect(201);
     const move = await t.http().patch(`/appearances/${other.body.id}`).set(asRec).send({ date: '2026-04-01' }).expect(409);
     expect(move.body.code).toBe('DOUBLE_BOOKED');
   });
@@ -211,34 +251,94 @@ describe('appearances', () => {
   it('double-booking boundaries: a slot ending when another starts is free (the mirror of back-to-back); one minute more clashes', async () => {
     const r = await t.factories.user('recruiter', { officeId: office.id });
     const booked = { startsAt: '2026-06-10T09:00:00-04:00', endsAt: '2026-06-10T11:00:00-04:00', recruiterIds: [r.id] };
-    await t.http().post('/appearances').set(asAdmin).send(body({ ...booked, officeId: office.id })).expect(201);
-    await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T08:00:00-04:00', endsAt: '2026-06-10T09:00:00-04:00', recruiterIds: [r.id] })).expect(201);
-    await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T11:00:00-04:00', endsAt: '2026-06-10T12:00:00-04:00', recruiterIds: [r.id] })).expect(201);
-    const early = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T07:00:00-04:00', endsAt: '2026-06-10T09:01:00-04:00', recruiterIds: [r.id] })).expect(409);
+    await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ ...booked, officeId: office.id }))
+      .expect(201);
+    await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: office.id, startsAt: '2026-06-10T08:00:00-04:00', endsAt: '2026-06-10T09:00:00-04:00', recruiterIds: [r.id] }))
+      .expect(201);
+    await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: office.id, startsAt: '2026-06-10T11:00:00-04:00', endsAt: '2026-06-10T12:00:00-04:00', recruiterIds: [r.id] }))
+      .expect(201);
+    const early = await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: office.id, startsAt: '2026-06-10T07:00:00-04:00', endsAt: '2026-06-10T09:01:00-04:00', recruiterIds: [r.id] }))
+      .expect(409);
     expect(early.body.code).toBe('DOUBLE_BOOKED');
-    const late = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T10:59:00-04:00', endsAt: '2026-06-10T13:00:00-04:00', recruiterIds: [r.id] })).expect(409);
+    const late = await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: office.id, startsAt: '2026-06-10T10:59:00-04:00', endsAt: '2026-06-10T13:00:00-04:00', recruiterIds: [r.id] }))
+      .expect(409);
     expect(late.body.code).toBe('DOUBLE_BOOKED');
     // Inside and around the booked slot clash as well.
-    await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T09:30:00-04:00', endsAt: '2026-06-10T10:00:00-04:00', recruiterIds: [r.id] })).expect(409);
-    await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-10T06:00:00-04:00', endsAt: '2026-06-10T14:00:00-04:00', recruiterIds: [r.id] })).expect(409);
+    await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: office.id, startsAt: '2026-06-10T09:30:00-04:00', endsAt: '2026-06-10T10:00:00-04:00', recruiterIds: [r.id] }))
+      .expect(409);
+    await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: office.id, startsAt: '2026-06-10T06:00:00-04:00', endsAt: '2026-06-10T14:00:00-04:00', recruiterIds: [r.id] }))
+      .expect(409);
   });
 
   it('a PATCH that only adds a recruiter is checked for clashes (409 DOUBLE_BOOKED), and allowDoubleBooking still overrides', async () => {
     const busy = await t.factories.user('recruiter', { officeId: office.id });
     const free = await t.factories.user('recruiter', { officeId: office.id });
-    const taken = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, title: 'Booked fair', startsAt: '2026-06-12T09:00:00-04:00', endsAt: '2026-06-12T11:00:00-04:00', recruiterIds: [busy.id] })).expect(201);
-    const a = await t.http().post('/appearances').set(asAdmin).send(body({ officeId: office.id, startsAt: '2026-06-12T10:00:00-04:00', endsAt: '2026-06-12T12:00:00-04:00', recruiterIds: [free.id] })).expect(201);
-    const res = await t.http().patch(`/appearances/${a.body.id}`).set(asAdmin).send({ recruiterIds: [free.id, busy.id] }).expect(409);
+    const taken = await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: office.id, title: 'Booked fair', startsAt: '2026-06-12T09:00:00-04:00', endsAt: '2026-06-12T11:00:00-04:00', recruiterIds: [busy.id] }))
+      .expect(201);
+    const a = await t
+      .http()
+      .post('/appearances')
+      .set(asAdmin)
+      .send(body({ officeId: office.id, startsAt: '2026-06-12T10:00:00-04:00', endsAt: '2026-06-12T12:00:00-04:00', recruiterIds: [free.id] }))
+      .expect(201);
+    const res = await t
+      .http()
+      .patch(`/appearances/${a.body.id}`)
+      .set(asAdmin)
+      .send({ recruiterIds: [free.id, busy.id] })
+      .expect(409);
     expect(res.body).toMatchObject({ code: 'DOUBLE_BOOKED', details: { appearanceId: taken.body.id, title: 'Booked fair' }, fields: { recruiterIds: expect.stringContaining('Booked fair') } });
     expect((await t.http().get(`/appearances/${a.body.id}`).set(asAdmin).expect(200)).body).toMatchObject({ version: 1, recruiterIds: [free.id] });
-    const forced = await t.http().patch(`/appearances/${a.body.id}`).set(asAdmin).send({ recruiterIds: [free.id, busy.id], allowDoubleBooking: true }).expect(200);
+    const forced = await t
+      .http()
+      .patch(`/appearances/${a.body.id}`)
+      .set(asAdmin)
+      .send({ recruiterIds: [free.id, busy.id], allowDoubleBooking: true })
+      .expect(200);
     expect(forced.body.recruiterIds.sort()).toEqual([free.id, busy.id].sort());
     // A change that touches neither the time nor the team is not checked (the booking already stands).
     await t.http().patch(`/appearances/${a.body.id}`).set(asAdmin).send({ venue: 'Hall B' }).expect(200);
   });
 
   it('refuses If-Match and body version that disagree with 400 naming version, changing nothing', async () => {
-    const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-06-14T10:00:00-04:00', endsAt: '2026-06-14T12:00:00-04:00' })).expect(201);
+    const a = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-06-14T10:00:00-04:00', endsAt: '2026-06-14T12:00:00-04:00' }))
+      .expect(201);
     const res = await t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue: 'Gym', version: 2 }).expect(400);
     expect(res.body.fields).toEqual({ version: 'If-Match says 1, body says 2' });
     const agree = await t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue: 'Gym', version: 1 }).expect(200);
@@ -246,7 +346,12 @@ describe('appearances', () => {
   });
 
   it('refuses stale updates (If-Match or body version) with 409 STALE_VERSION', async () => {
-    const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-05-01T10:00:00-04:00', endsAt: '2026-05-01T12:00:00-04:00' })).expect(201);
+    const a = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-05-01T10:00:00-04:00', endsAt: '2026-05-01T12:00:00-04:00' }))
+      .expect(201);
     await t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue: 'Gym' }).expect(200);
     const stale = await t.http().patch(`/appearances/${a.body.id}`).set(t.auth(coord)).set('If-Match', '"1"').send({ venue: 'Library' }).expect(409);
     expect(stale.body).toMatchObject({ code: 'STALE_VERSION', details: { expected: 1, actual: 2 } });
@@ -264,10 +369,13 @@ describe('appearances', () => {
   });
 
   it('lets exactly one of two concurrent writers of the same version win; the other gets 409', async () => {
-    const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-05-03T10:00:00-04:00', endsAt: '2026-05-03T12:00:00-04:00' })).expect(201);
-    const results = await Promise.all(
-      ['Gym', 'Library', 'Hall', 'Annex'].map((venue) => t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue })),
-    );
+    const a = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-05-03T10:00:00-04:00', endsAt: '2026-05-03T12:00:00-04:00' }))
+      .expect(201);
+    const results = await Promise.all(['Gym', 'Library', 'Hall', 'Annex'].map((venue) => t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 409, 409, 409]);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'STALE_VERSION')).toBe(true);
@@ -294,10 +402,20 @@ describe('appearances', () => {
   });
 
   it('lets only the office (or an admin) change its appearances; hr reads only', async () => {
-    const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-05-05T10:00:00-04:00', endsAt: '2026-05-05T12:00:00-04:00' })).expect(201);
+    const a = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-05-05T10:00:00-04:00', endsAt: '2026-05-05T12:00:00-04:00' }))
+      .expect(201);
     let res = await t.http().patch(`/appearances/${a.body.id}`).set(t.auth(outsider)).send({ venue: 'Elsewhere' }).expect(403);
     expect(res.body.code).toBe('OTHER_OFFICE');
-    res = await t.http().post('/appearances').set(t.auth(outsider)).send(body({ officeId: office.id })).expect(403);
+    res = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(outsider))
+      .send(body({ officeId: office.id }))
+      .expect(403);
     expect(res.body.code).toBe('OTHER_OFFICE');
     await t.http().post(`/appearances/${a.body.id}/cancel`).set(t.auth(outsider)).send({}).expect(403);
     await t.http().patch(`/appearances/${a.body.id}`).set(t.auth(hr)).send({ venue: 'HR' }).expect(403);
@@ -309,7 +427,12 @@ describe('appearances', () => {
   });
 
   it('moves through legal status changes only; completed and cancelled are read-only', async () => {
-    const a = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-01-20T10:00:00-05:00', endsAt: '2026-01-20T12:00:00-05:00' })).expect(201);
+    const a = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-01-20T10:00:00-05:00', endsAt: '2026-01-20T12:00:00-05:00' }))
+      .expect(201);
     const id = a.body.id;
     let res = await t.http().post(`/appearances/${id}/complete`).set(asRec).send({}).expect(422);
     expect(res.body).toMatchObject({ code: 'ILLEGAL_TRANSITION', details: { from: 'planned', to: 'completed' } });
@@ -325,11 +448,21 @@ describe('appearances', () => {
     res = await t.http().post(`/appearances/${id}/cancel`).set(asRec).send({}).expect(422);
     expect(res.body.code).toBe('ILLEGAL_TRANSITION');
     t.clock.set('2026-01-15T12:00:00Z');
-    const b = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-06-01T10:00:00-04:00', endsAt: '2026-06-01T12:00:00-04:00' })).expect(201);
+    const b = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-06-01T10:00:00-04:00', endsAt: '2026-06-01T12:00:00-04:00' }))
+      .expect(201);
     res = await t.http().post(`/appearances/${b.body.id}/cancel`).set(asRec).send({ reason: 'Host postponed' }).expect(200);
     expect(res.body).toMatchObject({ status: 'cancelled', cancelReason: 'Host postponed', sequence: 1 });
     await t.http().post(`/appearances/${b.body.id}/confirm`).set(asRec).send({}).expect(422);
-    const c = await t.http().post('/appearances').set(asRec).send(body({ startsAt: '2026-06-02T10:00:00-04:00', endsAt: '2026-06-02T12:00:00-04:00' })).expect(201);
+    const c = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-06-02T10:00:00-04:00', endsAt: '2026-06-02T12:00:00-04:00' }))
+      .expect(201);
     res = await t.http().post(`/appearances/${c.body.id}/cancel`).set(asRec).send({ reason: 'Jane Doe said she would block the table, call 555-123-4567' }).expect(422);
     expect(res.body.code).toBe('PERSONAL_DATA');
     expect(Object.keys(res.body.fields)).toEqual(['reason']);
@@ -342,8 +475,7 @@ describe('appearances', () => {
     const i2 = await t.factories.institution();
     const r = await t.factories.user('recruiter', { officeId: o.id });
     const day = (d: number, h = 15) => Date.UTC(2026, 8, d, h);
-    const mk = (d: number, extra: Record<string, unknown> = {}) =>
-      t.factories.appearance({ officeId: o.id, institutionId: inst.id, startsAt: day(d), endsAt: day(d) + 3_600_000, ...extra });
+    const mk = (d: number, extra: Record<string, unknown> = {}) => t.factories.appearance({ officeId: o.id, institutionId: inst.id, startsAt: day(d), endsAt: day(d) + 3_600_000, ...extra });
     const a1 = await mk(1, { recruiterIds: [r.id] });
     const a2 = await mk(2, { kind: 'info_session', institutionId: i2.id });
     const a3 = await mk(3, { status: 'cancelled', recruiterIds: [r.id] });

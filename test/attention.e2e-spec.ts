@@ -23,9 +23,30 @@ describe('what needs a coordinator', () => {
     const inst = await t.factories.institution({ timeZone: 'America/New_York' });
     const dmv = await t.factories.institution({ timeZone: 'America/New_York', requiresAdvanceNotice: true, advanceNoticeDays: 10 });
     const base = { kind: 'info_session', format: 'in_person', audience: 'public', recruiterIds: [rec.id] };
-    const high = (await t.http().post('/appearances').set(t.auth(rec)).send({ ...base, institutionId: inst.id, title: 'Announced protest', startsLocal: '2026-03-10T10:00', endsLocal: '2026-03-10T12:00', protestAnnounced: true }).expect(201)).body;
-    const calm = (await t.http().post('/appearances').set(t.auth(rec)).send({ ...base, institutionId: inst.id, title: 'Quiet visit', startsLocal: '2026-03-11T10:00', endsLocal: '2026-03-11T12:00' }).expect(201)).body;
-    const notice = (await t.http().post('/appearances').set(t.auth(rec)).send({ ...base, institutionId: dmv.id, title: 'DMV talk', startsLocal: '2026-03-14T10:00', endsLocal: '2026-03-14T12:00' }).expect(201)).body;
+    const high = (
+      await t
+        .http()
+        .post('/appearances')
+        .set(t.auth(rec))
+        .send({ ...base, institutionId: inst.id, title: 'Announced protest', startsLocal: '2026-03-10T10:00', endsLocal: '2026-03-10T12:00', protestAnnounced: true })
+        .expect(201)
+    ).body;
+    const calm = (
+      await t
+        .http()
+        .post('/appearances')
+        .set(t.auth(rec))
+        .send({ ...base, institutionId: inst.id, title: 'Quiet visit', startsLocal: '2026-03-11T10:00', endsLocal: '2026-03-11T12:00' })
+        .expect(201)
+    ).body;
+    const notice = (
+      await t
+        .http()
+        .post('/appearances')
+        .set(t.auth(rec))
+        .send({ ...base, institutionId: dmv.id, title: 'DMV talk', startsLocal: '2026-03-14T10:00', endsLocal: '2026-03-14T12:00' })
+        .expect(201)
+    ).body;
     const past = await t.factories.appearance({ officeId: office.id, institutionId: inst.id, title: 'Last week fair', startsAt: t.clock.now() - 5 * DAY_MS, recruiterIds: [rec.id] });
     await dispatcher(t).dispatchDue(t.clock.now());
 
@@ -45,7 +66,11 @@ describe('what needs a coordinator', () => {
     // the same through the list filters
     const waiting = await t.http().get('/notifications?ackRequired=true&acknowledged=false').set(t.auth(coord)).expect(200);
     expect(waiting.body.items.length).toBe(2);
-    expect(waiting.body.items.every((n: { appearanceId: string; appearanceTitle: string; riskLevel: string }) => n.appearanceId === high.id && n.appearanceTitle === 'Announced protest' && /high|critical/.test(n.riskLevel))).toBe(true);
+    expect(
+      waiting.body.items.every(
+        (n: { appearanceId: string; appearanceTitle: string; riskLevel: string }) => n.appearanceId === high.id && n.appearanceTitle === 'Announced protest' && /high|critical/.test(n.riskLevel),
+      ),
+    ).toBe(true);
     // what was sent: the subject of the very mail the SMTP server received, and the level that mail carried
     const sent = await t.http().get('/notifications?status=sent&pageSize=100').set(t.auth(coord)).expect(200);
     expect(sent.body.items.length).toBeGreaterThanOrEqual(4);
@@ -75,6 +100,10 @@ describe('what needs a coordinator', () => {
     const coord = await t.factories.user('coordinator');
     const other = await t.factories.office();
     await t.http().get(`/attention?officeId=${other.id}`).set(t.auth(coord)).expect(403);
-    await t.http().get('/attention').set(t.auth(await t.factories.user('recruiter'))).expect(403);
+    await t
+      .http()
+      .get('/attention')
+      .set(t.auth(await t.factories.user('recruiter')))
+      .expect(403);
   });
 });

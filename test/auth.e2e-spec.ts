@@ -63,7 +63,11 @@ describe('auth and accounts', () => {
     expect((await t.http().get('/health').expect(200)).body).toEqual({ status: 'ok' });
     const recruiter = await t.factories.user('recruiter');
     expect((await t.http().get('/health').set(t.auth(recruiter)).expect(200)).body).toEqual({ status: 'ok' });
-    const res = await t.http().get('/health').set(t.auth(await t.factories.user('admin'))).expect(200);
+    const res = await t
+      .http()
+      .get('/health')
+      .set(t.auth(await t.factories.user('admin')))
+      .expect(200);
     expect(res.body.status).toBe('ok');
     expect(res.body.info.database.status).toBe('up');
     expect(res.body.details.mail).toMatchObject({ status: 'up' });

@@ -12,8 +12,7 @@ const LONE_SURROGATE = 'a\\ud800b';
 
 /** A placeholder the generators use for a deeply nested value (JSON.stringify itself overflows on one). */
 const deepToken = fc.integer({ min: 30, max: 1800 }).chain((n) => fc.constantFrom(`__DEEP_A${n}__`, `__DEEP_O${n}__`));
-const withDeep = (raw: string) =>
-  raw.replace(/"__DEEP_([AO])(\d+)__"/g, (_m, k: string, n: string) => (k === 'A' ? '['.repeat(+n) + ']'.repeat(+n) : '{"a":'.repeat(+n) + '1' + '}'.repeat(+n)));
+const withDeep = (raw: string) => raw.replace(/"__DEEP_([AO])(\d+)__"/g, (_m, k: string, n: string) => (k === 'A' ? '['.repeat(+n) + ']'.repeat(+n) : '{"a":'.repeat(+n) + '1' + '}'.repeat(+n)));
 
 /** Values the outside probe found 500s with, and their neighbours. */
 const hostile = fc.oneof(
@@ -86,19 +85,34 @@ describe('bad input: always a clear 4xx naming the field, never a half-write or 
       .expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
     expect(Object.keys(res.body.fields).sort()).toEqual(['briefingOffsets', 'expectedAttendance', 'kind', 'recruiterIds', 'title', 'visibleBranding']);
-    const inst2 = await t.http().post('/institutions').set(H).send({ name: ['x'], kind: 'college', timeZone: 5, advanceNoticeDays: -1 }).expect(400);
+    const inst2 = await t
+      .http()
+      .post('/institutions')
+      .set(H)
+      .send({ name: ['x'], kind: 'college', timeZone: 5, advanceNoticeDays: -1 })
+      .expect(400);
     expect(Object.keys(inst2.body.fields).sort()).toEqual(['advanceNoticeDays', 'name', 'timeZone']);
   });
 
   it('unknown fields → 400 naming them', async () => {
-    const res = await t.http().post('/appearances').set(H).send({ ...valid(), protesterName: 'x', status: 'completed' }).expect(400);
+    const res = await t
+      .http()
+      .post('/appearances')
+      .set(H)
+      .send({ ...valid(), protesterName: 'x', status: 'completed' })
+      .expect(400);
     expect(res.body.fields).toEqual({ protesterName: 'protesterName is not a known field', status: 'status is not a known field' });
     const q = await t.http().get('/appearances?colour=red').set(H).expect(400);
     expect(Object.keys(q.body.fields)).toEqual(['colour']);
   });
 
   it('oversized body → 413', async () => {
-    const res = await t.http().post('/appearances').set(H).send({ ...valid(), title: 'x'.repeat(100 * 1024) }).expect(413);
+    const res = await t
+      .http()
+      .post('/appearances')
+      .set(H)
+      .send({ ...valid(), title: 'x'.repeat(100 * 1024) })
+      .expect(413);
     expect(res.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
   });
 
@@ -110,24 +124,49 @@ describe('bad input: always a clear 4xx naming the field, never a half-write or 
 
   it('unknown ids → 404 naming the field; malformed ids → 400', async () => {
     const before = await counts();
-    let res = await t.http().post('/appearances').set(H).send({ ...valid(), institutionId: MISSING }).expect(404);
+    let res = await t
+      .http()
+      .post('/appearances')
+      .set(H)
+      .send({ ...valid(), institutionId: MISSING })
+      .expect(404);
     expect(res.body).toMatchObject({ code: 'NOT_FOUND', fields: { institutionId: expect.any(String) } });
-    res = await t.http().post('/appearances').set(H).send({ ...valid(), recruiterIds: [rec.id, MISSING] }).expect(404);
+    res = await t
+      .http()
+      .post('/appearances')
+      .set(H)
+      .send({ ...valid(), recruiterIds: [rec.id, MISSING] })
+      .expect(404);
     expect(Object.keys(res.body.fields)).toEqual(['recruiterIds[1]']);
-    res = await t.http().post('/appearances').set(H).send({ ...valid(), institutionId: 'not-a-uuid' }).expect(400);
+    res = await t
+      .http()
+      .post('/appearances')
+      .set(H)
+      .send({ ...valid(), institutionId: 'not-a-uuid' })
+      .expect(400);
     expect(Object.keys(res.body.fields)).toEqual(['institutionId']);
     res = await t.http().get(`/appearances/${MISSING}`).set(H).expect(404);
     expect(res.body.details).toMatchObject({ entity: 'Appearance', id: MISSING });
     res = await t.http().get('/appearances/123').set(H).expect(400);
     expect(res.body.fields).toEqual({ id: 'must be a UUID' });
-    res = await t.http().patch(`/institutions/${MISSING}`).set(t.auth(await t.factories.user('admin'))).send({ city: 'X' }).expect(404);
+    res = await t
+      .http()
+      .patch(`/institutions/${MISSING}`)
+      .set(t.auth(await t.factories.user('admin')))
+      .send({ city: 'X' })
+      .expect(404);
     expect(res.body.code).toBe('NOT_FOUND');
     expect(await counts()).toEqual(before);
   });
 
   it('bad zones → 400 naming timeZone', async () => {
     for (const timeZone of ['Mars/Olympus', 'EST5EDT6', '', 'America/New York', 'x'.repeat(100)]) {
-      const res = await t.http().post('/appearances').set(H).send({ ...valid(), timeZone }).expect(400);
+      const res = await t
+        .http()
+        .post('/appearances')
+        .set(H)
+        .send({ ...valid(), timeZone })
+        .expect(400);
       expect(Object.keys(res.body.fields)).toEqual(['timeZone']);
       const i = await t.http().post('/institutions').set(H).send({ name: 'Zone College', kind: 'college', timeZone }).expect(400);
       expect(Object.keys(i.body.fields)).toEqual(['timeZone']);
@@ -155,8 +194,13 @@ describe('bad input: always a clear 4xx naming the field, never a half-write or 
     const before = await counts();
     let res = await t.http().post('/auth/login').set('Content-Type', 'application/json').send(`{"email":"${LONE_SURROGATE}@x.org","password":"whatever-123"}`).expect(400);
     expect(res.body.fields).toEqual({ email: 'must be valid Unicode text (it contains an unpaired surrogate)' });
-    res = await t.http().post('/users').set(admin).set('Content-Type', 'application/json')
-      .send(`{"email":"${LONE_SURROGATE}@x.org","password":"long-enough-password","role":"hr","displayName":"HR desk"}`).expect(400);
+    res = await t
+      .http()
+      .post('/users')
+      .set(admin)
+      .set('Content-Type', 'application/json')
+      .send(`{"email":"${LONE_SURROGATE}@x.org","password":"long-enough-password","role":"hr","displayName":"HR desk"}`)
+      .expect(400);
     expect(Object.keys(res.body.fields)).toEqual(['email']);
     res = await post('/appearances', JSON.stringify(valid()).replace('"Fair"', `"F\\udc00air"`)).expect(400);
     expect(Object.keys(res.body.fields)).toEqual(['title']);
@@ -251,17 +295,40 @@ describe('bad input: always a clear 4xx naming the field, never a half-write or 
     const field = (v: unknown) => fc.oneof({ weight: 2, arbitrary: fc.constant(v) }, { weight: 2, arbitrary: hostile }, { weight: 1, arbitrary: fc.constant(undefined) });
     const request = fc.oneof(
       fc.record({ path: fc.constant('/auth/login'), anon: fc.constant(true), body: fc.record({ email: field('nobody@test.example'), password: field('wrong-password-1') }) }),
-      fc.record({ path: fc.constant('/institutions'), anon: fc.constant(false), body: fc.record({ name: field('Property College'), kind: field('college'), city: field('Kent'), state: field('OH'), timeZone: field('America/New_York'), externalId: field('X-1') }) }),
+      fc.record({
+        path: fc.constant('/institutions'),
+        anon: fc.constant(false),
+        body: fc.record({ name: field('Property College'), kind: field('college'), city: field('Kent'), state: field('OH'), timeZone: field('America/New_York'), externalId: field('X-1') }),
+      }),
       fc.record({
         path: fc.constant('/incidents'),
         anon: fc.constant(false),
-        body: fc.record({ institutionId: field(inst.id), kind: field('protest'), occurredAt: field('2026-01-10T15:00:00Z'), severity: field(1), target: field('general_activism'), source: field('news'), description: field('A rally outside the hall.') }),
+        body: fc.record({
+          institutionId: field(inst.id),
+          kind: field('protest'),
+          occurredAt: field('2026-01-10T15:00:00Z'),
+          severity: field(1),
+          target: field('general_activism'),
+          source: field('news'),
+          description: field('A rally outside the hall.'),
+        }),
       }),
-      fc.record({ path: fc.constant('/users'), anon: fc.constant(false), body: fc.record({ email: field('property@test.example'), password: field('long-enough-password'), role: field('hr'), displayName: field('HR desk') }) }),
+      fc.record({
+        path: fc.constant('/users'),
+        anon: fc.constant(false),
+        body: fc.record({ email: field('property@test.example'), password: field('long-enough-password'), role: field('hr'), displayName: field('HR desk') }),
+      }),
     );
     const listing = fc.record({
       path: fc.constantFrom('/institutions', '/appearances', '/incidents', '/users', '/audit', '/notifications'),
-      query: fc.dictionary(fc.constantFrom('page', 'pageSize', 'q', 'state', 'kind', 'city', 'from', 'to'), fc.oneof(hostile.map((v) => String(v)), fc.constantFrom('99999999999999999999', '1e400', 'NaN', '-1')), { maxKeys: 3 }),
+      query: fc.dictionary(
+        fc.constantFrom('page', 'pageSize', 'q', 'state', 'kind', 'city', 'from', 'to'),
+        fc.oneof(
+          hostile.map((v) => String(v)),
+          fc.constantFrom('99999999999999999999', '1e400', 'NaN', '-1'),
+        ),
+        { maxKeys: 3 },
+      ),
     });
     await fc.assert(
       fc.asyncProperty(fc.oneof(request, listing), async (r) => {
@@ -269,7 +336,12 @@ describe('bad input: always a clear 4xx naming the field, never a half-write or 
         const res =
           'query' in r
             ? await t.http().get(r.path).query(r.query).set(admin)
-            : await t.http().post(r.path).set(r.anon ? {} : admin).set('Content-Type', 'application/json').send(withDeep(JSON.stringify(r.body)));
+            : await t
+                .http()
+                .post(r.path)
+                .set(r.anon ? {} : admin)
+                .set('Content-Type', 'application/json')
+                .send(withDeep(JSON.stringify(r.body)));
         if (res.status >= 500 || res.status < 200 || (res.status >= 300 && res.status < 400)) {
           throw new Error(`status ${res.status} for ${r.path} ${JSON.stringify(r).slice(0, 300)}: ${JSON.stringify(res.body)}`);
         }

@@ -37,7 +37,11 @@ describe('overlapping write transactions', () => {
     const admin = await t.factories.user('admin');
     const inst = await t.factories.institution();
     const entry = (i: number) =>
-      t.http().post(`/institutions/${inst.id}/reception`).set(t.auth(coord)).send({ kind: 'welcomed', effectiveAt: `2026-02-0${i + 1}T00:00:00Z` });
+      t
+        .http()
+        .post(`/institutions/${inst.id}/reception`)
+        .set(t.auth(coord))
+        .send({ kind: 'welcomed', effectiveAt: `2026-02-0${i + 1}T00:00:00Z` });
     // A dry-run import is rolled back: writes that overlap it must not be rolled back with it.
     const dryImport = t.http().post('/institutions/import?dryRun=true').set(t.auth(admin)).set('Content-Type', 'text/csv').send(readFileSync(SCORECARD));
     const results = await Promise.all([dryImport, entry(0), entry(1), entry(2), entry(3)]);

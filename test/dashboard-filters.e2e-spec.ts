@@ -27,7 +27,11 @@ describe('dashboard filters, upcoming risk and drill-down', () => {
     expect(res.text).toContain('<option value="">All offices</option>');
     expect(res.text).toContain(`<option value="${s.officeB.id}" selected>${s.officeB.name}</option>`);
     expect(res.text).toContain(`; ${s.officeB.name}.`);
-    const coord = await t.http().get('/dashboard').set('Cookie', await signIn(s.coordinatorA.email)).expect(200);
+    const coord = await t
+      .http()
+      .get('/dashboard')
+      .set('Cookie', await signIn(s.coordinatorA.email))
+      .expect(200);
     expect(coord.text).not.toContain('All offices');
     expect(coord.text).not.toContain(s.officeB.name);
   });

@@ -46,7 +46,15 @@ describe('dashboard in headless Chromium, on the demo data', () => {
 
   /** The first n cells of each body row of a table (evaluated in the page). */
   const tableCells = (selector: string, n: number) =>
-    page.locator(`${selector} tbody tr`).evaluateAll((rows, k) => rows.map((r) => Array.from(r.children).slice(0, k).map((c) => (c as unknown as Cell).textContent)), n);
+    page.locator(`${selector} tbody tr`).evaluateAll(
+      (rows, k) =>
+        rows.map((r) =>
+          Array.from(r.children)
+            .slice(0, k)
+            .map((c) => (c as unknown as Cell).textContent),
+        ),
+      n,
+    );
   const api = async (path: string) => (await t.http().get(path).set('Authorization', `Bearer ${token}`).expect(200)).body;
 
   it('seeds a believable past: hundreds of debriefed appearances, each with a snapshot made before it', async () => {
@@ -78,7 +86,12 @@ describe('dashboard in headless Chromium, on the demo data', () => {
     await page.goto(`${base}/dashboard`);
     await expect(page.locator('svg.chart').count()).resolves.toBe(4);
     expect(await page.locator('script').count()).toBe(0);
-    for (const name of ['Incidents aimed at us per appearance, by month', 'Reception by state: institutions by their current stance', 'Outcomes by appearance kind', 'Predicted vs observed disruption, by predicted level']) {
+    for (const name of [
+      'Incidents aimed at us per appearance, by month',
+      'Reception by state: institutions by their current stance',
+      'Outcomes by appearance kind',
+      'Predicted vs observed disruption, by predicted level',
+    ]) {
       await expect(page.getByRole('img', { name }).count()).resolves.toBe(1);
     }
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-hr.png'), fullPage: true });
@@ -97,9 +110,9 @@ describe('dashboard in headless Chromium, on the demo data', () => {
 
     // Reception by state: one segment per state and stance with institutions, values = the API's counts.
     const reception = await api('/reports/reception-trend');
-    const segments = await page.locator('#chart-reception rect.bar').evaluateAll((els) =>
-      els.map((e) => `${e.getAttribute('data-category')}:${e.getAttribute('data-series')}=${e.getAttribute('data-value')}`),
-    );
+    const segments = await page
+      .locator('#chart-reception rect.bar')
+      .evaluateAll((els) => els.map((e) => `${e.getAttribute('data-category')}:${e.getAttribute('data-series')}=${e.getAttribute('data-value')}`));
     const expected = reception.byState.flatMap((r: Record<string, number | string>) => STANCES.filter((st) => Number(r[st]) > 0).map((st) => `${r.state}:${st}=${r[st]}`));
     expect(expected.length).toBeGreaterThanOrEqual(5);
     expect(segments.sort()).toEqual(expected.sort());

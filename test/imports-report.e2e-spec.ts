@@ -8,7 +8,10 @@ import { createTestApp, TestApp } from './helpers/test-app';
 
 /** Uploads are spooled under IMPORT_SPOOL_DIR: a private one for this file, to see what is left. */
 const privateTmp = mkdtempSync(join(tmpdir(), 'imports-report-'));
-const spools = () => readdirSync(privateTmp).filter((f) => f.startsWith('forewarn-import-')).sort();
+const spools = () =>
+  readdirSync(privateTmp)
+    .filter((f) => f.startsWith('forewarn-import-'))
+    .sort();
 
 /**
  * The answer to an import is a summary (counts and the first 100 rows of each outcome); every row's

@@ -52,7 +52,13 @@ describe('imports: check first, then commit quickly', () => {
     const before = await t.db.getRepository(Institution).count();
     const { res, result, txOpen } = await duringCheck(
       () => t.factories.institution({ name: 'Written While Checking', city: 'Rutland', state: 'VT' }),
-      () => t.http().post('/institutions/import').set(h).set('Content-Type', 'text/csv').send(csv('Staged', 700, ['Staged College 3,college,Burlington,VT'])),
+      () =>
+        t
+          .http()
+          .post('/institutions/import')
+          .set(h)
+          .set('Content-Type', 'text/csv')
+          .send(csv('Staged', 700, ['Staged College 3,college,Burlington,VT'])),
     );
     expect(txOpen).toBe(false); // no transaction while rows 2–501 were checked
     expect(result).toBeDefined();
@@ -74,13 +80,20 @@ describe('imports: check first, then commit quickly', () => {
     let health = null as Promise<number> | null;
     let rowsWhenAnswered = -1;
     const spy = jest.spyOn(service, 'fromOwn').mockImplementation((...args: unknown[]) => {
-      if (++rows === 2) health = t.http().get('/health').then((r) => ((rowsWhenAnswered = rows), r.status));
+      if (++rows === 2)
+        health = t
+          .http()
+          .get('/health')
+          .then((r) => ((rowsWhenAnswered = rows), r.status));
       const until = Date.now() + 15; // a row as slow as the name detector on 2 KB of text
       while (Date.now() < until);
       return real(...args);
     });
     try {
-      const lines = ['date,institution_id,kind,severity,target,source', ...Array.from({ length: 60 }, (_, i) => `2026-02-${String((i % 27) + 1).padStart(2, '0')},${inst.id},protest,${(i % 4) + 1},organisation,news`)];
+      const lines = [
+        'date,institution_id,kind,severity,target,source',
+        ...Array.from({ length: 60 }, (_, i) => `2026-02-${String((i % 27) + 1).padStart(2, '0')},${inst.id},protest,${(i % 4) + 1},organisation,news`),
+      ];
       const res = await t.http().post('/incidents/import').set(h).set('Content-Type', 'text/csv').send(lines.join('\n')).expect(200);
       expect(res.body).toMatchObject({ rows: 60, created: 60 });
       expect(await health).toBe(200);

@@ -102,7 +102,13 @@ describe('CSV import and export', () => {
     expect(await count(Institution)).toBe(before);
 
     // A streamed upload (chunked transfer from a file stream) works the same as a buffered one.
-    const streamed = await t.http().post('/institutions/import?dryRun=true').set(h).set('Content-Type', 'text/csv').send(await streamToBuffer(createReadStream(SCORECARD))).expect(200);
+    const streamed = await t
+      .http()
+      .post('/institutions/import?dryRun=true')
+      .set(h)
+      .set('Content-Type', 'text/csv')
+      .send(await streamToBuffer(createReadStream(SCORECARD)))
+      .expect(200);
     expect(streamed.body).toMatchObject({ rows: 6429, matched: 6429 });
   });
 
@@ -152,7 +158,7 @@ describe('CSV import and export', () => {
     expect(again.body.items.map((i: any) => i.status)).toEqual(['matched', 'matched', 'refused', 'refused', 'refused']);
   });
 
-  it('an imported row older than the retention period keeps its facts but not its description, and says so', async () => {
+  it('an imported row whose description is older than the retention period is refused as the API refuses it; a newer one keeps its description', async () => {
     const inst = await t.factories.institution({ state: 'VT', timeZone: 'America/New_York' }); // not OH: the round-trip below exports OH
     // now 2026-03-01, RETENTION_MONTHS 24: the cutoff is 2024-03-01T12:00Z
     const csv = [
@@ -160,23 +166,35 @@ describe('CSV import and export', () => {
       `2024-02-20,${inst.id},,,,protest,2,organisation,news,,,Old banner protest at the fair`,
       `2024-03-05,${inst.id},,,,protest,2,organisation,news,,,Recent banner protest at the fair`,
     ].join('\n');
-    const res = await post('/incidents/import', csv).expect(200);
-    expect(res.body.items.map((i: any) => i.status)).toEqual(['created', 'created']);
-    expect(res.body.items[0].note).toBe('description not kept: older than the 24-month retention period');
-    expect(res.body.items[1].note).toBeUndefined();
-    const old = await t.db.getRepository(Incident).findOneByOrFail({ id: res.body.items[0].id });
-    expect(old).toMatchObject({ institutionId: inst.id, kind: 'protest', severity: 2, description: null });
+    const res = await post('/incidents/import?atomic=false', csv).expect(200);
+    expect(res.body.items.map((i: any) => i.status)).toEqual(['refused', 'created']);
+    expect(res.body.items[0]).toMatchObject({ code: 'RETENTION_EXPIRED', fields: { description: expect.any(String) } });
+    expect(await t.db.getRepository(Incident).countBy({ institutionId: inst.id, description: 'Old banner protest at the fair' })).toBe(0);
     const recent = await t.db.getRepository(Incident).findOneByOrFail({ id: res.body.items[1].id });
     expect(recent.description).toBe('Recent banner protest at the fair');
   });
 
   it('round-trips: export institutions and incidents as CSV, import the export elsewhere, export again: same content', async () => {
-    const ours = await t.factories.institution({ name: '=SUM(A1) Community College', kind: 'college', city: '-Minus', state: 'OH', limitsImmigrationCooperation: true, requiresAdvanceNotice: true, advanceNoticeDays: 14 });
+    const ours = await t.factories.institution({
+      name: '=SUM(A1) Community College',
+      kind: 'college',
+      city: '-Minus',
+      state: 'OH',
+      limitsImmigrationCooperation: true,
+      requiresAdvanceNotice: true,
+      advanceNoticeDays: 14,
+    });
     await t.factories.incident({ institutionId: ours.id, description: '+1 signs at the booth', occurredAt: Date.parse('2026-01-05T17:00:00Z') });
     // Leading characters some spreadsheets still run: ; | full-width ＝ and a zero-width space before =.
     const sneaky = [';Semicolon College', '|Pipe Institute', '\uff1dFullwidth College', '\u200b=Hidden College'];
     for (const name of sneaky) await t.factories.institution({ name, kind: 'college', city: '\u2060+Kent', state: 'OH' });
-    await t.factories.incident({ institutionId: ours.id, kind: 'access_denied', verification: 'disputed', disputeStatement: 'The college disputes this account.', occurredAt: Date.parse('2026-01-06T17:00:00Z') });
+    await t.factories.incident({
+      institutionId: ours.id,
+      kind: 'access_denied',
+      verification: 'disputed',
+      disputeStatement: 'The college disputes this account.',
+      occurredAt: Date.parse('2026-01-06T17:00:00Z'),
+    });
     const inst = await t.http().get('/institutions/export?state=OH').set(h).expect(200);
     expect(inst.headers['content-type']).toMatch(/^text\/csv/);
     expect(inst.text).toContain("'=SUM(A1) Community College");
@@ -199,7 +217,12 @@ describe('CSV import and export', () => {
       expect(ours2).toMatchObject({ city: '-Minus', limitsImmigrationCooperation: true, advanceNoticeDays: 14 });
       for (const name of sneaky) expect(await t2.db.getRepository(Institution).findOneByOrFail({ name })).toMatchObject({ city: '\u2060+Kent' });
       const inc2 = await t2.http().get(`/incidents?institutionId=${ours2.id}`).set(h2).set('Accept', 'text/csv').expect(200);
-      const cols = (text: string) => text.trim().split('\n').slice(1).map((l) => l.split(',').slice(7, 16).join(','));
+      const cols = (text: string) =>
+        text
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(',').slice(7, 16).join(','));
       expect(cols(inc2.text)).toEqual(cols(inc.text));
       expect(inc2.text).toContain("'+1 signs at the booth");
     } finally {

@@ -11,7 +11,9 @@ describe('incident rules: one refusal whichever way an incident arrives', () => 
 
   const csv = (inst: string, cols: Record<string, string>) => {
     const row = { date: '', institution_id: inst, kind: 'protest', severity: '3', target: 'organisation', source: 'news', ...cols };
-    return `${Object.keys(row).join(',')}\n${Object.values(row).map((v) => `"${v.replace(/"/g, '""')}"`).join(',')}\n`;
+    return `${Object.keys(row).join(',')}\n${Object.values(row)
+      .map((v) => `"${v.replace(/"/g, '""')}"`)
+      .join(',')}\n`;
   };
 
   it.each([
@@ -28,7 +30,13 @@ describe('incident rules: one refusal whichever way an incident arrives', () => 
       .expect(422);
     expect(api.body).toMatchObject({ code, fields: { description: expect.any(String) } });
 
-    const imp = await t.http().post('/incidents/import').set(t.auth(coordinator)).set('Content-Type', 'text/csv').send(csv(inst.id, { date: occurredAt, description })).expect(422);
+    const imp = await t
+      .http()
+      .post('/incidents/import')
+      .set(t.auth(coordinator))
+      .set('Content-Type', 'text/csv')
+      .send(csv(inst.id, { date: occurredAt, description }))
+      .expect(422);
     expect(imp.body.code).toBe('IMPORT_REFUSED');
     const [row] = imp.body.details.report.items;
     expect(row).toMatchObject({ row: 2, status: 'refused', code, fields: { description: api.body.fields.description } });
@@ -36,19 +44,36 @@ describe('incident rules: one refusal whichever way an incident arrives', () => 
 
     // without the description both take the structured facts
     await t.http().post('/incidents').set(t.auth(coordinator)).send({ institutionId: inst.id, kind: 'protest', occurredAt, severity: 3, target: 'organisation', source: 'news' }).expect(201);
-    const ok = await t.http().post('/incidents/import').set(t.auth(coordinator)).set('Content-Type', 'text/csv').send(csv(inst.id, { date: occurredAt, description: '' })).expect(200);
+    const ok = await t
+      .http()
+      .post('/incidents/import')
+      .set(t.auth(coordinator))
+      .set('Content-Type', 'text/csv')
+      .send(csv(inst.id, { date: occurredAt, description: '' }))
+      .expect(200);
     expect(ok.body).toMatchObject({ created: 1, refused: 0 });
   });
 
-  it('a dispute needs the institution\'s statement on both paths; with it, the import records who recorded the dispute', async () => {
+  it("a dispute needs the institution's statement on both paths; with it, the import records who recorded the dispute", async () => {
     const coordinator = await t.factories.user('coordinator');
     const inst = await t.factories.institution();
-    const created = await t.http().post('/incidents').set(t.auth(coordinator)).send({ institutionId: inst.id, kind: 'access_denied', occurredAt: '2026-02-01T15:00:00Z', severity: 2, target: 'organisation', source: 'partner' }).expect(201);
+    const created = await t
+      .http()
+      .post('/incidents')
+      .set(t.auth(coordinator))
+      .send({ institutionId: inst.id, kind: 'access_denied', occurredAt: '2026-02-01T15:00:00Z', severity: 2, target: 'organisation', source: 'partner' })
+      .expect(201);
     expect(created.body.verification).toBe('reported');
     const api = await t.http().post(`/incidents/${created.body.id}/verification`).set(t.auth(coordinator)).send({ verification: 'disputed' }).expect(400);
     expect(api.body).toMatchObject({ code: 'VALIDATION_FAILED', fields: { statement: "required when disputed: the institution's statement" } });
 
-    const imp = await t.http().post('/incidents/import?atomic=false').set(t.auth(coordinator)).set('Content-Type', 'text/csv').send(csv(inst.id, { date: '2026-02-02', verification: 'disputed' })).expect(200);
+    const imp = await t
+      .http()
+      .post('/incidents/import?atomic=false')
+      .set(t.auth(coordinator))
+      .set('Content-Type', 'text/csv')
+      .send(csv(inst.id, { date: '2026-02-02', verification: 'disputed' }))
+      .expect(200);
     expect(imp.body.items[0]).toMatchObject({ status: 'refused', code: 'VALIDATION_FAILED', fields: { dispute_statement: api.body.fields.statement } });
 
     const withStatement = await t

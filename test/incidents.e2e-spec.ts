@@ -62,15 +62,34 @@ describe('incidents', () => {
     const a = await t.factories.appearance();
     const other = await t.factories.institution();
     const base = { institutionId: other.id, kind: 'protest', occurredAt: '2026-02-01T10:00:00Z', severity: 2, target: 'organisation', source: 'first_hand' };
-    const wrong = await t.http().post('/incidents').set(t.auth(rec)).send({ ...base, appearanceId: a.id }).expect(422);
+    const wrong = await t
+      .http()
+      .post('/incidents')
+      .set(t.auth(rec))
+      .send({ ...base, appearanceId: a.id })
+      .expect(422);
     expect(wrong.body).toMatchObject({ code: 'APPEARANCE_AT_OTHER_INSTITUTION' });
     expect(wrong.body.fields).toHaveProperty('appearanceId');
-    expect((await t.http().post('/incidents').set(t.auth(rec)).send({ ...base, occurredAt: '2026-04-01T00:00:00Z' }).expect(400)).body.fields).toHaveProperty('occurredAt');
-    const bad = await t.http().post('/incidents').set(t.auth(rec)).send({ ...base, severity: 5, target: 'protesters', protesterName: 'x' }).expect(400);
+    expect(
+      (
+        await t
+          .http()
+          .post('/incidents')
+          .set(t.auth(rec))
+          .send({ ...base, occurredAt: '2026-04-01T00:00:00Z' })
+          .expect(400)
+      ).body.fields,
+    ).toHaveProperty('occurredAt');
+    const bad = await t
+      .http()
+      .post('/incidents')
+      .set(t.auth(rec))
+      .send({ ...base, severity: 5, target: 'protesters', protesterName: 'x' })
+      .expect(400);
     expect(Object.keys(bad.body.fields).sort()).toEqual(['protesterName', 'severity', 'target']);
   });
 
-  it('dispute workflow: reported → disputed keeps the institution\'s statement, who and when; → corroborated keeps it; illegal moves refused', async () => {
+  it("dispute workflow: reported → disputed keeps the institution's statement, who and when; → corroborated keeps it; illegal moves refused", async () => {
     const rec = await t.factories.user('recruiter');
     const coord = await t.factories.user('coordinator');
     const dmv = await t.factories.institution({ name: 'New York State Department of Motor Vehicles', kind: 'local_government', city: 'Albany', state: 'NY' });
@@ -78,7 +97,15 @@ describe('incidents', () => {
       .http()
       .post('/incidents')
       .set(t.auth(rec))
-      .send({ institutionId: dmv.id, kind: 'access_denied', occurredAt: '2026-01-10T15:00:00Z', severity: 2, target: 'organisation', source: 'partner', description: 'Records access for a background check was refused by the DMV.' })
+      .send({
+        institutionId: dmv.id,
+        kind: 'access_denied',
+        occurredAt: '2026-01-10T15:00:00Z',
+        severity: 2,
+        target: 'organisation',
+        source: 'partner',
+        description: 'Records access for a background check was refused by the DMV.',
+      })
       .expect(201);
     const id = created.body.id;
     // Recruiters may not rule on verification.
@@ -149,8 +176,15 @@ describe('incidents', () => {
     const audit = await t.http().get(`/audit?entityType=incident&action=read&actorId=${hr.id}&pageSize=50`).set(t.auth(admin)).expect(200);
     expect(audit.body.items[0]).toMatchObject({ entityId: i2.id, meta: { kind: 'record' } });
     expect(audit.body.items[1].meta).toMatchObject({ kind: 'list', filter: { state: 'wa' } });
-    expect(audit.body.items.find((i: any) => i.meta.filter?.kind === 'heckling' || i.meta.filter?.target === 'organisation').meta.filter).toMatchObject({ institutionId: inst.id, target: 'organisation' });
-    await t.http().get('/audit').set(t.auth(await t.factories.user('recruiter'))).expect(403);
+    expect(audit.body.items.find((i: any) => i.meta.filter?.kind === 'heckling' || i.meta.filter?.target === 'organisation').meta.filter).toMatchObject({
+      institutionId: inst.id,
+      target: 'organisation',
+    });
+    await t
+      .http()
+      .get('/audit')
+      .set(t.auth(await t.factories.user('recruiter')))
+      .expect(403);
     await t.http().get('/incidents').expect(401);
   });
 
@@ -161,7 +195,27 @@ describe('incidents', () => {
     const res = await t.http().get(`/incidents?institutionId=${inst.id}`).set(t.auth(coord)).set('Accept', 'text/csv').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
     const [header, row] = res.text.trim().split('\n');
-    expect(header.split(',')).toEqual(['id', 'occurred_at', 'institution_id', 'institution', 'city', 'state', 'appearance_id', 'kind', 'severity', 'crowd_size', 'impact', 'target', 'topics', 'source', 'verification', 'dispute_statement', 'description', 'recorded_at', 'import_key']);
+    expect(header.split(',')).toEqual([
+      'id',
+      'occurred_at',
+      'institution_id',
+      'institution',
+      'city',
+      'state',
+      'appearance_id',
+      'kind',
+      'severity',
+      'crowd_size',
+      'impact',
+      'target',
+      'topics',
+      'source',
+      'verification',
+      'dispute_statement',
+      'description',
+      'recorded_at',
+      'import_key',
+    ]);
     expect(row).toContain("'@risky name");
     expect(row).toContain("'=1+2 chanted");
     const admin = await t.factories.user('admin');

@@ -15,15 +15,10 @@ describe('two first debriefs of one appearance at once', () => {
     const a = await t.factories.user('recruiter', { officeId: office.id });
     const b = await t.factories.user('recruiter', { officeId: office.id });
     // Several appearances, each debriefed by two recruiters at the same moment: at least one pair races.
-    const appearances = await Promise.all(
-      Array.from({ length: 8 }, () => t.factories.appearance({ officeId: office.id, recruiterIds: [a.id, b.id], startsAt: NOW - 2 * DAY, status: 'completed' })),
-    );
+    const appearances = await Promise.all(Array.from({ length: 8 }, () => t.factories.appearance({ officeId: office.id, recruiterIds: [a.id, b.id], startsAt: NOW - 2 * DAY, status: 'completed' })));
     const body = (who: string) => ({ result: 'as_planned', attendance: 50, mitigationsUsed: [], notes: `Filed by ${who}.` });
     const results = await Promise.all(
-      appearances.flatMap((ap) => [
-        t.http().put(`/appearances/${ap.id}/outcome`).set(t.auth(a)).send(body('a')),
-        t.http().put(`/appearances/${ap.id}/outcome`).set(t.auth(b)).send(body('b')),
-      ]),
+      appearances.flatMap((ap) => [t.http().put(`/appearances/${ap.id}/outcome`).set(t.auth(a)).send(body('a')), t.http().put(`/appearances/${ap.id}/outcome`).set(t.auth(b)).send(body('b'))]),
     );
     for (let i = 0; i < appearances.length; i++) {
       const pair = [results[2 * i], results[2 * i + 1]];

@@ -55,20 +55,98 @@ describe('input validation: instants and nulls are refused with a 400 naming the
 
   describe('F10: one instant form everywhere', () => {
     const incidentBody = (occurredAt: unknown) => ({ institutionId: inst.id, kind: 'table_blocked', occurredAt, severity: 2, target: 'organisation', source: 'first_hand' });
-    const previewBody = (o: Record<string, unknown>) => ({ institutionId: inst.id, startsAt: '2026-02-01T10:00:00Z', kind: 'career_fair', format: 'in_person', audience: 'public', visibleBranding: false, ...o });
+    const previewBody = (o: Record<string, unknown>) => ({
+      institutionId: inst.id,
+      startsAt: '2026-02-01T10:00:00Z',
+      kind: 'career_fair',
+      format: 'in_person',
+      audience: 'public',
+      visibleBranding: false,
+      ...o,
+    });
 
     /** Every instant field: how to send a value, and whether a plain date (00:00 UTC) is meant there. */
     const cases: Array<{ name: string; field: string; date: boolean; send: (v: string) => Promise<{ status: number; body: any }> }> = [
       { name: 'POST /incidents occurredAt', field: 'occurredAt', date: false, send: (v) => t.http().post('/incidents').set(A).send(incidentBody(v)) },
       { name: 'POST reception effectiveAt', field: 'effectiveAt', date: true, send: (v) => t.http().post(`/institutions/${inst.id}/reception`).set(A).send({ kind: 'welcomed', effectiveAt: v }) },
-      { name: 'POST /risk/preview startsAt', field: 'startsAt', date: false, send: (v) => t.http().post('/risk/preview').set(A).send(previewBody({ startsAt: v })) },
-      { name: 'POST /risk/preview asOf', field: 'asOf', date: true, send: (v) => t.http().post('/risk/preview').set(A).send(previewBody({ asOf: v })) },
+      {
+        name: 'POST /risk/preview startsAt',
+        field: 'startsAt',
+        date: false,
+        send: (v) =>
+          t
+            .http()
+            .post('/risk/preview')
+            .set(A)
+            .send(previewBody({ startsAt: v })),
+      },
+      {
+        name: 'POST /risk/preview asOf',
+        field: 'asOf',
+        date: true,
+        send: (v) =>
+          t
+            .http()
+            .post('/risk/preview')
+            .set(A)
+            .send(previewBody({ asOf: v })),
+      },
       ...(['from', 'to'] as const).flatMap((field) => [
-        { name: `GET /appearances ${field}`, field, date: true, send: (v: string) => t.http().get('/appearances').query({ [field]: v }).set(A) },
-        { name: `GET /incidents ${field}`, field, date: true, send: (v: string) => t.http().get('/incidents').query({ [field]: v }).set(A) },
-        { name: `GET /audit ${field}`, field, date: true, send: (v: string) => t.http().get('/audit').query({ [field]: v }).set(A) },
-        { name: `GET /reports/outcomes ${field}`, field, date: true, send: (v: string) => t.http().get('/reports/outcomes').query({ [field]: v, ...(field === 'to' ? { from: '2025-01-01' } : {}) }).set(A) },
-        { name: `GET /reports/incident-trend ${field}`, field, date: true, send: (v: string) => t.http().get('/reports/incident-trend').query({ [field]: v, ...(field === 'to' ? { from: '2025-01-01' } : {}) }).set(A) },
+        {
+          name: `GET /appearances ${field}`,
+          field,
+          date: true,
+          send: (v: string) =>
+            t
+              .http()
+              .get('/appearances')
+              .query({ [field]: v })
+              .set(A),
+        },
+        {
+          name: `GET /incidents ${field}`,
+          field,
+          date: true,
+          send: (v: string) =>
+            t
+              .http()
+              .get('/incidents')
+              .query({ [field]: v })
+              .set(A),
+        },
+        {
+          name: `GET /audit ${field}`,
+          field,
+          date: true,
+          send: (v: string) =>
+            t
+              .http()
+              .get('/audit')
+              .query({ [field]: v })
+              .set(A),
+        },
+        {
+          name: `GET /reports/outcomes ${field}`,
+          field,
+          date: true,
+          send: (v: string) =>
+            t
+              .http()
+              .get('/reports/outcomes')
+              .query({ [field]: v, ...(field === 'to' ? { from: '2025-01-01' } : {}) })
+              .set(A),
+        },
+        {
+          name: `GET /reports/incident-trend ${field}`,
+          field,
+          date: true,
+          send: (v: string) =>
+            t
+              .http()
+              .get('/reports/incident-trend')
+              .query({ [field]: v, ...(field === 'to' ? { from: '2025-01-01' } : {}) })
+              .set(A),
+        },
       ]),
     ];
 
@@ -116,7 +194,12 @@ describe('input validation: instants and nulls are refused with a 400 naming the
     it('appearances keep their own forms (instants with offset, or local times with a zone) but refuse years outside 1990–2200', async () => {
       const base = { institutionId: inst.id, officeId: office.id, kind: 'career_fair', title: 'Fair', format: 'in_person', audience: 'public' };
       const before = await counts();
-      const post = (o: Record<string, unknown>) => t.http().post('/appearances').set(A).send({ ...base, ...o });
+      const post = (o: Record<string, unknown>) =>
+        t
+          .http()
+          .post('/appearances')
+          .set(A)
+          .send({ ...base, ...o });
       expect400(await post({ startsAt: '1899-03-09T10:00:00-05:00', endsAt: '1899-03-09T14:00:00-05:00' }), 'startsAt', 'startsAt 1899');
       expect400(await post({ startsAt: '2026-03-09T10:00:00-05:00', endsAt: '2201-03-09T14:00:00-05:00' }), 'endsAt', 'endsAt 2201');
       expect400(await post({ startsLocal: '0202-03-09T10:00', endsLocal: '0202-03-09T14:00', timeZone: 'America/New_York' }), 'startsLocal', 'startsLocal 0202');
@@ -141,7 +224,11 @@ describe('input validation: instants and nulls are refused with a 400 naming the
       const before = await repo.findOneByOrFail({ id } as never);
       const auditBefore = await counts();
       for (const field of fields) {
-        const res = await t.http().patch(path).set(H).send({ [field]: null });
+        const res = await t
+          .http()
+          .patch(path)
+          .set(H)
+          .send({ [field]: null });
         expect400(res, field, `${what} ${field}: null`);
       }
       expect(await repo.findOneByOrFail({ id } as never)).toEqual(before);
@@ -151,8 +238,24 @@ describe('input validation: instants and nulls are refused with a 400 naming the
     it('PATCH /appearances/:id', async () => {
       const a = await t.factories.appearance({ institutionId: inst.id, officeId: office.id });
       await nulls('appearance', Appearance, a.id, `/appearances/${a.id}`, [
-        'title', 'kind', 'format', 'audience', 'visibleBranding', 'protestAnnounced', 'venue', 'timeZone',
-        'startsAt', 'endsAt', 'startsLocal', 'endsLocal', 'date', 'institutionId', 'officeId', 'recruiterIds', 'allowDoubleBooking', 'version',
+        'title',
+        'kind',
+        'format',
+        'audience',
+        'visibleBranding',
+        'protestAnnounced',
+        'venue',
+        'timeZone',
+        'startsAt',
+        'endsAt',
+        'startsLocal',
+        'endsLocal',
+        'date',
+        'institutionId',
+        'officeId',
+        'recruiterIds',
+        'allowDoubleBooking',
+        'version',
       ]);
       const res = await t.http().patch(`/appearances/${a.id}`).set(A).send({ expectedAttendance: null, briefingOffsets: null }).expect(200);
       expect(res.body).toMatchObject({ expectedAttendance: null, briefingOffsets: null });
@@ -161,16 +264,43 @@ describe('input validation: instants and nulls are refused with a 400 naming the
 
     it('POST /appearances refuses null for fields that may only be left out', async () => {
       const before = await counts();
-      const base = { institutionId: inst.id, officeId: office.id, kind: 'career_fair', title: 'Fair', format: 'in_person', audience: 'public', startsAt: '2026-03-10T10:00:00-04:00', endsAt: '2026-03-10T14:00:00-04:00' };
+      const base = {
+        institutionId: inst.id,
+        officeId: office.id,
+        kind: 'career_fair',
+        title: 'Fair',
+        format: 'in_person',
+        audience: 'public',
+        startsAt: '2026-03-10T10:00:00-04:00',
+        endsAt: '2026-03-10T14:00:00-04:00',
+      };
       for (const field of ['officeId', 'venue', 'timeZone', 'visibleBranding', 'protestAnnounced', 'recruiterIds']) {
-        expect400(await t.http().post('/appearances').set(A).send({ ...base, [field]: null }), field, `create ${field}: null`);
+        expect400(
+          await t
+            .http()
+            .post('/appearances')
+            .set(A)
+            .send({ ...base, [field]: null }),
+          field,
+          `create ${field}: null`,
+        );
       }
       expect(await counts()).toEqual(before);
     });
 
     it('PATCH /institutions/:id', async () => {
       const i = await t.factories.institution();
-      await nulls('institution', Institution, i.id, `/institutions/${i.id}`, ['name', 'kind', 'timeZone', 'city', 'state', 'country', 'limitsImmigrationCooperation', 'requiresAdvanceNotice', 'version']);
+      await nulls('institution', Institution, i.id, `/institutions/${i.id}`, [
+        'name',
+        'kind',
+        'timeZone',
+        'city',
+        'state',
+        'country',
+        'limitsImmigrationCooperation',
+        'requiresAdvanceNotice',
+        'version',
+      ]);
       const res = await t.http().patch(`/institutions/${i.id}`).set(A).send({ externalId: null, ownership: null, advanceNoticeDays: null }).expect(200);
       expect(res.body).toMatchObject({ externalId: null, ownership: null, advanceNoticeDays: null });
     });
@@ -202,7 +332,11 @@ describe('input validation: instants and nulls are refused with a 400 naming the
     });
 
     it('POST /risk/preview asOf: null is refused (it used to mean 1970)', async () => {
-      const res = await t.http().post('/risk/preview').set(A).send({ institutionId: inst.id, startsAt: '2026-02-01T10:00:00Z', kind: 'career_fair', format: 'in_person', audience: 'public', visibleBranding: false, asOf: null });
+      const res = await t
+        .http()
+        .post('/risk/preview')
+        .set(A)
+        .send({ institutionId: inst.id, startsAt: '2026-02-01T10:00:00Z', kind: 'career_fair', format: 'in_person', audience: 'public', visibleBranding: false, asOf: null });
       expect400(res, 'asOf', 'asOf: null');
     });
   });

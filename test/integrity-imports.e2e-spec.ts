@@ -71,7 +71,12 @@ describe('imports: uploads outside transactions, one risk pass, date range', () 
     expect((await post('/institutions/import', 'title,town\nx,y\n').expect(400)).body.code).toBe('CSV_HEADER');
     const small = await createTestApp({ app: { importLimit: 1024, importSpoolDir: privateTmp } });
     try {
-      const res = await small.http().post('/incidents/import').set(small.auth(await small.factories.user('admin'))).set('Content-Type', 'text/csv').send(`date,institution,city,state,kind\n${'2025-01-01,X,Y,OH,protest\n'.repeat(100)}`);
+      const res = await small
+        .http()
+        .post('/incidents/import')
+        .set(small.auth(await small.factories.user('admin')))
+        .set('Content-Type', 'text/csv')
+        .send(`date,institution,city,state,kind\n${'2025-01-01,X,Y,OH,protest\n'.repeat(100)}`);
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
     } finally {
@@ -81,7 +86,11 @@ describe('imports: uploads outside transactions, one risk pass, date range', () 
   });
 
   it('re-assesses the institutions an incident import touches with one evidence pass, not one per institution', async () => {
-    const insts = [await t.factories.institution({ state: 'RI', city: 'Providence' }), await t.factories.institution({ state: 'RI', city: 'Kingston' }), await t.factories.institution({ state: 'CT', city: 'Storrs' })];
+    const insts = [
+      await t.factories.institution({ state: 'RI', city: 'Providence' }),
+      await t.factories.institution({ state: 'RI', city: 'Kingston' }),
+      await t.factories.institution({ state: 'CT', city: 'Storrs' }),
+    ];
     const appearances = [];
     for (const i of insts) appearances.push(await t.factories.appearance({ institutionId: i.id }));
     const risk = t.app.get(RiskService);
@@ -124,7 +133,9 @@ describe('imports: uploads outside transactions, one risk pass, date range', () 
       ['refused', 'date out of range'],
     ]);
     expect(res.body.items[0].fields).toEqual({ date: 'year 1024 is outside 1990–2200' });
-    const protests = ['date,institution,city,state,kind,size,about_recruiting', '1924-10-01,Range College,Burlington,VT,protest,40,yes', '2024-10-01,Range College,Burlington,VT,protest,40,yes'].join('\n');
+    const protests = ['date,institution,city,state,kind,size,about_recruiting', '1924-10-01,Range College,Burlington,VT,protest,40,yes', '2024-10-01,Range College,Burlington,VT,protest,40,yes'].join(
+      '\n',
+    );
     const p = await post('/incidents/import?atomic=false', protests).expect(200);
     expect(p.body.items.map((i: { status: string; reason?: string }) => [i.status, i.status === 'refused' ? i.reason : ''])).toEqual([
       ['refused', 'date out of range'],

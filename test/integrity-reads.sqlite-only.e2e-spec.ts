@@ -70,7 +70,11 @@ describe('raw appearance reads on SQLite see committed data only', () => {
     });
 
     try {
-      const get = t.http().get(`/appearances/${a.id}`).set(t.auth(admin)).then((r) => r);
+      const get = t
+        .http()
+        .get(`/appearances/${a.id}`)
+        .set(t.auth(admin))
+        .then((r) => r);
       await readerCalled;
       // If the read went straight to the connection, let it finish inside the open transaction.
       if (rawRead) await rawRead;
@@ -112,9 +116,11 @@ describe('raw appearance reads on SQLite see committed data only', () => {
     expect(order).toEqual(['read', 'plain read: Before the transaction', 'commit']); // neither waited for the transaction
     expect(await title()).toBe('Inside the transaction');
     // Inside the caller's own transaction it passes straight through (no deadlock) and sees its own writes.
-    expect(await t.db.transaction(async (m) => {
-      await m.update(Appearance, { id: a.id }, { title: 'Own write' });
-      return runExclusive(t.db, async () => (await m.query(`SELECT title FROM appearances WHERE id = ?`, [a.id]))[0].title);
-    })).toBe('Own write');
+    expect(
+      await t.db.transaction(async (m) => {
+        await m.update(Appearance, { id: a.id }, { title: 'Own write' });
+        return runExclusive(t.db, async () => (await m.query(`SELECT title FROM appearances WHERE id = ?`, [a.id]))[0].title);
+      }),
+    ).toBe('Own write');
   });
 });

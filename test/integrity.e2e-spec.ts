@@ -14,9 +14,12 @@ describe('integrity: copies, re-assessment and audit privacy', () => {
 
   /** Snapshots of an appearance, oldest first. */
   const snapshots = async (appearanceId: string) =>
-    ((await t.db.query(`SELECT trigger, regional_wave FROM risk_assessments WHERE appearance_id = ${t.db.options.type === 'postgres' ? '$1' : '?'} ORDER BY seq ASC`, [
-      appearanceId,
-    ])) as Array<{ trigger: string; regional_wave: number | string }>).map((r) => ({ trigger: r.trigger, wave: Number(r.regional_wave) }));
+    (
+      (await t.db.query(`SELECT trigger, regional_wave FROM risk_assessments WHERE appearance_id = ${t.db.options.type === 'postgres' ? '$1' : '?'} ORDER BY seq ASC`, [appearanceId])) as Array<{
+        trigger: string;
+        regional_wave: number | string;
+      }>
+    ).map((r) => ({ trigger: r.trigger, wave: Number(r.regional_wave) }));
 
   describe('institution updates', () => {
     it("a state change moves the institution's incidents to the new state and re-assesses both states' upcoming appearances", async () => {
@@ -87,7 +90,9 @@ describe('integrity: copies, re-assessment and audit privacy', () => {
         await a.http().post(`/incidents/${id}/verification`).set(a.auth(admin)).send({ verification: 'corroborated', version: 3 }).expect(200);
         // An entry as written before snapshots left the description out.
         const legacy = 'Legacy audit copy of the description text';
-        await a.app.get(AuditService).record(null, { actorId: admin.id, action: 'update', entityType: 'incident', entityId: id, before: { severity: 2, description: legacy }, after: { severity: 3, description: legacy } });
+        await a.app
+          .get(AuditService)
+          .record(null, { actorId: admin.id, action: 'update', entityType: 'incident', entityId: id, before: { severity: 2, description: legacy }, after: { severity: 3, description: legacy } });
         await a.app.get(AuditService).record(null, { actorId: admin.id, action: 'create', entityType: 'incident', entityId: id, after: { severity: 2, description: legacy } });
 
         const audit = async () => (await a.http().get(`/audit?entityType=incident&entityId=${id}&pageSize=100`).set(a.auth(admin)).expect(200)).body.items as Array<Record<string, any>>;

@@ -37,7 +37,11 @@ describe('notifications without SMTP: .eml files in OUTBOX_DIR', () => {
     expect(mail.text).toContain('Hello Eve Eml');
     expect(mail.html).toContain('<strong>Critical</strong>');
     expect(mail.attachments.some((x) => x.contentType.startsWith('text/calendar'))).toBe(true);
-    const health = await t.http().get('/health').set(t.auth(await t.factories.user('admin'))).expect(200);
+    const health = await t
+      .http()
+      .get('/health')
+      .set(t.auth(await t.factories.user('admin')))
+      .expect(200);
     expect(health.body.details.mail).toMatchObject({ status: 'up', transport: 'files', state: 'ok' });
     expect(health.body.details.mail).not.toHaveProperty('target'); // where mail goes is not public
   });

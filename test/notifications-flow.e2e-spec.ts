@@ -95,7 +95,12 @@ describe('notifications through the appearances API', () => {
     const id = created.body.id as string;
     expect(await rows(t, { appearanceId: id, recipientId: leave.id, status: 'pending' })).toHaveLength(3);
     smtp.clear();
-    await t.http().patch(`/appearances/${id}`).set(t.auth(stay)).send({ recruiterIds: [stay.id], version: 1 }).expect(200);
+    await t
+      .http()
+      .patch(`/appearances/${id}`)
+      .set(t.auth(stay))
+      .send({ recruiterIds: [stay.id], version: 1 })
+      .expect(200);
     expect((await rows(t, { appearanceId: id, recipientId: leave.id, kind: 'briefing' })).every((n) => n.status === 'withdrawn')).toBe(true);
     expect(await rows(t, { appearanceId: id, recipientId: stay.id, kind: 'briefing', status: 'pending' })).toHaveLength(3);
     await dispatcher(t).dispatchDue(t.clock.now());
@@ -139,4 +144,3 @@ describe('notifications through the appearances API', () => {
     expect(mail.parsed.text).toMatch(/notifications\/ack\?token=/);
   });
 });
-

@@ -65,7 +65,11 @@ describe('notifications: a three-hour SMTP outage', () => {
     expect(ackEscalations.map((n) => [n.appearanceId, n.recipientId, n.status])).toEqual([[soon.id, coord.id, 'retrying']]);
     const lowRows = during.filter((n) => n.appearanceId === low.id && n.kind === 'briefing' && n.dueAt <= t.clock.now());
     expect(lowRows.map((n) => n.status)).toEqual(['dead', 'dead']); // out of attempts: not a risk alert
-    const health = await t.http().get('/health').set(t.auth(await t.factories.user('admin'))).expect(200);
+    const health = await t
+      .http()
+      .get('/health')
+      .set(t.auth(await t.factories.user('admin')))
+      .expect(200);
     expect(health.body.status).toBe('degraded');
     expect(health.body.details.mail).toMatchObject({ status: 'up', degraded: true });
     // Dead: only ordinary mail (the Low briefings, the Monday digest), never a risk alert.
@@ -83,9 +87,7 @@ describe('notifications: a three-hour SMTP outage', () => {
     await smtp.restart();
     for (let m = 0; m < 10; m++) await tick();
 
-    const alerts = (await rows(t, {})).filter(
-      (n) => n.dueAt <= t.clock.now() - 10 * MINUTE_MS && n.appearanceId !== low.id && n.kind !== 'weekly_digest' && n.kind !== 'mail_dead',
-    );
+    const alerts = (await rows(t, {})).filter((n) => n.dueAt <= t.clock.now() - 10 * MINUTE_MS && n.appearanceId !== low.id && n.kind !== 'weekly_digest' && n.kind !== 'mail_dead');
     const expected = [
       ...[high.id, rising.id].flatMap((id) => [`${id}|briefing|${rec.id}`, `${id}|briefing|${coord.id}`]),
       `${rising.id}|escalation|${rec.id}`,

@@ -80,7 +80,9 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     expect(briefings.flatMap((m) => m.rcptTo).sort()).toEqual([coord.email, r1.email, r2.email].sort());
 
     const m = smtp.to(r1.email)[0];
-    expect(m.parsed.subject).toBe(`[High risk] Briefing (14 days before): DST fair at ${(await t.db.query(`SELECT name FROM institutions WHERE id = '${a.institutionId}'`))[0].name}, Tue 10 Mar 2026 10:00 EDT`);
+    expect(m.parsed.subject).toBe(
+      `[High risk] Briefing (14 days before): DST fair at ${(await t.db.query(`SELECT name FROM institutions WHERE id = '${a.institutionId}'`))[0].name}, Tue 10 Mar 2026 10:00 EDT`,
+    );
     const text = m.parsed.text ?? '';
     expect(text).toContain('Hello Ray One');
     expect(text).toContain('When:  Tuesday 10 March 2026, 10:00 EDT (America/New_York)');
@@ -196,7 +198,10 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     expect(bRow.acknowledgedAt).toBeNull();
     await t.http().post(link).expect(200);
     expect((await rows(t, { id: bRow.id }))[0].acknowledgedById).toBe(r2.id);
-    await t.http().post(link.replace(/token=.{6}/, 'token=AAAAAA')).expect(400);
+    await t
+      .http()
+      .post(link.replace(/token=.{6}/, 'token=AAAAAA'))
+      .expect(400);
     // Signed-in acknowledgement works too (and a stranger cannot).
     const aRow = (await rows(t, { appearanceId: a.id, kind: 'escalation', recipientId: r1.id }))[0];
     const stranger = await t.factories.user('recruiter');
@@ -221,7 +226,7 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     expect((await dispatcher(t).dispatchDue(t.clock.now())).sent).toBe(0);
   });
 
-  it('a coordinator of another office cannot acknowledge a warning (403, nothing recorded); one of the recipient\'s office can', async () => {
+  it("a coordinator of another office cannot acknowledge a warning (403, nothing recorded); one of the recipient's office can", async () => {
     t.clock.set('2026-03-25T12:00:00Z');
     const a = await newAppearance({ startsAt: Date.parse('2026-04-25T14:00:00Z'), endsAt: Date.parse('2026-04-25T16:00:00Z') });
     const asm = await assess(t, a.id, 'critical', 0.7);
@@ -307,11 +312,26 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
   });
 
   it('preferences: risk alerts cannot be switched off, and the API says so', async () => {
-    const res = await t.http().put('/me/notification-preferences').set(t.auth(r1)).send({ mutedKinds: ['briefing', 'weekly_digest'] }).expect(422);
+    const res = await t
+      .http()
+      .put('/me/notification-preferences')
+      .set(t.auth(r1))
+      .send({ mutedKinds: ['briefing', 'weekly_digest'] })
+      .expect(422);
     expect(res.body.code).toBe('RISK_ALERTS_CANNOT_BE_MUTED');
     expect(res.body.fields.mutedKinds).toContain('briefing is a risk alert');
-    await t.http().put('/me/notification-preferences').set(t.auth(r1)).send({ mutedKinds: ['nonsense'] }).expect(400);
-    const ok = await t.http().put('/me/notification-preferences').set(t.auth(r1)).send({ mutedKinds: ['debrief_request'] }).expect(200);
+    await t
+      .http()
+      .put('/me/notification-preferences')
+      .set(t.auth(r1))
+      .send({ mutedKinds: ['nonsense'] })
+      .expect(400);
+    const ok = await t
+      .http()
+      .put('/me/notification-preferences')
+      .set(t.auth(r1))
+      .send({ mutedKinds: ['debrief_request'] })
+      .expect(200);
     expect(ok.body.kinds.find((k: { kind: string }) => k.kind === 'escalation')).toMatchObject({ enabled: true, canSwitchOff: false });
     expect(ok.body.kinds.find((k: { kind: string }) => k.kind === 'debrief_request')).toMatchObject({ enabled: false, canSwitchOff: true });
     await t.http().put('/me/notification-preferences').set(t.auth(r1)).send({ mutedKinds: [] }).expect(200);

@@ -54,7 +54,12 @@ describe('office boundaries: incidents and recruiter assignments stay within the
 
   it("a recruiter of office A cannot record an incident against office B's appearance: 403 naming appearanceId, nothing written", async () => {
     const before = await state();
-    const res = await t.http().post('/incidents').set(t.auth(recA)).send(incident({ appearanceId: fairB.id })).expect(403);
+    const res = await t
+      .http()
+      .post('/incidents')
+      .set(t.auth(recA))
+      .send(incident({ appearanceId: fairB.id }))
+      .expect(403);
     expect(res.body).toMatchObject({ code: 'OTHER_OFFICE', fields: { appearanceId: `appearance ${fairB.id} belongs to another office` } });
     expect(await state()).toEqual(before);
     // Nor by linking an incident of their own to it afterwards.
@@ -66,10 +71,20 @@ describe('office boundaries: incidents and recruiter assignments stay within the
   });
 
   it("office B's own recruiter and an admin can; the appearance is marked disrupted", async () => {
-    await t.http().post('/incidents').set(t.auth(recB)).send(incident({ appearanceId: fairB.id })).expect(201);
+    await t
+      .http()
+      .post('/incidents')
+      .set(t.auth(recB))
+      .send(incident({ appearanceId: fairB.id }))
+      .expect(201);
     expect((await state()).disrupted).toBe(true);
     const other = await t.factories.appearance({ institutionId: inst.id, officeId: officeB.id, startsAt: Date.parse('2026-01-15T10:00:00Z') });
-    await t.http().post('/incidents').set(t.auth(await t.factories.user('admin'))).send(incident({ appearanceId: other.id })).expect(201);
+    await t
+      .http()
+      .post('/incidents')
+      .set(t.auth(await t.factories.user('admin')))
+      .send(incident({ appearanceId: other.id }))
+      .expect(201);
   });
 
   it("a coordinator cannot assign another office's recruiter, on create or on update: 422 naming recruiterIds[i]", async () => {
@@ -83,15 +98,35 @@ describe('office boundaries: incidents and recruiter assignments stay within the
       audience: 'public',
     };
     const before = Number((await t.db.query('SELECT COUNT(*) AS n FROM appearances'))[0].n);
-    let res = await t.http().post('/appearances').set(t.auth(coordA)).send({ ...body, recruiterIds: [recA.id, recB.id] }).expect(422);
+    let res = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(coordA))
+      .send({ ...body, recruiterIds: [recA.id, recB.id] })
+      .expect(422);
     expect(res.body).toMatchObject({ code: 'RECRUITER_NOT_ASSIGNABLE', fields: { 'recruiterIds[1]': `user ${recB.id} belongs to another office` } });
     expect(Number((await t.db.query('SELECT COUNT(*) AS n FROM appearances'))[0].n)).toBe(before);
-    const created = await t.http().post('/appearances').set(t.auth(coordA)).send({ ...body, recruiterIds: [recA.id] }).expect(201);
-    res = await t.http().patch(`/appearances/${created.body.id}`).set(t.auth(coordA)).send({ recruiterIds: [recA.id, recB.id] }).expect(422);
+    const created = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(coordA))
+      .send({ ...body, recruiterIds: [recA.id] })
+      .expect(201);
+    res = await t
+      .http()
+      .patch(`/appearances/${created.body.id}`)
+      .set(t.auth(coordA))
+      .send({ recruiterIds: [recA.id, recB.id] })
+      .expect(422);
     expect(Object.keys(res.body.fields)).toEqual(['recruiterIds[1]']);
     const kept = await t.http().get(`/appearances/${created.body.id}`).set(t.auth(coordA)).expect(200);
     expect(kept.body.recruiterIds).toEqual([recA.id]);
     // An admin plans across offices.
-    await t.http().patch(`/appearances/${created.body.id}`).set(t.auth(await t.factories.user('admin'))).send({ recruiterIds: [recA.id, recB.id] }).expect(200);
+    await t
+      .http()
+      .patch(`/appearances/${created.body.id}`)
+      .set(t.auth(await t.factories.user('admin')))
+      .send({ recruiterIds: [recA.id, recB.id] })
+      .expect(200);
   });
 });

@@ -34,7 +34,24 @@ describe('typed client generated from the OpenAPI document', () => {
     writeFileSync(join(DIR, 'forewarn-api.d.ts'), openapiTypescript.astToString(await openapiTypescript.default(doc, { defaultNonNullable: false })));
     const tsc = spawnSync(
       process.execPath,
-      [require.resolve('typescript/bin/tsc'), '--ignoreConfig', '--strict', '--noEmit', '--skipLibCheck', '--target', 'ES2022', '--lib', 'ES2022,DOM', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--types', 'node', join(DIR, 'usage.ts')],
+      [
+        require.resolve('typescript/bin/tsc'),
+        '--ignoreConfig',
+        '--strict',
+        '--noEmit',
+        '--skipLibCheck',
+        '--target',
+        'ES2022',
+        '--lib',
+        'ES2022,DOM',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--types',
+        'node',
+        join(DIR, 'usage.ts'),
+      ],
       { encoding: 'utf8' },
     );
     expect(tsc.stdout + tsc.stderr).toBe('');

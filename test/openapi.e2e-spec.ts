@@ -27,7 +27,10 @@ function servedRoutes(t: TestApp): string[] {
         const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (path === undefined || method === undefined || Reflect.getMetadata(DECORATORS.API_EXCLUDE_ENDPOINT, handler)?.disable) continue;
-        const full = `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+        const full = `/${[base, path]
+          .map((p) => p.replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/')}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
         out.push(`${RequestMethod[method]} ${full}`);
       }
     }
@@ -68,7 +71,19 @@ describe('OpenAPI document', () => {
 
   it('gives every property of every schema a type, and describes the planning API bodies', () => {
     const schemas = doc.components.schemas;
-    for (const name of ['CreateInstitutionDto', 'UpdateInstitutionDto', 'InstitutionView', 'InstitutionPage', 'CreateAppearanceDto', 'UpdateAppearanceDto', 'AppearanceView', 'AppearanceDetailView', 'AppearancePage', 'CancelAppearanceDto', 'ErrorBody']) {
+    for (const name of [
+      'CreateInstitutionDto',
+      'UpdateInstitutionDto',
+      'InstitutionView',
+      'InstitutionPage',
+      'CreateAppearanceDto',
+      'UpdateAppearanceDto',
+      'AppearanceView',
+      'AppearanceDetailView',
+      'AppearancePage',
+      'CancelAppearanceDto',
+      'ErrorBody',
+    ]) {
       expect(schemas[name]).toBeDefined();
     }
     const untyped: string[] = [];
@@ -103,7 +118,7 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/notifications/ack'].get.summary).toMatch(/names the warning/);
   });
 
-  it('passes Spectral\'s spectral:oas ruleset with no error and no warning', async () => {
+  it("passes Spectral's spectral:oas ruleset with no error and no warning", async () => {
     const spectral = new Spectral();
     spectral.setRuleset({ extends: [[oas as never, 'recommended']] });
     const results = await spectral.run(JSON.parse(JSON.stringify(doc)));
@@ -155,7 +170,18 @@ describe('OpenAPI document', () => {
       .http()
       .post('/appearances')
       .set(t.auth(admin))
-      .send({ institutionId: inst.id, officeId: seed.officeA.id, kind: 'career_fair', title: 'Autumn fair', startsLocal: '2026-09-15T10:00', endsLocal: '2026-09-15T14:00', timeZone: 'America/New_York', format: 'in_person', audience: 'public', recruiterIds: [seed.recruiter.id] })
+      .send({
+        institutionId: inst.id,
+        officeId: seed.officeA.id,
+        kind: 'career_fair',
+        title: 'Autumn fair',
+        startsLocal: '2026-09-15T10:00',
+        endsLocal: '2026-09-15T14:00',
+        timeZone: 'America/New_York',
+        format: 'in_person',
+        audience: 'public',
+        recruiterIds: [seed.recruiter.id],
+      })
       .expect(201);
     problems.push(...check('POST', '/appearances', 201, String(planned.headers['content-type']), planned.body));
     const a = planned.body as { id: string };

@@ -23,7 +23,15 @@ describe('debriefs (outcomes)', () => {
     return { office, recruiter, appearance };
   }
 
-  const body = { result: 'as_planned', attendance: 120, conversations: 40, leads: 12, applicationsStarted: 3, mitigationsUsed: ['exit_plan', 'civilian_dress'], notes: 'Busy table near the entrance; the host moved us to a quieter spot.' };
+  const body = {
+    result: 'as_planned',
+    attendance: 120,
+    conversations: 40,
+    leads: 12,
+    applicationsStarted: 3,
+    mitigationsUsed: ['exit_plan', 'civilian_dress'],
+    notes: 'Busy table near the entrance; the host moved us to a quieter spot.',
+  };
 
   it('lets the assigned recruiter file the debrief once the appearance has ended, and reads it back', async () => {
     const { recruiter, appearance } = await setup();
@@ -63,7 +71,12 @@ describe('debriefs (outcomes)', () => {
     await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(otherCoordinator)).send(body).expect(403);
     await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(hr)).send(body).expect(403);
     await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(coordinator)).send(body).expect(201);
-    await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(admin)).send({ ...body, leads: 13 }).expect(200);
+    await t
+      .http()
+      .put(`/appearances/${appearance.id}/outcome`)
+      .set(t.auth(admin))
+      .send({ ...body, leads: 13 })
+      .expect(200);
     const got = await t.http().get(`/appearances/${appearance.id}/outcome`).set(t.auth(hr)).expect(200);
     expect(got.body).toMatchObject({ leads: 13, submittedById: coordinator.id });
   });
@@ -72,9 +85,19 @@ describe('debriefs (outcomes)', () => {
     const { recruiter, appearance } = await setup();
     await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(recruiter)).send(body).expect(201);
     t.clock.advance(14 * DAY);
-    await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(recruiter)).send({ ...body, result: 'disrupted' }).expect(200);
+    await t
+      .http()
+      .put(`/appearances/${appearance.id}/outcome`)
+      .set(t.auth(recruiter))
+      .send({ ...body, result: 'disrupted' })
+      .expect(200);
     t.clock.advance(1);
-    const late = await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(recruiter)).send({ ...body, leads: 99 }).expect(422);
+    const late = await t
+      .http()
+      .put(`/appearances/${appearance.id}/outcome`)
+      .set(t.auth(recruiter))
+      .send({ ...body, leads: 99 })
+      .expect(422);
     expect(late.body).toMatchObject({ code: 'DEBRIEF_LOCKED', details: { editableUntil: new Date(NOW + 14 * DAY).toISOString() } });
     const got = await t.http().get(`/appearances/${appearance.id}/outcome`).set(t.auth(recruiter)).expect(200);
     expect(got.body).toMatchObject({ result: 'disrupted', leads: 12, editable: false });
@@ -89,10 +112,20 @@ describe('debriefs (outcomes)', () => {
 
   it('refuses personal data in notes (privacy guard) and mitigations outside the catalogue', async () => {
     const { recruiter, appearance } = await setup();
-    const priv = await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(recruiter)).send({ ...body, notes: 'The organiser was jane.doe@example.edu, call 330-555-0199' }).expect(422);
+    const priv = await t
+      .http()
+      .put(`/appearances/${appearance.id}/outcome`)
+      .set(t.auth(recruiter))
+      .send({ ...body, notes: 'The organiser was jane.doe@example.edu, call 330-555-0199' })
+      .expect(422);
     expect(priv.body.code).toBe('PERSONAL_DATA');
     expect(priv.body.fields.notes).toMatch(/e-mail/);
-    const bad = await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(recruiter)).send({ ...body, mitigationsUsed: ['exit_plan', 'bring_a_dog'] }).expect(400);
+    const bad = await t
+      .http()
+      .put(`/appearances/${appearance.id}/outcome`)
+      .set(t.auth(recruiter))
+      .send({ ...body, mitigationsUsed: ['exit_plan', 'bring_a_dog'] })
+      .expect(400);
     expect(bad.body.code).toBe('UNKNOWN_MITIGATION');
     expect(Object.keys(bad.body.fields)).toEqual(['mitigationsUsed[1]']);
     const invalid = await t.http().put(`/appearances/${appearance.id}/outcome`).set(t.auth(recruiter)).send({ result: 'great', leads: -1, extra: 1 }).expect(400);
@@ -115,7 +148,11 @@ describe('debriefs (outcomes)', () => {
     const coordinator = await t.factories.user('coordinator', { officeId: office.id });
     const office2 = await t.http().get('/outcomes/due').set(t.auth(coordinator)).expect(200);
     expect(office2.body).toHaveLength(2);
-    await t.http().get(`/outcomes/due?officeId=${(await t.factories.office()).id}`).set(t.auth(coordinator)).expect(403);
+    await t
+      .http()
+      .get(`/outcomes/due?officeId=${(await t.factories.office()).id}`)
+      .set(t.auth(coordinator))
+      .expect(403);
     const other = await t.factories.user('recruiter');
     expect((await t.http().get('/outcomes/due').set(t.auth(other)).expect(200)).body).toEqual([]);
   });

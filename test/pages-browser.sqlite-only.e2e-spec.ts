@@ -192,7 +192,16 @@ describe('pages in headless Chromium, from real mail', () => {
         .http()
         .post('/appearances')
         .set(t.auth(coordinator))
-        .send({ institutionId: (await t.http().get(`/appearances/${appearanceId}`).set(t.auth(rec)).expect(200)).body.institutionId, kind: 'info_session', title: 'Spring info session', startsLocal: '2026-04-20T10:00', endsLocal: '2026-04-20T11:00', format: 'in_person', audience: 'public', recruiterIds: [] })
+        .send({
+          institutionId: (await t.http().get(`/appearances/${appearanceId}`).set(t.auth(rec)).expect(200)).body.institutionId,
+          kind: 'info_session',
+          title: 'Spring info session',
+          startsLocal: '2026-04-20T10:00',
+          endsLocal: '2026-04-20T11:00',
+          format: 'in_person',
+          audience: 'public',
+          recruiterIds: [],
+        })
         .expect(201)
     ).body;
     const raised = (await t.http().patch(`/appearances/${later.id}`).set(t.auth(coordinator)).send({ protestAnnounced: true, version: later.version }).expect(200)).body;

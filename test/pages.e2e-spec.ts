@@ -45,7 +45,14 @@ describe('pages opened from mail links', () => {
       recruiterIds: [rec.id],
     };
     appearanceId = (await t.http().post('/appearances').set(t.auth(rec)).send(body).expect(201)).body.id;
-    otherAppearanceId = (await t.http().post('/appearances').set(t.auth(coord)).send({ ...body, title: 'Other fair', startsLocal: '2026-03-13T10:00', endsLocal: '2026-03-13T14:00', recruiterIds: [] }).expect(201)).body.id;
+    otherAppearanceId = (
+      await t
+        .http()
+        .post('/appearances')
+        .set(t.auth(coord))
+        .send({ ...body, title: 'Other fair', startsLocal: '2026-03-13T10:00', endsLocal: '2026-03-13T14:00', recruiterIds: [] })
+        .expect(201)
+    ).body.id;
     await dispatcher(t).dispatchDue(t.clock.now());
     const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email) && /Spring career fair/.test(m.parsed.subject ?? ''));
     if (!mail) throw new Error(`no mail for the recruiter: ${smtp.messages.map((m) => m.parsed.subject).join(' | ')}`);
@@ -67,7 +74,7 @@ describe('pages opened from mail links', () => {
     expect(landing.headers.location).toMatch(/^\/pages\/login/);
   });
 
-  it('the mail links to the recipient\'s own signed appearance page, which shows what, when (local, with zone), who, the level, reasons, checklist and history', async () => {
+  it("the mail links to the recipient's own signed appearance page, which shows what, when (local, with zone), who, the level, reasons, checklist and history", async () => {
     expect(pageLink).toMatch(new RegExp(`^/pages/appearances/${appearanceId}\\?token=`));
     const res = await t.http().get(pageLink).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -90,7 +97,10 @@ describe('pages opened from mail links', () => {
     expect(res.text).toContain('Thursday 12 March 2026, 10:00 EDT (America/New_York)');
     expect(res.text).toMatch(/sent Monday 2 March 2026, 10:00 EST/);
     expect(res.text).toContain('I have read this warning');
-    const bad = await t.http().post(ackLink.replace(/token=.{6}/, 'token=AAAAAA')).expect(400);
+    const bad = await t
+      .http()
+      .post(ackLink.replace(/token=.{6}/, 'token=AAAAAA'))
+      .expect(400);
     expect(bad.headers['content-type']).toMatch(/^text\/html/);
     expect(bad.text).toContain('This link cannot be used');
   });
@@ -99,7 +109,12 @@ describe('pages opened from mail links', () => {
     await t.http().get(pageLink).expect(200);
     const waiting = () => t.db.getRepository(Notification).find({ where: { appearanceId, recipientId: rec.id, ackRequired: true } });
     expect((await waiting()).every((n) => n.acknowledgedAt === null)).toBe(true);
-    const res = await t.http().post(`/pages/appearances/${appearanceId}/ack`).type('form').send({ token: tokenOf(pageLink) }).expect(303);
+    const res = await t
+      .http()
+      .post(`/pages/appearances/${appearanceId}/ack`)
+      .type('form')
+      .send({ token: tokenOf(pageLink) })
+      .expect(303);
     expect(res.headers.location).toMatch(/done=ack$/);
     const after = await waiting();
     expect(after.length).toBeGreaterThan(0);
@@ -113,14 +128,24 @@ describe('pages opened from mail links', () => {
     const page = await t.http().get(pageLink).expect(200);
     const ids = [...page.text.matchAll(/name="mitigations" value="([a-z_]+)"/g)].map((m) => m[1]);
     expect(ids.length).toBeGreaterThan(1);
-    await t.http().post(`/pages/appearances/${appearanceId}/mitigations`).type('form').send(`token=${encodeURIComponent(tokenOf(pageLink))}&mitigations=${ids[0]}&mitigations=${ids[1]}`).expect(303);
+    await t
+      .http()
+      .post(`/pages/appearances/${appearanceId}/mitigations`)
+      .type('form')
+      .send(`token=${encodeURIComponent(tokenOf(pageLink))}&mitigations=${ids[0]}&mitigations=${ids[1]}`)
+      .expect(303);
     const rows = await t.db.getRepository(AppliedMitigation).find({ where: { appearanceId }, order: { mitigationId: 'ASC' } });
     expect(rows.map((r) => r.mitigationId)).toEqual([ids[0], ids[1]].sort());
     expect(rows.every((r) => r.appliedById === rec.id)).toBe(true);
     const shown = await t.http().get(pageLink).expect(200);
     expect(shown.text).toContain(`value="${ids[0]}" checked`);
     // a mitigation not on this checklist is refused, nothing changes
-    const bad = await t.http().post(`/pages/appearances/${appearanceId}/mitigations`).type('form').send(`token=${encodeURIComponent(tokenOf(pageLink))}&mitigations=made_up`).expect(400);
+    const bad = await t
+      .http()
+      .post(`/pages/appearances/${appearanceId}/mitigations`)
+      .type('form')
+      .send(`token=${encodeURIComponent(tokenOf(pageLink))}&mitigations=made_up`)
+      .expect(400);
     expect(bad.text).toContain('not in the mitigation catalogue');
     expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(2);
   });
@@ -150,7 +175,10 @@ describe('pages opened from mail links', () => {
 
   it("the calendar invitation's URL opens the page (after signing in), not a 401", async () => {
     const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email))!;
-    const ics = mail.parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8').replace(/\r\n[ \t]/g, '');
+    const ics = mail.parsed.attachments
+      .find((a) => a.contentType.startsWith('text/calendar'))!
+      .content.toString('utf8')
+      .replace(/\r\n[ \t]/g, '');
     const url = /\r\nURL(?:;[^:]*)?:([^\r]+)/.exec(ics)![1];
     const path = new URL(url).pathname;
     expect(path).toBe(`/pages/appearances/${appearanceId}`);
@@ -177,7 +205,13 @@ describe('pages opened from mail links', () => {
     const before = await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } });
     const refused = await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ mitigations: 'exit_plan' }).expect(403);
     expect(refused.text).toContain('did not come from Forewarn');
-    await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ mitigations: 'exit_plan', _csrf: `${csrf}x` }).expect(403);
+    await t
+      .http()
+      .post(`${path}/mitigations`)
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ mitigations: 'exit_plan', _csrf: `${csrf}x` })
+      .expect(403);
     const coordLogin = await t.http().post('/pages/login').type('form').send({ email: coord.email, password: TEST_PASSWORD }).expect(303);
     expect(coordLogin.headers.location).toBe('/pages/board');
     // the board names the office and says "as of" in the office's own time
@@ -196,17 +230,37 @@ describe('pages opened from mail links', () => {
     expect(page.text).toContain('Debrief requests after an appearance');
     expect(page.text).toContain('Risk alerts cannot be switched off');
     expect(page.text).not.toContain('value="briefing"');
-    await t.http().post('/pages/preferences').type('form').send({ token: tokenOf(prefsLink), kinds: 'debrief_request' }).expect(303);
+    await t
+      .http()
+      .post('/pages/preferences')
+      .type('form')
+      .send({ token: tokenOf(prefsLink), kinds: 'debrief_request' })
+      .expect(303);
     expect((await t.db.getRepository(User).findOneByOrFail({ id: rec.id })).mutedKinds).toEqual(['weekly_digest']);
-    const bad = await t.http().post('/pages/preferences').type('form').send({ token: tokenOf(prefsLink), kinds: 'briefing' }).expect(400);
+    const bad = await t
+      .http()
+      .post('/pages/preferences')
+      .type('form')
+      .send({ token: tokenOf(prefsLink), kinds: 'briefing' })
+      .expect(400);
     expect(bad.text).toContain('Not a kind of email you can choose: briefing');
-    await t.http().post('/pages/preferences').type('form').send(`token=${encodeURIComponent(tokenOf(prefsLink))}&kinds=debrief_request&kinds=weekly_digest`).expect(303);
+    await t
+      .http()
+      .post('/pages/preferences')
+      .type('form')
+      .send(`token=${encodeURIComponent(tokenOf(prefsLink))}&kinds=debrief_request&kinds=weekly_digest`)
+      .expect(303);
     expect((await t.db.getRepository(User).findOneByOrFail({ id: rec.id })).mutedKinds).toEqual([]);
   });
 
   it('the debrief request links to the form: refused notes keep the form with the span marked; a good debrief is stored', async () => {
     smtp.clear();
-    await t.http().post(`/pages/appearances/${appearanceId}/mitigations`).type('form').send({ token: tokenOf(pageLink), mitigations: 'buddy_system' }).expect(303);
+    await t
+      .http()
+      .post(`/pages/appearances/${appearanceId}/mitigations`)
+      .type('form')
+      .send({ token: tokenOf(pageLink), mitigations: 'buddy_system' })
+      .expect(303);
     t.clock.set(Date.parse('2026-03-12T19:30:00Z'));
     await t.http().post(`/appearances/${appearanceId}/confirm`).set(t.auth(rec)).send({}).expect(200);
     await t.http().post(`/appearances/${appearanceId}/complete`).set(t.auth(rec)).send({}).expect(200);
@@ -214,7 +268,10 @@ describe('pages opened from mail links', () => {
     const mail = smtp.messages.find((m) => m.rcptTo.includes(rec.email) && /Debrief/.test(m.parsed.subject ?? ''));
     if (!mail) throw new Error(`no debrief request: ${smtp.messages.map((m) => m.parsed.subject).join(' | ')}`);
     const link = linkIn(mail, /record how it went/);
-    const unsubscribe = await t.http().get(linkIn(mail, /Stop these emails/)).expect(200);
+    const unsubscribe = await t
+      .http()
+      .get(linkIn(mail, /Stop these emails/))
+      .expect(200);
     expect(unsubscribe.text).toContain('Stop receiving “Debrief requests after an appearance” from Forewarn');
     expect(link).toMatch(new RegExp(`^/pages/appearances/${appearanceId}/debrief\\?token=`));
     const form = await t.http().get(link).expect(200);
@@ -242,7 +299,9 @@ describe('pages opened from mail links', () => {
       .http()
       .post(`/pages/appearances/${appearanceId}/debrief`)
       .type('form')
-      .send(`token=${encodeURIComponent(token)}&result=disrupted&attendance=120&conversations=30&leads=8&applicationsStarted=&mitigationsUsed=buddy_system&mitigationsUsed=exit_plan&notes=${encodeURIComponent('A group blocked the table for twenty minutes; the host moved us.')}`)
+      .send(
+        `token=${encodeURIComponent(token)}&result=disrupted&attendance=120&conversations=30&leads=8&applicationsStarted=&mitigationsUsed=buddy_system&mitigationsUsed=exit_plan&notes=${encodeURIComponent('A group blocked the table for twenty minutes; the host moved us.')}`,
+      )
       .expect(303);
     expect(ok.headers.location).toMatch(/done=saved$/);
     const o = await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId });

@@ -44,14 +44,24 @@ describe('planning rules and the mail they cause', () => {
     const res = await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id)).expect(201);
     expect(res.body.recruiterIds).toEqual([rec.id]);
     expect(res.body.warnings).toEqual([expect.objectContaining({ code: 'CREATOR_ASSIGNED' })]);
-    const none = await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id, { startsLocal: '2026-03-11T10:00', endsLocal: '2026-03-11T12:00', recruiterIds: [] })).expect(201);
+    const none = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(inst.id, { startsLocal: '2026-03-11T10:00', endsLocal: '2026-03-11T12:00', recruiterIds: [] }))
+      .expect(201);
     expect(none.body.recruiterIds).toEqual([]);
     expect(none.body.warnings).toEqual([]);
   });
 
   it('already High when planned 8 days ahead: one mail per person, subject "(8 days before)", one acknowledge link, and why it is High at a low chance', async () => {
     const { coord, rec, inst } = await team();
-    await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id, { protestAnnounced: true })).expect(201);
+    await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(inst.id, { protestAnnounced: true }))
+      .expect(201);
     await dispatcher(t).dispatchDue(t.clock.now());
     const mine = smtp.messages.filter((m) => m.rcptTo.includes(rec.email));
     expect(mine).toHaveLength(1);
@@ -73,9 +83,19 @@ describe('planning rules and the mail they cause', () => {
     expect(refused.body.message).toContain('had to be told by Monday 23 February 2026, 10:00 EST (America/New_York)');
     expect(refused.body.fields.startsAt).toMatch(/10-day notice period/);
     expect(await t.db.getRepository(Notification).count({ where: { recipientId: rec.id } })).toBe(0);
-    const ok = await t.http().post('/appearances').set(t.auth(rec)).send({ ...soon, allowShortNotice: true }).expect(201);
+    const ok = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send({ ...soon, allowShortNotice: true })
+      .expect(201);
     expect(ok.body.warnings.map((w: { code: string }) => w.code)).toEqual(['CREATOR_ASSIGNED', 'SHORT_NOTICE']);
-    await t.http().post('/appearances').set(t.auth(rec)).send(body(dmv.id, { startsLocal: '2026-03-20T10:00', endsLocal: '2026-03-20T12:00' })).expect(201);
+    await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(dmv.id, { startsLocal: '2026-03-20T10:00', endsLocal: '2026-03-20T12:00' }))
+      .expect(201);
   });
 
   it('booked past the notice deadline: a rule-based risk factor and a mitigation, in the answer, the briefing mail and the appearance page', async () => {
@@ -90,7 +110,12 @@ describe('planning rules and the mail they cause', () => {
     expect(ok.body.risk.reasons.some((r: string) => r.startsWith(reason))).toBe(true);
     expect(ok.body.risk.mitigations.map((m: { id: string }) => m.id)).toContain('host_short_notice_consent');
     // the same booking in time: no such factor
-    const inTime = await t.http().post('/appearances').set(t.auth(rec)).send(body(dmv.id, { startsLocal: '2026-03-20T10:00', endsLocal: '2026-03-20T12:00' })).expect(201);
+    const inTime = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(dmv.id, { startsLocal: '2026-03-20T10:00', endsLocal: '2026-03-20T12:00' }))
+      .expect(201);
     expect(inTime.body.risk.overrides).not.toContain('short_notice');
     expect(inTime.body.risk.shortNotice).toBeNull();
     expect(inTime.body.risk.mitigations.map((m: { id: string }) => m.id)).not.toContain('host_short_notice_consent');
@@ -106,7 +131,10 @@ describe('planning rules and the mail they cause', () => {
     expect(String(mail.parsed.html)).toContain('Confirm with the host in writing that they accept the short notice');
 
     // the appearance page the mail links to shows the reason, the evidence and the checklist item to tick
-    const page = await t.http().get(linkIn(mail, /Open the appearance in Forewarn/)).expect(200);
+    const page = await t
+      .http()
+      .get(linkIn(mail, /Open the appearance in Forewarn/))
+      .expect(200);
     expect(decode(page.text)).toContain(reason);
     expect(decode(page.text)).toContain("Host's advance notice");
     expect(page.text).toContain('value="host_short_notice_consent"');
@@ -119,15 +147,32 @@ describe('planning rules and the mail they cause', () => {
 
   it('double-booking: 409 names the person and the local times', async () => {
     const { rec, inst } = await team();
-    await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id, { title: 'Morning fair', startsLocal: '2026-03-12T09:00', endsLocal: '2026-03-12T12:00' })).expect(201);
-    const res = await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id, { startsLocal: '2026-03-12T11:00', endsLocal: '2026-03-12T13:00' })).expect(409);
-    expect(res.body.message).toBe('Robin Recruiter is already booked for "Morning fair" from Thursday 12 March 2026, 09:00 EDT (America/New_York) until Thursday 12 March 2026, 12:00 EDT (America/New_York); send allowDoubleBooking: true to book anyway');
+    await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(inst.id, { title: 'Morning fair', startsLocal: '2026-03-12T09:00', endsLocal: '2026-03-12T12:00' }))
+      .expect(201);
+    const res = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(inst.id, { startsLocal: '2026-03-12T11:00', endsLocal: '2026-03-12T13:00' }))
+      .expect(409);
+    expect(res.body.message).toBe(
+      'Robin Recruiter is already booked for "Morning fair" from Thursday 12 March 2026, 09:00 EDT (America/New_York) until Thursday 12 March 2026, 12:00 EDT (America/New_York); send allowDoubleBooking: true to book anyway',
+    );
     expect(res.body.fields.recruiterIds).toContain('Robin Recruiter');
   });
 
   it('an ambiguous local time (clocks going back) is refused with both readings', async () => {
     const { rec, inst } = await team();
-    const res = await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id, { startsLocal: '2026-11-01T01:30', endsLocal: '2026-11-01T03:00' })).expect(400);
+    const res = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(inst.id, { startsLocal: '2026-11-01T01:30', endsLocal: '2026-11-01T03:00' }))
+      .expect(400);
     expect(res.body.code).toBe('AMBIGUOUS_LOCAL_TIME');
     expect(res.body.fields.startsLocal).toContain('2026-11-01T01:30:00-04:00 (EDT)');
     expect(res.body.fields.startsLocal).toContain('2026-11-01T01:30:00-05:00 (EST)');
@@ -135,13 +180,23 @@ describe('planning rules and the mail they cause', () => {
 
   it("a venue zone other than the institution's is booked with a warning", async () => {
     const { rec, inst } = await team();
-    const res = await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id, { timeZone: 'America/Chicago', recruiterIds: [] })).expect(201);
+    const res = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(inst.id, { timeZone: 'America/Chicago', recruiterIds: [] }))
+      .expect(201);
     expect(res.body.warnings).toEqual([{ code: 'VENUE_ZONE_DIFFERS', message: expect.stringContaining(`America/Chicago differs from ${inst.name}'s (America/New_York)`) }]);
   });
 
   it('"Moved" gives the old and the new local time', async () => {
     const { rec, inst } = await team();
-    const a = await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id, { startsLocal: '2026-04-10T10:00', endsLocal: '2026-04-10T12:00' })).expect(201);
+    const a = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(inst.id, { startsLocal: '2026-04-10T10:00', endsLocal: '2026-04-10T12:00' }))
+      .expect(201);
     await t.http().patch(`/appearances/${a.body.id}`).set(t.auth(rec)).send({ startsLocal: '2026-04-14T15:00', endsLocal: '2026-04-14T16:00', version: a.body.version }).expect(200);
     await dispatcher(t).dispatchDue(t.clock.now());
     const moved = smtp.messages.find((m) => m.rcptTo.includes(rec.email) && /Moved/.test(m.parsed.subject ?? ''))!;
@@ -153,7 +208,12 @@ describe('planning rules and the mail they cause', () => {
   it('the unacknowledged-warning alert names who has not acknowledged', async () => {
     t.clock.set('2026-05-01T12:00:00Z');
     const { coord, rec, inst } = await team();
-    await t.http().post('/appearances').set(t.auth(rec)).send(body(inst.id, { startsLocal: '2026-05-06T10:00', endsLocal: '2026-05-06T12:00', protestAnnounced: true })).expect(201);
+    await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(rec))
+      .send(body(inst.id, { startsLocal: '2026-05-06T10:00', endsLocal: '2026-05-06T12:00', protestAnnounced: true }))
+      .expect(201);
     await dispatcher(t).dispatchDue(t.clock.now());
     smtp.clear();
     t.clock.advance(13 * HOUR_MS);

@@ -44,18 +44,39 @@ describe('privacy guard through the API', () => {
   it('guards appearance title and venue, institution name, city and external id, office name and region: 422 naming each field, nothing stored', async () => {
     const admin = t.auth(await t.factories.user('admin'));
     const coord = await t.factories.user('coordinator');
-    const before = async () => Object.fromEntries(await Promise.all(['appearances', 'institutions', 'offices', 'audit_entries'].map(async (x) => [x, Number((await t.db.query(`SELECT COUNT(*) AS n FROM ${x}`))[0].n)])));
+    const before = async () =>
+      Object.fromEntries(await Promise.all(['appearances', 'institutions', 'offices', 'audit_entries'].map(async (x) => [x, Number((await t.db.query(`SELECT COUNT(*) AS n FROM ${x}`))[0].n)])));
     const counts = await before();
     const fair = { institutionId, kind: 'career_fair', title: 'Spring fair', startsAt: '2026-04-02T10:00:00-04:00', endsAt: '2026-04-02T14:00:00-04:00', format: 'in_person', audience: 'public' };
-    let res = await t.http().post('/appearances').set(t.auth(coord)).send({ ...fair, title: 'Fair (ask jane.doe@example.edu)', venue: 'Booth next to Maria Garcia' }).expect(422);
+    let res = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(coord))
+      .send({ ...fair, title: 'Fair (ask jane.doe@example.edu)', venue: 'Booth next to Maria Garcia' })
+      .expect(422);
     expect(Object.keys(res.body.fields).sort()).toEqual(['title', 'venue']);
     expect(res.body.fields.venue).toContain('"Maria Garcia"');
-    const ok = await t.http().post('/appearances').set(t.auth(coord)).send({ ...fair, title: 'Lockheed Martin info session', venue: 'Martin Luther King Jr. Student Union, 1 University Plaza' }).expect(201);
+    const ok = await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(coord))
+      .send({ ...fair, title: 'Lockheed Martin info session', venue: 'Martin Luther King Jr. Student Union, 1 University Plaza' })
+      .expect(201);
     res = await t.http().patch(`/appearances/${ok.body.id}`).set(t.auth(coord)).send({ title: 'Fair — contact name[at]gmail[dot]com' }).expect(422);
     expect(res.body.fields.title).toContain('"name[at]gmail[dot]com"');
-    res = await t.http().post('/institutions').set(admin).send({ name: 'John Smith', kind: 'college', city: 'jane.doe@example.edu', externalId: 'call 330-555-0142', timeZone: 'America/New_York' }).expect(422);
+    res = await t
+      .http()
+      .post('/institutions')
+      .set(admin)
+      .send({ name: 'John Smith', kind: 'college', city: 'jane.doe@example.edu', externalId: 'call 330-555-0142', timeZone: 'America/New_York' })
+      .expect(422);
     expect(Object.keys(res.body.fields).sort()).toEqual(['city', 'externalId', 'name']);
-    const inst = await t.http().post('/institutions').set(admin).send({ name: 'George Washington University', kind: 'university', city: 'Washington', state: 'DC', externalId: '131469', timeZone: 'America/New_York' }).expect(201);
+    const inst = await t
+      .http()
+      .post('/institutions')
+      .set(admin)
+      .send({ name: 'George Washington University', kind: 'university', city: 'Washington', state: 'DC', externalId: '131469', timeZone: 'America/New_York' })
+      .expect(201);
     res = await t.http().patch(`/institutions/${inst.body.id}`).set(admin).send({ city: '@gwu_protest', ownership: 'ask jane@example.org' }).expect(422);
     expect(Object.keys(res.body.fields).sort()).toEqual(['city', 'ownership']);
     res = await t.http().post('/offices').set(admin).send({ name: 'Office of Dana Whitfield', region: 'ksu.resist on Instagram', timeZone: 'America/New_York' }).expect(422);
@@ -69,7 +90,8 @@ describe('privacy guard through the API', () => {
 
   it('guards CSV imports: institution name, city and external id, incident import keys', async () => {
     const admin = t.auth(await t.factories.user('admin'));
-    const inst = 'name,kind,city,state,external_id\nPrivacy Test College,college,Kent,OH,PT-1\nJohn Smith,college,Kent,OH,PT-2\nAnother Test College,college,jane@example.edu,OH,PT-3\nThird Test College,college,Kent,OH,name[at]gmail[dot]com\n';
+    const inst =
+      'name,kind,city,state,external_id\nPrivacy Test College,college,Kent,OH,PT-1\nJohn Smith,college,Kent,OH,PT-2\nAnother Test College,college,jane@example.edu,OH,PT-3\nThird Test College,college,Kent,OH,name[at]gmail[dot]com\n';
     const r = await t.http().post('/institutions/import').set(admin).set('Content-Type', 'text/csv').send(inst).expect(422);
     expect(r.body.details.report.items.map((i: any) => [i.row, i.status, Object.keys(i.fields ?? {})])).toEqual([
       [2, 'created', []],

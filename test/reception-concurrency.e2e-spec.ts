@@ -17,5 +17,4 @@ describe('reception ledger under concurrency', () => {
     expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409]);
     expect(results.filter((r) => r.status === 409).every((r) => r.body.code === 'ALREADY_SUPERSEDED')).toBe(true);
   });
-
 });

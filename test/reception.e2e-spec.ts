@@ -39,7 +39,12 @@ describe('reception ledger', () => {
     const rec = await t.factories.user('recruiter');
     const h = t.auth(rec);
     const inst = await t.factories.institution();
-    const wrong = await t.http().post(`/institutions/${inst.id}/reception`).set(h).send({ kind: 'access_restricted', effectiveAt: '2026-02-01T00:00:00Z', reason: 'Records office refused access' }).expect(201);
+    const wrong = await t
+      .http()
+      .post(`/institutions/${inst.id}/reception`)
+      .set(h)
+      .send({ kind: 'access_restricted', effectiveAt: '2026-02-01T00:00:00Z', reason: 'Records office refused access' })
+      .expect(201);
     expect((await t.http().get(`/institutions/${inst.id}/reception/summary`).set(h).expect(200)).body.currentStance).toBe('restricted');
 
     const fix = await t
@@ -80,13 +85,40 @@ describe('reception ledger', () => {
     const now = t.clock.now();
     const mk = async (stances: Array<[string, number]>) => {
       const inst = await t.factories.institution();
-      for (const [stance, daysAgo] of stances) await t.factories.reception({ institutionId: inst.id, kind: 'other', stance: stance as any, effectiveAt: now - daysAgo * DAY, recordedAt: now - daysAgo * DAY });
+      for (const [stance, daysAgo] of stances)
+        await t.factories.reception({ institutionId: inst.id, kind: 'other', stance: stance as any, effectiveAt: now - daysAgo * DAY, recordedAt: now - daysAgo * DAY });
       return (await t.http().get(`/institutions/${inst.id}/reception/summary`).set(t.auth(u)).expect(200)).body;
     };
-    expect((await mk([['hostile', 500], ['neutral', 30]])).trend).toBe('better');
-    expect((await mk([['neutral', 500], ['neutral', 30]])).trend).toBe('same');
-    expect((await mk([['welcoming', 500], ['cautious', 100], ['restricted', 10]])).trend).toBe('worse');
-    const since = await mk([['hostile', 400], ['cautious', 200], ['cautious', 20]]);
+    expect(
+      (
+        await mk([
+          ['hostile', 500],
+          ['neutral', 30],
+        ])
+      ).trend,
+    ).toBe('better');
+    expect(
+      (
+        await mk([
+          ['neutral', 500],
+          ['neutral', 30],
+        ])
+      ).trend,
+    ).toBe('same');
+    expect(
+      (
+        await mk([
+          ['welcoming', 500],
+          ['cautious', 100],
+          ['restricted', 10],
+        ])
+      ).trend,
+    ).toBe('worse');
+    const since = await mk([
+      ['hostile', 400],
+      ['cautious', 200],
+      ['cautious', 20],
+    ]);
     expect(since.stanceSince).toBe(new Date(now - 200 * DAY).toISOString());
   });
 

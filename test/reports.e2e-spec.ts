@@ -168,8 +168,7 @@ describe('HR reports on a hand-made history', () => {
   describe('model accountability', () => {
     it('uses the latest assessment before the start and counts predicted × observed', async () => {
       const res = await get('/reports/model-accountability?from=2026-01-01&to=2026-07-01').expect(200);
-      const cell = (level: string, observed: string) =>
-        res.body.cells.find((c: { level: string; observed: string }) => c.level === level && c.observed === observed).appearances;
+      const cell = (level: string, observed: string) => res.body.cells.find((c: { level: string; observed: string }) => c.level === level && c.observed === observed).appearances;
       expect([cell('low', 'disrupted'), cell('low', 'not_disrupted')]).toEqual([0, 2]);
       expect([cell('moderate', 'disrupted'), cell('moderate', 'not_disrupted')]).toEqual([2, 0]);
       expect([cell('high', 'disrupted'), cell('high', 'not_disrupted')]).toEqual([1, 0]);

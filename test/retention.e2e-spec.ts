@@ -11,13 +11,30 @@ describe('retention of incident descriptions', () => {
 
   it('blanks descriptions older than 24 months at the injected clock, keeps the structured facts, audits the run', async () => {
     const inst = await t.factories.institution();
-    const old = await t.factories.incident({ institutionId: inst.id, occurredAt: Date.parse('2024-02-15T12:00:00Z'), severity: 3, kind: 'table_blocked', verification: 'disputed', disputeStatement: 'The university disputes this', description: 'Table blocked for an hour' });
+    const old = await t.factories.incident({
+      institutionId: inst.id,
+      occurredAt: Date.parse('2024-02-15T12:00:00Z'),
+      severity: 3,
+      kind: 'table_blocked',
+      verification: 'disputed',
+      disputeStatement: 'The university disputes this',
+      description: 'Table blocked for an hour',
+    });
     const young = await t.factories.incident({ institutionId: inst.id, occurredAt: Date.parse('2024-03-15T12:00:00Z'), description: 'Heckling at the booth' });
     const retention = t.app.get(RetentionService);
 
     expect(await retention.expireDescriptions(t.clock.now())).toEqual({ expired: 1, cutoff: '2024-03-01T12:00:00.000Z' });
     const o = await t.db.getRepository(Incident).findOneByOrFail({ id: old.id });
-    expect(o).toMatchObject({ description: null, descriptionExpiredAt: t.clock.now(), kind: 'table_blocked', severity: 3, verification: 'disputed', disputeStatement: 'The university disputes this', occurredAt: old.occurredAt, version: 2 });
+    expect(o).toMatchObject({
+      description: null,
+      descriptionExpiredAt: t.clock.now(),
+      kind: 'table_blocked',
+      severity: 3,
+      verification: 'disputed',
+      disputeStatement: 'The university disputes this',
+      occurredAt: old.occurredAt,
+      version: 2,
+    });
     expect((await t.db.getRepository(Incident).findOneByOrFail({ id: young.id })).description).toBe('Heckling at the booth');
 
     // Running again at the same time changes nothing; a month later the second one expires.
@@ -32,7 +49,11 @@ describe('retention of incident descriptions', () => {
     const audit = await t.http().get('/audit?action=retention').set(t.auth(admin)).expect(200);
     expect(audit.body.items.map((a: any) => a.meta.ids)).toEqual([[young.id], [old.id]]);
     expect(audit.body.items[0].meta).toMatchObject({ field: 'description', retentionMonths: 24, count: 1 });
-    await t.http().post('/incidents/retention').set(t.auth(await t.factories.user('coordinator'))).expect(403);
+    await t
+      .http()
+      .post('/incidents/retention')
+      .set(t.auth(await t.factories.user('coordinator')))
+      .expect(403);
   });
 
   it('refuses a description for an incident already past the retention period', async () => {
@@ -45,7 +66,12 @@ describe('retention of incident descriptions', () => {
       .send({ institutionId: inst.id, kind: 'protest', occurredAt: '2020-02-27T15:00:00Z', severity: 3, target: 'organisation', source: 'news', description: 'Table blocked' })
       .expect(422);
     expect(res.body).toMatchObject({ code: 'RETENTION_EXPIRED', fields: { description: expect.any(String) } });
-    await t.http().post('/incidents').set(t.auth(u)).send({ institutionId: inst.id, kind: 'protest', occurredAt: '2020-02-27T15:00:00Z', severity: 3, target: 'organisation', source: 'news' }).expect(201);
+    await t
+      .http()
+      .post('/incidents')
+      .set(t.auth(u))
+      .send({ institutionId: inst.id, kind: 'protest', occurredAt: '2020-02-27T15:00:00Z', severity: 3, target: 'organisation', source: 'news' })
+      .expect(201);
   });
 
   it('runs on schedule only where SCHEDULER_ENABLED: at start-up and then every RETENTION_INTERVAL_SECONDS', async () => {

@@ -156,13 +156,30 @@ describe('risk alerts: one escalation per rise, at once for a new High appearanc
       await new RiskSeqUnique1795972202658().down(qr);
       await t.db.getRepository(RiskAssessment).insert([row(a.id, 0, 1), row(a.id, 1, 2), row(a.id, 2, 3), row(a.id, 2, 4), row(a.id, 3, 5), row(b.id, 1, 6), row(b.id, 1, 7)]);
       await new RiskSeqUnique1795972202658().up(qr);
-      const order = async (id: string) =>
-        (await t.db.getRepository(RiskAssessment).find({ where: { appearanceId: id }, order: { createdAt: 'ASC' } })).map((r) => [r.trigger, r.seq]);
-      expect(await order(a.id)).toEqual([['t1', 0], ['t2', 1], ['t3', 2], ['t4', 3], ['t5', 4]]);
-      expect(await order(b.id)).toEqual([['t6', 1], ['t7', 2]]);
+      const order = async (id: string) => (await t.db.getRepository(RiskAssessment).find({ where: { appearanceId: id }, order: { createdAt: 'ASC' } })).map((r) => [r.trigger, r.seq]);
+      expect(await order(a.id)).toEqual([
+        ['t1', 0],
+        ['t2', 1],
+        ['t3', 2],
+        ['t4', 3],
+        ['t5', 4],
+      ]);
+      expect(await order(b.id)).toEqual([
+        ['t6', 1],
+        ['t7', 2],
+      ]);
       await new RiskSnapshotWriteIndexes1796100000000().up(qr);
-      expect(await order(a.id)).toEqual([['t1', 1], ['t2', 2], ['t3', 3], ['t4', 4], ['t5', 5]]);
-      expect(await order(b.id)).toEqual([['t6', 1], ['t7', 2]]);
+      expect(await order(a.id)).toEqual([
+        ['t1', 1],
+        ['t2', 2],
+        ['t3', 3],
+        ['t4', 4],
+        ['t5', 5],
+      ]);
+      expect(await order(b.id)).toEqual([
+        ['t6', 1],
+        ['t7', 2],
+      ]);
     } finally {
       await qr.release();
     }

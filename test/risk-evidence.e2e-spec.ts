@@ -46,7 +46,15 @@ describe('risk evidence and flows', () => {
     // a cancelled appearance without an incident does not count
     await t.factories.appearance({ institutionId: inst.id, officeId: office.id, startsAt: now - 10 * DAY, status: 'cancelled', createdAt: now - 30 * DAY });
     // the old one was disrupted (corroborated, trust 1): k += 0.5
-    await t.factories.incident({ institutionId: inst.id, appearanceId: old.id, kind: 'table_blocked', severity: 3, verification: 'corroborated', occurredAt: now - 365 * DAY, recordedAt: now - 364 * DAY });
+    await t.factories.incident({
+      institutionId: inst.id,
+      appearanceId: old.id,
+      kind: 'table_blocked',
+      severity: 3,
+      verification: 'corroborated',
+      occurredAt: now - 365 * DAY,
+      recordedAt: now - 364 * DAY,
+    });
     // an unattached disputed protest 365 days ago: n += 0.4·0.5, k += 0.4·0.5, severity class 2
     await t.factories.incident({ institutionId: inst.id, kind: 'protest', severity: 2, verification: 'disputed', occurredAt: now - 365 * DAY, recordedAt: now - 360 * DAY });
     // context: peer recruiters 180 days ago, reported (0.8·0.5 = 0.4); general activism now, corroborated (1)

@@ -39,12 +39,13 @@ describe('risk: topics, affiliation, parameter sets, previews', () => {
   // Crowd Counting Consortium format: 12 protests at Columbia in September–October (3 about immigration enforcement), 1 about recruiting at Kent
   const protests = () => {
     const rows = ['date,institution,city,state,kind,size,about_recruiting,about_immigration_enforcement,about_gaza'];
-    for (let i = 0; i < 12; i++) rows.push(`2026-${i < 6 ? '09' : '10'}-${String(3 + i * 2).padStart(2, '0')},Columbia University in the City of New York,New York,NY,,120,no,${i < 3 ? 'yes' : 'no'},${i < 3 ? 'no' : 'yes'}`);
+    for (let i = 0; i < 12; i++)
+      rows.push(`2026-${i < 6 ? '09' : '10'}-${String(3 + i * 2).padStart(2, '0')},Columbia University in the City of New York,New York,NY,,120,no,${i < 3 ? 'yes' : 'no'},${i < 3 ? 'no' : 'yes'}`);
     rows.push('2026-10-20,Kent State University at Kent,Kent,OH,,40,yes,no,no');
     return rows.join('\n');
   };
 
-  it('keeps the Scorecard ownership and highest degree, and the protests\' topics (the dry run shows the mapping)', async () => {
+  it("keeps the Scorecard ownership and highest degree, and the protests' topics (the dry run shows the mapping)", async () => {
     expect(columbia).toMatchObject({ ownership: 'private nonprofit', highestDegree: 'graduate' });
     const dry = await csv('/incidents/import?dryRun=true', protests()).expect(200);
     expect(dry.body).toMatchObject({ format: 'campus_protests', dryRun: true, committed: false, created: 13 });
@@ -90,7 +91,12 @@ describe('risk: topics, affiliation, parameter sets, previews', () => {
     const body = { institutionId: kent.id, kind: 'protest', occurredAt: '2026-10-30T15:00:00Z', severity: 1, target: 'general_activism', source: 'news', topics: ['labour', 'policing'] };
     const made = await t.http().post('/incidents').set(recruiter).send(body).expect(201);
     expect(made.body.topics).toEqual(['policing', 'labour']);
-    const bad = await t.http().post('/incidents').set(recruiter).send({ ...body, topics: ['gaza'] }).expect(400);
+    const bad = await t
+      .http()
+      .post('/incidents')
+      .set(recruiter)
+      .send({ ...body, topics: ['gaza'] })
+      .expect(400);
     expect(Object.keys(bad.body.fields)).toEqual(['topics']);
     const row = `date,institution,city,state,kind,severity,target,source,topics\n2026-10-29,Kent State University at Kent,Kent,OH,protest,1,general_activism,news,labour;gaza`;
     const refused = await csv('/incidents/import', row).expect(422);
@@ -118,20 +124,49 @@ describe('risk: topics, affiliation, parameter sets, previews', () => {
 
   it('mentions the Kent State disruption of 2020 in a new briefing (structured facts survive retention)', async () => {
     const kent = await t.db.getRepository(Institution).findOneByOrFail({ name: 'Kent State University at Kent' });
-    await t.factories.incident({ institutionId: kent.id, state: 'OH', target: 'organisation', kind: 'table_blocked', severity: 3, verification: 'corroborated', occurredAt: Date.UTC(2020, 1, 27, 15), recordedAt: Date.UTC(2020, 1, 28), description: null });
+    await t.factories.incident({
+      institutionId: kent.id,
+      state: 'OH',
+      target: 'organisation',
+      kind: 'table_blocked',
+      severity: 3,
+      verification: 'corroborated',
+      occurredAt: Date.UTC(2020, 1, 27, 15),
+      recordedAt: Date.UTC(2020, 1, 28),
+      description: null,
+    });
     const a = await t.factories.appearance({ institutionId: kent.id, startsAt: t.clock.now() + 20 * DAY });
     const view = (await t.http().get(`/appearances/${a.id}/risk`).set(recruiter).expect(200)).body;
     expect(view.reasons).toContain('Our last disruption here: 2020-02-27, the table blocked (severe).');
   });
 
   it('topic relations: admins change them (audited), upcoming appearances are re-assessed, others may only read', async () => {
-    expect((await t.http().get('/risk/topic-relations').set(recruiter).expect(200)).body).toMatchObject({ immigration_enforcement: 'affiliation', recruiting_employers: 'activity', foreign_policy: 'context' });
-    await t.http().put('/risk/topic-relations').set(recruiter).send({ relations: { policing: 'context' } }).expect(403);
-    const bad = await t.http().put('/risk/topic-relations').set(admin).send({ relations: { policing: 'enemy', gaza: 'context' } }).expect(400);
+    expect((await t.http().get('/risk/topic-relations').set(recruiter).expect(200)).body).toMatchObject({
+      immigration_enforcement: 'affiliation',
+      recruiting_employers: 'activity',
+      foreign_policy: 'context',
+    });
+    await t
+      .http()
+      .put('/risk/topic-relations')
+      .set(recruiter)
+      .send({ relations: { policing: 'context' } })
+      .expect(403);
+    const bad = await t
+      .http()
+      .put('/risk/topic-relations')
+      .set(admin)
+      .send({ relations: { policing: 'enemy', gaza: 'context' } })
+      .expect(400);
     expect(bad.body.fields).toEqual({ policing: 'must be one of affiliation, activity, context', gaza: expect.stringMatching(/^unknown topic/) });
     const a = await t.factories.appearance({ institutionId: columbia.id, startsAt: t.clock.now() + 40 * DAY });
     t.clock.advance(60_000);
-    const res = await t.http().put('/risk/topic-relations').set(admin).send({ relations: { immigration_enforcement: 'context' } }).expect(200);
+    const res = await t
+      .http()
+      .put('/risk/topic-relations')
+      .set(admin)
+      .send({ relations: { immigration_enforcement: 'context' } })
+      .expect(200);
     expect(res.body.relations.immigration_enforcement).toBe('context');
     expect(res.body.reassessed).toBeGreaterThanOrEqual(1);
     const after = (await t.http().get(`/appearances/${a.id}/risk`).set(recruiter).expect(200)).body;
@@ -139,12 +174,25 @@ describe('risk: topics, affiliation, parameter sets, previews', () => {
     expect(after.reasons.join('\n')).not.toMatch(/affiliation's topics here/);
     const audit = await t.http().get('/audit?entityType=risk_topic_relations').set(admin).expect(200);
     expect(audit.body.items[0]).toMatchObject({ action: 'update', after: expect.objectContaining({ immigration_enforcement: 'context' }) });
-    await t.http().put('/risk/topic-relations').set(admin).send({ relations: { immigration_enforcement: 'affiliation' } }).expect(200);
+    await t
+      .http()
+      .put('/risk/topic-relations')
+      .set(admin)
+      .send({ relations: { immigration_enforcement: 'affiliation' } })
+      .expect(200);
   });
 
   it('parameter sets: listed with their back-test, one that did not beat the baselines needs force, activation re-assesses and is audited', async () => {
     const listed = (await t.http().get('/risk/parameters').set(hr).expect(200)).body;
-    expect(listed).toEqual([expect.objectContaining({ version: SHIPPED_PARAMS.version, active: true, shipped: true, beatsBaselines: true, report: expect.objectContaining({ verdict: expect.stringMatching(/^VERDICT: /) }) })]);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        version: SHIPPED_PARAMS.version,
+        active: true,
+        shipped: true,
+        beatsBaselines: true,
+        report: expect.objectContaining({ verdict: expect.stringMatching(/^VERDICT: /) }),
+      }),
+    ]);
     await t.http().get('/risk/parameters').set(recruiter).expect(403);
     const params = t.app.get(RiskParametersService);
     const doubled = withBetas(SHIPPED_PARAMS, { visibleBranding: Math.log(3) }, 'test-branding-x3');
@@ -166,7 +214,13 @@ describe('risk: topics, affiliation, parameter sets, previews', () => {
     const history = (await t.http().get(`/appearances/${a.id}/risk/history`).set(recruiter).expect(200)).body.items;
     expect(history.map((h: { modelVersion: string }) => h.modelVersion)).toEqual(['test-branding-x3', SHIPPED_PARAMS.version]);
     const audit = await t.http().get('/audit?entityType=risk_parameter_set').set(admin).expect(200);
-    expect(audit.body.items[0]).toMatchObject({ action: 'activate', entityId: 'test-branding-x3', before: { version: SHIPPED_PARAMS.version }, after: { version: 'test-branding-x3' }, meta: { force: true } });
+    expect(audit.body.items[0]).toMatchObject({
+      action: 'activate',
+      entityId: 'test-branding-x3',
+      before: { version: SHIPPED_PARAMS.version },
+      after: { version: 'test-branding-x3' },
+      meta: { force: true },
+    });
     // back to the shipped default
     await t.http().post(`/risk/parameters/${SHIPPED_PARAMS.version}/activate`).set(admin).expect(200);
     expect((await t.app.get(RiskPreviewService).preview({ appearanceId: a.id })).modelVersion).toBe(SHIPPED_PARAMS.version);
@@ -190,9 +244,12 @@ describe('risk: topics, affiliation, parameter sets, previews', () => {
     const same = await t.http().post('/risk/preview').set(recruiter).send({ appearanceId: calm.id, asOf: '2026-06-01T00:00:00Z' }).expect(200);
     expect(same.body.dateMakesNoDifference).toBe(true);
     expect(same.body.dateNote).toMatch(/^The date makes no difference here/);
-    expect((await t.http().post('/risk/preview').set(recruiter).send({ appearanceId: a.id, startsLocal: '2027-09-15T10:00' }).expect(400)).body.fields).toEqual({ timeZone: 'required with startsLocal' });
+    expect((await t.http().post('/risk/preview').set(recruiter).send({ appearanceId: a.id, startsLocal: '2027-09-15T10:00' }).expect(400)).body.fields).toEqual({
+      timeZone: 'required with startsLocal',
+    });
     expect(
-      (await t.http().post('/risk/preview').set(recruiter).send({ appearanceId: a.id, startsLocal: '2027-09-15T10:00', timeZone: 'America/New_York', startsAt: '2027-09-15T14:00:00Z' }).expect(400)).body.fields,
+      (await t.http().post('/risk/preview').set(recruiter).send({ appearanceId: a.id, startsLocal: '2027-09-15T10:00', timeZone: 'America/New_York', startsAt: '2027-09-15T14:00:00Z' }).expect(400))
+        .body.fields,
     ).toEqual({ startsLocal: 'give startsAt or startsLocal with timeZone, not both' });
     await t.http().post('/risk/preview').set(recruiter).send({ appearanceId: '7d7d7d7d-7d7d-4d7d-8d7d-7d7d7d7d7d7d' }).expect(404);
   });

@@ -118,13 +118,28 @@ describe('risk engine', () => {
     expect(now.body.trigger).toBe('preview');
     expect(now.body.evidence.institution.k).toBeGreaterThan(0);
     // before the incident was recorded, it is invisible
-    const earlier = await t.http().post('/risk/preview').set(headers).send({ ...body, asOf: new Date(t.clock.now() - 15 * DAY).toISOString() }).expect(200);
+    const earlier = await t
+      .http()
+      .post('/risk/preview')
+      .set(headers)
+      .send({ ...body, asOf: new Date(t.clock.now() - 15 * DAY).toISOString() })
+      .expect(200);
     expect(earlier.body.evidence.institution.k).toBe(0);
     expect(earlier.body.p).toBeLessThan(now.body.p);
     // a later date: the recent action against peer recruiters has faded by then (decayToStart)
-    const later = await t.http().post('/risk/preview').set(headers).send({ ...body, startsAt: new Date(t.clock.now() + 120 * DAY).toISOString() }).expect(200);
+    const later = await t
+      .http()
+      .post('/risk/preview')
+      .set(headers)
+      .send({ ...body, startsAt: new Date(t.clock.now() + 120 * DAY).toISOString() })
+      .expect(200);
     expect(later.body.p).toBeLessThan(now.body.p);
-    const virtual = await t.http().post('/risk/preview').set(headers).send({ ...body, format: 'virtual', visibleBranding: false }).expect(200);
+    const virtual = await t
+      .http()
+      .post('/risk/preview')
+      .set(headers)
+      .send({ ...body, format: 'virtual', visibleBranding: false })
+      .expect(200);
     expect(virtual.body.p).toBeLessThan(now.body.p);
     expect(await count()).toBe(n0);
   });
@@ -134,12 +149,26 @@ describe('risk engine', () => {
     expect(Object.keys(res.body.fields)).toEqual(expect.arrayContaining(['institutionId', 'kind', 'extra']));
     // without appearanceId a whole appearance is needed: the missing start is named
     const inst = await t.factories.institution();
-    const noStart = await t.http().post('/risk/preview').set(headers).send({ institutionId: inst.id, kind: 'career_fair', format: 'in_person', audience: 'public', visibleBranding: false }).expect(400);
-    expect(Object.keys(noStart.body.fields)).toEqual(['startsAt']);
-    const future = await t.http()
+    const noStart = await t
+      .http()
       .post('/risk/preview')
       .set(headers)
-      .send({ institutionId: (await t.factories.institution()).id, startsAt: '2026-02-01T10:00:00Z', kind: 'career_fair', format: 'in_person', audience: 'public', visibleBranding: false, asOf: '2027-01-01T00:00:00Z' })
+      .send({ institutionId: inst.id, kind: 'career_fair', format: 'in_person', audience: 'public', visibleBranding: false })
+      .expect(400);
+    expect(Object.keys(noStart.body.fields)).toEqual(['startsAt']);
+    const future = await t
+      .http()
+      .post('/risk/preview')
+      .set(headers)
+      .send({
+        institutionId: (await t.factories.institution()).id,
+        startsAt: '2026-02-01T10:00:00Z',
+        kind: 'career_fair',
+        format: 'in_person',
+        audience: 'public',
+        visibleBranding: false,
+        asOf: '2027-01-01T00:00:00Z',
+      })
       .expect(400);
     expect(future.body.fields).toHaveProperty('asOf');
   });

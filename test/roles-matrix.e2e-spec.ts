@@ -84,7 +84,12 @@ describe('role matrix', () => {
       req: async () => ({ path: '/institutions', body: { name: `College ${lettersOnly()}`, kind: 'college', city: 'Akron', state: 'OH', timeZone: tz } }),
       expect: allow(201, ['admin', 'coordinator', 'recruiter']),
     },
-    { method: 'patch', route: '/institutions/:id', req: async () => ({ path: `/institutions/${(await f().institution()).id}`, body: { requiresAdvanceNotice: true } }), expect: allow(200, ['admin', 'coordinator']) },
+    {
+      method: 'patch',
+      route: '/institutions/:id',
+      req: async () => ({ path: `/institutions/${(await f().institution()).id}`, body: { requiresAdvanceNotice: true } }),
+      expect: allow(200, ['admin', 'coordinator']),
+    },
     { method: 'delete', route: '/institutions/:id', req: async () => ({ path: `/institutions/${(await f().institution()).id}` }), expect: allow(204, ['admin']) },
     // appearances
     { method: 'get', route: '/appearances', req: async () => ({ path: '/appearances?from=2026-01-01T00:00:00Z&to=2026-12-31T00:00:00Z' }), expect: allow(200, 'all') },
@@ -100,9 +105,24 @@ describe('role matrix', () => {
       },
       expect: allow(201, ['admin', 'coordinator', 'recruiter']),
     },
-    { method: 'patch', route: '/appearances/:id', req: async () => ({ path: `/appearances/${(await officeAppearance()).id}`, body: { venue: 'Room 2' } }), expect: allow(200, ['admin', 'coordinator', 'recruiter']) },
-    { method: 'post', route: '/appearances/:id/confirm', req: async () => ({ path: `/appearances/${(await officeAppearance()).id}/confirm`, body: {} }), expect: allow(200, ['admin', 'coordinator', 'recruiter']) },
-    { method: 'post', route: '/appearances/:id/cancel', req: async () => ({ path: `/appearances/${(await officeAppearance()).id}/cancel`, body: {} }), expect: allow(200, ['admin', 'coordinator', 'recruiter']) },
+    {
+      method: 'patch',
+      route: '/appearances/:id',
+      req: async () => ({ path: `/appearances/${(await officeAppearance()).id}`, body: { venue: 'Room 2' } }),
+      expect: allow(200, ['admin', 'coordinator', 'recruiter']),
+    },
+    {
+      method: 'post',
+      route: '/appearances/:id/confirm',
+      req: async () => ({ path: `/appearances/${(await officeAppearance()).id}/confirm`, body: {} }),
+      expect: allow(200, ['admin', 'coordinator', 'recruiter']),
+    },
+    {
+      method: 'post',
+      route: '/appearances/:id/cancel',
+      req: async () => ({ path: `/appearances/${(await officeAppearance()).id}/cancel`, body: {} }),
+      expect: allow(200, ['admin', 'coordinator', 'recruiter']),
+    },
     {
       method: 'post',
       route: '/appearances/:id/complete',

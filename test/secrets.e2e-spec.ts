@@ -26,7 +26,15 @@ describe('signing secrets', () => {
 
   it('refuses a token or a link signed with the development secret once published in the source', async () => {
     const admin = await t.factories.user('admin');
-    expect((await t.http().get('/audit').set('Authorization', `Bearer ${forgeToken(DEFAULT_DEV_SECRET, admin)}`).expect(401)).body.code).toBe('BAD_TOKEN');
+    expect(
+      (
+        await t
+          .http()
+          .get('/audit')
+          .set('Authorization', `Bearer ${forgeToken(DEFAULT_DEV_SECRET, admin)}`)
+          .expect(401)
+      ).body.code,
+    ).toBe('BAD_TOKEN');
     const link = forgeLink(DEFAULT_DEV_SECRET, 'ack', { sub: admin.id, exp: t.clock.now() + 86_400_000 });
     expect((await t.http().post(`/notifications/ack?token=${link}`).expect(400)).headers['x-error-code']).toBe('BAD_LINK');
   });
@@ -39,17 +47,38 @@ describe('signing secrets', () => {
       const keys = t2.app.get(KeyRing);
       expect(keys.tokenKey.equals(keys.linkKey)).toBe(false);
       const claims = { sub: admin.id, kind: 'weekly_digest', iat: t2.clock.now(), exp: t2.clock.now() + 86_400_000 };
-      await t2.http().get('/audit').set('Authorization', `Bearer ${forgeToken(keys.tokenKey, admin)}`).expect(200);
+      await t2
+        .http()
+        .get('/audit')
+        .set('Authorization', `Bearer ${forgeToken(keys.tokenKey, admin)}`)
+        .expect(200);
       // a token without a session id (so no logout could end it) is no sign-in token
       const noSession = jwt.sign({ sub: admin.id, email: admin.email, role: 'admin', office: null, tv: 0 }, keys.tokenKey, { expiresIn: 3600 });
       await t2.http().get('/audit').set('Authorization', `Bearer ${noSession}`).expect(401);
       // the configured secret itself signs nothing
-      await t2.http().get('/audit').set('Authorization', `Bearer ${forgeToken(secret, admin)}`).expect(401);
-      await t2.http().post(`/notifications/unsubscribe?token=${forgeLink(secret, 'unsubscribe', claims)}`).expect(400);
+      await t2
+        .http()
+        .get('/audit')
+        .set('Authorization', `Bearer ${forgeToken(secret, admin)}`)
+        .expect(401);
+      await t2
+        .http()
+        .post(`/notifications/unsubscribe?token=${forgeLink(secret, 'unsubscribe', claims)}`)
+        .expect(400);
       // a link MAC'd with the token key is not a link, a JWT signed with the link key is not a token
-      await t2.http().post(`/notifications/unsubscribe?token=${forgeLink(keys.tokenKey, 'unsubscribe', claims)}`).expect(400);
-      await t2.http().get('/audit').set('Authorization', `Bearer ${forgeToken(keys.linkKey, admin)}`).expect(401);
-      await t2.http().post(`/notifications/unsubscribe?token=${forgeLink(keys.linkKey, 'unsubscribe', claims)}`).expect(200);
+      await t2
+        .http()
+        .post(`/notifications/unsubscribe?token=${forgeLink(keys.tokenKey, 'unsubscribe', claims)}`)
+        .expect(400);
+      await t2
+        .http()
+        .get('/audit')
+        .set('Authorization', `Bearer ${forgeToken(keys.linkKey, admin)}`)
+        .expect(401);
+      await t2
+        .http()
+        .post(`/notifications/unsubscribe?token=${forgeLink(keys.linkKey, 'unsubscribe', claims)}`)
+        .expect(200);
     } finally {
       await t2.close();
     }

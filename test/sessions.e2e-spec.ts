@@ -9,10 +9,13 @@ import { createTestApp, TestApp } from './helpers/test-app';
 function loginFrom(localAddress: string, port: number, email: string, password: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ email, password });
-    const req = request({ host: '127.0.0.1', port, localAddress, method: 'POST', path: '/auth/login', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, localAddress, method: 'POST', path: '/auth/login', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -162,8 +165,19 @@ describe('sessions and links', () => {
     try {
       const rec = await t2.factories.user('recruiter');
       const url = (await t2.http().get('/me').set(t2.auth(rec)).expect(200)).body.calendarUrl as string;
-      for (let i = 0; i < 3; i++) await t2.http().get(`/calendar/${randomUUID().replace(/-/g, '')}.ics`).expect(404);
-      expect((await t2.http().get(`/calendar/${randomUUID().replace(/-/g, '')}.ics`).expect(429)).body.code).toBe('RATE_LIMITED');
+      for (let i = 0; i < 3; i++)
+        await t2
+          .http()
+          .get(`/calendar/${randomUUID().replace(/-/g, '')}.ics`)
+          .expect(404);
+      expect(
+        (
+          await t2
+            .http()
+            .get(`/calendar/${randomUUID().replace(/-/g, '')}.ics`)
+            .expect(429)
+        ).body.code,
+      ).toBe('RATE_LIMITED');
       await t2.http().get(feedPath(url)).expect(429); // even a right guess, until the minute is over
       t2.clock.advance(61_000);
       await t2.http().get(feedPath(url)).expect(200);

@@ -53,8 +53,15 @@ describe('single sign-on (OpenID Connect)', () => {
   });
 
   /** /pages/sso → the provider (login + consent) → back at the callback. */
-  async function signIn(t: TestApp, login: string, tamper: { next?: string; query?: (q: URLSearchParams) => void; cookie?: (c: string) => string; beforeCallback?: (authorize: URL) => Promise<void> } = {}): Promise<Response> {
-    const start = await t.http().get(`/pages/sso${tamper.next ? `?next=${encodeURIComponent(tamper.next)}` : ''}`).expect(303);
+  async function signIn(
+    t: TestApp,
+    login: string,
+    tamper: { next?: string; query?: (q: URLSearchParams) => void; cookie?: (c: string) => string; beforeCallback?: (authorize: URL) => Promise<void> } = {},
+  ): Promise<Response> {
+    const start = await t
+      .http()
+      .get(`/pages/sso${tamper.next ? `?next=${encodeURIComponent(tamper.next)}` : ''}`)
+      .expect(303);
     const authorize = new URL(start.headers.location);
     expect(authorize.origin).toBe(provider.issuer);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
@@ -62,7 +69,10 @@ describe('single sign-on (OpenID Connect)', () => {
     const back = new URL(await signInAtProvider(authorize.href, login, CALLBACK));
     tamper.query?.(back.searchParams);
     const cookie = cookiesOf(start);
-    return t.http().get(`/pages/sso/callback?${back.searchParams}`).set('Cookie', tamper.cookie ? tamper.cookie(cookie) : cookie);
+    return t
+      .http()
+      .get(`/pages/sso/callback?${back.searchParams}`)
+      .set('Cookie', tamper.cookie ? tamper.cookie(cookie) : cookie);
   }
 
   const account = async (o: { email: string; groups?: string[]; office?: string; name?: string }) => {
@@ -101,7 +111,15 @@ describe('single sign-on (OpenID Connect)', () => {
     await plain.http().get('/pages/me').set('Cookie', cookies).expect(200);
     // the session's token is a normal bearer token too
     const jwt = /fw_session=([^;]+)/.exec(cookies)![1];
-    expect((await plain.http().get('/me').set('Authorization', `Bearer ${decodeURIComponent(jwt)}`).expect(200)).body.id).toBe(user.id);
+    expect(
+      (
+        await plain
+          .http()
+          .get('/me')
+          .set('Authorization', `Bearer ${decodeURIComponent(jwt)}`)
+          .expect(200)
+      ).body.id,
+    ).toBe(user.id);
     const entry = await auditOf(plain, 'sso_login');
     expect(entry).toMatchObject({ actorId: user.id, entityId: user.id, meta: { email: user.email, role: 'recruiter', issuer: provider.issuer } });
   });

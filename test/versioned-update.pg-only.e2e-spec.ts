@@ -43,10 +43,16 @@ describe('versioned UPDATE guard (PostgreSQL)', () => {
       await other.query(`UPDATE appearances SET venue = 'Hall B', version = version + 1 WHERE id = $1`, [a.id]);
       // Reads the committed row (version 1), passes the version check, then waits at its UPDATE.
       let settled = false;
-      const pending = t.http().patch(`/appearances/${a.id}`).set(t.auth(coord)).set('If-Match', '"1"').send({ venue: 'Hall C' }).then((r) => {
-        settled = true;
-        return r;
-      });
+      const pending = t
+        .http()
+        .patch(`/appearances/${a.id}`)
+        .set(t.auth(coord))
+        .set('If-Match', '"1"')
+        .send({ venue: 'Hall C' })
+        .then((r) => {
+          settled = true;
+          return r;
+        });
       // the request has read version 1 and now waits for the row the raw transaction holds
       expect(await blockedStatement(other, () => settled)).not.toBeNull();
       await other.query('COMMIT');

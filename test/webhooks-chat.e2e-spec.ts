@@ -76,7 +76,15 @@ describe('webhooks: events from the services, and office chat', () => {
       .http()
       .post('/incidents')
       .set(t.auth(recruiter))
-      .send({ institutionId: institution.id, kind: 'heckling', occurredAt: new Date(t.clock.now() - HOUR_MS).toISOString(), severity: 2, target: 'organisation', source: 'first_hand', description: 'Loud heckling near the table for ten minutes.' })
+      .send({
+        institutionId: institution.id,
+        kind: 'heckling',
+        occurredAt: new Date(t.clock.now() - HOUR_MS).toISOString(),
+        severity: 2,
+        target: 'organisation',
+        source: 'first_hand',
+        description: 'Loud heckling near the table for ten minutes.',
+      })
       .expect(201);
 
     // two appearances rise to Critical: escalation mail to the recruiter and the coordinator
@@ -105,11 +113,30 @@ describe('webhooks: events from the services, and office chat', () => {
 
     expect(hook.rejected).toBe(0);
     const types = hook.received.map((h) => h.json.type).sort();
-    expect(types).toEqual(['acknowledgement.recorded', 'escalation.sent', 'escalation.sent', 'escalation.sent', 'escalation.sent', 'escalation.unacknowledged', 'incident.recorded', 'risk.level_rose', 'risk.level_rose']);
+    expect(types).toEqual([
+      'acknowledgement.recorded',
+      'escalation.sent',
+      'escalation.sent',
+      'escalation.sent',
+      'escalation.sent',
+      'escalation.unacknowledged',
+      'incident.recorded',
+      'risk.level_rose',
+      'risk.level_rose',
+    ]);
     const byType = (type: string) => hook.received.filter((h) => h.json.type === type).map((h) => h.json.data);
     expect(byType('incident.recorded')[0]).toEqual(expect.objectContaining({ incidentId: incident.body.id, kind: 'heckling', severity: 2 }));
     expect(JSON.stringify(byType('incident.recorded'))).not.toContain('heckling near');
-    expect(byType('risk.level_rose').map((d) => [d.appearanceId, d.from, d.to]).sort()).toEqual([[a.id, 'moderate', 'critical'], [b.id, 'moderate', 'critical']].sort());
+    expect(
+      byType('risk.level_rose')
+        .map((d) => [d.appearanceId, d.from, d.to])
+        .sort(),
+    ).toEqual(
+      [
+        [a.id, 'moderate', 'critical'],
+        [b.id, 'moderate', 'critical'],
+      ].sort(),
+    );
     expect(new Set(byType('escalation.sent').map((d) => d.notificationId))).toEqual(new Set(escalations.map((n) => n.id)));
     expect(byType('acknowledgement.recorded')).toEqual([expect.objectContaining({ notificationId: mine.id, appearanceId: a.id, acknowledgedById: recruiter.id })]);
     expect(byType('escalation.unacknowledged')).toEqual([expect.objectContaining({ appearanceId: b.id, officeId: office.id, warningKind: 'escalation', recipients: 2 })]);

@@ -46,7 +46,14 @@ describe('webhooks: a dispatcher killed mid-batch and restarted', () => {
     }
     const queued = await deliveries(t, ep.id);
     expect(queued).toHaveLength(150);
-    const env = { SQLITE_PATH: join(dir, 'shared.sqlite'), SCHEDULER_ENABLED: 'false', WEBHOOK_BATCH_SIZE: '40', WEBHOOK_CONCURRENCY: String(CONCURRENCY), PUBLIC_URL: 'http://forewarn.test', LOG_LEVEL: 'error' };
+    const env = {
+      SQLITE_PATH: join(dir, 'shared.sqlite'),
+      SCHEDULER_ENABLED: 'false',
+      WEBHOOK_BATCH_SIZE: '40',
+      WEBHOOK_CONCURRENCY: String(CONCURRENCY),
+      PUBLIC_URL: 'http://forewarn.test',
+      LOG_LEVEL: 'error',
+    };
     const spawnedAt = Date.now();
     const first = runTs('test/helpers/webhook-child.ts', { ...env, FW_DISPATCH_AT: String(t.clock.now()) });
     receiver.onDelivery(() => {

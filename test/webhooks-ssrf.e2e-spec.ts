@@ -34,7 +34,11 @@ describe('webhooks: server-side request forgery refused', () => {
     ['https://[fe80::1]/hook', 'link-local'],
     ['https://0.0.0.0/hook', 'reserved'],
   ])('refuses %s (%s)', async (url, reason) => {
-    const res = await strict.http().post('/webhook-endpoints').set(admin).send({ url, eventTypes: ['incident.recorded'] });
+    const res = await strict
+      .http()
+      .post('/webhook-endpoints')
+      .set(admin)
+      .send({ url, eventTypes: ['incident.recorded'] });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('URL_REFUSED');
     expect(Object.keys(res.body.fields)).toEqual(['url']);
@@ -42,7 +46,12 @@ describe('webhooks: server-side request forgery refused', () => {
   });
 
   it('accepts a private address inside WEBHOOK_ALLOWED_NETWORKS, and checks chat URLs the same way', async () => {
-    await strict.http().post('/webhook-endpoints').set(admin).send({ url: 'https://10.20.3.4/hook', eventTypes: ['incident.recorded'] }).expect(201);
+    await strict
+      .http()
+      .post('/webhook-endpoints')
+      .set(admin)
+      .send({ url: 'https://10.20.3.4/hook', eventTypes: ['incident.recorded'] })
+      .expect(201);
     const office = await strict.factories.office();
     const res = await strict.http().put(`/offices/${office.id}/chat`).set(admin).send({ teamsUrl: 'https://169.254.169.254/x' });
     expect({ status: res.status, fields: Object.keys(res.body.fields ?? {}) }).toEqual({ status: 400, fields: ['teamsUrl'] });

@@ -6,7 +6,16 @@ import { createTestApp, TestApp } from './helpers/test-app';
 import { WebhookReceiver } from './helpers/webhook-receiver';
 import { deliveries, hooks, register, withWebhooks } from './helpers/webhooks';
 
-const ALL = ['risk.level_rose', 'escalation.sent', 'escalation.unacknowledged', 'acknowledgement.recorded', 'incident.recorded', 'appearance.created', 'appearance.rescheduled', 'appearance.cancelled'];
+const ALL = [
+  'risk.level_rose',
+  'escalation.sent',
+  'escalation.unacknowledged',
+  'acknowledgement.recorded',
+  'incident.recorded',
+  'appearance.created',
+  'appearance.rescheduled',
+  'appearance.cancelled',
+];
 
 /**
  * Webhooks end to end: registration through the API, events written to the outbox in the emitting
@@ -44,7 +53,12 @@ describe('webhooks', () => {
   }
 
   it('shows the secret once, keeps it encrypted, never returns it again, and audits the registration', async () => {
-    const res = await t.http().post('/webhook-endpoints').set(admin).send({ url: receiver.url, eventTypes: ['appearance.created'] }).expect(201);
+    const res = await t
+      .http()
+      .post('/webhook-endpoints')
+      .set(admin)
+      .send({ url: receiver.url, eventTypes: ['appearance.created'] })
+      .expect(201);
     expect(res.body.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     const id = res.body.id;
     const got = await t.http().get(`/webhook-endpoints/${id}`).set(admin).expect(200);
@@ -75,7 +89,12 @@ describe('webhooks', () => {
     await bad({ url: receiver.url, eventTypes: ['appearance.created'], secret: 'mine' }, 'secret');
     const office = await t.factories.office();
     const coordinator = t.auth(await t.factories.user('coordinator', { officeId: office.id }));
-    await t.http().post('/webhook-endpoints').set(coordinator).send({ url: receiver.url, eventTypes: ['appearance.created'] }).expect(403);
+    await t
+      .http()
+      .post('/webhook-endpoints')
+      .set(coordinator)
+      .send({ url: receiver.url, eventTypes: ['appearance.created'] })
+      .expect(403);
     const id = (await register(t, admin, receiver.url, ['appearance.created'])).id;
     const patch = await t.http().patch(`/webhook-endpoints/${id}`).set(admin).send({ url: null });
     expect({ status: patch.status, fields: Object.keys(patch.body.fields ?? {}) }).toEqual({ status: 400, fields: ['url'] });
@@ -194,7 +213,13 @@ describe('webhooks', () => {
     expect(ops).toHaveLength(12);
     for (const { path, method, op } of ops) {
       const ok = Object.entries(op.responses ?? {}).find(([code]) => code.startsWith('2')) as [string, any] | undefined;
-      expect({ path, method, tags: op.tags?.length > 0, description: !!op.description, schema: !!ok?.[1]?.content?.['application/json']?.schema }).toEqual({ path, method, tags: true, description: true, schema: true });
+      expect({ path, method, tags: op.tags?.length > 0, description: !!op.description, schema: !!ok?.[1]?.content?.['application/json']?.schema }).toEqual({
+        path,
+        method,
+        tags: true,
+        description: true,
+        schema: true,
+      });
     }
   });
 });

@@ -22,11 +22,16 @@ export function advanceNotice(host: HostRules, t: Times, now: number, allowShort
   if (now <= deadline) return { warnings: [], overriddenDeadline: null };
   const words = `${host.name} requires ${days} days' advance notice: for an appearance starting ${humanLocal(t.startsAt, t.timeZone)} the host had to be told by ${humanLocal(deadline, t.timeZone)}`;
   if (!allowShortNotice) {
-    throw new UnprocessableError('ADVANCE_NOTICE', `${words}; send allowShortNotice: true to book anyway`, { startsAt: `is inside the host's ${days}-day notice period (deadline ${iso(deadline)})` }, {
-      institutionId: host.id,
-      advanceNoticeDays: days,
-      deadline: iso(deadline),
-    });
+    throw new UnprocessableError(
+      'ADVANCE_NOTICE',
+      `${words}; send allowShortNotice: true to book anyway`,
+      { startsAt: `is inside the host's ${days}-day notice period (deadline ${iso(deadline)})` },
+      {
+        institutionId: host.id,
+        advanceNoticeDays: days,
+        deadline: iso(deadline),
+      },
+    );
   }
   const warning = { code: 'SHORT_NOTICE', message: `${words}; booked anyway (allowShortNotice). Ask the host for a written reconfirmation before you travel.` };
   return { warnings: [warning], overriddenDeadline: deadline };

@@ -21,16 +21,7 @@ import { IdPipe } from '../common/validation';
 import { etag, expectedVersion } from '../common/expected-version';
 import { AppearanceReader } from './appearance-reader';
 import { AppearancesService } from './appearances.service';
-import {
-  AppearanceDetailView,
-  AppearancePage,
-  AppearanceQuery,
-  CancelAppearanceDto,
-  ClashView,
-  CreateAppearanceDto,
-  StatusChangeDto,
-  UpdateAppearanceDto,
-} from './dto/appearance.dto';
+import { AppearanceDetailView, AppearancePage, AppearanceQuery, CancelAppearanceDto, ClashView, CreateAppearanceDto, StatusChangeDto, UpdateAppearanceDto } from './dto/appearance.dto';
 
 const IF_MATCH = { name: 'If-Match', required: false, description: 'The ETag you read, e.g. "3"; a mismatch is 409 STALE_VERSION' };
 
@@ -105,7 +96,13 @@ export class AppearancesController {
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: AppearanceDetailView })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'ILLEGAL_TRANSITION' })
-  async confirm(@Param('id', new IdPipe()) id: string, @Body() dto: StatusChangeDto, @Headers('if-match') ifMatch: string | undefined, @CurrentUser() actor: AuthUser, @Res({ passthrough: true }) res: FastifyReply): Promise<AppearanceDetailView> {
+  async confirm(
+    @Param('id', new IdPipe()) id: string,
+    @Body() dto: StatusChangeDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentUser() actor: AuthUser,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<AppearanceDetailView> {
     return this.withEtag(res, await this.appearances.transition(id, 'confirmed', expectedVersion(ifMatch, dto.version), actor));
   }
 
@@ -116,7 +113,13 @@ export class AppearancesController {
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: AppearanceDetailView })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'ILLEGAL_TRANSITION' })
-  async cancel(@Param('id', new IdPipe()) id: string, @Body() dto: CancelAppearanceDto, @Headers('if-match') ifMatch: string | undefined, @CurrentUser() actor: AuthUser, @Res({ passthrough: true }) res: FastifyReply): Promise<AppearanceDetailView> {
+  async cancel(
+    @Param('id', new IdPipe()) id: string,
+    @Body() dto: CancelAppearanceDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentUser() actor: AuthUser,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<AppearanceDetailView> {
     return this.withEtag(res, await this.appearances.transition(id, 'cancelled', expectedVersion(ifMatch, dto.version), actor, dto.reason));
   }
 
@@ -127,7 +130,13 @@ export class AppearancesController {
   @ApiHeader(IF_MATCH)
   @ApiOkResponse({ type: AppearanceDetailView })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'ILLEGAL_TRANSITION or NOT_STARTED' })
-  async complete(@Param('id', new IdPipe()) id: string, @Body() dto: StatusChangeDto, @Headers('if-match') ifMatch: string | undefined, @CurrentUser() actor: AuthUser, @Res({ passthrough: true }) res: FastifyReply): Promise<AppearanceDetailView> {
+  async complete(
+    @Param('id', new IdPipe()) id: string,
+    @Body() dto: StatusChangeDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @CurrentUser() actor: AuthUser,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<AppearanceDetailView> {
     return this.withEtag(res, await this.appearances.transition(id, 'completed', expectedVersion(ifMatch, dto.version), actor));
   }
 

@@ -103,7 +103,11 @@ export class AppearancesService {
         updatedAt: now,
       });
       await m.insert(Appearance, a);
-      if (recruiterIds.length) await m.insert(AppearanceRecruiter, recruiterIds.map((userId) => ({ appearanceId: a.id, userId })));
+      if (recruiterIds.length)
+        await m.insert(
+          AppearanceRecruiter,
+          recruiterIds.map((userId) => ({ appearanceId: a.id, userId })),
+        );
       const risk = await this.risk.assessAppearance(m, a.id, 'appearance_created', actor.id);
       const view = await this.reader.one(a.id, m);
       await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'appearance', entityId: a.id, after: view });
@@ -158,7 +162,11 @@ export class AppearancesService {
         const removed = recruitersBefore.filter((r) => !recruitersAfter.includes(r));
         const added = recruitersAfter.filter((r) => !recruitersBefore.includes(r));
         if (removed.length) await m.delete(AppearanceRecruiter, { appearanceId: id, userId: In(removed) });
-        if (added.length) await m.insert(AppearanceRecruiter, added.map((userId) => ({ appearanceId: id, userId })));
+        if (added.length)
+          await m.insert(
+            AppearanceRecruiter,
+            added.map((userId) => ({ appearanceId: id, userId })),
+          );
       }
       const after = m.create(Appearance, { ...before, ...patch });
       const risk = await this.risk.assessAppearance(m, id, 'appearance_updated', actor.id);
@@ -179,7 +187,12 @@ export class AppearancesService {
       const before = await this.load(m, id);
       this.assertCanEdit(before, actor);
       if (!LEGAL[before.status].includes(to)) {
-        throw new UnprocessableError('ILLEGAL_TRANSITION', `Appearance ${id} is ${before.status}; it cannot become ${to}`, { status: `${before.status} → ${to} is not allowed` }, { from: before.status, to });
+        throw new UnprocessableError(
+          'ILLEGAL_TRANSITION',
+          `Appearance ${id} is ${before.status}; it cannot become ${to}`,
+          { status: `${before.status} → ${to} is not allowed` },
+          { from: before.status, to },
+        );
       }
       this.assertVersion(before, expected);
       const now = this.clock.now();

@@ -55,7 +55,14 @@ export class AttentionService {
     const now = this.clock.now();
     const upcoming = await this.reader.all({ from: now, to: now + UPCOMING_DAYS * DAY_MS, status: ACTIVE, ...(officeId ? { officeId } : {}) });
     const due = await this.outcomes.due(officeId ? { officeId } : {}, actor);
-    const dueViews = new Map((await this.reader.views(null, due.map((d) => d.appearanceId))).map((v) => [v.id, v]));
+    const dueViews = new Map(
+      (
+        await this.reader.views(
+          null,
+          due.map((d) => d.appearanceId),
+        )
+      ).map((v) => [v.id, v]),
+    );
     return {
       asOf: iso(now),
       officeId,
@@ -99,7 +106,18 @@ export class AttentionService {
       const escalatesAt = sentAt + ackWindowMs(this.mail.ackTimeoutMs, sentAt, startsAt);
       let w = byAppearance.get(r.appearance_id);
       if (!w) {
-        w = { appearanceId: r.appearance_id, title: r.title, institutionName: r.institution_name, startsAt: iso(startsAt), startsLocal: humanLocal(startsAt, r.time_zone), riskLevel: r.risk_level ?? null, notAcknowledged: [], escalatesAt: iso(escalatesAt), escalatesLocal: '', escalated: false };
+        w = {
+          appearanceId: r.appearance_id,
+          title: r.title,
+          institutionName: r.institution_name,
+          startsAt: iso(startsAt),
+          startsLocal: humanLocal(startsAt, r.time_zone),
+          riskLevel: r.risk_level ?? null,
+          notAcknowledged: [],
+          escalatesAt: iso(escalatesAt),
+          escalatesLocal: '',
+          escalated: false,
+        };
         byAppearance.set(r.appearance_id, w);
       }
       // earliest escalation of the appearance's waiting warnings; each person once (their latest warning)
@@ -126,7 +144,14 @@ export class AttentionService {
     const rows: Row[] = await qb.getRawMany();
     // a day of slack for DST; the exact deadline is computed below in the venue's zone
     const atRisk = rows.filter((r) => Number(r.starts_at) - Number(r.days) * DAY_MS <= now + NOTICE_LOOKAHEAD_MS + DAY_MS);
-    const views = new Map((await this.reader.views(null, atRisk.map((r) => r.id))).map((v) => [v.id, v]));
+    const views = new Map(
+      (
+        await this.reader.views(
+          null,
+          atRisk.map((r) => r.id),
+        )
+      ).map((v) => [v.id, v]),
+    );
     return atRisk.flatMap((r) => {
       const v = views.get(r.id);
       if (!v) return [];
@@ -138,5 +163,12 @@ export class AttentionService {
 }
 
 function ref(a: AppearanceView): AttentionAppearanceRef {
-  return { appearanceId: a.id, title: a.title, institutionName: a.institution.name, startsAt: a.startsAt, startsLocal: humanLocal(Date.parse(a.startsAt), a.timeZone), riskLevel: (a.riskLevel as RiskLevel | null) ?? null };
+  return {
+    appearanceId: a.id,
+    title: a.title,
+    institutionName: a.institution.name,
+    startsAt: a.startsAt,
+    startsLocal: humanLocal(Date.parse(a.startsAt), a.timeZone),
+    riskLevel: (a.riskLevel as RiskLevel | null) ?? null,
+  };
 }

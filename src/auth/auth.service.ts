@@ -65,12 +65,7 @@ export class AuthService {
       ],
       TOO_MANY,
     );
-    const user = await this.db
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.email = :email', { email })
-      .getOne();
+    const user = await this.db.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
     this.dummyHash ??= hashPassword('dummy-password-for-timing');
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), dto.password);

@@ -53,7 +53,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
       if (status === 429) {
         return { status, code: 'RATE_LIMITED', message: 'Too many requests; wait and try again' };
       }
-      const message = typeof res === 'string' ? res : Array.isArray(res?.message) ? res.message.join('; ') : res?.message ?? exception.message;
+      const message = typeof res === 'string' ? res : Array.isArray(res?.message) ? res.message.join('; ') : (res?.message ?? exception.message);
       // Nest hands Fastify's body-parser errors over as HttpExceptions: keep their specific code.
       if (status === 400 && !res?.code && /not valid JSON|Unexpected token|JSON/.test(message)) {
         return { status, code: 'MALFORMED_JSON', message: `The body is not valid JSON: ${message}` };

@@ -4,24 +4,10 @@
 export const ROLES = ['admin', 'coordinator', 'recruiter', 'hr'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const INSTITUTION_KINDS = [
-  'university',
-  'college',
-  'police_department',
-  'local_government',
-  'community_organisation',
-  'other',
-] as const;
+export const INSTITUTION_KINDS = ['university', 'college', 'police_department', 'local_government', 'community_organisation', 'other'] as const;
 export type InstitutionKind = (typeof INSTITUTION_KINDS)[number];
 
-export const APPEARANCE_KINDS = [
-  'career_fair',
-  'info_session',
-  'campus_visit',
-  'community_outreach',
-  'partnership_meeting',
-  'training',
-] as const;
+export const APPEARANCE_KINDS = ['career_fair', 'info_session', 'campus_visit', 'community_outreach', 'partnership_meeting', 'training'] as const;
 export type AppearanceKind = (typeof APPEARANCE_KINDS)[number];
 
 export const APPEARANCE_FORMATS = ['in_person', 'virtual', 'hybrid'] as const;
@@ -49,29 +35,11 @@ export type ReceptionKind = (typeof RECEPTION_KINDS)[number];
 export const STANCES = ['welcoming', 'neutral', 'cautious', 'restricted', 'hostile'] as const;
 export type Stance = (typeof STANCES)[number];
 
-export const INCIDENT_KINDS = [
-  'protest',
-  'heckling',
-  'table_blocked',
-  'materials_defaced',
-  'appearance_disrupted',
-  'host_cancelled',
-  'access_denied',
-  'threat',
-  'hostile_campaign',
-  'other',
-] as const;
+export const INCIDENT_KINDS = ['protest', 'heckling', 'table_blocked', 'materials_defaced', 'appearance_disrupted', 'host_cancelled', 'access_denied', 'threat', 'hostile_campaign', 'other'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 /** Incident kinds that count as a disruption aimed at the organisation in the risk model (RISK_MODEL §1). */
-export const DISRUPTIVE_KINDS: readonly IncidentKind[] = [
-  'protest',
-  'heckling',
-  'table_blocked',
-  'appearance_disrupted',
-  'host_cancelled',
-  'access_denied',
-];
+export const DISRUPTIVE_KINDS: readonly IncidentKind[] = ['protest', 'heckling', 'table_blocked', 'appearance_disrupted', 'host_cancelled', 'access_denied'];
 
 export const CROWD_BANDS = ['unknown', 'under_10', '10_49', '50_99', '100_499', '500_plus'] as const;
 export type CrowdBand = (typeof CROWD_BANDS)[number];
@@ -91,26 +59,10 @@ export type Verification = (typeof VERIFICATIONS)[number];
 export const RISK_LEVELS = ['low', 'moderate', 'high', 'critical'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
 
-export const OUTCOME_RESULTS = [
-  'as_planned',
-  'disrupted',
-  'ended_early',
-  'cancelled_by_host',
-  'cancelled_by_us',
-  'moved_virtual',
-] as const;
+export const OUTCOME_RESULTS = ['as_planned', 'disrupted', 'ended_early', 'cancelled_by_host', 'cancelled_by_us', 'moved_virtual'] as const;
 export type OutcomeResult = (typeof OUTCOME_RESULTS)[number];
 
-export const NOTIFICATION_KINDS = [
-  'briefing',
-  'escalation',
-  'ack_escalation',
-  'reschedule',
-  'cancellation',
-  'weekly_digest',
-  'debrief_request',
-  'mail_dead',
-] as const;
+export const NOTIFICATION_KINDS = ['briefing', 'escalation', 'ack_escalation', 'reschedule', 'cancellation', 'weekly_digest', 'debrief_request', 'mail_dead'] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Outbox rows that are not mail: a webhook delivery, a chat post. */
@@ -126,15 +78,7 @@ export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
  * bit i = TOPICS[i]) so the risk evidence can sum by relevance in SQL with one `&` per row.
  * Never reorder; add new topics at the end.
  */
-export const TOPICS = [
-  'immigration_enforcement',
-  'recruiting_employers',
-  'military_defence',
-  'policing',
-  'foreign_policy',
-  'labour',
-  'other',
-] as const;
+export const TOPICS = ['immigration_enforcement', 'recruiting_employers', 'military_defence', 'policing', 'foreign_policy', 'labour', 'other'] as const;
 export type Topic = (typeof TOPICS)[number];
 
 /**

@@ -12,7 +12,7 @@ describe('input guard', () => {
     [{ title: 'Fair', recruiterIds: ['a', 'b'], nested: { ok: [1, { x: 'y' }] } }, null],
     [nest(MAX_INPUT_DEPTH), null],
     [nest(MAX_INPUT_DEPTH + 1), { a: `is nested deeper than ${MAX_INPUT_DEPTH} levels` }],
-    [JSON.parse("[".repeat(40) + "]".repeat(40)), { body: `is nested deeper than ${MAX_INPUT_DEPTH} levels` }],
+    [JSON.parse('['.repeat(40) + ']'.repeat(40)), { body: `is nested deeper than ${MAX_INPUT_DEPTH} levels` }],
     [{ email: nest(5000) }, { email: `is nested deeper than ${MAX_INPUT_DEPTH} levels` }],
     [{ email: 'a\ud800@x.org' }, { email: 'must be valid Unicode text (it contains an unpaired surrogate)' }],
     [{ email: 'smile \ud83d\ude00@x.org' }, null],

@@ -48,9 +48,7 @@ export function parseLocal(field: string, s: string, zone: string): number {
   }
   // A wall-clock time that happens twice (the hour repeated when clocks go back) is refused with both
   // readings: silently taking one would put people at the venue an hour early or late.
-  const readings = [dt.toMillis() - HOUR_MS, dt.toMillis(), dt.toMillis() + HOUR_MS]
-    .map((ms) => DateTime.fromMillis(ms, { zone }))
-    .filter((r) => r.toFormat("yyyy-MM-dd'T'HH:mm:ss") === wanted);
+  const readings = [dt.toMillis() - HOUR_MS, dt.toMillis(), dt.toMillis() + HOUR_MS].map((ms) => DateTime.fromMillis(ms, { zone })).filter((r) => r.toFormat("yyyy-MM-dd'T'HH:mm:ss") === wanted);
   if (readings.length > 1) {
     const [first, second] = readings.map((r) => `${r.toISO({ suppressMilliseconds: true })} (${r.toFormat('ZZZZ')})`);
     throw new ValidationFailedError(
@@ -61,4 +59,3 @@ export function parseLocal(field: string, s: string, zone: string): number {
   }
   return dt.toMillis();
 }
-

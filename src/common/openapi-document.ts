@@ -16,7 +16,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   incidents: 'What happened to outreach (never who protested)',
   risk: 'Risk assessments, what-if previews, parameter sets and topic relations',
   notifications: 'The e-mail outbox, acknowledgements and preferences',
-  attention: "What needs a coordinator now",
+  attention: 'What needs a coordinator now',
   outcomes: 'Debriefs after an appearance',
   reports: 'Outcomes, trends and the model’s track record (JSON or CSV)',
   'import / export': 'CSV imports with per-row reports, and CSV exports',
@@ -42,7 +42,10 @@ function accessByRoute(app: INestApplication): Map<string, string> {
         const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (path === undefined || method === undefined) continue;
-        const full = `/${[base, path].map((p) => p.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+        const full = `/${[base, path]
+          .map((p) => p.replace(/^\/|\/$/g, ''))
+          .filter(Boolean)
+          .join('/')}`.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
         const isPublic = (Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, cls)) === true;
         const roles = (Reflect.getMetadata(ROLES_KEY, handler) ?? Reflect.getMetadata(ROLES_KEY, cls)) as string[] | undefined;
         const access = isPublic

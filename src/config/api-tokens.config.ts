@@ -47,7 +47,13 @@ export function readApiTokensConfig(env: NodeJS.ProcessEnv = process.env): ApiTo
   if (e.API_TOKEN_DEFAULT_DAYS > e.API_TOKEN_MAX_DAYS) {
     throw new ConfigError(`Invalid configuration:\n  API_TOKEN_DEFAULT_DAYS=${e.API_TOKEN_DEFAULT_DAYS}: must not exceed API_TOKEN_MAX_DAYS (${e.API_TOKEN_MAX_DAYS})`);
   }
-  return { defaultDays: e.API_TOKEN_DEFAULT_DAYS, maxDays: e.API_TOKEN_MAX_DAYS, lastUsedIntervalMs: e.API_TOKEN_LAST_USED_SECONDS * 1000, usesKeepMs: e.API_TOKEN_USES_KEEP_DAYS * 86_400_000, usesFlushMs: e.API_TOKEN_USES_FLUSH_MS };
+  return {
+    defaultDays: e.API_TOKEN_DEFAULT_DAYS,
+    maxDays: e.API_TOKEN_MAX_DAYS,
+    lastUsedIntervalMs: e.API_TOKEN_LAST_USED_SECONDS * 1000,
+    usesKeepMs: e.API_TOKEN_USES_KEEP_DAYS * 86_400_000,
+    usesFlushMs: e.API_TOKEN_USES_FLUSH_MS,
+  };
 }
 
 export const apiTokensConfig = registerAs('apiTokens', () => readApiTokensConfig());

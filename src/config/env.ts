@@ -10,9 +10,7 @@ export class ConfigError extends Error {
 }
 
 function describe(errors: ValidationError[]): string {
-  return errors
-    .map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`)
-    .join('\n  ');
+  return errors.map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`).join('\n  ');
 }
 
 /**

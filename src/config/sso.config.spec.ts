@@ -10,7 +10,14 @@ describe('single sign-on configuration', () => {
 
   it('reads domains, role map and JIT', () => {
     const c = readSsoConfig({ ...ON, OIDC_ROLE_MAP: 'fw-admins=admin, fw-hr=hr,cn=x=y=recruiter', OIDC_JIT: 'true', OIDC_OFFICE_CLAIM: 'office' });
-    expect(c).toMatchObject({ enabled: true, allowedDomains: ['agency.example', 'field.agency.example'], roleMap: { 'fw-admins': 'admin', 'fw-hr': 'hr', 'cn=x=y': 'recruiter' }, jit: true, officeClaim: 'office', redirectUri: null });
+    expect(c).toMatchObject({
+      enabled: true,
+      allowedDomains: ['agency.example', 'field.agency.example'],
+      roleMap: { 'fw-admins': 'admin', 'fw-hr': 'hr', 'cn=x=y': 'recruiter' },
+      jit: true,
+      officeClaim: 'office',
+      redirectUri: null,
+    });
   });
 
   it.each([

@@ -82,7 +82,10 @@ export function readSsoConfig(env: NodeJS.ProcessEnv = process.env): SsoConfig {
   const enabled = Boolean(e.OIDC_ISSUER);
   const jit = e.OIDC_JIT === 'true';
   const roleMap: Record<string, Role> = {};
-  for (const pair of (e.OIDC_ROLE_MAP ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of (e.OIDC_ROLE_MAP ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const i = pair.lastIndexOf('=');
     const role = pair.slice(i + 1).trim() as Role;
     if (i <= 0 || !ROLES.includes(role)) problems.push(`OIDC_ROLE_MAP: "${pair}" is not value=role with a role of ${ROLES.join(', ')}`);
@@ -105,7 +108,10 @@ export function readSsoConfig(env: NodeJS.ProcessEnv = process.env): SsoConfig {
     clientSecret: e.OIDC_CLIENT_SECRET ?? '',
     redirectUri: e.OIDC_REDIRECT_URI ?? null,
     scopes: e.OIDC_SCOPES,
-    allowedDomains: (e.OIDC_ALLOWED_DOMAINS ?? '').split(',').map((d) => d.trim().toLowerCase().replace(/^@/, '')).filter(Boolean),
+    allowedDomains: (e.OIDC_ALLOWED_DOMAINS ?? '')
+      .split(',')
+      .map((d) => d.trim().toLowerCase().replace(/^@/, ''))
+      .filter(Boolean),
     roleClaim: e.OIDC_ROLE_CLAIM,
     roleMap,
     officeClaim: e.OIDC_OFFICE_CLAIM ?? null,

@@ -14,7 +14,16 @@ describe('chart colours', () => {
   });
 
   it('stacked segments are separated by a white gap, so neighbouring fills never touch', () => {
-    const svg = stackedBarChart({ id: 'c', title: 't', desc: 'd', categories: ['OH'], stacks: [{ name: 'a', color: '#1b7837', values: [2] }, { name: 'b', color: '#7a7a7a', values: [3] }] });
+    const svg = stackedBarChart({
+      id: 'c',
+      title: 't',
+      desc: 'd',
+      categories: ['OH'],
+      stacks: [
+        { name: 'a', color: '#1b7837', values: [2] },
+        { name: 'b', color: '#7a7a7a', values: [3] },
+      ],
+    });
     const rects = svg.match(/<rect class="bar"[^>]*>/g) ?? [];
     expect(rects).toHaveLength(2);
     for (const r of rects) expect(r).toContain('stroke="#ffffff" stroke-width="2"');

@@ -20,7 +20,11 @@ export class DashboardHtmlFilter implements ExceptionFilter {
     let message = 'The dashboard could not be shown; try again, or ask an admin to check the log.';
     if (exception instanceof DomainError) {
       status = exception.status;
-      message = exception.fields ? `${exception.message}: ${Object.entries(exception.fields).map(([k, v]) => `${k} ${v}`).join('; ')}` : exception.message;
+      message = exception.fields
+        ? `${exception.message}: ${Object.entries(exception.fields)
+            .map(([k, v]) => `${k} ${v}`)
+            .join('; ')}`
+        : exception.message;
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       message = status === 429 ? 'Too many sign-in attempts; wait a minute and try again.' : exception.message;
@@ -31,6 +35,10 @@ export class DashboardHtmlFilter implements ExceptionFilter {
       void reply.status(303).header('Location', '/dashboard/login').header('Set-Cookie', clearedCookie(false)).send();
       return;
     }
-    void reply.status(status).header('Content-Type', 'text/html; charset=utf-8').header('Cache-Control', 'no-store').send(this.views.render('error', { title: `${status} — Forewarn dashboard`, heading: status === 403 ? 'Not for your role' : 'Something went wrong', message }));
+    void reply
+      .status(status)
+      .header('Content-Type', 'text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .send(this.views.render('error', { title: `${status} — Forewarn dashboard`, heading: status === 403 ? 'Not for your role' : 'Something went wrong', message }));
   }
 }

@@ -70,7 +70,14 @@ export interface FilterValues {
   kind: string;
 }
 
-const KIND_LABELS: Record<string, string> = { career_fair: 'Career fair', info_session: 'Information session', campus_visit: 'Campus visit', community_outreach: 'Community outreach', partnership_meeting: 'Partnership meeting', training: 'Training' };
+const KIND_LABELS: Record<string, string> = {
+  career_fair: 'Career fair',
+  info_session: 'Information session',
+  campus_visit: 'Campus visit',
+  community_outreach: 'Community outreach',
+  partnership_meeting: 'Partnership meeting',
+  training: 'Training',
+};
 
 export interface FilterField {
   value: string;
@@ -97,7 +104,10 @@ export function filtersView(v: FilterValues, offices: { id: string; name: string
     officeId: field('officeId'),
     state: field('state'),
     kind: field('kind'),
-    officeOptions: [...(user.role === 'coordinator' ? [] : [{ value: '', label: 'All offices', selected: false }]), ...offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === v.officeId }))],
+    officeOptions: [
+      ...(user.role === 'coordinator' ? [] : [{ value: '', label: 'All offices', selected: false }]),
+      ...offices.map((o) => ({ value: o.id, label: o.name, selected: o.id === v.officeId })),
+    ],
     kindOptions: [{ value: '', label: 'All kinds', selected: false }, ...APPEARANCE_KINDS.map((k) => ({ value: k, label: KIND_LABELS[k] ?? k, selected: k === v.kind }))],
   };
 }
@@ -148,7 +158,15 @@ export function dashboardView(d: DashboardData): object {
     'table-worsened',
     'Institutions whose reception worsened most in the last year',
     ['Institution', 'State', 'Kind', 'A year ago', 'Now', 'Steps worse', 'Declines in the year'],
-    reception.worsenedMost.map((r) => [{ text: r.name, href: `/dashboard/institutions/${r.institutionId}` }, r.state, words(r.institutionKind), r.stanceYearAgo ?? 'no record', r.stanceNow, r.steps, r.declinesInYear]),
+    reception.worsenedMost.map((r) => [
+      { text: r.name, href: `/dashboard/institutions/${r.institutionId}` },
+      r.state,
+      words(r.institutionKind),
+      r.stanceYearAgo ?? 'no record',
+      r.stanceNow,
+      r.steps,
+      r.declinesInYear,
+    ]),
   );
 
   const kinds = outcomes.rows;
@@ -168,7 +186,21 @@ export function dashboardView(d: DashboardData): object {
   const outcomesTable = table(
     'table-outcomes',
     'Outcomes by appearance kind',
-    ['Kind', 'Appearances', 'Held', 'Completed', 'Disrupted', 'Ended early', 'Cancelled by host', 'Incidents', 'Incidents per appearance', 'Leads', 'Applications', 'Yield per debrief', 'Debriefs due'],
+    [
+      'Kind',
+      'Appearances',
+      'Held',
+      'Completed',
+      'Disrupted',
+      'Ended early',
+      'Cancelled by host',
+      'Incidents',
+      'Incidents per appearance',
+      'Leads',
+      'Applications',
+      'Yield per debrief',
+      'Debriefs due',
+    ],
     [...kinds, outcomes.totals].map((k) => [
       k.key === 'total' ? 'All kinds' : words(k.label),
       k.appearances,

@@ -72,7 +72,11 @@ export class DashboardController {
         void html(reply, 403).send(this.loginPage({ email, error: `The dashboard is for hr, coordinators and admins (you are ${token.user.role}).` }));
         return;
       }
-      void reply.status(303).header('Set-Cookie', sessionCookie(token.accessToken, token.expiresIn, this.secure)).header('Location', '/dashboard').send();
+      void reply
+        .status(303)
+        .header('Set-Cookie', sessionCookie(token.accessToken, token.expiresIn, this.secure))
+        .header('Location', '/dashboard')
+        .send();
     } catch (e) {
       if (e instanceof ValidationFailedError) return void html(reply, 400).send(this.loginPage({ email, error: 'Enter your email address and password.' }));
       if (e instanceof DomainError && (e.status === 401 || e.status === 429)) return void html(reply, e.status).send(this.loginPage({ email, error: e.message }));

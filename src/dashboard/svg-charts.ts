@@ -128,9 +128,7 @@ export function barChart(spec: BarChartSpec): string {
       `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="${INK}" aria-hidden="true">${esc(tickFmt(v))}</text>`,
     );
   }
-  out.push(
-    `<text x="14" y="${m.top + h / 2}" transform="rotate(-90 14 ${m.top + h / 2})" text-anchor="middle" fill="${INK}" aria-hidden="true">${esc(spec.yLabel)}</text>`,
-  );
+  out.push(`<text x="14" y="${m.top + h / 2}" transform="rotate(-90 14 ${m.top + h / 2})" text-anchor="middle" fill="${INK}" aria-hidden="true">${esc(spec.yLabel)}</text>`);
   spec.categories.forEach((cat, i) => {
     const gx = m.left + i * band + (band - groupW) / 2;
     spec.series.forEach((s, j) => {
@@ -167,13 +165,9 @@ export function barChart(spec: BarChartSpec): string {
     }
   });
   if (spec.line) {
-    const pts = spec.line.values
-      .map((v, i) => (v === null ? null : `${(m.left + i * band + band / 2).toFixed(1)},${y(v).toFixed(1)}`))
-      .filter((p): p is string => p !== null);
+    const pts = spec.line.values.map((v, i) => (v === null ? null : `${(m.left + i * band + band / 2).toFixed(1)},${y(v).toFixed(1)}`)).filter((p): p is string => p !== null);
     if (pts.length >= 2) {
-      out.push(
-        `<polyline class="trend" points="${pts.join(' ')}" fill="none" stroke="${spec.line.color}" stroke-width="2.5" stroke-dasharray="6 4"><title>${esc(spec.line.name)}</title></polyline>`,
-      );
+      out.push(`<polyline class="trend" points="${pts.join(' ')}" fill="none" stroke="${spec.line.color}" stroke-width="2.5" stroke-dasharray="6 4"><title>${esc(spec.line.name)}</title></polyline>`);
     }
   }
   out.push(`<line x1="${m.left}" x2="${m.left + w}" y1="${m.top + h}" y2="${m.top + h}" stroke="${INK}" aria-hidden="true"/>`);
@@ -221,7 +215,13 @@ export function stackedBarChart(spec: StackedSpec): string {
     }
     out.push(`<text x="${(x + 4).toFixed(1)}" y="${yy + rowH / 2 + 4}" fill="${INK}" aria-hidden="true">${totals[i]}</text>`);
   });
-  out.push(legend(spec.stacks.map((s) => ({ name: s.name, color: s.color })), m.left, height - 14));
+  out.push(
+    legend(
+      spec.stacks.map((s) => ({ name: s.name, color: s.color })),
+      m.left,
+      height - 14,
+    ),
+  );
   out.push('</svg>');
   return out.join('');
 }

@@ -125,8 +125,7 @@ export function serialiseSqlite(ds: DataSource, reader: DataSource | null = null
 
   const wrap = (manager: EntityManager) => {
     const transaction = manager.transaction.bind(manager) as (...a: unknown[]) => Promise<unknown>;
-    (manager as { transaction: unknown }).transaction = (...args: unknown[]) =>
-      inTx.getStore() ? transaction(...args) : withLock(() => inTx.run(true, () => transaction(...args)));
+    (manager as { transaction: unknown }).transaction = (...args: unknown[]) => (inTx.getStore() ? transaction(...args) : withLock(() => inTx.run(true, () => transaction(...args))));
   };
   wrap(ds.manager);
   wrap(runner.manager);

@@ -96,7 +96,13 @@ export async function removeStaleSpools(root = tmpdir(), now = Date.now()): Prom
     const path = join(root, name);
     let stale: boolean;
     if (m) stale = Number(m[1]) !== process.pid && !isAlive(Number(m[1]));
-    else stale = now - (await stat(path).then((st) => st.mtimeMs).catch(() => now)) > UNTAGGED_SPOOL_AGE_MS;
+    else
+      stale =
+        now -
+          (await stat(path)
+            .then((st) => st.mtimeMs)
+            .catch(() => now)) >
+        UNTAGGED_SPOOL_AGE_MS;
     if (!stale) continue;
     await rm(path, { recursive: true, force: true });
     removed.push(name);
@@ -113,15 +119,15 @@ export async function* csvChunks(body: unknown, onHeader: (header: string[]) => 
   // The upload limit (IMPORT_LIMIT_BYTES), counted as the bytes stream in.
   const counter = byteLimit(limitBytes);
   const parser = parse({
-      bom: true,
-      columns: (h: string[]) => {
-        const header = h.map(headerKey);
-        onHeader(header);
-        return header;
-      },
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: false,
+    bom: true,
+    columns: (h: string[]) => {
+      const header = h.map(headerKey);
+      onHeader(header);
+      return header;
+    },
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: false,
   });
   pipeline(asStream(body), counter, parser, () => undefined);
   let chunk: CsvRow[] = [];
@@ -164,11 +170,7 @@ export function breather(sliceMs = 10): () => Promise<void> {
 export function requireColumns(header: string[], required: string[][], format: string): void {
   const missing = required.filter((alts) => !alts.some((c) => header.includes(c))).map((alts) => alts.join(' or '));
   if (missing.length) {
-    throw new ValidationFailedError(
-      `The ${format} CSV lacks required column(s): ${missing.join(', ')}`,
-      Object.fromEntries(missing.map((m) => [m, 'required column is missing'])),
-      'CSV_HEADER',
-    );
+    throw new ValidationFailedError(`The ${format} CSV lacks required column(s): ${missing.join(', ')}`, Object.fromEntries(missing.map((m) => [m, 'required column is missing'])), 'CSV_HEADER');
   }
 }
 
@@ -276,11 +278,9 @@ class StagedRows implements Stage {
         if (keys.length) {
           const taken = await m.createQueryBuilder().select(`x.${t.unique.column}`, 'k').from(t.entity, 'x').where(`x.${t.unique.column} IN (:...keys)`, { keys }).limit(1).getRawMany();
           if (taken.length) {
-            throw new ConflictError(
-              'IMPORT_CONFLICT',
-              'Some of these records were created by someone else while the file was being checked; nothing was imported. Send the file again.',
-              { [t.unique.property]: taken[0].k },
-            );
+            throw new ConflictError('IMPORT_CONFLICT', 'Some of these records were created by someone else while the file was being checked; nothing was imported. Send the file again.', {
+              [t.unique.property]: taken[0].k,
+            });
           }
         }
         await insertRows(m, t.entity, chunk);
@@ -340,7 +340,9 @@ export async function runImport(db: DataSource, report: ImportReport, work: (m: 
         if (afterWork) await afterWork(m);
       });
       report.committed = true;
-      logger.log(`${report.format} import: ${report.rows} row(s) checked in ${Math.round(checked - started)} ms, ${stage.count} inserted in ${Math.round(performance.now() - checked)} ms (one transaction)`);
+      logger.log(
+        `${report.format} import: ${report.rows} row(s) checked in ${Math.round(checked - started)} ms, ${stage.count} inserted in ${Math.round(performance.now() - checked)} ms (one transaction)`,
+      );
       return report;
     }
   } finally {
@@ -362,5 +364,9 @@ export async function runImport(db: DataSource, report: ImportReport, work: (m: 
 
 /** "a; b" from { field: reason }. */
 export function reasonOf(fields: Record<string, string> | undefined, fallback: string): string {
-  return fields && Object.keys(fields).length ? Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ') : fallback;
+  return fields && Object.keys(fields).length
+    ? Object.entries(fields)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join('; ')
+    : fallback;
 }

@@ -26,7 +26,7 @@ export class ImportReport {
   @ApiProperty() matched: number;
   @ApiProperty() refused: number;
   @ApiPropertyOptional({ description: 'Incident imports: rows whose institution was found' }) institutionsMatched?: number;
-  @ApiPropertyOptional({ description: 'Incident imports: how the file\'s columns map onto topics (campus-protest format: flag → topic)', type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({ description: "Incident imports: how the file's columns map onto topics (campus-protest format: flag → topic)", type: 'object', additionalProperties: { type: 'string' } })
   topicMapping?: Record<string, string>;
   @ApiPropertyOptional({ description: 'Incident imports: rows created per topic', type: 'object', additionalProperties: { type: 'number' } })
   topics?: Record<string, number>;

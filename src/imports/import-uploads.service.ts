@@ -50,7 +50,11 @@ class ReportFile {
     const ready = cut === -1 ? this.pending : this.pending.slice(0, cut);
     this.pending = cut === -1 ? [] : this.pending.slice(cut);
     for (const i of ready) {
-      const fields = i.fields ? Object.entries(i.fields).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
+      const fields = i.fields
+        ? Object.entries(i.fields)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('; ')
+        : '';
       this.out += stringify([[i.row, i.status, i.id ?? '', i.reason ?? '', fields, i.note ?? ''].map(safeCell)]);
       if (this.out.length >= FLUSH_BYTES) this.flush();
     }
@@ -126,7 +130,11 @@ export class ImportUploads implements OnApplicationBootstrap {
 
   /** The full report of an import: to the admin, or to whoever ran it. */
   async download(id: string, user: AuthUser): Promise<StreamableFile> {
-    const meta = UUID_RE.test(id) ? await readFile(join(this.dir, `${id}.json`), 'utf8').then((s) => JSON.parse(s) as { actorId: string; createdAt: number }).catch(() => null) : null;
+    const meta = UUID_RE.test(id)
+      ? await readFile(join(this.dir, `${id}.json`), 'utf8')
+          .then((s) => JSON.parse(s) as { actorId: string; createdAt: number })
+          .catch(() => null)
+      : null;
     if (!meta || (user.role !== 'admin' && meta.actorId !== user.id) || this.clock.now() - meta.createdAt > REPORT_KEEP_MS) throw new NotFoundError('Import report', id);
     return new StreamableFile(createReadStream(join(this.dir, `${id}.csv`)), { type: 'text/csv; charset=utf-8', disposition: `attachment; filename="import-${id}.csv"` });
   }

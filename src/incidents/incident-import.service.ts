@@ -83,30 +83,35 @@ export class IncidentImportService {
     const touched = new Map<string, string>(); // institution id → state
     const created = new CreatedRows(); // import keys staged by earlier rows of the file
     // The upload is received in full (to a temporary file) before the transaction opens.
-    return this.uploads.receive(body, report, actor, (file) => runImport(
-      this.db,
-      report,
-      async (m, stage) => {
-        const chunks = csvChunks(file(), (header) => {
-          format = header.includes('about_recruiting') ? 'campus_protests' : 'forewarn';
-          report.format = format;
-          if (format === 'campus_protests')
-            report.topicMapping = { ...Object.fromEntries(Object.entries(CCC_FLAG_TOPICS).filter(([flag]) => header.includes(flag))), 'none of them': 'other' };
-          if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
-          else requireColumns(header, [['date', 'occurred_at'], ['institution_id', 'institution'], ['kind'], ['severity'], ['target'], ['source']], 'Forewarn incident');
-        }, this.uploads.limitBytes);
-        for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, { occurrences, touched, created }, actor);
-      },
-      async (m) => {
-        await this.audit.record(m, {
-          actorId: actor.id,
-          action: 'import',
-          entityType: 'incident',
-          meta: { format: report.format, rows: report.rows, created: report.created, matched: report.matched, refused: report.refused, institutionsMatched: report.institutionsMatched },
-        });
-        await this.reassess(m, touched, actor);
-      },
-    ));
+    return this.uploads.receive(body, report, actor, (file) =>
+      runImport(
+        this.db,
+        report,
+        async (m, stage) => {
+          const chunks = csvChunks(
+            file(),
+            (header) => {
+              format = header.includes('about_recruiting') ? 'campus_protests' : 'forewarn';
+              report.format = format;
+              if (format === 'campus_protests') report.topicMapping = { ...Object.fromEntries(Object.entries(CCC_FLAG_TOPICS).filter(([flag]) => header.includes(flag))), 'none of them': 'other' };
+              if (format === 'campus_protests') requireColumns(header, [['date'], ['institution'], ['state']], 'campus-protest');
+              else requireColumns(header, [['date', 'occurred_at'], ['institution_id', 'institution'], ['kind'], ['severity'], ['target'], ['source']], 'Forewarn incident');
+            },
+            this.uploads.limitBytes,
+          );
+          for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, { occurrences, touched, created }, actor);
+        },
+        async (m) => {
+          await this.audit.record(m, {
+            actorId: actor.id,
+            action: 'import',
+            entityType: 'incident',
+            meta: { format: report.format, rows: report.rows, created: report.created, matched: report.matched, refused: report.refused, institutionsMatched: report.institutionsMatched },
+          });
+          await this.reassess(m, touched, actor);
+        },
+      ),
+    );
   }
 
   private async chunk(
@@ -133,7 +138,10 @@ export class IncidentImportService {
       }
     }
     const institutions = await this.resolve(m, drafts);
-    const existingKeys = await this.existingKeys(m, drafts.map((d) => d.importKey));
+    const existingKeys = await this.existingKeys(
+      m,
+      drafts.map((d) => d.importKey),
+    );
     const now = this.clock.now();
     const fresh: Array<Omit<Incident, 'institution' | 'appearance'>> = [];
     const retopic: { id: string; mask: number }[] = [];
@@ -215,7 +223,17 @@ export class IncidentImportService {
     if (Object.keys(fields).length) throw new ValidationFailedError('Invalid row', fields);
     const recruiting = /^(yes|true|1)$/i.test(r.about_recruiting ?? '');
     const topics = cccTopics(r);
-    const content = [r.date, normaliseText(r.institution), normaliseText(r.city), normaliseState(r.state), r.kind ?? '', r.size ?? '', r.about_recruiting ?? '', r.about_immigration_enforcement ?? '', r.about_gaza ?? ''].join('|');
+    const content = [
+      r.date,
+      normaliseText(r.institution),
+      normaliseText(r.city),
+      normaliseState(r.state),
+      r.kind ?? '',
+      r.size ?? '',
+      r.about_recruiting ?? '',
+      r.about_immigration_enforcement ?? '',
+      r.about_gaza ?? '',
+    ].join('|');
     return {
       row,
       ref: this.nameRef(r.institution, r.city, r.state),
@@ -238,7 +256,8 @@ export class IncidentImportService {
 
   private fromOwn(row: number, raw: Record<string, string>, occurrences: Map<string, number>): Draft {
     const plain: Record<string, string> = {};
-    for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'dispute_statement', 'import_key', 'topics']) if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
+    for (const k of ['kind', 'severity', 'target', 'source', 'crowd_size', 'impact', 'verification', 'description', 'dispute_statement', 'import_key', 'topics'])
+      if (raw[k] !== undefined && raw[k] !== '') plain[k] = raw[k];
     plain.date = raw.date || raw.occurred_at || '';
     const r = validateDto(IncidentCsvRow, plain);
     assertNoPersonalData({ import_key: r.import_key }, { import_key: 'identifier' });
@@ -313,7 +332,8 @@ export class IncidentImportService {
     const byId = new Map<string, InstitutionRef>();
     const byKey = new Map<string, InstitutionRef>();
     if (ids.length) for (const r of (await m.createQueryBuilder().select(cols).from(Institution, 'i').where('i.id IN (:...ids)', { ids }).getRawMany()) as Raw[]) byId.set(r.id, toRef(r));
-    if (keys.length) for (const r of (await m.createQueryBuilder().select(cols).from(Institution, 'i').where('i.dedupe_key IN (:...keys)', { keys }).getRawMany()) as Raw[]) byKey.set(r.dedupe_key, toRef(r));
+    if (keys.length)
+      for (const r of (await m.createQueryBuilder().select(cols).from(Institution, 'i').where('i.dedupe_key IN (:...keys)', { keys }).getRawMany()) as Raw[]) byKey.set(r.dedupe_key, toRef(r));
     const fallback = drafts.filter((d) => d.ref.key && !byKey.has(d.ref.key) && d.ref.nameState);
     const byNameState = new Map<string, InstitutionRef[]>();
     if (fallback.length) {

@@ -23,10 +23,7 @@ export function toIncidentView(i: Incident, institution?: Pick<Institution, 'id'
     topics: topicsOf(i.topicMask),
     source: i.source,
     verification: i.verification,
-    dispute:
-      i.disputeStatement !== null && i.disputeStatement !== undefined
-        ? { statement: i.disputeStatement, recordedById: i.disputeRecordedById, recordedAt: iso(i.disputeRecordedAt) }
-        : null,
+    dispute: i.disputeStatement !== null && i.disputeStatement !== undefined ? { statement: i.disputeStatement, recordedById: i.disputeRecordedById, recordedAt: iso(i.disputeRecordedAt) } : null,
     description: i.description,
     descriptionExpiredAt: iso(i.descriptionExpiredAt),
     recordedById: i.recordedById,

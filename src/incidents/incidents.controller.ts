@@ -38,8 +38,8 @@ export class IncidentsController {
   @ApiOperation({
     summary: 'Record an incident (admin, coordinator, recruiter)',
     description:
-      'Re-assesses the institution\'s upcoming appearances in the same transaction. An incident linked to an appearance must be at that ' +
-      'appearance\'s institution; one aimed at the organisation marks the appearance disrupted. ' +
+      "Re-assesses the institution's upcoming appearances in the same transaction. An incident linked to an appearance must be at that " +
+      "appearance's institution; one aimed at the organisation marks the appearance disrupted. " +
       PRIVACY_RULE,
   })
   @ApiOkResponse({ type: IncidentView })
@@ -52,7 +52,7 @@ export class IncidentsController {
   @Roles(...INCIDENT_READERS)
   @ApiOperation({
     summary: 'List and filter incidents (admin, coordinator, recruiter, hr); every read is audited with its filter',
-    description: 'Send `Accept: text/csv` for a CSV export of every matching incident (cells starting with = + - @ tab or CR are prefixed with \' against formula injection).',
+    description: "Send `Accept: text/csv` for a CSV export of every matching incident (cells starting with = + - @ tab or CR are prefixed with ' against formula injection).",
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: IncidentPage })
@@ -82,16 +82,11 @@ export class IncidentsController {
 
   @Patch(':id')
   @Roles(...INCIDENT_WRITERS)
-  @ApiOperation({ summary: 'Correct an incident\'s facts (admin, coordinator, recruiter); audited with before and after; send If-Match or version', description: PRIVACY_RULE })
+  @ApiOperation({ summary: "Correct an incident's facts (admin, coordinator, recruiter); audited with before and after; send If-Match or version", description: PRIVACY_RULE })
   @ApiHeader({ name: 'If-Match', required: false })
   @ApiOkResponse({ type: IncidentView })
   @ApiConflictResponse({ type: ErrorBody, description: 'STALE_VERSION' })
-  update(
-    @Param('id', new IdPipe()) id: string,
-    @Body() dto: UpdateIncidentDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentUser() actor: AuthUser,
-  ): Promise<IncidentView> {
+  update(@Param('id', new IdPipe()) id: string, @Body() dto: UpdateIncidentDto, @Headers('if-match') ifMatch: string | undefined, @CurrentUser() actor: AuthUser): Promise<IncidentView> {
     return this.incidents.update(id, dto, expectedVersion(ifMatch, dto.version), actor);
   }
 
@@ -104,12 +99,7 @@ export class IncidentsController {
   })
   @ApiOkResponse({ type: IncidentView })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'ILLEGAL_TRANSITION or PERSONAL_DATA' })
-  verify(
-    @Param('id', new IdPipe()) id: string,
-    @Body() dto: VerificationDto,
-    @Headers('if-match') ifMatch: string | undefined,
-    @CurrentUser() actor: AuthUser,
-  ): Promise<IncidentView> {
+  verify(@Param('id', new IdPipe()) id: string, @Body() dto: VerificationDto, @Headers('if-match') ifMatch: string | undefined, @CurrentUser() actor: AuthUser): Promise<IncidentView> {
     return this.incidents.setVerification(id, dto, expectedVersion(ifMatch, dto.version), actor);
   }
 }

@@ -87,7 +87,17 @@ export class IncidentsService {
         manager: m,
         actorId: actor.id,
         at: now,
-        incident: { id: row.id, institutionId: row.institutionId, appearanceId: row.appearanceId, kind: row.kind, severity: row.severity, occurredAt: row.occurredAt, target: row.target, impact: row.impact, source: row.source },
+        incident: {
+          id: row.id,
+          institutionId: row.institutionId,
+          appearanceId: row.appearanceId,
+          kind: row.kind,
+          severity: row.severity,
+          occurredAt: row.occurredAt,
+          target: row.target,
+          impact: row.impact,
+          source: row.source,
+        },
       };
       await this.events.emitAsync(DomainEvents.IncidentRecorded, event);
       return view;
@@ -102,10 +112,18 @@ export class IncidentsService {
   }
 
   async list(q: IncidentQuery, actor: AuthUser): Promise<Page<IncidentView>> {
-    const qb = this.filtered(q).orderBy('i.occurredAt', 'DESC').addOrderBy('i.id', 'DESC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    const qb = this.filtered(q)
+      .orderBy('i.occurredAt', 'DESC')
+      .addOrderBy('i.id', 'DESC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
     await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: null, meta: { kind: 'list', filter: filterOf(q), total } });
-    return page(rows.map((r) => toIncidentView(r)), total, q);
+    return page(
+      rows.map((r) => toIncidentView(r)),
+      total,
+      q,
+    );
   }
 
   /** Batches for the CSV export (keyset-paginated); the export itself is audited as a read. */

@@ -119,7 +119,10 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
       const { description: _d, ...rest } = o;
       return JSON.stringify({ ...rest, descriptionRedacted: true });
     };
-    await this.audit.rewriteSnapshots(m, rows.map((r) => ({ id: r.id, before: redact(r.b), after: redact(r.a) })));
+    await this.audit.rewriteSnapshots(
+      m,
+      rows.map((r) => ({ id: r.id, before: redact(r.b), after: redact(r.a) })),
+    );
     return rows.length;
   }
 }

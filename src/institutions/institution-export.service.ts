@@ -24,7 +24,10 @@ export class InstitutionExportService {
       if (after) qb.andWhere('(i.search_name > :an OR (i.search_name = :an AND i.id > :aid))', { an: after.name, aid: after.id });
       const rows = await qb.getMany();
       if (!rows.length) return;
-      const stances = await this.ledger.summaries(rows.map((r) => r.id), this.clock.now());
+      const stances = await this.ledger.summaries(
+        rows.map((r) => r.id),
+        this.clock.now(),
+      );
       yield rows.map((i) => ({
         id: i.id,
         name: i.name,

@@ -83,26 +83,40 @@ export class InstitutionImportService {
     const report = emptyReport(format, opts.dryRun, opts.atomic);
     const seen = new CreatedRows();
     // The upload is received in full (to a temporary file) before the transaction opens.
-    return this.uploads.receive(body, report, actor, (file) => runImport(
-      this.db,
-      report,
-      async (m, stage) => {
-        const chunks = csvChunks(file(), (header) => {
-          format = detectInstitutionFormat(header);
-          report.format = format;
-          if (format === 'scorecard') requireColumns(header, [['name', 'instnm'], ['state', 'stabbr']], 'College Scorecard');
-          else requireColumns(header, [['name'], ['kind']], 'Forewarn institution');
-        }, this.uploads.limitBytes);
-        for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, seen);
-      },
-      (m) =>
-        this.audit.record(m, {
-          actorId: actor.id,
-          action: 'import',
-          entityType: 'institution',
-          meta: { format: report.format, rows: report.rows, created: report.created, matched: report.matched, refused: report.refused },
-        }),
-    ));
+    return this.uploads.receive(body, report, actor, (file) =>
+      runImport(
+        this.db,
+        report,
+        async (m, stage) => {
+          const chunks = csvChunks(
+            file(),
+            (header) => {
+              format = detectInstitutionFormat(header);
+              report.format = format;
+              if (format === 'scorecard')
+                requireColumns(
+                  header,
+                  [
+                    ['name', 'instnm'],
+                    ['state', 'stabbr'],
+                  ],
+                  'College Scorecard',
+                );
+              else requireColumns(header, [['name'], ['kind']], 'Forewarn institution');
+            },
+            this.uploads.limitBytes,
+          );
+          for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, seen);
+        },
+        (m) =>
+          this.audit.record(m, {
+            actorId: actor.id,
+            action: 'import',
+            entityType: 'institution',
+            meta: { format: report.format, rows: report.rows, created: report.created, matched: report.matched, refused: report.refused },
+          }),
+      ),
+    );
   }
 
   private async chunk(m: EntityManager, stage: Stage, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: CreatedRows): Promise<void> {
@@ -134,12 +148,22 @@ export class InstitutionImportService {
         const fill: Partial<Pick<Institution, 'ownership' | 'highestDegree'>> = {};
         if (!hit.ownership && c.ownership) fill.ownership = c.ownership;
         if (!hit.highestDegree && c.highestDegree) fill.highestDegree = c.highestDegree;
-        const filled = Object.keys(fill).length ? `filled in ${Object.keys(fill).map((k) => (k === 'ownership' ? 'ownership' : 'highest degree')).join(' and ')}` : undefined;
+        const filled = Object.keys(fill).length
+          ? `filled in ${Object.keys(fill)
+              .map((k) => (k === 'ownership' ? 'ownership' : 'highest degree'))
+              .join(' and ')}`
+          : undefined;
         if (filled) {
           fills.push({ id: hit.id, ...fill });
           Object.assign(hit, fill);
         }
-        tally(report, { row: p.row, status: 'matched', id: hit.id, reason: existing.byKey.has(c.dedupeKey) ? 'same name, city and state' : `same external id ${c.externalId}`, ...(filled ? { note: filled } : {}) });
+        tally(report, {
+          row: p.row,
+          status: 'matched',
+          id: hit.id,
+          reason: existing.byKey.has(c.dedupeKey) ? 'same name, city and state' : `same external id ${c.externalId}`,
+          ...(filled ? { note: filled } : {}),
+        });
         continue;
       }
       const earlier = seen.find(c.dedupeKey) ?? (c.externalId ? seen.find(`ext:${c.externalId}`) : undefined);
@@ -178,7 +202,23 @@ export class InstitutionImportService {
   }
 
   private fromOwn(record: Record<string, string>, now: number): Candidate {
-    const r = validateDto(InstitutionCsvRow, pick(record, ['name', 'kind', 'city', 'state', 'country', 'time_zone', 'external_id', 'ownership', 'highest_degree', 'limits_immigration_cooperation', 'requires_advance_notice', 'advance_notice_days']));
+    const r = validateDto(
+      InstitutionCsvRow,
+      pick(record, [
+        'name',
+        'kind',
+        'city',
+        'state',
+        'country',
+        'time_zone',
+        'external_id',
+        'ownership',
+        'highest_degree',
+        'limits_immigration_cooperation',
+        'requires_advance_notice',
+        'advance_notice_days',
+      ]),
+    );
     const country = (r.country || 'US').toUpperCase();
     const zone = r.time_zone || (country === 'US' ? zoneForState(r.state ?? '', r.city) : null);
     if (!zone) throw new ValidationFailedError('No time zone', { time_zone: 'required (no US state to derive it from)' });
@@ -229,7 +269,10 @@ export class InstitutionImportService {
 
   private candidate(
     now: number,
-    v: Pick<Institution, 'name' | 'kind' | 'city' | 'state' | 'country' | 'timeZone' | 'externalId' | 'ownership' | 'highestDegree' | 'limitsImmigrationCooperation' | 'requiresAdvanceNotice' | 'advanceNoticeDays'>,
+    v: Pick<
+      Institution,
+      'name' | 'kind' | 'city' | 'state' | 'country' | 'timeZone' | 'externalId' | 'ownership' | 'highestDegree' | 'limitsImmigrationCooperation' | 'requiresAdvanceNotice' | 'advanceNoticeDays'
+    >,
   ): Candidate {
     assertNoPersonalData(
       { name: v.name, city: v.city, state: v.state, external_id: v.externalId, ownership: v.ownership },

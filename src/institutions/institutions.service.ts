@@ -72,8 +72,15 @@ export class InstitutionsService {
     qb.orderBy('i.search_name', 'ASC').addOrderBy('i.id', 'ASC');
     qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
-    const stances = await this.ledger.summaries(rows.map((r) => r.id), this.clock.now());
-    return page(rows.map((r) => ({ ...toInstitutionView(r), reception: stances.get(r.id) })), total, q);
+    const stances = await this.ledger.summaries(
+      rows.map((r) => r.id),
+      this.clock.now(),
+    );
+    return page(
+      rows.map((r) => ({ ...toInstitutionView(r), reception: stances.get(r.id) })),
+      total,
+      q,
+    );
   }
 
   /** The derived reception (current stance, since when, 12-month trend) of one institution (from the reception module). */
@@ -89,32 +96,34 @@ export class InstitutionsService {
 
   async create(dto: CreateInstitutionDto, actor: AuthUser): Promise<InstitutionView> {
     assertNoPersonalData({ name: dto.name, city: dto.city, state: dto.state, externalId: dto.externalId, ownership: dto.ownership }, INSTITUTION_FIELD_KINDS);
-    return this.refuseRacingDuplicate(dedupeKey(dto.name, dto.city, dto.state), () => this.db.transaction(async (m) => {
-      const now = this.clock.now();
-      const row = m.create(Institution, {
-        name: dto.name,
-        kind: dto.kind,
-        city: dto.city ?? '',
-        state: normaliseState(dto.state),
-        country: (dto.country ?? 'US').toUpperCase(),
-        timeZone: dto.timeZone,
-        externalId: dto.externalId ?? null,
-        ownership: dto.ownership ?? null,
-        highestDegree: dto.highestDegree ?? null,
-        limitsImmigrationCooperation: dto.limitsImmigrationCooperation ?? false,
-        requiresAdvanceNotice: dto.requiresAdvanceNotice ?? false,
-        advanceNoticeDays: dto.advanceNoticeDays ?? null,
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      });
-      this.normalise(row);
-      await this.assertNoDuplicate(m, row);
-      await m.insert(Institution, row);
-      const view = toInstitutionView(row);
-      await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'institution', entityId: row.id, after: view });
-      return view;
-    }));
+    return this.refuseRacingDuplicate(dedupeKey(dto.name, dto.city, dto.state), () =>
+      this.db.transaction(async (m) => {
+        const now = this.clock.now();
+        const row = m.create(Institution, {
+          name: dto.name,
+          kind: dto.kind,
+          city: dto.city ?? '',
+          state: normaliseState(dto.state),
+          country: (dto.country ?? 'US').toUpperCase(),
+          timeZone: dto.timeZone,
+          externalId: dto.externalId ?? null,
+          ownership: dto.ownership ?? null,
+          highestDegree: dto.highestDegree ?? null,
+          limitsImmigrationCooperation: dto.limitsImmigrationCooperation ?? false,
+          requiresAdvanceNotice: dto.requiresAdvanceNotice ?? false,
+          advanceNoticeDays: dto.advanceNoticeDays ?? null,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        });
+        this.normalise(row);
+        await this.assertNoDuplicate(m, row);
+        await m.insert(Institution, row);
+        const view = toInstitutionView(row);
+        await this.audit.record(m, { actorId: actor.id, action: 'create', entityType: 'institution', entityId: row.id, after: view });
+        return view;
+      }),
+    );
   }
 
   /**
@@ -140,27 +149,29 @@ export class InstitutionsService {
       const cur = await this.get(id);
       return dedupeKey(dto.name ?? cur.name, dto.city ?? cur.city, dto.state ?? cur.state);
     };
-    return this.refuseRacingDuplicate(keyAfter, () => this.db.transaction(async (m) => {
-      const row = await this.get(id, m);
-      if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Institution', id, expected, row.version);
-      const before = toInstitutionView(row);
-      const { version: _v, ...changes } = dto;
-      for (const [k, v] of Object.entries(changes)) if (v !== undefined) (row as any)[k] = v;
-      if (changes.state !== undefined) row.state = normaliseState(changes.state);
-      if (changes.country !== undefined) row.country = changes.country.toUpperCase();
-      this.normalise(row);
-      if (row.dedupeKey !== dedupeKey(before.name, before.city, before.state)) await this.assertNoDuplicate(m, row);
-      const at = row.version;
-      row.version = at + 1;
-      row.updatedAt = this.clock.now();
-      const { id: _id, createdAt: _c, ...patch } = row;
-      const res = await m.update(Institution, { id, version: at }, patch);
-      if (res.affected === 0) throw new StaleVersionError('Institution', id, at, at + 1);
-      const after = toInstitutionView(row);
-      await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'institution', entityId: id, before, after });
-      await this.afterRiskChange(m, before, after, actor);
-      return after;
-    }));
+    return this.refuseRacingDuplicate(keyAfter, () =>
+      this.db.transaction(async (m) => {
+        const row = await this.get(id, m);
+        if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Institution', id, expected, row.version);
+        const before = toInstitutionView(row);
+        const { version: _v, ...changes } = dto;
+        for (const [k, v] of Object.entries(changes)) if (v !== undefined) (row as any)[k] = v;
+        if (changes.state !== undefined) row.state = normaliseState(changes.state);
+        if (changes.country !== undefined) row.country = changes.country.toUpperCase();
+        this.normalise(row);
+        if (row.dedupeKey !== dedupeKey(before.name, before.city, before.state)) await this.assertNoDuplicate(m, row);
+        const at = row.version;
+        row.version = at + 1;
+        row.updatedAt = this.clock.now();
+        const { id: _id, createdAt: _c, ...patch } = row;
+        const res = await m.update(Institution, { id, version: at }, patch);
+        if (res.affected === 0) throw new StaleVersionError('Institution', id, at, at + 1);
+        const after = toInstitutionView(row);
+        await this.audit.record(m, { actorId: actor.id, action: 'update', entityType: 'institution', entityId: id, before, after });
+        await this.afterRiskChange(m, before, after, actor);
+        return after;
+      }),
+    );
   }
 
   async remove(id: string, actor: AuthUser): Promise<void> {

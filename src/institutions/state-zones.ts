@@ -116,6 +116,13 @@ const CITY_ZONES: Record<string, string> = {
 /** The IANA zone for a US state (and city, where the state spans zones), or null when unknown. */
 export function zoneForState(state: string, city?: string | null): string | null {
   const st = (state ?? '').trim().toUpperCase();
-  const byCity = city ? CITY_ZONES[`${st}|${city.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()}`] : undefined;
+  const byCity = city
+    ? CITY_ZONES[
+        `${st}|${city
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, ' ')
+          .trim()}`
+      ]
+    : undefined;
   return byCity ?? STATE_ZONES[st]?.zone ?? null;
 }

@@ -67,9 +67,7 @@ export class MailDataLoader {
     const userIds = [...new Set(rows.map((r) => r.recipientId))];
     const users = new Map<string, Pick<User, 'id' | 'displayName' | 'email' | 'active' | 'mutedKinds'>>();
     for (const ids of chunks(userIds)) {
-      const list = await this.db
-        .getRepository(User)
-        .find({ where: { id: In(ids) }, select: { id: true, displayName: true, email: true, active: true, mutedKinds: true } });
+      const list = await this.db.getRepository(User).find({ where: { id: In(ids) }, select: { id: true, displayName: true, email: true, active: true, mutedKinds: true } });
       for (const u of list) users.set(u.id, u);
     }
     const withOutcome = new Set<string>();
@@ -94,9 +92,7 @@ export class MailDataLoader {
         .getRepository(RiskAssessment)
         .createQueryBuilder('r')
         .where('r.appearance_id IN (:...ids)', { ids })
-        .andWhere(
-          'NOT EXISTS (SELECT 1 FROM risk_assessments r2 WHERE r2.appearance_id = r.appearance_id AND (r2.seq > r.seq OR (r2.seq = r.seq AND r2.created_at > r.created_at)))',
-        )
+        .andWhere('NOT EXISTS (SELECT 1 FROM risk_assessments r2 WHERE r2.appearance_id = r.appearance_id AND (r2.seq > r.seq OR (r2.seq = r.seq AND r2.created_at > r.created_at)))')
         .getMany();
       for (const r of list) {
         const prev = out.get(r.appearanceId);

@@ -128,5 +128,8 @@ export class Mailer implements OnApplicationShutdown {
 
 export function describeError(err: unknown): string {
   const e = err as { code?: string; responseCode?: number; message?: string };
-  return [e?.code, e?.responseCode, e?.message ?? String(err)].filter((x) => x !== undefined && x !== null).join(' ').slice(0, 500);
+  return [e?.code, e?.responseCode, e?.message ?? String(err)]
+    .filter((x) => x !== undefined && x !== null)
+    .join(' ')
+    .slice(0, 500);
 }

@@ -167,13 +167,14 @@ export class NotificationComposer {
           : null,
       moved:
         row.kind === 'reschedule' && a && typeof row.payload.previousStartsAt === 'number'
-          ? { fromLocal: humanLocal(row.payload.previousStartsAt, typeof row.payload.previousTimeZone === 'string' ? row.payload.previousTimeZone : a.timeZone), toLocal: humanLocal(a.startsAt, a.timeZone) }
+          ? {
+              fromLocal: humanLocal(row.payload.previousStartsAt, typeof row.payload.previousTimeZone === 'string' ? row.payload.previousTimeZone : a.timeZone),
+              toLocal: humanLocal(a.startsAt, a.timeZone),
+            }
           : null,
       digest: row.kind === 'weekly_digest' ? this.digestView(row, data, now) : null,
       debriefUrl:
-        row.kind === 'debrief_request' && a
-          ? pageUrl(this.links, base, { userId: row.recipientId, page: 'debrief', appearanceId: a.id, exp: Math.max(a.endsAt, now) + PAGE_LINK_AFTER_END_MS })
-          : null,
+        row.kind === 'debrief_request' && a ? pageUrl(this.links, base, { userId: row.recipientId, page: 'debrief', appearanceId: a.id, exp: Math.max(a.endsAt, now) + PAGE_LINK_AFTER_END_MS }) : null,
       deadMail:
         row.kind === 'mail_dead'
           ? { count: Number(row.payload.count ?? 0), newCount: Number(row.payload.newCount ?? 0), kinds: String(row.payload.kinds ?? ''), listUrl: `${base}/notifications?status=dead` }

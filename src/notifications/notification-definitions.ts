@@ -100,7 +100,7 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
   },
   weekly_digest: {
     kind: 'weekly_digest',
-    trigger: 'Scheduler, Monday morning in the office time zone: the office\'s next two weeks by level',
+    trigger: "Scheduler, Monday morning in the office time zone: the office's next two weeks by level",
     recipients: 'coordinators',
     riskAlert: false,
     asksAckAtHighLevel: false,
@@ -108,7 +108,7 @@ export const NOTIFICATION_DEFINITIONS: Record<NotificationKind, NotificationDefi
     calendar: null,
     template: 'weekly-digest',
     subject: (c) => `Next two weeks for ${c.digest?.officeName ?? 'your office'}: ${c.digest?.summary ?? ''}`,
-    label: 'Weekly digest of the office\'s next two weeks',
+    label: "Weekly digest of the office's next two weeks",
   },
   debrief_request: {
     kind: 'debrief_request',

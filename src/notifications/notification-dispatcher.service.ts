@@ -245,7 +245,15 @@ export class NotificationDispatcher {
       try {
         await this.mailer.send(mail);
         report.sent++;
-        await commit.push({ id: row.id, kind: row.kind as NotificationKind, recipientId: row.recipientId, appearanceId: row.appearanceId, ackRequired: mail.ackRequired, assessmentId: mail.assessmentId, subject: mail.subject.slice(0, SUBJECT_MAX) });
+        await commit.push({
+          id: row.id,
+          kind: row.kind as NotificationKind,
+          recipientId: row.recipientId,
+          appearanceId: row.appearanceId,
+          ackRequired: mail.ackRequired,
+          assessmentId: mail.assessmentId,
+          subject: mail.subject.slice(0, SUBJECT_MAX),
+        });
       } catch (err) {
         row.ackRequired = mail.ackRequired; // kept on the row: a High/Critical briefing stays a retrying alert
         failures.push({ row, error: describeError(err), permanent: isPermanentFailure(err), alert });
@@ -290,7 +298,13 @@ export class NotificationDispatcher {
           manager: m,
           actorId: null,
           at: now,
-          notifications: escalations.map((s) => ({ id: s.id, kind: s.kind as 'escalation' | 'ack_escalation', appearanceId: s.appearanceId, recipientId: s.recipientId, assessmentId: s.assessmentId })),
+          notifications: escalations.map((s) => ({
+            id: s.id,
+            kind: s.kind as 'escalation' | 'ack_escalation',
+            appearanceId: s.appearanceId,
+            recipientId: s.recipientId,
+            assessmentId: s.assessmentId,
+          })),
         };
         await this.events.emitAsync(DomainEvents.EscalationsSent, event);
       });
@@ -301,8 +315,7 @@ export class NotificationDispatcher {
     // one UPDATE per group, each row its own subject (recipients of one appearance mostly share one)
     const subjects = [...new Set(list.map((s) => s.subject))];
     const subjectParams = Object.fromEntries(subjects.map((s, i) => [`subject${i}`, s]));
-    const subject =
-      subjects.length === 1 ? () => ':subject0' : () => `CASE ${list.map((s, i) => `WHEN id = :sid${i} THEN :subject${subjects.indexOf(s.subject)}`).join(' ')} END`;
+    const subject = subjects.length === 1 ? () => ':subject0' : () => `CASE ${list.map((s, i) => `WHEN id = :sid${i} THEN :subject${subjects.indexOf(s.subject)}`).join(' ')} END`;
     const idParams = subjects.length === 1 ? {} : Object.fromEntries(list.map((s, i) => [`sid${i}`, s.id]));
     await m
       .createQueryBuilder()

@@ -25,9 +25,7 @@ export class NotificationEventsListener {
     // Already High or Critical when planned, with a briefing due at once (an offset is past): that
     // briefing carries the level and the one acknowledge link, so the "level rose" escalation written
     // by the first assessment would be a second, near-identical mail — it is withdrawn.
-    const briefedNow = await e.manager
-      .getRepository(Notification)
-      .exists({ where: { appearanceId: e.appearance.id, kind: 'briefing', status: 'pending', dueAt: LessThanOrEqual(e.at) } });
+    const briefedNow = await e.manager.getRepository(Notification).exists({ where: { appearanceId: e.appearance.id, kind: 'briefing', status: 'pending', dueAt: LessThanOrEqual(e.at) } });
     if (briefedNow) await this.outbox.withdraw(e.manager, e.appearance.id, e.at, { kinds: ['escalation'] });
   }
 

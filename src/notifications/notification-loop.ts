@@ -30,8 +30,14 @@ export class NotificationLoop implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (!this.app.schedulerEnabled) return;
-    this.registry.addInterval('notifications.dispatch', setInterval(() => this.dispatchTick(), this.mail.dispatchIntervalMs));
-    this.registry.addInterval('notifications.schedule', setInterval(() => this.scheduleTick(), this.mail.schedulerIntervalMs));
+    this.registry.addInterval(
+      'notifications.dispatch',
+      setInterval(() => this.dispatchTick(), this.mail.dispatchIntervalMs),
+    );
+    this.registry.addInterval(
+      'notifications.schedule',
+      setInterval(() => this.scheduleTick(), this.mail.schedulerIntervalMs),
+    );
     this.logger.log(`Outbox dispatcher every ${this.mail.dispatchIntervalMs} ms, scheduler every ${this.mail.schedulerIntervalMs} ms (${this.dispatcher.instanceId})`);
     this.scheduleTick();
   }

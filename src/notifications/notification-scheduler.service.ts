@@ -139,7 +139,15 @@ export class NotificationScheduler {
             payload: { originalKind: g.kind, originalDueAt: Number(g.due_at), sentAt: Number(g.first_sent), recipients: Number(g.recipients), notAcknowledged },
           });
         }
-        escalated.push({ appearanceId: g.appearance_id, officeId: g.office_id, warningKind: g.kind, warningDueAt: Number(g.due_at), firstSentAt: Number(g.first_sent), recipients: Number(g.recipients), escalatedTo: to.length });
+        escalated.push({
+          appearanceId: g.appearance_id,
+          officeId: g.office_id,
+          warningKind: g.kind,
+          warningDueAt: Number(g.due_at),
+          firstSentAt: Number(g.first_sent),
+          recipients: Number(g.recipients),
+          escalatedTo: to.length,
+        });
       }
       const offered = await this.outbox.enqueue(m, rows, now);
       const event: AcknowledgementsOverdueEvent = { manager: m, actorId: null, at: now, overdue: escalated };
@@ -200,7 +208,14 @@ export class NotificationScheduler {
     );
     if (!ended.length) return 0;
     return this.withManager(async (m) => {
-      const users = new Map((await this.outbox.users(m, ended.map((e) => e.user_id))).map((u) => [u.id, u]));
+      const users = new Map(
+        (
+          await this.outbox.users(
+            m,
+            ended.map((e) => e.user_id),
+          )
+        ).map((u) => [u.id, u]),
+      );
       const rows = ended.filter((e) => users.has(e.user_id)).map((e) => debriefRow({ id: e.appearance_id }, users.get(e.user_id)!, now));
       return this.outbox.enqueue(m, rows, now);
     });

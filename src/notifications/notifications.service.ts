@@ -210,11 +210,9 @@ export class NotificationsService {
   async setPreferences(userId: string, mutedKinds: NotificationKind[]): Promise<PreferencesView> {
     const refused = mutedKinds.filter((k) => RISK_ALERT_KINDS.includes(k));
     if (refused.length) {
-      throw new UnprocessableError(
-        'RISK_ALERTS_CANNOT_BE_MUTED',
-        `Risk alerts cannot be switched off (${refused.join(', ')}); only ${MUTABLE_KINDS.join(' and ')} can`,
-        { mutedKinds: `${refused.join(', ')} ${refused.length > 1 ? 'are risk alerts' : 'is a risk alert'} and cannot be switched off` },
-      );
+      throw new UnprocessableError('RISK_ALERTS_CANNOT_BE_MUTED', `Risk alerts cannot be switched off (${refused.join(', ')}); only ${MUTABLE_KINDS.join(' and ')} can`, {
+        mutedKinds: `${refused.join(', ')} ${refused.length > 1 ? 'are risk alerts' : 'is a risk alert'} and cannot be switched off`,
+      });
     }
     return this.mute(userId, [...new Set(mutedKinds)], 'replace');
   }

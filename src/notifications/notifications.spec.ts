@@ -88,7 +88,18 @@ describe('summariseAssessment', () => {
     expect(s.evidence).toContainEqual({ label: 'Latest recorded stance of the institution', value: 'hostile' });
   });
   it('ranks factor objects by size when there are no plain reasons', () => {
-    const s = summariseAssessment({ id: 'x', level: 'low', p: 0.1, modelVersion: 'm', detail: { factors: [{ text: 'small', points: 1 }, { text: 'big', points: -9 }] } });
+    const s = summariseAssessment({
+      id: 'x',
+      level: 'low',
+      p: 0.1,
+      modelVersion: 'm',
+      detail: {
+        factors: [
+          { text: 'small', points: 1 },
+          { text: 'big', points: -9 },
+        ],
+      },
+    });
     expect(s.reasons).toEqual(['big', 'small']);
   });
 });

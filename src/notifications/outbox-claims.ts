@@ -43,13 +43,7 @@ export async function claimDue(db: DataSource, c: ClaimRequest): Promise<Notific
 /** Extends the leases of the claims a running worker still holds. */
 export async function renewLeases(db: DataSource, owners: string[], leaseUntil: number): Promise<void> {
   if (!owners.length) return;
-  await db
-    .createQueryBuilder()
-    .update(Notification)
-    .set({ leaseUntil })
-    .where('lease_owner IN (:...owners)', { owners })
-    .andWhere('status = :sending', { sending: 'sending' })
-    .execute();
+  await db.createQueryBuilder().update(Notification).set({ leaseUntil }).where('lease_owner IN (:...owners)', { owners }).andWhere('status = :sending', { sending: 'sending' }).execute();
 }
 
 /** One attempt's answer, as the delivery log keeps it. */
@@ -154,6 +148,6 @@ export class GroupCommit<T> {
 
   async drain(): Promise<void> {
     while (this.writing || this.pending.length) await this.flush();
-    if (this.failure !== null) throw this.failure;
+    if (this.failure !== null) throw this.failure as Error;
   }
 }

@@ -105,7 +105,14 @@ export class OutboxWriter {
         acknowledgedAt: null,
         acknowledgedById: null,
       }));
-      await m.createQueryBuilder().insert().into(Notification).values(values as never).orIgnore().updateEntity(false).execute();
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(Notification)
+        .values(values as never)
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
     }
     return wanted.length;
   }
@@ -136,7 +143,14 @@ export class OutboxWriter {
         payload: r.payload,
         ackRequired: false,
       }));
-      await m.createQueryBuilder().insert().into(Notification).values(values as never).orIgnore().updateEntity(false).execute();
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(Notification)
+        .values(values as never)
+        .orIgnore()
+        .updateEntity(false)
+        .execute();
     }
   }
 
@@ -149,9 +163,7 @@ export class OutboxWriter {
 
   /** The office's active coordinators. */
   async coordinators(m: EntityManager, officeId: string): Promise<Recipient[]> {
-    const rows = await m
-      .getRepository(User)
-      .find({ where: { officeId, role: 'coordinator', active: true }, select: { id: true, email: true, mutedKinds: true }, order: { email: 'ASC' } });
+    const rows = await m.getRepository(User).find({ where: { officeId, role: 'coordinator', active: true }, select: { id: true, email: true, mutedKinds: true }, order: { email: 'ASC' } });
     return rows.map((u) => ({ id: u.id, email: u.email, mutedKinds: u.mutedKinds ?? [] }));
   }
 

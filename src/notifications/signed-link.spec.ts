@@ -105,7 +105,10 @@ describe('signed links', () => {
     expect(message(() => s.verify('ack', 'abc', NOW))).toBe('This link is malformed');
     expect(message(() => s.verify('ack', `${token.split('.')[0]}.${'A'.repeat(43)}`, NOW))).toBe('This link was not issued by Forewarn or was altered');
     expect(message(() => s.verify('ack', token, claims.exp + 1))).toBe('This link has expired');
-    const mac = (p: string) => createHmac('sha256', (s as unknown as { keys: KeyRing }).keys.linkKey).update(`ack.${p}`).digest('base64url');
+    const mac = (p: string) =>
+      createHmac('sha256', (s as unknown as { keys: KeyRing }).keys.linkKey)
+        .update(`ack.${p}`)
+        .digest('base64url');
     const notJson = Buffer.from('x').toString('base64url');
     expect(message(() => s.verify('ack', `${notJson}.${mac(notJson)}`, NOW))).toBe('This link is malformed');
     const noExp = b64({ sub: 'n' });
@@ -117,7 +120,9 @@ describe('signed links', () => {
   it('refuses a signed payload that is not JSON, or lacks sub or exp', async () => {
     const s = await signer();
     const signedRaw = (payload: string) => {
-      const mac = createHmac('sha256', (s as unknown as { keys: KeyRing }).keys.linkKey).update(`ack.${payload}`).digest('base64url');
+      const mac = createHmac('sha256', (s as unknown as { keys: KeyRing }).keys.linkKey)
+        .update(`ack.${payload}`)
+        .digest('base64url');
       return `${payload}.${mac}`;
     };
     for (const payload of [Buffer.from('not json').toString('base64url'), b64({ exp: NOW + 1 }), b64({ sub: 'n-1' }), b64({ sub: 1, exp: NOW + 1 }), b64({ sub: 'n', exp: 'tomorrow' })]) {

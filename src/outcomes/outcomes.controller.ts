@@ -22,12 +22,7 @@ export class OutcomesController {
   @ApiOkResponse({ type: OutcomeView, description: 'Edited' })
   @ApiForbiddenResponse({ type: ErrorBody, description: 'Not assigned to this appearance and not its office coordinator' })
   @ApiUnprocessableEntityResponse({ type: ErrorBody, description: 'APPEARANCE_NOT_ENDED, DEBRIEF_LOCKED or PERSONAL_DATA in notes' })
-  async put(
-    @Param('id', new IdPipe()) id: string,
-    @Body() dto: PutOutcomeDto,
-    @CurrentUser() actor: AuthUser,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<OutcomeView> {
+  async put(@Param('id', new IdPipe()) id: string, @Body() dto: PutOutcomeDto, @CurrentUser() actor: AuthUser, @Res({ passthrough: true }) reply: FastifyReply): Promise<OutcomeView> {
     const { view, created } = await this.outcomes.put(id, dto, actor);
     reply.status(created ? 201 : 200);
     return view;

@@ -7,7 +7,7 @@ import { Public } from '../common/auth';
 import type { NotificationKind } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
 import { validateDto } from '../common/validation';
-import { DASHBOARD_COOKIE, DASHBOARD_ROLES } from './dashboard-session';
+import { DASHBOARD_COOKIE } from './dashboard-session';
 import { MUTABLE_KINDS, NOTIFICATION_DEFINITIONS } from '../notifications/notification-definitions';
 import { NotificationsService } from '../notifications/notifications.service';
 import { SsoService } from '../sso/sso.service';
@@ -48,7 +48,18 @@ export class AccountPagesController {
   @Get('login')
   loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
     const next = safeNext(str(req.query, 'next')) ?? '';
-    sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email: '', error: null, ssoUrl: this.ssoUrl(next), reason: next ? 'Sign in with your Forewarn email and password to open the page.' : null }));
+    sendHtml(
+      reply,
+      this.views.render('login', {
+        title: 'Sign in',
+        visitor: null,
+        next,
+        email: '',
+        error: null,
+        ssoUrl: this.ssoUrl(next),
+        reason: next ? 'Sign in with your Forewarn email and password to open the page.' : null,
+      }),
+    );
   }
 
   @Post('login')
@@ -56,7 +67,8 @@ export class AccountPagesController {
   async login(@Req() req: FastifyRequest, @Ip() ip: string, @Res() reply: FastifyReply): Promise<void> {
     const email = str(req.body, 'email');
     const next = safeNext(str(req.body, 'next')) ?? '';
-    const again = (status: number, error: string) => sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email, error, ssoUrl: this.ssoUrl(next), reason: null }), status);
+    const again = (status: number, error: string) =>
+      sendHtml(reply, this.views.render('login', { title: 'Sign in', visitor: null, next, email, error, ssoUrl: this.ssoUrl(next), reason: null }), status);
     try {
       const dto = validateDto(LoginDto, { email: str(req.body, 'email'), password: str(req.body, 'password') });
       const token = await this.auth.login(dto, ip);
@@ -94,7 +106,10 @@ export class AccountPagesController {
     if (unknown.length) {
       return sendHtml(reply, await this.preferencesPage(visitor, null, `Not a kind of email you can choose: ${unknown.join(', ')}`), 400);
     }
-    await this.notifications.setPreferences(visitor.user.id, MUTABLE_KINDS.filter((k) => !wanted.includes(k)));
+    await this.notifications.setPreferences(
+      visitor.user.id,
+      MUTABLE_KINDS.filter((k) => !wanted.includes(k)),
+    );
     seeOther(reply, this.links.back(visitor, 'preferences', undefined, 'saved'));
   }
 
@@ -106,7 +121,9 @@ export class AccountPagesController {
   private async preferencesPage(visitor: Visitor, flash: string | null, error: string | null = null): Promise<string> {
     const prefs = await this.notifications.preferences(visitor.user.id);
     const optional = prefs.kinds.filter((k) => k.canSwitchOff);
-    const alerts = Object.values(NOTIFICATION_DEFINITIONS).filter((d) => d.riskAlert).map((d) => ({ kind: d.kind, label: d.label }));
+    const alerts = Object.values(NOTIFICATION_DEFINITIONS)
+      .filter((d) => d.riskAlert)
+      .map((d) => ({ kind: d.kind, label: d.label }));
     return this.views.render('preferences', { title: 'Email preferences', visitor, optional, alerts, flash, error });
   }
 }

@@ -36,7 +36,16 @@ export interface AppearancePageData {
     cancelReason: string | null;
     ended: boolean;
   };
-  risk: { level: string; levelWords: string; levelMeaning: string; levelRule: string | null; probability: string; asOfLocal: string; reasons: string[]; evidence: { label: string; value: string }[] } | null;
+  risk: {
+    level: string;
+    levelWords: string;
+    levelMeaning: string;
+    levelRule: string | null;
+    probability: string;
+    asOfLocal: string;
+    reasons: string[];
+    evidence: { label: string; value: string }[];
+  } | null;
   checklist: { items: { id: string; text: string; checked: boolean }[]; canTick: boolean };
   history: { asOfLocal: string; triggerWords: string; levelWords: string; probability: string }[];
   /** Catalogue ids of the latest checklist (what may be ticked). */
@@ -71,7 +80,9 @@ export class AppearancePageService {
     // A mitigation ticked earlier stays listed even when a newer assessment no longer recommends it.
     const texts = new Map((latest?.mitigations ?? []).map((m) => [m.id, m.text]));
     const listed = [...offered, ...applied.filter((x) => !texts.has(x))];
-    const canTick = a.status !== 'cancelled' && (visitor.role === 'admin' || (visitor.role === 'coordinator' && visitor.officeId === a.officeId) || (assigned && (visitor.role === 'recruiter' || visitor.role === 'coordinator')));
+    const canTick =
+      a.status !== 'cancelled' &&
+      (visitor.role === 'admin' || (visitor.role === 'coordinator' && visitor.officeId === a.officeId) || (assigned && (visitor.role === 'recruiter' || visitor.role === 'coordinator')));
     return {
       appearance: {
         id: a.id,
@@ -107,7 +118,16 @@ export class AppearancePageService {
 
   private riskWords(v: RiskAssessmentView, zone: string): NonNullable<AppearancePageData['risk']> {
     const s = summariseAssessment(asRow(v));
-    return { level: v.level, levelWords: s.levelWords, levelMeaning: s.levelMeaning, levelRule: s.levelRule, probability: s.probability, asOfLocal: humanLocal(Date.parse(v.asOf), zone), reasons: v.reasons, evidence: s.evidence };
+    return {
+      level: v.level,
+      levelWords: s.levelWords,
+      levelMeaning: s.levelMeaning,
+      levelRule: s.levelRule,
+      probability: s.probability,
+      asOfLocal: humanLocal(Date.parse(v.asOf), zone),
+      reasons: v.reasons,
+      evidence: s.evidence,
+    };
   }
 
   private async teamNames(a: AppearanceView): Promise<string[]> {

@@ -53,7 +53,15 @@ export function dtoFromValues(v: DebriefFormValues): Record<string, unknown> {
 
 export function valuesFromOutcome(o: Pick<PutOutcomeDto, 'result' | 'attendance' | 'conversations' | 'leads' | 'applicationsStarted' | 'notes'> & { mitigationsUsed: string[] }): DebriefFormValues {
   const n = (x: number | null | undefined) => (x === null || x === undefined ? '' : String(x));
-  return { result: o.result, attendance: n(o.attendance), conversations: n(o.conversations), leads: n(o.leads), applicationsStarted: n(o.applicationsStarted), mitigationsUsed: o.mitigationsUsed, notes: o.notes ?? '' };
+  return {
+    result: o.result,
+    attendance: n(o.attendance),
+    conversations: n(o.conversations),
+    leads: n(o.leads),
+    applicationsStarted: n(o.applicationsStarted),
+    mitigationsUsed: o.mitigationsUsed,
+    notes: o.notes ?? '',
+  };
 }
 
 export interface DebriefErrors {

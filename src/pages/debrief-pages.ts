@@ -44,7 +44,8 @@ export class DebriefPages {
     const values = existing ? valuesFromOutcome(existing) : { ...valuesFromOutcome({ result: '' as never, notes: '', mitigationsUsed: [] }), mitigationsUsed: await this.applied.list(appearanceId) };
     let locked: string | null = null;
     if (Date.parse(a.endsAt) > this.clock.now() && a.status !== 'completed') locked = `The debrief can be filed once the appearance has ended (${humanLocal(Date.parse(a.endsAt), a.timeZone)}).`;
-    else if (existing && !existing.editable) locked = `This debrief was filed and could be changed until ${humanLocal(Date.parse(existing.editableUntil), a.timeZone)}; ask a coordinator if something is wrong.`;
+    else if (existing && !existing.editable)
+      locked = `This debrief was filed and could be changed until ${humanLocal(Date.parse(existing.editableUntil), a.timeZone)}; ask a coordinator if something is wrong.`;
     return this.render(a, visitor, values, NO_ERRORS, null, { saved, locked, editableUntil: existing?.editable ? humanLocal(Date.parse(existing.editableUntil), a.timeZone) : null });
   }
 

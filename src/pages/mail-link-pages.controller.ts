@@ -50,7 +50,9 @@ export class MailLinkPagesController {
         visitor: null,
         heading: 'Acknowledge this warning',
         about,
-        text: already ? `This warning was already acknowledged${about ? ` on ${humanLocal(n.acknowledgedAt as number, about.timeZone)}` : ''}.` : 'Confirm that you have read this risk warning and will prepare the listed mitigations.',
+        text: already
+          ? `This warning was already acknowledged${about ? ` on ${humanLocal(n.acknowledgedAt as number, about.timeZone)}` : ''}.`
+          : 'Confirm that you have read this risk warning and will prepare the listed mitigations.',
         done: already,
         button: already ? null : 'I have read this warning',
         action: `?token=${encodeURIComponent(q.token)}`,

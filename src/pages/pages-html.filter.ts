@@ -32,7 +32,12 @@ export class PagesHtmlFilter implements ExceptionFilter {
       status = exception.status;
       heading = LINK_HEADINGS[exception.code] ?? (status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : status === 401 ? 'Sign in again' : 'That did not work');
       const reasons = exception.fields && !LINK_HEADINGS[exception.code] ? Object.values(exception.fields).join('; ') : '';
-      message = exception.code === 'LINK_EXPIRED' ? 'Links in Forewarn mail stop working after a while. Sign in with your password to open the page.' : reasons ? `${exception.message}: ${reasons}` : exception.message;
+      message =
+        exception.code === 'LINK_EXPIRED'
+          ? 'Links in Forewarn mail stop working after a while. Sign in with your password to open the page.'
+          : reasons
+            ? `${exception.message}: ${reasons}`
+            : exception.message;
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       heading = status === 429 ? 'Too many attempts' : 'That did not work';

@@ -23,7 +23,7 @@ export class ReceptionController {
     summary: 'Append a reception entry (admin, coordinator, recruiter)',
     description:
       'The ledger is append-only: nothing is edited in place. To correct an entry, append a new one with supersedesId; the old one stays, marked ' +
-      'superseded, and no longer counts for the derived stance. Re-assesses the institution\'s upcoming appearances. ' +
+      "superseded, and no longer counts for the derived stance. Re-assesses the institution's upcoming appearances. " +
       PRIVACY_RULE,
   })
   @ApiOkResponse({ type: ReceptionEntryView })

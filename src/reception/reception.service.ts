@@ -101,9 +101,14 @@ export class ReceptionService {
       } catch (e) {
         // Two corrections of one entry at the same moment: the unique index lets one through.
         if (dto.supersedesId && isUniqueViolation(e)) {
-          throw new ConflictError('ALREADY_SUPERSEDED', `Entry ${dto.supersedesId} was just corrected by someone else; reload and correct that one`, {}, {
-            supersedesId: 'already superseded',
-          });
+          throw new ConflictError(
+            'ALREADY_SUPERSEDED',
+            `Entry ${dto.supersedesId} was just corrected by someone else; reload and correct that one`,
+            {},
+            {
+              supersedesId: 'already superseded',
+            },
+          );
         }
         throw e;
       }
@@ -195,9 +200,14 @@ export class ReceptionService {
     }
     const later = await m.findOneBy(ReceptionEntry, { supersedesId });
     if (later) {
-      throw new ConflictError('ALREADY_SUPERSEDED', `Entry ${supersedesId} was already corrected by ${later.id}; correct that one instead`, { supersededById: later.id }, {
-        supersedesId: `already superseded by ${later.id}`,
-      });
+      throw new ConflictError(
+        'ALREADY_SUPERSEDED',
+        `Entry ${supersedesId} was already corrected by ${later.id}; correct that one instead`,
+        { supersededById: later.id },
+        {
+          supersedesId: `already superseded by ${later.id}`,
+        },
+      );
     }
   }
 

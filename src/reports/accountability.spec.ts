@@ -63,6 +63,6 @@ describe('byLevel', () => {
     const fourAtOne = byLevel([{ month: '2026-01', level: 'high', n: 2, disrupted: 1, incidents: 4, incidentsSq: 4 * 4, sumP: 1, sumSq: 0 }])[2];
     // Σc²/Σc = 2 and 4: the exact interval for 2 (resp. 1) effective incidents over 1 (0.5) effective appearances.
     expect(twoEach.incidentsPerAppearance.high).toBeCloseTo(7.2247, 3);
-    expect(fourAtOne.incidentsPerAppearance.high).toBeCloseTo(4 * 5.5716 / 2, 3);
+    expect(fourAtOne.incidentsPerAppearance.high).toBeCloseTo((4 * 5.5716) / 2, 3);
   });
 });

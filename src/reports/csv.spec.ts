@@ -32,10 +32,16 @@ describe('csvCell', () => {
 
 describe('toCsv', () => {
   it('writes a header and CRLF rows', () => {
-    const csv = toCsv([{ header: 'name', value: (r: { n: string; k: number }) => r.n }, { header: 'count', value: (r) => r.k }], [
-      { n: 'Kent State', k: 3 },
-      { n: '=cmd', k: -1 },
-    ]);
+    const csv = toCsv(
+      [
+        { header: 'name', value: (r: { n: string; k: number }) => r.n },
+        { header: 'count', value: (r) => r.k },
+      ],
+      [
+        { n: 'Kent State', k: 3 },
+        { n: '=cmd', k: -1 },
+      ],
+    );
     expect(csv).toBe("name,count\r\nKent State,3\r\n'=cmd,-1\r\n");
   });
 });

@@ -65,13 +65,7 @@ describe('compareMitigations', () => {
   });
 
   it('says which appearances with it were left out for want of a comparison', () => {
-    const [m] = compareMitigations(
-      [
-        ...rows,
-        { level: 'critical', mitigations: ['exit_plan'], appearances: 3, disrupted: 1, incidents: 1, leads: 0 },
-      ],
-      catalogue,
-    );
+    const [m] = compareMitigations([...rows, { level: 'critical', mitigations: ['exit_plan'], appearances: 3, disrupted: 1, incidents: 1, leads: 0 }], catalogue);
     expect(m.caution).toMatch(/3 appearances with it at levels where nothing compares are left out\.$/);
   });
 

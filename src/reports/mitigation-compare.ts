@@ -179,8 +179,7 @@ export function compareMitigations(rows: MitigationSetRow[], catalogue: Readonly
     else if (!sd) caution = 'No comparable appearances without it at the same predicted level: no comparison possible.';
     else if (comparableUsed < SMALL_ARM || comparableNotUsedEffective < SMALL_ARM - 1e-9)
       caution =
-        `Small numbers (${comparableUsed} with, about ${about(comparableNotUsedEffective)} comparable without, once weighted to the same levels): ` +
-        'treat the difference as anecdote, not evidence.';
+        `Small numbers (${comparableUsed} with, about ${about(comparableNotUsedEffective)} comparable without, once weighted to the same levels): ` + 'treat the difference as anecdote, not evidence.';
     if (sd && used.appearances > comparableUsed) {
       const left = used.appearances - comparableUsed;
       caution = `${caution ? `${caution} ` : ''}${left} appearance${left === 1 ? '' : 's'} with it at levels where nothing compares ${left === 1 ? 'is' : 'are'} left out.`;

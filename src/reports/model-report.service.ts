@@ -36,7 +36,6 @@ export interface MitigationsReport {
   debriefedWithLevel: number;
 }
 
-
 /**
  * The model's track record, straight from stored assessments and outcomes: for every appearance
  * that ended in the window, the latest assessment made at or before its start (as_of ≤ starts_at)
@@ -59,8 +58,7 @@ export class ModelReportService {
     const d = dialectOf(this.db);
     // Level and p of the latest snapshot at or before the start: two seeks in the covering index
     // ix_risk_appearance_asof_seq (appearance_id, as_of, seq, level, p); (as_of, seq) is unique per appearance.
-    const latest = (col: string) =>
-      `(SELECT r2.${col} FROM risk_assessments r2 WHERE r2.appearance_id = b.id AND r2.as_of <= b.starts_at ORDER BY r2.as_of DESC, r2.seq DESC LIMIT 1)`;
+    const latest = (col: string) => `(SELECT r2.${col} FROM risk_assessments r2 WHERE r2.appearance_id = b.id AND r2.as_of <= b.starts_at ORDER BY r2.as_of DESC, r2.seq DESC LIMIT 1)`;
     const w = appearanceConditions(scope);
     return {
       cte: `WITH base AS MATERIALIZED (

@@ -16,14 +16,13 @@ describe('lnGamma', () => {
   });
 });
 
-
 describe('gammaP', () => {
   it.each([
     [1, 1, 1 - Math.exp(-1)],
     [1, 3, 1 - Math.exp(-3)],
     [2, 2, 1 - 3 * Math.exp(-2)],
     [3, 0, 0],
-    [5, 20, 0.9999830],
+    [5, 20, 0.999983],
   ])('P(%p, %p) = %p', (a, x, expected) => {
     expect(gammaP(a, x)).toBeCloseTo(expected, 6);
   });
@@ -41,7 +40,7 @@ describe('poissonInterval (exact Garwood, 95%)', () => {
     [2, 0.2422, 7.2247],
     [5, 1.6235, 11.6683],
     [10, 4.7954, 18.3904],
-    [100, 81.3640, 121.6268],
+    [100, 81.364, 121.6268],
   ])('k = %p → [%p, %p]', (k, low, high) => {
     const ci = poissonInterval(k);
     expect(ci.low).toBeCloseTo(low, 3);

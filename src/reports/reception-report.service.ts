@@ -144,8 +144,8 @@ export class ReceptionReportService {
       report: 'reception-trend',
       window: describeScope(scope),
       definitions: {
-        quarter: 'UTC calendar quarter of the entry\'s effective date; corrected (superseded) entries are left out',
-        stanceChanges: 'entries whose stance differs from the institution\'s previous entry (worsened = towards hostile)',
+        quarter: "UTC calendar quarter of the entry's effective date; corrected (superseded) entries are left out",
+        stanceChanges: "entries whose stance differs from the institution's previous entry (worsened = towards hostile)",
         worsenedMost: `institutions whose latest stance before ${iso(scope.to)} is furthest towards hostile from their stance a year earlier (no earlier entry counts as neutral)`,
         byState: 'institutions by their current stance (latest entry before the end of the window); institutions with no entry are not counted',
         scope: 'reception is about institutions, not offices: the office filter does not apply',

@@ -28,11 +28,7 @@ describe('resolveScope', () => {
     expect(() => resolveScope({}, { ...coord, officeId: null }, NOW)).toThrow(ForbiddenError);
   });
 
-  it.each([
-    [{ from: '2026-05-01', to: '2026-05-01' }],
-    [{ from: '2026-06-01', to: '2026-05-01' }],
-    [{ from: '2010-01-01', to: '2026-05-01' }],
-  ])('refuses the window %p', (q) => {
+  it.each([[{ from: '2026-05-01', to: '2026-05-01' }], [{ from: '2026-06-01', to: '2026-05-01' }], [{ from: '2010-01-01', to: '2026-05-01' }]])('refuses the window %p', (q) => {
     expect(() => resolveScope(q, hr, NOW)).toThrow(ValidationFailedError);
   });
 });
@@ -62,7 +58,10 @@ describe('resolveScope refusals, field by field', () => {
 
   it('from not before to', () => {
     expect(refusal(() => resolveScope({ from: '2026-04-01', to: '2026-04-01' }, hr, NOW))).toEqual({
-      type: 'ValidationFailedError', code: 'VALIDATION_FAILED', message: 'from must be before to', fields: { from: 'must be before to (2026-04-01T00:00:00.000Z)' },
+      type: 'ValidationFailedError',
+      code: 'VALIDATION_FAILED',
+      message: 'from must be before to',
+      fields: { from: 'must be before to (2026-04-01T00:00:00.000Z)' },
     });
   });
 
@@ -70,12 +69,19 @@ describe('resolveScope refusals, field by field', () => {
     const to = Date.UTC(2026, 0, 1);
     expect(resolveScope({ from: new Date(to - TEN_YEARS).toISOString(), to: new Date(to).toISOString() }, hr, NOW).from).toBe(to - TEN_YEARS);
     expect(refusal(() => resolveScope({ from: new Date(to - TEN_YEARS - 1).toISOString(), to: new Date(to).toISOString() }, hr, NOW))).toEqual({
-      type: 'ValidationFailedError', code: 'VALIDATION_FAILED', message: 'The window is limited to ten years', fields: { from: 'at most ten years before to' },
+      type: 'ValidationFailedError',
+      code: 'VALIDATION_FAILED',
+      message: 'The window is limited to ten years',
+      fields: { from: 'at most ten years before to' },
     });
   });
 
   it('a coordinator without an office, or asking for another office', () => {
     expect(refusal(() => resolveScope({}, { ...coord, officeId: null }, NOW))).toMatchObject({ type: 'ForbiddenError', message: 'A coordinator without an office cannot read reports' });
-    expect(refusal(() => resolveScope({ officeId: 'office-b' }, coord, NOW))).toMatchObject({ type: 'ForbiddenError', code: 'OTHER_OFFICE', message: 'Coordinators see reports for their own office only' });
+    expect(refusal(() => resolveScope({ officeId: 'office-b' }, coord, NOW))).toMatchObject({
+      type: 'ForbiddenError',
+      code: 'OTHER_OFFICE',
+      message: 'Coordinators see reports for their own office only',
+    });
   });
 });

@@ -162,8 +162,7 @@ export function quasiPoissonTrend(points: TrendPoint[], confidence = 0.95): Quas
   const p = 1 - fCdf(gain(0), 1, df);
   const crit = fQuantile(confidence, 1, df);
   // gain(b) − crit is convex with slope −2·score(b)/scale.
-  const edge = (to: number) =>
-    gain(to) <= crit ? (to > 0 ? Infinity : -Infinity) : solve((b) => [gain(b) - crit, (-2 * score(b)[0]) / scale], clipped, to);
+  const edge = (to: number) => (gain(to) <= crit ? (to > 0 ? Infinity : -Infinity) : solve((b) => [gain(b) - crit, (-2 * score(b)[0]) / scale], clipped, to));
   return {
     slope,
     intercept: best.b0,

@@ -9,15 +9,103 @@ const series = (pairs: Array<[number, number]>, start = 1, year = 2026): MonthCo
 
 describe('trendVerdict', () => {
   it.each<[string, MonthCount[], string, RegExp]>([
-    ['thin data (few incidents)', series([[10, 1], [10, 0], [10, 1], [10, 1], [10, 0], [10, 1]]), 'not_enough_data', /^Not enough data to say: 4 incidents aimed at us over 6 months/],
-    ['thin data (few months)', series([[0, 0], [0, 0], [10, 5], [10, 6], [0, 0], [0, 0]]), 'not_enough_data', /over 2 months/],
-    ['a clear rise', series([[20, 1], [20, 2], [20, 4], [20, 6], [20, 9], [20, 14]]), 'worse', /^Getting worse: incidents aimed at us per appearance rose by about 61% a month over 2026-01 to 2026-06, from about 0\.067 to 0\.72 per appearance along the fitted line \(95% range \+18% to \+130% a month; p = 0\.011\)\.$/],
-    ['a clear fall', series([[20, 14], [20, 9], [20, 6], [20, 4], [20, 2], [20, 1]], 9, 2025), 'better', /^Getting better: incidents aimed at us per appearance fell by about 38% a month over 2025-09 to 2026-02, from about 0\.72 to 0\.067 per appearance along the fitted line \(95% range -56% to -15% a month; p = 0\.011\)\.$/],
-    ['noise around a flat rate', series([[20, 4], [20, 6], [20, 3], [20, 5], [20, 6], [20, 4]]), 'no_clear_change', /^No clear change over 2026-01 to 2026-06: the estimated trend is \+1\.2% a month/],
+    [
+      'thin data (few incidents)',
+      series([
+        [10, 1],
+        [10, 0],
+        [10, 1],
+        [10, 1],
+        [10, 0],
+        [10, 1],
+      ]),
+      'not_enough_data',
+      /^Not enough data to say: 4 incidents aimed at us over 6 months/,
+    ],
+    [
+      'thin data (few months)',
+      series([
+        [0, 0],
+        [0, 0],
+        [10, 5],
+        [10, 6],
+        [0, 0],
+        [0, 0],
+      ]),
+      'not_enough_data',
+      /over 2 months/,
+    ],
+    [
+      'a clear rise',
+      series([
+        [20, 1],
+        [20, 2],
+        [20, 4],
+        [20, 6],
+        [20, 9],
+        [20, 14],
+      ]),
+      'worse',
+      /^Getting worse: incidents aimed at us per appearance rose by about 61% a month over 2026-01 to 2026-06, from about 0\.067 to 0\.72 per appearance along the fitted line \(95% range \+18% to \+130% a month; p = 0\.011\)\.$/,
+    ],
+    [
+      'a clear fall',
+      series(
+        [
+          [20, 14],
+          [20, 9],
+          [20, 6],
+          [20, 4],
+          [20, 2],
+          [20, 1],
+        ],
+        9,
+        2025,
+      ),
+      'better',
+      /^Getting better: incidents aimed at us per appearance fell by about 38% a month over 2025-09 to 2026-02, from about 0\.72 to 0\.067 per appearance along the fitted line \(95% range -56% to -15% a month; p = 0\.011\)\.$/,
+    ],
+    [
+      'noise around a flat rate',
+      series([
+        [20, 4],
+        [20, 6],
+        [20, 3],
+        [20, 5],
+        [20, 6],
+        [20, 4],
+      ]),
+      'no_clear_change',
+      /^No clear change over 2026-01 to 2026-06: the estimated trend is \+1\.2% a month/,
+    ],
     // The example: variance 8.2× Poisson. Plain Poisson regression called this "Getting worse… +1% to +49%".
-    ['noise that swamps the trend', series([[20, 0], [20, 12], [20, 1], [20, 10], [20, 0], [20, 14]]), 'too_variable', /^Too variable to call over 2026-01 to 2026-06: .* vary about 8\.2 times more than chance .* 95% range -44% to \+215% a month/],
+    [
+      'noise that swamps the trend',
+      series([
+        [20, 0],
+        [20, 12],
+        [20, 1],
+        [20, 10],
+        [20, 0],
+        [20, 14],
+      ]),
+      'too_variable',
+      /^Too variable to call over 2026-01 to 2026-06: .* vary about 8\.2 times more than chance .* 95% range -44% to \+215% a month/,
+    ],
     // Five quiet months, then six incidents in ten appearances: a Newton fit diverged ("too uneven to fit a trend").
-    ['a sudden onset', series([[10, 0], [10, 0], [10, 0], [10, 0], [10, 0], [10, 6]]), 'worse', /^Getting worse: a sudden rise over 2026-01 to 2026-06, 6 incidents in 10 appearances in 2026-06, none in the 50 appearances before \(95% range \+108% a month or more; p = 0\.0098\)\.$/],
+    [
+      'a sudden onset',
+      series([
+        [10, 0],
+        [10, 0],
+        [10, 0],
+        [10, 0],
+        [10, 0],
+        [10, 6],
+      ]),
+      'worse',
+      /^Getting worse: a sudden rise over 2026-01 to 2026-06, 6 incidents in 10 appearances in 2026-06, none in the 50 appearances before \(95% range \+108% a month or more; p = 0\.0098\)\.$/,
+    ],
   ])('%s → %s', (_name, months, direction, words) => {
     const v = trendVerdict(months);
     expect(v.direction).toBe(direction);
@@ -25,7 +113,14 @@ describe('trendVerdict', () => {
   });
 
   it('counts every incident in the window: months without appearances pass theirs on', () => {
-    const months = series([[10, 1], [0, 3], [10, 1], [10, 2], [0, 2], [10, 0]]);
+    const months = series([
+      [10, 1],
+      [0, 3],
+      [10, 1],
+      [10, 2],
+      [0, 2],
+      [10, 0],
+    ]);
     const v = trendVerdict(months);
     expect(periodsOf(months).periods.reduce((s, p) => s + p.y, 0)).toBe(9);
     expect(v.fit?.incidentsCarried).toBe(5);
@@ -35,7 +130,17 @@ describe('trendVerdict', () => {
 
   it('does not read the summer lull as an improvement', () => {
     // December to August: a flat term-time rate, then fewer appearances and quieter campuses in June–August.
-    const pairs: Array<[number, number]> = [[100, 30], [100, 31], [100, 29], [100, 30], [100, 30], [100, 29], [40, 4], [40, 3], [40, 4]];
+    const pairs: Array<[number, number]> = [
+      [100, 30],
+      [100, 31],
+      [100, 29],
+      [100, 30],
+      [100, 30],
+      [100, 29],
+      [40, 4],
+      [40, 3],
+      [40, 4],
+    ];
     const v = trendVerdict(series(pairs, 12, 2025));
     // The same numbers from September to May (no summer) read as a fall.
     expect(trendVerdict(series(pairs, 9, 2030)).direction).toBe('better');
@@ -44,19 +149,54 @@ describe('trendVerdict', () => {
   });
 
   it('calls a fall that holds outside the summer too, and says the summer was left out', () => {
-    const v = trendVerdict(series([[40, 20], [40, 16], [40, 12], [40, 9], [40, 7], [20, 1], [20, 1], [20, 1], [40, 3], [40, 2]], 1, 2026));
+    const v = trendVerdict(
+      series(
+        [
+          [40, 20],
+          [40, 16],
+          [40, 12],
+          [40, 9],
+          [40, 7],
+          [20, 1],
+          [20, 1],
+          [20, 1],
+          [40, 3],
+          [40, 2],
+        ],
+        1,
+        2026,
+      ),
+    );
     expect(v.direction).toBe('better');
     expect(v.verdict).toMatch(/The summer months \(2026-06, 2026-07, 2026-08\) are left out of the call/);
     expect(v.fit?.summerMonthsSetAside).toEqual(['2026-06', '2026-07', '2026-08']);
   });
 
   it('still calls a rise when the window ends in summer', () => {
-    const v = trendVerdict(series([[10, 0], [10, 0], [10, 0], [10, 0], [10, 0], [10, 6]]));
+    const v = trendVerdict(
+      series([
+        [10, 0],
+        [10, 0],
+        [10, 0],
+        [10, 0],
+        [10, 0],
+        [10, 6],
+      ]),
+    );
     expect(v.direction).toBe('worse');
   });
 
   it('gives the fitted line for the months with appearances and a monthly change with its interval', () => {
-    const v = trendVerdict(series([[20, 1], [20, 2], [0, 0], [20, 8], [20, 16], [20, 32]]));
+    const v = trendVerdict(
+      series([
+        [20, 1],
+        [20, 2],
+        [0, 0],
+        [20, 8],
+        [20, 16],
+        [20, 32],
+      ]),
+    );
     expect(v.fit?.fitted.map((f) => f.month)).toEqual(['2026-01', '2026-02', '2026-04', '2026-05', '2026-06']);
     expect(v.fit?.monthlyChange).toBeCloseTo(1, 1);
     expect((v.fit?.monthlyChangeLow as number) < (v.fit?.monthlyChange as number)).toBe(true);
@@ -93,10 +233,50 @@ describe('trendVerdict', () => {
 
 describe('compareHalves', () => {
   it.each<[string, MonthCount[], number | null, number | null, number | null]>([
-    ['even split', series([[10, 1], [10, 1], [10, 3], [10, 3]]), 0.1, 0.3, 3],
-    ['odd: the middle month goes to the first half', series([[10, 1], [10, 2], [10, 3]]), 0.15, 0.3, 2],
-    ['months without appearances are skipped', series([[10, 2], [0, 0], [10, 4]]), 0.2, 0.4, 2],
-    ['zero first half: no ratio', series([[10, 0], [10, 3]]), 0, 0.3, null],
+    [
+      'even split',
+      series([
+        [10, 1],
+        [10, 1],
+        [10, 3],
+        [10, 3],
+      ]),
+      0.1,
+      0.3,
+      3,
+    ],
+    [
+      'odd: the middle month goes to the first half',
+      series([
+        [10, 1],
+        [10, 2],
+        [10, 3],
+      ]),
+      0.15,
+      0.3,
+      2,
+    ],
+    [
+      'months without appearances are skipped',
+      series([
+        [10, 2],
+        [0, 0],
+        [10, 4],
+      ]),
+      0.2,
+      0.4,
+      2,
+    ],
+    [
+      'zero first half: no ratio',
+      series([
+        [10, 0],
+        [10, 3],
+      ]),
+      0,
+      0.3,
+      null,
+    ],
   ])('%s', (_name, months, first, second, ratio) => {
     const h = compareHalves(months);
     expect(h?.firstHalf.rate).toBeCloseTo(first as number, 10);
@@ -106,6 +286,13 @@ describe('compareHalves', () => {
   });
 
   it('is null with fewer than two months of appearances', () => {
-    expect(compareHalves(series([[10, 1], [0, 0]]))).toBeNull();
+    expect(
+      compareHalves(
+        series([
+          [10, 1],
+          [0, 0],
+        ]),
+      ),
+    ).toBeNull();
   });
 });

@@ -161,9 +161,7 @@ export function trendVerdict(months: MonthCount[], confidence = 0.95): TrendVerd
   const incidents = all.reduce((s, m) => s + m.y, 0);
   const halves = compareHalves(months);
   const span = months.length ? `${months[0].month} to ${months[months.length - 1].month}` : 'the window';
-  const carriedWords = carried
-    ? ` ${plural(carried, 'incident')} in months without appearances ${carried === 1 ? 'is' : 'are'} counted with the next month that had appearances.`
-    : '';
+  const carriedWords = carried ? ` ${plural(carried, 'incident')} in months without appearances ${carried === 1 ? 'is' : 'are'} counted with the next month that had appearances.` : '';
   const thin = (periods: Period[]) => periods.length < MIN_MONTHS_WITH_APPEARANCES || periods.reduce((s, m) => s + m.y, 0) < MIN_INCIDENTS;
   if (thin(all)) {
     return {

@@ -247,13 +247,7 @@ export interface GatherContext {
  * institution, state and organisation sums are all exact. Institutions with no records get empty
  * evidence (pure prior).
  */
-export async function gatherEvidence(
-  m: EntityManager,
-  asOf: number,
-  institutions: { id: string; state: string }[],
-  cx: GatherContext,
-  opts: GatherOptions = {},
-): Promise<Gathered> {
+export async function gatherEvidence(m: EntityManager, asOf: number, institutions: { id: string; state: string }[], cx: GatherContext, opts: GatherOptions = {}): Promise<Gathered> {
   const scoped = opts.scopeState;
   const sql = evidenceSql(asOf, cx.params, cx.masks, scoped ? placeholders(m, 1)[0] : undefined);
   const args = scoped ? [scoped.state] : [];

@@ -9,7 +9,7 @@ export interface Mitigation {
 
 export const RISK_MITIGATIONS = [
   { id: 'civilian_dress', text: 'Wear civilian dress and keep agency branding off the table; bring a small, neutral sign instead.' },
-  { id: 'host_short_notice_consent', text: "Confirm with the host in writing that they accept the short notice — the room, the time and their security arrangements — before you travel." },
+  { id: 'host_short_notice_consent', text: 'Confirm with the host in writing that they accept the short notice — the room, the time and their security arrangements — before you travel.' },
   { id: 'host_written_reconfirmation', text: 'Ask the host for a written reconfirmation of the invitation, the room and the time before you travel.' },
   { id: 'host_security_plan', text: 'Ask the host for their security plan: who is on site, who to call, and where campus police will be.' },
   { id: 'exit_plan', text: 'Agree an exit plan: a second way out of the room, where the car is, and when you leave without discussion.' },

@@ -216,7 +216,7 @@ describe('risk model — levels and reasons', () => {
     expect(c.overrides).toEqual(['protest_announced', 'critical_incident_recent']);
   });
 
-  describe('booked inside the host\'s advance-notice period (a rule, not a fitted feature)', () => {
+  describe("booked inside the host's advance-notice period (a rule, not a fitted feature)", () => {
     const shortNotice = { deadline: Date.UTC(2026, 1, 23, 15), advanceNoticeDays: 10, timeZone: 'America/New_York' };
     const low: AppearanceAttributes = { ...plain, format: 'virtual', audience: 'invite_only' };
     const without = assessRisk(quiet, low, SHIPPED_PARAMS);
@@ -231,7 +231,11 @@ describe('risk model — levels and reasons', () => {
       ['a higher level stays as it is', high.level, 'high'],
       ['the rule is listed', withIt.overrides.join(), 'short_notice'],
       ['the rule is listed with the others', high.overrides.join(), 'short_notice,protest_announced'],
-      ['its reason comes first (no other rule)', withIt.reasons[0], "Booked inside the host's 10-day advance-notice period (the host had to be told by Monday 23 February 2026, 10:00 EST (America/New_York)): the host may not have the room, its security or its own people ready, so the level is at least Moderate whatever the probability."],
+      [
+        'its reason comes first (no other rule)',
+        withIt.reasons[0],
+        "Booked inside the host's 10-day advance-notice period (the host had to be told by Monday 23 February 2026, 10:00 EST (America/New_York)): the host may not have the room, its security or its own people ready, so the level is at least Moderate whatever the probability.",
+      ],
       ['its reason follows the protest rule', high.reasons[1].slice(0, 48), "Booked inside the host's 10-day advance-notice p"],
       ['the checklist starts with written consent from the host', withIt.mitigations[0].id, 'host_short_notice_consent'],
       ['and asks to confirm with the host contact (Moderate)', withIt.mitigations.some((m) => m.id === 'confirm_with_host_contact'), true],
@@ -315,9 +319,7 @@ describe('risk model — interval coverage', () => {
 // ---- properties ------------------------------------------------------------------------------
 
 const nonNeg = (max: number) => fc.double({ min: 0, max, noNaN: true, noDefaultInfinity: true });
-const arbRate = fc
-  .tuple(nonNeg(500), fc.double({ min: 0, max: 1, noNaN: true }), fc.tuple(nonNeg(50), nonNeg(50), nonNeg(50), nonNeg(50)))
-  .map(([n, share, sev]) => rate(n, n * share, sev));
+const arbRate = fc.tuple(nonNeg(500), fc.double({ min: 0, max: 1, noNaN: true }), fc.tuple(nonNeg(50), nonNeg(50), nonNeg(50), nonNeg(50))).map(([n, share, sev]) => rate(n, n * share, sev));
 const plus = (a: RateEvidence, b: RateEvidence): RateEvidence => ({ n: a.n + b.n, k: a.k + b.k, severity: a.severity.map((x, i) => x + b.severity[i]) as RateEvidence['severity'] });
 /** Inclusive sums as the SQL gives them: the state holds the institution, the organisation the state. */
 const arbHierarchy = fc.tuple(arbRate, arbRate, arbRate).map(([i, s, o]) => ({ institution: i, state: plus(i, s), organisation: plus(plus(i, s), o) }));
@@ -345,7 +347,9 @@ const arbAttrs: fc.Arbitrary<AppearanceAttributes> = fc.record({
   ownership: fc.constantFrom(null, 'public', 'private nonprofit', 'private for-profit'),
   highestDegree: fc.constantFrom(null, 'graduate', 'bachelor', 'associate'),
   state: fc.constantFrom('OH', 'NY', ''),
-  shortNotice: fc.option(fc.record({ deadline: fc.integer({ min: 1.7e12, max: 1.9e12 }), advanceNoticeDays: fc.integer({ min: 1, max: 30 }), timeZone: fc.constantFrom('America/New_York', 'UTC') }), { nil: null }),
+  shortNotice: fc.option(fc.record({ deadline: fc.integer({ min: 1.7e12, max: 1.9e12 }), advanceNoticeDays: fc.integer({ min: 1, max: 30 }), timeZone: fc.constantFrom('America/New_York', 'UTC') }), {
+    nil: null,
+  }),
 });
 
 /** One incident aimed at the organisation (weight w, class c) at the institution: it counts in all three inclusive sums. */

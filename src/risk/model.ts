@@ -245,7 +245,11 @@ export function ownRecordPosterior(ev: RiskEvidence, params: RiskParams) {
   // severity: class shares prior → organisation (without the state) → state (without the institution) → institution
   const sp = params.severityPrior;
   const spTotal = sp[0] + sp[1] + sp[2] + sp[3];
-  const qN = shrunkShares(N.severity, sp.map((x) => x / spTotal), spTotal);
+  const qN = shrunkShares(
+    N.severity,
+    sp.map((x) => x / spTotal),
+    spTotal,
+  );
   const qS = shrunkShares(S.severity, qN, params.mState);
   const qI = shrunkShares(I.severity, qS, params.mInstitution) as [number, number, number, number];
   return { alpha, beta, baseRate, severityShare: qI };
@@ -309,19 +313,24 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
   factors.sort((x, y) => Math.abs(Math.log(y.oddsMultiplier)) - Math.abs(Math.log(x.oddsMultiplier)));
 
   const shortNotice = a.shortNotice ?? null;
-  const partial = { modelVersion: params.version, p, pSevere, level, levelMeaning: levelMeaning(level, params), interval, baseRate: own.baseRate, severityShare: own.severityShare, factors, overrides, shortNotice, evidence: ev };
+  const partial = {
+    modelVersion: params.version,
+    p,
+    pSevere,
+    level,
+    levelMeaning: levelMeaning(level, params),
+    interval,
+    baseRate: own.baseRate,
+    severityShare: own.severityShare,
+    factors,
+    overrides,
+    shortNotice,
+    evidence: ev,
+  };
   return { ...partial, reasons: explain(partial, a, params), mitigations: recommend(partial, a, params) };
 }
 
-function contribution(
-  id: FeatureId,
-  value: number,
-  oddsMultiplier: number,
-  p: number,
-  pWithout: number,
-  ev: RiskEvidence,
-  a: AppearanceAttributes,
-): FactorContribution {
+function contribution(id: FeatureId, value: number, oddsMultiplier: number, p: number, pWithout: number, ev: RiskEvidence, a: AppearanceAttributes): FactorContribution {
   const points = (p - pWithout) * 100;
   const label = factorLabel(id, value, ev, a);
   return { id, label, value, oddsMultiplier, points, pWithout, text: factorText(label, points, oddsMultiplier) };

@@ -153,8 +153,7 @@ export function explain(r: Partial, a: AppearanceAttributes, params: RiskParams)
     out.push(`Our last disruption here: ${when}, ${KIND_WORDS[l.kind] ?? l.kind.replace(/_/g, ' ')} (${SEVERITY_WORDS[l.severity - 1] ?? l.severity}).`);
   }
   const none = ev.organisation.n < 0.5 && ev.institution.n < 0.5 && ev.recent.institution12m === 0 && ev.affiliationActivity + ev.activityActivity + ev.generalActivity < 0.05 && !ev.lastOwnIncident;
-  if (none)
-    out.push('No recorded history here: no past appearances and no incidents recorded at this institution, so the estimate rests on its kind, its state and the nation.');
+  if (none) out.push('No recorded history here: no past appearances and no incidents recorded at this institution, so the estimate rests on its kind, its state and the nation.');
   for (const f of r.factors.filter((x) => listed(x.oddsMultiplier))) out.push(`${f.text}.`);
   const I = r.baseRate.institution;
   const range = `${r.interval.mass * 100}% range ${pct(r.interval.low)} to ${pct(r.interval.high)}`;

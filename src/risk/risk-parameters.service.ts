@@ -154,14 +154,20 @@ export class RiskParametersService {
     const row = shipped ? null : await m.findOneBy(RiskParameterSet, { version });
     if (!shipped && !row) throw new NotFoundError('Risk parameter set', version, 'version');
     if (row && !bool(row.beatsBaselines) && !force)
-      throw new UnprocessableError(
-        'PARAMETERS_NOT_PROVEN',
-        `Parameter set ${version} did not beat every baseline on its held-out back-test; activate it anyway with force=true`,
-        { version: 'did not beat every baseline on held-out AUC and log loss' },
-      );
+      throw new UnprocessableError('PARAMETERS_NOT_PROVEN', `Parameter set ${version} did not beat every baseline on its held-out back-test; activate it anyway with force=true`, {
+        version: 'did not beat every baseline on held-out AUC and log loss',
+      });
     await m.query(`UPDATE risk_parameter_sets SET active = ${this.falseSql(m)} WHERE active = ${this.trueSql(m)}`);
     if (row) await m.update(RiskParameterSet, { version }, { active: true, activatedAt: this.clock.now(), activatedById: actorId });
-    await this.audit.record(m, { actorId, action: 'activate', entityType: 'risk_parameter_set', entityId: version, before: { version: from }, after: { version }, meta: force ? { force: true } : null });
+    await this.audit.record(m, {
+      actorId,
+      action: 'activate',
+      entityType: 'risk_parameter_set',
+      entityId: version,
+      before: { version: from },
+      after: { version },
+      meta: force ? { force: true } : null,
+    });
     return { from, to: version };
   }
 

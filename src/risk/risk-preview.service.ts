@@ -60,9 +60,7 @@ export class RiskPreviewService {
     if (!institutionId) throw new ValidationFailedError('Request validation failed', { institutionId: 'required unless appearanceId is given' });
     const startsAt = input.startsAt ?? base?.startsAt;
     if (startsAt === undefined) throw new ValidationFailedError('Request validation failed', { startsAt: 'required unless appearanceId is given (or startsLocal with timeZone)' });
-    const rows = (await m.query(`SELECT id, state, limits_immigration_cooperation, ownership, highest_degree FROM institutions WHERE id = ${placeholders(m, 1)[0]}`, [
-      institutionId,
-    ])) as Row[];
+    const rows = (await m.query(`SELECT id, state, limits_immigration_cooperation, ownership, highest_degree FROM institutions WHERE id = ${placeholders(m, 1)[0]}`, [institutionId])) as Row[];
     if (!rows.length) throw new NotFoundError('Institution', institutionId, 'institutionId');
     const missing = (['kind', 'format', 'audience', 'visibleBranding'] as const).filter((k) => input[k] === undefined && !base);
     if (missing.length) throw new ValidationFailedError('Request validation failed', Object.fromEntries(missing.map((k) => [k, 'required unless appearanceId is given'])));

@@ -96,7 +96,8 @@ export class RiskController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Put a parameter set in force (audited); every upcoming appearance is re-assessed with it',
-    description: 'A set that did not beat every baseline on its held-out back-test is refused (422 PARAMETERS_NOT_PROVEN) unless force=true. The shipped default\'s version deactivates every stored set.',
+    description:
+      "A set that did not beat every baseline on its held-out back-test is refused (422 PARAMETERS_NOT_PROVEN) unless force=true. The shipped default's version deactivates every stored set.",
   })
   @ApiOkResponse({ type: ActivationView })
   activate(@Param('version') version: string, @Query() q: ActivateQuery, @CurrentUser() user: AuthUser): Promise<ActivationView> {
@@ -104,7 +105,7 @@ export class RiskController {
   }
 
   @Get('risk/topic-relations')
-  @ApiOperation({ summary: "How each incident topic relates to the organisation (affiliation, activity, context): what the model counts as evidence about us" })
+  @ApiOperation({ summary: 'How each incident topic relates to the organisation (affiliation, activity, context): what the model counts as evidence about us' })
   @ApiOkResponse({ schema: TopicRelationsView.schema as never })
   topicRelations(): Promise<Record<string, string>> {
     return this.risk.topicRelations();

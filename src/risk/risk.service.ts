@@ -17,7 +17,6 @@ import { exclusively, lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
 import { loadPrevious, loadTargets, Previous, Target, uniqueInstitutions } from './risk-targets';
 import { detailJson, evidenceJson, RiskAssessmentView, toView } from './risk.view';
 
-
 export interface BatchResult {
   assessed: number;
   levelRises: number;
@@ -32,22 +31,7 @@ const UPCOMING = `a.status IN ('planned', 'confirmed')`;
 const INSERT_CHUNK = 500;
 /** Appearances per transaction of the daily refresh (other writers get the database between chunks; 2,000 keeps each hold to a few hundred ms — at 500 the commits cost 0.6 s of a 10,000-appearance refresh, bench/risk.bench.ts). */
 const REFRESH_CHUNK = 2000;
-const COLUMNS = [
-  'id',
-  'appearance_id',
-  'as_of',
-  'seq',
-  'trigger',
-  'model_version',
-  'p',
-  'p_severe',
-  'level',
-  'interval_low',
-  'interval_high',
-  'regional_wave',
-  'detail',
-  'created_at',
-];
+const COLUMNS = ['id', 'appearance_id', 'as_of', 'seq', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'regional_wave', 'detail', 'created_at'];
 
 /**
  * Assesses appearances: gathers evidence set-based (one evidence pass per batch), runs the pure
@@ -205,9 +189,7 @@ export class RiskService {
   async history(appearanceId: string, limit: number, offset: number): Promise<{ items: RiskAssessmentView[]; total: number }> {
     const exists = await this.dataSource.query(`SELECT id FROM appearances WHERE id = ${placeholders(this.dataSource.manager, 1)[0]}`, [appearanceId]);
     if (!exists.length) throw new NotFoundError('Appearance', appearanceId, 'id');
-    const [rows, total] = await this.dataSource
-      .getRepository(RiskAssessment)
-      .findAndCount({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' }, take: limit, skip: offset });
+    const [rows, total] = await this.dataSource.getRepository(RiskAssessment).findAndCount({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' }, take: limit, skip: offset });
     return { items: rows.map(toView), total };
   }
 

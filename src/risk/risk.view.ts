@@ -9,7 +9,9 @@ import { TOPICS } from '../common/enums';
 import type { RiskAssessment } from './risk-assessment.entity';
 
 export const LEVEL_DOC =
-  'p is the probability of ' + EVENT_DEFINITION + ' (RISK_MODEL §1). Levels of the shipped parameter set: ' +
+  'p is the probability of ' +
+  EVENT_DEFINITION +
+  ' (RISK_MODEL §1). Levels of the shipped parameter set: ' +
   'low: p < 1% and p_severe < 0.3% — plan as usual. ' +
   'moderate: p ≥ 1% or p_severe ≥ 0.3% — follow the checklist and confirm with the host. ' +
   'high: p ≥ 5% or p_severe ≥ 2%, or a protest has been announced — take the checklist seriously and acknowledge the briefing. ' +
@@ -134,7 +136,11 @@ const EMPTY_EVIDENCE: RiskEvidence = {
 };
 const NO_RESULT = {
   interval: { mass: 0 },
-  baseRate: { organisation: { n: 0, k: 0, rate: 0, priorRate: 0, priorStrength: 0 }, state: { n: 0, k: 0, rate: 0, priorStrength: 0 }, institution: { n: 0, k: 0, rate: 0, priorStrength: 0, credibility: 0 } },
+  baseRate: {
+    organisation: { n: 0, k: 0, rate: 0, priorRate: 0, priorStrength: 0 },
+    state: { n: 0, k: 0, rate: 0, priorStrength: 0 },
+    institution: { n: 0, k: 0, rate: 0, priorStrength: 0, credibility: 0 },
+  },
   severityShare: [0, 0, 0, 0],
   factors: [],
   overrides: [],
@@ -201,7 +207,8 @@ export class RiskAssessmentView {
   @ApiProperty({ description: 'Probability of a severe or critical disruption (severity ≥ 3).', example: 0.06 }) pSevere: number;
   @ApiProperty({ enum: RISK_LEVELS, description: LEVEL_DOC }) level: RiskLevel;
   @ApiProperty({ description: 'What the level means, in words a recruiter acts on.' }) levelMeaning: string;
-  @ApiProperty({ type: RiskIntervalView, description: "Central 80% range of p over the posterior of the institution's own rate (not clipped: a low end under 1% is shown as it is)." }) interval: RiskIntervalView;
+  @ApiProperty({ type: RiskIntervalView, description: "Central 80% range of p over the posterior of the institution's own rate (not clipped: a low end under 1% is shown as it is)." })
+  interval: RiskIntervalView;
   @ApiProperty({ type: [String], description: 'The most important reasons, in plain words, most important first.' }) reasons: string[];
   @ApiProperty({ type: [RiskFactorView] }) factors: RiskFactorView[];
   @ApiProperty({ type: [MitigationView], description: 'Checklist that fits the level and the factors present.' }) mitigations: MitigationView[];
@@ -212,14 +219,25 @@ export class RiskAssessmentView {
       'The organisation rate starts from a prior (priorRate, worth priorStrength past appearances): with no recorded history the estimate is that prior, and the reasons say so.',
   })
   baseRate: BaseRateBreakdown;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Evidence known at as-of: decayed own-record sums (institution, state, organisation), context by topic relation, waves, plain counts for the reasons, reception, our last disruption here.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'Evidence known at as-of: decayed own-record sums (institution, state, organisation), context by topic relation, waves, plain counts for the reasons, reception, our last disruption here.',
+  })
   evidence: Omit<RiskEvidence, 'relations'>;
-  @ApiPropertyOptional({ description: 'The short-lived evidence as the model used it, decayed from as-of on to the start (null on snapshots made before forewarn-risk-2.0).', nullable: true, type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    description: 'The short-lived evidence as the model used it, decayed from as-of on to the start (null on snapshots made before forewarn-risk-2.0).',
+    nullable: true,
+    type: 'object',
+    additionalProperties: true,
+  })
   evidenceUsed: RiskDetail['used'] | null;
   @ApiProperty({ description: 'Days between as-of and the start.', example: 13.9 }) leadTimeDays: number;
   @ApiProperty({
     type: [String],
-    description: 'Rules that set a floor on the level: protest_announced (High), critical_incident_recent (Critical), short_notice (Moderate: booked inside the host\'s advance-notice period with allowShortNotice). None changes p.',
+    description:
+      "Rules that set a floor on the level: protest_announced (High), critical_incident_recent (Critical), short_notice (Moderate: booked inside the host's advance-notice period with allowShortNotice). None changes p.",
   })
   overrides: string[];
   @ApiPropertyOptional({ type: ShortNoticeView, nullable: true, description: "With the short_notice rule: the host's advance-notice deadline the appearance was booked past; else null." })
@@ -227,7 +245,9 @@ export class RiskAssessmentView {
   @ApiProperty({ type: String, nullable: true, description: 'Null on a preview' }) createdAt: string | null;
 }
 
-export function toView(a: Pick<RiskAssessment, 'id' | 'appearanceId' | 'asOf' | 'trigger' | 'modelVersion' | 'p' | 'pSevere' | 'level' | 'intervalLow' | 'intervalHigh' | 'createdAt'> & { detail: unknown }): RiskAssessmentView {
+export function toView(
+  a: Pick<RiskAssessment, 'id' | 'appearanceId' | 'asOf' | 'trigger' | 'modelVersion' | 'p' | 'pSevere' | 'level' | 'intervalLow' | 'intervalHigh' | 'createdAt'> & { detail: unknown },
+): RiskAssessmentView {
   const d = (typeof a.detail === 'string' ? JSON.parse(a.detail) : a.detail) as RiskDetail;
   return {
     id: a.id,

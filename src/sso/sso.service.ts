@@ -87,7 +87,12 @@ export class SsoService {
     const params = new URLSearchParams(query);
     if (!pending) return this.refuse(attempt, 'no_state', new ValidationFailedError('This sign-in was not started here, or took too long; start again', undefined, 'SSO_STATE_MISSING'));
     if (this.clock.now() > pending.expiresAt) return this.refuse(attempt, 'state_expired', new ValidationFailedError('This sign-in took too long; start again', undefined, 'SSO_STATE_EXPIRED'));
-    if (params.get('state') !== pending.state) return this.refuse(attempt, 'state_mismatch', new ValidationFailedError('This sign-in answer does not belong to the sign-in this browser started; start again', { state: 'does not match' }, 'SSO_STATE_MISMATCH'));
+    if (params.get('state') !== pending.state)
+      return this.refuse(
+        attempt,
+        'state_mismatch',
+        new ValidationFailedError('This sign-in answer does not belong to the sign-in this browser started; start again', { state: 'does not match' }, 'SSO_STATE_MISMATCH'),
+      );
     if (params.get('error')) {
       return this.refuse(attempt, `provider_${params.get('error')}`.slice(0, 40), new UnauthenticatedError('The identity provider did not sign you in', 'SSO_PROVIDER_REFUSED'));
     }
@@ -137,7 +142,9 @@ export class SsoService {
       if (needsOffice(role!) && !office) return this.refuse(attempt, 'no_office', new ForbiddenError('Your office is not known to Forewarn; ask an admin', 'SSO_NO_OFFICE'));
       const name = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim() : email;
       // two first sign-ins at once: the second finds the account the first made
-      return this.users.createFromSso({ email, displayName: name, role: role!, officeId: needsOffice(role!) ? office : null }).catch(async (e) => (await this.users.findByEmail(email)) ?? Promise.reject(e));
+      return this.users
+        .createFromSso({ email, displayName: name, role: role!, officeId: needsOffice(role!) ? office : null })
+        .catch(async (e) => (await this.users.findByEmail(email)) ?? Promise.reject(e));
     }
     if (!existing.active) return this.refuse(attempt, 'disabled', new UnauthenticatedError('This account is disabled; ask an admin', 'ACCOUNT_DISABLED'), existing.id);
     if (!mapped) return existing;

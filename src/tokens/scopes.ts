@@ -40,7 +40,19 @@ const READ_ALL: Scope[] = ['appearances:read', 'outcomes:read', 'incidents:read'
 /** The scopes each role can ever use, from the roles on the handlers; a token for a role asks for a subset. */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   admin: SCOPE_NAMES,
-  coordinator: [...READ_ALL, 'appearances:write', 'outcomes:write', 'incidents:write', 'institutions:write', 'reception:write', 'imports:read', 'imports:write', 'reports:read', 'notifications:read', 'notifications:write'],
+  coordinator: [
+    ...READ_ALL,
+    'appearances:write',
+    'outcomes:write',
+    'incidents:write',
+    'institutions:write',
+    'reception:write',
+    'imports:read',
+    'imports:write',
+    'reports:read',
+    'notifications:read',
+    'notifications:write',
+  ],
   recruiter: [...READ_ALL, 'appearances:write', 'outcomes:write', 'incidents:write', 'institutions:write', 'reception:write'],
   hr: [...READ_ALL, 'reports:read', 'audit:read'],
 };

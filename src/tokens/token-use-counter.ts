@@ -92,7 +92,12 @@ export class TokenUseCounter implements OnModuleInit, OnApplicationShutdown {
 
   /** Forgets the counts older than API_TOKEN_USES_KEEP_DAYS. Returns how many rows went. */
   async prune(): Promise<number> {
-    const res = await this.db.createQueryBuilder().delete().from(ApiTokenUse).where('window_start < :before', { before: this.clock.now() - this.config.usesKeepMs }).execute();
+    const res = await this.db
+      .createQueryBuilder()
+      .delete()
+      .from(ApiTokenUse)
+      .where('window_start < :before', { before: this.clock.now() - this.config.usesKeepMs })
+      .execute();
     return res.affected ?? 0;
   }
 }

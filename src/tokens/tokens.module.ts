@@ -9,5 +9,10 @@ import { TokenUseCounter } from './token-use-counter';
 
 /** Personal and service API tokens; global because the one auth guard checks them. */
 @Global()
-@Module({ imports: [TypeOrmModule.forFeature([ApiToken, ApiTokenUse])], controllers: [ApiTokensController], providers: [ApiTokensService, ApiTokensScheduler, TokenUseCounter], exports: [ApiTokensService] })
+@Module({
+  imports: [TypeOrmModule.forFeature([ApiToken, ApiTokenUse])],
+  controllers: [ApiTokensController],
+  providers: [ApiTokensService, ApiTokensScheduler, TokenUseCounter],
+  exports: [ApiTokensService],
+})
 export class TokensModule {}

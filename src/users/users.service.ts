@@ -42,7 +42,9 @@ export class UsersService {
       const like = containsPattern(q.q.toLowerCase());
       qb.andWhere(new Brackets((w) => w.where(`u.email LIKE :like ${LIKE_ESCAPE}`, { like }).orWhere(`LOWER(u.display_name) LIKE :like ${LIKE_ESCAPE}`, { like })));
     }
-    qb.orderBy('u.email', 'ASC').skip((q.page - 1) * q.pageSize).take(q.pageSize);
+    qb.orderBy('u.email', 'ASC')
+      .skip((q.page - 1) * q.pageSize)
+      .take(q.pageSize);
     const [rows, total] = await qb.getManyAndCount();
     return page(rows.map(toUserView), total, q);
   }
@@ -54,12 +56,7 @@ export class UsersService {
   }
 
   async me(id: string): Promise<MeView> {
-    const u = await this.db
-      .getRepository(User)
-      .createQueryBuilder('u')
-      .addSelect('u.calendarToken')
-      .where('u.id = :id', { id })
-      .getOne();
+    const u = await this.db.getRepository(User).createQueryBuilder('u').addSelect('u.calendarToken').where('u.id = :id', { id }).getOne();
     if (!u) throw new NotFoundError('User', id);
     const calendarUrl = `${this.app.publicUrl}/calendar/${u.calendarToken}.ics`;
     return { ...toUserView(u), calendarUrl, calendarWebcalUrl: calendarUrl.replace(/^https?:\/\//, 'webcal://'), mutedKinds: u.mutedKinds };
@@ -180,10 +177,7 @@ export class UsersService {
     const count = await this.db.getRepository(User).count();
     if (count > 0) return null;
     const generated = this.auth.adminPassword ? undefined : randomBytes(12).toString('base64url');
-    await this.create(
-      { email: this.auth.adminEmail, displayName: 'Administrator', role: 'admin', password: this.auth.adminPassword ?? generated! },
-      null,
-    );
+    await this.create({ email: this.auth.adminEmail, displayName: 'Administrator', role: 'admin', password: this.auth.adminPassword ?? generated! }, null);
     if (generated) {
       // Printed once, to the console only (not the JSON log stream's structured fields).
       process.stdout.write(

@@ -42,7 +42,14 @@ export class OfficeChatService {
       row.updatedById = actor.id;
       await m.getRepository(OfficeChat).save(row);
       const after = this.view(officeId, row);
-      await this.audit.record(m, { actorId: actor.id, action: 'office_chat_changed', entityType: 'office', entityId: officeId, before: { slack: before.slack, teams: before.teams }, after: { slack: after.slack, teams: after.teams } });
+      await this.audit.record(m, {
+        actorId: actor.id,
+        action: 'office_chat_changed',
+        entityType: 'office',
+        entityId: officeId,
+        before: { slack: before.slack, teams: before.teams },
+        after: { slack: after.slack, teams: after.teams },
+      });
       return after;
     });
   }

@@ -89,7 +89,19 @@ export class WebhookDispatcher {
       if (!target) return;
       if (row.attempts > this.cfg.maxAttempts) {
         report.dead++;
-        return markFailed(this.db, { id: row.id, responseCode: row.responseCode, latencyMs: row.latencyMs, excerpt: row.responseExcerpt, error: row.lastError ?? 'claimed too many times without a recorded outcome', nextAttemptAt: null }, owner, at());
+        return markFailed(
+          this.db,
+          {
+            id: row.id,
+            responseCode: row.responseCode,
+            latencyMs: row.latencyMs,
+            excerpt: row.responseExcerpt,
+            error: row.lastError ?? 'claimed too many times without a recorded outcome',
+            nextAttemptAt: null,
+          },
+          owner,
+          at(),
+        );
       }
       try {
         const r = await this.sender.send(row, target, at());

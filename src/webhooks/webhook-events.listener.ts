@@ -3,14 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
 import { AppearanceCancelledEvent, AppearanceCreatedEvent, AppearanceUpdatedEvent } from '../appearances/appearance-events';
-import {
-  AcknowledgementRecordedEvent,
-  AcknowledgementsOverdueEvent,
-  DomainEvents,
-  EscalationsSentEvent,
-  IncidentRecordedEvent,
-  RiskLevelRoseEvent,
-} from '../common/domain-events';
+import { AcknowledgementRecordedEvent, AcknowledgementsOverdueEvent, DomainEvents, EscalationsSentEvent, IncidentRecordedEvent, RiskLevelRoseEvent } from '../common/domain-events';
 import { DAY_MS, iso } from '../common/time';
 import { Institution } from '../institutions/institution.entity';
 import { NewDelivery, OutboxWriter } from '../notifications/outbox-writer';
@@ -94,10 +87,9 @@ export class WebhookEventsListener {
       });
       const a = await e.manager.getRepository(Appearance).findOneBy({ id: o.appearanceId });
       if (!a) continue;
-      const [latest] = await e.manager.query(
-        `SELECT level FROM risk_assessments WHERE appearance_id = ${e.manager.connection.options.type === 'postgres' ? '$1' : '?'} ORDER BY seq DESC LIMIT 1`,
-        [a.id],
-      );
+      const [latest] = await e.manager.query(`SELECT level FROM risk_assessments WHERE appearance_id = ${e.manager.connection.options.type === 'postgres' ? '$1' : '?'} ORDER BY seq DESC LIMIT 1`, [
+        a.id,
+      ]);
       await this.toChat(e.manager, a, `escalation.unacknowledged:${key}`, e.at, { type: 'escalation.unacknowledged', level: latest?.level ?? null, recipients: o.recipients, warnedAt: o.firstSentAt });
     }
   }
@@ -147,8 +139,10 @@ export class WebhookEventsListener {
       linkUntil: a.endsAt + DAY_MS,
     };
     const rows: NewDelivery[] = [];
-    if (chat.slackUrlCipher) rows.push({ key: `chat:${a.officeId}:slack:${eventKey}`, channel: 'slack', targetId: a.officeId, eventType: what.type, payload: payload as unknown as Record<string, unknown> });
-    if (chat.teamsUrlCipher) rows.push({ key: `chat:${a.officeId}:teams:${eventKey}`, channel: 'teams', targetId: a.officeId, eventType: what.type, payload: payload as unknown as Record<string, unknown> });
+    if (chat.slackUrlCipher)
+      rows.push({ key: `chat:${a.officeId}:slack:${eventKey}`, channel: 'slack', targetId: a.officeId, eventType: what.type, payload: payload as unknown as Record<string, unknown> });
+    if (chat.teamsUrlCipher)
+      rows.push({ key: `chat:${a.officeId}:teams:${eventKey}`, channel: 'teams', targetId: a.officeId, eventType: what.type, payload: payload as unknown as Record<string, unknown> });
     await this.outbox.enqueueDeliveries(m, rows, at);
   }
 }

@@ -22,7 +22,10 @@ export class WebhookLoop implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     if (!this.app.schedulerEnabled) return;
-    this.registry.addInterval('webhooks.dispatch', setInterval(() => this.tick(), this.mail.dispatchIntervalMs));
+    this.registry.addInterval(
+      'webhooks.dispatch',
+      setInterval(() => this.tick(), this.mail.dispatchIntervalMs),
+    );
   }
 
   private tick(): void {

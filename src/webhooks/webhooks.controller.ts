@@ -26,7 +26,10 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a webhook endpoint (admin)', description: 'The answer carries the signing secret (whsec_…) this once; it is stored encrypted and never returned again. Deliveries are signed per Standard Webhooks.' })
+  @ApiOperation({
+    summary: 'Register a webhook endpoint (admin)',
+    description: 'The answer carries the signing secret (whsec_…) this once; it is stored encrypted and never returned again. Deliveries are signed per Standard Webhooks.',
+  })
   @ApiCreatedResponse({ type: WebhookSecretView })
   create(@Body() dto: CreateWebhookEndpointDto, @CurrentUser() actor: AuthUser): Promise<WebhookSecretView> {
     return this.webhooks.create(dto, actor);
@@ -62,7 +65,10 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Rotate the signing secret (admin)', description: 'A new secret, shown once; the previous one keeps signing beside it (two webhook-signature values) until previousSecretValidUntil.' })
+  @ApiOperation({
+    summary: 'Rotate the signing secret (admin)',
+    description: 'A new secret, shown once; the previous one keeps signing beside it (two webhook-signature values) until previousSecretValidUntil.',
+  })
   @ApiOkResponse({ type: WebhookSecretView })
   rotate(@Param('id', new IdPipe()) id: string, @CurrentUser() actor: AuthUser): Promise<WebhookSecretView> {
     return this.webhooks.rotateSecret(id, actor);
@@ -95,7 +101,10 @@ export class OfficeChatController {
 
   @Get()
   @Roles('admin', 'coordinator')
-  @ApiOperation({ summary: "An office's chat channels (admin, the office's coordinators)", description: 'Whether Slack and Teams are set, and their hosts (the URLs are credentials and are not returned).' })
+  @ApiOperation({
+    summary: "An office's chat channels (admin, the office's coordinators)",
+    description: 'Whether Slack and Teams are set, and their hosts (the URLs are credentials and are not returned).',
+  })
   @ApiOkResponse({ type: OfficeChatView })
   get(@Param('officeId', new IdPipe()) officeId: string, @CurrentUser() actor: AuthUser): Promise<OfficeChatView> {
     return this.chat.get(officeId, actor);
@@ -103,7 +112,10 @@ export class OfficeChatController {
 
   @Put()
   @Roles('admin', 'coordinator')
-  @ApiOperation({ summary: "Set an office's Slack and/or Teams URL (admin, the office's coordinators)", description: 'Escalations, unacknowledged escalations and rises to Critical are posted there too. A field left out is kept; null removes it.' })
+  @ApiOperation({
+    summary: "Set an office's Slack and/or Teams URL (admin, the office's coordinators)",
+    description: 'Escalations, unacknowledged escalations and rises to Critical are posted there too. A field left out is kept; null removes it.',
+  })
   @ApiOkResponse({ type: OfficeChatView })
   update(@Param('officeId', new IdPipe()) officeId: string, @Body() dto: UpdateOfficeChatDto, @CurrentUser() actor: AuthUser): Promise<OfficeChatView> {
     return this.chat.update(officeId, dto, actor);

@@ -165,11 +165,7 @@ export class WebhooksService {
 
   /** The delivery log of one endpoint (or one office's chat), newest first. */
   async deliveries(channels: string[], targetId: string, q: DeliveryQuery): Promise<Page<DeliveryView>> {
-    const qb = this.db
-      .getRepository(Notification)
-      .createQueryBuilder('n')
-      .where('n.channel IN (:...channels)', { channels })
-      .andWhere('n.recipient_id = :t', { t: targetId });
+    const qb = this.db.getRepository(Notification).createQueryBuilder('n').where('n.channel IN (:...channels)', { channels }).andWhere('n.recipient_id = :t', { t: targetId });
     if (q.status) qb.andWhere('n.status = :s', { s: q.status });
     const [rows, total] = await qb
       .orderBy('n.created_at', 'DESC')

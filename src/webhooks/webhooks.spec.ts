@@ -92,7 +92,18 @@ describe('secret box', () => {
 });
 
 describe('chat messages', () => {
-  const p = { type: 'risk.level_rose' as const, appearanceId: 'a1', title: 'Fair <b>', startsAt: Date.UTC(2026, 2, 9, 14), timeZone: 'America/New_York', institutionName: 'Kent State', level: 'critical', from: 'moderate', linkUserId: 'u1', linkUntil: 0 };
+  const p = {
+    type: 'risk.level_rose' as const,
+    appearanceId: 'a1',
+    title: 'Fair <b>',
+    startsAt: Date.UTC(2026, 2, 9, 14),
+    timeZone: 'America/New_York',
+    institutionName: 'Kent State',
+    level: 'critical',
+    from: 'moderate',
+    linkUserId: 'u1',
+    linkUntil: 0,
+  };
   it('says the rise, the local time with the zone, and highlights Critical', () => {
     const t = chatText(p, 'https://x/pages/appearances/a1?token=t');
     expect(t.headline).toBe('CRITICAL: Risk rose from Moderate to Critical for "Fair <b>"');

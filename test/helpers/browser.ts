@@ -21,15 +21,7 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface ChromiumBinary {
   executablePath: string;
@@ -69,7 +61,12 @@ function registryChromium(): ChromiumBinary {
       if (!existsSync(join(staging, 'chromium'))) throw new Error(`@sparticuz/chromium did not unpack into ${staging}`);
       // Its fonts.conf names the serverless folders (/tmp/fonts); without fonts, form controls crash the renderer.
       const fontsConf = join(staging, 'fonts', 'fonts.conf');
-      writeFileSync(fontsConf, readFileSync(fontsConf, 'utf8').replace('<dir>/tmp/fonts</dir>', `<dir>${join(cache, 'fonts')}</dir>`).replace('/tmp/fonts-cache/', join(cache, 'fonts-cache/')));
+      writeFileSync(
+        fontsConf,
+        readFileSync(fontsConf, 'utf8')
+          .replace('<dir>/tmp/fonts</dir>', `<dir>${join(cache, 'fonts')}</dir>`)
+          .replace('/tmp/fonts-cache/', join(cache, 'fonts-cache/')),
+      );
       renameSync(staging, cache);
     } catch (err) {
       rmSync(staging, { recursive: true, force: true });

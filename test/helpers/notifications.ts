@@ -108,5 +108,10 @@ export type AppearanceLike = Appearance;
 /** A raw header value as it arrived (mailparser folds List-* headers into an object). */
 export function header(m: ReceivedMail, name: string): string | undefined {
   const line = m.parsed.headerLines.find((h) => h.key === name.toLowerCase());
-  return line ? line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim() : undefined;
+  return line
+    ? line.line
+        .slice(line.line.indexOf(':') + 1)
+        .replace(/\r?\n\s+/g, ' ')
+        .trim()
+    : undefined;
 }

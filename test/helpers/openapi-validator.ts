@@ -57,6 +57,8 @@ export function responseValidator(doc: any): ResponseCheck {
       validate = ajv.compile(toJsonSchema(schema, false) as Schema);
       compiled.set(key, validate);
     }
-    return validate(body) ? [] : (validate.errors ?? []).map((e) => `${key}: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
+    return validate(body)
+      ? []
+      : (validate.errors ?? []).map((e) => `${key}: ${e.instancePath || '/'} ${e.message}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
   };
 }

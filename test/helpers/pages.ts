@@ -3,7 +3,13 @@ import type { ReceivedMail } from './smtp-server';
 
 /** Text of an HTML attribute as the browser reads it (Handlebars escapes = ' ` as entities). */
 export function decode(s: string): string {
-  return s.replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16))).replace(/&#(\d+);/g, (_, d) => String.fromCharCode(Number(d))).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_, d) => String.fromCharCode(Number(d)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 /** The href of the first link in a mail's HTML part whose text matches (relative to the service, e.g. "/pages/…?token=…"). */
@@ -23,7 +29,10 @@ export const tokenOf = (link: string): string => new URL(link, 'http://x').searc
 /** "name=value" pairs of the Set-Cookie headers of a response, as one Cookie header. */
 export function cookiesOf(res: Response): string {
   const set = res.headers['set-cookie'] as unknown as string[] | undefined;
-  return (set ?? []).map((c) => c.split(';')[0]).filter((c) => !c.endsWith('=')).join('; ');
+  return (set ?? [])
+    .map((c) => c.split(';')[0])
+    .filter((c) => !c.endsWith('='))
+    .join('; ');
 }
 
 /** The value of a hidden form field in a page. */

@@ -78,7 +78,14 @@ export async function tour(baseUrl: string, email: string, password: string, che
   return {
     signedInAs: user.email,
     tokenType,
-    appearance: { id: again.data.id, startsAt: again.data.startsAt, startsAtLocal: again.data.startsAtLocal, timeZone: again.data.timeZone, version: again.data.version, level: again.data.risk?.level ?? null },
+    appearance: {
+      id: again.data.id,
+      startsAt: again.data.startsAt,
+      startsAtLocal: again.data.startsAtLocal,
+      timeZone: again.data.timeZone,
+      version: again.data.version,
+      level: again.data.risk?.level ?? null,
+    },
     notifications: { total: notifications.data.total, kinds: notifications.data.items.map((n) => n.kind) },
     report: { groupBy: report.data.groupBy, totalAppearances: report.data.totals.appearances, rows: report.data.rows.length },
     calendarWebcalUrl: me.data.calendarWebcalUrl,

@@ -1,33 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsNotEmpty,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-} from 'class-validator';
-import {
-  APPEARANCE_FORMATS,
-  APPEARANCE_KINDS,
-  APPEARANCE_STATUSES,
-  AppearanceFormat,
-  AppearanceKind,
-  AppearanceStatus,
-  Audience,
-  AUDIENCES,
-  RISK_LEVELS,
-} from '../../common/enums';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { APPEARANCE_FORMATS, APPEARANCE_KINDS, APPEARANCE_STATUSES, AppearanceFormat, AppearanceKind, AppearanceStatus, Audience, AUDIENCES, RISK_LEVELS } from '../../common/enums';
 import { PageQuery } from '../../common/pagination';
 import { RiskAssessmentView } from '../../risk/risk.view';
 import { instantForm, IsIanaZone, IsInstant, OmittableNotNull } from '../../common/validators';
@@ -129,7 +103,7 @@ class AppearanceFields {
 export class CreateAppearanceDto extends AppearanceFields {
   @ApiProperty({ format: 'uuid' }) @IsUUID() institutionId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: "Default: your office (admins must choose)" })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Default: your office (admins must choose)' })
   @OmittableNotNull()
   @IsUUID()
   officeId?: string;
@@ -283,7 +257,7 @@ export class AppearanceDetailView extends AppearanceView {
 
   @ApiPropertyOptional({
     type: [AppearanceWarningView],
-    description: 'On create and update: what the write did or allowed that you should know (the creator assigned, a short-notice override, a venue zone unlike the institution\'s)',
+    description: "On create and update: what the write did or allowed that you should know (the creator assigned, a short-notice override, a venue zone unlike the institution's)",
   })
   warnings?: AppearanceWarningView[];
 }

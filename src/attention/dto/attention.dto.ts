@@ -28,7 +28,7 @@ export class PendingPerson {
 
 export class UnacknowledgedWarning extends AttentionAppearanceRef {
   @ApiProperty({ type: [PendingPerson], description: 'Who has not acknowledged yet' }) notAcknowledged: PendingPerson[];
-  @ApiProperty({ description: 'When the office\'s coordinators are (were) alerted if nobody acknowledges (UTC ISO)' }) escalatesAt: string;
+  @ApiProperty({ description: "When the office's coordinators are (were) alerted if nobody acknowledges (UTC ISO)" }) escalatesAt: string;
   @ApiProperty({ description: 'escalatesAt, venue-local' }) escalatesLocal: string;
   @ApiProperty({ description: 'True once escalatesAt has passed' }) escalated: boolean;
 }

@@ -24,7 +24,7 @@ const BODY_WORDS = new Set(
     'city town township village borough parish state district government court library union association federation foundation ' +
     'corporation company inc llc corp hospital clinic museum campus hall senate assembly legislature congress division unit ' +
     'force patrol marshal marshals guard army navy corps registry registrar secretariat chamber network coalition alliance ' +
-    'club society society\'s party church mosque synagogue temple republic province region metro metropolitan ' +
+    "club society society's party church mosque synagogue temple republic province region metro metropolitan " +
     'schools institutes academies building library arena stadium auditorium theater theatre gymnasium pavilion plaza memorial ' +
     'fieldhouse commons laboratory laboratories observatory cathedral airport prize award fellowship scholarship program programme ' +
     'initiative fund trust partners holdings industries system systems technologies technology technical polytechnic aerospace ' +
@@ -64,27 +64,144 @@ const TITLE_WORDS = new Set(
  * and namesakes of buildings, schools and days. Matched as whole words, case-insensitively.
  */
 const PUBLIC_NAMES = [
-  'Lockheed Martin', 'Northrop Grumman', 'General Dynamics', 'Booz Allen Hamilton', 'Booz Allen', 'Huntington Ingalls', 'Raytheon',
-  'L3Harris', 'Leidos', 'Palantir', 'BAE Systems', 'Boeing', 'Johnson & Johnson', 'Johnson and Johnson', 'Procter & Gamble',
-  'Goldman Sachs', 'Morgan Stanley', 'JP Morgan', 'J.P. Morgan', 'JPMorgan Chase', 'Wells Fargo', 'Charles Schwab', 'Edward Jones',
-  'Merrill Lynch', 'Ernst & Young', 'Deloitte', 'McKinsey', 'Hewlett Packard', 'Hewlett-Packard', 'Dell', 'Ford', 'Walt Disney',
-  'Ben & Jerry\'s', 'Harley-Davidson', 'Harley Davidson', 'Dow Jones', 'Marriott', 'Hilton', 'Ralph Lauren', 'Calvin Klein',
-  'Tommy Hilfiger', 'Jenny Craig', 'Paul Mitchell', 'Wendy\'s', 'Dr Pepper', 'Dr. Pepper', 'Martin Marietta', 'Pratt & Whitney', 'Sherwin-Williams',
-  'Johnson Controls', 'Honeywell', 'Kellogg', 'Anheuser-Busch', 'Charles River', 'Thomson Reuters', 'Bloomberg', 'Peace Corps',
-  'Martin Luther King Jr.', 'Martin Luther King Jr', 'Martin Luther King', 'MLK', 'George Washington', 'Abraham Lincoln',
-  'John F. Kennedy', 'JFK', 'Lyndon B. Johnson', 'Lyndon Johnson', 'LBJ', 'Franklin D. Roosevelt', 'Franklin Roosevelt',
-  'Eleanor Roosevelt', 'Theodore Roosevelt', 'Thomas Jefferson', 'Benjamin Franklin', 'Ben Franklin', 'Frederick Douglass',
-  'Harriet Tubman', 'Rosa Parks', 'Cesar Chavez', 'César Chávez', 'Malcolm X', 'Susan B. Anthony', 'Booker T. Washington',
-  'Johns Hopkins', 'John Jay', 'Sarah Lawrence', 'Carnegie Mellon', 'Andrew Carnegie', 'Brigham Young', 'Leland Stanford',
-  'George Mason', 'James Madison', 'John Marshall', 'Thurgood Marshall', 'Robert Morris', 'Roger Williams', 'Mary Baldwin', 'Mary Washington',
-  'William & Mary', 'William and Mary', 'Wake Forest', 'Jimmy Carter', 'Ronald Reagan', 'Dwight D. Eisenhower', 'Woodrow Wilson',
-  'Harry S. Truman', 'Herbert Hoover', 'Gerald R. Ford', 'Ulysses S. Grant', 'Andrew Jackson', 'Sam Houston', 'Stephen F. Austin',
-  'Davy Crockett', 'Daniel Boone', 'Lewis and Clark', 'Lewis & Clark', 'Albert Einstein', 'Marie Curie', 'Isaac Newton',
-  'Jackie Robinson', 'Muhammad Ali', 'Nelson Mandela', 'Mahatma Gandhi', 'Emmett Till', 'Medgar Evers', 'Fannie Lou Hamer',
-  'Barack Obama', 'Joe Biden', 'Donald Trump', 'Kamala Harris', 'Bernie Sanders', 'Elon Musk',
+  'Lockheed Martin',
+  'Northrop Grumman',
+  'General Dynamics',
+  'Booz Allen Hamilton',
+  'Booz Allen',
+  'Huntington Ingalls',
+  'Raytheon',
+  'L3Harris',
+  'Leidos',
+  'Palantir',
+  'BAE Systems',
+  'Boeing',
+  'Johnson & Johnson',
+  'Johnson and Johnson',
+  'Procter & Gamble',
+  'Goldman Sachs',
+  'Morgan Stanley',
+  'JP Morgan',
+  'J.P. Morgan',
+  'JPMorgan Chase',
+  'Wells Fargo',
+  'Charles Schwab',
+  'Edward Jones',
+  'Merrill Lynch',
+  'Ernst & Young',
+  'Deloitte',
+  'McKinsey',
+  'Hewlett Packard',
+  'Hewlett-Packard',
+  'Dell',
+  'Ford',
+  'Walt Disney',
+  "Ben & Jerry's",
+  'Harley-Davidson',
+  'Harley Davidson',
+  'Dow Jones',
+  'Marriott',
+  'Hilton',
+  'Ralph Lauren',
+  'Calvin Klein',
+  'Tommy Hilfiger',
+  'Jenny Craig',
+  'Paul Mitchell',
+  "Wendy's",
+  'Dr Pepper',
+  'Dr. Pepper',
+  'Martin Marietta',
+  'Pratt & Whitney',
+  'Sherwin-Williams',
+  'Johnson Controls',
+  'Honeywell',
+  'Kellogg',
+  'Anheuser-Busch',
+  'Charles River',
+  'Thomson Reuters',
+  'Bloomberg',
+  'Peace Corps',
+  'Martin Luther King Jr.',
+  'Martin Luther King Jr',
+  'Martin Luther King',
+  'MLK',
+  'George Washington',
+  'Abraham Lincoln',
+  'John F. Kennedy',
+  'JFK',
+  'Lyndon B. Johnson',
+  'Lyndon Johnson',
+  'LBJ',
+  'Franklin D. Roosevelt',
+  'Franklin Roosevelt',
+  'Eleanor Roosevelt',
+  'Theodore Roosevelt',
+  'Thomas Jefferson',
+  'Benjamin Franklin',
+  'Ben Franklin',
+  'Frederick Douglass',
+  'Harriet Tubman',
+  'Rosa Parks',
+  'Cesar Chavez',
+  'César Chávez',
+  'Malcolm X',
+  'Susan B. Anthony',
+  'Booker T. Washington',
+  'Johns Hopkins',
+  'John Jay',
+  'Sarah Lawrence',
+  'Carnegie Mellon',
+  'Andrew Carnegie',
+  'Brigham Young',
+  'Leland Stanford',
+  'George Mason',
+  'James Madison',
+  'John Marshall',
+  'Thurgood Marshall',
+  'Robert Morris',
+  'Roger Williams',
+  'Mary Baldwin',
+  'Mary Washington',
+  'William & Mary',
+  'William and Mary',
+  'Wake Forest',
+  'Jimmy Carter',
+  'Ronald Reagan',
+  'Dwight D. Eisenhower',
+  'Woodrow Wilson',
+  'Harry S. Truman',
+  'Herbert Hoover',
+  'Gerald R. Ford',
+  'Ulysses S. Grant',
+  'Andrew Jackson',
+  'Sam Houston',
+  'Stephen F. Austin',
+  'Davy Crockett',
+  'Daniel Boone',
+  'Lewis and Clark',
+  'Lewis & Clark',
+  'Albert Einstein',
+  'Marie Curie',
+  'Isaac Newton',
+  'Jackie Robinson',
+  'Muhammad Ali',
+  'Nelson Mandela',
+  'Mahatma Gandhi',
+  'Emmett Till',
+  'Medgar Evers',
+  'Fannie Lou Hamer',
+  'Barack Obama',
+  'Joe Biden',
+  'Donald Trump',
+  'Kamala Harris',
+  'Bernie Sanders',
+  'Elon Musk',
 ];
 const PUBLIC_NAME_RE = new RegExp(
-  `(?<![\\w])(?:${[...PUBLIC_NAMES].sort((a, b) => b.length - a.length).map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?![\\w])`,
+  `(?<![\\w])(?:${[...PUBLIC_NAMES]
+    .sort((a, b) => b.length - a.length)
+    .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('|')})(?![\\w])`,
   'gi',
 );
 
@@ -102,9 +219,7 @@ const INTRODUCED = new RegExp(
 );
 /** After a bare "called"/"named", a capitalised word that is not a body, title or sentence word. */
 const CALLED_CAPITALISED = /\b(?:called|named|nicknamed)\s+["“']?([A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+)?)/g;
-const NOT_NAMES = new Set(
-  'the a an this that it its our their his her security police campus students student for off on out up in upon attention'.split(' '),
-);
+const NOT_NAMES = new Set('the a an this that it its our their his her security police campus students student for off on out up in upon attention'.split(' '));
 
 export function overlaps(a: Span, spans: Span[]): boolean {
   return spans.some((s) => a.start < s.end && s.start < a.end);
@@ -123,7 +238,12 @@ function partOfBodyName(text: string, span: Span): boolean {
   if (own.some((w) => isBodyWord(w) && isCapitalised(w))) return true;
   // "President Maria Garcia": a name with a title is a person's, whatever body precedes it.
   const titled = TITLE_WORDS.has(bare(own[0]).toLowerCase().replace(/\.$/, ''));
-  const leftWords = titled ? [] : text.slice(Math.max(0, span.start - 120), span.start).split(/\s+/).filter(Boolean);
+  const leftWords = titled
+    ? []
+    : text
+        .slice(Math.max(0, span.start - 120), span.start)
+        .split(/\s+/)
+        .filter(Boolean);
   const fullName = own.filter((w) => isCapitalised(w)).length >= 2 && !isSaintOrPlace(bare(own[0]));
   for (let i = leftWords.length - 1; i >= 0; i--) {
     const w = leftWords[i];
@@ -162,7 +282,10 @@ function isOneBodyName(text: string): boolean {
   // Ending in "… of Dana Whitfield": two proper words after "of" may be a person's name; let the model read it.
   const after = /\bof\s+(?:the\s+)?([A-Z][a-z]+)\s+([A-Z][a-z]+)[.!?]?\s*$/.exec(text);
   if (after && !isBodyWord(after[1]) && !isBodyWord(after[2]) && !isSaintOrPlace(after[1]) && looksLikeFullName(`${after[1]} ${after[2]}`)) return false;
-  for (const w of text.trim().replace(/[.!?]+$/, '').split(/[\s\u2013\u2014/-]+/)) {
+  for (const w of text
+    .trim()
+    .replace(/[.!?]+$/, '')
+    .split(/[\s\u2013\u2014/-]+/)) {
     const b = bare(w);
     if (!b || /^\d/.test(w) || NAME_PARTS.test(w) || NAME_CONNECTORS.has(b.toLowerCase())) continue;
     if (!isCapitalised(b) || /[,;:()]/.test(w)) return false;
@@ -211,7 +334,14 @@ function introducedNames(text: string, masked: Span[]): NameHit[] {
       if (NOT_NAMES.has(first) || BODY_WORDS.has(first) || TITLE_WORDS.has(first)) continue;
       const start = (m.index ?? 0) + m[0].lastIndexOf(name);
       const span = { start, end: start + name.length };
-      if (overlaps(span, masked) || overlaps(span, hits.map((h) => ({ start: h.start, end: h.start + h.span.length })))) continue;
+      if (
+        overlaps(span, masked) ||
+        overlaps(
+          span,
+          hits.map((h) => ({ start: h.start, end: h.start + h.span.length })),
+        )
+      )
+        continue;
       if (re === CALLED_CAPITALISED && partOfBodyName(text, span)) continue;
       hits.push({ span: name, start });
     }

@@ -22,7 +22,7 @@ export const PRIVACY_ALLOWED: string[] = [
   'The campus newspaper covered it on page 3 (issue 2024-11).',
   'Students chanted outside Smith Hall for 20 minutes.',
   'Shared at @ the fair entrance: leaflets only.',
-  'Sheriff\'s Office of Davidson County declined to co-host.',
+  "Sheriff's Office of Davidson County declined to co-host.",
   'Source: https://www.kent.edu/news/statement-career-fair',
   'Members of Students for Justice in Palestine marched to the career center.',
   'The Graduate Student Union called for the fair to drop defence employers.',
@@ -100,7 +100,7 @@ export const PRIVACY_ALLOWED: string[] = [
   'University of Saint Joseph',
   'School of Hair Design',
   'University of Alabama at Birmingham',
-]
+];
 
 /** Strings that must be refused, with the kind that refuses them and the offending span. */
 export const PRIVACY_REFUSED: Array<[string, PersonalDataKind, string]> = [
@@ -192,10 +192,32 @@ export const PRIVACY_REFUSED: Array<[string, PersonalDataKind, string]> = [
   ['Ohio plate HZT 4821 seen twice.', 'licence_plate', 'HZT 4821'],
   ['A truck, tag 5GZT721, parked by the door.', 'licence_plate', '5GZT721'],
   ['Plates read XYZ-9876.', 'licence_plate', 'XYZ-9876'],
-]
+];
 
 /** Fields read as places (city, region): towns named like people pass; contact details and addresses do not. */
-export const PRIVACY_PLACES_ALLOWED: string[] = ['Kent', 'Jackson', 'Madison', 'Charlotte', 'Houston', 'Austin', 'Lincoln', 'Florence', 'Washington', 'Port Charlotte', 'Ann Arbor', 'Winston Salem', 'Charlotte Amalie', 'Juana Diaz', 'Scott Depot', 'Joshua Tree', 'San Jose', 'Fort Worth', 'Salt Lake City', 'Midwest', 'Great Lakes'];
+export const PRIVACY_PLACES_ALLOWED: string[] = [
+  'Kent',
+  'Jackson',
+  'Madison',
+  'Charlotte',
+  'Houston',
+  'Austin',
+  'Lincoln',
+  'Florence',
+  'Washington',
+  'Port Charlotte',
+  'Ann Arbor',
+  'Winston Salem',
+  'Charlotte Amalie',
+  'Juana Diaz',
+  'Scott Depot',
+  'Joshua Tree',
+  'San Jose',
+  'Fort Worth',
+  'Salt Lake City',
+  'Midwest',
+  'Great Lakes',
+];
 export const PRIVACY_PLACES_REFUSED: Array<[string, PersonalDataKind, string]> = [
   ['jane.doe@example.edu', 'email', 'jane.doe@example.edu'],
   ['123 Main Street', 'street_address', '123 Main Street'],

@@ -20,7 +20,7 @@ export const PRIVACY_RULE =
   'Privacy guard: free text is refused with 422 PERSONAL_DATA (naming the field, why, and the offending span) when it contains ' +
   'an e-mail address (also written as name[at]example[dot]com), a phone number, a social-media handle (@name, name.bsky.social, ' +
   '"name_1 on Instagram") or profile URL, a student or ID-like number, a licence plate, a street address, or a ' +
-  "person's name (detected with the compromise NLP library, also with a title such as \"Officer Jones\" or introduced as " +
+  'person\'s name (detected with the compromise NLP library, also with a title such as "Officer Jones" or introduced as ' +
   '"a student called …"). Public bodies and offices in their official role are fine ("Kent State Police Department", "the ' +
   'Office of the Provost", "the DMV"), and so are public names such as "George Washington University" or "Lockheed Martin". ' +
   'Describe what happened to the outreach, never who protested.';
@@ -121,11 +121,6 @@ export function assertNoPersonalData(fields: Record<string, string | null | unde
     for (const h of hits) all.push({ field, kind: h.kind, span: h.span });
   }
   if (all.length) {
-    throw new UnprocessableError(
-      'PERSONAL_DATA',
-      `Refused to store personal data in ${Object.keys(out).join(', ')}: Forewarn records what happened, never who protested`,
-      out,
-      { hits: all },
-    );
+    throw new UnprocessableError('PERSONAL_DATA', `Refused to store personal data in ${Object.keys(out).join(', ')}: Forewarn records what happened, never who protested`, out, { hits: all });
   }
 }

@@ -16,7 +16,8 @@ export interface PatternRule {
 }
 
 /** Social platforms, as people write them in prose ("on Instagram", "IG: x"). */
-const PLATFORMS = '(?:[Ii]nstagram|INSTAGRAM|[Ii]nsta|IG|[Tt]ik[Tt]ok|TIKTOK|[Tt]witter|X|[Ff]acebook|FB|[Ss]napchat|[Tt]hreads|[Bb]luesky|[Tt]elegram|[Rr]eddit|[Yy]ou[Tt]ube|[Dd]iscord|[Mm]astodon|[Ll]inked[Ii]n|[Tt]witch|[Tt]umblr)';
+const PLATFORMS =
+  '(?:[Ii]nstagram|INSTAGRAM|[Ii]nsta|IG|[Tt]ik[Tt]ok|TIKTOK|[Tt]witter|X|[Ff]acebook|FB|[Ss]napchat|[Tt]hreads|[Bb]luesky|[Tt]elegram|[Rr]eddit|[Yy]ou[Tt]ube|[Dd]iscord|[Mm]astodon|[Ll]inked[Ii]n|[Tt]witch|[Tt]umblr)';
 const ACCOUNT = '(?:account|handle|page|profile|username|user)';
 const HAS_PLATFORM = new RegExp(String.raw`\b${PLATFORMS}\b`);
 const HAS_AT = /@/;
@@ -36,8 +37,7 @@ const DOT_ANY = String.raw`(?:${DOT_SPELLED}|\.)`;
 const TLD = String.raw`(?:com|org|net|edu|gov|mil|io|co|us|uk|ca|de|fr|nl|me|info|biz|app|dev|ac|ie|au|in)\b`;
 
 /** Capitalised street types ("40 students blocked the road" is not an address). */
-const STREET_TYPES =
-  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent';
+const STREET_TYPES = 'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent';
 
 export const PATTERN_RULES: PatternRule[] = [
   { kind: 'email', when: HAS_AT, re: /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/gi },
@@ -48,7 +48,8 @@ export const PATTERN_RULES: PatternRule[] = [
   { kind: 'email', when: /\b(?:at|AT|dot|DOT)\b/, re: new RegExp(String.raw`${LOCAL}${AT_PLAIN}${LABEL}(?:${DOT_ANY}${LABEL})*${DOT_SPELLED}${TLD}`, 'g') },
   { kind: 'email', when: / @ /, re: new RegExp(String.raw`${LOCAL}\s+@\s+${LABEL}(?:\.${LABEL})*\.${TLD}`, 'g') },
   {
-    kind: 'profile_url', when: /\//,
+    kind: 'profile_url',
+    when: /\//,
     re: /(?:https?:\/\/)?(?:www\.|m\.|mobile\.)?(?:twitter\.com|x\.com|instagram\.com|tiktok\.com|facebook\.com|fb\.com|linkedin\.com|youtube\.com|threads\.net|snapchat\.com|reddit\.com|t\.me|bsky\.app|mastodon\.[a-z]+|truthsocial\.com|vk\.com|github\.com|discord\.gg|discord\.com)\/[^\s,;)"'<>]+/gi,
   },
   // Domain handles: x.bsky.social, name.bsky.team.
@@ -58,7 +59,12 @@ export const PATTERN_RULES: PatternRule[] = [
   // "ksu.resist on Instagram", "campus_voice via TikTok".
   { kind: 'handle', when: HAS_PLATFORM, re: new RegExp(String.raw`\b(${HANDLE_TOKEN})\s+(?:on|via)\s+${PLATFORMS}\b`, 'g'), group: 1 },
   // "Instagram: ksuresist", "TikTok account called campusvoice", "the IG handle: campus.voice".
-  { kind: 'handle', when: HAS_PLATFORM, re: new RegExp(String.raw`\b${PLATFORMS}(?:\s+${ACCOUNT})?\s*(?::|\s+called|\s+named|\s+is)\s*@?${NOT_A_WORD}([A-Za-z0-9_.]{2,29}[A-Za-z0-9_])\b`, 'g'), group: 1 },
+  {
+    kind: 'handle',
+    when: HAS_PLATFORM,
+    re: new RegExp(String.raw`\b${PLATFORMS}(?:\s+${ACCOUNT})?\s*(?::|\s+called|\s+named|\s+is)\s*@?${NOT_A_WORD}([A-Za-z0-9_.]{2,29}[A-Za-z0-9_])\b`, 'g'),
+    group: 1,
+  },
   // "Instagram ksu.resist", "TikTok account as campus_voice".
   { kind: 'handle', when: HAS_PLATFORM, re: new RegExp(String.raw`\b${PLATFORMS}(?:\s+${ACCOUNT})?(?:\s+as)?\s+@?(${HANDLE_TOKEN})`, 'g'), group: 1 },
   // "the account ksuresist on Instagram", "a user called campusvoice on TikTok".
@@ -66,26 +72,30 @@ export const PATTERN_RULES: PatternRule[] = [
   // SSN-style before phone numbers so 123-45-6789 is reported as an ID.
   { kind: 'id_number', when: HAS_DIGIT, re: /(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])/g },
   {
-    kind: 'phone', when: HAS_DIGIT,
+    kind: 'phone',
+    when: HAS_DIGIT,
     re: /(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{3}\)[\s.-]?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\w)|\+\d{1,3}(?:[\s.-]?\d{2,5}){2,4}(?!\w)|(?<![\w-])\d{3}[.-]\d{4}(?![\w-])/g,
   },
   // Licence plates by context ("plate ABC 1234", "licence plate 7ABC123", "registration KX19 ABC")…
   {
-    kind: 'licence_plate', when: HAS_DIGIT,
+    kind: 'licence_plate',
+    when: HAS_DIGIT,
     re: /\b(?:[Ll]icen[cs]e\s+[Pp]lates?|LICEN[CS]E\s+PLATES?|[Nn]umber\s+[Pp]lates?|[Pp]lates?|[Rr]egistration|[Rr]eg\.?|[Tt]ags?)(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*((?=[A-Z0-9 -]*\d)(?=[A-Z0-9 -]*[A-Z])[A-Z0-9]{1,4}(?:[ -]?[A-Z0-9]{1,4}){1,2})\b/g,
     group: 1,
   },
   // …and by shape alone where the shape is rare in prose: ABC-1234 (not a year), 7ABC123.
   { kind: 'licence_plate', when: HAS_DIGIT, re: /\b[A-Z]{3}-(?!(?:19|20)\d\d\b)\d{4}\b|\b\d[A-Z]{3}\d{3}\b/g },
   {
-    kind: 'id_number', when: HAS_DIGIT,
+    kind: 'id_number',
+    when: HAS_DIGIT,
     re: /\b(?:student|employee|staff|badge|passport|licen[cs]e|ssn|id|identification)(?:\s*(?:id|card|no\.?|number|num|#))?\s*[:#]?\s*[A-Z]{0,3}\d[\d-]{3,}\b/gi,
   },
   { kind: 'id_number', when: HAS_DIGIT, re: /\b[A-Z]{1,3}-?\d{6,}\b/g },
   { kind: 'id_number', when: HAS_DIGIT, re: /(?<![\d,.])\d{6,}(?![\d,.]*\d)/g },
   // Street addresses: "123 Main Street", "4 N. Elm Ave", "1600 Pennsylvania Avenue NW", "Apt 4B".
   {
-    kind: 'street_address', when: HAS_DIGIT,
+    kind: 'street_address',
+    when: HAS_DIGIT,
     re: new RegExp(
       String.raw`\b\d{1,6}[A-Z]?\s+(?:[NSEW]\.?\s+|(?:North|South|East|West)\s+)?(?:[A-Z][A-Za-z'-]*\s+|\d{1,3}(?:st|nd|rd|th)\s+){1,3}(?:${STREET_TYPES})\b\.?(?:\s+(?:NW|NE|SW|SE)\b)?`,
       'g',

@@ -20,7 +20,10 @@ function publicCorpus(): Array<[string, FieldKind]> {
   const out: Array<[string, FieldKind]> = [];
   for (const f of FILES) {
     for (const r of parse(readFileSync(join(ROOT, f)), { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>) {
-      for (const [v, kind] of [[r.name ?? r.institution, 'text'], [r.city, 'place']] as Array<[string | undefined, FieldKind]>) {
+      for (const [v, kind] of [
+        [r.name ?? r.institution, 'text'],
+        [r.city, 'place'],
+      ] as Array<[string | undefined, FieldKind]>) {
         if (v && !seen.has(`${kind}|${v}`)) {
           seen.add(`${kind}|${v}`);
           out.push([v, kind]);
@@ -43,7 +46,28 @@ function rng(seed: number) {
 }
 
 const FIRST = ['Maria', 'John', 'Aisha', 'Wei', 'Carlos', 'Emily', 'Omar', 'Priya', 'David', 'Fatima', 'Liam', 'Sofia', 'Noah', 'Ana', 'Kevin', 'Grace', 'Ahmed', 'Hannah', 'Luis', 'Rachel'];
-const LAST = ['Garcia', 'Smith', 'Khan', 'Zhang', 'Lopez', 'Johnson', 'Haddad', 'Patel', 'Kim', 'Ali', 'Murphy', 'Rossi', 'Nguyen', 'Cohen', 'Okafor', 'Miller', 'Davis', 'Wilson', 'Martinez', 'Brown'];
+const LAST = [
+  'Garcia',
+  'Smith',
+  'Khan',
+  'Zhang',
+  'Lopez',
+  'Johnson',
+  'Haddad',
+  'Patel',
+  'Kim',
+  'Ali',
+  'Murphy',
+  'Rossi',
+  'Nguyen',
+  'Cohen',
+  'Okafor',
+  'Miller',
+  'Davis',
+  'Wilson',
+  'Martinez',
+  'Brown',
+];
 const STREETS = ['Main', 'Oak', 'Maple', 'Elm', 'Cedar', 'Lake', 'Hill', 'Park', 'Lincoln', 'Summit'];
 const STREET_TYPES = ['Street', 'St.', 'Avenue', 'Ave', 'Road', 'Rd', 'Boulevard', 'Lane', 'Drive', 'Court'];
 const PLATFORMS = ['Instagram', 'TikTok', 'X', 'Facebook', 'Threads'];
@@ -88,8 +112,14 @@ describe('privacy guard error rates', () => {
     process.stdout.write(
       `privacy guard: false refusals ${refused.length}/${pub.length} (${pct(refused.length, pub.length)}) of fixture institution names and cities; ` +
         `misses ${missed.length}/${personal.length} (${pct(missed.length, personal.length)}) of generated personal data\n` +
-        refused.slice(0, 15).map(([t, k]) => `  refused (${k}): ${t} → ${JSON.stringify(findPersonalData(t, k).map((h) => h.span))}\n`).join('') +
-        missed.slice(0, 15).map(([t, k]) => `  missed (${k}): ${t}\n`).join(''),
+        refused
+          .slice(0, 15)
+          .map(([t, k]) => `  refused (${k}): ${t} → ${JSON.stringify(findPersonalData(t, k).map((h) => h.span))}\n`)
+          .join('') +
+        missed
+          .slice(0, 15)
+          .map(([t, k]) => `  missed (${k}): ${t}\n`)
+          .join(''),
     );
     expect(refused.length / pub.length).toBeLessThanOrEqual(0.005);
     expect(missed.length / personal.length).toBeLessThanOrEqual(0.02);

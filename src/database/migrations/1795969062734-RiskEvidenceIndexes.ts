@@ -11,9 +11,7 @@ export class RiskEvidenceIndexes1795969062734 implements MigrationInterface {
     await queryRunner.query(
       `CREATE INDEX "ix_incidents_risk_evidence" ON "incidents" ("state", "institution_id", "occurred_at", "recorded_at", "target", "kind", "severity", "verification", "appearance_id") `,
     );
-    await queryRunner.query(
-      `CREATE INDEX "ix_incidents_risk_attached" ON "incidents" ("appearance_id", "target", "kind", "recorded_at", "occurred_at", "verification", "state") `,
-    );
+    await queryRunner.query(`CREATE INDEX "ix_incidents_risk_attached" ON "incidents" ("appearance_id", "target", "kind", "recorded_at", "occurred_at", "verification", "state") `);
     await queryRunner.query(`CREATE INDEX "ix_appearances_risk_history" ON "appearances" ("institution_id", "starts_at", "created_at", "status") `);
   }
 

@@ -10,12 +10,8 @@ export class ReportCoverIndexes1795973862492 implements MigrationInterface {
   name = 'ReportCoverIndexes1795973862492';
 
   public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(
-      `CREATE INDEX "ix_appearances_report_cover" ON "appearances" ("starts_at", "id", "ends_at", "status", "disrupted", "institution_id", "office_id", "kind") `,
-    );
-    await queryRunner.query(
-      `CREATE INDEX "ix_outcomes_report_cover" ON "outcomes" ("appearance_id", "result", "attendance", "leads", "applications_started", "mitigations_used") `,
-    );
+    await queryRunner.query(`CREATE INDEX "ix_appearances_report_cover" ON "appearances" ("starts_at", "id", "ends_at", "status", "disrupted", "institution_id", "office_id", "kind") `);
+    await queryRunner.query(`CREATE INDEX "ix_outcomes_report_cover" ON "outcomes" ("appearance_id", "result", "attendance", "leads", "applications_started", "mitigations_used") `);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -48,8 +48,6 @@ export class RiskTopicsAndParameterSets1797000000000 implements MigrationInterfa
     await q.query(`ALTER TABLE "institutions" DROP COLUMN "highest_degree"`);
     await q.query(`DROP TABLE "risk_settings"`);
     await q.query(`DROP TABLE "risk_parameter_sets"`);
-    await q.query(
-      `CREATE INDEX "ix_incidents_risk_evidence" ON "incidents" ("state", "institution_id", "occurred_at", "recorded_at", "target", "kind", "severity", "verification", "appearance_id") `,
-    );
+    await q.query(`CREATE INDEX "ix_incidents_risk_evidence" ON "incidents" ("state", "institution_id", "occurred_at", "recorded_at", "target", "kind", "severity", "verification", "appearance_id") `);
   }
 }

@@ -10,8 +10,12 @@ export class SecretsSessionsThrottles1797100000000 implements MigrationInterface
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     if (queryRunner.connection.options.type === 'postgres') {
-      await queryRunner.query(`CREATE TABLE "app_secrets" ("name" character varying(64) NOT NULL, "value" character varying(200) NOT NULL, "created_at" bigint NOT NULL, CONSTRAINT "PK_app_secrets" PRIMARY KEY ("name"))`);
-      await queryRunner.query(`CREATE TABLE "attempt_counters" ("bucket" character varying(320) NOT NULL, "window_start" bigint NOT NULL, "hits" integer NOT NULL, CONSTRAINT "PK_attempt_counters" PRIMARY KEY ("bucket"))`);
+      await queryRunner.query(
+        `CREATE TABLE "app_secrets" ("name" character varying(64) NOT NULL, "value" character varying(200) NOT NULL, "created_at" bigint NOT NULL, CONSTRAINT "PK_app_secrets" PRIMARY KEY ("name"))`,
+      );
+      await queryRunner.query(
+        `CREATE TABLE "attempt_counters" ("bucket" character varying(320) NOT NULL, "window_start" bigint NOT NULL, "hits" integer NOT NULL, CONSTRAINT "PK_attempt_counters" PRIMARY KEY ("bucket"))`,
+      );
       await queryRunner.query(`CREATE TABLE "revoked_sessions" ("jti" character varying(36) NOT NULL, "expires_at" bigint NOT NULL, CONSTRAINT "PK_revoked_sessions" PRIMARY KEY ("jti"))`);
       await queryRunner.query(`ALTER TABLE "users" ADD "preferences_changed_at" bigint`);
     } else {

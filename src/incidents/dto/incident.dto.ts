@@ -53,7 +53,11 @@ export class CreateIncidentDto {
   @IsIn(SOURCES as unknown as string[])
   source: Source;
 
-  @ApiPropertyOptional({ enum: TOPICS, isArray: true, description: `What it was about (several allowed): ${TOPICS.join(', ')}. How each relates to the organisation is the admin setting /risk/topic-relations.` })
+  @ApiPropertyOptional({
+    enum: TOPICS,
+    isArray: true,
+    description: `What it was about (several allowed): ${TOPICS.join(', ')}. How each relates to the organisation is the admin setting /risk/topic-relations.`,
+  })
   @OmittableNotNull()
   @IsArray()
   @ArrayMaxSize(TOPICS.length)

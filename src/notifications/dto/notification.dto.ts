@@ -25,7 +25,10 @@ export class NotificationQuery extends PageQuery {
   @IsIn(['true', 'false'], { message: 'ackRequired must be true or false' })
   ackRequired?: 'true' | 'false';
 
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Only acknowledged (true) or not yet acknowledged (false) mail; with ackRequired=true&acknowledged=false: the warnings waiting for someone' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Only acknowledged (true) or not yet acknowledged (false) mail; with ackRequired=true&acknowledged=false: the warnings waiting for someone',
+  })
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'acknowledged must be true or false' })
   acknowledged?: 'true' | 'false';
@@ -46,9 +49,15 @@ export class NotificationView {
   @ApiProperty({ description: 'Earliest next try, UTC ISO' }) nextAttemptAt: string;
   @ApiProperty({ nullable: true, type: String }) lastError: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'Deterministic <id@domain>, set when sent' }) messageId: string | null;
-  @ApiProperty({ nullable: true, type: String, maxLength: 300, description: 'The subject line it was sent with (null until sent)', example: 'High risk — Briefing (3 days before): Spring career fair, Thursday 12 March 2026' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    maxLength: 300,
+    description: 'The subject line it was sent with (null until sent)',
+    example: 'High risk — Briefing (3 days before): Spring career fair, Thursday 12 March 2026',
+  })
   subject: string | null;
-  @ApiPropertyOptional({ enum: RISK_LEVELS, nullable: true, description: 'Risk level of the assessment the mail carried (in lists; null for mail without one). riskLevel is the appearance\'s latest.' })
+  @ApiPropertyOptional({ enum: RISK_LEVELS, nullable: true, description: "Risk level of the assessment the mail carried (in lists; null for mail without one). riskLevel is the appearance's latest." })
   mailLevel?: string | null;
   @ApiProperty({ nullable: true, type: String }) sentAt: string | null;
   @ApiProperty() ackRequired: boolean;

@@ -79,4 +79,3 @@ export class ReceptionPage {
   @ApiProperty() page: number;
   @ApiProperty() pageSize: number;
 }
-

@@ -20,7 +20,7 @@ export class ReportQuery {
   @IsUUID()
   officeId?: string;
 
-  @ApiPropertyOptional({ description: "Institution state or region code, e.g. OH" })
+  @ApiPropertyOptional({ description: 'Institution state or region code, e.g. OH' })
   @IsOptional()
   @IsString()
   @MaxLength(64)

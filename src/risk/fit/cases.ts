@@ -139,6 +139,12 @@ export function buildCases(h: History, o: CaseOptions): Case[] {
       pending.push({ source: 'appearance', institutionId: a.institutionId, startsAt: a.startsAt, asOf: a.startsAt - o.leadMs, attrs: a.attrs, y, yAny, w: 1 });
     }
   }
-  const evidence = evidenceFor(h, pending.map((c) => ({ institutionId: c.institutionId, asOf: c.asOf })), o.params, o.masks, o.relations);
+  const evidence = evidenceFor(
+    h,
+    pending.map((c) => ({ institutionId: c.institutionId, asOf: c.asOf })),
+    o.params,
+    o.masks,
+    o.relations,
+  );
   return pending.map((c, i) => ({ ...c, evidence: evidence[i] }));
 }

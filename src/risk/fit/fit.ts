@@ -146,7 +146,10 @@ export function fitParameterSet(input: FitInput): FittedSet {
     });
     withRecord = insts.filter((i) => i.n >= 1).length;
     const mi = estimatePriorStrength(insts);
-    const ms = estimatePriorStrength([...st.values()].map((v) => ({ ...v, parent: pOrg })), 5);
+    const ms = estimatePriorStrength(
+      [...st.values()].map((v) => ({ ...v, parent: pOrg })),
+      5,
+    );
     if (mi !== null) mInstitution = mi;
     if (ms !== null) mState = ms;
     if (mi !== null || ms !== null) source = 'estimated';

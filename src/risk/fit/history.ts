@@ -80,9 +80,9 @@ export async function loadHistory(m: EntityManager): Promise<History> {
       highestDegree: (r.highest_degree as string | null) ?? null,
       limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
     });
-  const incidents = ((await m.query(
-    `SELECT institution_id, state, appearance_id, kind, occurred_at, recorded_at, severity, target, verification, topic_mask FROM incidents ORDER BY occurred_at`,
-  )) as Row[]).map((r) => ({
+  const incidents = (
+    (await m.query(`SELECT institution_id, state, appearance_id, kind, occurred_at, recorded_at, severity, target, verification, topic_mask FROM incidents ORDER BY occurred_at`)) as Row[]
+  ).map((r) => ({
     institutionId: String(r.institution_id),
     state: String(r.state ?? ''),
     appearanceId: r.appearance_id === null || r.appearance_id === undefined ? null : String(r.appearance_id),
@@ -94,11 +94,13 @@ export async function loadHistory(m: EntityManager): Promise<History> {
     verification: String(r.verification) as Verification,
     topicMask: num(r.topic_mask),
   }));
-  const appearances = ((await m.query(
-    `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
+  const appearances = (
+    (await m.query(
+      `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
             a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.created_at, a.status, a.time_zone
      FROM appearances a JOIN institutions i ON i.id = a.institution_id ORDER BY a.starts_at`,
-  )) as Row[]).map((r) => ({
+    )) as Row[]
+  ).map((r) => ({
     id: String(r.id),
     institutionId: String(r.institution_id),
     startsAt: num(r.starts_at),
@@ -214,8 +216,7 @@ export function evidenceFor(h: History, queries: EvidenceQuery[], params: RiskPa
   for (const a of h.appearances) {
     const state = stateOf(a.institutionId);
     const known = Math.max(a.startsAt, a.createdAt);
-    if (a.status !== 'cancelled')
-      events.push({ at: known, apply: (now) => ownKeys(a.institutionId, state).forEach((key) => n.add(key, now, a.startsAt, 1)) });
+    if (a.status !== 'cancelled') events.push({ at: known, apply: (now) => ownKeys(a.institutionId, state).forEach((key) => n.add(key, now, a.startsAt, 1)) });
     const hit = hitTrust.get(a.id);
     if (hit) {
       events.push({

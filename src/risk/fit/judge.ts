@@ -75,16 +75,16 @@ function priorCounts(h: History, queries: { institutionId: string; asOf: number 
 
 const baselineScore = (c: Counts, b: Baseline) => (b === 'baseRate' ? 0 : b === 'anyPrior' ? (c.any ? 1 : 0) : b === 'priorCount' ? Math.log1p(c.count) : Math.log1p(c.recency));
 
-function compare(
-  test: { y: number[]; units: number[]; model: number[]; baselines: Record<Baseline, number[]> },
-): Comparison {
+function compare(test: { y: number[]; units: number[]; model: number[]; baselines: Record<Baseline, number[]> }): Comparison {
   const forecasts: Record<string, number[]> = { model: test.model, ...test.baselines };
   const names = ['model', ...BASELINES] as const;
   const base = scores(test.baselines.baseRate, test.y);
-  const sc = Object.fromEntries(names.map((n) => {
-    const s = scores(forecasts[n], test.y);
-    return [n, { ...s, brierSkill: brierSkill(s.brier, base.brier) }];
-  })) as Comparison['scores'];
+  const sc = Object.fromEntries(
+    names.map((n) => {
+      const s = scores(forecasts[n], test.y);
+      return [n, { ...s, brierSkill: brierSkill(s.brier, base.brier) }];
+    }),
+  ) as Comparison['scores'];
   const pairs = BASELINES.map((b) => ['model', b] as [string, string]);
   const boot = bootstrap(test.units, test.y, forecasts, ['logLoss', 'brier', 'auc'], pairs);
   const [bLog, bBrier, bAuc] = [boot.logLoss, boot.brier, boot.auc];
@@ -125,10 +125,16 @@ export function judge(input: JudgeInput): JudgeReport {
   const testCounts = priorCounts(h, test);
   const trainY = input.fitCases.map((c) => c.y);
   const trainW = input.fitCases.map((c) => c.w);
-  const baselinesA = Object.fromEntries(BASELINES.map((b) => {
-    const cal = calibrate(trainCounts.map((c) => baselineScore(c, b)), trainY, trainW);
-    return [b, testCounts.map((c) => cal(baselineScore(c, b)))];
-  })) as Record<Baseline, number[]>;
+  const baselinesA = Object.fromEntries(
+    BASELINES.map((b) => {
+      const cal = calibrate(
+        trainCounts.map((c) => baselineScore(c, b)),
+        trainY,
+        trainW,
+      );
+      return [b, testCounts.map((c) => cal(baselineScore(c, b)))];
+    }),
+  ) as Record<Baseline, number[]>;
   const pA = predictCases(test, params);
   const yA = test.map((c) => c.y);
   const a = compare({ y: yA, units: test.map((c) => unit(c.institutionId)), model: pA, baselines: baselinesA });
@@ -150,7 +156,13 @@ export function judge(input: JudgeInput): JudgeReport {
   const horizon = Math.min(split.horizonDays ?? 28, Math.floor((split.origin - split.fitFrom) / DAY) - 14) * DAY;
   const fitOrigin = split.origin - horizon;
   const level = (origin: number, until: number) => {
-    const ev = evidenceFor(h, campuses.map((i) => ({ institutionId: i.id, asOf: origin })), params, masks, relations);
+    const ev = evidenceFor(
+      h,
+      campuses.map((i) => ({ institutionId: i.id, asOf: origin })),
+      params,
+      masks,
+      relations,
+    );
     // the model's chance of at least one relevant incident in the horizon, window by window (3 days)
     const windows: Case[] = [];
     campuses.forEach((i, k) => {
@@ -172,7 +184,10 @@ export function judge(input: JudgeInput): JudgeReport {
       relevantY.push(xs.some((x) => isRelevant(x, masks)) ? 1 : 0);
       anyY.push(xs.length ? 1 : 0);
     }
-    const counts = priorCounts(h, campuses.map((i) => ({ institutionId: i.id, asOf: origin })));
+    const counts = priorCounts(
+      h,
+      campuses.map((i) => ({ institutionId: i.id, asOf: origin })),
+    );
     const clip = (x: number) => Math.min(1 - 1e-9, Math.max(1e-9, x));
     const model = campuses.map((i) => clip(1 - (none.get(i.id) ?? 1)));
     const modelAny = campuses.map((i) => clip(1 - (noneAny.get(i.id) ?? 1)));
@@ -182,11 +197,15 @@ export function judge(input: JudgeInput): JudgeReport {
   const testL = level(split.origin, Math.min(split.testTo, split.origin + horizon));
   const units = campuses.map((i) => unit(i.id));
   const institutionComparison = (label: 'relevantY' | 'anyY') => {
-
-    const baselines = Object.fromEntries(BASELINES.map((b) => {
-      const cal = calibrate(fitL.counts.map((c) => baselineScore(c, b)), fitL[label]);
-      return [b, testL.counts.map((c) => cal(baselineScore(c, b)))];
-    })) as Record<Baseline, number[]>;
+    const baselines = Object.fromEntries(
+      BASELINES.map((b) => {
+        const cal = calibrate(
+          fitL.counts.map((c) => baselineScore(c, b)),
+          fitL[label],
+        );
+        return [b, testL.counts.map((c) => cal(baselineScore(c, b)))];
+      }),
+    ) as Record<Baseline, number[]>;
     // the model's own probabilities (p for relevant protests, the activity outlook for any protest): never re-calibrated on the held-out part
     return compare({ y: testL[label], units, model: label === 'relevantY' ? testL.model : testL.modelAny, baselines });
   };

@@ -44,7 +44,7 @@ export function auc(p: number[], y: number[], w?: number[]): number | null {
   let neg = 0;
   let sum = 0; // Σ over positives of (weight of negatives below + half the tied ones)
   let negBelow = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     let tiePos = 0;
     let tieNeg = 0;
@@ -124,7 +124,7 @@ function aucSorted(order: Int32Array, p: number[], y: number[], w: Float64Array)
   let neg = 0;
   let sum = 0;
   let negBelow = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     let tp = 0;
     let tn = 0;

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors';
+import { DomainError } from './errors';
 import { etag, expectedVersion } from './expected-version';
 
 function refusal(fn: () => unknown): { status: number; fields: unknown } {
