@@ -8,7 +8,7 @@
  *   --since <ref>      only the modules whose mutated files or specs changed since <ref> (git diff)
  *   --static           also run static mutants (module-level constants; slow, see modules.js)
  *   --dry              print what would run, run nothing
- * The exit code is the score table's: 1 when a module is under the threshold.
+ * The exit code is the score table's: 1 when a module is under the threshold (with --since, only the modules re-run here count).
  */
 const { execFileSync, spawnSync } = require('node:child_process');
 const path = require('node:path');
@@ -56,5 +56,7 @@ for (const r of runs) {
   console.log(`${r.slug}.${r.suite}: ${res.status === 0 ? 'done' : `Stryker exited ${res.status}`} in ${Math.round((Date.now() - started) / 1000)} s`);
   if (res.status !== 0) broken++; // the next module still runs; its report stays as it was
 }
-const score = spawnSync(process.execPath, [path.join(__dirname, 'score.js')], { cwd: root, stdio: 'inherit' });
+// With --since the table gates only the modules re-run here; a full run gates them all.
+const gateArgs = since && changed ? ['--gate', [...new Set(runs.map((r) => r.slug))].join(',')] : [];
+const score = spawnSync(process.execPath, [path.join(__dirname, 'score.js'), ...gateArgs], { cwd: root, stdio: 'inherit' });
 process.exit(broken ? 2 : (score.status ?? 1));
