@@ -22,6 +22,9 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'import / export': 'CSV imports with per-row reports, and CSV exports',
   audit: 'Who did what to which record, when',
   health: 'Liveness and, for admins, each dependency',
+  webhooks: 'Outbound webhook endpoints (Standard Webhooks signatures), their secrets and delivery logs',
+  chat: "An office's Slack and Teams channels for alerts, and their delivery logs",
+  tokens: 'Personal and service API tokens: scopes, expiry, revocation and uses',
 };
 
 function routeKey(method: string, path: string): string {
