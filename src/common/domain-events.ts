@@ -20,6 +20,8 @@ export const DomainEvents = {
   IncidentRecorded: 'incident.recorded',
   /** An escalation or acknowledgement escalation e-mail was accepted by the relay (recorded as sent). */
   EscalationsSent: 'notification.escalations-sent',
+  /** Briefing e-mails rendered at Critical were accepted by the relay (recorded as sent). */
+  CriticalBriefingsSent: 'notification.critical-briefings-sent',
   AcknowledgementRecorded: 'notification.acknowledged',
   /** High/Critical warnings nobody acknowledged in time were escalated to the coordinators. */
   AcknowledgementsOverdue: 'notification.acknowledgements-overdue',
@@ -63,6 +65,11 @@ export interface IncidentRecordedEvent extends InTransaction {
 
 export interface EscalationsSentEvent extends InTransaction {
   notifications: { id: string; kind: 'escalation' | 'ack_escalation'; appearanceId: string | null; recipientId: string; assessmentId: string | null }[];
+}
+
+export interface CriticalBriefingsSentEvent extends InTransaction {
+  /** One per mail (several recipients of one appearance share its assessment). */
+  briefings: { id: string; appearanceId: string; assessmentId: string }[];
 }
 
 export interface AcknowledgementRecordedEvent extends InTransaction {
