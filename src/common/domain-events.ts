@@ -18,6 +18,8 @@ export const DomainEvents = {
   AppearanceCompleted: 'appearance.completed',
   RiskLevelRose: 'risk.level-rose',
   IncidentRecorded: 'incident.recorded',
+  /** Incidents created by a CSV import (in chunks), in the import's commit transaction. */
+  IncidentsImported: 'incident.imported',
   /** An escalation or acknowledgement escalation e-mail was accepted by the relay (recorded as sent). */
   EscalationsSent: 'notification.escalations-sent',
   /** Briefing e-mails rendered at Critical were accepted by the relay (recorded as sent). */
@@ -61,6 +63,11 @@ export interface IncidentRecordedEvent extends InTransaction {
     impact: string;
     source: string;
   };
+}
+
+export interface IncidentsImportedEvent extends InTransaction {
+  /** As IncidentRecordedEvent's, one per created incident (rows that matched an earlier import are not here). */
+  incidents: IncidentRecordedEvent['incident'][];
 }
 
 export interface EscalationsSentEvent extends InTransaction {

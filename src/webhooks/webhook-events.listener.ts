@@ -10,6 +10,7 @@ import {
   DomainEvents,
   EscalationsSentEvent,
   IncidentRecordedEvent,
+  IncidentsImportedEvent,
   RiskLevelRoseEvent,
 } from '../common/domain-events';
 import { iso } from '../common/time';
@@ -132,28 +133,55 @@ export class WebhookEventsListener {
 
   @OnEvent(DomainEvents.IncidentRecorded, IN_TX)
   async onIncident(e: IncidentRecordedEvent): Promise<void> {
-    const i = e.incident;
-    await this.toEndpoints(e.manager, 'incident.recorded', i.id, e.at, {
-      incidentId: i.id,
-      institutionId: i.institutionId,
-      appearanceId: i.appearanceId,
-      kind: i.kind,
-      severity: i.severity,
-      occurredAt: iso(i.occurredAt),
-      target: i.target,
-      impact: i.impact,
-      source: i.source,
+    await this.incidents(e.manager, [e.incident], e.at);
+  }
+
+  /** A CSV import: the same event, once per created incident, written with the import's rows. */
+  @OnEvent(DomainEvents.IncidentsImported, IN_TX)
+  async onImported(e: IncidentsImportedEvent): Promise<void> {
+    await this.incidents(e.manager, e.incidents, e.at);
+  }
+
+  private async incidents(m: EntityManager, list: IncidentRecordedEvent['incident'][], at: number): Promise<void> {
+    const endpoints = await this.subscribed(m, 'incident.recorded');
+    if (!endpoints.length || !list.length) return;
+    const rows = list.flatMap((i) => {
+      const body: WebhookBody = {
+        type: 'incident.recorded',
+        timestamp: iso(at) as string,
+        data: {
+          incidentId: i.id,
+          institutionId: i.institutionId,
+          appearanceId: i.appearanceId,
+          kind: i.kind,
+          severity: i.severity,
+          occurredAt: iso(i.occurredAt),
+          target: i.target,
+          impact: i.impact,
+          source: i.source,
+        },
+      };
+      return endpoints.map((id) => this.delivery(id, 'incident.recorded', i.id, body));
     });
+    await this.outbox.enqueueDeliveries(m, rows, at);
   }
 
   /** One delivery per active endpoint subscribed to the type. */
   private async toEndpoints(m: EntityManager, type: WebhookEventType, eventKey: string, at: number, data: Record<string, unknown>): Promise<void> {
-    const endpoints = await m.getRepository(WebhookEndpoint).find({ where: { active: true }, select: { id: true, eventTypes: true } });
     const body: WebhookBody = { type, timestamp: iso(at) as string, data };
-    const rows: NewDelivery[] = endpoints
-      .filter((ep) => ep.eventTypes.includes(type))
-      .map((ep) => ({ key: `webhook:${ep.id}:${type}:${eventKey}`, channel: 'webhook', targetId: ep.id, eventType: type, payload: body as unknown as Record<string, unknown> }));
+    const rows = (await this.subscribed(m, type)).map((id) => this.delivery(id, type, eventKey, body));
     if (rows.length) await this.outbox.enqueueDeliveries(m, rows, at);
+  }
+
+  /** The active endpoints subscribed to a type. */
+  private async subscribed(m: EntityManager, type: WebhookEventType): Promise<string[]> {
+    const endpoints = await m.getRepository(WebhookEndpoint).find({ where: { active: true }, select: { id: true, eventTypes: true } });
+    return endpoints.filter((ep) => ep.eventTypes.includes(type)).map((ep) => ep.id);
+  }
+
+  /** One endpoint's delivery of one event: the key makes a replay, or a second instance, write none twice. */
+  private delivery(endpointId: string, type: WebhookEventType, eventKey: string, body: WebhookBody): NewDelivery {
+    return { key: `webhook:${endpointId}:${type}:${eventKey}`, channel: 'webhook', targetId: endpointId, eventType: type, payload: body as unknown as Record<string, unknown> };
   }
 
   /** One post per chat channel the appearance's office has (Slack and/or Teams). */
