@@ -1,7 +1,7 @@
 import { DomainEvents } from '../src/common/domain-events';
-import { HOUR_MS } from '../src/common/time';
-import { verifyPageLink } from '../src/notifications/page-links';
-import { LinkSigner } from '../src/notifications/signed-link';
+import { DAY_MS, HOUR_MS } from '../src/common/time';
+import { TEST_PASSWORD } from './helpers/factories';
+import { cookiesOf, hidden } from './helpers/pages';
 import { OfficeChat } from '../src/webhooks/office-chat.entity';
 import { assess, dispatcher, emit, rows, scheduler, withMail } from './helpers/notifications';
 import { TestSmtpServer } from './helpers/smtp-server';
@@ -141,17 +141,14 @@ describe('webhooks: events from the services, and office chat', () => {
     expect(byType('acknowledgement.recorded')).toEqual([expect.objectContaining({ notificationId: mine.id, appearanceId: a.id, acknowledgedById: recruiter.id })]);
     expect(byType('escalation.unacknowledged')).toEqual([expect.objectContaining({ appearanceId: b.id, officeId: office.id, warningKind: 'escalation', recipients: 2 })]);
 
-    // Slack: Block Kit with a header, fields and a button to the signed appearance page
+    // Slack: Block Kit with a header, fields and a button to the appearance page (no token: it asks for sign-in)
     expect(slack.received).toHaveLength(3);
-    const signer = t.app.get(LinkSigner);
     for (const m of slack.received) {
       expect(m.json.text).toEqual(expect.any(String));
       expect(m.json.blocks.map((x: { type: string }) => x.type)).toEqual(['header', 'section', 'actions']);
       const button = m.json.blocks[2].elements[0];
-      const url = new URL(button.url);
-      expect(url.origin + url.pathname).toMatch(/^http:\/\/forewarn\.test\/pages\/appearances\/[0-9a-f-]{36}$/);
-      const aid = url.pathname.split('/').pop()!;
-      expect(verifyPageLink(signer, url.searchParams.get('token')!, t.clock.now(), 'appearance', aid)).toBe(coordinator.id);
+      expect(button.url).toMatch(/^http:\/\/forewarn\.test\/pages\/appearances\/[0-9a-f-]{36}$/);
+      expect(m.body).not.toContain(coordinator.id);
     }
     const slackHeaders = slack.received.map((m) => m.json.blocks[0].text.text).sort();
     expect(slackHeaders.filter((h) => h.startsWith('CRITICAL: Risk rose from Moderate to Critical'))).toHaveLength(2);
@@ -168,11 +165,114 @@ describe('webhooks: events from the services, and office chat', () => {
       expect(card.content).toEqual(expect.objectContaining({ type: 'AdaptiveCard', version: '1.4', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json' }));
       expect(card.content.body.map((x: { type: string }) => x.type)).toEqual(['TextBlock', 'FactSet']);
       expect(card.content.body[1].facts.map((f: { title: string }) => f.title)).toEqual(['Appearance', 'Institution', 'When', 'Risk level']);
-      expect(card.content.actions[0]).toEqual({ type: 'Action.OpenUrl', title: 'Open the appearance', url: expect.stringMatching(/^http:\/\/forewarn\.test\/pages\/appearances\/.+\?token=/) });
+      expect(card.content.actions[0]).toEqual({
+        type: 'Action.OpenUrl',
+        title: 'Open the appearance (sign in)',
+        url: expect.stringMatching(/^http:\/\/forewarn\.test\/pages\/appearances\/[0-9a-f-]{36}$/),
+      });
     }
     const log = await t.http().get(`/offices/${office.id}/chat/deliveries`).set(admin).expect(200);
     expect(log.body.items.map((d: { channel: string; status: string; lastResponseCode: number }) => [d.channel, d.status, d.lastResponseCode]).sort()).toEqual(
       [...Array(3).fill(['slack', 'sent', 200]), ...Array(3).fill(['teams', 'sent', 200])].sort(),
     );
+  });
+  it('a Critical briefing is posted to Slack and Teams once per appearance and run of Critical (not per recipient or offset, not at High), in the same guarantees', async () => {
+    const [slack2, teams2] = await Promise.all([WebhookReceiver.start(), WebhookReceiver.start()]);
+    slack2.verify = false;
+    teams2.verify = false;
+    try {
+      const admin = t.auth(await t.factories.user('admin'));
+      const office = await t.factories.office();
+      const coordinator = await t.factories.user('coordinator', { officeId: office.id });
+      const recruiter = await t.factories.user('recruiter', { officeId: office.id });
+      await t.http().put(`/offices/${office.id}/chat`).set(admin).send({ slackUrl: slack2.url, teamsUrl: teams2.url }).expect(200);
+      const institution = await t.factories.institution({ name: 'Critical State University' });
+      const start = t.clock.now() + 15 * DAY_MS;
+      const critical = await t.factories.appearance({ officeId: office.id, institutionId: institution.id, startsAt: start, recruiterIds: [recruiter.id] });
+      const high = await t.factories.appearance({ officeId: office.id, institutionId: institution.id, startsAt: start - HOUR_MS, recruiterIds: [recruiter.id] });
+      for (const a of [critical, high]) await emit(t, DomainEvents.AppearanceCreated, { appearance: a, recruiterIds: [recruiter.id] });
+      expect(await rows(t, { appearanceId: critical.id, kind: 'briefing' })).toHaveLength(6); // 14, 3 and 1 day before, two people
+      await assess(t, critical.id, 'critical', 0.7);
+      await assess(t, high.id, 'high', 0.4);
+      const briefed = async (id: string) => (await rows(t, { appearanceId: id, kind: 'briefing', status: 'sent' })).length;
+      const chatRows = async () => (await rows(t, { recipientId: office.id })).filter((n) => n.eventType === 'briefing.critical');
+
+      // 14 days before: both people get the Critical briefing (and the High one); one post per channel
+      t.clock.set(start - 14 * DAY_MS + 60_000);
+      await dispatcher(t).dispatchDue(t.clock.now());
+      expect([await briefed(critical.id), await briefed(high.id)]).toEqual([2, 2]);
+      expect((await chatRows()).map((n) => n.channel).sort()).toEqual(['slack', 'teams']);
+      // a replayed event (a second instance recording the same send) writes nothing more
+      const sent = (await rows(t, { appearanceId: critical.id, kind: 'briefing', status: 'sent' }))[0];
+      await emit(t, DomainEvents.CriticalBriefingsSent, { briefings: [{ id: sent.id, appearanceId: critical.id, assessmentId: sent.assessmentId }] });
+      expect(await chatRows()).toHaveLength(2);
+      await hooks(t).dispatchDue(t.clock.now()); // (the clock is days ahead: the earlier test's signed webhooks wait, its receiver refusing their timestamps)
+      expect((await chatRows()).map((n) => n.status)).toEqual(Array((await chatRows()).length).fill('sent'));
+
+      // it drops to High and rises to Critical again: the 3-day briefing is a new run, posted again
+      await assess(t, critical.id, 'high', 0.4);
+      await assess(t, critical.id, 'critical', 0.75);
+      t.clock.set(start - 3 * DAY_MS + 60_000);
+      await dispatcher(t).dispatchDue(t.clock.now());
+      expect(await briefed(critical.id)).toBe(4);
+      // re-assessed, still Critical, by the 1-day briefing: the same run, no new post
+      await assess(t, critical.id, 'critical', 0.8);
+      t.clock.set(start - DAY_MS + 60_000);
+      await dispatcher(t).dispatchDue(t.clock.now());
+      expect([await briefed(critical.id), await briefed(high.id)]).toEqual([6, 6]);
+      expect(await chatRows()).toHaveLength(4);
+      await hooks(t).dispatchDue(t.clock.now()); // (the clock is days ahead: the earlier test's signed webhooks wait, its receiver refusing their timestamps)
+      expect((await chatRows()).map((n) => n.status)).toEqual(Array((await chatRows()).length).fill('sent'));
+
+      // Slack: header, fields, the reasons, a danger button; Teams: an Adaptive Card with the reasons
+      expect(slack2.received).toHaveLength(2);
+      expect(teams2.received).toHaveLength(2);
+      for (const m of slack2.received) {
+        expect(m.json.blocks.map((x: { type: string }) => x.type)).toEqual(['header', 'section', 'section', 'actions']);
+        expect(m.json.blocks[0].text.text).toMatch(/^CRITICAL: briefing for "Career fair .+": serious disruption is likely/);
+        expect(m.json.blocks[1].fields.map((f: { text: string }) => f.text)).toContain('*Institution*\nCritical State University');
+        expect(m.json.blocks[2].text.text).toBe(
+          '*Why*\n• Reason one for critical: two disruptions here in the last year\n• Reason two: a hostile campaign in the state\n• Reason three: visible uniforms add 10 points',
+        );
+        expect(m.json.blocks[3].elements[0]).toEqual(expect.objectContaining({ style: 'danger', url: `http://forewarn.test/pages/appearances/${critical.id}` }));
+      }
+      for (const m of teams2.received) {
+        const card = m.json.attachments[0].content;
+        expect(card.body.map((x: { type: string }) => x.type)).toEqual(['TextBlock', 'FactSet', 'TextBlock']);
+        expect(card.body[0]).toEqual(expect.objectContaining({ color: 'Attention', text: expect.stringMatching(/^CRITICAL: briefing for/) }));
+        expect(card.body[2].text).toMatch(/^Why:\n- Reason one for critical/);
+        expect(card.actions).toEqual([{ type: 'Action.OpenUrl', title: 'Open the appearance (sign in)', url: `http://forewarn.test/pages/appearances/${critical.id}` }]);
+      }
+      const log = await t.http().get(`/offices/${office.id}/chat/deliveries`).set(admin).expect(200);
+      expect(log.body.items.map((d: { status: string; lastResponseCode: number }) => `${d.status} ${d.lastResponseCode}`)).toEqual(Array(4).fill('sent 200'));
+
+      // The link in the channel is not a person's: it cannot acknowledge, nor open the page as anyone
+      const link = new URL(slack2.received[0].json.blocks[3].elements[0].url);
+      const path = link.pathname;
+      expect(link.search).toBe('');
+      const opened = await t.http().get(path).expect(303);
+      expect(opened.headers.location).toBe(`/pages/login?next=${encodeURIComponent(path)}`);
+      const ack = await t.http().post(`${path}/ack`).type('form').send({}).expect(303);
+      expect(ack.headers.location).toMatch(/^\/pages\/login\?/);
+      const waiting = await rows(t, { appearanceId: critical.id, kind: 'briefing', status: 'sent' });
+      expect(waiting.filter((n) => n.ackRequired)).toHaveLength(6);
+      expect(waiting.filter((n) => n.acknowledgedAt !== null)).toHaveLength(0);
+      // whoever signs in acts as themselves: the coordinator's sign-in acknowledges the coordinator's own warning only
+      const login = await t.http().post('/pages/login').type('form').send({ email: coordinator.email, password: TEST_PASSWORD, next: path }).expect(303);
+      expect(login.headers.location).toBe(path);
+      // (any page of the session carries its CSRF token; this one renders no risk view of the test's hand-made assessments)
+      const page = await t.http().get('/pages/preferences').set('Cookie', cookiesOf(login)).expect(200);
+      await t
+        .http()
+        .post(`${path}/ack`)
+        .set('Cookie', cookiesOf(login))
+        .type('form')
+        .send({ _csrf: hidden(page.text, '_csrf') })
+        .expect(303);
+      const acked = (await rows(t, { appearanceId: critical.id, kind: 'briefing' })).filter((n) => n.acknowledgedAt !== null);
+      expect(acked.map((n) => [n.recipientId, n.acknowledgedById])).toEqual(Array(3).fill([coordinator.id, coordinator.id])); // the recruiter's three still wait
+    } finally {
+      await Promise.all([slack2.stop(), teams2.stop()]);
+    }
   });
 });

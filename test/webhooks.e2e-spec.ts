@@ -164,6 +164,17 @@ describe('webhooks', () => {
     }
     const [dead] = await deliveries(t, ep.id);
     expect([dead.status, dead.attempts, dead.responseCode]).toEqual(['dead', 3, 500]);
+    // /health counts it as it counts dead mail: degraded (still 200), details for admins only
+    const health = await t.http().get('/health').set(admin).expect(200);
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.details.webhooks).toEqual({
+      status: 'up',
+      degraded: true,
+      reason: expect.stringMatching(/^1 webhook or chat delivery dead: GET \/webhook-endpoints\/\{id\}\/deliveries/),
+      outbox: { dead: 1 },
+      deadByChannel: { webhook: 1 },
+    });
+    expect((await t.http().get('/health').expect(200)).body).toEqual({ status: 'degraded' });
     const other = await register(t, admin, receiver.url, ['appearance.created']);
     await t.http().post(`/webhook-endpoints/${other.id}/deliveries/${dead.id}/retry`).set(admin).expect(404); // not that endpoint's
     receiver.status = 200;
@@ -172,6 +183,8 @@ describe('webhooks', () => {
     await t.http().post(`/webhook-endpoints/${ep.id}/deliveries/${dead.id}/retry`).set(admin).expect(409);
     await hooks(t).dispatchDue(t.clock.now());
     expect(receiver.received.map((h) => h.id)).toEqual([dead.id]);
+    const healed = await t.http().get('/health').set(admin).expect(200);
+    expect(healed.body.details.webhooks).toEqual({ status: 'up', degraded: false, outbox: {}, deadByChannel: {} });
   });
 
   it('rotation: both secrets sign during the overlap, only the new one after it', async () => {

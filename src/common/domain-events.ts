@@ -18,8 +18,12 @@ export const DomainEvents = {
   AppearanceCompleted: 'appearance.completed',
   RiskLevelRose: 'risk.level-rose',
   IncidentRecorded: 'incident.recorded',
+  /** Incidents created by a CSV import (in chunks), in the import's commit transaction. */
+  IncidentsImported: 'incident.imported',
   /** An escalation or acknowledgement escalation e-mail was accepted by the relay (recorded as sent). */
   EscalationsSent: 'notification.escalations-sent',
+  /** Briefing e-mails rendered at Critical were accepted by the relay (recorded as sent). */
+  CriticalBriefingsSent: 'notification.critical-briefings-sent',
   AcknowledgementRecorded: 'notification.acknowledged',
   /** High/Critical warnings nobody acknowledged in time were escalated to the coordinators. */
   AcknowledgementsOverdue: 'notification.acknowledgements-overdue',
@@ -61,8 +65,18 @@ export interface IncidentRecordedEvent extends InTransaction {
   };
 }
 
+export interface IncidentsImportedEvent extends InTransaction {
+  /** As IncidentRecordedEvent's, one per created incident (rows that matched an earlier import are not here). */
+  incidents: IncidentRecordedEvent['incident'][];
+}
+
 export interface EscalationsSentEvent extends InTransaction {
   notifications: { id: string; kind: 'escalation' | 'ack_escalation'; appearanceId: string | null; recipientId: string; assessmentId: string | null }[];
+}
+
+export interface CriticalBriefingsSentEvent extends InTransaction {
+  /** One per mail (several recipients of one appearance share its assessment). */
+  briefings: { id: string; appearanceId: string; assessmentId: string }[];
 }
 
 export interface AcknowledgementRecordedEvent extends InTransaction {

@@ -21,7 +21,7 @@ export class HealthController {
   @Public()
   @ApiOperation({
     summary:
-      'Liveness: { status } for anyone (503 when down; "degraded", still 200, when something needs a person, e.g. dead mail); with an admin bearer token also each dependency — database, mail transport, outbox',
+      'Liveness: { status } for anyone (503 when down; "degraded", still 200, when something needs a person: dead mail, dead webhook or chat deliveries); with an admin bearer token also each dependency — database, mail transport and outbox, webhook and chat outbox',
   })
   @ApiOkResponse({ type: HealthView, description: 'Up ("ok" or "degraded")' })
   @ApiServiceUnavailableResponse({ type: HealthView, description: 'Down' })

@@ -15,6 +15,9 @@ describe('CreatedRows', () => {
     }
     expect(c.find('key 50000')).toBeUndefined();
     expect(c.find('')).toBeUndefined();
+    const chunks = [...c.idChunks(20_000)];
+    expect(chunks.map((x) => x.length)).toEqual([20_000, 20_000, 10_000]);
+    expect(chunks.flat()).toEqual(ids);
   });
 
   it('a key remembered again points at the later row', () => {

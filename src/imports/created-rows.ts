@@ -69,7 +69,16 @@ export class CreatedRows {
   find(key: string): { row: number; id: string } | undefined {
     const i = this.slots[this.slotOf(CreatedRows.hash(key))] - 1;
     if (i < 0) return undefined;
+    return { row: this.rows[i], id: this.idAt(i) };
+  }
+
+  /** The remembered ids in the order they were remembered, `size` at a time. */
+  *idChunks(size: number): Generator<string[]> {
+    for (let i = 0; i < this.n; i += size) yield Array.from({ length: Math.min(size, this.n - i) }, (_, k) => this.idAt(i + k));
+  }
+
+  private idAt(i: number): string {
     const hex = this.ids.toString('hex', i * 16, i * 16 + 16);
-    return { row: this.rows[i], id: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
   }
 }

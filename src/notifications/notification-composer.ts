@@ -31,6 +31,8 @@ export interface ComposedMail {
   /** Recorded on the row when it is sent. */
   ackRequired: boolean;
   assessmentId: string | null;
+  /** The level the mail was rendered with (null: not assessed, or a cancellation). */
+  riskLevel: RiskLevel | null;
 }
 
 /** Computes once per batch what every recipient of the same appearance shares (luxon zone formatting is costly). */
@@ -202,6 +204,7 @@ export class NotificationComposer {
       calendar: method && a ? { method, content: this.invitation(a, method, user.displayName, row.recipientEmail, risk, now, data) } : null,
       ackRequired,
       assessmentId: risk?.assessmentId ?? row.assessmentId,
+      riskLevel: risk?.level ?? null,
     };
   }
 

@@ -4,9 +4,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, EntityManager } from 'typeorm';
-import { DomainEvents, EscalationsSentEvent } from '../common/domain-events';
+import { CriticalBriefingsSentEvent, DomainEvents, EscalationsSentEvent } from '../common/domain-events';
 import { Clock } from '../common/clock';
-import type { NotificationKind } from '../common/enums';
+import type { NotificationKind, RiskLevel } from '../common/enums';
 import { mailConfig } from '../config';
 import { BatchData, MailDataLoader } from './mail-data.loader';
 import { describeError, isPermanentFailure, Mailer } from './mailer.service';
@@ -32,6 +32,8 @@ interface Sent {
   assessmentId: string | null;
   /** The subject line as sent (kept on the row for the lists of mail). */
   subject: string;
+  /** The level it was rendered with. */
+  level: RiskLevel | null;
 }
 
 const ESCALATIONS: readonly NotificationKind[] = ['escalation', 'ack_escalation'];
@@ -253,6 +255,7 @@ export class NotificationDispatcher {
           ackRequired: mail.ackRequired,
           assessmentId: mail.assessmentId,
           subject: mail.subject.slice(0, SUBJECT_MAX),
+          level: mail.riskLevel,
         });
       } catch (err) {
         row.ackRequired = mail.ackRequired; // kept on the row: a High/Critical briefing stays a retrying alert
@@ -284,29 +287,41 @@ export class NotificationDispatcher {
     }
     // Each UPDATE is atomic on its own and the state change is idempotent: no transaction needed
     // (and none held open across the sends of an overlapping batch on SQLite's single connection) —
-    // except for escalations, whose "sent" is itself an event (webhooks): the rows its listeners
-    // write commit with the record, in one short transaction after the send.
+    // except for escalations and Critical briefings, whose "sent" is itself an event (webhooks,
+    // chat): the rows its listeners write commit with the record, in one short transaction after the send.
     for (const list of groups.values()) {
       const escalations = list.filter((s) => ESCALATIONS.includes(s.kind));
-      if (!escalations.length) {
+      const critical = list.filter((s) => s.kind === 'briefing' && s.level === 'critical' && s.appearanceId && s.assessmentId);
+      if (!escalations.length && !critical.length) {
         await this.markSent(this.db.manager, list, owner, now);
         continue;
       }
       await this.db.transaction(async (m) => {
         await this.markSent(m, list, owner, now);
-        const event: EscalationsSentEvent = {
-          manager: m,
-          actorId: null,
-          at: now,
-          notifications: escalations.map((s) => ({
-            id: s.id,
-            kind: s.kind as 'escalation' | 'ack_escalation',
-            appearanceId: s.appearanceId,
-            recipientId: s.recipientId,
-            assessmentId: s.assessmentId,
-          })),
-        };
-        await this.events.emitAsync(DomainEvents.EscalationsSent, event);
+        if (escalations.length) {
+          const event: EscalationsSentEvent = {
+            manager: m,
+            actorId: null,
+            at: now,
+            notifications: escalations.map((s) => ({
+              id: s.id,
+              kind: s.kind as 'escalation' | 'ack_escalation',
+              appearanceId: s.appearanceId,
+              recipientId: s.recipientId,
+              assessmentId: s.assessmentId,
+            })),
+          };
+          await this.events.emitAsync(DomainEvents.EscalationsSent, event);
+        }
+        if (critical.length) {
+          const event: CriticalBriefingsSentEvent = {
+            manager: m,
+            actorId: null,
+            at: now,
+            briefings: critical.map((s) => ({ id: s.id, appearanceId: s.appearanceId as string, assessmentId: s.assessmentId as string })),
+          };
+          await this.events.emitAsync(DomainEvents.CriticalBriefingsSent, event);
+        }
       });
     }
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ConfigType } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { IntervalTask } from '../common/interval-task';
 import { appConfig, mailConfig } from '../config';
 import { describeError } from './mailer.service';
 import { NotificationDispatcher } from './notification-dispatcher.service';
@@ -15,54 +16,40 @@ import { NotificationScheduler } from './notification-scheduler.service';
 @Injectable()
 export class NotificationLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotificationLoop.name);
-  private running: Promise<unknown> | null = null;
-  private scheduling: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly dispatch: IntervalTask;
+  private readonly schedule: IntervalTask;
 
   constructor(
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
-    private readonly registry: SchedulerRegistry,
-    private readonly clock: Clock,
+    registry: SchedulerRegistry,
+    clock: Clock,
     private readonly dispatcher: NotificationDispatcher,
-    private readonly scheduler: NotificationScheduler,
-  ) {}
+    scheduler: NotificationScheduler,
+  ) {
+    this.dispatch = new IntervalTask(
+      registry,
+      'notifications.dispatch',
+      () => dispatcher.dispatchDue(clock.now()),
+      (err) => this.logger.error(`Dispatch failed: ${describeError(err)}`),
+    );
+    this.schedule = new IntervalTask(
+      registry,
+      'notifications.schedule',
+      () => scheduler.runScheduler(clock.now()),
+      (err) => this.logger.error(`Scheduler failed: ${describeError(err)}`),
+    );
+  }
 
   onApplicationBootstrap(): void {
     if (!this.app.schedulerEnabled) return;
-    this.registry.addInterval(
-      'notifications.dispatch',
-      setInterval(() => this.dispatchTick(), this.mail.dispatchIntervalMs),
-    );
-    this.registry.addInterval(
-      'notifications.schedule',
-      setInterval(() => this.scheduleTick(), this.mail.schedulerIntervalMs),
-    );
+    this.dispatch.start(this.mail.dispatchIntervalMs);
+    this.schedule.start(this.mail.schedulerIntervalMs);
     this.logger.log(`Outbox dispatcher every ${this.mail.dispatchIntervalMs} ms, scheduler every ${this.mail.schedulerIntervalMs} ms (${this.dispatcher.instanceId})`);
-    this.scheduleTick();
-  }
-
-  private dispatchTick(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.dispatcher
-      .dispatchDue(this.clock.now())
-      .catch((err) => this.logger.error(`Dispatch failed: ${describeError(err)}`))
-      .finally(() => (this.running = null));
-  }
-
-  private scheduleTick(): void {
-    if (this.scheduling || this.stopped) return;
-    this.scheduling = this.scheduler
-      .runScheduler(this.clock.now())
-      .catch((err) => this.logger.error(`Scheduler failed: ${describeError(err)}`))
-      .finally(() => (this.scheduling = null));
+    this.schedule.tick();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    for (const name of ['notifications.dispatch', 'notifications.schedule']) {
-      if (this.registry.doesExist('interval', name)) this.registry.deleteInterval(name);
-    }
-    await Promise.all([this.running, this.scheduling]);
+    await Promise.all([this.dispatch.stop(), this.schedule.stop()]);
   }
 }

@@ -15,6 +15,7 @@ import { OutboxWriter } from './outbox-writer';
 import { LinkSigner } from './signed-link';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Notification } from './notification.entity';
+import { byStatus, outboxCounts } from './outbox-claims';
 
 /**
  * Alerts by email through an outbox: domain events write rows in the emitting transaction, the
@@ -56,10 +57,7 @@ export class NotificationsModule implements OnModuleInit {
   onModuleInit(): void {
     let logged: string | null = null;
     this.health.register(async () => {
-      const rows: { status: string; n: string | number }[] = await this.db.query(
-        `SELECT status, COUNT(*) AS n FROM notifications WHERE channel = 'email' AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY status`,
-      );
-      const outbox = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+      const outbox = byStatus(await outboxCounts(this.db, ['email']));
       const { target: _target, lastError, ...state } = this.mailer.state();
       if (lastError && lastError !== logged && state.state === 'failing') this.logger.warn(`Mail transport failing: ${lastError}`);
       logged = lastError;

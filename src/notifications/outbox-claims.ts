@@ -40,6 +40,21 @@ export async function claimDue(db: DataSource, c: ClaimRequest): Promise<Notific
   return db.getRepository(Notification).find({ where: { leaseOwner: c.owner, status: 'sending' }, order: { nextAttemptAt: 'ASC' } });
 }
 
+/** The unfinished and dead outbox rows of some channels, by channel and status (for /health). */
+export async function outboxCounts(db: DataSource, channels: readonly OutboxChannel[]): Promise<{ channel: OutboxChannel; status: string; n: number }[]> {
+  const rows: { channel: OutboxChannel; status: string; n: string | number }[] = await db.query(
+    `SELECT channel, status, COUNT(*) AS n FROM notifications WHERE channel IN (${channels.map((ch) => `'${ch}'`).join(', ')}) AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY channel, status`,
+  );
+  return rows.map((r) => ({ channel: r.channel, status: r.status, n: Number(r.n) }));
+}
+
+/** Per status, summed over channels. */
+export function byStatus(counts: { status: string; n: number }[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of counts) out[c.status] = (out[c.status] ?? 0) + c.n;
+  return out;
+}
+
 /** Extends the leases of the claims a running worker still holds. */
 export async function renewLeases(db: DataSource, owners: string[], leaseUntil: number): Promise<void> {
   if (!owners.length) return;

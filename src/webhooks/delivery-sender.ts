@@ -4,8 +4,7 @@ import { IncomingWebhook } from '@slack/webhook';
 import { Webhook } from 'standardwebhooks';
 import { appConfig, webhooksConfig } from '../config';
 import type { Notification } from '../notifications/notification.entity';
-import { pageUrl } from '../notifications/page-links';
-import { LinkSigner } from '../notifications/signed-link';
+import { pagePath } from '../notifications/page-links';
 import { chatText, slackMessage, teamsMessage } from './chat-messages';
 import { DeliveryClient, DeliveryFailedError, DeliveryResult } from './delivery-client';
 import type { Target } from './delivery-targets';
@@ -36,7 +35,6 @@ export class DeliverySender implements OnModuleDestroy {
   constructor(
     @Inject(webhooksConfig.KEY) cfg: ConfigType<typeof webhooksConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
-    private readonly links: LinkSigner,
   ) {
     this.client = new DeliveryClient(new UrlPolicy(cfg), cfg.timeoutMs, cfg.concurrency);
   }
@@ -47,10 +45,9 @@ export class DeliverySender implements OnModuleDestroy {
       return this.client.post(target.url, { 'user-agent': 'Forewarn-Webhooks/1', ...signatureHeaders(row.id, at, body, target.signers) }, body);
     }
     const p = row.payload as unknown as ChatPayload;
-    const link = p.linkUserId
-      ? pageUrl(this.links, this.app.publicUrl, { userId: p.linkUserId, page: 'appearance', appearanceId: p.appearanceId, exp: Math.max(p.linkUntil, at + 3_600_000) })
-      : `${this.app.publicUrl}/pages/appearances/${p.appearanceId}`;
-    const text = chatText(p, link);
+    // The page itself, not a signed link: a channel is many people, so whoever opens it signs in as
+    // themselves (the page then shows what their role allows, and acknowledges only their own warning).
+    const text = chatText(p, `${this.app.publicUrl}${pagePath('appearance', p.appearanceId)}`);
     if (row.channel === 'teams') return this.client.post(target.url, {}, JSON.stringify(teamsMessage(text)));
     let answer: DeliveryResult | null = null;
     const hook = new IncomingWebhook(target.url, { fetch: this.client.fetchFor((r) => (answer = r)) });

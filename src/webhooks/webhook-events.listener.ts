@@ -3,11 +3,22 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
 import { AppearanceCancelledEvent, AppearanceCreatedEvent, AppearanceUpdatedEvent } from '../appearances/appearance-events';
-import { AcknowledgementRecordedEvent, AcknowledgementsOverdueEvent, DomainEvents, EscalationsSentEvent, IncidentRecordedEvent, RiskLevelRoseEvent } from '../common/domain-events';
-import { DAY_MS, iso } from '../common/time';
+import {
+  AcknowledgementRecordedEvent,
+  AcknowledgementsOverdueEvent,
+  CriticalBriefingsSentEvent,
+  DomainEvents,
+  EscalationsSentEvent,
+  IncidentRecordedEvent,
+  IncidentsImportedEvent,
+  RiskLevelRoseEvent,
+} from '../common/domain-events';
+import { iso } from '../common/time';
+import { query } from '../database/sql-dialect';
 import { Institution } from '../institutions/institution.entity';
+import { summariseAssessment } from '../notifications/assessment-summary';
 import { NewDelivery, OutboxWriter } from '../notifications/outbox-writer';
-import { User } from '../users/user.entity';
+import { RiskAssessment } from '../risk/risk-assessment.entity';
 import { OfficeChat } from './office-chat.entity';
 import { appearanceData, ChatPayload, WebhookBody, WebhookEventType } from './webhook-events';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
@@ -87,57 +98,98 @@ export class WebhookEventsListener {
       });
       const a = await e.manager.getRepository(Appearance).findOneBy({ id: o.appearanceId });
       if (!a) continue;
-      const [latest] = await e.manager.query(`SELECT level FROM risk_assessments WHERE appearance_id = ${e.manager.connection.options.type === 'postgres' ? '$1' : '?'} ORDER BY seq DESC LIMIT 1`, [
-        a.id,
-      ]);
+      const [latest] = await query<{ level: string }>(e.manager, `SELECT level FROM risk_assessments WHERE appearance_id = :id ORDER BY seq DESC LIMIT 1`, { id: a.id });
       await this.toChat(e.manager, a, `escalation.unacknowledged:${key}`, e.at, { type: 'escalation.unacknowledged', level: latest?.level ?? null, recipients: o.recipients, warnedAt: o.firstSentAt });
+    }
+  }
+
+  /**
+   * A briefing went out at Critical: one chat post per appearance and run of Critical assessments
+   * (keyed on the last assessment before the run that was not Critical), however many recipients,
+   * offsets, batches or instances sent it; a drop below Critical and a new rise posts again.
+   */
+  @OnEvent(DomainEvents.CriticalBriefingsSent, IN_TX)
+  async onCriticalBriefings(e: CriticalBriefingsSentEvent): Promise<void> {
+    const first = new Map<string, CriticalBriefingsSentEvent['briefings'][number]>();
+    for (const b of e.briefings) if (!first.has(b.appearanceId)) first.set(b.appearanceId, b);
+    for (const b of first.values()) {
+      const [a, asm] = await Promise.all([
+        e.manager.getRepository(Appearance).findOneBy({ id: b.appearanceId }),
+        e.manager.getRepository(RiskAssessment).findOne({ where: { id: b.assessmentId }, select: { id: true, seq: true, level: true, p: true, modelVersion: true, detail: true } }),
+      ]);
+      if (!a || !asm || asm.level !== 'critical' || a.startsAt <= e.at || a.status === 'cancelled' || a.status === 'completed') continue;
+      const [before] = await query<{ s: number | string | null }>(e.manager, `SELECT MAX(seq) AS s FROM risk_assessments WHERE appearance_id = :id AND seq < :seq AND level <> 'critical'`, {
+        id: a.id,
+        seq: asm.seq,
+      });
+      const run = `after-s${Number(before?.s ?? 0)}`;
+      await this.toChat(e.manager, a, `briefing.critical:${a.id}:${run}`, e.at, {
+        type: 'briefing.critical',
+        level: 'critical',
+        reasons: summariseAssessment(asm).reasons,
+      });
     }
   }
 
   @OnEvent(DomainEvents.IncidentRecorded, IN_TX)
   async onIncident(e: IncidentRecordedEvent): Promise<void> {
-    const i = e.incident;
-    await this.toEndpoints(e.manager, 'incident.recorded', i.id, e.at, {
-      incidentId: i.id,
-      institutionId: i.institutionId,
-      appearanceId: i.appearanceId,
-      kind: i.kind,
-      severity: i.severity,
-      occurredAt: iso(i.occurredAt),
-      target: i.target,
-      impact: i.impact,
-      source: i.source,
+    await this.incidents(e.manager, [e.incident], e.at);
+  }
+
+  /** A CSV import: the same event, once per created incident, written with the import's rows. */
+  @OnEvent(DomainEvents.IncidentsImported, IN_TX)
+  async onImported(e: IncidentsImportedEvent): Promise<void> {
+    await this.incidents(e.manager, e.incidents, e.at);
+  }
+
+  private async incidents(m: EntityManager, list: IncidentRecordedEvent['incident'][], at: number): Promise<void> {
+    const endpoints = await this.subscribed(m, 'incident.recorded');
+    if (!endpoints.length || !list.length) return;
+    const rows = list.flatMap((i) => {
+      const body: WebhookBody = {
+        type: 'incident.recorded',
+        timestamp: iso(at) as string,
+        data: {
+          incidentId: i.id,
+          institutionId: i.institutionId,
+          appearanceId: i.appearanceId,
+          kind: i.kind,
+          severity: i.severity,
+          occurredAt: iso(i.occurredAt),
+          target: i.target,
+          impact: i.impact,
+          source: i.source,
+        },
+      };
+      return endpoints.map((id) => this.delivery(id, 'incident.recorded', i.id, body));
     });
+    await this.outbox.enqueueDeliveries(m, rows, at);
   }
 
   /** One delivery per active endpoint subscribed to the type. */
   private async toEndpoints(m: EntityManager, type: WebhookEventType, eventKey: string, at: number, data: Record<string, unknown>): Promise<void> {
-    const endpoints = await m.getRepository(WebhookEndpoint).find({ where: { active: true }, select: { id: true, eventTypes: true } });
     const body: WebhookBody = { type, timestamp: iso(at) as string, data };
-    const rows: NewDelivery[] = endpoints
-      .filter((ep) => ep.eventTypes.includes(type))
-      .map((ep) => ({ key: `webhook:${ep.id}:${type}:${eventKey}`, channel: 'webhook', targetId: ep.id, eventType: type, payload: body as unknown as Record<string, unknown> }));
+    const rows = (await this.subscribed(m, type)).map((id) => this.delivery(id, type, eventKey, body));
     if (rows.length) await this.outbox.enqueueDeliveries(m, rows, at);
   }
 
+  /** The active endpoints subscribed to a type. */
+  private async subscribed(m: EntityManager, type: WebhookEventType): Promise<string[]> {
+    const endpoints = await m.getRepository(WebhookEndpoint).find({ where: { active: true }, select: { id: true, eventTypes: true } });
+    return endpoints.filter((ep) => ep.eventTypes.includes(type)).map((ep) => ep.id);
+  }
+
+  /** One endpoint's delivery of one event: the key makes a replay, or a second instance, write none twice. */
+  private delivery(endpointId: string, type: WebhookEventType, eventKey: string, body: WebhookBody): NewDelivery {
+    return { key: `webhook:${endpointId}:${type}:${eventKey}`, channel: 'webhook', targetId: endpointId, eventType: type, payload: body as unknown as Record<string, unknown> };
+  }
+
   /** One post per chat channel the appearance's office has (Slack and/or Teams). */
-  private async toChat(m: EntityManager, a: Appearance, eventKey: string, at: number, what: Pick<ChatPayload, 'type' | 'level' | 'from' | 'recipients' | 'warnedAt'>): Promise<void> {
+  private async toChat(m: EntityManager, a: Appearance, eventKey: string, at: number, what: Pick<ChatPayload, 'type' | 'level' | 'from' | 'recipients' | 'warnedAt' | 'reasons'>): Promise<void> {
     const chat = await m.getRepository(OfficeChat).findOneBy({ officeId: a.officeId });
     if (!chat || (!chat.slackUrlCipher && !chat.teamsUrlCipher)) return;
-    const [institution, coordinator] = await Promise.all([
-      m.getRepository(Institution).findOne({ where: { id: a.institutionId }, select: { id: true, name: true } }),
-      m.getRepository(User).findOne({ where: { officeId: a.officeId, role: 'coordinator', active: true }, select: { id: true }, order: { email: 'ASC' } }),
-    ]);
-    const payload: ChatPayload = {
-      ...what,
-      appearanceId: a.id,
-      title: a.title,
-      startsAt: a.startsAt,
-      timeZone: a.timeZone,
-      institutionName: institution?.name ?? '',
-      linkUserId: coordinator?.id ?? null,
-      linkUntil: a.endsAt + DAY_MS,
-    };
+    const institution = await m.getRepository(Institution).findOne({ where: { id: a.institutionId }, select: { id: true, name: true } });
+    const payload: ChatPayload = { ...what, appearanceId: a.id, title: a.title, startsAt: a.startsAt, timeZone: a.timeZone, institutionName: institution?.name ?? '' };
     const rows: NewDelivery[] = [];
     if (chat.slackUrlCipher)
       rows.push({ key: `chat:${a.officeId}:slack:${eventKey}`, channel: 'slack', targetId: a.officeId, eventType: what.type, payload: payload as unknown as Record<string, unknown> });

@@ -17,8 +17,12 @@ export const WEBHOOK_EVENT_TYPES = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
-/** What goes to an office's chat: a rise of the risk level (Critical highlighted) and unacknowledged warnings. */
-export type ChatEventType = 'risk.level_rose' | 'escalation.unacknowledged';
+/**
+ * What goes to an office's chat: a rise of the risk level (Critical highlighted), unacknowledged
+ * warnings, and a Critical briefing (once per appearance and run of Critical assessments). "Need
+ * help" belongs to "On the day", which Forewarn does not have yet.
+ */
+export type ChatEventType = 'risk.level_rose' | 'escalation.unacknowledged' | 'briefing.critical';
 
 /** The body of a delivery, per the Standard Webhooks payload structure: type, timestamp, data. */
 export interface WebhookBody {
@@ -45,7 +49,11 @@ export function appearanceData(a: Appearance): Record<string, unknown> {
   };
 }
 
-/** What a chat message is rendered from (kept in the outbox row; the link is signed when it is sent). */
+/**
+ * What a chat message is rendered from (kept in the outbox row). Its link is the appearance page
+ * itself, never a signed per-person link: everyone in the channel (and anything that unfurls or
+ * forwards the message) would hold it, so the page asks whoever opens it to sign in as themselves.
+ */
 export interface ChatPayload {
   type: ChatEventType;
   appearanceId: string;
@@ -58,7 +66,6 @@ export interface ChatPayload {
   /** Unacknowledged: how many were warned and when. */
   recipients?: number;
   warnedAt?: number;
-  /** The appearance page link is signed for this person (the office's first coordinator), valid until linkUntil. */
-  linkUserId: string | null;
-  linkUntil: number;
+  /** Critical briefing: the three main reasons for the level. */
+  reasons?: string[];
 }

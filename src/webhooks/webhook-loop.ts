@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ConfigType } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Clock } from '../common/clock';
+import { IntervalTask } from '../common/interval-task';
 import { appConfig, mailConfig } from '../config';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 
@@ -9,36 +10,28 @@ import { WebhookDispatcher } from './webhook-dispatcher.service';
 @Injectable()
 export class WebhookLoop implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookLoop.name);
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly dispatch: IntervalTask;
 
   constructor(
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
     @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
-    private readonly registry: SchedulerRegistry,
-    private readonly clock: Clock,
-    private readonly dispatcher: WebhookDispatcher,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.app.schedulerEnabled) return;
-    this.registry.addInterval(
+    registry: SchedulerRegistry,
+    clock: Clock,
+    dispatcher: WebhookDispatcher,
+  ) {
+    this.dispatch = new IntervalTask(
+      registry,
       'webhooks.dispatch',
-      setInterval(() => this.tick(), this.mail.dispatchIntervalMs),
+      () => dispatcher.dispatchDue(clock.now()),
+      (err) => this.logger.error(`Webhook dispatch failed: ${(err as Error).message}`),
     );
   }
 
-  private tick(): void {
-    if (this.running || this.stopped) return;
-    this.running = this.dispatcher
-      .dispatchDue(this.clock.now())
-      .catch((err) => this.logger.error(`Webhook dispatch failed: ${(err as Error).message}`))
-      .finally(() => (this.running = null));
+  onApplicationBootstrap(): void {
+    if (this.app.schedulerEnabled) this.dispatch.start(this.mail.dispatchIntervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.registry.doesExist('interval', 'webhooks.dispatch')) this.registry.deleteInterval('webhooks.dispatch');
-    await this.running;
+    await this.dispatch.stop();
   }
 }

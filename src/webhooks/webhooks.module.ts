@@ -1,5 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { HealthContributors } from '../health/health-contributors';
+import { byStatus, outboxCounts } from '../notifications/outbox-claims';
 import { OfficeChat } from './office-chat.entity';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -23,4 +26,25 @@ import { WebhooksService } from './webhooks.service';
   providers: [DeliveryTargets, DeliverySender, WebhookEventsListener, WebhookDispatcher, WebhookLoop, WebhooksService, OfficeChatService],
   exports: [WebhookDispatcher],
 })
-export class WebhooksModule {}
+export class WebhooksModule implements OnModuleInit {
+  constructor(
+    private readonly health: HealthContributors,
+    private readonly db: DataSource,
+  ) {}
+
+  /**
+   * GET /health shows the webhook and chat outbox as it shows mail's: counts by status, and any dead
+   * delivery (receiver refused for good, or out of attempts) makes the answer "degraded" (still 200),
+   * with how many per channel and where to see and retry them.
+   */
+  onModuleInit(): void {
+    this.health.register(async () => {
+      const counts = await outboxCounts(this.db, ['webhook', 'slack', 'teams']);
+      const outbox = byStatus(counts);
+      const dead = outbox.dead ?? 0;
+      const deadByChannel = Object.fromEntries(counts.filter((c) => c.status === 'dead').map((c) => [c.channel, c.n]));
+      const reason = `${dead} webhook or chat deliver${dead === 1 ? 'y' : 'ies'} dead: GET /webhook-endpoints/{id}/deliveries or /offices/{id}/chat/deliveries, then POST .../retry`;
+      return { webhooks: { status: 'up' as const, degraded: dead > 0, ...(dead > 0 ? { reason } : {}), outbox, deadByChannel } };
+    });
+  }
+}

@@ -101,11 +101,9 @@ describe('chat messages', () => {
     institutionName: 'Kent State',
     level: 'critical',
     from: 'moderate',
-    linkUserId: 'u1',
-    linkUntil: 0,
   };
   it('says the rise, the local time with the zone, and highlights Critical', () => {
-    const t = chatText(p, 'https://x/pages/appearances/a1?token=t');
+    const t = chatText(p, 'https://x/pages/appearances/a1');
     expect(t.headline).toBe('CRITICAL: Risk rose from Moderate to Critical for "Fair <b>"');
     expect(t.facts.find((f) => f.title === 'When')!.value).toBe('Mon 9 Mar 2026, 10:00 (EDT)');
     const slack = slackMessage(t) as { blocks: { type: string; fields?: { text: string }[] }[] };
@@ -118,5 +116,18 @@ describe('chat messages', () => {
     const t = chatText({ ...p, type: 'escalation.unacknowledged', level: 'high', from: undefined, recipients: 3 }, 'l');
     expect(t.headline).toBe('Not acknowledged: the High warning for "Fair <b>" reached 3 people and nobody has acknowledged it');
     expect(t.critical).toBe(false);
+  });
+  it('words a Critical briefing with its reasons as a list (Slack section, Teams text block)', () => {
+    const t = chatText({ ...p, type: 'briefing.critical', from: undefined, reasons: ['Two disruptions <here>', 'A campaign'] }, 'l');
+    expect(t.headline).toBe('CRITICAL: briefing for "Fair <b>": serious disruption is likely, a go/no-go decision is needed');
+    expect(t.critical).toBe(true);
+    const slack = slackMessage(t) as { blocks: { type: string; text?: { text: string } }[] };
+    expect(slack.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'actions']);
+    expect(slack.blocks[2].text!.text).toBe('*Why*\n• Two disruptions &lt;here&gt;\n• A campaign');
+    const teams = teamsMessage(t) as { attachments: { content: { body: { type: string; text?: string }[] } }[] };
+    expect(teams.attachments[0].content.body.map((b) => b.type)).toEqual(['TextBlock', 'FactSet', 'TextBlock']);
+    expect(teams.attachments[0].content.body[2].text).toBe('Why:\n- Two disruptions <here>\n- A campaign');
+    // the other kinds have no reasons block
+    expect((slackMessage(chatText(p, 'l')) as { blocks: unknown[] }).blocks).toHaveLength(3);
   });
 });
