@@ -308,4 +308,66 @@ describe('pages opened from mail links', () => {
     expect(o).toMatchObject({ result: 'disrupted', attendance: 120, conversations: 30, leads: 8, applicationsStarted: null, mitigationsUsed: ['buddy_system', 'exit_plan'], submittedById: rec.id });
     expect((await t.http().get(ok.headers.location).expect(200)).text).toContain('the debrief is recorded');
   });
+  it('the checklist says only what can still be done: "a week before" gives way to "now" in the mail and on the page, the same mitigation ticked', async () => {
+    smtp.clear();
+    t.clock.set(Date.parse('2026-03-16T15:00:00Z'));
+    const inst = await t.factories.institution({ name: 'Ohio State University', city: 'Columbus', state: 'OH', timeZone: 'America/New_York' });
+    const id = (
+      await t
+        .http()
+        .post('/appearances')
+        .set(t.auth(rec))
+        .send({
+          institutionId: inst.id,
+          kind: 'info_session',
+          title: 'Late spring info session',
+          startsLocal: '2026-03-26T10:00',
+          endsLocal: '2026-03-26T11:00',
+          venue: 'Ohio Union',
+          format: 'in_person',
+          audience: 'public',
+          protestAnnounced: true,
+          recruiterIds: [rec.id],
+        })
+        .expect(201)
+    ).body.id;
+    const WEEK = 'Confirm the event with your host contact a week before.';
+    const NOW = 'Confirm the event with your host contact now, by phone if you can: it is less than a week away.';
+    const mailFor = (offset: RegExp) => {
+      const m = smtp.messages.find((x) => x.rcptTo.includes(rec.email) && /Late spring info session/.test(x.parsed.subject ?? '') && offset.test(x.parsed.subject ?? ''));
+      if (!m) throw new Error(`no ${offset} briefing: ${smtp.messages.map((x) => x.parsed.subject).join(' | ')}`);
+      return { html: decode(String(m.parsed.html)), text: String(m.parsed.text), link: linkIn(m, /Open the appearance in Forewarn/) };
+    };
+    // ten days ahead: as written
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const early = mailFor(/10 days before/);
+    expect(early.html).toContain(WEEK);
+    expect(early.text).toContain(`[ ] ${WEEK}`);
+    expect(decode((await t.http().get(early.link).expect(200)).text)).toContain(`<label for="m-confirm_with_host_contact">${WEEK}</label>`);
+    // the 3-day briefing: what can still be done, in both parts of the mail and on its page
+    t.clock.set(Date.parse('2026-03-23T14:30:00Z'));
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const late = mailFor(/3 days before/);
+    for (const part of [late.html, late.text]) {
+      expect(part).not.toContain('a week before');
+      expect(part).toContain(NOW);
+      expect(part).toContain('Check campus and local news the day before for announced actions.');
+    }
+    const page = decode((await t.http().get(late.link).expect(200)).text);
+    expect(page).not.toContain('a week before');
+    expect(page).toContain(`<label for="m-confirm_with_host_contact">${NOW}</label>`);
+    await t
+      .http()
+      .post(`/pages/appearances/${id}/mitigations`)
+      .type('form')
+      .send({ token: tokenOf(late.link), mitigations: 'confirm_with_host_contact' })
+      .expect(303);
+    expect((await t.db.getRepository(AppliedMitigation).find({ where: { appearanceId: id } })).map((r) => r.mitigationId)).toEqual(['confirm_with_host_contact']);
+    // on the day itself (08:00 in Columbus) "the day before" has passed too; the tick stays
+    t.clock.set(Date.parse('2026-03-26T12:00:00Z'));
+    const today = decode((await t.http().get(late.link).expect(200)).text);
+    expect(today).not.toContain('the day before');
+    expect(today).toContain('Check campus and local news for announced actions before you leave.');
+    expect(today).toContain('value="confirm_with_host_contact" checked');
+  });
 });
