@@ -3,6 +3,8 @@ import { Outcome } from '../src/outcomes/outcome.entity';
 import { Notification } from '../src/notifications/notification.entity';
 import { User } from '../src/users/user.entity';
 import { DAY_MS } from '../src/common/time';
+import { pageUrl } from '../src/notifications/page-links';
+import { LinkSigner } from '../src/notifications/signed-link';
 import { TEST_PASSWORD } from './helpers/factories';
 import { dispatcher, withMail } from './helpers/notifications';
 import { cookiesOf, decode, hidden, linkIn, tokenOf } from './helpers/pages';
@@ -88,6 +90,60 @@ describe('pages opened from mail links', () => {
     expect(res.text).toContain('name="mitigations"');
     expect(res.text).toContain('Appearance planned');
     expect(res.text).not.toContain('<script');
+  });
+
+  it('GET never changes anything: every page and mail link opened twice, signed in or by link, leaves the data as it was', async () => {
+    const signer = t.app.get(LinkSigner);
+    const now = t.clock.now();
+    const unsubscribe = `/notifications/unsubscribe?token=${signer.sign('unsubscribe', { sub: rec.id, kind: 'weekly_digest', iat: now, exp: now + DAY_MS })}`;
+    const debrief = pageUrl(signer, '', { userId: rec.id, page: 'debrief', appearanceId, exp: now + 30 * DAY_MS });
+    const coordCookie = cookiesOf(await t.http().post('/pages/login').type('form').send({ email: coord.email, password: TEST_PASSWORD }).expect(303));
+    const hr = await t.factories.user('hr');
+    const hrLogin = await t.http().post('/pages/login').type('form').send({ email: hr.email, password: TEST_PASSWORD }).expect(303);
+    const hrCookie = String(hrLogin.headers['set-cookie'])
+      .split(/,(?=\s*fw_)/)
+      .map((c) => c.trim().split(';')[0])
+      .join('; ');
+    const { institutionId } = (await t.http().get(`/appearances/${appearanceId}`).set(t.auth(rec)).expect(200)).body;
+    // everything a page could change, except the audit of who read what
+    const state = async () =>
+      JSON.stringify([
+        await t.db.query('SELECT id, status, attempts, acknowledged_at, acknowledged_by_id FROM notifications ORDER BY id'),
+        await t.db.query('SELECT id, muted_kinds, active FROM users ORDER BY id'),
+        await t.db.query('SELECT appearance_id, mitigation_id, applied_by_id FROM applied_mitigations ORDER BY appearance_id, mitigation_id'),
+        await t.db.query('SELECT * FROM outcomes ORDER BY appearance_id'),
+        await t.db.query('SELECT id, version, status, updated_at FROM appearances ORDER BY id'),
+        await t.db.query('SELECT COUNT(*) AS n FROM risk_assessments'),
+      ]);
+    const before = await state();
+    const opened: string[] = [];
+    for (const [path, cookie] of [
+      [pageLink, ''],
+      [ackLink, ''],
+      [prefsLink, ''],
+      [unsubscribe, ''],
+      [debrief, ''],
+      [homeLink, ''],
+      [`/pages/appearances/${appearanceId}`, coordCookie],
+      [`/pages/appearances/${appearanceId}/debrief`, coordCookie],
+      ['/pages/preferences', coordCookie],
+      ['/pages/board', coordCookie],
+      ['/pages/me', coordCookie],
+      ['/dashboard', hrCookie],
+      [`/dashboard/institutions/${institutionId}`, hrCookie],
+    ]) {
+      for (let i = 0; i < 2; i++) {
+        const res = await t.http().get(path).set('Cookie', cookie);
+        opened.push(`${path.split('?')[0]} ${res.status}`);
+      }
+    }
+    // every one a page (the service's root sends a browser on to sign in)
+    expect(opened.filter((o) => !/ 200$/.test(o))).toEqual(['/ 303', '/ 303']);
+    expect(await state()).toBe(before);
+    // the buttons on those pages do change it (the comparison can fail): unsubscribing mutes the digest
+    await t.http().post(unsubscribe).expect(200);
+    expect(await state()).not.toBe(before);
+    expect((await t.db.getRepository(User).findOneByOrFail({ id: rec.id })).mutedKinds).toEqual(['weekly_digest']);
   });
 
   it('the acknowledge link from the mail names the warning in local time; a tampered one is a page, not JSON', async () => {
