@@ -213,13 +213,73 @@ describe('pages in headless Chromium, from real mail', () => {
     await dispatcher(t).dispatchDue(t.clock.now());
     await t.http().post(`/appearances/${later.id}/cancel`).set(t.auth(coordinator)).send({ reason: 'Host postponed' }).expect(200);
     await dispatcher(t).dispatchDue(t.clock.now());
+    // a mail the server refuses for good goes dead; the admins then get the dead-mail report
+    const bouncing = await t.factories.user('recruiter', { officeId: rec.officeId as string });
+    smtp.rejected.add(bouncing.email);
+    await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(coordinator))
+      .send({
+        institutionId: later.institutionId,
+        kind: 'info_session',
+        title: 'Bounced briefing',
+        startsLocal: '2026-03-24T10:00',
+        endsLocal: '2026-03-24T11:00',
+        format: 'in_person',
+        audience: 'public',
+        recruiterIds: [bouncing.id],
+      })
+      .expect(201);
+    expect((await dispatcher(t).dispatchDue(t.clock.now())).dead).toBe(1);
+    expect((await scheduler(t).runScheduler(t.clock.now())).deadMailReports).toBeGreaterThan(0);
+    await dispatcher(t).dispatchDue(t.clock.now());
     const kinds = new Map<string, ReceivedMail>();
     for (const m of [firstMail, ...smtp.messages]) kinds.set(String(m.parsed.headers.get('x-forewarn-kind')), m);
-    expect([...kinds.keys()].sort()).toEqual(['ack_escalation', 'briefing', 'cancellation', 'debrief_request', 'escalation', 'reschedule', 'weekly_digest']);
+    expect([...kinds.keys()].sort()).toEqual(['ack_escalation', 'briefing', 'cancellation', 'debrief_request', 'escalation', 'mail_dead', 'reschedule', 'weekly_digest']);
     for (const [kind, m] of kinds) {
       await page.setContent(String(m.parsed.html));
       const result = await axe();
       expect({ kind, violations: result.violations.map((v) => `${v.id} (${v.impact})`) }).toEqual({ kind, violations: [] });
     }
+    // the unsubscribe page from the digest's footer, before and after the button
+    await open(linkIn(kinds.get('weekly_digest')!, /Stop these emails/));
+    await checkPage('unsubscribe');
+    await page.getByRole('button', { name: 'Unsubscribe' }).click();
+    await page.getByText('You will no longer receive').waitFor();
+    await checkPage('unsubscribed');
+    expect((await t.db.getRepository(User).findOneByOrFail({ id: coordinator.id })).mutedKinds).toContain('weekly_digest');
+  });
+
+  it("a recruiter's own appearances, an expired link, the dashboard's sign-in and error pages pass the same checks; the dashboard signs out", async () => {
+    const context = page.context();
+    await context.clearCookies();
+    await page.goto(`${base}/pages/login`);
+    await page.getByLabel('Email').fill(rec.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/pages/me`);
+    await checkPage('me');
+    // the first briefing's acknowledge link expired with the appearance: a page that says so, with a way to sign in
+    await open(linkIn(firstMail, /I have read this warning/));
+    await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
+    await page.getByRole('link', { name: 'Sign in with your password' }).waitFor();
+    await checkPage('expired-link');
+    await context.clearCookies();
+    await page.goto(`${base}/dashboard/login`);
+    await checkPage('dashboard-login');
+    const hr = await t.factories.user('hr', { officeId: null });
+    await page.getByLabel('Email').fill(hr.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/dashboard`);
+    const missing = await page.goto(`${base}/dashboard/institutions/00000000-0000-4000-8000-000000000000`);
+    expect(missing?.status()).toBe(404);
+    await checkPage('dashboard-not-found');
+    // the dashboard's sign-out button works from the page (its form carries the CSRF token)
+    await page.goto(`${base}/dashboard`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/dashboard/login`);
+    expect((await page.goto(`${base}/dashboard`))?.url()).toBe(`${base}/dashboard/login`);
   });
 });
