@@ -238,9 +238,30 @@ describe('pages in headless Chromium, from real mail', () => {
     for (const m of [firstMail, ...smtp.messages]) kinds.set(String(m.parsed.headers.get('x-forewarn-kind')), m);
     expect([...kinds.keys()].sort()).toEqual(['ack_escalation', 'briefing', 'cancellation', 'debrief_request', 'escalation', 'mail_dead', 'reschedule', 'weekly_digest']);
     for (const [kind, m] of kinds) {
-      await page.setContent(String(m.parsed.html));
+      const html = String(m.parsed.html);
+      await page.setContent(html);
       const result = await axe();
       expect({ kind, violations: result.violations.map((v) => `${v.id} (${v.impact})`) }).toEqual({ kind, violations: [] });
+      // a phone's width, headings that start at h1 or h2 and skip no level, the checkbox glyph hidden from screen readers
+      await page.setViewportSize({ width: 390, height: 900 });
+      const overflow = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const levels = [...html.matchAll(/<h([1-6])\b/g)].map((h) => Number(h[1]));
+      const glyphs = (html.match(/&#9744;|\u2610/g) ?? []).length;
+      const hidden = (html.match(/<span aria-hidden="true">(&#9744;|\u2610)<\/span>/g) ?? []).length;
+      expect({
+        kind,
+        overflow,
+        viewport: html.includes('<meta name="viewport" content="width=device-width'),
+        headings: levels.every((l, i) => l <= (i === 0 ? 2 : levels[i - 1] + 1)),
+        glyphs: glyphs - hidden,
+      }).toEqual({
+        kind,
+        overflow: 0,
+        viewport: true,
+        headings: true,
+        glyphs: 0,
+      });
     }
     // the unsubscribe page from the digest's footer, before and after the button
     await open(linkIn(kinds.get('weekly_digest')!, /Stop these emails/));
