@@ -149,7 +149,7 @@ describe('pages in headless Chromium, from real mail', () => {
     expect(await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId })).toMatchObject({ result: 'disrupted', attendance: 85, submittedById: rec.id });
   });
 
-  it('acknowledge-link page, sign-in page, a bad link page and the coordinator board pass the same checks', async () => {
+  it('acknowledge-link page, sign-in page, a bad link page, a refused CSRF token and the coordinator board pass the same checks; a link replayed for another page is refused', async () => {
     await open(linkIn(firstMail, /I have read this warning/));
     await checkPage('ack-link');
     await page.goto(`${base}/pages/appearances/${appearanceId}?token=nonsense`);
@@ -161,6 +161,16 @@ describe('pages in headless Chromium, from real mail', () => {
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${base}/pages/appearances/${appearanceId}`);
+    // a form whose CSRF token was tampered with is refused with a page, and nothing is recorded
+    const ticked = await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } });
+    await page.locator('form[action$="/mitigations"] input[name="_csrf"]').evaluate((el) => el.setAttribute('value', 'forged'));
+    await page.getByRole('button', { name: 'Save the checklist' }).click();
+    await page.getByText('did not come from Forewarn').waitFor();
+    await checkPage('csrf-refused');
+    expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(ticked);
+    // the recruiter's link replayed for another page is refused with a page too
+    await open(linkIn(firstMail, /Open the appearance in Forewarn/).replace(`/pages/appearances/${appearanceId}`, '/pages/preferences'));
+    await page.getByText('another page').waitFor();
     await page.goto(`${base}/pages/board`);
     await checkPage('board');
   });
