@@ -89,6 +89,11 @@ describe('pages opened from mail links', () => {
     expect(res.text).toContain('action="/pages/appearances/' + appearanceId + '/ack"');
     expect(res.text).toContain('name="mitigations"');
     expect(res.text).toContain('Appearance planned');
+    // the reasons and the evidence behind the level
+    expect(res.text).toContain('<h3>Why</h3>');
+    expect(res.text).toContain('A protest against this appearance has been announced');
+    expect(res.text).toContain('<h3>Evidence</h3>');
+    expect(res.text).toContain('Past appearances at this institution (recency-weighted):');
     expect(res.text).not.toContain('<script');
   });
 
@@ -270,6 +275,11 @@ describe('pages opened from mail links', () => {
       .expect(403);
     const coordLogin = await t.http().post('/pages/login').type('form').send({ email: coord.email, password: TEST_PASSWORD }).expect(303);
     expect(coordLogin.headers.location).toBe('/pages/board');
+    // every role signs in on the same form and lands where it fits: hr and admins on the dashboard
+    for (const role of ['hr', 'admin'] as const) {
+      const who = await t.factories.user(role);
+      expect((await t.http().post('/pages/login').type('form').send({ email: who.email, password: TEST_PASSWORD }).expect(303)).headers.location).toBe('/dashboard');
+    }
     // the board names the office and says "as of" in the office's own time
     const board = await t.http().get('/pages/board').set('Cookie', cookiesOf(coordLogin)).expect(200);
     expect(board.text).toMatch(new RegExp(`${office.name} · as of Monday 2 March 2026, 10:00 EST \\(America/New_York\\)`));
