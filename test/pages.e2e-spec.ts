@@ -435,5 +435,12 @@ describe('pages opened from mail links', () => {
     expect(today).not.toContain('the day before');
     expect(today).toContain('Check campus and local news for announced actions before you leave.');
     expect(today).toContain('value="confirm_with_host_contact" checked');
+    // a debrief through the API that does not list the mitigations used takes the ticked checklist; an edit keeps it; [] says none
+    t.clock.set(Date.parse('2026-03-26T16:00:00Z'));
+    const debrief = (body: object) => t.http().put(`/appearances/${id}/outcome`).set(t.auth(rec)).send(body);
+    expect((await debrief({ result: 'as_planned', attendance: 40 }).expect(201)).body.mitigationsUsed).toEqual(['confirm_with_host_contact']);
+    expect((await debrief({ result: 'as_planned', attendance: 45 }).expect(200)).body.mitigationsUsed).toEqual(['confirm_with_host_contact']);
+    expect((await debrief({ result: 'as_planned', attendance: 45, mitigationsUsed: [] }).expect(200)).body.mitigationsUsed).toEqual([]);
+    expect((await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId: id })).mitigationsUsed).toEqual([]);
   });
 });
