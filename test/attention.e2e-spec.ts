@@ -1,5 +1,7 @@
 import { DAY_MS } from '../src/common/time';
+import { TEST_PASSWORD } from './helpers/factories';
 import { dispatcher, withMail } from './helpers/notifications';
+import { cookiesOf, decode } from './helpers/pages';
 import { TestSmtpServer } from './helpers/smtp-server';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -62,6 +64,32 @@ describe('what needs a coordinator', () => {
     expect(res.body.upcoming[0].level).toMatch(/critical|high/);
     expect(res.body.debriefsOverdue.map((d: { appearanceId: string }) => d.appearanceId)).toEqual([past.id]);
     expect(res.body.advanceNotice).toEqual([expect.objectContaining({ appearanceId: notice.id, advanceNoticeDays: 10, passed: false, deadline: '2026-03-04T15:00:00.000Z' })]);
+
+    // the coordinator's board says the same to a person, signed in with a password
+    const signIn = await t.http().post('/pages/login').type('form').send({ email: coord.email, password: TEST_PASSWORD }).expect(303);
+    expect(signIn.headers.location).toBe('/pages/board');
+    const board = decode((await t.http().get('/pages/board').set('Cookie', cookiesOf(signIn)).expect(200)).text);
+    const section = (id: string) => new RegExp(`<section aria-labelledby="${id}">([\\s\\S]*?)</section>`).exec(board)![1];
+    const warned = res.body.unacknowledged[0];
+    expect(section('h-unack')).toContain('Warnings not acknowledged (1)');
+    expect(section('h-unack')).toContain(`<a href="/pages/appearances/${high.id}">Announced protest</a>`);
+    expect(section('h-unack')).toContain('Not acknowledged by: Casey Coordinator, Robin Recruiter.');
+    expect(section('h-unack')).toContain(`Escalates to the coordinators at ${warned.escalatesLocal}.`);
+    for (const g of res.body.upcoming as { level: string; count: number; appearances: { title: string }[] }[]) {
+      expect(section('h-upcoming')).toContain(`<h3>${g.level} (${g.count})</h3>`);
+      for (const a of g.appearances) expect(section('h-upcoming')).toContain(`>${a.title}</a>`);
+    }
+    expect(section('h-upcoming')).not.toContain('Last week fair');
+    expect(section('h-debriefs')).toContain('Debriefs overdue (1)');
+    expect(section('h-debriefs')).toMatch(/Last week fair<\/a> at .* — ended \d+ days ago/);
+    expect(section('h-notice')).toContain(`DMV talk</a> at ${dmv.name}`);
+    expect(section('h-notice')).toContain(`the host needs 10 days' notice — notify by ${res.body.advanceNotice[0].deadlineLocal}`);
+    const recruiterBoard = await t
+      .http()
+      .get('/pages/board')
+      .set('Cookie', cookiesOf(await t.http().post('/pages/login').type('form').send({ email: rec.email, password: TEST_PASSWORD }).expect(303)))
+      .expect(403);
+    expect(recruiterBoard.text).toContain('The board is for coordinators and admins (you are recruiter)');
 
     // the same through the list filters
     const waiting = await t.http().get('/notifications?ackRequired=true&acknowledged=false').set(t.auth(coord)).expect(200);

@@ -45,6 +45,20 @@ describe('dashboard filters, upcoming risk and drill-down', () => {
     expect(fairs.text).toContain('<option value="career_fair" selected>');
   });
 
+  it("the state filter filters: outcomes of that state's institutions only, reception of that state only", async () => {
+    const tableOf = (html: string, id: string) => new RegExp(`<table id="${id}">[\\s\\S]*?</table>`).exec(html)![0];
+    const total = (html: string) => Number(/<tr><th scope="row">All kinds<\/th><td class="num">(\d+)<\/td>/.exec(tableOf(html, 'table-outcomes'))![1]);
+    const all = await t.http().get('/dashboard?from=2026-01-01&to=2026-07-01').set('Cookie', hr).expect(200);
+    const mi = await t.http().get('/dashboard?from=2026-01-01&to=2026-07-01&state=MI').set('Cookie', hr).expect(200);
+    expect(outcomesRows(tableOf(all.text, 'table-reception'))).toEqual(expect.arrayContaining(['MI', 'OH']));
+    expect(outcomesRows(tableOf(mi.text, 'table-reception'))).toEqual(['MI']);
+    // the two info sessions at the Michigan college, out of every appearance in the window
+    expect(total(mi.text)).toBe(2);
+    expect(total(all.text)).toBeGreaterThan(2);
+    expect(outcomesRows(tableOf(mi.text, 'table-outcomes'))).toEqual(['info session', 'All kinds']);
+    expect(mi.text).toContain('id="state" name="state" size="6" value="MI"');
+  });
+
   it('an unknown state or a bad date keeps the form, with the reason next to the field', async () => {
     const res = await t.http().get('/dashboard?from=2026-01-01&state=Ohio&kind=career_fair').set('Cookie', hr).expect(400);
     expect(res.text).toContain('id="state" name="state" size="6" value="Ohio" aria-invalid="true" aria-describedby="state-error"');

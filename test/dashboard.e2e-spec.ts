@@ -1,4 +1,5 @@
 import { TEST_PASSWORD } from './helpers/factories';
+import { cookiesOf, hidden } from './helpers/pages';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { REPORTS_NOW, seedReportsHistory } from './reports-fixtures';
 
@@ -79,8 +80,47 @@ describe('dashboard (HTTP, cookie sign-in)', () => {
     expect(page.text).toContain('Not for your role');
   });
 
-  it('signs out by clearing the cookie', async () => {
-    const res = await t.http().post('/dashboard/logout').expect(303);
-    expect(String(res.headers['set-cookie'])).toMatch(/^fw_dashboard=; .*Max-Age=0/);
+  it('signs out only with the CSRF token of the sign-out form; without a session it just clears the cookie', async () => {
+    const session = await signIn(s.hr.email);
+    const page = await t.http().get('/dashboard').set('Cookie', session).expect(200);
+    const csrfCookie = cookiesOf(page);
+    expect(csrfCookie).toMatch(/^fw_dashboard_csrf=[^;]+$/);
+    expect(String(page.headers['set-cookie'])).toMatch(/Path=\/dashboard; HttpOnly; SameSite=Strict/);
+    const cookie = `${session}; ${csrfCookie}`;
+    const token = hidden(page.text, '_csrf');
+    const stillSignedIn = () => t.http().get('/dashboard').set('Cookie', cookie).expect(200);
+    // no token, a wrong one, a token without the secret cookie, another user's token: refused, the session goes on
+    const none = await t.http().post('/dashboard/logout').set('Cookie', cookie).type('form').send({}).expect(403);
+    expect(none.headers['content-type']).toMatch(/^text\/html/);
+    expect(none.text).toContain('did not come from Forewarn');
+    expect(none.headers['set-cookie']).toBeUndefined();
+    await stillSignedIn();
+    await t
+      .http()
+      .post('/dashboard/logout')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: `${token}x` })
+      .expect(403);
+    await t.http().post('/dashboard/logout').set('Cookie', session).type('form').send({ _csrf: token }).expect(403);
+    const other = await signIn(s.coordinatorA.email);
+    const otherPage = await t.http().get('/dashboard').set('Cookie', other).expect(200);
+    await t
+      .http()
+      .post('/dashboard/logout')
+      .set('Cookie', `${other}; ${cookiesOf(otherPage)}`)
+      .type('form')
+      .send({ _csrf: token })
+      .expect(403);
+    await stillSignedIn();
+    // the right token signs out: both cookies cleared, the session's token refused from now on
+    const out = await t.http().post('/dashboard/logout').set('Cookie', cookie).type('form').send({ _csrf: token }).expect(303);
+    expect(out.headers.location).toBe('/dashboard/login');
+    expect(String(out.headers['set-cookie'])).toMatch(/^fw_dashboard=; .*Max-Age=0/);
+    expect(String(out.headers['set-cookie'])).toMatch(/fw_dashboard_csrf=; .*Max-Age=0/);
+    expect((await t.http().get('/dashboard').set('Cookie', cookie).expect(303)).headers.location).toBe('/dashboard/login');
+    // no session: nothing to end or to forge, the cookie is cleared
+    const anonymous = await t.http().post('/dashboard/logout').expect(303);
+    expect(String(anonymous.headers['set-cookie'])).toMatch(/^fw_dashboard=; .*Max-Age=0/);
   });
 });

@@ -149,7 +149,7 @@ describe('pages in headless Chromium, from real mail', () => {
     expect(await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId })).toMatchObject({ result: 'disrupted', attendance: 85, submittedById: rec.id });
   });
 
-  it('acknowledge-link page, sign-in page, a bad link page and the coordinator board pass the same checks', async () => {
+  it('acknowledge-link page, sign-in page, a bad link page, a refused CSRF token and the coordinator board pass the same checks; a link replayed for another page is refused', async () => {
     await open(linkIn(firstMail, /I have read this warning/));
     await checkPage('ack-link');
     await page.goto(`${base}/pages/appearances/${appearanceId}?token=nonsense`);
@@ -161,6 +161,16 @@ describe('pages in headless Chromium, from real mail', () => {
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${base}/pages/appearances/${appearanceId}`);
+    // a form whose CSRF token was tampered with is refused with a page, and nothing is recorded
+    const ticked = await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } });
+    await page.locator('form[action$="/mitigations"] input[name="_csrf"]').evaluate((el) => el.setAttribute('value', 'forged'));
+    await page.getByRole('button', { name: 'Save the checklist' }).click();
+    await page.getByText('did not come from Forewarn').waitFor();
+    await checkPage('csrf-refused');
+    expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(ticked);
+    // the recruiter's link replayed for another page is refused with a page too
+    await open(linkIn(firstMail, /Open the appearance in Forewarn/).replace(`/pages/appearances/${appearanceId}`, '/pages/preferences'));
+    await page.getByText('another page').waitFor();
     await page.goto(`${base}/pages/board`);
     await checkPage('board');
   });
@@ -213,13 +223,94 @@ describe('pages in headless Chromium, from real mail', () => {
     await dispatcher(t).dispatchDue(t.clock.now());
     await t.http().post(`/appearances/${later.id}/cancel`).set(t.auth(coordinator)).send({ reason: 'Host postponed' }).expect(200);
     await dispatcher(t).dispatchDue(t.clock.now());
+    // a mail the server refuses for good goes dead; the admins then get the dead-mail report
+    const bouncing = await t.factories.user('recruiter', { officeId: rec.officeId as string });
+    smtp.rejected.add(bouncing.email);
+    await t
+      .http()
+      .post('/appearances')
+      .set(t.auth(coordinator))
+      .send({
+        institutionId: later.institutionId,
+        kind: 'info_session',
+        title: 'Bounced briefing',
+        startsLocal: '2026-03-24T10:00',
+        endsLocal: '2026-03-24T11:00',
+        format: 'in_person',
+        audience: 'public',
+        recruiterIds: [bouncing.id],
+      })
+      .expect(201);
+    expect((await dispatcher(t).dispatchDue(t.clock.now())).dead).toBe(1);
+    expect((await scheduler(t).runScheduler(t.clock.now())).deadMailReports).toBeGreaterThan(0);
+    await dispatcher(t).dispatchDue(t.clock.now());
     const kinds = new Map<string, ReceivedMail>();
     for (const m of [firstMail, ...smtp.messages]) kinds.set(String(m.parsed.headers.get('x-forewarn-kind')), m);
-    expect([...kinds.keys()].sort()).toEqual(['ack_escalation', 'briefing', 'cancellation', 'debrief_request', 'escalation', 'reschedule', 'weekly_digest']);
+    expect([...kinds.keys()].sort()).toEqual(['ack_escalation', 'briefing', 'cancellation', 'debrief_request', 'escalation', 'mail_dead', 'reschedule', 'weekly_digest']);
     for (const [kind, m] of kinds) {
-      await page.setContent(String(m.parsed.html));
+      const html = String(m.parsed.html);
+      await page.setContent(html);
       const result = await axe();
       expect({ kind, violations: result.violations.map((v) => `${v.id} (${v.impact})`) }).toEqual({ kind, violations: [] });
+      // a phone's width, headings that start at h1 or h2 and skip no level, the checkbox glyph hidden from screen readers
+      await page.setViewportSize({ width: 390, height: 900 });
+      const overflow = await page.evaluate(() => (globalThis as any).document.documentElement.scrollWidth - (globalThis as any).document.documentElement.clientWidth);
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const levels = [...html.matchAll(/<h([1-6])\b/g)].map((h) => Number(h[1]));
+      const glyphs = (html.match(/&#9744;|\u2610/g) ?? []).length;
+      const hidden = (html.match(/<span aria-hidden="true">(&#9744;|\u2610)<\/span>/g) ?? []).length;
+      expect({
+        kind,
+        overflow,
+        viewport: html.includes('<meta name="viewport" content="width=device-width'),
+        headings: levels.every((l, i) => l <= (i === 0 ? 2 : levels[i - 1] + 1)),
+        glyphs: glyphs - hidden,
+      }).toEqual({
+        kind,
+        overflow: 0,
+        viewport: true,
+        headings: true,
+        glyphs: 0,
+      });
     }
+    // the unsubscribe page from the digest's footer, before and after the button
+    await open(linkIn(kinds.get('weekly_digest')!, /Stop these emails/));
+    await checkPage('unsubscribe');
+    await page.getByRole('button', { name: 'Unsubscribe' }).click();
+    await page.getByText('You will no longer receive').waitFor();
+    await checkPage('unsubscribed');
+    expect((await t.db.getRepository(User).findOneByOrFail({ id: coordinator.id })).mutedKinds).toContain('weekly_digest');
+  });
+
+  it("a recruiter's own appearances, an expired link, the dashboard's sign-in and error pages pass the same checks; the dashboard signs out", async () => {
+    const context = page.context();
+    await context.clearCookies();
+    await page.goto(`${base}/pages/login`);
+    await page.getByLabel('Email').fill(rec.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/pages/me`);
+    await checkPage('me');
+    // the first briefing's acknowledge link expired with the appearance: a page that says so, with a way to sign in
+    await open(linkIn(firstMail, /I have read this warning/));
+    await page.getByRole('heading', { name: 'This link has expired' }).waitFor();
+    await page.getByRole('link', { name: 'Sign in with your password' }).waitFor();
+    await checkPage('expired-link');
+    await context.clearCookies();
+    await page.goto(`${base}/dashboard/login`);
+    await checkPage('dashboard-login');
+    const hr = await t.factories.user('hr', { officeId: null });
+    await page.getByLabel('Email').fill(hr.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${base}/dashboard`);
+    const missing = await page.goto(`${base}/dashboard/institutions/00000000-0000-4000-8000-000000000000`);
+    expect(missing?.status()).toBe(404);
+    await checkPage('dashboard-not-found');
+    // the dashboard's sign-out button works from the page (its form carries the CSRF token)
+    await page.goto(`${base}/dashboard`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/dashboard/login`);
+    expect((await page.goto(`${base}/dashboard`))?.url()).toBe(`${base}/dashboard/login`);
   });
 });

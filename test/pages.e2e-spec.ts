@@ -3,6 +3,8 @@ import { Outcome } from '../src/outcomes/outcome.entity';
 import { Notification } from '../src/notifications/notification.entity';
 import { User } from '../src/users/user.entity';
 import { DAY_MS } from '../src/common/time';
+import { pageUrl } from '../src/notifications/page-links';
+import { LinkSigner } from '../src/notifications/signed-link';
 import { TEST_PASSWORD } from './helpers/factories';
 import { dispatcher, withMail } from './helpers/notifications';
 import { cookiesOf, decode, hidden, linkIn, tokenOf } from './helpers/pages';
@@ -87,7 +89,66 @@ describe('pages opened from mail links', () => {
     expect(res.text).toContain('action="/pages/appearances/' + appearanceId + '/ack"');
     expect(res.text).toContain('name="mitigations"');
     expect(res.text).toContain('Appearance planned');
+    // the reasons and the evidence behind the level
+    expect(res.text).toContain('<h3>Why</h3>');
+    expect(res.text).toContain('A protest against this appearance has been announced');
+    expect(res.text).toContain('<h3>Evidence</h3>');
+    expect(res.text).toContain('Past appearances at this institution (recency-weighted):');
     expect(res.text).not.toContain('<script');
+  });
+
+  it('GET never changes anything: every page and mail link opened twice, signed in or by link, leaves the data as it was', async () => {
+    const signer = t.app.get(LinkSigner);
+    const now = t.clock.now();
+    const unsubscribe = `/notifications/unsubscribe?token=${signer.sign('unsubscribe', { sub: rec.id, kind: 'weekly_digest', iat: now, exp: now + DAY_MS })}`;
+    const debrief = pageUrl(signer, '', { userId: rec.id, page: 'debrief', appearanceId, exp: now + 30 * DAY_MS });
+    const coordCookie = cookiesOf(await t.http().post('/pages/login').type('form').send({ email: coord.email, password: TEST_PASSWORD }).expect(303));
+    const hr = await t.factories.user('hr');
+    const hrLogin = await t.http().post('/pages/login').type('form').send({ email: hr.email, password: TEST_PASSWORD }).expect(303);
+    const hrCookie = String(hrLogin.headers['set-cookie'])
+      .split(/,(?=\s*fw_)/)
+      .map((c) => c.trim().split(';')[0])
+      .join('; ');
+    const { institutionId } = (await t.http().get(`/appearances/${appearanceId}`).set(t.auth(rec)).expect(200)).body;
+    // everything a page could change, except the audit of who read what
+    const state = async () =>
+      JSON.stringify([
+        await t.db.query('SELECT id, status, attempts, acknowledged_at, acknowledged_by_id FROM notifications ORDER BY id'),
+        await t.db.query('SELECT id, muted_kinds, active FROM users ORDER BY id'),
+        await t.db.query('SELECT appearance_id, mitigation_id, applied_by_id FROM applied_mitigations ORDER BY appearance_id, mitigation_id'),
+        await t.db.query('SELECT * FROM outcomes ORDER BY appearance_id'),
+        await t.db.query('SELECT id, version, status, updated_at FROM appearances ORDER BY id'),
+        await t.db.query('SELECT COUNT(*) AS n FROM risk_assessments'),
+      ]);
+    const before = await state();
+    const opened: string[] = [];
+    for (const [path, cookie] of [
+      [pageLink, ''],
+      [ackLink, ''],
+      [prefsLink, ''],
+      [unsubscribe, ''],
+      [debrief, ''],
+      [homeLink, ''],
+      [`/pages/appearances/${appearanceId}`, coordCookie],
+      [`/pages/appearances/${appearanceId}/debrief`, coordCookie],
+      ['/pages/preferences', coordCookie],
+      ['/pages/board', coordCookie],
+      ['/pages/me', coordCookie],
+      ['/dashboard', hrCookie],
+      [`/dashboard/institutions/${institutionId}`, hrCookie],
+    ]) {
+      for (let i = 0; i < 2; i++) {
+        const res = await t.http().get(path).set('Cookie', cookie);
+        opened.push(`${path.split('?')[0]} ${res.status}`);
+      }
+    }
+    // every one a page (the service's root sends a browser on to sign in)
+    expect(opened.filter((o) => !/ 200$/.test(o))).toEqual(['/ 303', '/ 303']);
+    expect(await state()).toBe(before);
+    // the buttons on those pages do change it (the comparison can fail): unsubscribing mutes the digest
+    await t.http().post(unsubscribe).expect(200);
+    expect(await state()).not.toBe(before);
+    expect((await t.db.getRepository(User).findOneByOrFail({ id: rec.id })).mutedKinds).toEqual(['weekly_digest']);
   });
 
   it('the acknowledge link from the mail names the warning in local time; a tampered one is a page, not JSON', async () => {
@@ -214,6 +275,11 @@ describe('pages opened from mail links', () => {
       .expect(403);
     const coordLogin = await t.http().post('/pages/login').type('form').send({ email: coord.email, password: TEST_PASSWORD }).expect(303);
     expect(coordLogin.headers.location).toBe('/pages/board');
+    // every role signs in on the same form and lands where it fits: hr and admins on the dashboard
+    for (const role of ['hr', 'admin'] as const) {
+      const who = await t.factories.user(role);
+      expect((await t.http().post('/pages/login').type('form').send({ email: who.email, password: TEST_PASSWORD }).expect(303)).headers.location).toBe('/dashboard');
+    }
     // the board names the office and says "as of" in the office's own time
     const board = await t.http().get('/pages/board').set('Cookie', cookiesOf(coordLogin)).expect(200);
     expect(board.text).toMatch(new RegExp(`${office.name} · as of Monday 2 March 2026, 10:00 EST \\(America/New_York\\)`));
@@ -307,5 +373,74 @@ describe('pages opened from mail links', () => {
     const o = await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId });
     expect(o).toMatchObject({ result: 'disrupted', attendance: 120, conversations: 30, leads: 8, applicationsStarted: null, mitigationsUsed: ['buddy_system', 'exit_plan'], submittedById: rec.id });
     expect((await t.http().get(ok.headers.location).expect(200)).text).toContain('the debrief is recorded');
+  });
+  it('the checklist says only what can still be done: "a week before" gives way to "now" in the mail and on the page, the same mitigation ticked', async () => {
+    smtp.clear();
+    t.clock.set(Date.parse('2026-03-16T15:00:00Z'));
+    const inst = await t.factories.institution({ name: 'Ohio State University', city: 'Columbus', state: 'OH', timeZone: 'America/New_York' });
+    const id = (
+      await t
+        .http()
+        .post('/appearances')
+        .set(t.auth(rec))
+        .send({
+          institutionId: inst.id,
+          kind: 'info_session',
+          title: 'Late spring info session',
+          startsLocal: '2026-03-26T10:00',
+          endsLocal: '2026-03-26T11:00',
+          venue: 'Ohio Union',
+          format: 'in_person',
+          audience: 'public',
+          protestAnnounced: true,
+          recruiterIds: [rec.id],
+        })
+        .expect(201)
+    ).body.id;
+    const WEEK = 'Confirm the event with your host contact a week before.';
+    const NOW = 'Confirm the event with your host contact now, by phone if you can: it is less than a week away.';
+    const mailFor = (offset: RegExp) => {
+      const m = smtp.messages.find((x) => x.rcptTo.includes(rec.email) && /Late spring info session/.test(x.parsed.subject ?? '') && offset.test(x.parsed.subject ?? ''));
+      if (!m) throw new Error(`no ${offset} briefing: ${smtp.messages.map((x) => x.parsed.subject).join(' | ')}`);
+      return { html: decode(String(m.parsed.html)), text: String(m.parsed.text), link: linkIn(m, /Open the appearance in Forewarn/) };
+    };
+    // ten days ahead: as written
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const early = mailFor(/10 days before/);
+    expect(early.html).toContain(WEEK);
+    expect(early.text).toContain(`[ ] ${WEEK}`);
+    expect(decode((await t.http().get(early.link).expect(200)).text)).toContain(`<label for="m-confirm_with_host_contact">${WEEK}</label>`);
+    // the 3-day briefing: what can still be done, in both parts of the mail and on its page
+    t.clock.set(Date.parse('2026-03-23T14:30:00Z'));
+    await dispatcher(t).dispatchDue(t.clock.now());
+    const late = mailFor(/3 days before/);
+    for (const part of [late.html, late.text]) {
+      expect(part).not.toContain('a week before');
+      expect(part).toContain(NOW);
+      expect(part).toContain('Check campus and local news the day before for announced actions.');
+    }
+    const page = decode((await t.http().get(late.link).expect(200)).text);
+    expect(page).not.toContain('a week before');
+    expect(page).toContain(`<label for="m-confirm_with_host_contact">${NOW}</label>`);
+    await t
+      .http()
+      .post(`/pages/appearances/${id}/mitigations`)
+      .type('form')
+      .send({ token: tokenOf(late.link), mitigations: 'confirm_with_host_contact' })
+      .expect(303);
+    expect((await t.db.getRepository(AppliedMitigation).find({ where: { appearanceId: id } })).map((r) => r.mitigationId)).toEqual(['confirm_with_host_contact']);
+    // on the day itself (08:00 in Columbus) "the day before" has passed too; the tick stays
+    t.clock.set(Date.parse('2026-03-26T12:00:00Z'));
+    const today = decode((await t.http().get(late.link).expect(200)).text);
+    expect(today).not.toContain('the day before');
+    expect(today).toContain('Check campus and local news for announced actions before you leave.');
+    expect(today).toContain('value="confirm_with_host_contact" checked');
+    // a debrief through the API that does not list the mitigations used takes the ticked checklist; an edit keeps it; [] says none
+    t.clock.set(Date.parse('2026-03-26T16:00:00Z'));
+    const debrief = (body: object) => t.http().put(`/appearances/${id}/outcome`).set(t.auth(rec)).send(body);
+    expect((await debrief({ result: 'as_planned', attendance: 40 }).expect(201)).body.mitigationsUsed).toEqual(['confirm_with_host_contact']);
+    expect((await debrief({ result: 'as_planned', attendance: 45 }).expect(200)).body.mitigationsUsed).toEqual(['confirm_with_host_contact']);
+    expect((await debrief({ result: 'as_planned', attendance: 45, mitigationsUsed: [] }).expect(200)).body.mitigationsUsed).toEqual([]);
+    expect((await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId: id })).mitigationsUsed).toEqual([]);
   });
 });

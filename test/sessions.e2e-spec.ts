@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { Notification } from '../src/notifications/notification.entity';
 import { LinkSigner } from '../src/notifications/signed-link';
 import { TEST_PASSWORD } from './helpers/factories';
+import { cookiesOf, hidden } from './helpers/pages';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 /** POST /auth/login from a given loopback address (Linux routes all of 127/8 to lo); resolves with the status. */
@@ -46,8 +47,14 @@ describe('sessions and links', () => {
     const hr = await t.factories.user('hr');
     const res = await dashboardLogin(hr.email, TEST_PASSWORD).expect(303);
     const cookie = String(res.headers['set-cookie']).split(';')[0];
-    await t.http().get('/dashboard').set('Cookie', cookie).expect(200);
-    await t.http().post('/dashboard/logout').set('Cookie', cookie).expect(303);
+    const page = await t.http().get('/dashboard').set('Cookie', cookie).expect(200);
+    await t
+      .http()
+      .post('/dashboard/logout')
+      .set('Cookie', `${cookie}; ${cookiesOf(page)}`)
+      .type('form')
+      .send({ _csrf: hidden(page.text, '_csrf') })
+      .expect(303);
     const after = await t.http().get('/dashboard').set('Cookie', cookie);
     expect(after.status).toBe(303);
     expect(after.headers.location).toBe('/dashboard/login');

@@ -18,8 +18,10 @@ export class DashboardHtmlFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     let status = 500;
     let message = 'The dashboard could not be shown; try again, or ask an admin to check the log.';
+    let code: string | null = null;
     if (exception instanceof DomainError) {
       status = exception.status;
+      code = exception.code;
       message = exception.fields
         ? `${exception.message}: ${Object.entries(exception.fields)
             .map(([k, v]) => `${k} ${v}`)
@@ -39,6 +41,12 @@ export class DashboardHtmlFilter implements ExceptionFilter {
       .status(status)
       .header('Content-Type', 'text/html; charset=utf-8')
       .header('Cache-Control', 'no-store')
-      .send(this.views.render('error', { title: `${status} — Forewarn dashboard`, heading: status === 403 ? 'Not for your role' : 'Something went wrong', message }));
+      .send(
+        this.views.render('error', {
+          title: `${status} — Forewarn dashboard`,
+          heading: code === 'CSRF_REFUSED' ? 'This form expired' : status === 403 ? 'Not for your role' : 'Something went wrong',
+          message,
+        }),
+      );
   }
 }

@@ -22,6 +22,8 @@ export interface DashboardData {
   offices: { id: string; name: string }[];
   /** Query string (without '?') that reproduces the window and filters, for links. */
   filterQuery: string;
+  /** The sign-out form's CSRF token. */
+  csrf: string;
 }
 
 // Colours chosen for ≥ 4.5:1 contrast against white where they carry text, and distinguishable in greyscale.
@@ -113,9 +115,9 @@ export function filtersView(v: FilterValues, offices: { id: string; name: string
 }
 
 /** The filters refused (400): the form again as typed, each reason next to its field, and a way back (views/refused-filters.hbs). */
-export function refusedFiltersView(user: AuthUser, v: FilterValues, offices: { id: string; name: string }[], e: DomainError): object {
+export function refusedFiltersView(user: AuthUser, v: FilterValues, offices: { id: string; name: string }[], e: DomainError, csrf: string): object {
   const fields = e.fields ?? {};
-  return { title: 'Forewarn dashboard — check the filters', user, message: e.message, hasFields: Object.keys(fields).length > 0, filters: filtersView(v, offices, user, fields) };
+  return { title: 'Forewarn dashboard — check the filters', user, csrf, message: e.message, hasFields: Object.keys(fields).length > 0, filters: filtersView(v, offices, user, fields) };
 }
 
 /** The dashboard page (views/dashboard.hbs): the forward look, four charts each with its table, and CSV download links. */
@@ -268,6 +270,7 @@ export function dashboardView(d: DashboardData): object {
   return {
     title: 'Forewarn dashboard',
     user: d.user,
+    csrf: d.csrf,
     filters: filtersView({ from: w.from?.slice(0, 10) ?? '', to: toDateInput(w.to), officeId: w.officeId ?? '', state: w.state ?? '', kind: w.kind ?? '' }, d.offices, d.user),
     window: { from: w.from ?? '', to: w.to ?? '', fromWords: humanUtc(w.from), toWords: humanUtc(w.to), officeName, kindWords },
     debriefsDue: outcomes.totals.debriefDue,

@@ -14,18 +14,20 @@ describe('dashboard views (Handlebars, strict, escaped)', () => {
 
   it('escapes what people typed and what the data holds', () => {
     const e = new ValidationFailedError('Unknown state "<b>"', { state: 'not a state' });
-    const html = views.render('refused-filters', refusedFiltersView(hr, { from: '', to: '', officeId: 'o1', state: '"><script>x</script>', kind: '' }, offices, e));
+    const html = views.render('refused-filters', refusedFiltersView(hr, { from: '', to: '', officeId: 'o1', state: '"><script>x</script>', kind: '' }, offices, e, 'tok'));
     expect(html).not.toContain('<script>');
     expect(html).toContain('value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;" aria-invalid="true" aria-describedby="state-error"><span class="field-error" id="state-error">not a state</span>');
     expect(html).toContain('<option value="o1" selected>Cleveland &lt;Field&gt; Office</option>');
     expect(html).toContain('<p class="error" role="alert">Unknown state &quot;&lt;b&gt;&quot;: correct the marked field below.</p>');
     expect(html).toContain('<option value="">All offices</option>');
     expect(html).not.toContain('aria-describedby="from-error"');
+    // the sign-out form carries its CSRF token
+    expect(html).toContain('<form method="post" action="/dashboard/logout"><input type="hidden" name="_csrf" value="tok">');
   });
 
   it('coordinators get no "All offices" choice', () => {
     const e = new ValidationFailedError('Bad', { from: 'must be a date' });
-    const html = views.render('refused-filters', refusedFiltersView({ ...hr, role: 'coordinator', officeId: 'o1' }, { from: 'x', to: '', officeId: 'o1', state: '', kind: '' }, offices, e));
+    const html = views.render('refused-filters', refusedFiltersView({ ...hr, role: 'coordinator', officeId: 'o1' }, { from: 'x', to: '', officeId: 'o1', state: '', kind: '' }, offices, e, 'tok'));
     expect(html).not.toContain('All offices');
     expect(html).toContain('aria-describedby="from-error"');
   });

@@ -12,7 +12,7 @@ import { OutcomesSummaryQuery } from '../reports/dto/report-query.dto';
 import { sendCsv } from '../reports/reports.controller';
 import { REPORT_NAMES, ReportName, ReportsService } from '../reports/reports.service';
 import { DashboardHtmlFilter } from './dashboard-html.filter';
-import { clearedCookie, DashboardSessionGuard, DASHBOARD_ROLES, sessionCookie, sessionToken } from '../pages/dashboard-session';
+import { clearedCookie, CsrfReply, CsrfRequest, DashboardCsrf, DashboardSessionGuard, DASHBOARD_ROLES, sessionCookie, sessionToken } from '../pages/dashboard-session';
 import { DashboardService } from './dashboard.service';
 import { InstitutionDrillDown } from './institution-drill-down';
 import { DashboardViews } from './dashboard-views';
@@ -44,6 +44,7 @@ export class DashboardController {
     private readonly reports: ReportsService,
     private readonly auth: AuthService,
     private readonly views: DashboardViews,
+    private readonly csrf: DashboardCsrf,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
@@ -84,17 +85,27 @@ export class DashboardController {
     }
   }
 
+  /**
+   * Sign out: a live session's form must carry its CSRF token (403 otherwise, the session goes on);
+   * without a live session there is nothing to end and the cookies are just cleared.
+   */
   @Post('logout')
   async logout(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    const token = sessionToken(req as FastifyRequest & { cookies?: Record<string, string | undefined> });
-    if (token) await this.auth.logout(token);
+    const token = sessionToken(req as FastifyRequest & CsrfRequest);
+    const user = token ? await this.auth.verify(token).catch(() => null) : null;
+    if (token && user) {
+      this.csrf.check(req as FastifyRequest & CsrfRequest, reply as FastifyReply & CsrfReply, user.id);
+      await this.auth.logout(token);
+    }
+    this.csrf.clear(reply as FastifyReply & CsrfReply, this.secure);
     void reply.status(303).header('Set-Cookie', clearedCookie(this.secure)).header('Location', '/dashboard/login').send();
   }
 
   @Get()
   @UseGuards(DashboardSessionGuard)
-  async show(@Query() raw: Record<string, unknown>, @CurrentUser() user: AuthUser, @Res() reply: FastifyReply): Promise<void> {
-    const { status, html: body } = await this.dashboard.page(raw, user);
+  async show(@Query() raw: Record<string, unknown>, @CurrentUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const csrf = this.csrf.token(req as FastifyRequest & CsrfRequest, reply as FastifyReply & CsrfReply, user.id, this.secure);
+    const { status, html: body } = await this.dashboard.page(raw, user, csrf);
     void html(reply, status).send(body);
   }
 

@@ -7,7 +7,7 @@ import { ReportsModule } from '../reports/reports.module';
 import { DashboardUpcoming } from './dashboard-upcoming';
 import { InstitutionDrillDown } from './institution-drill-down';
 import { DashboardController } from './dashboard.controller';
-import { DashboardSessionGuard } from '../pages/dashboard-session';
+import { DashboardCsrf, DashboardSessionGuard } from '../pages/dashboard-session';
 import { DashboardService } from './dashboard.service';
 import { DashboardHtmlFilter } from './dashboard-html.filter';
 import { DashboardViews } from './dashboard-views';
@@ -16,6 +16,15 @@ import { DashboardViews } from './dashboard-views';
 @Module({
   imports: [ReportsModule, AppearancesModule, AttentionModule, TimelineModule],
   controllers: [DashboardController],
-  providers: [DashboardService, DashboardSessionGuard, DashboardUpcoming, InstitutionDrillDown, DashboardViews, DashboardHtmlFilter, { provide: PageViews, useFactory: () => new PageViews() }],
+  providers: [
+    DashboardService,
+    DashboardSessionGuard,
+    DashboardCsrf,
+    DashboardUpcoming,
+    InstitutionDrillDown,
+    DashboardViews,
+    DashboardHtmlFilter,
+    { provide: PageViews, useFactory: () => new PageViews() },
+  ],
 })
 export class DashboardModule {}

@@ -23,21 +23,21 @@ export class DashboardService {
     private readonly views: DashboardViews,
   ) {}
 
-  /** The page for the raw query: the dashboard, or (400) the form again with the refused field named. */
-  async page(raw: Record<string, unknown>, user: AuthUser): Promise<{ status: number; html: string }> {
+  /** The page for the raw query: the dashboard, or (400) the form again with the refused field named; `csrf` is the sign-out form's token. */
+  async page(raw: Record<string, unknown>, user: AuthUser, csrf: string): Promise<{ status: number; html: string }> {
     const values: FilterValues = Object.fromEntries(FILTER_KEYS.map((k) => [k, typeof raw[k] === 'string' ? (raw[k] as string) : ''])) as unknown as FilterValues;
     const offices = await this.upcoming.offices(user);
     try {
       const q = validateDto(ReportQuery, Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== '')));
       await this.upcoming.checkState(q.state);
-      return { status: 200, html: await this.render(q, user, offices) };
+      return { status: 200, html: await this.render(q, user, offices, csrf) };
     } catch (e) {
       if (!(e instanceof DomainError) || e.status !== 400) throw e;
-      return { status: 400, html: this.views.render('refused-filters', refusedFiltersView(user, values, offices, e)) };
+      return { status: 400, html: this.views.render('refused-filters', refusedFiltersView(user, values, offices, e, csrf)) };
     }
   }
 
-  private async render(q: ReportQuery, user: AuthUser, offices: { id: string; name: string }[]): Promise<string> {
+  private async render(q: ReportQuery, user: AuthUser, offices: { id: string; name: string }[], csrf: string): Promise<string> {
     const base: ReportQuery = { from: q.from, to: q.to, officeId: q.officeId, state: q.state, kind: q.kind };
     const trend = (await this.reports.run('incident-trend', base, user)) as IncidentTrendReport;
     const outcomes = (await this.reports.run('outcomes', { ...base, groupBy: 'kind' } as ReportQuery, user)) as OutcomesSummaryReport;
@@ -48,6 +48,6 @@ export class DashboardService {
     const upcoming = await this.upcoming.upcoming({ officeId: q.officeId, state: q.state, kind: q.kind }, user);
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(base)) if (v) params.set(k, String(v));
-    return this.views.render('dashboard', dashboardView({ user, trend, outcomes, model, mitigations, reception, upcoming, offices, filterQuery: params.toString() }));
+    return this.views.render('dashboard', dashboardView({ user, trend, outcomes, model, mitigations, reception, upcoming, offices, filterQuery: params.toString(), csrf }));
   }
 }

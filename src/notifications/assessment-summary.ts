@@ -1,5 +1,5 @@
 import type { RiskLevel } from '../common/enums';
-import { expandMitigations } from '../risk/mitigations';
+import { ChecklistMoment, expandMitigations, stillDoable } from '../risk/mitigations';
 import { pct } from '../risk/risk-explain';
 import { humanLocal, isValidZone } from '../common/time';
 
@@ -92,9 +92,10 @@ function fmt(n: number): string {
  * Reads the risk engine's explanation (risk_assessments.detail) into what an email shows: the three
  * most important reasons (explicit `reasons`, else `factors` by size of effect), the mitigations
  * and the evidence counts. Tolerant of the explanation's exact shape so a model change cannot stop
- * mail from going out.
+ * mail from going out. Given the moment it is read (`at`), the checklist says only what can still be
+ * done then ("a week before" three days before reads as what replaces it).
  */
-export function summariseAssessment(a: AssessmentRow): RiskSummary {
+export function summariseAssessment(a: AssessmentRow, at?: ChecklistMoment): RiskSummary {
   const d = a.detail ?? {};
   const rawReasons = Array.isArray(d.reasons) ? d.reasons : Array.isArray(d.factors) ? d.factors : [];
   const ranked = rawReasons.some((r) => weightOf(r) > 0) ? [...rawReasons].sort((x, y) => weightOf(y) - weightOf(x)) : rawReasons;
@@ -103,7 +104,8 @@ export function summariseAssessment(a: AssessmentRow): RiskSummary {
     .filter((s): s is string => !!s)
     .slice(0, 3);
   // stored as catalogue ids (older snapshots: { id, text }); the catalogue gives the words
-  const mitigations = expandMitigations(d.mitigations);
+  const catalogue = expandMitigations(d.mitigations);
+  const mitigations = at ? stillDoable(catalogue, at) : catalogue;
   const evidence: { label: string; value: string }[] = [];
   const ev = isObj(d.evidence) ? d.evidence : isObj(d.counts) ? d.counts : null;
   const rate = (v: unknown) => (isObj(v) && typeof v.n === 'number' && typeof v.k === 'number' ? (v as { n: number; k: number }) : null);

@@ -137,7 +137,9 @@ export class NotificationComposer {
       if (row.kind === 'debrief_request' && data.withOutcome.has(a.id)) return gone('outcome already recorded');
     }
     const assessment = a ? data.latest.get(a.id) : undefined;
-    const risk: RiskSummary | null = assessment && row.kind !== 'cancellation' ? memo(data, `risk:${assessment.id}`, () => summariseAssessment(assessment)) : null;
+    // the checklist as it can still be done when the batch is composed (its rows are composed within moments of each other)
+    const risk: RiskSummary | null =
+      assessment && a && row.kind !== 'cancellation' ? memo(data, `risk:${assessment.id}`, () => summariseAssessment(assessment, { now, startsAt: a.startsAt, timeZone: a.timeZone })) : null;
     const ackRequired = def.asksAckAtHighLevel && !!risk && (risk.level === 'high' || risk.level === 'critical');
     const base = this.app.publicUrl;
     const ctx: MailContext = {

@@ -13,6 +13,7 @@ import { DAY_MS, iso } from '../common/time';
 import { outcomesConfig } from '../config';
 import { isMitigationId, MITIGATION_IDS } from '../risk/mitigations';
 import { DebriefDueView, DueQuery, OutcomeView, PutOutcomeDto } from './dto/outcome.dto';
+import { AppliedMitigation } from './applied-mitigation.entity';
 import { Outcome } from './outcome.entity';
 
 /**
@@ -30,6 +31,7 @@ export class OutcomesService {
   ) {}
 
   async put(appearanceId: string, dto: PutOutcomeDto, actor: AuthUser): Promise<{ view: OutcomeView; created: boolean }> {
+    // omitted: decided in the transaction (the ticked checklist on a first debrief, the stored list on an edit)
     const mitigationsUsed = dto.mitigationsUsed ?? [];
     const unknown: FieldErrors = {};
     mitigationsUsed.forEach((id, i) => {
@@ -57,7 +59,7 @@ export class OutcomesService {
     }
   }
 
-  private write(appearanceId: string, dto: PutOutcomeDto, mitigationsUsed: string[], notes: string, actor: AuthUser): Promise<{ view: OutcomeView; created: boolean }> {
+  private write(appearanceId: string, dto: PutOutcomeDto, given: string[], notes: string, actor: AuthUser): Promise<{ view: OutcomeView; created: boolean }> {
     return this.db.transaction(async (m) => {
       const appearance = await this.loadForWrite(m, appearanceId, actor);
       const now = this.clock.now();
@@ -68,6 +70,14 @@ export class OutcomesService {
       }
       const repo = m.getRepository(Outcome);
       const before = await repo.findOneBy({ appearanceId });
+      // a debrief that does not say which mitigations were used keeps what is known: the stored list
+      // on an edit, else what the team ticked on the appearance page's checklist
+      const mitigationsUsed =
+        dto.mitigationsUsed !== undefined
+          ? given
+          : before
+            ? before.mitigationsUsed
+            : (await m.getRepository(AppliedMitigation).find({ where: { appearanceId }, select: { mitigationId: true } })).map((r) => r.mitigationId);
       if (before && now > before.submittedAt + this.config.editWindowMs) {
         throw new UnprocessableError(
           'DEBRIEF_LOCKED',

@@ -11,6 +11,7 @@ import { FORMAT_WORDS, KIND_WORDS } from '../notifications/notification-composer
 import { Office } from '../offices/office.entity';
 import { AppliedMitigationsService } from '../outcomes/applied-mitigations.service';
 import { AppearanceRecruiter } from '../appearances/appearance-recruiter.entity';
+import { stillDoable } from '../risk/mitigations';
 import { RiskService } from '../risk/risk.service';
 import type { RiskAssessmentView } from '../risk/risk.view';
 import { User } from '../users/user.entity';
@@ -76,9 +77,11 @@ export class AppearancePageService {
       this.db.getRepository(Office).findOne({ where: { id: a.officeId }, select: { id: true, name: true } }),
       this.db.getRepository(AppearanceRecruiter).exist({ where: { appearanceId: id, userId: visitor.id } }),
     ]);
-    const offered = latest ? latest.mitigations.map((m) => m.id) : [];
+    // what can still be done now: "a week before" three days before reads as what replaces it (same id)
+    const recommended = latest ? stillDoable(latest.mitigations, { now: this.clock.now(), startsAt: Date.parse(a.startsAt), timeZone: a.timeZone }) : [];
+    const offered = recommended.map((m) => m.id);
     // A mitigation ticked earlier stays listed even when a newer assessment no longer recommends it.
-    const texts = new Map((latest?.mitigations ?? []).map((m) => [m.id, m.text]));
+    const texts = new Map(recommended.map((m) => [m.id, m.text]));
     const listed = [...offered, ...applied.filter((x) => !texts.has(x))];
     const canTick =
       a.status !== 'cancelled' &&

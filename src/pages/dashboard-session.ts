@@ -1,4 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import Tokens from '@fastify/csrf';
 import type { AuthUser } from '../common/auth';
 import type { Role } from '../common/enums';
 import { ForbiddenError, UnauthenticatedError } from '../common/errors';
@@ -6,6 +7,8 @@ import { AuthService } from '../auth/auth.service';
 
 /** The dashboard's session cookie: a JWT from AuthService, HttpOnly, SameSite=Strict, scoped to /dashboard. */
 export const DASHBOARD_COOKIE = 'fw_dashboard';
+/** The dashboard's CSRF secret: random, HttpOnly, signed by @fastify/cookie, scoped to /dashboard like the session. */
+export const DASHBOARD_CSRF_COOKIE = 'fw_dashboard_csrf';
 export const DASHBOARD_ROLES: readonly Role[] = ['hr', 'coordinator', 'admin'];
 
 /** The session token from a request's cookies (parsed by @fastify/cookie), or null. */
@@ -40,5 +43,56 @@ export class DashboardSessionGuard implements CanActivate {
     }
     req.user = user;
     return true;
+  }
+}
+
+/** What the dashboard's CSRF check reads and writes: the cookies and form of the request, @fastify/cookie on the reply. */
+export interface CsrfRequest {
+  cookies?: Record<string, string | undefined>;
+  body?: unknown;
+}
+export interface CsrfReply {
+  setCookie(name: string, value: string, opts: Record<string, unknown>): unknown;
+  unsignCookie(value: string): { valid: boolean; value: string | null };
+}
+
+/**
+ * CSRF protection of the dashboard's cookie-authenticated form (sign out), the same signed double
+ * submit as the pages (PageSession): a random secret in a signed, HttpOnly cookie scoped to
+ * /dashboard, and in the form a token made from it and the user id (@fastify/csrf). A page that
+ * shows the form gives the browser a secret when it has none (a session begun on /pages/login).
+ */
+@Injectable()
+export class DashboardCsrf {
+  private readonly tokens = new Tokens({ userInfo: true });
+
+  /** The form's token for this user; sets the secret cookie first when the browser has none. */
+  token(req: CsrfRequest, reply: CsrfReply, userId: string, secure: boolean): string {
+    let secret = this.secret(req, reply);
+    if (!secret) {
+      secret = this.tokens.secretSync();
+      reply.setCookie(DASHBOARD_CSRF_COOKIE, secret, { path: '/dashboard', httpOnly: true, sameSite: 'strict', secure, signed: true });
+    }
+    return this.tokens.create(secret, userId);
+  }
+
+  /** Refuses (403 CSRF_REFUSED) a POST whose `_csrf` field was not made for this browser's secret and this user. */
+  check(req: CsrfRequest, reply: CsrfReply, userId: string): void {
+    const secret = this.secret(req, reply);
+    const b = req.body;
+    const sent = b && typeof b === 'object' ? (b as Record<string, unknown>)._csrf : undefined;
+    if (!secret || typeof sent !== 'string' || !this.tokens.verify(secret, sent, userId)) {
+      throw new ForbiddenError('This form expired or did not come from Forewarn; reload the page and send it again', 'CSRF_REFUSED');
+    }
+  }
+
+  clear(reply: CsrfReply, secure: boolean): void {
+    reply.setCookie(DASHBOARD_CSRF_COOKIE, '', { path: '/dashboard', httpOnly: true, sameSite: 'strict', secure, maxAge: 0 });
+  }
+
+  private secret(req: CsrfRequest, reply: CsrfReply): string | null {
+    const raw = req.cookies?.[DASHBOARD_CSRF_COOKIE];
+    const un = raw ? reply.unsignCookie(raw) : null;
+    return un?.valid && un.value ? un.value : null;
   }
 }

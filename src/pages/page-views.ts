@@ -18,6 +18,7 @@ export class PageViews {
     if (!existsSync(dir)) throw new Error(`Page views folder ${dir} is missing (did the build copy src/**/*.hbs?)`);
     this.hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
     this.hb.registerHelper('includes', (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v));
+    this.hb.registerHelper('daysAgo', daysAgo);
     const files = readdirSync(dir).filter((f) => f.endsWith('.hbs'));
     for (const f of files) {
       const partial = f.startsWith('_');
@@ -34,4 +35,11 @@ export class PageViews {
     if (!t) throw new Error(`No page view ${view}`);
     return t(ctx);
   }
+}
+
+/** "less than a day ago", "1 day ago", "5 days ago" (whole days since, as the API counts them). */
+export function daysAgo(days: unknown): string {
+  const n = Number(days);
+  if (!Number.isFinite(n) || n < 1) return 'less than a day ago';
+  return n === 1 ? '1 day ago' : `${n} days ago`;
 }

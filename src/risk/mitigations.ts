@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon';
+
 /**
  * The mitigation catalogue: stable ids (stored in assessments and in outcomes' `mitigationsUsed`)
  * with the plain words a recruiter reads in a briefing checklist. Never rename an id; add new ones.
@@ -52,4 +54,47 @@ export function expandMitigations(stored: unknown): Mitigation[] {
     else if (m && typeof m === 'object' && typeof (m as Mitigation).id === 'string' && typeof (m as Mitigation).text === 'string') out.push({ id: (m as Mitigation).id, text: (m as Mitigation).text });
   }
   return out;
+}
+
+/** When a checklist is read: now, and the appearance's start in its venue's zone. */
+export interface ChecklistMoment {
+  now: number;
+  startsAt: number;
+  timeZone: string;
+}
+
+/**
+ * Items that name a moment before the start: by when they can be done as written, and what can
+ * still be done once that moment has passed (the same id, so a tick or a debrief still counts the
+ * same mitigation in the outcomes report).
+ */
+const TIMED: Partial<Record<MitigationId, { by: (startsAt: number, zone: string) => number; late: string }>> = {
+  // "a week before": seven calendar days before the start, in the venue's zone
+  confirm_with_host_contact: {
+    by: (startsAt, zone) => DateTime.fromMillis(startsAt, { zone }).minus({ days: 7 }).toMillis(),
+    late: 'Confirm the event with your host contact now, by phone if you can: it is less than a week away.',
+  },
+  // "the day before": until the start's own day begins, in the venue's zone
+  check_local_news: {
+    by: (startsAt, zone) => DateTime.fromMillis(startsAt, { zone }).startOf('day').toMillis(),
+    late: 'Check campus and local news for announced actions before you leave.',
+  },
+  senior_go_no_go: {
+    by: (startsAt) => startsAt - 24 * 3_600_000,
+    late: 'Get a go / no-go decision from a senior coordinator, in writing, before you travel.',
+  },
+};
+
+/**
+ * The checklist as it can still be done at `now`: an item whose moment ("a week before", "24 hours
+ * before", "the day before") has passed reads as what replaces it. Once the appearance has started
+ * the checklist is a record of what was recommended (ticked afterwards, counted in the debrief) and
+ * keeps the catalogue's words. Pure; the stored snapshot is never changed.
+ */
+export function stillDoable(list: readonly Mitigation[], at: ChecklistMoment): Mitigation[] {
+  if (at.now >= at.startsAt) return [...list];
+  return list.map((m) => {
+    const timed = TIMED[m.id as MitigationId];
+    return timed && at.now > timed.by(at.startsAt, at.timeZone) ? { id: m.id, text: timed.late } : m;
+  });
 }

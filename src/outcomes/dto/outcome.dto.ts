@@ -42,8 +42,8 @@ export class PutOutcomeDto {
   @ApiPropertyOptional({
     type: [String],
     enum: MITIGATION_IDS,
-    description: 'Mitigations actually used, by catalogue id (GET /risk/mitigations lists the catalogue)',
-    default: [],
+    description:
+      "Mitigations actually used, by catalogue id (GET /risk/mitigations lists the catalogue). Omitted: on a first debrief the ones ticked on the appearance page's checklist, on an edit the stored list; [] says none.",
   })
   @IsOptional()
   @IsArray()
