@@ -32,6 +32,7 @@ describe('webhooks: server-side request forgery refused', () => {
     ['https://[::ffff:10.0.0.5]/hook', 'private'],
     ['https://169.254.169.254/latest/meta-data', 'link-local'],
     ['https://[fe80::1]/hook', 'link-local'],
+    ['https://[64:ff9b::a9fe:a9fe]/latest/meta-data', 'link-local'], // NAT64 of 169.254.169.254
     ['https://0.0.0.0/hook', 'reserved'],
   ])('refuses %s (%s)', async (url, reason) => {
     const res = await strict

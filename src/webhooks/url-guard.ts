@@ -44,10 +44,33 @@ const LISTS = RANGES.map((r) => {
   return { kind: r.kind, list };
 });
 
-/** "loopback", "private", "link-local", "reserved", or null for a public address. IPv4-mapped IPv6 counts as its IPv4. */
+/** The eight 16-bit groups of an IPv6 address (a dotted IPv4 tail counts as two). */
+function groups(a: string): number[] {
+  const words = (s: string) => (s ? s.split(':').flatMap((g) => (g.includes('.') ? ((n) => [n[0] * 256 + n[1], n[2] * 256 + n[3]])(g.split('.').map(Number)) : [parseInt(g, 16)])) : []);
+  const [head, tail] = a.split('::');
+  const h = words(head);
+  const t = tail === undefined ? [] : words(tail);
+  return tail === undefined ? h : [...h, ...Array<number>(8 - h.length - t.length).fill(0), ...t];
+}
+
+/** The IPv4 address an IPv6 one reaches it through: NAT64 (64:ff9b::/96), 6to4 (2002::/16), IPv4-compatible (::/96); else null. */
+function embeddedV4(address: string): string | null {
+  if (isIP(address) !== 6) return null;
+  const g = groups(address.toLowerCase());
+  const v4 = (hi: number, lo: number) => [hi >> 8, hi & 255, lo >> 8, lo & 255].join('.');
+  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((x) => x === 0)) return v4(g[6], g[7]);
+  if (g[0] === 0x2002) return v4(g[1], g[2]);
+  if (g.slice(0, 6).every((x) => x === 0) && (g[6] > 0 || g[7] > 1)) return v4(g[6], g[7]);
+  return null;
+}
+
+/**
+ * "loopback", "private", "link-local", "reserved", or null for a public address. An IPv6 address
+ * that carries an IPv4 one (mapped, NAT64, 6to4, IPv4-compatible) counts as that IPv4.
+ */
 export function addressKind(address: string): string | null {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  const a = mapped ? mapped[1] : address;
+  const a = mapped ? mapped[1] : (embeddedV4(address) ?? address);
   const family = isIP(a) === 4 ? 'ipv4' : 'ipv6';
   for (const { kind, list } of LISTS) if (list.check(a, family)) return kind;
   return null;

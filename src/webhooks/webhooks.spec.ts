@@ -24,6 +24,12 @@ describe('addressKind', () => {
     ['224.0.0.1', 'reserved'],
     ['::ffff:10.0.0.1', 'private'],
     ['::ffff:127.0.0.1', 'loopback'],
+    ['64:ff9b::a9fe:a9fe', 'link-local'], // NAT64 of 169.254.169.254
+    ['64:ff9b::10.0.0.1', 'private'],
+    ['2002:a00:1::', 'private'], // 6to4 of 10.0.0.1
+    ['::7f00:1', 'loopback'], // IPv4-compatible 127.0.0.1
+    ['64:ff9b::808:808', null],
+    ['2002:808:808::1', null],
     ['8.8.8.8', null],
     ['172.32.0.1', null],
     ['2606:4700::1111', null],
