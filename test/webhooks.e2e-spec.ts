@@ -1,3 +1,5 @@
+import { createServer, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { DomainEvents } from '../src/common/domain-events';
 import { HOUR_MS } from '../src/common/time';
 import { WebhookEndpoint } from '../src/webhooks/webhook-endpoint.entity';
@@ -234,5 +236,40 @@ describe('webhooks', () => {
         schema: true,
       });
     }
+  });
+});
+
+/** WEBHOOK_TIMEOUT_MS is enforced: a receiver that takes the request and never answers is cut off. */
+describe('webhooks: a receiver that never answers', () => {
+  let t: TestApp;
+  let silent: Server;
+  let url: string;
+  const held: ServerResponse[] = [];
+
+  beforeAll(async () => {
+    silent = createServer((_req, res) => void held.push(res)); // reads the request, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`;
+    t = await createTestApp({ now: Date.now(), override: withWebhooks({ timeoutMs: 400, maxAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 10_000 }) });
+  });
+  afterAll(async () => {
+    await t.close();
+    for (const res of held) res.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('gives up after the timeout, records it, and tries again later', async () => {
+    const admin = t.auth(await t.factories.user('admin'));
+    const ep = await register(t, admin, url, ['appearance.created']);
+    const office = await t.factories.office();
+    const a = await t.factories.appearance({ officeId: office.id, startsAt: t.clock.now() + 48 * HOUR_MS });
+    await emit(t, DomainEvents.AppearanceCreated, { appearance: a, recruiterIds: [] });
+    const started = Date.now();
+    expect(await hooks(t).dispatchDue(t.clock.now())).toEqual(expect.objectContaining({ claimed: 1, delivered: 0, retrying: 1 }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(held).toHaveLength(1); // the request did arrive
+    const [d] = await deliveries(t, ep.id);
+    expect([d.status, d.attempts, d.lastError]).toEqual(['retrying', 1, 'ERROR: no answer within 400 ms']);
+    expect(d.nextAttemptAt).toBeGreaterThan(t.clock.now());
   });
 });
