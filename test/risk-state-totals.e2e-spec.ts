@@ -88,4 +88,20 @@ describe('risk: per-state totals shared by two instances', () => {
     // the rolled-back incident is in neither: the organisation's own record decayed, it did not grow
     expect((second.vb.evidence.organisation as { k: number }).k).toBeLessThan((first.vb.evidence.organisation as { k: number }).k);
   });
+
+  it('a full pass replaces totals stored as of a later instant (a clock that was ahead), so scoped passes use the table again', async () => {
+    const office = await a.factories.office();
+    const wi = await a.factories.institution({ state: 'WI' });
+    await a.factories.appearance({ institutionId: wi.id, officeId: office.id, startsAt: a.clock.now() + 5 * DAY, status: 'planned' });
+    const back = a.clock.now();
+    a.clock.advance(DAY);
+    await a.db.transaction((m) => riskA.reassessInstitution(m, wi.id, 'incident_recorded'));
+    expect(Math.max(...(await totals(a)).map((r: { as_of: string | number }) => Number(r.as_of)))).toBe(a.clock.now());
+    a.clock.set(back + 60_000);
+    // rows ahead of this instant are unusable: this re-assessment reads everything and rewrites every row as of now
+    await a.db.transaction((m) => riskA.reassessInstitution(m, wi.id, 'incident_recorded'));
+    const rows = await totals(a);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r: { as_of: string | number }) => Number(r.as_of) === back + 60_000)).toBe(true);
+  });
 });

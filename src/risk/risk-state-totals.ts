@@ -31,29 +31,24 @@ export async function readStateTotals(m: EntityManager): Promise<Map<string, Cac
 }
 
 /**
- * Upserts these states' totals as of `asOf` under `key`, keeping a row already as of a later
- * instant under the same key (a concurrent pass read it later). A full pass (`replace`) also
- * removes the rows it supersedes that it did not write: another key's, or a state it did not see
- * (no records as of `asOf`).
+ * Upserts these states' totals as of `asOf` under `key`. A state-scoped pass keeps a row already as
+ * of a later instant under the same key (a concurrent pass read it later). A full pass (`replace`)
+ * read everything as of `asOf`: it replaces every row, so rows of another key, of a state it did not
+ * see (no records as of `asOf`) or as of a later instant (a clock that was ahead) are gone, and the
+ * state-scoped passes that found them unusable can use the table again.
  */
 export async function writeStateTotals(m: EntityManager, key: string, asOf: number, totals: Map<string, StateTotals>, replace = false): Promise<void> {
   const at = Math.trunc(asOf);
-  if (replace) {
-    const states = [...totals.keys()];
-    const [pk, pa, ...ps] = placeholders(m, states.length + 2);
-    // the text order of the placeholders is the order of the arguments (SQLite's `?`)
-    const unseen = states.length ? `as_of <= ${pa} AND state NOT IN (${ps.join(', ')})` : `as_of <= ${pa}`;
-    await m.query(`DELETE FROM risk_state_totals WHERE totals_key <> ${pk} OR (${unseen})`, [key, at, ...states]);
-  }
+  if (replace) await m.query('DELETE FROM risk_state_totals');
   const entries = [...totals];
   if (!entries.length) return;
   const ph = placeholders(m, entries.length * COLUMNS.length);
   const values = entries.map((_, j) => `(${ph.slice(j * COLUMNS.length, (j + 1) * COLUMNS.length).join(', ')})`).join(', ');
   const params = entries.flatMap(([state, t]) => [state, key, at, t.rate.n, t.rate.k, ...t.rate.severity, t.wave, Math.round(t.recent30)]);
+  const guard = replace ? '' : ' WHERE risk_state_totals.as_of <= excluded.as_of OR risk_state_totals.totals_key <> excluded.totals_key';
   await m.query(
     `INSERT INTO risk_state_totals (${COLUMNS.join(', ')}) VALUES ${values}
-     ON CONFLICT (state) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}
-     WHERE risk_state_totals.as_of <= excluded.as_of OR risk_state_totals.totals_key <> excluded.totals_key`,
+     ON CONFLICT (state) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}${guard}`,
     params,
   );
 }
