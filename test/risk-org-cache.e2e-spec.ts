@@ -5,7 +5,7 @@ const DAY = 86_400_000;
 
 /**
  * A single re-assessment reads only its own state and takes the other states' organisation-wide
- * sums from a per-state cache (no organisation-wide pass on the request path). The organisation
+ * sums from the stored per-state totals (no organisation-wide pass on the request path). The organisation
  * totals it stores must still equal a full pass (the preview): the written state exactly at once,
  * another state once the background renewal (RiskScheduler, one stale state per tick) has re-read
  * it after its entry grew older than RISK_ORG_CACHE_SECONDS (600 s by default).

@@ -16,6 +16,7 @@ import { ReceptionEntry } from '../reception/reception-entry.entity';
 import { RiskAssessment } from '../risk/risk-assessment.entity';
 import { RiskParameterSet } from '../risk/risk-parameter-set.entity';
 import { RiskSetting } from '../risk/risk-setting.entity';
+import { RiskStateTotals } from '../risk/risk-state-totals.entity';
 import { User } from '../users/user.entity';
 import { OfficeChat } from '../webhooks/office-chat.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
@@ -32,6 +33,7 @@ export const ENTITIES = [
   RiskAssessment,
   RiskParameterSet,
   RiskSetting,
+  RiskStateTotals,
   Notification,
   Outcome,
   AppliedMitigation,

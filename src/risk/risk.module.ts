@@ -8,10 +8,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RiskAssessment } from './risk-assessment.entity';
 import { RiskParameterSet } from './risk-parameter-set.entity';
 import { RiskSetting } from './risk-setting.entity';
+import { RiskStateTotals } from './risk-state-totals.entity';
 
 /** The risk engine: pure model (model.ts), set-based evidence (evidence.ts), snapshots and API. */
 @Module({
-  imports: [TypeOrmModule.forFeature([RiskAssessment, RiskParameterSet, RiskSetting])],
+  imports: [TypeOrmModule.forFeature([RiskAssessment, RiskParameterSet, RiskSetting, RiskStateTotals])],
   controllers: [RiskController],
   providers: [RiskService, RiskParametersService, RiskPreviewService, RiskScheduler],
   exports: [RiskService, RiskParametersService],

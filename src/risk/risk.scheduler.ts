@@ -8,7 +8,7 @@ import { RiskService } from './risk.service';
 
 /**
  * Thin scheduler: once an hour it decides whether the daily full refresh is due (and not already run
- * this hour), and runs it; every few seconds it renews one stale state of the organisation-wide cache.
+ * this hour), and runs it; every few seconds it renews the stalest state's stored organisation-wide totals (risk_state_totals).
  */
 @Injectable()
 export class RiskScheduler {
@@ -42,7 +42,7 @@ export class RiskScheduler {
     try {
       await this.risk.renewStaleState();
     } catch (e) {
-      this.logger.warn(`renewing a state of the organisation-wide risk cache failed (retried next tick): ${(e as Error).message}`);
+      this.logger.warn(`renewing a state's stored risk totals failed (retried next tick): ${(e as Error).message}`);
     }
   }
 }

@@ -8,12 +8,12 @@ import { Clock } from '../common/clock';
 import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import { NotFoundError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
-import { runExclusive } from '../database/sqlite-serialise';
-import { addTotals, CachedTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, isPostgres, placeholders, StateTotals } from './evidence';
+import { addTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, isPostgres, placeholders, StateTotals } from './evidence';
 import { assessRisk, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
 import { exclusively, lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
+import { readStateTotals, totalsKey, writeStateTotals } from './risk-state-totals';
 import { loadPrevious, loadTargets, Previous, Target, uniqueInstitutions } from './risk-targets';
 import { detailJson, evidenceJson, RiskAssessmentView, toView } from './risk.view';
 
@@ -132,28 +132,38 @@ export class RiskService {
       const until = now + this.config.refreshHorizonDays * DAY;
       const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`;
       const cx = await this.parameters.context();
-      // the statements of one pass together, as of one instant (SQLite: no transaction in between)
-      const { all, evidence } = await runExclusive(this.dataSource, async () => {
-        const all = await loadTargets(this.dataSource.manager, scope, []);
-        const evidence = all.length ? await this.gather(this.dataSource.manager, cx, now, uniqueInstitutions(all)) : new Map<string, RiskEvidence>();
-        return { all, evidence };
-      });
+      let all: Target[] = [];
+      let evidence = new Map<string, RiskEvidence>();
       let assessed = 0;
       let levelRises = 0;
       const chunk = Math.max(1, Math.min(opts.chunkSize ?? REFRESH_CHUNK, REFRESH_CHUNK));
-      for (let i = 0; i < all.length; i += chunk) {
+      const assessChunk = async (m: EntityManager, ids: string[], fresh?: Target[]) => {
+        // a later chunk re-reads its appearances: one may have been cancelled or moved since the pass
+        const where = `${scope} AND a.id IN (${placeholders(m, ids.length).join(', ')})`;
+        const targets = (fresh ?? (await loadTargets(m, where, ids))).filter((t) => evidence.has(t.institutionId));
+        if (!targets.length) return;
+        await lockAppearances(m, targets);
+        const previous = await loadPrevious(m, where, ids);
+        const { rows, rises } = await this.store(m, cx, targets, previous, evidence, now, trigger, null);
+        assessed += rows.length;
+        levelRises += rises;
+      };
+      // the evidence pass (its statements as of one instant) in the transaction of the first chunk,
+      // which also writes every state's totals: a rollback takes both back
+      await this.dataSource.transaction(async (m) => {
+        all = await loadTargets(m, scope, []);
+        if (!all.length) return;
+        evidence = await this.gather(m, cx, now, uniqueInstitutions(all));
+        const first = all.slice(0, chunk);
+        await assessChunk(
+          m,
+          first.map((t) => t.id),
+          first,
+        );
+      });
+      for (let i = chunk; i < all.length; i += chunk) {
         const ids = all.slice(i, i + chunk).map((t) => t.id);
-        await this.dataSource.transaction(async (m) => {
-          // re-read inside the chunk's transaction: an appearance may have been cancelled or moved since
-          const where = `${scope} AND a.id IN (${placeholders(m, ids.length).join(', ')})`;
-          const targets = (await loadTargets(m, where, ids)).filter((t) => evidence.has(t.institutionId));
-          if (!targets.length) return;
-          await lockAppearances(m, targets);
-          const previous = await loadPrevious(m, where, ids);
-          const { rows, rises } = await this.store(m, cx, targets, previous, evidence, now, trigger, null);
-          assessed += rows.length;
-          levelRises += rises;
-        });
+        await this.dataSource.transaction((m) => assessChunk(m, ids));
       }
       // SQLite: the refresh wrote ~2 KB per appearance to the WAL; copy it into the database now, so
       // the next request's COMMIT does not pay the auto-checkpoint (no-op outside WAL mode)
@@ -232,62 +242,56 @@ export class RiskService {
 
   /**
    * Evidence at `now`. With `state`: only that state is read (exact institution and state sums) and
-   * the organisation-wide sums are that state's exact sums plus every other state's cached sums,
-   * decayed exactly to `now`. Each state's entry is as fresh as the last pass that read the state:
-   * every write re-assesses its own state, so the entry of the state written to is always exact.
-   * Other states' entries are renewed in the background (renewStaleState, one state per tick of
-   * RiskScheduler once older than RISK_ORG_CACHE_SECONDS), never on a request's path; a full pass
-   * (daily refresh, imports) renews them all. Without `state` (or with RISK_ORG_CACHE_SECONDS = 0,
-   * or a clock behind the cache): one pass over everything, which also renews every entry.
+   * the organisation-wide sums are that state's exact sums plus every other state's stored totals
+   * (risk_state_totals), decayed exactly to `now`. Each state's row is as fresh as the last pass
+   * that read the state: every write re-assesses its own state, so the row of the state written to
+   * is always exact. The pass writes its state's row in `m`, the caller's transaction, so a rollback
+   * undoes it and every instance reads the same rows. Other states' rows are renewed in the
+   * background (renewStaleState, one state per tick of RiskScheduler on any instance once older
+   * than RISK_ORG_CACHE_SECONDS), never on a request's path; a full pass (daily refresh, imports)
+   * renews them all. Without `state` (or with RISK_ORG_CACHE_SECONDS = 0, no rows yet, rows of
+   * another parameter set or topic relations, or a clock behind a row): one pass over everything,
+   * which also rewrites every row.
    */
   private async gather(m: EntityManager, cx: GatherContext, now: number, insts: { id: string; state: string }[], state?: string): Promise<Map<string, RiskEvidence>> {
-    const key = cacheKey(cx);
-    if (this.stateCacheKey !== key) {
-      // another parameter set or other topic relations: the cached totals were summed differently
-      this.stateCache = null;
-      this.stateCacheKey = key;
-    }
-    if (state !== undefined && this.stateCache && this.config.orgCacheSeconds > 0 && [...this.stateCache.values()].every((t) => t.asOf <= now)) {
-      const g = await gatherEvidence(m, now, insts, cx, { scopeState: { state, otherStates: this.otherStates(cx, now, state) } });
-      this.stateCache.set(state, { asOf: now, ...(g.states.get(state) as StateTotals) });
-      return g.byInstitution;
+    const key = totalsKey(cx);
+    if (state !== undefined && this.config.orgCacheSeconds > 0) {
+      const stored = await readStateTotals(m);
+      const usable = stored.size > 0 && [...stored.values()].every((t) => t.key === key && t.asOf <= now);
+      if (usable) {
+        let otherStates = emptyTotals();
+        for (const [st, t] of stored) if (st !== state) otherStates = addTotals(otherStates, decayTotals(t, now, cx.params));
+        const g = await gatherEvidence(m, now, insts, cx, { scopeState: { state, otherStates } });
+        await writeStateTotals(m, key, now, new Map([[state, g.states.get(state) as StateTotals]]));
+        return g.byInstitution;
+      }
     }
     const g = await gatherEvidence(m, now, insts, cx);
-    this.stateCache = new Map([...g.states].map(([st, totals]) => [st, { asOf: now, ...totals }]));
+    await writeStateTotals(m, key, now, g.states, true);
     return g.byInstitution;
   }
 
-  /** Exact decayed totals per state (as of each entry's pass); null until the first full pass. */
-  private stateCache: Map<string, CachedTotals> | null = null;
-  private stateCacheKey = '';
-
-  private otherStates(cx: GatherContext, now: number, except: string): StateTotals {
-    let sum = emptyTotals();
-    for (const [st, t] of this.stateCache ?? []) if (st !== except) sum = addTotals(sum, decayTotals(t, now, cx.params));
-    return sum;
-  }
-
   /**
-   * Re-reads the state whose cached organisation-wide entry is oldest, if it is older than
-   * RISK_ORG_CACHE_SECONDS (one state: a few ms). Called by RiskScheduler every few seconds, so no
-   * request pays for keeping other states fresh. Returns the state renewed, or null.
+   * Re-reads the state whose stored totals are oldest, if older than RISK_ORG_CACHE_SECONDS (one
+   * state: a few ms), and writes them in the same transaction. Called by RiskScheduler every few
+   * seconds, so no request pays for keeping other states fresh. Returns the state renewed, or null.
    */
   async renewStaleState(): Promise<string | null> {
     const now = this.clock.now();
-    let oldest: [string, number] | null = null;
-    for (const [st, t] of this.stateCache ?? []) {
-      if (t.asOf <= now && now - t.asOf > this.config.orgCacheSeconds * 1000 && (!oldest || t.asOf < oldest[1])) oldest = [st, t.asOf];
-    }
-    if (!oldest) return null;
-    const state = oldest[0];
     const cx = await this.parameters.context();
-    if (cacheKey(cx) !== this.stateCacheKey) return null;
-    // the statements of one pass together (SQLite: no transaction in between), as of one instant
-    const g = await runExclusive(this.dataSource, () => gatherEvidence(this.dataSource.manager, now, [], cx, { scopeState: { state, otherStates: emptyTotals() } }));
-    const entry = this.stateCache?.get(state);
-    // a request's own-state pass may have renewed it meanwhile, with a later as-of: keep that one
-    if (entry && entry.asOf < now) this.stateCache?.set(state, { asOf: now, ...(g.states.get(state) as StateTotals) });
-    return state;
+    const key = totalsKey(cx);
+    return this.dataSource.transaction(async (m) => {
+      let oldest: [string, number] | null = null;
+      for (const [st, t] of await readStateTotals(m)) {
+        if (t.key === key && t.asOf <= now && now - t.asOf > this.config.orgCacheSeconds * 1000 && (!oldest || t.asOf < oldest[1])) oldest = [st, t.asOf];
+      }
+      if (!oldest) return null;
+      const state = oldest[0];
+      const g = await gatherEvidence(m, now, [], cx, { scopeState: { state, otherStates: emptyTotals() } });
+      // a request's own-state pass may have renewed it meanwhile, with a later as-of: that row stays
+      await writeStateTotals(m, key, now, new Map([[state, g.states.get(state) as StateTotals]]));
+      return state;
+    });
   }
 
   private async store(
@@ -376,9 +380,4 @@ export class RiskService {
     }
     return { rows, rises };
   }
-}
-
-/** Cached state totals depend on the parameter set (half-lives, trust) and the topic relations. */
-function cacheKey(cx: GatherContext): string {
-  return `${cx.params.version}|${cx.masks.affiliation}|${cx.masks.activity}`;
 }

@@ -5,7 +5,6 @@ import { iso } from '../common/time';
 import { expandMitigations } from './mitigations';
 import { BaseRateBreakdown, factorText, RiskEvidence, RiskResult, ShortNotice } from './model';
 import { LEVEL_MEANINGS } from './risk-explain';
-import { TOPICS } from '../common/enums';
 import type { RiskAssessment } from './risk-assessment.entity';
 
 export const LEVEL_DOC =
@@ -41,10 +40,14 @@ export interface RiskDetail {
   shortNotice?: ShortNotice;
 }
 
+/** 10^e for the exponents r6 meets, each the very value Math.pow(10, e) gives (index e + 330). */
+const POW10 = Float64Array.from({ length: 661 }, (_, i) => Math.pow(10, i - 330));
+
 /** Six significant digits (cheaper than toPrecision, which dominated a 10,000-row refresh). */
 const r6 = (x: number): number => {
   if (x === 0 || !Number.isFinite(x)) return x;
-  const f = Math.pow(10, 5 - Math.floor(Math.log10(Math.abs(x))));
+  const e = 5 - Math.floor(Math.log10(Math.abs(x)));
+  const f = e >= -330 && e <= 330 ? POW10[e + 330] : Math.pow(10, e);
   return Math.round(x * f) / f;
 };
 const rate6 = <T extends { n: number; k: number }>(r: T): T => {
@@ -57,17 +60,7 @@ export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: numb
   return {
     intervalMass: r.interval.mass,
     baseRate: { organisation: rate6(r.baseRate.organisation), state: rate6(r.baseRate.state), institution: rate6(r.baseRate.institution) },
-    evidence: {
-      ...withoutRelations(evidence),
-      institution: rate6(evidence.institution),
-      state: rate6(evidence.state),
-      organisation: rate6(evidence.organisation),
-      affiliationActivity: r6(evidence.affiliationActivity),
-      activityActivity: r6(evidence.activityActivity),
-      generalActivity: r6(evidence.generalActivity),
-      stateWave: r6(evidence.stateWave),
-      nationalWave: r6(evidence.nationalWave),
-    },
+    evidence: evidencePart(evidence),
     severityShare: r.severityShare.map(r6),
     levelMeaning: r.levelMeaning,
     factors: r.factors.map((f) => ({ id: f.id, label: f.label, value: r6(f.value), oddsMultiplier: r6(f.oddsMultiplier), points: r6(f.points) })),
@@ -77,6 +70,20 @@ export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: numb
     leadTimeMs,
     used: usedOf(r),
     ...(r.shortNotice ? { shortNotice: r.shortNotice } : {}),
+  };
+}
+
+function evidencePart(evidence: RiskEvidence): RiskDetail['evidence'] {
+  return {
+    ...withoutRelations(evidence),
+    institution: rate6(evidence.institution),
+    state: rate6(evidence.state),
+    organisation: rate6(evidence.organisation),
+    affiliationActivity: r6(evidence.affiliationActivity),
+    activityActivity: r6(evidence.activityActivity),
+    generalActivity: r6(evidence.generalActivity),
+    stateWave: r6(evidence.stateWave),
+    nationalWave: r6(evidence.nationalWave),
   };
 }
 
@@ -103,52 +110,22 @@ function usedOf(r: RiskResult): RiskDetail['used'] {
  * serialised again for every row.
  */
 export function detailJson(r: RiskResult, evidenceJson: string, leadTimeMs: number): string {
-  const d = detailOf(r, EMPTY_EVIDENCE, leadTimeMs);
+  // the members of detailOf in its order, without building its evidence part (passed in as text)
+  const b = r.baseRate;
+  const baseRate = { organisation: rate6(b.organisation), state: rate6(b.state), institution: rate6(b.institution) };
+  const factors = r.factors.map((f) => ({ id: f.id, label: f.label, value: r6(f.value), oddsMultiplier: r6(f.oddsMultiplier), points: r6(f.points) }));
   return (
-    `{"intervalMass":${JSON.stringify(d.intervalMass)},"baseRate":${JSON.stringify(d.baseRate)},"evidence":${evidenceJson}` +
-    `,"severityShare":${JSON.stringify(d.severityShare)},"levelMeaning":${JSON.stringify(d.levelMeaning)},"factors":${JSON.stringify(d.factors)},"overrides":${JSON.stringify(d.overrides)}` +
-    `,"reasons":${JSON.stringify(d.reasons)},"mitigations":${JSON.stringify(d.mitigations)},"leadTimeMs":${JSON.stringify(d.leadTimeMs)},"used":${JSON.stringify(d.used)}` +
-    (d.shortNotice ? `,"shortNotice":${JSON.stringify(d.shortNotice)}}` : '}')
+    `{"intervalMass":${JSON.stringify(r.interval.mass)},"baseRate":${JSON.stringify(baseRate)},"evidence":${evidenceJson}` +
+    `,"severityShare":${JSON.stringify(r.severityShare.map(r6))},"levelMeaning":${JSON.stringify(r.levelMeaning)},"factors":${JSON.stringify(factors)},"overrides":${JSON.stringify(r.overrides)}` +
+    `,"reasons":${JSON.stringify(r.reasons)},"mitigations":${JSON.stringify(r.mitigations.map((m) => m.id))},"leadTimeMs":${JSON.stringify(leadTimeMs)},"used":${JSON.stringify(usedOf(r))}` +
+    (r.shortNotice ? `,"shortNotice":${JSON.stringify(r.shortNotice)}}` : '}')
   );
 }
 
 /** The `evidence` member of a detail, serialised (what detailJson takes). */
 export function evidenceJson(evidence: RiskEvidence): string {
-  return JSON.stringify(detailOf(NO_RESULT, evidence, 0).evidence);
+  return JSON.stringify(evidencePart(evidence));
 }
-
-const EMPTY_RATE = { n: 0, k: 0, severity: [0, 0, 0, 0] as [number, number, number, number] };
-const EMPTY_EVIDENCE: RiskEvidence = {
-  institution: EMPTY_RATE,
-  state: EMPTY_RATE,
-  organisation: EMPTY_RATE,
-  affiliationActivity: 0,
-  activityActivity: 0,
-  generalActivity: 0,
-  stateWave: 0,
-  nationalWave: 0,
-  recent: { institution12m: 0, institutionByTopic12m: TOPICS.map(() => 0), state30d: 0, national30d: 0 },
-  latestStance: null,
-  declinedRecently: false,
-  criticalRecently: false,
-  lastOwnIncident: null,
-  relations: {} as RiskEvidence['relations'],
-};
-const NO_RESULT = {
-  interval: { mass: 0 },
-  baseRate: {
-    organisation: { n: 0, k: 0, rate: 0, priorRate: 0, priorStrength: 0 },
-    state: { n: 0, k: 0, rate: 0, priorStrength: 0 },
-    institution: { n: 0, k: 0, rate: 0, priorStrength: 0, credibility: 0 },
-  },
-  severityShare: [0, 0, 0, 0],
-  factors: [],
-  overrides: [],
-  shortNotice: null,
-  reasons: [],
-  mitigations: [],
-  evidence: EMPTY_EVIDENCE,
-} as unknown as RiskResult;
 
 export class RiskFactorView {
   @ApiProperty({ example: 'visibleBranding' }) id: string;

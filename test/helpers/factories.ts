@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Appearance } from '../../src/appearances/appearance.entity';
 import { AppearanceRecruiter } from '../../src/appearances/appearance-recruiter.entity';
 import { FixedClock } from '../../src/common/clock';
@@ -134,10 +134,11 @@ export class Factories {
     return saved;
   }
 
-  async incident(o: Partial<Incident> = {}): Promise<Incident> {
+  /** An incident (saved through `manager` when given: inside the caller's transaction). */
+  async incident(o: Partial<Incident> = {}, manager: EntityManager = this.db.manager): Promise<Incident> {
     const now = this.clock.now();
-    const inst = o.institutionId ? await this.db.getRepository(Institution).findOneByOrFail({ id: o.institutionId }) : await this.institution();
-    const row = this.db.getRepository(Incident).create({
+    const inst = o.institutionId ? await manager.getRepository(Institution).findOneByOrFail({ id: o.institutionId }) : await this.institution();
+    const row = manager.getRepository(Incident).create({
       id: randomUUID(),
       state: inst.state,
       appearanceId: null,
@@ -163,7 +164,7 @@ export class Factories {
       ...o,
       institutionId: inst.id,
     });
-    return this.db.getRepository(Incident).save(row);
+    return manager.getRepository(Incident).save(row);
   }
 
   async reception(o: Partial<ReceptionEntry> & { institutionId: string }): Promise<ReceptionEntry> {

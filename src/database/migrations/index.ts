@@ -15,6 +15,7 @@ import { WebhooksAndChat1798100000000 } from './1798100000000-WebhooksAndChat';
 import { ApiTokens1798200000000 } from './1798200000000-ApiTokens';
 import { AppearanceShortNotice1798800000000 } from './1798800000000-AppearanceShortNotice';
 import { NotificationSubject1798800001000 } from './1798800001000-NotificationSubject';
+import { RiskStateTotals1798900000000 } from './1798900000000-RiskStateTotals';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => import('typeorm').MigrationInterface)[] = [
@@ -35,4 +36,5 @@ export const MIGRATIONS: (new () => import('typeorm').MigrationInterface)[] = [
   ApiTokens1798200000000,
   AppearanceShortNotice1798800000000,
   NotificationSubject1798800001000,
+  RiskStateTotals1798900000000,
 ];
