@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import type { AppearanceFormat, AppearanceKind, Audience } from '../common/enums';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { iso } from '../common/time';
-import { runExclusive } from '../database/sqlite-serialise';
+import { databaseOf } from '../database/database.service';
 import { gatherEvidence, placeholders } from './evidence';
 import { AppearanceAttributes, assessRisk, DAY, RiskEvidence } from './model';
 import { RiskParametersService } from './risk-parameters.service';
@@ -66,7 +66,7 @@ export class RiskPreviewService {
     if (missing.length) throw new ValidationFailedError('Request validation failed', Object.fromEntries(missing.map((k) => [k, 'required unless appearanceId is given'])));
     const cx = await this.parameters.context(m);
     const state = String(rows[0].state ?? '');
-    const gathered = await runExclusive(this.dataSource, () => gatherEvidence(m, asOf, [{ id: institutionId, state }], cx));
+    const gathered = await databaseOf(this.dataSource).read((rm) => gatherEvidence(rm, asOf, [{ id: institutionId, state }], cx));
     const evidence = gathered.byInstitution.get(institutionId) as RiskEvidence;
     const from = base?.attrs;
     const attrs: AppearanceAttributes = {

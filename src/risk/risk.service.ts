@@ -8,7 +8,7 @@ import { Clock } from '../common/clock';
 import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import { NotFoundError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
-import { runExclusive } from '../database/sqlite-serialise';
+import { databaseOf } from '../database/database.service';
 import { addTotals, CachedTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, isPostgres, placeholders, StateTotals } from './evidence';
 import { assessRisk, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
@@ -133,9 +133,9 @@ export class RiskService {
       const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`;
       const cx = await this.parameters.context();
       // the statements of one pass together, as of one instant (SQLite: no transaction in between)
-      const { all, evidence } = await runExclusive(this.dataSource, async () => {
-        const all = await loadTargets(this.dataSource.manager, scope, []);
-        const evidence = all.length ? await this.gather(this.dataSource.manager, cx, now, uniqueInstitutions(all)) : new Map<string, RiskEvidence>();
+      const { all, evidence } = await databaseOf(this.dataSource).read(async (rm) => {
+        const all = await loadTargets(rm, scope, []);
+        const evidence = all.length ? await this.gather(rm, cx, now, uniqueInstitutions(all)) : new Map<string, RiskEvidence>();
         return { all, evidence };
       });
       let assessed = 0;
@@ -143,7 +143,7 @@ export class RiskService {
       const chunk = Math.max(1, Math.min(opts.chunkSize ?? REFRESH_CHUNK, REFRESH_CHUNK));
       for (let i = 0; i < all.length; i += chunk) {
         const ids = all.slice(i, i + chunk).map((t) => t.id);
-        await this.dataSource.transaction(async (m) => {
+        await databaseOf(this.dataSource).write(async (m) => {
           // re-read inside the chunk's transaction: an appearance may have been cancelled or moved since
           const where = `${scope} AND a.id IN (${placeholders(m, ids.length).join(', ')})`;
           const targets = (await loadTargets(m, where, ids)).filter((t) => evidence.has(t.institutionId));
@@ -182,7 +182,7 @@ export class RiskService {
   async latestOrAssess(appearanceId: string, actorId: string | null): Promise<RiskAssessmentView> {
     const latest = await this.latestView(appearanceId);
     if (latest) return latest;
-    return this.dataSource.transaction((m) => this.assessAppearance(m, appearanceId, 'on_demand', actorId));
+    return databaseOf(this.dataSource).write((m) => this.assessAppearance(m, appearanceId, 'on_demand', actorId));
   }
 
   /** Every snapshot, newest first. */
@@ -199,7 +199,7 @@ export class RiskService {
 
   /** Activate a parameter set, then re-assess every upcoming appearance with it. */
   async activateParameters(version: string, actorId: string, force = false): Promise<{ from: string; to: string; reassessed: number }> {
-    const changed = await this.dataSource.transaction((m) => this.parameters.activate(m, version, actorId, force));
+    const changed = await databaseOf(this.dataSource).write((m) => this.parameters.activate(m, version, actorId, force));
     const { assessed } = await this.refreshAll('parameters_activated');
     return { ...changed, reassessed: assessed };
   }
@@ -210,7 +210,7 @@ export class RiskService {
 
   /** Change topic relations, then re-assess every upcoming appearance. */
   async setTopicRelations(changes: Record<string, unknown>, actorId: string): Promise<{ relations: Record<string, string>; reassessed: number }> {
-    const relations = await this.dataSource.transaction((m) => this.parameters.setTopicRelations(m, changes, actorId));
+    const relations = await databaseOf(this.dataSource).write((m) => this.parameters.setTopicRelations(m, changes, actorId));
     const { assessed } = await this.refreshAll('topic_relations_changed');
     return { relations, reassessed: assessed };
   }
@@ -283,7 +283,7 @@ export class RiskService {
     const cx = await this.parameters.context();
     if (cacheKey(cx) !== this.stateCacheKey) return null;
     // the statements of one pass together (SQLite: no transaction in between), as of one instant
-    const g = await runExclusive(this.dataSource, () => gatherEvidence(this.dataSource.manager, now, [], cx, { scopeState: { state, otherStates: emptyTotals() } }));
+    const g = await databaseOf(this.dataSource).read((rm) => gatherEvidence(rm, now, [], cx, { scopeState: { state, otherStates: emptyTotals() } }));
     const entry = this.stateCache?.get(state);
     // a request's own-state pass may have renewed it meanwhile, with a later as-of: keep that one
     if (entry && entry.asOf < now) this.stateCache?.set(state, { asOf: now, ...(g.states.get(state) as StateTotals) });
