@@ -1,5 +1,5 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { HealthContributors } from '../health/health-contributors';
 import { UsersModule } from '../users/users.module';
 import { MailDataLoader } from './mail-data.loader';
@@ -43,7 +43,7 @@ export class NotificationsModule implements OnModuleInit {
   constructor(
     private readonly health: HealthContributors,
     private readonly mailer: Mailer,
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
   ) {}
 
   /**
@@ -56,8 +56,8 @@ export class NotificationsModule implements OnModuleInit {
   onModuleInit(): void {
     let logged: string | null = null;
     this.health.register(async () => {
-      const rows: { status: string; n: string | number }[] = await this.db.query(
-        `SELECT status, COUNT(*) AS n FROM notifications WHERE channel = 'email' AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY status`,
+      const rows: { status: string; n: string | number }[] = await this.db.read((m) =>
+        m.query(`SELECT status, COUNT(*) AS n FROM notifications WHERE channel = 'email' AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY status`),
       );
       const outbox = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
       const { target: _target, lastError, ...state } = this.mailer.state();
