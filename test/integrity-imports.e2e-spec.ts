@@ -50,7 +50,9 @@ describe('imports: uploads outside transactions, one risk pass, date range', () 
       await reached;
       // The upload is still open. A write from another request must not wait for it to finish.
       if (!txDuringUpload) {
+        uploading = false; // this write is the test's own (a transaction of its own, through write())
         const other = await t.factories.institution({ name: 'Written While Uploading', state: 'VT' });
+        uploading = true;
         expect(await t.db.getRepository(Institution).countBy({ id: other.id })).toBe(1);
       }
       req.write('Slow Upload University,university,Montpelier,VT\n');

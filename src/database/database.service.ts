@@ -59,7 +59,7 @@ const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
  * blocked by writers and never failing with a serialization error (read-only).
  *
  * A write or read called inside a write joins it (same manager: nested writes never wait for
- * themselves); a read inside a read joins it; a write inside a read is refused. The context is
+ * themselves); a read inside a read joins it; a write inside a read is a write of its own. The context is
  * carried by AsyncLocalStorage, but it is closed when its write ends: a timer or callback started
  * inside a write that runs after it takes its own turn like any other caller.
  */
@@ -77,11 +77,13 @@ export class DatabaseService implements OnApplicationShutdown {
     this.readers = readers.map((ds) => ({ ds, queue: new Queue() }));
   }
 
-  /** Runs fn in a write transaction (SQLite: one at a time); joins the caller's write if there is one. */
+  /** Runs fn in a write transaction (SQLite: one at a time); joins the caller's write if there is one (not a read). */
   write<T>(fn: Work<T>): Promise<T> {
     const s = this.current();
     if (s?.kind === 'write') return join(s, fn);
-    if (s) return Promise.reject(new Error('write() inside read(): open the write first and read inside it'));
+    // Inside a read: a write of its own (a read holds no lock, so it cannot wait for itself); the
+    // read's snapshot does not see it.
+    if (s) return scope.exit(() => this.write(fn));
     if (this.kind === 'postgres') return this.writer.transaction((m) => this.enter('write', m, fn));
     return this.writes.run(() =>
       this.writer.transaction(async (m) => {
