@@ -22,6 +22,7 @@ import { SqliteQueryRunner } from 'typeorm/driver/sqlite/SqliteQueryRunner';
 import { FixedClock } from '../src/common/clock';
 import { DISRUPTIVE_KINDS } from '../src/common/enums';
 import { createDataSource } from '../src/database/data-source.factory';
+import { databaseOf } from '../src/database/database.service';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { evidenceSql, placeholders } from '../src/risk/evidence';
 import { assessRisk, RiskEvidence } from '../src/risk/model';
@@ -195,7 +196,11 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
 const MASKS = masksOf(DEFAULT_TOPIC_RELATIONS);
 
 function service(ds: DataSource, clock: FixedClock): RiskService {
-  return new RiskService(ds, clock, new EventEmitter2(), new RiskParametersService(ds, clock, new AuditService(ds, clock)), { refreshHorizonDays: 400, refreshHourUtc: 3, orgCacheSeconds: 600 });
+  return new RiskService(ds, clock, new EventEmitter2(), new RiskParametersService(ds, clock, new AuditService(databaseOf(ds), clock)), {
+    refreshHorizonDays: 400,
+    refreshHourUtc: 3,
+    orgCacheSeconds: 600,
+  });
 }
 
 /** Time spent per kind of SQL statement (first words), for a breakdown of where a refresh goes. */

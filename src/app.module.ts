@@ -8,6 +8,7 @@ import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
 import { allConfigs, databaseConfig } from './config';
 import { createDataSource } from './database/data-source.factory';
+import { DatabaseModule } from './database/database.module';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -37,6 +38,7 @@ import { TokensModule } from './tokens/tokens.module';
       useFactory: (db: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(db),
       dataSourceFactory: (options) => createDataSource(options!),
     }),
+    DatabaseModule,
     EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
     ScheduleModule.forRoot(),
     CommonModule,

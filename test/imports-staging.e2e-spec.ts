@@ -1,6 +1,7 @@
 import { InstitutionImportService } from '../src/institutions/institution-import.service';
 import { Institution } from '../src/institutions/institution.entity';
 import { createTestApp, TestApp } from './helpers/test-app';
+import { DatabaseService } from '../src/database/database.service';
 
 /**
  * Imports check the whole file without a transaction (reads of the committed state, rows to create
@@ -26,11 +27,13 @@ describe('imports: check first, then commit quickly', () => {
     let calls = 0;
     let result: T | undefined;
     let txOpen = false;
-    const realTx = t.db.manager.transaction;
-    const txSpy = jest.spyOn(t.db.manager, 'transaction').mockImplementation(function (this: unknown, ...args: unknown[]) {
+    // a write opened (a read of the committed state does not hold anyone up)
+    const database = t.app.get(DatabaseService);
+    const realWrite = database.write.bind(database);
+    const txSpy = jest.spyOn(database, 'write').mockImplementation((fn) => {
       txOpen = true;
-      return (realTx as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-    } as typeof realTx);
+      return realWrite(fn);
+    });
     const spy = jest.spyOn(service, 'existing').mockImplementation(async (...args: unknown[]) => {
       if (++calls === 2) {
         txSpy.mockRestore();

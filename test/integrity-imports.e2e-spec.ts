@@ -6,6 +6,7 @@ import { InstitutionImportService } from '../src/institutions/institution-import
 import { Institution } from '../src/institutions/institution.entity';
 import { RiskService } from '../src/risk/risk.service';
 import { createTestApp, TestApp } from './helpers/test-app';
+import { DatabaseService } from '../src/database/database.service';
 
 /** Uploads are spooled under IMPORT_SPOOL_DIR: a private one for this file, to count what is left. */
 const privateTmp = mkdtempSync(join(tmpdir(), 'integrity-imports-'));
@@ -29,11 +30,12 @@ describe('imports: uploads outside transactions, one risk pass, date range', () 
     const service = t.app.get(InstitutionImportService);
     let uploading = false;
     let txDuringUpload = false;
-    const realTx = t.db.manager.transaction;
-    const txSpy = jest.spyOn(t.db.manager, 'transaction').mockImplementation(function (this: unknown, ...args: unknown[]) {
+    const database = t.app.get(DatabaseService);
+    const realWrite = database.write.bind(database);
+    const txSpy = jest.spyOn(database, 'write').mockImplementation((fn) => {
       if (uploading) txDuringUpload = true;
-      return (realTx as (...a: unknown[]) => Promise<unknown>).apply(this, args);
-    } as typeof realTx);
+      return realWrite(fn);
+    });
     let entered!: () => void;
     const reached = new Promise<void>((r) => (entered = r));
     const realImport = service.import.bind(service);
@@ -50,7 +52,9 @@ describe('imports: uploads outside transactions, one risk pass, date range', () 
       await reached;
       // The upload is still open. A write from another request must not wait for it to finish.
       if (!txDuringUpload) {
+        uploading = false; // this write is the test's own
         const other = await t.factories.institution({ name: 'Written While Uploading', state: 'VT' });
+        uploading = true;
         expect(await t.db.getRepository(Institution).countBy({ id: other.id })).toBe(1);
       }
       req.write('Slow Upload University,university,Montpelier,VT\n');

@@ -1,27 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
-import { runExclusive, sqliteConnection } from '../database/sqlite-serialise';
+import { DatabaseService } from '../database/database.service';
 import { Page, page } from '../common/pagination';
 import { buildListingSql, Dialect, ListingFilter, rowToView } from './appearance-listing.sql';
 import { AppearanceQuery, AppearanceView } from './dto/appearance.dto';
 
-interface RawSqlite {
-  all(sql: string, params: unknown[], cb: (err: Error | null, rows: any[]) => void): void;
-}
-
-/**
- * Reads appearances as views with one SQL (see appearance-listing.sql.ts). Outside a transaction on
- * SQLite the listing goes straight to the driver's connection: TypeORM's query runner costs more
- * than the query itself on this hot path (PERF_NOTES.md).
- */
+/** Reads appearances as views with one SQL (see appearance-listing.sql.ts). */
 @Injectable()
 export class AppearanceReader {
   readonly dialect: Dialect;
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {
-    this.dialect = db.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  constructor(private readonly database: DatabaseService) {
+    this.dialect = database.kind;
   }
 
   async list(q: AppearanceQuery): Promise<Page<AppearanceView>> {
@@ -39,8 +30,9 @@ export class AppearanceReader {
       offset: (q.page - 1) * q.pageSize,
     };
     const s = buildListingSql(filter, this.dialect);
-    // Rows and count under one lock: the same committed state, and no other request's open transaction.
-    const [rows, count] = await runExclusive(this.db, () => Promise.all([this.query(null, s.sql, s.params), this.query(null, s.countSql, s.countParams)]));
+    // Rows and count in one read: the same committed state.
+    // one snapshot for the page and its count, one statement after the other on the read's connection
+    const [rows, count] = await this.database.read(async (m) => [await this.query(m, s.sql, s.params), await this.query(m, s.countSql, s.countParams)] as const);
     return page(rows.map(rowToView), Number(count[0].n), q);
   }
 
@@ -62,21 +54,9 @@ export class AppearanceReader {
     return (await this.query(null, s.sql, s.params)).map(rowToView);
   }
 
-  /**
-   * Without a manager on SQLite the read goes to the raw connection, inside `runExclusive` (the
-   * serialisation lock of sqlite-serialise.ts): the one connection may be in the middle of another
-   * request's transaction, whose uncommitted rows a bare read would see.
-   */
+  /** Without a manager: a read of its own (committed state only); with one: that transaction's. */
   private query(manager: EntityManager | null, sql: string, params: unknown[]): Promise<any[]> {
     if (manager) return manager.query(sql, params);
-    if (this.dialect === 'sqlite') {
-      if (sqliteConnection<RawSqlite>(this.db)) {
-        return runExclusive(this.db, () => {
-          const conn = sqliteConnection<RawSqlite>(this.db)!; // the reader when the writer is busy
-          return new Promise<any[]>((resolve, reject) => conn.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows))));
-        });
-      }
-    }
-    return this.db.query(sql, params);
+    return this.database.read((m) => m.query(sql, params));
   }
 }

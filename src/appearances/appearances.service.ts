@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -22,6 +21,7 @@ import { resolveTimes, Times } from './appearance-times';
 import { Appearance } from './appearance.entity';
 import { AppearanceRecruiter } from './appearance-recruiter.entity';
 import { AppearanceDetailView, AppearanceWarningView, ClashView, CreateAppearanceDto, UpdateAppearanceDto } from './dto/appearance.dto';
+import { DatabaseService } from '../database/database.service';
 
 /** Plain fields an update may change, compared one by one. */
 const SCALAR_FIELDS = ['kind', 'title', 'venue', 'format', 'audience', 'expectedAttendance', 'visibleBranding', 'protestAnnounced', 'briefingOffsets'] as const;
@@ -45,7 +45,7 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 @Injectable()
 export class AppearancesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly risk: RiskService,
@@ -61,7 +61,7 @@ export class AppearancesService {
   async create(dto: CreateAppearanceDto, actor: AuthUser): Promise<AppearanceDetailView> {
     // Title and venue travel in briefings, calendar invites and the audit trail.
     assertNoPersonalData({ title: dto.title, venue: dto.venue }, { venue: 'venue' });
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const officeId = await this.resolveOffice(m, dto.officeId, actor);
       const inst = await this.host(m, dto.institutionId);
       const times = resolveTimes(dto, null, inst.timeZone);
@@ -119,7 +119,7 @@ export class AppearancesService {
 
   async update(id: string, dto: UpdateAppearanceDto, expected: number | undefined, actor: AuthUser): Promise<AppearanceDetailView> {
     assertNoPersonalData({ title: dto.title, venue: dto.venue }, { venue: 'venue' });
-    const result = await this.db.transaction(async (m) => {
+    const result = await this.db.write(async (m) => {
       const before = await this.load(m, id);
       this.assertCanEdit(before, actor);
       if (before.status === 'completed' || before.status === 'cancelled') {
@@ -183,7 +183,7 @@ export class AppearancesService {
   async transition(id: string, to: 'confirmed' | 'cancelled' | 'completed', expected: number | undefined, actor: AuthUser, reason?: string): Promise<AppearanceDetailView> {
     // A cancellation reason is free text that travels in emails: no personal data (who protested ...).
     if (reason) assertNoPersonalData({ reason });
-    const view = await this.db.transaction(async (m) => {
+    const view = await this.db.write(async (m) => {
       const before = await this.load(m, id);
       this.assertCanEdit(before, actor);
       if (!LEGAL[before.status].includes(to)) {

@@ -1,8 +1,8 @@
 import { AuditEntryView } from './dto/audit-entry.dto';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
 import { iso } from '../common/time';
@@ -23,12 +23,13 @@ export interface AuditInput {
 @Injectable()
 export class AuditService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseService,
     private readonly clock: Clock,
   ) {}
 
   async record(manager: EntityManager | null, input: AuditInput): Promise<void> {
-    const m = manager ?? this.dataSource.manager;
+    if (!manager) return this.database.write((m) => this.record(m, input)); // a read's audit entry: a write of its own
+    const m = manager;
     const entry = m.create(AuditEntry, {
       id: randomUUID(),
       at: this.clock.now(),
@@ -60,16 +61,18 @@ export class AuditService {
   }
 
   async list(q: AuditQuery): Promise<Page<AuditEntryView>> {
-    const qb = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
-    if (q.entityType) qb.andWhere('a.entity_type = :et', { et: q.entityType });
-    if (q.entityId) qb.andWhere('a.entity_id = :eid', { eid: q.entityId });
-    if (q.actorId) qb.andWhere('a.actor_id = :aid', { aid: q.actorId });
-    if (q.action) qb.andWhere('a.action = :ac', { ac: q.action });
-    if (q.from) qb.andWhere('a.at >= :from', { from: new Date(q.from).getTime() });
-    if (q.to) qb.andWhere('a.at < :to', { to: new Date(q.to).getTime() });
-    qb.orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC');
-    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
-    const [rows, total] = await qb.getManyAndCount();
+    const [rows, total] = await this.database.read((m) => {
+      const qb = m.getRepository(AuditEntry).createQueryBuilder('a');
+      if (q.entityType) qb.andWhere('a.entity_type = :et', { et: q.entityType });
+      if (q.entityId) qb.andWhere('a.entity_id = :eid', { eid: q.entityId });
+      if (q.actorId) qb.andWhere('a.actor_id = :aid', { aid: q.actorId });
+      if (q.action) qb.andWhere('a.action = :ac', { ac: q.action });
+      if (q.from) qb.andWhere('a.at >= :from', { from: new Date(q.from).getTime() });
+      if (q.to) qb.andWhere('a.at < :to', { to: new Date(q.to).getTime() });
+      qb.orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC');
+      qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
+      return qb.getManyAndCount();
+    });
     return page(rows.map(toAuditView), total, q);
   }
 }

@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { UnauthenticatedError } from '../common/errors';
@@ -14,6 +12,7 @@ import { User } from '../users/user.entity';
 import { toUserView } from '../users/user.view';
 import { AttemptLimiter } from './attempt-limiter';
 import { LoginDto, TokenView } from './dto/login.dto';
+import { DatabaseService } from '../database/database.service';
 
 interface TokenClaims {
   sub: string;
@@ -44,7 +43,7 @@ export class AuthService {
   private dummyHash: Promise<string> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly jwt: JwtService,
     private readonly audit: AuditService,
     private readonly limiter: AttemptLimiter,
@@ -65,7 +64,7 @@ export class AuthService {
       ],
       TOO_MANY,
     );
-    const user = await this.db.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne();
+    const user = await this.db.read((m) => m.getRepository(User).createQueryBuilder('u').addSelect('u.passwordHash').where('u.email = :email', { email }).getOne());
     // Verify against a dummy hash when the user is unknown, so timing does not reveal which emails exist.
     this.dummyHash ??= hashPassword('dummy-password-for-timing');
     const ok = await verifyPassword(user?.passwordHash ?? (await this.dummyHash), dto.password);
@@ -95,12 +94,14 @@ export class AuthService {
   async verify(token: string): Promise<AuthUser> {
     const claims = await this.claims(token);
     if (typeof claims.jti !== 'string') throw new UnauthenticatedError('The token is invalid or expired; sign in again', 'BAD_TOKEN');
-    const [row] = await query<SessionRow>(
-      this.db,
-      `SELECT u.active, u.token_version, u.role, u.office_id, u.email,
+    const [row] = await this.db.read((m) =>
+      query<SessionRow>(
+        m,
+        `SELECT u.active, u.token_version, u.role, u.office_id, u.email,
               (SELECT COUNT(*) FROM revoked_sessions r WHERE r.jti = :jti) AS revoked
        FROM users u WHERE u.id = :id`,
-      { id: claims.sub, jti: claims.jti },
+        { id: claims.sub, jti: claims.jti },
+      ),
     );
     if (!row) throw new UnauthenticatedError('The token names a user that no longer exists', 'BAD_TOKEN');
     if (!Number(row.active)) throw new UnauthenticatedError('This account is disabled; ask an admin', 'ACCOUNT_DISABLED');
@@ -118,12 +119,14 @@ export class AuthService {
     }
     const now = Date.now(); // token expiry is wall-clock time (jsonwebtoken checks it so)
     if (typeof claims.jti !== 'string') return; // not a session token (verify refuses it anyway)
-    await query(this.db, `INSERT INTO revoked_sessions (jti, expires_at) VALUES (:jti, :exp) ON CONFLICT (jti) DO NOTHING`, {
-      jti: claims.jti,
-      exp: (claims.exp ?? 0) * 1000 || now + this.config.jwtTtlSeconds * 1000,
-    });
+    await this.db.write((m) =>
+      query(m, `INSERT INTO revoked_sessions (jti, expires_at) VALUES (:jti, :exp) ON CONFLICT (jti) DO NOTHING`, {
+        jti: claims.jti,
+        exp: (claims.exp ?? 0) * 1000 || now + this.config.jwtTtlSeconds * 1000,
+      }),
+    );
     this.verified.delete(token);
-    await query(this.db, `DELETE FROM revoked_sessions WHERE expires_at < :now`, { now });
+    await this.db.write((m) => query(m, `DELETE FROM revoked_sessions WHERE expires_at < :now`, { now }));
   }
 
   private async claims(token: string): Promise<TokenClaims> {

@@ -3,10 +3,9 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { dirname } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { authConfig, ConfigError, databaseConfig, secretWeakness } from '../config';
 import { query } from '../database/sql-dialect';
+import { DatabaseService } from '../database/database.service';
 
 const MASTER = 'master';
 
@@ -30,7 +29,7 @@ export class KeyRing implements OnModuleInit {
   private keys: Keys | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
     @Inject(databaseConfig.KEY) private readonly database: ConfigType<typeof databaseConfig>,
   ) {}
@@ -95,12 +94,14 @@ export class KeyRing implements OnModuleInit {
   }
 
   private async fromDatabase(): Promise<string> {
-    await query(this.db, `INSERT INTO app_secrets (name, value, created_at) VALUES (:name, :value, :now) ON CONFLICT (name) DO NOTHING`, {
-      name: MASTER,
-      value: generate(),
-      now: Date.now(),
-    });
-    const [row] = await query<{ value: string }>(this.db, `SELECT value FROM app_secrets WHERE name = :name`, { name: MASTER });
+    await this.db.write((m) =>
+      query(m, `INSERT INTO app_secrets (name, value, created_at) VALUES (:name, :value, :now) ON CONFLICT (name) DO NOTHING`, {
+        name: MASTER,
+        value: generate(),
+        now: Date.now(),
+      }),
+    );
+    const [row] = await this.db.read((m) => query<{ value: string }>(m, `SELECT value FROM app_secrets WHERE name = :name`, { name: MASTER }));
     return checked(row.value, 'the app_secrets table');
   }
 }

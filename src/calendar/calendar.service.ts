@@ -1,7 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppearanceReader } from '../appearances/appearance-reader';
 import { Clock } from '../common/clock';
 import { NotFoundError } from '../common/errors';
@@ -10,6 +8,7 @@ import { AttemptLimiter } from '../auth/attempt-limiter';
 import { appConfig, authConfig, calendarConfig } from '../config';
 import { User } from '../users/user.entity';
 import { buildAppearanceIcs } from './ics';
+import { DatabaseService } from '../database/database.service';
 
 /** How far back a personal feed reaches (later appearances are all included). */
 const FEED_HISTORY_MS = 180 * DAY_MS;
@@ -17,7 +16,7 @@ const FEED_HISTORY_MS = 180 * DAY_MS;
 @Injectable()
 export class CalendarService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly reader: AppearanceReader,
     private readonly clock: Clock,
     private readonly limiter: AttemptLimiter,
@@ -42,7 +41,7 @@ export class CalendarService {
     const misses = { bucket: `feed-ip:${ip}`, limit: this.auth.feedMissLimit, windowMs: 60_000 };
     const message = 'Too many unknown calendar links from this address; wait a minute';
     await this.limiter.check(misses, message);
-    const user = await this.db.getRepository(User).findOne({ where: { calendarToken: token }, select: { id: true, role: true, officeId: true, active: true, displayName: true } });
+    const user = await this.db.read((m) => m.getRepository(User).findOne({ where: { calendarToken: token }, select: { id: true, role: true, officeId: true, active: true, displayName: true } }));
     if (!user || !user.active) {
       await this.limiter.hit([misses], message);
       throw new NotFoundError('Calendar feed', 'for this link');

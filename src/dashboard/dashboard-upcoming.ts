@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AppearanceReader } from '../appearances/appearance-reader';
 import { AttentionService } from '../attention/attention.service';
 import type { AuthUser } from '../common/auth';
@@ -10,6 +8,7 @@ import { ValidationFailedError } from '../common/errors';
 import { DAY_MS, humanLocal } from '../common/time';
 import { STATE_ZONES } from '../institutions/state-zones';
 import { Office } from '../offices/office.entity';
+import { DatabaseService } from '../database/database.service';
 
 export interface UpcomingRisk {
   byLevel: { level: string; count: number }[];
@@ -34,7 +33,7 @@ const AHEAD_DAYS = 30;
 @Injectable()
 export class DashboardUpcoming {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly reader: AppearanceReader,
     private readonly attention: AttentionService,
     private readonly clock: Clock,
@@ -42,7 +41,7 @@ export class DashboardUpcoming {
 
   async offices(user: AuthUser): Promise<{ id: string; name: string }[]> {
     const where = user.role === 'coordinator' ? { id: user.officeId ?? '' } : {};
-    return (await this.db.getRepository(Office).find({ where, select: { id: true, name: true }, order: { name: 'ASC' } })).map((o) => ({ id: o.id, name: o.name }));
+    return (await this.db.read((m) => m.getRepository(Office).find({ where, select: { id: true, name: true }, order: { name: 'ASC' } }))).map((o) => ({ id: o.id, name: o.name }));
   }
 
   /** A state filter must be a code the data knows (a US state, or a region some institution has). */
@@ -50,7 +49,7 @@ export class DashboardUpcoming {
     if (!state) return;
     const code = state.toUpperCase();
     if (STATE_ZONES[code]) return;
-    const [row] = await this.db.query(`SELECT 1 AS x FROM institutions WHERE state = ${this.db.options.type === 'postgres' ? '$1' : '?'} LIMIT 1`, [code]);
+    const [row] = await this.db.read((m) => m.query(`SELECT 1 AS x FROM institutions WHERE state = ${this.db.kind === 'postgres' ? '$1' : '?'} LIMIT 1`, [code]));
     if (row) return;
     throw new ValidationFailedError(`Unknown state "${state}"`, { state: `"${state}" is not a state or region code in Forewarn; use the two-letter code, e.g. OH for Ohio` });
   }

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth';
 import { NotFoundError } from '../common/errors';
 import { Institution } from '../institutions/institution.entity';
@@ -9,6 +7,7 @@ import { PageViews } from '../pages/page-views';
 import { RESULT_WORDS } from '../pages/page-words';
 import { TimelineService } from '../timeline/timeline.service';
 import type { OutcomeResult } from '../common/enums';
+import { DatabaseService } from '../database/database.service';
 
 const TIMELINE_ROWS = 200;
 const words = (s: string | null | undefined) => String(s ?? '').replace(/_/g, ' ');
@@ -22,17 +21,17 @@ const day = (isoString: string, zone: string) => new Date(isoString).toLocaleDat
 @Injectable()
 export class InstitutionDrillDown {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly timeline: TimelineService,
     private readonly views: PageViews,
   ) {}
 
   async render(id: string, user: AuthUser): Promise<string> {
-    const inst = await this.db.getRepository(Institution).findOneBy({ id });
+    const inst = await this.db.read((m) => m.getRepository(Institution).findOneBy({ id }));
     if (!inst) throw new NotFoundError('Institution', id);
     const { items, total } = await this.timeline.timeline(id, { page: 1, pageSize: TIMELINE_ROWS, order: 'desc' }, user);
     const appearanceIds = items.filter((i) => i.type === 'appearance').map((i) => i.id);
-    const outcomes = appearanceIds.length ? await this.db.getRepository(Outcome).createQueryBuilder('o').where('o.appearance_id IN (:...ids)', { ids: appearanceIds }).getMany() : [];
+    const outcomes = appearanceIds.length ? await this.db.read((m) => m.getRepository(Outcome).createQueryBuilder('o').where('o.appearance_id IN (:...ids)', { ids: appearanceIds }).getMany()) : [];
     const byAppearance = new Map(outcomes.map((o) => [o.appearanceId, o]));
     const zone = inst.timeZone;
     const live = items.find((i) => i.type === 'reception' && !i.reception?.supersededById);

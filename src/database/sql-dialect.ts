@@ -25,8 +25,9 @@ const POSTGRES: Dialect = {
   quarter: (c) => `to_char(to_timestamp(${c} / 1000) AT TIME ZONE 'UTC', 'YYYY-"Q"Q')`,
 };
 
-export function dialectOf(db: DataSource): Dialect {
-  return db.options.type === 'postgres' ? POSTGRES : SQLITE;
+export function dialectOf(db: DataSource | EntityManager | { kind: Dialect['kind'] }): Dialect {
+  const kind = db instanceof DataSource ? db.options.type : db instanceof EntityManager ? db.connection.options.type : db.kind;
+  return kind === 'postgres' ? POSTGRES : SQLITE;
 }
 
 /**

@@ -8,7 +8,8 @@ import { pipeline, Readable, Transform } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { Logger } from '@nestjs/common';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { ConflictError, DomainError, PayloadTooLargeError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { unprotectCell } from '../common/csv';
 import { ImportReport } from './import-report';
@@ -325,17 +326,22 @@ class StagedRows implements Stage {
  * created one of the staged records in between, nothing is written (409 IMPORT_CONFLICT, send again).
  * Otherwise committed (non-atomic imports keep the rows that passed).
  */
-export async function runImport(db: DataSource, report: ImportReport, work: (m: EntityManager, stage: Stage) => Promise<void>, afterWork?: (m: EntityManager) => Promise<void>): Promise<ImportReport> {
+export async function runImport(
+  database: DatabaseService,
+  report: ImportReport,
+  work: (m: EntityManager, stage: Stage) => Promise<void>,
+  afterWork?: (m: EntityManager) => Promise<void>,
+): Promise<ImportReport> {
   const own = spoolFolder.getStore() ? null : await mkdtemp(join(tmpdir(), `${SPOOL_PREFIX}${process.pid}-`));
   const stage = new StagedRows(own ?? spoolFolder.getStore()!);
   try {
     const started = performance.now();
-    await work(db.manager, stage);
+    await database.read((m) => work(m, stage)); // one committed state, no lock held
     stage.close();
     const checked = performance.now();
     report.items.sort((a, b) => a.row - b.row);
     if (!report.dryRun && !(report.atomic && report.refused > 0)) {
-      await db.transaction(async (m) => {
+      await database.write(async (m) => {
         await stage.commit(m);
         if (afterWork) await afterWork(m);
       });

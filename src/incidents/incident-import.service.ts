@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -27,6 +26,7 @@ import { breather, csvChunks, CsvRow, reasonOf, requireColumns, runImport, Stage
 import { ImportUploads } from '../imports/import-uploads.service';
 import { IncidentCsvRow } from '../imports/dto/import.dto';
 import { emptyReport, ImportReport, tally } from '../imports/import-report';
+import { DatabaseService } from '../database/database.service';
 
 export type IncidentFormat = 'forewarn' | 'campus_protests';
 
@@ -68,7 +68,7 @@ interface Draft {
 @Injectable()
 export class IncidentImportService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly risk: RiskService,

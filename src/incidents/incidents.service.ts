@@ -3,8 +3,8 @@ import { topicBit, topicMask } from '../common/topics';
 import { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainEvents, IncidentRecordedEvent } from '../common/domain-events';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { Appearance } from '../appearances/appearance.entity';
 import { AppearancesService } from '../appearances/appearances.service';
 import { AuditService } from '../audit/audit.service';
@@ -36,7 +36,7 @@ const TRANSITIONS: Record<string, string[]> = {
 @Injectable()
 export class IncidentsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly risk: RiskService,
@@ -48,7 +48,7 @@ export class IncidentsService {
   async create(dto: CreateIncidentDto, actor: AuthUser): Promise<IncidentView> {
     const occurredAt = this.occurredAt(dto.occurredAt);
     this.checkDescription(dto.description, occurredAt);
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const institution = await m.findOneBy(Institution, { id: dto.institutionId });
       if (!institution) throw new NotFoundError('Institution', dto.institutionId, 'institutionId');
       const appearance = dto.appearanceId ? await this.appearanceAt(m, dto.appearanceId, institution.id, actor) : null;
@@ -105,19 +105,21 @@ export class IncidentsService {
   }
 
   async get(id: string, actor: AuthUser): Promise<IncidentView> {
-    const row = await this.db.getRepository(Incident).findOne({ where: { id }, relations: { institution: true } });
+    const row = await this.db.read((m) => m.getRepository(Incident).findOne({ where: { id }, relations: { institution: true } }));
     if (!row) throw new NotFoundError('Incident', id);
     await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: id, meta: { kind: 'record' } });
     return toIncidentView(row);
   }
 
   async list(q: IncidentQuery, actor: AuthUser): Promise<Page<IncidentView>> {
-    const qb = this.filtered(q)
-      .orderBy('i.occurredAt', 'DESC')
-      .addOrderBy('i.id', 'DESC')
-      .skip((q.page - 1) * q.pageSize)
-      .take(q.pageSize);
-    const [rows, total] = await qb.getManyAndCount();
+    const [rows, total] = await this.db.read((m) =>
+      this.filtered(m, q)
+        .orderBy('i.occurredAt', 'DESC')
+        .addOrderBy('i.id', 'DESC')
+        .skip((q.page - 1) * q.pageSize)
+        .take(q.pageSize)
+        .getManyAndCount(),
+    );
     await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: null, meta: { kind: 'list', filter: filterOf(q), total } });
     return page(
       rows.map((r) => toIncidentView(r)),
@@ -131,9 +133,12 @@ export class IncidentsService {
     await this.audit.record(null, { actorId: actor.id, action: 'read', entityType: 'incident', entityId: null, meta: { kind: 'export', filter: filterOf(q) } });
     let after: { at: number; id: string } | null = null;
     for (;;) {
-      const qb = this.filtered(q).orderBy('i.occurredAt', 'ASC').addOrderBy('i.id', 'ASC').take(1000);
-      if (after) qb.andWhere('(i.occurred_at > :aat OR (i.occurred_at = :aat AND i.id > :aid))', { aat: after.at, aid: after.id });
-      const rows = await qb.getMany();
+      const from = after;
+      const rows = await this.db.read((m) => {
+        const qb = this.filtered(m, q).orderBy('i.occurredAt', 'ASC').addOrderBy('i.id', 'ASC').take(1000);
+        if (from) qb.andWhere('(i.occurred_at > :aat OR (i.occurred_at = :aat AND i.id > :aid))', { aat: from.at, aid: from.id });
+        return qb.getMany();
+      });
       if (!rows.length) return;
       yield rows.map(toIncidentCsvRow);
       const last = rows[rows.length - 1];
@@ -143,7 +148,7 @@ export class IncidentsService {
   }
 
   async update(id: string, dto: UpdateIncidentDto, expected: number | undefined, actor: AuthUser): Promise<IncidentView> {
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const row = await this.load(m, id);
       if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Incident', id, expected, row.version);
       const before = toIncidentView(row);
@@ -186,7 +191,7 @@ export class IncidentsService {
 
   async setVerification(id: string, dto: VerificationDto, expected: number | undefined, actor: AuthUser): Promise<IncidentView> {
     assertVerificationAllowed(actor, dto.verification, dto.statement);
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const row = await this.load(m, id);
       if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Incident', id, expected, row.version);
       if (!TRANSITIONS[row.verification]?.includes(dto.verification)) {
@@ -233,8 +238,8 @@ export class IncidentsService {
     });
   }
 
-  private filtered(q: IncidentQuery): SelectQueryBuilder<Incident> {
-    const qb = this.db.getRepository(Incident).createQueryBuilder('i').leftJoinAndSelect('i.institution', 'inst');
+  private filtered(m: EntityManager, q: IncidentQuery): SelectQueryBuilder<Incident> {
+    const qb = m.getRepository(Incident).createQueryBuilder('i').leftJoinAndSelect('i.institution', 'inst');
     if (q.institutionId) qb.andWhere('i.institution_id = :iid', { iid: q.institutionId });
     if (q.state) qb.andWhere('i.state = :st', { st: normaliseState(q.state) });
     if (q.appearanceId) qb.andWhere('i.appearance_id = :aid', { aid: q.appearanceId });

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ApiProperty } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { DateTime } from 'luxon';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { iso } from '../common/time';
 import { appConfig } from '../config/app.config';
 import { privacyConfig } from '../config/privacy.config';
 import { Incident } from './incident.entity';
+import { DatabaseService } from '../database/database.service';
 
 /** Incidents that occurred before this instant have outlived their description. */
 export function retentionCutoff(now: number, months: number): number {
@@ -36,7 +36,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
   lastRun: Promise<void> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     @Inject(privacyConfig.KEY) private readonly privacy: ConfigType<typeof privacyConfig>,
@@ -66,7 +66,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
 
   async expireDescriptions(now: number): Promise<RetentionResult> {
     const cutoff = retentionCutoff(now, this.privacy.retentionMonths);
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const rows: Array<{ id: string }> = await m
         .createQueryBuilder()
         .select('i.id', 'id')

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { Clock } from '../common/clock';
 import { Institution } from './institution.entity';
 import { normaliseState } from './normalise';
@@ -10,7 +9,7 @@ import { InstitutionReception } from './institution-reception';
 @Injectable()
 export class InstitutionExportService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly ledger: InstitutionReception,
   ) {}
@@ -18,11 +17,14 @@ export class InstitutionExportService {
   async *rows(q: { state?: string; kind?: string }): AsyncGenerator<Array<Record<string, unknown>>> {
     let after: { name: string; id: string } | null = null;
     for (;;) {
-      const qb = this.db.getRepository(Institution).createQueryBuilder('i').orderBy('i.search_name', 'ASC').addOrderBy('i.id', 'ASC').take(1000);
-      if (q.state) qb.andWhere('i.state = :st', { st: normaliseState(q.state) });
-      if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
-      if (after) qb.andWhere('(i.search_name > :an OR (i.search_name = :an AND i.id > :aid))', { an: after.name, aid: after.id });
-      const rows = await qb.getMany();
+      const from = after;
+      const rows = await this.db.read((m) => {
+        const qb = m.getRepository(Institution).createQueryBuilder('i').orderBy('i.search_name', 'ASC').addOrderBy('i.id', 'ASC').take(1000);
+        if (q.state) qb.andWhere('i.state = :st', { st: normaliseState(q.state) });
+        if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
+        if (from) qb.andWhere('(i.search_name > :an OR (i.search_name = :an AND i.id > :aid))', { an: from.name, aid: from.id });
+        return qb.getMany();
+      });
       if (!rows.length) return;
       const stances = await this.ledger.summaries(
         rows.map((r) => r.id),

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HIGHEST_DEGREES, OWNERSHIPS } from '../common/enums';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -19,6 +18,7 @@ import { ImportUploads } from '../imports/import-uploads.service';
 import { InstitutionCsvRow } from '../imports/dto/import.dto';
 import { emptyReport, ImportReport, tally } from '../imports/import-report';
 import { zoneForState } from './state-zones';
+import { DatabaseService } from '../database/database.service';
 
 export type InstitutionFormat = 'forewarn' | 'scorecard';
 
@@ -72,7 +72,7 @@ type Existing = { id: string; ownership: string | null; highestDegree: string | 
 @Injectable()
 export class InstitutionImportService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly uploads: ImportUploads,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Not } from 'typeorm';
+import { EntityManager, Not } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -17,6 +16,7 @@ import { dedupeKey, normaliseState, normaliseText } from './normalise';
 import { RiskService } from '../risk/risk.service';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
 import { assertNoPersonalData, FieldKind } from '../common/privacy/privacy-guard';
+import { DatabaseService } from '../database/database.service';
 
 export function toInstitutionView(i: Institution): InstitutionView {
   return {
@@ -51,7 +51,7 @@ const REFERENCING = ['appearances', 'incidents', 'reception_entries'] as const;
 @Injectable()
 export class InstitutionsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly risk: RiskService,
@@ -60,27 +60,29 @@ export class InstitutionsService {
   ) {}
 
   async list(q: InstitutionQuery): Promise<Page<InstitutionView>> {
-    const qb = this.db.getRepository(Institution).createQueryBuilder('i');
-    const term = normaliseText(q.q);
-    if (term) qb.andWhere(`i.search_name LIKE :term ${LIKE_ESCAPE}`, { term: containsPattern(term) });
-    // A search of only punctuation or wildcards ("%", "_") names nothing: no matches, not every row.
-    else if (q.q?.trim()) qb.andWhere('1 = 0');
-    if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
-    if (q.state) qb.andWhere('i.state = :state', { state: normaliseState(q.state) });
-    if (q.city) qb.andWhere('LOWER(i.city) = :city', { city: q.city.trim().toLowerCase() });
-    if (q.externalId) qb.andWhere('i.external_id = :ext', { ext: q.externalId });
-    qb.orderBy('i.search_name', 'ASC').addOrderBy('i.id', 'ASC');
-    qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
-    const [rows, total] = await qb.getManyAndCount();
-    const stances = await this.ledger.summaries(
-      rows.map((r) => r.id),
-      this.clock.now(),
-    );
-    return page(
-      rows.map((r) => ({ ...toInstitutionView(r), reception: stances.get(r.id) })),
-      total,
-      q,
-    );
+    return this.db.read(async (m) => {
+      const qb = m.getRepository(Institution).createQueryBuilder('i');
+      const term = normaliseText(q.q);
+      if (term) qb.andWhere(`i.search_name LIKE :term ${LIKE_ESCAPE}`, { term: containsPattern(term) });
+      // A search of only punctuation or wildcards ("%", "_") names nothing: no matches, not every row.
+      else if (q.q?.trim()) qb.andWhere('1 = 0');
+      if (q.kind) qb.andWhere('i.kind = :kind', { kind: q.kind });
+      if (q.state) qb.andWhere('i.state = :state', { state: normaliseState(q.state) });
+      if (q.city) qb.andWhere('LOWER(i.city) = :city', { city: q.city.trim().toLowerCase() });
+      if (q.externalId) qb.andWhere('i.external_id = :ext', { ext: q.externalId });
+      qb.orderBy('i.search_name', 'ASC').addOrderBy('i.id', 'ASC');
+      qb.skip((q.page - 1) * q.pageSize).take(q.pageSize);
+      const [rows, total] = await qb.getManyAndCount();
+      const stances = await this.ledger.summaries(
+        rows.map((r) => r.id),
+        this.clock.now(),
+      );
+      return page(
+        rows.map((r) => ({ ...toInstitutionView(r), reception: stances.get(r.id) })),
+        total,
+        q,
+      );
+    });
   }
 
   /** The derived reception (current stance, since when, 12-month trend) of one institution (from the reception module). */
@@ -89,15 +91,17 @@ export class InstitutionsService {
   }
 
   async get(id: string, manager?: EntityManager): Promise<Institution> {
-    const i = await (manager ?? this.db.manager).findOneBy(Institution, { id });
-    if (!i) throw new NotFoundError('Institution', id);
-    return i;
+    return this.db.read(async (m) => {
+      const i = await (manager ?? m).findOneBy(Institution, { id });
+      if (!i) throw new NotFoundError('Institution', id);
+      return i;
+    });
   }
 
   async create(dto: CreateInstitutionDto, actor: AuthUser): Promise<InstitutionView> {
     assertNoPersonalData({ name: dto.name, city: dto.city, state: dto.state, externalId: dto.externalId, ownership: dto.ownership }, INSTITUTION_FIELD_KINDS);
     return this.refuseRacingDuplicate(dedupeKey(dto.name, dto.city, dto.state), () =>
-      this.db.transaction(async (m) => {
+      this.db.write(async (m) => {
         const now = this.clock.now();
         const row = m.create(Institution, {
           name: dto.name,
@@ -137,7 +141,7 @@ export class InstitutionsService {
       const err = e as { code?: string; message?: string; driverError?: { code?: string } };
       const unique = err.code === '23505' || err.driverError?.code === '23505' || /UNIQUE constraint failed: institutions\.dedupe_key/.test(err.message ?? '');
       if (!unique) throw e;
-      const existing = await this.db.getRepository(Institution).findOne({ where: { dedupeKey: typeof key === 'string' ? key : await key() }, select: { id: true, name: true } });
+      const existing = await this.db.read(async (m) => m.getRepository(Institution).findOne({ where: { dedupeKey: typeof key === 'string' ? key : await key() }, select: { id: true, name: true } }));
       if (!existing) throw e;
       throw new ConflictError('DUPLICATE_INSTITUTION', `"${existing.name}" already exists`, { existingId: existing.id }, { name: `already exists as ${existing.id}` });
     }
@@ -150,7 +154,7 @@ export class InstitutionsService {
       return dedupeKey(dto.name ?? cur.name, dto.city ?? cur.city, dto.state ?? cur.state);
     };
     return this.refuseRacingDuplicate(keyAfter, () =>
-      this.db.transaction(async (m) => {
+      this.db.write(async (m) => {
         const row = await this.get(id, m);
         if (expected !== undefined && expected !== row.version) throw new StaleVersionError('Institution', id, expected, row.version);
         const before = toInstitutionView(row);
@@ -175,7 +179,7 @@ export class InstitutionsService {
   }
 
   async remove(id: string, actor: AuthUser): Promise<void> {
-    await this.db.transaction(async (m) => {
+    await this.db.write(async (m) => {
       const row = await this.get(id, m);
       for (const table of REFERENCING) {
         const n = await m.createQueryBuilder().from(table, 't').where('t.institution_id = :id', { id }).getCount();

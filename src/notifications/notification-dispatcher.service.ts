@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { CriticalBriefingsSentEvent, DomainEvents, EscalationsSentEvent } from '../common/domain-events';
+import { DatabaseService } from '../database/database.service';
 import { Clock } from '../common/clock';
 import type { NotificationKind, RiskLevel } from '../common/enums';
 import { mailConfig } from '../config';
@@ -78,7 +79,7 @@ export class NotificationDispatcher {
   private readonly held = new Set<string>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
     @Inject(mailConfig.KEY) private readonly cfg: ConfigType<typeof mailConfig>,
     private readonly loader: MailDataLoader,
     private readonly composer: NotificationComposer,
@@ -157,24 +158,28 @@ export class NotificationDispatcher {
     const ids = rows.map((r) => r.id).filter((id) => !lost.has(id));
     for (let i = 0; i < ids.length; i += GUARD_CHUNK) {
       const chunk = ids.slice(i, i + GUARD_CHUNK);
-      await this.db
-        .createQueryBuilder()
-        .update(Notification)
-        .set({ leaseUntil })
-        .where('id IN (:...ids)', { ids: chunk })
-        .andWhere('lease_owner = :owner', { owner })
-        .andWhere('status = :sending', { sending: 'sending' })
-        .execute();
-      const held: { id: string; appearance_id: string | null; appearance_status: string | null }[] = await this.db
-        .createQueryBuilder()
-        .select('n.id', 'id')
-        .addSelect('a.id', 'appearance_id')
-        .addSelect('a.status', 'appearance_status')
-        .from(Notification, 'n')
-        .leftJoin('appearances', 'a', 'a.id = n.appearance_id')
-        .where('n.id IN (:...ids)', { ids: chunk })
-        .andWhere('n.lease_owner = :owner', { owner })
-        .getRawMany();
+      await this.db.write((m) =>
+        m
+          .createQueryBuilder()
+          .update(Notification)
+          .set({ leaseUntil })
+          .where('id IN (:...ids)', { ids: chunk })
+          .andWhere('lease_owner = :owner', { owner })
+          .andWhere('status = :sending', { sending: 'sending' })
+          .execute(),
+      );
+      const held: { id: string; appearance_id: string | null; appearance_status: string | null }[] = await this.db.read((m) =>
+        m
+          .createQueryBuilder()
+          .select('n.id', 'id')
+          .addSelect('a.id', 'appearance_id')
+          .addSelect('a.status', 'appearance_status')
+          .from(Notification, 'n')
+          .leftJoin('appearances', 'a', 'a.id = n.appearance_id')
+          .where('n.id IN (:...ids)', { ids: chunk })
+          .andWhere('n.lease_owner = :owner', { owner })
+          .getRawMany(),
+      );
       const mine = new Set(held.map((h) => h.id));
       for (const id of chunk) if (!mine.has(id)) lost.add(id);
       for (const h of held) {
@@ -285,18 +290,17 @@ export class NotificationDispatcher {
       const k = `${s.ackRequired}|${s.assessmentId ?? ''}`;
       groups.set(k, [...(groups.get(k) ?? []), s]);
     }
-    // Each UPDATE is atomic on its own and the state change is idempotent: no transaction needed
-    // (and none held open across the sends of an overlapping batch on SQLite's single connection) —
-    // except for escalations and Critical briefings, whose "sent" is itself an event (webhooks,
-    // chat): the rows its listeners write commit with the record, in one short transaction after the send.
+    // One short write per group, as soon as the relay accepted its sends (never held open across the
+    // sends of an overlapping batch); for escalations and Critical briefings, whose "sent" is itself an
+    // event (webhooks, chat), the rows its listeners write commit with the record.
     for (const list of groups.values()) {
       const escalations = list.filter((s) => ESCALATIONS.includes(s.kind));
       const critical = list.filter((s) => s.kind === 'briefing' && s.level === 'critical' && s.appearanceId && s.assessmentId);
       if (!escalations.length && !critical.length) {
-        await this.markSent(this.db.manager, list, owner, now);
+        await this.db.write((m) => this.markSent(m, list, owner, now));
         continue;
       }
-      await this.db.transaction(async (m) => {
+      await this.db.write(async (m) => {
         await this.markSent(m, list, owner, now);
         if (escalations.length) {
           const event: EscalationsSentEvent = {
@@ -374,20 +378,22 @@ export class NotificationDispatcher {
   private async recordFailures(list: Failed[], owner: string, now: number): Promise<void> {
     for (const f of list) {
       const dead = this.isDead(f);
-      await this.db
-        .createQueryBuilder()
-        .update(Notification)
-        .set({
-          status: dead ? 'dead' : 'retrying',
-          lastError: f.error,
-          ackRequired: f.row.ackRequired,
-          nextAttemptAt: dead ? f.row.nextAttemptAt : now + this.retryDelay(f),
-          updatedAt: now,
-          leaseOwner: null,
-          leaseUntil: null,
-        })
-        .where('id = :id AND lease_owner = :owner', { id: f.row.id, owner })
-        .execute();
+      await this.db.write((m) =>
+        m
+          .createQueryBuilder()
+          .update(Notification)
+          .set({
+            status: dead ? 'dead' : 'retrying',
+            lastError: f.error,
+            ackRequired: f.row.ackRequired,
+            nextAttemptAt: dead ? f.row.nextAttemptAt : now + this.retryDelay(f),
+            updatedAt: now,
+            leaseOwner: null,
+            leaseUntil: null,
+          })
+          .where('id = :id AND lease_owner = :owner', { id: f.row.id, owner })
+          .execute(),
+      );
     }
     const dead = list.filter((f) => this.isDead(f)).length;
     this.logger.warn(`${list.length} notification(s) failed (${dead} dead): ${list[0].error}`);

@@ -3,7 +3,8 @@ import { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AcknowledgementsOverdueEvent, DomainEvents } from '../common/domain-events';
 import { DateTime } from 'luxon';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { EntityManager, In } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { DAY_MS } from '../common/time';
 import { mailConfig } from '../config';
 import { Office } from '../offices/office.entity';
@@ -37,7 +38,7 @@ export const DIGEST_CATCH_UP_MS = 3 * 24 * 3_600_000;
 @Injectable()
 export class NotificationScheduler {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
     @Inject(mailConfig.KEY) private readonly cfg: ConfigType<typeof mailConfig>,
     private readonly outbox: OutboxWriter,
     private readonly events: EventEmitter2,
@@ -58,13 +59,15 @@ export class NotificationScheduler {
    * link to list and retry it. The reports themselves are not counted.
    */
   async deadMailReports(now: number): Promise<number> {
-    const [last] = (await this.db.query(`SELECT MAX(created_at) AS at FROM notifications WHERE kind = 'mail_dead'`)) as { at: string | number | null }[];
+    const [last] = (await this.db.read((m) => m.query(`SELECT MAX(created_at) AS at FROM notifications WHERE kind = 'mail_dead'`))) as { at: string | number | null }[];
     const lastAt = last?.at === null || last?.at === undefined ? null : Number(last.at);
     if (lastAt !== null && now - lastAt < DEAD_MAIL_REPORT_EVERY_MS) return 0;
-    const dead: { kind: string; n: string | number; fresh: string | number }[] = await this.db.query(
-      `SELECT kind, COUNT(*) AS n, SUM(CASE WHEN updated_at >= ${this.p(1)} THEN 1 ELSE 0 END) AS fresh
-       FROM notifications WHERE status = 'dead' AND channel = 'email' AND kind <> 'mail_dead' GROUP BY kind ORDER BY kind`,
-      [lastAt ?? -1],
+    const dead: { kind: string; n: string | number; fresh: string | number }[] = await this.db.read((m) =>
+      m.query(
+        `SELECT kind, COUNT(*) AS n, SUM(CASE WHEN updated_at >= ${this.p(1)} THEN 1 ELSE 0 END) AS fresh
+         FROM notifications WHERE status = 'dead' AND channel = 'email' AND kind <> 'mail_dead' GROUP BY kind ORDER BY kind`,
+        [lastAt ?? -1],
+      ),
     );
     const newCount = dead.reduce((s, d) => s + Number(d.fresh), 0);
     if (!newCount) return 0;
@@ -87,14 +90,16 @@ export class NotificationScheduler {
   /** High/Critical warnings nobody acknowledged in time → the office's coordinators (admins if none). */
   async ackEscalations(now: number): Promise<number> {
     const groups: { appearance_id: string; kind: string; due_at: string | number; first_sent: string | number; recipients: string | number; starts_at: string | number; office_id: string }[] =
-      await this.db.query(
-        `SELECT n.appearance_id, n.kind, n.due_at, MIN(n.sent_at) AS first_sent, COUNT(*) AS recipients, a.starts_at, a.office_id
+      await this.db.read((m) =>
+        m.query(
+          `SELECT n.appearance_id, n.kind, n.due_at, MIN(n.sent_at) AS first_sent, COUNT(*) AS recipients, a.starts_at, a.office_id
          FROM notifications n JOIN appearances a ON a.id = n.appearance_id
          WHERE n.ack_required = ${this.bool(true)} AND n.status = 'sent' AND n.kind IN ('briefing', 'escalation')
            AND a.status IN ('planned', 'confirmed') AND a.starts_at > ${this.p(1)} AND n.sent_at <= ${this.p(2)}
          GROUP BY n.appearance_id, n.kind, n.due_at, a.starts_at, a.office_id
          HAVING SUM(CASE WHEN n.acknowledged_at IS NULL THEN 0 ELSE 1 END) = 0`,
-        [now, now - MIN_ACK_WINDOW_MS],
+          [now, now - MIN_ACK_WINDOW_MS],
+        ),
       );
     // One escalation per appearance: its latest overdue unacknowledged warning.
     const latest = new Map<string, (typeof groups)[number]>();
@@ -107,7 +112,7 @@ export class NotificationScheduler {
     if (!overdue.length) return 0;
     // A transaction (unlike the other scheduler steps): the escalation is an event, and the rows its
     // listeners write (webhooks, chat) commit with the mail rows.
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const officeIds = [...new Set(overdue.map((g) => g.office_id))];
       const coordinators = await m.getRepository(User).find({
         where: { officeId: In(officeIds), role: 'coordinator', active: true },
@@ -163,7 +168,7 @@ export class NotificationScheduler {
    * tick's day; after that the week's digest is skipped and next week's comes as usual.
    */
   async weeklyDigests(now: number): Promise<number> {
-    const offices = await this.db.getRepository(Office).find();
+    const offices = await this.db.read((m) => m.getRepository(Office).find());
     const due = offices.flatMap((o) => {
       const local = DateTime.fromMillis(now, { zone: o.timeZone });
       if (!local.isValid) return [];
@@ -200,11 +205,13 @@ export class NotificationScheduler {
 
   /** Recruiters of appearances that ended (and have no outcome yet) are asked for a debrief. */
   async debriefRequests(now: number): Promise<number> {
-    const ended: { appearance_id: string; user_id: string; ends_at: string | number }[] = await this.db.query(
-      `SELECT ar.appearance_id, ar.user_id, a.ends_at FROM appearances a JOIN appearance_recruiters ar ON ar.appearance_id = a.id
+    const ended: { appearance_id: string; user_id: string; ends_at: string | number }[] = await this.db.read((m) =>
+      m.query(
+        `SELECT ar.appearance_id, ar.user_id, a.ends_at FROM appearances a JOIN appearance_recruiters ar ON ar.appearance_id = a.id
        WHERE a.ends_at <= ${this.p(1)} AND a.ends_at > ${this.p(2)} AND a.status IN ('planned', 'confirmed', 'completed')
          AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.appearance_id = a.id)`,
-      [now, now - DEBRIEF_WINDOW_MS],
+        [now, now - DEBRIEF_WINDOW_MS],
+      ),
     );
     if (!ended.length) return 0;
     return this.withManager(async (m) => {
@@ -222,19 +229,19 @@ export class NotificationScheduler {
   }
 
   /**
-   * No explicit transaction: every insert is INSERT ... ON CONFLICT DO NOTHING with an idempotency key,
-   * so a tick cut short is completed by the next one. (On SQLite all work shares one connection; an
-   * open scheduler transaction would swallow concurrent requests' statements.)
+   * One short write per step: every insert is INSERT ... ON CONFLICT DO NOTHING with an idempotency
+   * key, so a step's reads made before it (another instance may have enqueued since) are harmless
+   * and a tick cut short is completed by the next one.
    */
   private withManager<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return fn(this.db.manager);
+    return this.db.write(fn);
   }
 
   private p(i: number): string {
-    return this.db.options.type === 'postgres' ? `$${i}` : '?';
+    return this.db.kind === 'postgres' ? `$${i}` : '?';
   }
 
   private bool(v: boolean): string {
-    return this.db.options.type === 'postgres' ? String(v) : v ? '1' : '0';
+    return this.db.kind === 'postgres' ? String(v) : v ? '1' : '0';
   }
 }

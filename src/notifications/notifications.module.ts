@@ -1,5 +1,5 @@
 import { Logger, Module, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { HealthContributors } from '../health/health-contributors';
 import { UsersModule } from '../users/users.module';
 import { MailDataLoader } from './mail-data.loader';
@@ -44,7 +44,7 @@ export class NotificationsModule implements OnModuleInit {
   constructor(
     private readonly health: HealthContributors,
     private readonly mailer: Mailer,
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
   ) {}
 
   /**

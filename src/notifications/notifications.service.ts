@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AcknowledgementRecordedEvent, DomainEvents } from '../common/domain-events';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { EntityManager, IsNull } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -15,6 +15,7 @@ import { AckView, NotificationQuery, NotificationView, PreferencesView } from '.
 import { MUTABLE_KINDS, NOTIFICATION_DEFINITIONS, RISK_ALERT_KINDS } from './notification-definitions';
 import { Notification } from './notification.entity';
 import { LinkSigner } from './signed-link';
+import { DatabaseService } from '../database/database.service';
 
 export function toNotificationView(n: Notification): NotificationView {
   return {
@@ -43,7 +44,7 @@ export function toNotificationView(n: Notification): NotificationView {
 @Injectable()
 export class NotificationsService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly links: LinkSigner,
@@ -53,63 +54,69 @@ export class NotificationsService {
 
   /** Admins see everything; coordinators see mail to people of their office. */
   async list(q: NotificationQuery, user: AuthUser): Promise<Page<NotificationView>> {
-    const qb = this.db.getRepository(Notification).createQueryBuilder('n').where("n.channel = 'email'");
-    if (q.status) qb.andWhere('n.status = :status', { status: q.status });
-    if (q.kind) qb.andWhere('n.kind = :kind', { kind: q.kind });
-    if (q.appearanceId) qb.andWhere('n.appearance_id = :aid', { aid: q.appearanceId });
-    if (q.ackRequired) qb.andWhere('n.ack_required = :ack', { ack: q.ackRequired === 'true' });
-    if (q.acknowledged) qb.andWhere(q.acknowledged === 'true' ? 'n.acknowledged_at IS NOT NULL' : 'n.acknowledged_at IS NULL');
-    if (user.role !== 'admin') {
-      qb.andWhere('n.recipient_id IN (SELECT u.id FROM users u WHERE u.office_id = :office)', { office: user.officeId ?? '' });
-    }
-    const [rows, total] = await qb
-      .orderBy('n.due_at', 'DESC')
-      .addOrderBy('n.id', 'ASC')
-      .skip((q.page - 1) * q.pageSize)
-      .take(q.pageSize)
-      .getManyAndCount();
-    const about = await this.appearanceWords(rows.map((r) => r.appearanceId).filter((id): id is string => !!id));
-    const carried = await this.assessmentLevels(rows.map((r) => r.assessmentId).filter((id): id is string => !!id));
-    return page(
-      rows.map((r) => ({
-        ...toNotificationView(r),
-        appearanceTitle: r.appearanceId ? (about.get(r.appearanceId)?.title ?? null) : null,
-        riskLevel: r.appearanceId ? (about.get(r.appearanceId)?.level ?? null) : null,
-        mailLevel: r.assessmentId ? (carried.get(r.assessmentId) ?? null) : null,
-      })),
-      total,
-      q,
-    );
+    return this.db.read(async (m) => {
+      const qb = m.getRepository(Notification).createQueryBuilder('n').where("n.channel = 'email'");
+      if (q.status) qb.andWhere('n.status = :status', { status: q.status });
+      if (q.kind) qb.andWhere('n.kind = :kind', { kind: q.kind });
+      if (q.appearanceId) qb.andWhere('n.appearance_id = :aid', { aid: q.appearanceId });
+      if (q.ackRequired) qb.andWhere('n.ack_required = :ack', { ack: q.ackRequired === 'true' });
+      if (q.acknowledged) qb.andWhere(q.acknowledged === 'true' ? 'n.acknowledged_at IS NOT NULL' : 'n.acknowledged_at IS NULL');
+      if (user.role !== 'admin') {
+        qb.andWhere('n.recipient_id IN (SELECT u.id FROM users u WHERE u.office_id = :office)', { office: user.officeId ?? '' });
+      }
+      const [rows, total] = await qb
+        .orderBy('n.due_at', 'DESC')
+        .addOrderBy('n.id', 'ASC')
+        .skip((q.page - 1) * q.pageSize)
+        .take(q.pageSize)
+        .getManyAndCount();
+      const about = await this.appearanceWords(rows.map((r) => r.appearanceId).filter((id): id is string => !!id));
+      const carried = await this.assessmentLevels(rows.map((r) => r.assessmentId).filter((id): id is string => !!id));
+      return page(
+        rows.map((r) => ({
+          ...toNotificationView(r),
+          appearanceTitle: r.appearanceId ? (about.get(r.appearanceId)?.title ?? null) : null,
+          riskLevel: r.appearanceId ? (about.get(r.appearanceId)?.level ?? null) : null,
+          mailLevel: r.assessmentId ? (carried.get(r.assessmentId) ?? null) : null,
+        })),
+        total,
+        q,
+      );
+    });
   }
 
   /** The level of each assessment a page of the list carried (one query). */
   private async assessmentLevels(ids: string[]): Promise<Map<string, string>> {
-    if (!ids.length) return new Map();
-    const rows: { id: string; level: string }[] = await this.db
-      .createQueryBuilder()
-      .select(['ra.id AS id', 'ra.level AS level'])
-      .from('risk_assessments', 'ra')
-      .where('ra.id IN (:...ids)', { ids: [...new Set(ids)] })
-      .getRawMany();
-    return new Map(rows.map((r) => [r.id, r.level]));
+    return this.db.read(async (m) => {
+      if (!ids.length) return new Map();
+      const rows: { id: string; level: string }[] = await m
+        .createQueryBuilder()
+        .select(['ra.id AS id', 'ra.level AS level'])
+        .from('risk_assessments', 'ra')
+        .where('ra.id IN (:...ids)', { ids: [...new Set(ids)] })
+        .getRawMany();
+      return new Map(rows.map((r) => [r.id, r.level]));
+    });
   }
 
   /** Title and latest risk level of the appearances a page of the list names (one query). */
   private async appearanceWords(ids: string[]): Promise<Map<string, { title: string; level: string | null }>> {
-    if (!ids.length) return new Map();
-    const rows: { id: string; title: string; level: string | null }[] = await this.db
-      .createQueryBuilder()
-      .select(['a.id AS id', 'a.title AS title'])
-      .addSelect('(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1)', 'level')
-      .from('appearances', 'a')
-      .where('a.id IN (:...ids)', { ids: [...new Set(ids)] })
-      .getRawMany();
-    return new Map(rows.map((r) => [r.id, { title: r.title, level: r.level ?? null }]));
+    return this.db.read(async (m) => {
+      if (!ids.length) return new Map();
+      const rows: { id: string; title: string; level: string | null }[] = await m
+        .createQueryBuilder()
+        .select(['a.id AS id', 'a.title AS title'])
+        .addSelect('(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1)', 'level')
+        .from('appearances', 'a')
+        .where('a.id IN (:...ids)', { ids: [...new Set(ids)] })
+        .getRawMany();
+      return new Map(rows.map((r) => [r.id, { title: r.title, level: r.level ?? null }]));
+    });
   }
 
   /** A dead notification goes back to pending, due now, with a fresh attempt budget. */
   async retry(id: string, user: AuthUser): Promise<NotificationView> {
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const n = await this.visible(m, id, user);
       if (n.status !== 'dead') {
         throw new ConflictError('NOT_DEAD', `Notification ${id} is ${n.status}; only a dead notification can be retried`, { status: n.status });
@@ -125,7 +132,7 @@ export class NotificationsService {
 
   /** Signed-in acknowledgement: the recipient, a coordinator of their office, or an admin. */
   async acknowledge(id: string, user: AuthUser): Promise<AckView> {
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const n = await m.getRepository(Notification).findOneBy({ id });
       if (!n) throw new NotFoundError('Notification', id);
       if (n.recipientId !== user.id && user.role !== 'admin') {
@@ -140,18 +147,22 @@ export class NotificationsService {
 
   /** This person's sent High/Critical warnings about an appearance that still wait for their acknowledgement, newest first. */
   async awaitingAck(appearanceId: string, recipientId: string): Promise<Notification[]> {
-    return this.db.getRepository(Notification).find({
-      where: { appearanceId, recipientId, status: 'sent', ackRequired: true, acknowledgedAt: IsNull() },
-      order: { sentAt: 'DESC', id: 'ASC' },
+    return this.db.read(async (m) => {
+      return m.getRepository(Notification).find({
+        where: { appearanceId, recipientId, status: 'sent', ackRequired: true, acknowledgedAt: IsNull() },
+        order: { sentAt: 'DESC', id: 'ASC' },
+      });
     });
   }
 
   /** The warning an acknowledge link names (the link is checked; nothing changes). */
   async ackTarget(token: string): Promise<Notification> {
-    const claims = this.links.verify('ack', token, this.clock.now());
-    const n = await this.db.getRepository(Notification).findOneBy({ id: claims.sub });
-    if (!n) throw new NotFoundError('Notification', claims.sub);
-    return n;
+    return this.db.read(async (m) => {
+      const claims = this.links.verify('ack', token, this.clock.now());
+      const n = await m.getRepository(Notification).findOneBy({ id: claims.sub });
+      if (!n) throw new NotFoundError('Notification', claims.sub);
+      return n;
+    });
   }
 
   /** The kind of mail an unsubscribe link switches off (the link is checked; nothing changes). */
@@ -165,7 +176,7 @@ export class NotificationsService {
   /** Acknowledgement from the signed link in the email (no sign-in). */
   async acknowledgeByToken(token: string): Promise<AckView> {
     const claims = this.links.verify('ack', token, this.clock.now());
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const n = await m.getRepository(Notification).findOneBy({ id: claims.sub });
       if (!n) throw new NotFoundError('Notification', claims.sub);
       const recipient = await m.getRepository(User).findOne({ where: { id: n.recipientId }, select: { id: true, active: true } });
@@ -202,9 +213,11 @@ export class NotificationsService {
   }
 
   async preferences(userId: string): Promise<PreferencesView> {
-    const u = await this.db.getRepository(User).findOneBy({ id: userId });
-    if (!u) throw new NotFoundError('User', userId);
-    return preferencesView(u.mutedKinds ?? []);
+    return this.db.read(async (m) => {
+      const u = await m.getRepository(User).findOneBy({ id: userId });
+      if (!u) throw new NotFoundError('User', userId);
+      return preferencesView(u.mutedKinds ?? []);
+    });
   }
 
   async setPreferences(userId: string, mutedKinds: NotificationKind[]): Promise<PreferencesView> {
@@ -230,7 +243,7 @@ export class NotificationsService {
    * unsubscribe link issued at linkIssuedAt, and does nothing if the user has chosen since then.
    */
   private async mute(userId: string, kinds: NotificationKind[], mode: 'replace' | 'add', linkIssuedAt = 0): Promise<PreferencesView> {
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const u = await m.getRepository(User).findOneBy({ id: userId });
       if (!u) throw new NotFoundError('User', userId);
       const before = u.mutedKinds ?? [];

@@ -1,4 +1,5 @@
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import type { OutboxChannel } from '../common/enums';
 import { Notification } from './notification.entity';
 
@@ -18,32 +19,36 @@ export interface ClaimRequest {
  * never claim the same row; SQLite: one UPDATE ... WHERE id IN (SELECT ... LIMIT n), SQLite having
  * one writer. Each claim counts an attempt.
  */
-export async function claimDue(db: DataSource, c: ClaimRequest): Promise<Notification[]> {
-  const leaseUntil = c.now + c.leaseMs;
-  const channels = c.channels.map((ch) => `'${ch}'`).join(', ');
-  const due = `channel IN (${channels}) AND ((status IN ('pending', 'retrying') AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3))`;
-  if (db.options.type === 'postgres') {
-    const res = await db.query(
-      `UPDATE notifications SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
+export function claimDue(database: DatabaseService, c: ClaimRequest): Promise<Notification[]> {
+  return database.write(async (db) => {
+    const leaseUntil = c.now + c.leaseMs;
+    const channels = c.channels.map((ch) => `'${ch}'`).join(', ');
+    const due = `channel IN (${channels}) AND ((status IN ('pending', 'retrying') AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3))`;
+    if (database.kind === 'postgres') {
+      const res = await db.query(
+        `UPDATE notifications SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
        WHERE id IN (SELECT id FROM notifications WHERE ${due} ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
        RETURNING id`,
-      [c.owner, leaseUntil, c.now, c.limit],
-    );
-    const ids: string[] = (Array.isArray(res[0]) ? res[0] : res).map((r: { id: string }) => r.id);
-    return ids.length ? db.getRepository(Notification).find({ where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } }) : [];
-  }
-  await db.query(
-    `UPDATE notifications SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+        [c.owner, leaseUntil, c.now, c.limit],
+      );
+      const ids: string[] = (Array.isArray(res[0]) ? res[0] : res).map((r: { id: string }) => r.id);
+      return ids.length ? db.getRepository(Notification).find({ where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } }) : [];
+    }
+    await db.query(
+      `UPDATE notifications SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
      WHERE id IN (SELECT id FROM notifications WHERE ${due.replace(/\$3/g, '?')} ORDER BY next_attempt_at LIMIT ?)`,
-    [c.owner, leaseUntil, c.now, c.now, c.now, c.limit],
-  );
-  return db.getRepository(Notification).find({ where: { leaseOwner: c.owner, status: 'sending' }, order: { nextAttemptAt: 'ASC' } });
+      [c.owner, leaseUntil, c.now, c.now, c.now, c.limit],
+    );
+    return db.getRepository(Notification).find({ where: { leaseOwner: c.owner, status: 'sending' }, order: { nextAttemptAt: 'ASC' } });
+  });
 }
 
 /** The unfinished and dead outbox rows of some channels, by channel and status (for /health). */
-export async function outboxCounts(db: DataSource, channels: readonly OutboxChannel[]): Promise<{ channel: OutboxChannel; status: string; n: number }[]> {
-  const rows: { channel: OutboxChannel; status: string; n: string | number }[] = await db.query(
-    `SELECT channel, status, COUNT(*) AS n FROM notifications WHERE channel IN (${channels.map((ch) => `'${ch}'`).join(', ')}) AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY channel, status`,
+export async function outboxCounts(db: DatabaseService, channels: readonly OutboxChannel[]): Promise<{ channel: OutboxChannel; status: string; n: number }[]> {
+  const rows: { channel: OutboxChannel; status: string; n: string | number }[] = await db.read((m) =>
+    m.query(
+      `SELECT channel, status, COUNT(*) AS n FROM notifications WHERE channel IN (${channels.map((ch) => `'${ch}'`).join(', ')}) AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY channel, status`,
+    ),
   );
   return rows.map((r) => ({ channel: r.channel, status: r.status, n: Number(r.n) }));
 }
@@ -56,9 +61,11 @@ export function byStatus(counts: { status: string; n: number }[]): Record<string
 }
 
 /** Extends the leases of the claims a running worker still holds. */
-export async function renewLeases(db: DataSource, owners: string[], leaseUntil: number): Promise<void> {
+export async function renewLeases(database: DatabaseService, owners: string[], leaseUntil: number): Promise<void> {
   if (!owners.length) return;
-  await db.createQueryBuilder().update(Notification).set({ leaseUntil }).where('lease_owner IN (:...owners)', { owners }).andWhere('status = :sending', { sending: 'sending' }).execute();
+  await database.write((m) =>
+    m.createQueryBuilder().update(Notification).set({ leaseUntil }).where('lease_owner IN (:...owners)', { owners }).andWhere('status = :sending', { sending: 'sending' }).execute(),
+  );
 }
 
 /** One attempt's answer, as the delivery log keeps it. */
@@ -75,56 +82,62 @@ const RECORD_CHUNK = 100;
  * Webhook and chat deliveries the receiver accepted: one UPDATE per chunk (each row's code, latency
  * and excerpt by CASE), only for rows this claim still holds.
  */
-export async function markDelivered(db: DataSource, list: AttemptRecord[], owner: string, now: number): Promise<void> {
-  const pg = db.options.type === 'postgres';
-  for (let i = 0; i < list.length; i += RECORD_CHUNK) {
-    const chunk = list.slice(i, i + RECORD_CHUNK);
-    const params: unknown[] = [];
-    const p = (v: unknown) => {
-      params.push(v);
-      return pg ? `$${params.length}` : '?';
-    };
-    const cases = (col: 'responseCode' | 'latencyMs' | 'excerpt', cast: string) => `CASE id ${chunk.map((r) => `WHEN ${p(r.id)} THEN ${p(r[col])}${cast}`).join(' ')} END`;
-    // Placeholders are numbered in the order they appear (SQLite binds them by position).
-    let sql = `UPDATE notifications SET status = 'sent', sent_at = ${p(now)}, updated_at = ${p(now)}, lease_owner = NULL, lease_until = NULL, last_error = NULL`;
-    sql += `, response_code = ${cases('responseCode', pg ? '::integer' : '')}`;
-    sql += `, latency_ms = ${cases('latencyMs', pg ? '::integer' : '')}`;
-    sql += `, response_excerpt = ${cases('excerpt', pg ? '::varchar' : '')}`;
-    sql += ` WHERE id IN (${chunk.map((r) => p(r.id)).join(', ')}) AND lease_owner = ${p(owner)}`;
-    await db.query(sql, params);
-  }
+export function markDelivered(database: DatabaseService, list: AttemptRecord[], owner: string, now: number): Promise<void> {
+  const pg = database.kind === 'postgres';
+  return database.write(async (db) => {
+    for (let i = 0; i < list.length; i += RECORD_CHUNK) {
+      const chunk = list.slice(i, i + RECORD_CHUNK);
+      const params: unknown[] = [];
+      const p = (v: unknown) => {
+        params.push(v);
+        return pg ? `$${params.length}` : '?';
+      };
+      const cases = (col: 'responseCode' | 'latencyMs' | 'excerpt', cast: string) => `CASE id ${chunk.map((r) => `WHEN ${p(r.id)} THEN ${p(r[col])}${cast}`).join(' ')} END`;
+      // Placeholders are numbered in the order they appear (SQLite binds them by position).
+      let sql = `UPDATE notifications SET status = 'sent', sent_at = ${p(now)}, updated_at = ${p(now)}, lease_owner = NULL, lease_until = NULL, last_error = NULL`;
+      sql += `, response_code = ${cases('responseCode', pg ? '::integer' : '')}`;
+      sql += `, latency_ms = ${cases('latencyMs', pg ? '::integer' : '')}`;
+      sql += `, response_excerpt = ${cases('excerpt', pg ? '::varchar' : '')}`;
+      sql += ` WHERE id IN (${chunk.map((r) => p(r.id)).join(', ')}) AND lease_owner = ${p(owner)}`;
+      await db.query(sql, params);
+    }
+  });
 }
 
 /** A failed attempt: retrying at `nextAttemptAt`, or dead (nextAttemptAt null). */
-export async function markFailed(db: DataSource, r: AttemptRecord & { error: string; nextAttemptAt: number | null }, owner: string, now: number): Promise<void> {
-  await db
-    .createQueryBuilder()
-    .update(Notification)
-    .set({
-      status: r.nextAttemptAt === null ? 'dead' : 'retrying',
-      lastError: r.error.slice(0, 500),
-      responseCode: r.responseCode,
-      latencyMs: r.latencyMs,
-      responseExcerpt: r.excerpt,
-      ...(r.nextAttemptAt === null ? {} : { nextAttemptAt: r.nextAttemptAt }),
-      updatedAt: now,
-      leaseOwner: null,
-      leaseUntil: null,
-    })
-    .where('id = :id AND lease_owner = :owner', { id: r.id, owner })
-    .execute();
+export async function markFailed(database: DatabaseService, r: AttemptRecord & { error: string; nextAttemptAt: number | null }, owner: string, now: number): Promise<void> {
+  await database.write((m) =>
+    m
+      .createQueryBuilder()
+      .update(Notification)
+      .set({
+        status: r.nextAttemptAt === null ? 'dead' : 'retrying',
+        lastError: r.error.slice(0, 500),
+        responseCode: r.responseCode,
+        latencyMs: r.latencyMs,
+        responseExcerpt: r.excerpt,
+        ...(r.nextAttemptAt === null ? {} : { nextAttemptAt: r.nextAttemptAt }),
+        updatedAt: now,
+        leaseOwner: null,
+        leaseUntil: null,
+      })
+      .where('id = :id AND lease_owner = :owner', { id: r.id, owner })
+      .execute(),
+  );
 }
 
 /** Deliveries whose target is gone (endpoint deleted or switched off, chat URL removed). */
-export async function markWithdrawn(db: DataSource, ids: string[], reason: string, owner: string, now: number): Promise<void> {
+export async function markWithdrawn(database: DatabaseService, ids: string[], reason: string, owner: string, now: number): Promise<void> {
   if (!ids.length) return;
-  await db
-    .createQueryBuilder()
-    .update(Notification)
-    .set({ status: 'withdrawn', lastError: reason, updatedAt: now, leaseOwner: null, leaseUntil: null })
-    .where('id IN (:...ids)', { ids })
-    .andWhere('lease_owner = :owner', { owner })
-    .execute();
+  await database.write((m) =>
+    m
+      .createQueryBuilder()
+      .update(Notification)
+      .set({ status: 'withdrawn', lastError: reason, updatedAt: now, leaseOwner: null, leaseUntil: null })
+      .where('id IN (:...ids)', { ids })
+      .andWhere('lease_owner = :owner', { owner })
+      .execute(),
+  );
 }
 
 /**

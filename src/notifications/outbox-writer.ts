@@ -169,7 +169,8 @@ export class OutboxWriter {
 
   /** Recruiters (given ids) plus the office's coordinators, each once. */
   async team(m: EntityManager, officeId: string, recruiterIds: string[]): Promise<Recipient[]> {
-    const [recruiters, coordinators] = await Promise.all([this.users(m, recruiterIds), this.coordinators(m, officeId)]);
+    const recruiters = await this.users(m, recruiterIds); // one after the other: the transaction has one connection
+    const coordinators = await this.coordinators(m, officeId);
     const seen = new Map<string, Recipient>();
     for (const r of [...recruiters, ...coordinators]) seen.set(r.id, r);
     return [...seen.values()];

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -9,6 +8,7 @@ import { iso } from '../common/time';
 import { CreateOfficeDto, OfficeView, UpdateOfficeDto } from './dto/office.dto';
 import { Office } from './office.entity';
 import { assertNoPersonalData } from '../common/privacy/privacy-guard';
+import { DatabaseService } from '../database/database.service';
 
 export function toOfficeView(o: Office): OfficeView {
   return { id: o.id, name: o.name, region: o.region, timeZone: o.timeZone, createdAt: iso(o.createdAt), updatedAt: iso(o.updatedAt) };
@@ -17,25 +17,25 @@ export function toOfficeView(o: Office): OfficeView {
 @Injectable()
 export class OfficesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
 
   async list(): Promise<OfficeView[]> {
-    const rows = await this.db.getRepository(Office).find({ order: { name: 'ASC' } });
+    const rows = await this.db.read((m) => m.getRepository(Office).find({ order: { name: 'ASC' } }));
     return rows.map(toOfficeView);
   }
 
   async get(id: string): Promise<Office> {
-    const o = await this.db.getRepository(Office).findOneBy({ id });
+    const o = await this.db.read((m) => m.getRepository(Office).findOneBy({ id }));
     if (!o) throw new NotFoundError('Office', id);
     return o;
   }
 
   async create(dto: CreateOfficeDto, actor: AuthUser): Promise<OfficeView> {
     assertNoPersonalData({ name: dto.name, region: dto.region }, { region: 'place' });
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       await this.assertNameFree(m.getRepository(Office), dto.name);
       const now = this.clock.now();
       const o = m.create(Office, { ...dto, region: dto.region ?? '', createdAt: now, updatedAt: now });
@@ -47,7 +47,7 @@ export class OfficesService {
 
   async update(id: string, dto: UpdateOfficeDto, actor: AuthUser): Promise<OfficeView> {
     assertNoPersonalData({ name: dto.name, region: dto.region }, { region: 'place' });
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const o = await m.getRepository(Office).findOneBy({ id });
       if (!o) throw new NotFoundError('Office', id);
       if (dto.name && dto.name !== o.name) await this.assertNameFree(m.getRepository(Office), dto.name);
@@ -59,8 +59,8 @@ export class OfficesService {
     });
   }
 
-  private async assertNameFree(repo: ReturnType<DataSource['getRepository']>, name: string): Promise<void> {
-    const existing = (await repo.findOneBy({ name })) as Office | null;
+  private async assertNameFree(repo: Repository<Office>, name: string): Promise<void> {
+    const existing = await repo.findOneBy({ name });
     if (existing) {
       throw new ConflictError('DUPLICATE_OFFICE', `An office named "${name}" already exists`, { existingId: existing.id }, { name: 'already exists' });
     }

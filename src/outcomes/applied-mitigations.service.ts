@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -8,6 +7,7 @@ import { FieldErrors, UnprocessableError, ValidationFailedError } from '../commo
 import { isMitigationId } from '../risk/mitigations';
 import { AppliedMitigation } from './applied-mitigation.entity';
 import { loadForTeamWrite } from './outcomes.service';
+import { DatabaseService } from '../database/database.service';
 
 /**
  * The appearance page's checklist: which of the recommended mitigations the team applied. Ticks are
@@ -17,13 +17,13 @@ import { loadForTeamWrite } from './outcomes.service';
 @Injectable()
 export class AppliedMitigationsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
 
   async list(appearanceId: string): Promise<string[]> {
-    const rows = await this.db.getRepository(AppliedMitigation).find({ where: { appearanceId }, order: { mitigationId: 'ASC' } });
+    const rows = await this.db.read((m) => m.getRepository(AppliedMitigation).find({ where: { appearanceId }, order: { mitigationId: 'ASC' } }));
     return rows.map((r) => r.mitigationId);
   }
 
@@ -36,7 +36,7 @@ export class AppliedMitigationsService {
     });
     if (Object.keys(fields).length) throw new ValidationFailedError('Unknown mitigation', fields, 'UNKNOWN_MITIGATION');
     const wanted = [...new Set(ids)].sort();
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const a = await loadForTeamWrite(m, appearanceId, actor);
       if (a.status === 'cancelled') throw new UnprocessableError('APPEARANCE_CLOSED', 'This appearance was cancelled; its checklist can no longer change', { status: 'cancelled' });
       const repo = m.getRepository(AppliedMitigation);

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
 import { AppearanceRecruiter } from '../appearances/appearance-recruiter.entity';
 import { AuditService } from '../audit/audit.service';
@@ -15,6 +14,7 @@ import { isMitigationId, MITIGATION_IDS } from '../risk/mitigations';
 import { DebriefDueView, DueQuery, OutcomeView, PutOutcomeDto } from './dto/outcome.dto';
 import { AppliedMitigation } from './applied-mitigation.entity';
 import { Outcome } from './outcome.entity';
+import { DatabaseService } from '../database/database.service';
 
 /**
  * Debriefs. Who: an assigned recruiter, a coordinator of the appearance's office, or an admin
@@ -24,7 +24,7 @@ import { Outcome } from './outcome.entity';
 @Injectable()
 export class OutcomesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
     @Inject(outcomesConfig.KEY) private readonly config: ConfigType<typeof outcomesConfig>,
@@ -60,7 +60,7 @@ export class OutcomesService {
   }
 
   private write(appearanceId: string, dto: PutOutcomeDto, given: string[], notes: string, actor: AuthUser): Promise<{ view: OutcomeView; created: boolean }> {
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const appearance = await this.loadForWrite(m, appearanceId, actor);
       const now = this.clock.now();
       if (now < appearance.endsAt) {
@@ -118,20 +118,20 @@ export class OutcomesService {
   }
 
   async get(appearanceId: string, actor: AuthUser): Promise<OutcomeView> {
-    const appearance = await this.db.getRepository(Appearance).findOne({ where: { id: appearanceId }, select: { id: true, officeId: true } });
+    const appearance = await this.db.read((m) => m.getRepository(Appearance).findOne({ where: { id: appearanceId }, select: { id: true, officeId: true } }));
     if (!appearance) throw new NotFoundError('Appearance', appearanceId, 'id');
     if (actor.role === 'recruiter' || actor.role === 'coordinator') {
-      const assigned = await this.db.getRepository(AppearanceRecruiter).exist({ where: { appearanceId, userId: actor.id } });
+      const assigned = await this.db.read((m) => m.getRepository(AppearanceRecruiter).exist({ where: { appearanceId, userId: actor.id } }));
       if (!assigned && actor.officeId !== appearance.officeId) throw new ForbiddenError('Only the office of this appearance may read its debrief');
     }
-    const outcome = await this.db.getRepository(Outcome).findOneBy({ appearanceId });
+    const outcome = await this.db.read((m) => m.getRepository(Outcome).findOneBy({ appearanceId }));
     if (!outcome) throw new NotFoundError('Outcome of appearance', appearanceId, 'id');
     return this.toView(outcome);
   }
 
   /** Whether a debrief of the appearance has been filed. */
   async hasOutcome(appearanceId: string): Promise<boolean> {
-    return this.db.getRepository(Outcome).exist({ where: { appearanceId } });
+    return this.db.read((m) => m.getRepository(Outcome).exist({ where: { appearanceId } }));
   }
 
   /**
@@ -139,42 +139,44 @@ export class OutcomesService {
    * outcome. Recruiters see their own; coordinators their office; admin and hr any (filterable).
    */
   async due(q: DueQuery, actor: AuthUser): Promise<DebriefDueView[]> {
-    let officeId = q.officeId;
-    let userId = q.userId;
-    if (actor.role === 'recruiter') {
-      if (userId && userId !== actor.id) throw new ForbiddenError('Recruiters see only their own debriefs due');
-      userId = actor.id;
-    } else if (actor.role === 'coordinator') {
-      if (officeId && officeId !== actor.officeId) throw new ForbiddenError('Coordinators see only their own office');
-      officeId = actor.officeId ?? '00000000-0000-0000-0000-000000000000';
-    }
-    const now = this.clock.now();
-    const qb = this.db
-      .createQueryBuilder()
-      .select(['a.id AS id', 'a.title AS title', 'a.office_id AS office_id', 'a.institution_id AS institution_id', 'i.name AS institution_name'])
-      .addSelect(['a.status AS status', 'a.starts_at AS starts_at', 'a.ends_at AS ends_at'])
-      .from(Appearance, 'a')
-      .innerJoin('institutions', 'i', 'i.id = a.institution_id')
-      .leftJoin(Outcome, 'o', 'o.appearance_id = a.id')
-      .where('o.appearance_id IS NULL')
-      .andWhere("(a.status = 'completed' OR (a.status <> 'cancelled' AND a.ends_at <= :now))", { now })
-      .orderBy('a.ends_at', 'ASC')
-      .addOrderBy('a.id', 'ASC')
-      .limit(1000);
-    if (officeId) qb.andWhere('a.office_id = :officeId', { officeId });
-    if (userId) qb.andWhere('EXISTS (SELECT 1 FROM appearance_recruiters ar WHERE ar.appearance_id = a.id AND ar.user_id = :userId)', { userId });
-    const rows = await qb.getRawMany<Record<string, string | number>>();
-    return rows.map((r) => ({
-      appearanceId: String(r.id),
-      title: String(r.title),
-      officeId: String(r.office_id),
-      institutionId: String(r.institution_id),
-      institutionName: String(r.institution_name),
-      status: String(r.status),
-      startsAt: iso(Number(r.starts_at)),
-      endsAt: iso(Number(r.ends_at)),
-      daysSinceEnd: Math.max(0, Math.floor((now - Number(r.ends_at)) / DAY_MS)),
-    }));
+    return this.db.read(async (m) => {
+      let officeId = q.officeId;
+      let userId = q.userId;
+      if (actor.role === 'recruiter') {
+        if (userId && userId !== actor.id) throw new ForbiddenError('Recruiters see only their own debriefs due');
+        userId = actor.id;
+      } else if (actor.role === 'coordinator') {
+        if (officeId && officeId !== actor.officeId) throw new ForbiddenError('Coordinators see only their own office');
+        officeId = actor.officeId ?? '00000000-0000-0000-0000-000000000000';
+      }
+      const now = this.clock.now();
+      const qb = m
+        .createQueryBuilder()
+        .select(['a.id AS id', 'a.title AS title', 'a.office_id AS office_id', 'a.institution_id AS institution_id', 'i.name AS institution_name'])
+        .addSelect(['a.status AS status', 'a.starts_at AS starts_at', 'a.ends_at AS ends_at'])
+        .from(Appearance, 'a')
+        .innerJoin('institutions', 'i', 'i.id = a.institution_id')
+        .leftJoin(Outcome, 'o', 'o.appearance_id = a.id')
+        .where('o.appearance_id IS NULL')
+        .andWhere("(a.status = 'completed' OR (a.status <> 'cancelled' AND a.ends_at <= :now))", { now })
+        .orderBy('a.ends_at', 'ASC')
+        .addOrderBy('a.id', 'ASC')
+        .limit(1000);
+      if (officeId) qb.andWhere('a.office_id = :officeId', { officeId });
+      if (userId) qb.andWhere('EXISTS (SELECT 1 FROM appearance_recruiters ar WHERE ar.appearance_id = a.id AND ar.user_id = :userId)', { userId });
+      const rows = await qb.getRawMany<Record<string, string | number>>();
+      return rows.map((r) => ({
+        appearanceId: String(r.id),
+        title: String(r.title),
+        officeId: String(r.office_id),
+        institutionId: String(r.institution_id),
+        institutionName: String(r.institution_name),
+        status: String(r.status),
+        startsAt: iso(Number(r.starts_at)),
+        endsAt: iso(Number(r.ends_at)),
+        daysSinceEnd: Math.max(0, Math.floor((now - Number(r.ends_at)) / DAY_MS)),
+      }));
+    });
   }
 
   private loadForWrite(m: EntityManager, appearanceId: string, actor: AuthUser): Promise<Appearance> {

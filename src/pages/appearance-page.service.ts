@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import { AppearanceReader } from '../appearances/appearance-reader';
 import type { AppearanceView } from '../appearances/dto/appearance.dto';
 import type { AuthUser } from '../common/auth';
@@ -16,6 +15,7 @@ import { RiskService } from '../risk/risk.service';
 import type { RiskAssessmentView } from '../risk/risk.view';
 import { User } from '../users/user.entity';
 import { AUDIENCE_WORDS, STATUS_WORDS, triggerWords } from './page-words';
+import { DatabaseService } from '../database/database.service';
 
 /** What the appearance page shows (src/pages/views/appearance.hbs). */
 export interface AppearancePageData {
@@ -60,7 +60,7 @@ const HISTORY_ROWS = 50;
 @Injectable()
 export class AppearancePageService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly reader: AppearanceReader,
     private readonly risk: RiskService,
     private readonly applied: AppliedMitigationsService,
@@ -74,8 +74,8 @@ export class AppearancePageService {
       this.risk.history(id, HISTORY_ROWS, 0),
       this.applied.list(id),
       this.teamNames(a),
-      this.db.getRepository(Office).findOne({ where: { id: a.officeId }, select: { id: true, name: true } }),
-      this.db.getRepository(AppearanceRecruiter).exist({ where: { appearanceId: id, userId: visitor.id } }),
+      this.db.read((m) => m.getRepository(Office).findOne({ where: { id: a.officeId }, select: { id: true, name: true } })),
+      this.db.read((m) => m.getRepository(AppearanceRecruiter).exist({ where: { appearanceId: id, userId: visitor.id } })),
     ]);
     // what can still be done now: "a week before" three days before reads as what replaces it (same id)
     const recommended = latest ? stillDoable(latest.mitigations, { now: this.clock.now(), startsAt: Date.parse(a.startsAt), timeZone: a.timeZone }) : [];
@@ -135,7 +135,7 @@ export class AppearancePageService {
 
   private async teamNames(a: AppearanceView): Promise<string[]> {
     if (!a.recruiterIds.length) return [];
-    const users = await this.db.getRepository(User).find({ where: { id: In(a.recruiterIds) }, select: { id: true, displayName: true }, order: { displayName: 'ASC' } });
+    const users = await this.db.read((m) => m.getRepository(User).find({ where: { id: In(a.recruiterIds) }, select: { id: true, displayName: true }, order: { displayName: 'ASC' } }));
     return users.map((u) => u.displayName);
   }
 }

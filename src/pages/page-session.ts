@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import Tokens from '@fastify/csrf';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { AuthService } from '../auth/auth.service';
 import type { TokenView } from '../auth/dto/login.dto';
 import type { AuthUser } from '../common/auth';
@@ -13,6 +12,7 @@ import { DASHBOARD_COOKIE, DASHBOARD_ROLES } from './dashboard-session';
 import { PageName, verifyPageLink } from '../notifications/page-links';
 import { LinkSigner } from '../notifications/signed-link';
 import { User } from '../users/user.entity';
+import { DatabaseService } from '../database/database.service';
 
 /** The pages' sign-in cookie (a JWT from AuthService) and the CSRF secret cookie. */
 export const SESSION_COOKIE = 'fw_session';
@@ -57,7 +57,7 @@ export class PageSession {
     private readonly auth: AuthService,
     private readonly links: LinkSigner,
     private readonly clock: Clock,
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
@@ -70,7 +70,7 @@ export class PageSession {
     const token = (post ? field(req.body, 'token') : undefined) ?? field(req.query, 'token');
     if (token) {
       const userId = verifyPageLink(this.links, token, this.clock.now(), page, appearanceId);
-      const u = await this.db.getRepository(User).findOne({ where: { id: userId }, select: { id: true, email: true, role: true, officeId: true, active: true, displayName: true } });
+      const u = await this.db.read((m) => m.getRepository(User).findOne({ where: { id: userId }, select: { id: true, email: true, role: true, officeId: true, active: true, displayName: true } }));
       if (!u || !u.active) throw new UnauthenticatedError('This link belongs to an account that is no longer active; ask an admin', 'ACCOUNT_DISABLED');
       return { user: { id: u.id, email: u.email, role: u.role, officeId: u.officeId }, displayName: u.displayName, via: 'link', token, csrf: null };
     }
@@ -81,7 +81,7 @@ export class PageSession {
     if (post && (!secret || !this.tokens.verify(secret, field(req.body, '_csrf') ?? '', user.id))) {
       throw new ForbiddenError('This form expired or did not come from Forewarn; reload the page and send it again', 'CSRF_REFUSED');
     }
-    const u = await this.db.getRepository(User).findOne({ where: { id: user.id }, select: { id: true, displayName: true } });
+    const u = await this.db.read((m) => m.getRepository(User).findOne({ where: { id: user.id }, select: { id: true, displayName: true } }));
     return { user, displayName: u?.displayName ?? user.email, via: 'session', token: null, csrf: this.tokens.create(secret as string, user.id) };
   }
 
@@ -91,7 +91,7 @@ export class PageSession {
     if (!jwt) throw new UnauthenticatedError('Sign in to see this page', 'PAGE_SIGN_IN');
     const user = await this.auth.verify(jwt);
     const secret = this.csrfSecret(req, reply, true) as string;
-    const u = await this.db.getRepository(User).findOne({ where: { id: user.id }, select: { id: true, displayName: true } });
+    const u = await this.db.read((m) => m.getRepository(User).findOne({ where: { id: user.id }, select: { id: true, displayName: true } }));
     return { user, displayName: u?.displayName ?? user.email, via: 'session', token: null, csrf: this.tokens.create(secret, user.id) };
   }
 

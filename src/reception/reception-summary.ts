@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Stance, STANCES } from '../common/enums';
 import { iso } from '../common/time';
 import { InstitutionReception } from '../institutions/institution-reception';
 import { ReceptionEntry } from './reception-entry.entity';
+import { DatabaseService } from '../database/database.service';
 
 export type Trend = 'better' | 'same' | 'worse';
 
@@ -81,11 +81,13 @@ export async function receptionSummaries(manager: EntityManager, institutionIds:
 /** The institutions module's view of the ledger (InstitutionReception), answered from reception_entries. */
 @Injectable()
 export class LedgerReception extends InstitutionReception {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(private readonly db: DatabaseService) {
     super();
   }
 
   summaries(institutionIds: string[], now: number): Promise<Map<string, ReceptionSummary>> {
-    return receptionSummaries(this.db.manager, institutionIds, now);
+    return this.db.read(async (m) => {
+      return receptionSummaries(m, institutionIds, now);
+    });
   }
 }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -15,6 +14,7 @@ import { RiskService } from '../risk/risk.service';
 import { CreateReceptionEntryDto, ReceptionEntryView, ReceptionExportQuery, ReceptionQuery } from './dto/reception.dto';
 import { ReceptionEntry } from './reception-entry.entity';
 import { receptionSummaries, ReceptionSummary } from './reception-summary';
+import { DatabaseService } from '../database/database.service';
 
 /** The stance a kind implies when the recorder gives none (policy_changed and other need one). */
 export const DEFAULT_STANCE: Partial<Record<ReceptionEntry['kind'], Stance>> = {
@@ -67,7 +67,7 @@ export function toReceptionView(e: Row): ReceptionEntryView {
 @Injectable()
 export class ReceptionService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly risk: RiskService,
@@ -81,7 +81,7 @@ export class ReceptionService {
       throw new ValidationFailedError('effectiveAt is in the future: the ledger records what has happened', { effectiveAt: 'must not be in the future' });
     }
     assertNoPersonalData({ reason: dto.reason, source: dto.source });
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       await this.institution(m, institutionId);
       if (dto.supersedesId) await this.assertSupersedable(m, institutionId, dto.supersedesId);
       const now = this.clock.now();
@@ -120,62 +120,69 @@ export class ReceptionService {
   }
 
   async list(institutionId: string, q: ReceptionQuery): Promise<Page<ReceptionEntryView>> {
-    await this.institution(this.db.manager, institutionId);
-    const qb = this.db
-      .getRepository(ReceptionEntry)
-      .createQueryBuilder('e')
-      .where('e.institution_id = :institutionId', { institutionId })
-      .orderBy('e.effective_at', 'DESC')
-      .addOrderBy('e.recorded_at', 'DESC')
-      .addOrderBy('e.id', 'DESC')
-      .skip((q.page - 1) * q.pageSize)
-      .take(q.pageSize);
-    if (q.includeSuperseded === 'false') qb.andWhere('NOT EXISTS (SELECT 1 FROM reception_entries s WHERE s.supersedes_id = e.id)');
-    const [rows, total] = await qb.getManyAndCount();
-    const by = await this.supersededBy(rows.map((r) => r.id));
-    return page(
-      rows.map((r) => toReceptionView({ ...r, supersededById: by.get(r.id) ?? null } as Row)),
-      total,
-      q,
-    );
+    return this.db.read(async (m) => {
+      await this.institution(m, institutionId);
+      const qb = m
+        .getRepository(ReceptionEntry)
+        .createQueryBuilder('e')
+        .where('e.institution_id = :institutionId', { institutionId })
+        .orderBy('e.effective_at', 'DESC')
+        .addOrderBy('e.recorded_at', 'DESC')
+        .addOrderBy('e.id', 'DESC')
+        .skip((q.page - 1) * q.pageSize)
+        .take(q.pageSize);
+      if (q.includeSuperseded === 'false') qb.andWhere('NOT EXISTS (SELECT 1 FROM reception_entries s WHERE s.supersedes_id = e.id)');
+      const [rows, total] = await qb.getManyAndCount();
+      const by = await this.supersededBy(rows.map((r) => r.id));
+      return page(
+        rows.map((r) => toReceptionView({ ...r, supersededById: by.get(r.id) ?? null } as Row)),
+        total,
+        q,
+      );
+    });
   }
 
   async summary(institutionId: string): Promise<ReceptionSummary> {
-    await this.institution(this.db.manager, institutionId);
-    const map = await receptionSummaries(this.db.manager, [institutionId], this.clock.now());
-    return map.get(institutionId)!;
+    return this.db.read(async (m) => {
+      await this.institution(m, institutionId);
+      const map = await receptionSummaries(m, [institutionId], this.clock.now());
+      return map.get(institutionId)!;
+    });
   }
 
   /** Batches of CSV rows for the ledger export (keyset-paginated, 1000 at a time). */
   async *exportRows(q: ReceptionExportQuery): AsyncGenerator<Array<Record<string, unknown>>> {
     let after: { at: number; id: string } | null = null;
     for (;;) {
-      const qb = this.db
-        .createQueryBuilder()
-        .select([
-          'e.id AS id',
-          'e.institution_id AS institution_id',
-          'i.name AS institution_name',
-          'i.state AS state',
-          'e.kind AS kind',
-          'e.stance AS stance',
-          'e.reason AS reason',
-          'e.source AS source',
-          'e.effective_at AS effective_at',
-          'e.recorded_at AS recorded_at',
-          'e.recorded_by_id AS recorded_by_id',
-          'e.supersedes_id AS supersedes_id',
-          '(SELECT s.id FROM reception_entries s WHERE s.supersedes_id = e.id LIMIT 1) AS superseded_by_id',
-        ])
-        .from(ReceptionEntry, 'e')
-        .innerJoin(Institution, 'i', 'i.id = e.institution_id')
-        .orderBy('e.effective_at', 'ASC')
-        .addOrderBy('e.id', 'ASC')
-        .limit(1000);
-      if (q.institutionId) qb.andWhere('e.institution_id = :iid', { iid: q.institutionId });
-      if (q.state) qb.andWhere('i.state = :st', { st: normaliseState(q.state) });
-      if (after) qb.andWhere('(e.effective_at > :at OR (e.effective_at = :at AND e.id > :aid))', { at: after.at, aid: after.id });
-      const rows: Array<Record<string, unknown>> = await qb.getRawMany();
+      const from = after;
+      const rows: Array<Record<string, unknown>> = await this.db.read((m) => {
+        const qb = m
+          .createQueryBuilder()
+          .select([
+            'e.id AS id',
+            'e.institution_id AS institution_id',
+            'i.name AS institution_name',
+            'i.state AS state',
+            'e.kind AS kind',
+            'e.stance AS stance',
+            'e.reason AS reason',
+            'e.source AS source',
+            'e.effective_at AS effective_at',
+            'e.recorded_at AS recorded_at',
+            'e.recorded_by_id AS recorded_by_id',
+            'e.supersedes_id AS supersedes_id',
+            '(SELECT s.id FROM reception_entries s WHERE s.supersedes_id = e.id LIMIT 1) AS superseded_by_id',
+          ])
+          .from(ReceptionEntry, 'e')
+          .innerJoin(Institution, 'i', 'i.id = e.institution_id')
+          .orderBy('e.effective_at', 'ASC')
+          .addOrderBy('e.id', 'ASC')
+          .limit(1000);
+        if (q.institutionId) qb.andWhere('e.institution_id = :iid', { iid: q.institutionId });
+        if (q.state) qb.andWhere('i.state = :st', { st: normaliseState(q.state) });
+        if (from) qb.andWhere('(e.effective_at > :at OR (e.effective_at = :at AND e.id > :aid))', { at: from.at, aid: from.id });
+        return qb.getRawMany();
+      });
       if (!rows.length) return;
       yield rows.map((r) => ({ ...r, effective_at: iso(Number(r.effective_at)), recorded_at: iso(Number(r.recorded_at)) }));
       const last = rows[rows.length - 1];
@@ -213,7 +220,7 @@ export class ReceptionService {
 
   private async supersededBy(ids: string[]): Promise<Map<string, string>> {
     if (!ids.length) return new Map();
-    const rows = await this.db.getRepository(ReceptionEntry).createQueryBuilder('s').select(['s.id', 's.supersedesId']).where('s.supersedes_id IN (:...ids)', { ids }).getMany();
+    const rows = await this.db.read((m) => m.getRepository(ReceptionEntry).createQueryBuilder('s').select(['s.id', 's.supersedesId']).where('s.supersedes_id IN (:...ids)', { ids }).getMany());
     return new Map(rows.map((r) => [r.supersedesId as string, r.id]));
   }
 }

@@ -1,6 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { RISK_MITIGATIONS } from '../risk/mitigations';
 import { BrierRow, brierByMonth, byLevel, LevelMonthSums, LevelRow } from './accountability';
@@ -8,6 +6,7 @@ import { compareMitigations, MITIGATION_CONFOUNDING, MitigationRow, MitigationSe
 import { orgIncidentCode } from './outcomes-report.service';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
 import { dialectOf, monthKeys, num, query } from '../database/sql-dialect';
+import { DatabaseService } from '../database/database.service';
 
 export interface CellRow {
   level: RiskLevel;
@@ -43,7 +42,7 @@ export interface MitigationsReport {
  */
 @Injectable()
 export class ModelReportService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: DatabaseService) {}
 
   /**
    * Judged appearances as two MATERIALIZED CTEs (SQLite ≥ 3.35 and PostgreSQL ≥ 12 both honour it,
@@ -83,14 +82,16 @@ export class ModelReportService {
   async accountability(scope: ReportScope): Promise<AccountabilityReport> {
     const j = this.judged(scope, false);
     // One pass: appearances without an assessment before their start come back with a NULL level.
-    const rows = await query<Record<string, unknown>>(
-      this.db,
-      `${j.cte}
+    const rows = await this.db.read((m) =>
+      query<Record<string, unknown>>(
+        m,
+        `${j.cte}
        SELECT q.m AS m, q.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.inc * q.inc) AS inc2, SUM(q.p) AS sum_p,
           SUM((q.p - q.y) * (q.p - q.y)) AS sum_sq
        FROM q
        GROUP BY q.m, q.level`,
-      j.params,
+        j.params,
+      ),
     );
     const notJudged = rows.filter((r) => r.level === null || r.level === undefined).reduce((s, r) => s + num(r.n), 0);
     const sums: LevelMonthSums[] = rows
@@ -130,13 +131,15 @@ export class ModelReportService {
 
   async mitigations(scope: ReportScope): Promise<MitigationsReport> {
     const j = this.judged(scope, true);
-    const rows = await query<Record<string, unknown>>(
-      this.db,
-      `${j.cte}
+    const rows = await this.db.read((m) =>
+      query<Record<string, unknown>>(
+        m,
+        `${j.cte}
        SELECT q.level AS level, q.mits AS mits, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.leads) AS leads
        FROM q WHERE q.level IS NOT NULL
        GROUP BY q.level, q.mits`,
-      j.params,
+        j.params,
+      ),
     );
     const sets: MitigationSetRow[] = rows.map((r) => ({
       level: r.level as RiskLevel,

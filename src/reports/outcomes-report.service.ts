@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DISRUPTIVE_KINDS } from '../common/enums';
 import { GroupBy } from './dto/report-query.dto';
 import { emptySums, OUTCOMES_DEFINITIONS, SUMMARY_FIELDS, SummaryRow, summaryRow, SummarySums, totalRow } from './outcomes-summary';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
 import { dialectOf, monthKeys, num, query } from '../database/sql-dialect';
+import { DatabaseService } from '../database/database.service';
 
 export interface OutcomesSummaryReport {
   report: 'outcomes-summary';
@@ -30,85 +29,87 @@ export const orgIncidentCode = (a = 'a') =>
 /** Outcomes summary grouped by institution, state, office, kind or month. One GROUP BY query. */
 @Injectable()
 export class OutcomesReportService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: DatabaseService) {}
 
   async summary(scope: ReportScope, groupBy: GroupBy): Promise<OutcomesSummaryReport> {
-    const d = dialectOf(this.db);
-    const group: Record<GroupBy, { key: string; label: string }> = {
-      institution: { key: 'a.institution_id', label: 'i.name' },
-      state: { key: 'i.state', label: 'i.state' },
-      office: { key: 'a.office_id', label: 'f.name' },
-      kind: { key: 'a.kind', label: 'a.kind' },
-      month: { key: d.month('a.starts_at'), label: d.month('a.starts_at') },
-    };
-    const g = group[groupBy];
-    // Month and kind are their own label: group by the key alone (one strftime per row and a narrower
-    // sorter key — 12% of the 3-year summary's time on SQLite). Not state: grouping by i.state alone
-    // makes SQLite walk institutions in ix_institutions_state_kind order and fetch every appearance
-    // row (1.7× slower); with (key, label) it keeps the index-only window scan and sorts instead.
-    const ownLabel = g.label === g.key && groupBy !== 'state';
-    const where = appearanceConditions(scope);
-    const needInstitution = groupBy === 'institution' || groupBy === 'state' || scope.state !== null || scope.institutionKind !== null;
-    const rows = await query<Record<string, unknown>>(
-      this.db,
-      `SELECT q.group_key AS group_key, ${ownLabel ? 'q.group_key' : 'q.label'} AS label,
-        COUNT(*) AS appearances,
-        SUM(CASE WHEN q.status <> 'cancelled' AND q.starts_at <= :now THEN 1 ELSE 0 END) AS held,
-        SUM(CASE WHEN q.status = 'completed' THEN 1 ELSE 0 END) AS completed,
-        SUM(CASE WHEN q.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
-        SUM(CASE WHEN q.result IS NOT NULL THEN 1 ELSE 0 END) AS debriefed,
-        SUM(CASE WHEN q.result IS NULL AND (q.status = 'completed' OR (q.status <> 'cancelled' AND q.ends_at <= :now)) THEN 1 ELSE 0 END) AS debrief_due,
-        SUM(CASE WHEN q.result = 'disrupted' OR q.disrupted = TRUE THEN 1 ELSE 0 END) AS disrupted,
-        SUM(CASE WHEN q.result = 'ended_early' THEN 1 ELSE 0 END) AS ended_early,
-        SUM(CASE WHEN q.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS cancelled_by_host,
-        SUM(q.inc) AS incidents,
-        SUM(COALESCE(q.attendance, 0)) AS attendance,
-        SUM(COALESCE(q.leads, 0)) AS leads,
-        SUM(COALESCE(q.applications_started, 0)) AS applications
-      FROM (
-        SELECT ${g.key} AS group_key, ${ownLabel ? '' : `${g.label} AS label, `}a.status AS status, a.starts_at AS starts_at, a.ends_at AS ends_at,
-          a.disrupted AS disrupted, o.result AS result, o.attendance AS attendance, o.leads AS leads,
-          o.applications_started AS applications_started, ${orgIncidents('a')} AS inc
-        FROM appearances a
-        ${needInstitution ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
-        ${groupBy === 'office' ? 'JOIN offices f ON f.id = a.office_id' : ''}
-        LEFT JOIN outcomes o ON o.appearance_id = a.id
-        WHERE ${where.sql}
-      ) q
-      GROUP BY q.group_key${ownLabel ? '' : ', q.label'}`,
-      { ...where.params, now: scope.now },
-    );
-    let sums: SummarySums[] = rows.map((r) => ({
-      key: String(r.group_key),
-      label: String(r.label),
-      appearances: num(r.appearances),
-      held: num(r.held),
-      completed: num(r.completed),
-      cancelled: num(r.cancelled),
-      debriefed: num(r.debriefed),
-      debriefDue: num(r.debrief_due),
-      disrupted: num(r.disrupted),
-      endedEarly: num(r.ended_early),
-      cancelledByHost: num(r.cancelled_by_host),
-      incidents: num(r.incidents),
-      attendance: num(r.attendance),
-      leads: num(r.leads),
-      applications: num(r.applications),
-    }));
-    if (groupBy === 'month') {
-      const byKey = new Map(sums.map((s) => [s.key, s]));
-      sums = monthKeys(scope.from, scope.to).map((m) => byKey.get(m) ?? emptySums(m, m));
-    } else {
-      sums.sort((x, y) => y.appearances - x.appearances || x.label.localeCompare(y.label));
-    }
-    return {
-      report: 'outcomes-summary',
-      window: describeScope(scope),
-      groupBy,
-      definitions: OUTCOMES_DEFINITIONS,
-      rows: sums.map(summaryRow),
-      totals: totalRow(sums),
-    };
+    return this.db.read(async (rm) => {
+      const d = dialectOf(rm);
+      const group: Record<GroupBy, { key: string; label: string }> = {
+        institution: { key: 'a.institution_id', label: 'i.name' },
+        state: { key: 'i.state', label: 'i.state' },
+        office: { key: 'a.office_id', label: 'f.name' },
+        kind: { key: 'a.kind', label: 'a.kind' },
+        month: { key: d.month('a.starts_at'), label: d.month('a.starts_at') },
+      };
+      const g = group[groupBy];
+      // Month and kind are their own label: group by the key alone (one strftime per row and a narrower
+      // sorter key — 12% of the 3-year summary's time on SQLite). Not state: grouping by i.state alone
+      // makes SQLite walk institutions in ix_institutions_state_kind order and fetch every appearance
+      // row (1.7× slower); with (key, label) it keeps the index-only window scan and sorts instead.
+      const ownLabel = g.label === g.key && groupBy !== 'state';
+      const where = appearanceConditions(scope);
+      const needInstitution = groupBy === 'institution' || groupBy === 'state' || scope.state !== null || scope.institutionKind !== null;
+      const rows = await query<Record<string, unknown>>(
+        rm,
+        `SELECT q.group_key AS group_key, ${ownLabel ? 'q.group_key' : 'q.label'} AS label,
+          COUNT(*) AS appearances,
+          SUM(CASE WHEN q.status <> 'cancelled' AND q.starts_at <= :now THEN 1 ELSE 0 END) AS held,
+          SUM(CASE WHEN q.status = 'completed' THEN 1 ELSE 0 END) AS completed,
+          SUM(CASE WHEN q.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+          SUM(CASE WHEN q.result IS NOT NULL THEN 1 ELSE 0 END) AS debriefed,
+          SUM(CASE WHEN q.result IS NULL AND (q.status = 'completed' OR (q.status <> 'cancelled' AND q.ends_at <= :now)) THEN 1 ELSE 0 END) AS debrief_due,
+          SUM(CASE WHEN q.result = 'disrupted' OR q.disrupted = TRUE THEN 1 ELSE 0 END) AS disrupted,
+          SUM(CASE WHEN q.result = 'ended_early' THEN 1 ELSE 0 END) AS ended_early,
+          SUM(CASE WHEN q.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS cancelled_by_host,
+          SUM(q.inc) AS incidents,
+          SUM(COALESCE(q.attendance, 0)) AS attendance,
+          SUM(COALESCE(q.leads, 0)) AS leads,
+          SUM(COALESCE(q.applications_started, 0)) AS applications
+        FROM (
+          SELECT ${g.key} AS group_key, ${ownLabel ? '' : `${g.label} AS label, `}a.status AS status, a.starts_at AS starts_at, a.ends_at AS ends_at,
+            a.disrupted AS disrupted, o.result AS result, o.attendance AS attendance, o.leads AS leads,
+            o.applications_started AS applications_started, ${orgIncidents('a')} AS inc
+          FROM appearances a
+          ${needInstitution ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
+          ${groupBy === 'office' ? 'JOIN offices f ON f.id = a.office_id' : ''}
+          LEFT JOIN outcomes o ON o.appearance_id = a.id
+          WHERE ${where.sql}
+        ) q
+        GROUP BY q.group_key${ownLabel ? '' : ', q.label'}`,
+        { ...where.params, now: scope.now },
+      );
+      let sums: SummarySums[] = rows.map((r) => ({
+        key: String(r.group_key),
+        label: String(r.label),
+        appearances: num(r.appearances),
+        held: num(r.held),
+        completed: num(r.completed),
+        cancelled: num(r.cancelled),
+        debriefed: num(r.debriefed),
+        debriefDue: num(r.debrief_due),
+        disrupted: num(r.disrupted),
+        endedEarly: num(r.ended_early),
+        cancelledByHost: num(r.cancelled_by_host),
+        incidents: num(r.incidents),
+        attendance: num(r.attendance),
+        leads: num(r.leads),
+        applications: num(r.applications),
+      }));
+      if (groupBy === 'month') {
+        const byKey = new Map(sums.map((s) => [s.key, s]));
+        sums = monthKeys(scope.from, scope.to).map((m) => byKey.get(m) ?? emptySums(m, m));
+      } else {
+        sums.sort((x, y) => y.appearances - x.appearances || x.label.localeCompare(y.label));
+      }
+      return {
+        report: 'outcomes-summary',
+        window: describeScope(scope),
+        groupBy,
+        definitions: OUTCOMES_DEFINITIONS,
+        rows: sums.map(summaryRow),
+        totals: totalRow(sums),
+      };
+    });
   }
 }
 

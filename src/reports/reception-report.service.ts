@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { STANCES, Stance } from '../common/enums';
 import { iso } from '../common/time';
 import { describeScope, ReportScope } from './report-scope';
 import { dialectOf, num, query } from '../database/sql-dialect';
+import { DatabaseService } from '../database/database.service';
 
 export interface ReceptionQuarterRow {
   quarter: string;
@@ -56,124 +55,126 @@ const YEAR_MS = 365 * 86_400_000;
 /** How institutions' reception moves: per quarter, by state and institution kind; who worsened most. */
 @Injectable()
 export class ReceptionReportService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly db: DatabaseService) {}
 
   async report(scope: ReportScope): Promise<ReceptionTrendReport> {
-    const d = dialectOf(this.db);
-    const inst: string[] = [];
-    const params: Record<string, unknown> = { from: scope.from, to: scope.to };
-    if (scope.state) {
-      inst.push('i.state = :state');
-      params.state = scope.state;
-    }
-    if (scope.institutionKind) {
-      inst.push('i.kind = :institutionKind');
-      params.institutionKind = scope.institutionKind;
-    }
-    const instWhere = inst.length ? `AND ${inst.join(' AND ')}` : '';
-
-    const quarters = await query<Record<string, unknown>>(
-      this.db,
-      `SELECT ${d.quarter('e.effective_at')} AS q, i.state AS state, i.kind AS ikind, COUNT(*) AS entries,
-          SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.prev_rank <> e.rnk THEN 1 ELSE 0 END) AS changes,
-          SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.rnk > e.prev_rank THEN 1 ELSE 0 END) AS worsened,
-          SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.rnk < e.prev_rank THEN 1 ELSE 0 END) AS improved,
-          SUM(CASE WHEN e.kind = 'partnership_declined' THEN 1 ELSE 0 END) AS partnerships,
-          SUM(CASE WHEN e.kind = 'invitation_declined' THEN 1 ELSE 0 END) AS invitations,
-          SUM(CASE WHEN e.kind = 'access_restricted' THEN 1 ELSE 0 END) AS restricted,
-          SUM(CASE WHEN e.kind = 'appearance_cancelled_by_host' THEN 1 ELSE 0 END) AS cancelled
-       FROM (
-         SELECT e.institution_id, e.kind, e.effective_at, ${STANCE_RANK} AS rnk,
-           LAG(${STANCE_RANK}) OVER (PARTITION BY e.institution_id ORDER BY e.effective_at, e.recorded_at, e.id) AS prev_rank
-         FROM reception_entries e WHERE e.effective_at < :to AND ${LIVE_ENTRY}
-       ) e
-       JOIN institutions i ON i.id = e.institution_id
-       WHERE e.effective_at >= :from ${instWhere}
-       GROUP BY ${d.quarter('e.effective_at')}, i.state, i.kind
-       ORDER BY 1, 2, 3`,
-      params,
-    );
-
-    const yearAgo = scope.to - YEAR_MS;
-    const latestRank = (bound: string) => `(SELECT ${STANCE_RANK} FROM reception_entries e
-        WHERE e.institution_id = i.id AND e.effective_at < ${bound} AND ${LIVE_ENTRY}
-        ORDER BY e.effective_at DESC, e.recorded_at DESC, e.id DESC LIMIT 1)`;
-    const worsened = await query<Record<string, unknown>>(
-      this.db,
-      `SELECT * FROM (
-         SELECT i.id AS id, i.name AS name, i.state AS state, i.kind AS ikind,
-           ${latestRank(':yearAgo')} AS before_rank, ${latestRank(':to')} AS now_rank,
-           (SELECT COUNT(*) FROM reception_entries e WHERE e.institution_id = i.id AND e.effective_at >= :yearAgo AND e.effective_at < :to
-              AND e.kind IN ('partnership_declined', 'invitation_declined', 'access_restricted', 'appearance_cancelled_by_host') AND ${LIVE_ENTRY}) AS declines
-         FROM institutions i
-         WHERE i.id IN (SELECT e.institution_id FROM reception_entries e WHERE e.effective_at >= :yearAgo AND e.effective_at < :to) ${instWhere}
-       ) w
-       WHERE w.now_rank > COALESCE(w.before_rank, 1)
-       ORDER BY w.now_rank - COALESCE(w.before_rank, 1) DESC, w.declines DESC, w.name
-       LIMIT 10`,
-      { ...params, yearAgo },
-    );
-
-    const states = await query<Record<string, unknown>>(
-      this.db,
-      `SELECT i.state AS state, c.stance AS stance, COUNT(*) AS n
-       FROM (
-         SELECT e.institution_id, e.stance,
-           ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.effective_at DESC, e.recorded_at DESC, e.id DESC) AS rn
-         FROM reception_entries e WHERE e.effective_at < :to AND ${LIVE_ENTRY}
-       ) c
-       JOIN institutions i ON i.id = c.institution_id
-       WHERE c.rn = 1 ${instWhere}
-       GROUP BY i.state, c.stance`,
-      params,
-    );
-    const byState = new Map<string, StateStanceRow>();
-    for (const r of states) {
-      const state = String(r.state);
-      let row = byState.get(state);
-      if (!row) {
-        row = { state, institutions: 0, ...(Object.fromEntries(STANCES.map((s) => [s, 0])) as StanceCounts) };
-        byState.set(state, row);
+    return this.db.read(async (m) => {
+      const d = dialectOf(m);
+      const inst: string[] = [];
+      const params: Record<string, unknown> = { from: scope.from, to: scope.to };
+      if (scope.state) {
+        inst.push('i.state = :state');
+        params.state = scope.state;
       }
-      const stance = String(r.stance) as Stance;
-      if ((STANCES as readonly string[]).includes(stance)) row[stance] += num(r.n);
-      row.institutions += num(r.n);
-    }
+      if (scope.institutionKind) {
+        inst.push('i.kind = :institutionKind');
+        params.institutionKind = scope.institutionKind;
+      }
+      const instWhere = inst.length ? `AND ${inst.join(' AND ')}` : '';
 
-    return {
-      report: 'reception-trend',
-      window: describeScope(scope),
-      definitions: {
-        quarter: "UTC calendar quarter of the entry's effective date; corrected (superseded) entries are left out",
-        stanceChanges: "entries whose stance differs from the institution's previous entry (worsened = towards hostile)",
-        worsenedMost: `institutions whose latest stance before ${iso(scope.to)} is furthest towards hostile from their stance a year earlier (no earlier entry counts as neutral)`,
-        byState: 'institutions by their current stance (latest entry before the end of the window); institutions with no entry are not counted',
-        scope: 'reception is about institutions, not offices: the office filter does not apply',
-      },
-      quarters: quarters.map((r) => ({
-        quarter: String(r.q),
-        state: String(r.state),
-        institutionKind: String(r.ikind),
-        entries: num(r.entries),
-        stanceChanges: num(r.changes),
-        worsened: num(r.worsened),
-        improved: num(r.improved),
-        partnershipsDeclined: num(r.partnerships),
-        invitationsDeclined: num(r.invitations),
-        accessRestricted: num(r.restricted),
-        cancelledByHost: num(r.cancelled),
-      })),
-      worsenedMost: worsened.map((r) => ({
-        institutionId: String(r.id),
-        name: String(r.name),
-        state: String(r.state),
-        institutionKind: String(r.ikind),
-        stanceYearAgo: r.before_rank === null || r.before_rank === undefined ? null : STANCES[num(r.before_rank)],
-        stanceNow: STANCES[num(r.now_rank)],
-        steps: num(r.now_rank) - (r.before_rank === null || r.before_rank === undefined ? 1 : num(r.before_rank)),
-        declinesInYear: num(r.declines),
-      })),
-      byState: [...byState.values()].sort((a, b) => b.institutions - a.institutions || a.state.localeCompare(b.state)),
-    };
+      const quarters = await query<Record<string, unknown>>(
+        m,
+        `SELECT ${d.quarter('e.effective_at')} AS q, i.state AS state, i.kind AS ikind, COUNT(*) AS entries,
+            SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.prev_rank <> e.rnk THEN 1 ELSE 0 END) AS changes,
+            SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.rnk > e.prev_rank THEN 1 ELSE 0 END) AS worsened,
+            SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.rnk < e.prev_rank THEN 1 ELSE 0 END) AS improved,
+            SUM(CASE WHEN e.kind = 'partnership_declined' THEN 1 ELSE 0 END) AS partnerships,
+            SUM(CASE WHEN e.kind = 'invitation_declined' THEN 1 ELSE 0 END) AS invitations,
+            SUM(CASE WHEN e.kind = 'access_restricted' THEN 1 ELSE 0 END) AS restricted,
+            SUM(CASE WHEN e.kind = 'appearance_cancelled_by_host' THEN 1 ELSE 0 END) AS cancelled
+         FROM (
+           SELECT e.institution_id, e.kind, e.effective_at, ${STANCE_RANK} AS rnk,
+             LAG(${STANCE_RANK}) OVER (PARTITION BY e.institution_id ORDER BY e.effective_at, e.recorded_at, e.id) AS prev_rank
+           FROM reception_entries e WHERE e.effective_at < :to AND ${LIVE_ENTRY}
+         ) e
+         JOIN institutions i ON i.id = e.institution_id
+         WHERE e.effective_at >= :from ${instWhere}
+         GROUP BY ${d.quarter('e.effective_at')}, i.state, i.kind
+         ORDER BY 1, 2, 3`,
+        params,
+      );
+
+      const yearAgo = scope.to - YEAR_MS;
+      const latestRank = (bound: string) => `(SELECT ${STANCE_RANK} FROM reception_entries e
+          WHERE e.institution_id = i.id AND e.effective_at < ${bound} AND ${LIVE_ENTRY}
+          ORDER BY e.effective_at DESC, e.recorded_at DESC, e.id DESC LIMIT 1)`;
+      const worsened = await query<Record<string, unknown>>(
+        m,
+        `SELECT * FROM (
+           SELECT i.id AS id, i.name AS name, i.state AS state, i.kind AS ikind,
+             ${latestRank(':yearAgo')} AS before_rank, ${latestRank(':to')} AS now_rank,
+             (SELECT COUNT(*) FROM reception_entries e WHERE e.institution_id = i.id AND e.effective_at >= :yearAgo AND e.effective_at < :to
+                AND e.kind IN ('partnership_declined', 'invitation_declined', 'access_restricted', 'appearance_cancelled_by_host') AND ${LIVE_ENTRY}) AS declines
+           FROM institutions i
+           WHERE i.id IN (SELECT e.institution_id FROM reception_entries e WHERE e.effective_at >= :yearAgo AND e.effective_at < :to) ${instWhere}
+         ) w
+         WHERE w.now_rank > COALESCE(w.before_rank, 1)
+         ORDER BY w.now_rank - COALESCE(w.before_rank, 1) DESC, w.declines DESC, w.name
+         LIMIT 10`,
+        { ...params, yearAgo },
+      );
+
+      const states = await query<Record<string, unknown>>(
+        m,
+        `SELECT i.state AS state, c.stance AS stance, COUNT(*) AS n
+         FROM (
+           SELECT e.institution_id, e.stance,
+             ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.effective_at DESC, e.recorded_at DESC, e.id DESC) AS rn
+           FROM reception_entries e WHERE e.effective_at < :to AND ${LIVE_ENTRY}
+         ) c
+         JOIN institutions i ON i.id = c.institution_id
+         WHERE c.rn = 1 ${instWhere}
+         GROUP BY i.state, c.stance`,
+        params,
+      );
+      const byState = new Map<string, StateStanceRow>();
+      for (const r of states) {
+        const state = String(r.state);
+        let row = byState.get(state);
+        if (!row) {
+          row = { state, institutions: 0, ...(Object.fromEntries(STANCES.map((s) => [s, 0])) as StanceCounts) };
+          byState.set(state, row);
+        }
+        const stance = String(r.stance) as Stance;
+        if ((STANCES as readonly string[]).includes(stance)) row[stance] += num(r.n);
+        row.institutions += num(r.n);
+      }
+
+      return {
+        report: 'reception-trend',
+        window: describeScope(scope),
+        definitions: {
+          quarter: "UTC calendar quarter of the entry's effective date; corrected (superseded) entries are left out",
+          stanceChanges: "entries whose stance differs from the institution's previous entry (worsened = towards hostile)",
+          worsenedMost: `institutions whose latest stance before ${iso(scope.to)} is furthest towards hostile from their stance a year earlier (no earlier entry counts as neutral)`,
+          byState: 'institutions by their current stance (latest entry before the end of the window); institutions with no entry are not counted',
+          scope: 'reception is about institutions, not offices: the office filter does not apply',
+        },
+        quarters: quarters.map((r) => ({
+          quarter: String(r.q),
+          state: String(r.state),
+          institutionKind: String(r.ikind),
+          entries: num(r.entries),
+          stanceChanges: num(r.changes),
+          worsened: num(r.worsened),
+          improved: num(r.improved),
+          partnershipsDeclined: num(r.partnerships),
+          invitationsDeclined: num(r.invitations),
+          accessRestricted: num(r.restricted),
+          cancelledByHost: num(r.cancelled),
+        })),
+        worsenedMost: worsened.map((r) => ({
+          institutionId: String(r.id),
+          name: String(r.name),
+          state: String(r.state),
+          institutionKind: String(r.ikind),
+          stanceYearAgo: r.before_rank === null || r.before_rank === undefined ? null : STANCES[num(r.before_rank)],
+          stanceNow: STANCES[num(r.now_rank)],
+          steps: num(r.now_rank) - (r.before_rank === null || r.before_rank === undefined ? 1 : num(r.before_rank)),
+          declinesInYear: num(r.declines),
+        })),
+        byState: [...byState.values()].sort((a, b) => b.institutions - a.institutions || a.state.localeCompare(b.state)),
+      };
+    });
   }
 }

@@ -8,7 +8,8 @@ import { Clock } from '../common/clock';
 import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import { NotFoundError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
-import { addTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, isPostgres, placeholders, StateTotals } from './evidence';
+import { databaseOf } from '../database/database.service';
+import { addTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, placeholders, StateTotals } from './evidence';
 import { assessRisk, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
@@ -150,7 +151,7 @@ export class RiskService {
       };
       // the evidence pass (its statements as of one instant) in the transaction of the first chunk,
       // which also writes every state's totals: a rollback takes both back
-      await this.dataSource.transaction(async (m) => {
+      await databaseOf(this.dataSource).write(async (m) => {
         all = await loadTargets(m, scope, []);
         if (!all.length) return;
         evidence = await this.gather(m, cx, now, uniqueInstitutions(all));
@@ -163,11 +164,11 @@ export class RiskService {
       });
       for (let i = chunk; i < all.length; i += chunk) {
         const ids = all.slice(i, i + chunk).map((t) => t.id);
-        await this.dataSource.transaction((m) => assessChunk(m, ids));
+        await databaseOf(this.dataSource).write((m) => assessChunk(m, ids));
       }
       // SQLite: the refresh wrote ~2 KB per appearance to the WAL; copy it into the database now, so
       // the next request's COMMIT does not pay the auto-checkpoint (no-op outside WAL mode)
-      if (!isPostgres(this.dataSource.manager)) await this.dataSource.query('PRAGMA wal_checkpoint(TRUNCATE)');
+      await databaseOf(this.dataSource).checkpoint();
       this.logger.log(`risk refresh (${trigger}): ${assessed} appearances, ${levelRises} level rises`);
       return { assessed, levelRises };
     });
@@ -175,15 +176,17 @@ export class RiskService {
 
   /** Whether a snapshot with this trigger was stored at or after `since` (the scheduler's "already ran"). */
   async ranSince(trigger: string, since: number): Promise<boolean> {
-    const m = this.dataSource.manager;
-    const [ph] = placeholders(m, 1);
-    // ix_risk_created bounds the read to the snapshots written since then
-    const rows = (await m.query(`SELECT 1 AS x FROM risk_assessments r WHERE r.created_at >= ${Math.trunc(since)} AND r.trigger = ${ph} LIMIT 1`, [trigger])) as Row[];
-    return rows.length > 0;
+    return databaseOf(this.dataSource).read(async (m) => {
+      const [ph] = placeholders(m, 1);
+      // ix_risk_created bounds the read to the snapshots written since then
+      const rows = (await m.query(`SELECT 1 AS x FROM risk_assessments r WHERE r.created_at >= ${Math.trunc(since)} AND r.trigger = ${ph} LIMIT 1`, [trigger])) as Row[];
+      return rows.length > 0;
+    });
   }
 
   /** The latest snapshot, or null. */
-  async latestView(appearanceId: string, manager: EntityManager = this.dataSource.manager): Promise<RiskAssessmentView | null> {
+  async latestView(appearanceId: string, manager?: EntityManager): Promise<RiskAssessmentView | null> {
+    if (!manager) return databaseOf(this.dataSource).read((m) => this.latestView(appearanceId, m));
     const row = await manager.getRepository(RiskAssessment).findOne({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' } });
     return row ? toView(row) : null;
   }
@@ -192,15 +195,17 @@ export class RiskService {
   async latestOrAssess(appearanceId: string, actorId: string | null): Promise<RiskAssessmentView> {
     const latest = await this.latestView(appearanceId);
     if (latest) return latest;
-    return this.dataSource.transaction((m) => this.assessAppearance(m, appearanceId, 'on_demand', actorId));
+    return databaseOf(this.dataSource).write((m) => this.assessAppearance(m, appearanceId, 'on_demand', actorId));
   }
 
   /** Every snapshot, newest first. */
   async history(appearanceId: string, limit: number, offset: number): Promise<{ items: RiskAssessmentView[]; total: number }> {
-    const exists = await this.dataSource.query(`SELECT id FROM appearances WHERE id = ${placeholders(this.dataSource.manager, 1)[0]}`, [appearanceId]);
-    if (!exists.length) throw new NotFoundError('Appearance', appearanceId, 'id');
-    const [rows, total] = await this.dataSource.getRepository(RiskAssessment).findAndCount({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' }, take: limit, skip: offset });
-    return { items: rows.map(toView), total };
+    return databaseOf(this.dataSource).read(async (m) => {
+      const exists = await m.query(`SELECT id FROM appearances WHERE id = ${placeholders(m, 1)[0]}`, [appearanceId]);
+      if (!exists.length) throw new NotFoundError('Appearance', appearanceId, 'id');
+      const [rows, total] = await m.getRepository(RiskAssessment).findAndCount({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' }, take: limit, skip: offset });
+      return { items: rows.map(toView), total };
+    });
   }
 
   parameterSets(): Promise<ParameterSetView[]> {
@@ -209,7 +214,7 @@ export class RiskService {
 
   /** Activate a parameter set, then re-assess every upcoming appearance with it. */
   async activateParameters(version: string, actorId: string, force = false): Promise<{ from: string; to: string; reassessed: number }> {
-    const changed = await this.dataSource.transaction((m) => this.parameters.activate(m, version, actorId, force));
+    const changed = await databaseOf(this.dataSource).write((m) => this.parameters.activate(m, version, actorId, force));
     const { assessed } = await this.refreshAll('parameters_activated');
     return { ...changed, reassessed: assessed };
   }
@@ -220,7 +225,7 @@ export class RiskService {
 
   /** Change topic relations, then re-assess every upcoming appearance. */
   async setTopicRelations(changes: Record<string, unknown>, actorId: string): Promise<{ relations: Record<string, string>; reassessed: number }> {
-    const relations = await this.dataSource.transaction((m) => this.parameters.setTopicRelations(m, changes, actorId));
+    const relations = await databaseOf(this.dataSource).write((m) => this.parameters.setTopicRelations(m, changes, actorId));
     const { assessed } = await this.refreshAll('topic_relations_changed');
     return { relations, reassessed: assessed };
   }
@@ -280,7 +285,7 @@ export class RiskService {
     const now = this.clock.now();
     const cx = await this.parameters.context();
     const key = totalsKey(cx);
-    return this.dataSource.transaction(async (m) => {
+    return databaseOf(this.dataSource).write(async (m) => {
       let oldest: [string, number] | null = null;
       for (const [st, t] of await readStateTotals(m)) {
         if (t.key === key && t.asOf <= now && now - t.asOf > this.config.orgCacheSeconds * 1000 && (!oldest || t.asOf < oldest[1])) oldest = [st, t.asOf];

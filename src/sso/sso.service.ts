@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import * as oidc from 'openid-client';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { TokenView } from '../auth/dto/login.dto';
 import { AuthService } from '../auth/auth.service';
@@ -13,6 +11,7 @@ import { appConfig, ssoConfig } from '../config';
 import { Office } from '../offices/office.entity';
 import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
+import { DatabaseService } from '../database/database.service';
 
 /** What the browser carries between the redirect to the provider and the callback (in a signed, short-lived cookie). */
 export interface PendingSignIn {
@@ -45,7 +44,7 @@ export class SsoService {
   private discovered: Promise<oidc.Configuration> | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly users: UsersService,
     private readonly auth: AuthService,
@@ -163,7 +162,7 @@ export class SsoService {
   private async mapOffice(claim: unknown): Promise<string | null> {
     const value = Array.isArray(claim) ? claim[0] : claim;
     if (typeof value !== 'string' || !value.trim()) return null;
-    const offices = await this.db.getRepository(Office).find({ select: { id: true, name: true } });
+    const offices = await this.db.read((m) => m.getRepository(Office).find({ select: { id: true, name: true } }));
     const v = value.trim().toLowerCase();
     return offices.find((o) => o.id === v || o.name.toLowerCase() === v)?.id ?? null;
   }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { topicBit } from '../common/topics';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import { Appearance } from '../appearances/appearance.entity';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
@@ -14,6 +13,7 @@ import { Institution } from '../institutions/institution.entity';
 import { TimelineItem, TimelinePage, TimelineQuery, TimelineType } from './dto/timeline.dto';
 import { ReceptionEntry } from '../reception/reception-entry.entity';
 import { toReceptionView } from '../reception/reception.service';
+import { DatabaseService } from '../database/database.service';
 
 /**
  * One institution's history: reception entries (by effective date), incidents (by occurred-at) and
@@ -24,14 +24,14 @@ import { toReceptionView } from '../reception/reception.service';
 @Injectable()
 export class TimelineService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly audit: AuditService,
   ) {}
 
   async timeline(institutionId: string, q: TimelineQuery, actor: AuthUser): Promise<TimelinePage> {
-    const institution = await this.db.manager.findOneBy(Institution, { id: institutionId });
+    const institution = await this.db.read((m) => m.findOneBy(Institution, { id: institutionId }));
     if (!institution) throw new NotFoundError('Institution', institutionId);
-    const pg = this.db.options.type === 'postgres';
+    const pg = this.db.kind === 'postgres';
     const p = (n: number) => (pg ? `$${n}` : '?');
     const dir = q.order === 'asc' ? 'ASC' : 'DESC';
     // with a topic, only the incidents that have it (a bit of the mask: a number, never user text)
@@ -40,20 +40,27 @@ export class TimelineService {
       `SELECT 'reception' AS type, id, effective_at AS at FROM reception_entries WHERE institution_id = ${p(1)} ` +
       `UNION ALL SELECT 'incident' AS type, id, occurred_at AS at FROM incidents WHERE institution_id = ${p(2)}${topic} ` +
       `UNION ALL SELECT 'appearance' AS type, id, starts_at AS at FROM appearances WHERE institution_id = ${p(3)}`;
-    const rows: Array<{ type: TimelineType; id: string; at: string | number }> = await this.db.query(
-      `SELECT t.type, t.id, t.at FROM (${union}) t ORDER BY t.at ${dir}, t.type ${dir}, t.id ${dir} LIMIT ${p(4)} OFFSET ${p(5)}`,
-      [institutionId, institutionId, institutionId, q.pageSize, (q.page - 1) * q.pageSize],
+    const rows: Array<{ type: TimelineType; id: string; at: string | number }> = await this.db.read((m) =>
+      m.query(`SELECT t.type, t.id, t.at FROM (${union}) t ORDER BY t.at ${dir}, t.type ${dir}, t.id ${dir} LIMIT ${p(4)} OFFSET ${p(5)}`, [
+        institutionId,
+        institutionId,
+        institutionId,
+        q.pageSize,
+        (q.page - 1) * q.pageSize,
+      ]),
     );
-    const [{ n }] = await this.db.query(
-      `SELECT (SELECT COUNT(*) FROM reception_entries WHERE institution_id = ${p(1)}) + (SELECT COUNT(*) FROM incidents WHERE institution_id = ${p(2)}${topic}) + (SELECT COUNT(*) FROM appearances WHERE institution_id = ${p(3)}) AS n`,
-      [institutionId, institutionId, institutionId],
+    const [{ n }] = await this.db.read((m) =>
+      m.query(
+        `SELECT (SELECT COUNT(*) FROM reception_entries WHERE institution_id = ${p(1)}) + (SELECT COUNT(*) FROM incidents WHERE institution_id = ${p(2)}${topic}) + (SELECT COUNT(*) FROM appearances WHERE institution_id = ${p(3)}) AS n`,
+        [institutionId, institutionId, institutionId],
+      ),
     );
     const idsOf = (t: TimelineType) => rows.filter((r) => r.type === t).map((r) => r.id);
     const [entries, incidents, appearances, superseding] = await Promise.all([
-      idsOf('reception').length ? this.db.manager.findBy(ReceptionEntry, { id: In(idsOf('reception')) }) : [],
-      idsOf('incident').length ? this.db.manager.findBy(Incident, { id: In(idsOf('incident')) }) : [],
-      idsOf('appearance').length ? this.db.manager.findBy(Appearance, { id: In(idsOf('appearance')) }) : [],
-      idsOf('reception').length ? this.db.manager.findBy(ReceptionEntry, { supersedesId: In(idsOf('reception')) }) : [],
+      idsOf('reception').length ? this.db.read((m) => m.findBy(ReceptionEntry, { id: In(idsOf('reception')) })) : [],
+      idsOf('incident').length ? this.db.read((m) => m.findBy(Incident, { id: In(idsOf('incident')) })) : [],
+      idsOf('appearance').length ? this.db.read((m) => m.findBy(Appearance, { id: In(idsOf('appearance')) })) : [],
+      idsOf('reception').length ? this.db.read((m) => m.findBy(ReceptionEntry, { supersedesId: In(idsOf('reception')) })) : [],
     ]);
     const supersededBy = new Map(superseding.map((s) => [s.supersedesId as string, s.id]));
     const rec = new Map(entries.map((e) => [e.id, e]));

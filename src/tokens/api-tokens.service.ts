@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -18,6 +16,7 @@ import { ApiTokenUseView, ApiTokenView, CreatedApiTokenView, CreatePersonalToken
 import { ROLE_SCOPES, Scope, SCOPE_NAMES, SCOPES, scopeFor, scopesBeyondRole } from './scopes';
 import { TokenUseCounter } from './token-use-counter';
 import { generateToken, hashToken, parseToken, TokenKind, tokenHint } from './token-format';
+import { DatabaseService } from '../database/database.service';
 
 interface TokenRow {
   id: string;
@@ -44,7 +43,7 @@ interface TokenRow {
 @Injectable()
 export class ApiTokensService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly counter: TokenUseCounter,
@@ -79,27 +78,28 @@ export class ApiTokensService {
     }
     if (dto.role === 'coordinator' && !officeId) throw new ValidationFailedError('A coordinator token belongs to an office', { officeId: 'required for the coordinator role' });
     if (dto.role !== 'coordinator' && officeId) throw new ValidationFailedError(`A ${dto.role} token belongs to no office`, { officeId: `not allowed for the ${dto.role} role` });
-    if (officeId && !(await this.db.getRepository(Office).existsBy({ id: officeId }))) throw new ValidationFailedError(`Office ${officeId} does not exist`, { officeId: 'no such office' });
+    if (officeId && !(await this.db.read((m) => m.getRepository(Office).existsBy({ id: officeId }))))
+      throw new ValidationFailedError(`Office ${officeId} does not exist`, { officeId: 'no such office' });
     this.checkScopes(dto.role, dto.scopes);
     return this.insert('service', dto, { userId: null, role: dto.role, officeId }, actor);
   }
 
   async listMine(owner: AuthUser): Promise<ApiTokenView[]> {
-    const rows = await this.db.getRepository(ApiToken).find({ where: { userId: owner.id, kind: 'personal' }, order: { createdAt: 'DESC' } });
+    const rows = await this.db.read((m) => m.getRepository(ApiToken).find({ where: { userId: owner.id, kind: 'personal' }, order: { createdAt: 'DESC' } }));
     return rows.map((r) => this.view(r));
   }
 
   /** Service tokens: all of them for admins, their office's for coordinators. */
   async listService(actor: AuthUser): Promise<ApiTokenView[]> {
     const where = actor.role === 'admin' ? { kind: 'service' as const } : { kind: 'service' as const, officeId: actor.officeId ?? '' };
-    const rows = await this.db.getRepository(ApiToken).find({ where, order: { createdAt: 'DESC' } });
+    const rows = await this.db.read((m) => m.getRepository(ApiToken).find({ where, order: { createdAt: 'DESC' } }));
     return rows.map((r) => this.view(r));
   }
 
   /** Revokes a token at once, on every instance (the check reads the row on each request). */
   async revoke(id: string, actor: AuthUser, via: 'mine' | 'service'): Promise<void> {
     this.signedInOnly(actor);
-    await this.db.transaction(async (m) => {
+    await this.db.write(async (m) => {
       const t = await m.getRepository(ApiToken).findOneBy({ id });
       if (!t || !this.mayManage(t, actor, via)) throw new NotFoundError('API token', id);
       if (t.revokedAt !== null) return;
@@ -111,10 +111,10 @@ export class ApiTokensService {
 
   /** The token's uses, newest first (the last 1,000 minute × route × result rows). */
   async uses(id: string, actor: AuthUser, via: 'mine' | 'service'): Promise<ApiTokenUseView[]> {
-    const t = await this.db.getRepository(ApiToken).findOneBy({ id });
+    const t = await this.db.read((m) => m.getRepository(ApiToken).findOneBy({ id }));
     if (!t || !this.mayManage(t, actor, via)) throw new NotFoundError('API token', id);
     await this.counter.flush(); // this instance's latest counts (other instances add theirs within API_TOKEN_USES_FLUSH_MS)
-    const rows = await this.db.getRepository(ApiTokenUse).find({ where: { tokenId: id }, order: { windowStart: 'DESC', lastAt: 'DESC' }, take: 1000 });
+    const rows = await this.db.read((m) => m.getRepository(ApiTokenUse).find({ where: { tokenId: id }, order: { windowStart: 'DESC', lastAt: 'DESC' }, take: 1000 }));
     return rows.map((u) => ({ minute: iso(Number(u.windowStart)), method: u.method, route: u.route, status: u.status, hits: u.hits, lastAt: iso(u.lastAt) }));
   }
 
@@ -125,12 +125,14 @@ export class ApiTokensService {
   async authenticate(token: string, method: string, route: string): Promise<AuthUser> {
     const kind = parseToken(token);
     if (!kind) throw new UnauthenticatedError('This is not a valid Forewarn API token', 'BAD_TOKEN');
-    const [row] = await query<TokenRow>(
-      this.db,
-      `SELECT t.id, t.kind, t.name, t.role, t.office_id, t.user_id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at,
+    const [row] = await this.db.read((m) =>
+      query<TokenRow>(
+        m,
+        `SELECT t.id, t.kind, t.name, t.role, t.office_id, t.user_id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at,
               u.active AS user_active, u.role AS user_role, u.office_id AS user_office, u.email AS user_email
        FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = :hash`,
-      { hash: hashToken(token) },
+        { hash: hashToken(token) },
+      ),
     );
     if (!row || row.kind !== kind) throw new UnauthenticatedError('This API token is not known; it may have been mistyped', 'BAD_TOKEN');
     const now = this.clock.now();
@@ -170,7 +172,7 @@ export class ApiTokensService {
   private async touch(id: string, lastUsed: unknown, now: number): Promise<void> {
     const cutoff = now - this.config.lastUsedIntervalMs;
     if (lastUsed !== null && Number(lastUsed) > cutoff) return;
-    await query(this.db, `UPDATE api_tokens SET last_used_at = :now WHERE id = :id AND (last_used_at IS NULL OR last_used_at <= :cutoff)`, { id, now, cutoff });
+    await this.db.write((m) => query(m, `UPDATE api_tokens SET last_used_at = :now WHERE id = :id AND (last_used_at IS NULL OR last_used_at <= :cutoff)`, { id, now, cutoff }));
   }
 
   private async insert(kind: TokenKind, dto: CreatePersonalTokenDto, owner: Pick<ApiToken, 'userId' | 'role' | 'officeId'>, actor: AuthUser): Promise<CreatedApiTokenView> {
@@ -193,7 +195,7 @@ export class ApiTokensService {
       revokedBy: null,
       lastUsedAt: null,
     };
-    await this.db.transaction(async (m) => {
+    await this.db.write(async (m) => {
       await m.insert(ApiToken, row);
       await this.audit.record(m, { actorId: actor.id, action: 'token_created', entityType: 'api_token', entityId: row.id, after: this.view(row) });
     });

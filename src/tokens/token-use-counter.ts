@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { apiTokensConfig } from '../config';
 import { query } from '../database/sql-dialect';
 import { ApiTokenUse } from './api-token-use.entity';
+import { DatabaseService } from '../database/database.service';
 
 interface Pending {
   tokenId: string;
@@ -32,7 +31,7 @@ export class TokenUseCounter implements OnModuleInit, OnApplicationShutdown {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     @Inject(apiTokensConfig.KEY) private readonly config: ConfigType<typeof apiTokensConfig>,
   ) {}
@@ -67,7 +66,7 @@ export class TokenUseCounter implements OnModuleInit, OnApplicationShutdown {
       const batch = this.pending;
       this.pending = new Map();
       try {
-        await this.db.transaction(async (m) => {
+        await this.db.write(async (m) => {
           for (const p of batch.values()) {
             await query(
               m,
@@ -92,12 +91,14 @@ export class TokenUseCounter implements OnModuleInit, OnApplicationShutdown {
 
   /** Forgets the counts older than API_TOKEN_USES_KEEP_DAYS. Returns how many rows went. */
   async prune(): Promise<number> {
-    const res = await this.db
-      .createQueryBuilder()
-      .delete()
-      .from(ApiTokenUse)
-      .where('window_start < :before', { before: this.clock.now() - this.config.usesKeepMs })
-      .execute();
+    const res = await this.db.write((m) =>
+      m
+        .createQueryBuilder()
+        .delete()
+        .from(ApiTokenUse)
+        .where('window_start < :before', { before: this.clock.now() - this.config.usesKeepMs })
+        .execute(),
+    );
     return res.affected ?? 0;
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { Inject } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { Brackets, DataSource, EntityManager } from 'typeorm';
+import { Brackets, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import type { Role } from '../common/enums';
@@ -17,6 +16,7 @@ import { hashPassword } from './password';
 import { User } from './user.entity';
 import { toUserView } from './user.view';
 import { containsPattern, LIKE_ESCAPE } from '../common/like';
+import { DatabaseService } from '../database/database.service';
 
 export { toUserView };
 
@@ -27,7 +27,7 @@ export class UsersService {
   private readonly logger = new Logger(UsersService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     @Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>,
@@ -35,28 +35,30 @@ export class UsersService {
   ) {}
 
   async list(q: UserQuery): Promise<Page<UserView>> {
-    const qb = this.db.getRepository(User).createQueryBuilder('u');
-    if (q.role) qb.andWhere('u.role = :role', { role: q.role });
-    if (q.officeId) qb.andWhere('u.office_id = :office', { office: q.officeId });
-    if (q.q) {
-      const like = containsPattern(q.q.toLowerCase());
-      qb.andWhere(new Brackets((w) => w.where(`u.email LIKE :like ${LIKE_ESCAPE}`, { like }).orWhere(`LOWER(u.display_name) LIKE :like ${LIKE_ESCAPE}`, { like })));
-    }
-    qb.orderBy('u.email', 'ASC')
-      .skip((q.page - 1) * q.pageSize)
-      .take(q.pageSize);
-    const [rows, total] = await qb.getManyAndCount();
-    return page(rows.map(toUserView), total, q);
+    return this.db.read(async (m) => {
+      const qb = m.getRepository(User).createQueryBuilder('u');
+      if (q.role) qb.andWhere('u.role = :role', { role: q.role });
+      if (q.officeId) qb.andWhere('u.office_id = :office', { office: q.officeId });
+      if (q.q) {
+        const like = containsPattern(q.q.toLowerCase());
+        qb.andWhere(new Brackets((w) => w.where(`u.email LIKE :like ${LIKE_ESCAPE}`, { like }).orWhere(`LOWER(u.display_name) LIKE :like ${LIKE_ESCAPE}`, { like })));
+      }
+      qb.orderBy('u.email', 'ASC')
+        .skip((q.page - 1) * q.pageSize)
+        .take(q.pageSize);
+      const [rows, total] = await qb.getManyAndCount();
+      return page(rows.map(toUserView), total, q);
+    });
   }
 
   async get(id: string): Promise<User> {
-    const u = await this.db.getRepository(User).findOneBy({ id });
+    const u = await this.db.read((m) => m.getRepository(User).findOneBy({ id }));
     if (!u) throw new NotFoundError('User', id);
     return u;
   }
 
   async me(id: string): Promise<MeView> {
-    const u = await this.db.getRepository(User).createQueryBuilder('u').addSelect('u.calendarToken').where('u.id = :id', { id }).getOne();
+    const u = await this.db.read((m) => m.getRepository(User).createQueryBuilder('u').addSelect('u.calendarToken').where('u.id = :id', { id }).getOne());
     if (!u) throw new NotFoundError('User', id);
     const calendarUrl = `${this.app.publicUrl}/calendar/${u.calendarToken}.ics`;
     return { ...toUserView(u), calendarUrl, calendarWebcalUrl: calendarUrl.replace(/^https?:\/\//, 'webcal://'), mutedKinds: u.mutedKinds };
@@ -64,7 +66,7 @@ export class UsersService {
 
   /** A new secret calendar feed URL for the caller; the old one stops working at once. */
   async rotateCalendarToken(id: string): Promise<MeView> {
-    await this.db.transaction(async (m) => {
+    await this.db.write(async (m) => {
       const res = await m.update(User, { id }, { calendarToken: newCalendarToken(), updatedAt: this.clock.now() });
       if (!res.affected) throw new NotFoundError('User', id);
       await this.audit.record(m, { actorId: id, action: 'calendar_token_rotated', entityType: 'user', entityId: id });
@@ -74,7 +76,7 @@ export class UsersService {
 
   async create(dto: CreateUserDto, actor: AuthUser | null): Promise<UserView> {
     const passwordHash = await hashPassword(dto.password);
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const email = dto.email.toLowerCase();
       const existing = await m.getRepository(User).findOneBy({ email });
       if (existing) throw new ConflictError('DUPLICATE_USER', `A user with email ${email} already exists`, { existingId: existing.id }, { email: 'already exists' });
@@ -96,7 +98,7 @@ export class UsersService {
 
   async update(id: string, dto: UpdateUserDto, actor: AuthUser): Promise<UserView> {
     const passwordHash = dto.password ? await hashPassword(dto.password) : undefined;
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const u = await m.getRepository(User).findOneBy({ id });
       if (!u) throw new NotFoundError('User', id);
       if (dto.officeId && !(await m.getRepository(Office).existsBy({ id: dto.officeId }))) {
@@ -135,7 +137,7 @@ export class UsersService {
 
   /** The user with this e-mail address (any case), or null: single sign-on matches accounts by e-mail. */
   async findByEmail(email: string): Promise<User | null> {
-    return this.db.getRepository(User).findOneBy({ email: email.toLowerCase() });
+    return this.db.read((m) => m.getRepository(User).findOneBy({ email: email.toLowerCase() }));
   }
 
   /**
@@ -144,7 +146,7 @@ export class UsersService {
    */
   async applySsoProfile(user: User, profile: { role: Role; officeId: string | null }): Promise<User> {
     if (profile.role === user.role && profile.officeId === user.officeId) return user;
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       const before = toUserView(user);
       const patch: Partial<User> = { role: profile.role, officeId: profile.officeId, updatedAt: this.clock.now() };
       if (profile.role !== user.role) patch.tokenVersion = user.tokenVersion + 1;
@@ -159,7 +161,7 @@ export class UsersService {
   async createFromSso(profile: { email: string; displayName: string; role: Role; officeId: string | null }): Promise<User> {
     const passwordHash = await hashPassword(randomBytes(32).toString('base64url'));
     const fields = { email: profile.email.toLowerCase(), displayName: profile.displayName.slice(0, 200), role: profile.role, officeId: profile.officeId, passwordHash };
-    return this.db.transaction((m) => this.insert(m, fields, null, { via: 'sso' }));
+    return this.db.write((m) => this.insert(m, fields, null, { via: 'sso' }));
   }
 
   /** On first start with no users: create the admin from ADMIN_EMAIL / ADMIN_PASSWORD, or a generated password printed once. */
@@ -174,7 +176,7 @@ export class UsersService {
   }
 
   async ensureInitialAdmin(): Promise<{ email: string; generatedPassword?: string } | null> {
-    const count = await this.db.getRepository(User).count();
+    const count = await this.db.read((m) => m.getRepository(User).count());
     if (count > 0) return null;
     const generated = this.auth.adminPassword ? undefined : randomBytes(12).toString('base64url');
     await this.create({ email: this.auth.adminEmail, displayName: 'Administrator', role: 'admin', password: this.auth.adminPassword ?? generated! }, null);

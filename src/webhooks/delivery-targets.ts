@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { In } from 'typeorm';
 import { Webhook } from 'standardwebhooks';
 import { KeyRing } from '../auth/key-ring';
 import type { Notification } from '../notifications/notification.entity';
 import { OfficeChat } from './office-chat.entity';
 import { open, seal } from './secret-box';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
+import { DatabaseService } from '../database/database.service';
 
 export type ChatKind = 'slack' | 'teams';
 
@@ -29,7 +30,7 @@ export function newSigningSecret(): string {
 @Injectable()
 export class DeliveryTargets {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly keys: KeyRing,
   ) {}
 
@@ -54,25 +55,26 @@ export class DeliveryTargets {
 
   /** Targets by row id; a row whose endpoint is gone or inactive, or whose office has no such chat URL, has none. */
   async forBatch(rows: Notification[], now: number): Promise<Map<string, Target>> {
-    const out = new Map<string, Target>();
-    const endpointIds = [...new Set(rows.filter((r) => r.channel === 'webhook').map((r) => r.recipientId))];
-    const officeIds = [...new Set(rows.filter((r) => r.channel !== 'webhook').map((r) => r.recipientId))];
-    const [endpoints, chats] = await Promise.all([
-      endpointIds.length ? this.db.getRepository(WebhookEndpoint).findBy({ id: In(endpointIds), active: true }) : [],
-      officeIds.length ? this.db.getRepository(OfficeChat).findBy({ officeId: In(officeIds) }) : [],
-    ]);
-    const byEndpoint = new Map(endpoints.map((e) => [e.id, { url: e.url, signers: this.signingSecrets(e, now).map((s) => new Webhook(s)) }]));
-    const byOffice = new Map(chats.map((c) => [c.officeId, c]));
-    for (const r of rows) {
-      if (r.channel === 'webhook') {
-        const t = byEndpoint.get(r.recipientId);
-        if (t) out.set(r.id, t);
-        continue;
+    return this.db.read(async (m) => {
+      const out = new Map<string, Target>();
+      const endpointIds = [...new Set(rows.filter((r) => r.channel === 'webhook').map((r) => r.recipientId))];
+      const officeIds = [...new Set(rows.filter((r) => r.channel !== 'webhook').map((r) => r.recipientId))];
+      // one after the other: both run on the read's one connection
+      const endpoints = endpointIds.length ? await m.getRepository(WebhookEndpoint).findBy({ id: In(endpointIds), active: true }) : [];
+      const chats = officeIds.length ? await m.getRepository(OfficeChat).findBy({ officeId: In(officeIds) }) : [];
+      const byEndpoint = new Map(endpoints.map((e) => [e.id, { url: e.url, signers: this.signingSecrets(e, now).map((s) => new Webhook(s)) }]));
+      const byOffice = new Map(chats.map((c) => [c.officeId, c]));
+      for (const r of rows) {
+        if (r.channel === 'webhook') {
+          const t = byEndpoint.get(r.recipientId);
+          if (t) out.set(r.id, t);
+          continue;
+        }
+        const chat = byOffice.get(r.recipientId);
+        const sealed = r.channel === 'slack' ? chat?.slackUrlCipher : chat?.teamsUrlCipher;
+        if (chat && sealed) out.set(r.id, { url: this.openChatUrl(chat.officeId, r.channel as ChatKind, sealed), signers: [] });
       }
-      const chat = byOffice.get(r.recipientId);
-      const sealed = r.channel === 'slack' ? chat?.slackUrlCipher : chat?.teamsUrlCipher;
-      if (chat && sealed) out.set(r.id, { url: this.openChatUrl(chat.officeId, r.channel as ChatKind, sealed), signers: [] });
-    }
-    return out;
+      return out;
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -10,12 +10,13 @@ import { DeliveryTargets } from './delivery-targets';
 import { OfficeChatView, UpdateOfficeChatDto } from './dto/webhook.dto';
 import { OfficeChat } from './office-chat.entity';
 import { WebhooksService } from './webhooks.service';
+import { DatabaseService } from '../database/database.service';
 
 /** An office's Slack and Teams URLs: set, replaced or removed (null); the URLs are credentials, so only their hosts are shown or audited. */
 @Injectable()
 export class OfficeChatService {
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly targets: DeliveryTargets,
@@ -23,15 +24,17 @@ export class OfficeChatService {
   ) {}
 
   async get(officeId: string, actor: AuthUser): Promise<OfficeChatView> {
-    await this.office(this.db.manager, officeId, actor);
-    return this.view(officeId, await this.db.getRepository(OfficeChat).findOneBy({ officeId }));
+    return this.db.read(async (m) => {
+      await this.office(m, officeId, actor);
+      return this.view(officeId, await m.getRepository(OfficeChat).findOneBy({ officeId }));
+    });
   }
 
   async update(officeId: string, dto: UpdateOfficeChatDto, actor: AuthUser): Promise<OfficeChatView> {
     const slack = typeof dto.slackUrl === 'string' ? await this.webhooks.checkUrl(dto.slackUrl, 'slackUrl') : dto.slackUrl;
     const teams = typeof dto.teamsUrl === 'string' ? await this.webhooks.checkUrl(dto.teamsUrl, 'teamsUrl') : dto.teamsUrl;
     const now = this.clock.now();
-    return this.db.transaction(async (m) => {
+    return this.db.write(async (m) => {
       await this.office(m, officeId, actor);
       const current = await m.getRepository(OfficeChat).findOneBy({ officeId });
       const before = this.view(officeId, current);

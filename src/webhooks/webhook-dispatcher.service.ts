@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
+import { DatabaseService } from '../database/database.service';
 import { mailConfig, webhooksConfig } from '../config';
 import { backoffMs } from '../notifications/notification-dispatcher.service';
 import type { Notification } from '../notifications/notification.entity';
@@ -37,7 +37,7 @@ export class WebhookDispatcher {
   private readonly held = new Set<string>();
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
     @Inject(webhooksConfig.KEY) private readonly cfg: ConfigType<typeof webhooksConfig>,
     @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
     private readonly targets: DeliveryTargets,

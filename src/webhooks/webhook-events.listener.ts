@@ -113,10 +113,9 @@ export class WebhookEventsListener {
     const first = new Map<string, CriticalBriefingsSentEvent['briefings'][number]>();
     for (const b of e.briefings) if (!first.has(b.appearanceId)) first.set(b.appearanceId, b);
     for (const b of first.values()) {
-      const [a, asm] = await Promise.all([
-        e.manager.getRepository(Appearance).findOneBy({ id: b.appearanceId }),
-        e.manager.getRepository(RiskAssessment).findOne({ where: { id: b.assessmentId }, select: { id: true, seq: true, level: true, p: true, modelVersion: true, detail: true } }),
-      ]);
+      // one after the other: both run on the transaction's one connection
+      const a = await e.manager.getRepository(Appearance).findOneBy({ id: b.appearanceId });
+      const asm = await e.manager.getRepository(RiskAssessment).findOne({ where: { id: b.assessmentId }, select: { id: true, seq: true, level: true, p: true, modelVersion: true, detail: true } });
       if (!a || !asm || asm.level !== 'critical' || a.startsAt <= e.at || a.status === 'cancelled' || a.status === 'completed') continue;
       const [before] = await query<{ s: number | string | null }>(e.manager, `SELECT MAX(seq) AS s FROM risk_assessments WHERE appearance_id = :id AND seq < :seq AND level <> 'critical'`, {
         id: a.id,

@@ -1,6 +1,6 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { HealthContributors } from '../health/health-contributors';
 import { byStatus, outboxCounts } from '../notifications/outbox-claims';
 import { OfficeChat } from './office-chat.entity';
@@ -29,7 +29,7 @@ import { WebhooksService } from './webhooks.service';
 export class WebhooksModule implements OnModuleInit {
   constructor(
     private readonly health: HealthContributors,
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
   ) {}
 
   /**

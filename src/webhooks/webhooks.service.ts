@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
@@ -16,6 +16,7 @@ import { CreateWebhookEndpointDto, DeliveryQuery, DeliveryView, UpdateWebhookEnd
 import { UrlPolicy, UrlRefusedError } from './url-guard';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
 import type { WebhookEventType } from './webhook-events';
+import { DatabaseService } from '../database/database.service';
 
 export function toEndpointView(e: WebhookEndpoint, now: number): WebhookEndpointView {
   return {
@@ -60,7 +61,7 @@ export class WebhooksService {
   private readonly policy: UrlPolicy;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly targets: DeliveryTargets,
@@ -107,13 +108,17 @@ export class WebhooksService {
   }
 
   async list(): Promise<WebhookEndpointView[]> {
-    const now = this.clock.now();
-    const rows = await this.db.getRepository(WebhookEndpoint).find({ order: { createdAt: 'ASC', id: 'ASC' } });
-    return rows.map((e) => toEndpointView(e, now));
+    return this.db.read(async (m) => {
+      const now = this.clock.now();
+      const rows = await m.getRepository(WebhookEndpoint).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+      return rows.map((e) => toEndpointView(e, now));
+    });
   }
 
   async get(id: string): Promise<WebhookEndpointView> {
-    return toEndpointView(await this.endpoint(this.db.manager, id), this.clock.now());
+    return this.db.read(async (m) => {
+      return toEndpointView(await this.endpoint(m, id), this.clock.now());
+    });
   }
 
   async update(id: string, dto: UpdateWebhookEndpointDto, actor: AuthUser): Promise<WebhookEndpointView> {
@@ -165,28 +170,35 @@ export class WebhooksService {
 
   /** The delivery log of one endpoint (or one office's chat), newest first. */
   async deliveries(channels: string[], targetId: string, q: DeliveryQuery): Promise<Page<DeliveryView>> {
-    const qb = this.db.getRepository(Notification).createQueryBuilder('n').where('n.channel IN (:...channels)', { channels }).andWhere('n.recipient_id = :t', { t: targetId });
-    if (q.status) qb.andWhere('n.status = :s', { s: q.status });
-    const [rows, total] = await qb
-      .orderBy('n.created_at', 'DESC')
-      .addOrderBy('n.id', 'ASC')
-      .skip((q.page - 1) * q.pageSize)
-      .take(q.pageSize)
-      .getManyAndCount();
-    return page(rows.map(toDeliveryView), total, q);
+    return this.db.read(async (m) => {
+      const qb = m.getRepository(Notification).createQueryBuilder('n').where('n.channel IN (:...channels)', { channels }).andWhere('n.recipient_id = :t', { t: targetId });
+      if (q.status) qb.andWhere('n.status = :s', { s: q.status });
+      const [rows, total] = await qb
+        .orderBy('n.created_at', 'DESC')
+        .addOrderBy('n.id', 'ASC')
+        .skip((q.page - 1) * q.pageSize)
+        .take(q.pageSize)
+        .getManyAndCount();
+      return page(rows.map(toDeliveryView), total, q);
+    });
   }
 
   async endpointDeliveries(id: string, q: DeliveryQuery): Promise<Page<DeliveryView>> {
-    await this.endpoint(this.db.manager, id);
-    return this.deliveries(['webhook'], id, q);
+    return this.db.read(async (m) => {
+      await this.endpoint(m, id);
+      return this.deliveries(['webhook'], id, q);
+    });
   }
 
   /** A dead delivery of this target goes back to pending (the outbox's own retry: fresh attempts, same webhook-id). */
   async retryDelivery(channels: string[], targetId: string, deliveryId: string, actor: AuthUser): Promise<DeliveryView> {
-    const n = await this.db.getRepository(Notification).findOneBy({ id: deliveryId });
-    if (!n || n.recipientId !== targetId || !channels.includes(n.channel)) throw new NotFoundError('Delivery', deliveryId);
-    await this.notifications.retry(deliveryId, actor);
-    return toDeliveryView((await this.db.getRepository(Notification).findOneBy({ id: deliveryId })) as Notification);
+    // a write: the retry joins it, and the view read after it sees it
+    return this.db.write(async (m) => {
+      const n = await m.getRepository(Notification).findOneBy({ id: deliveryId });
+      if (!n || n.recipientId !== targetId || !channels.includes(n.channel)) throw new NotFoundError('Delivery', deliveryId);
+      await this.notifications.retry(deliveryId, actor);
+      return toDeliveryView((await m.getRepository(Notification).findOneBy({ id: deliveryId })) as Notification);
+    });
   }
 
   private async endpoint(m: EntityManager, id: string): Promise<WebhookEndpoint> {
@@ -197,6 +209,6 @@ export class WebhooksService {
 
   /** The one place this service opens a write transaction. */
   private write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
-    return this.db.transaction(fn);
+    return this.db.write(fn);
   }
 }

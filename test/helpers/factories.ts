@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { databaseOf } from '../../src/database/database.service';
 import { Appearance } from '../../src/appearances/appearance.entity';
 import { AppearanceRecruiter } from '../../src/appearances/appearance-recruiter.entity';
 import { FixedClock } from '../../src/common/clock';
@@ -27,10 +28,15 @@ export class Factories {
     private readonly clock: FixedClock,
   ) {}
 
+  /** Rows go in through the app's one way to write (on SQLite: taking their turn with the app's writes). */
+  private write<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return databaseOf(this.db).write(fn);
+  }
+
   async office(o: Partial<Office> = {}): Promise<Office> {
     const now = this.clock.now();
     const row = this.db.getRepository(Office).create({ id: randomUUID(), name: `Office ${uniq()}`, region: 'Test', timeZone: 'America/New_York', createdAt: now, updatedAt: now, ...o });
-    return this.db.getRepository(Office).save(row);
+    return this.write((m) => m.getRepository(Office).save(row));
   }
 
   /** One user of each role; the recruiter and the coordinator in the given office. */
@@ -63,7 +69,7 @@ export class Factories {
       ...o,
       officeId,
     });
-    return this.db.getRepository(User).save(row);
+    return this.write((m) => m.getRepository(User).save(row));
   }
 
   async institution(o: Partial<Institution> = {}): Promise<Institution> {
@@ -91,7 +97,7 @@ export class Factories {
       updatedAt: now,
       ...o,
     });
-    return this.db.getRepository(Institution).save(row);
+    return this.write((m) => m.getRepository(Institution).save(row));
   }
 
   /** An appearance (defaults: career fair, 10:00–14:00 UTC two weeks from the clock, public, in person). */
@@ -127,15 +133,16 @@ export class Factories {
       institutionId,
       officeId,
     });
-    const saved = await this.db.getRepository(Appearance).save(row);
+    const saved = await this.write((m) => m.getRepository(Appearance).save(row));
     if (recruiterIds?.length) {
-      await this.db.getRepository(AppearanceRecruiter).insert(recruiterIds.map((userId) => ({ appearanceId: saved.id, userId })));
+      await this.write((m) => m.getRepository(AppearanceRecruiter).insert(recruiterIds.map((userId) => ({ appearanceId: saved.id, userId }))));
     }
     return saved;
   }
 
-  /** An incident (saved through `manager` when given: inside the caller's transaction). */
-  async incident(o: Partial<Incident> = {}, manager: EntityManager = this.db.manager): Promise<Incident> {
+  /** An incident (saved through `manager` when given: inside the caller's transaction; else a write of its own). */
+  async incident(o: Partial<Incident> = {}, manager?: EntityManager): Promise<Incident> {
+    if (!manager) return this.write((m) => this.incident(o, m));
     const now = this.clock.now();
     const inst = o.institutionId ? await manager.getRepository(Institution).findOneByOrFail({ id: o.institutionId }) : await this.institution();
     const row = manager.getRepository(Incident).create({
@@ -181,6 +188,6 @@ export class Factories {
       supersedesId: null,
       ...o,
     });
-    return this.db.getRepository(ReceptionEntry).save(row);
+    return this.write((m) => m.getRepository(ReceptionEntry).save(row));
   }
 }

@@ -1,0 +1,172 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { OnApplicationShutdown } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** What `write(fn)` and `read(fn)` hand their function: the manager of the one transaction it runs in. */
+export type Work<T> = (m: EntityManager) => Promise<T>;
+
+interface Scope {
+  owner: DatabaseService;
+  kind: 'write' | 'read';
+  manager: EntityManager;
+  /** False once the write or read that opened it has finished: a timer started inside it is outside it later. */
+  open: boolean;
+  /** Nested calls that joined it: the transaction ends only after they have. */
+  joined: Set<Promise<unknown>>;
+}
+
+const scope = new AsyncLocalStorage<Scope>();
+
+/** Runs functions one after another, in the order they asked. */
+class Queue {
+  private tail: Promise<unknown> = Promise.resolve();
+  waiting = 0;
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    this.waiting++;
+    const next = this.tail.then(fn).finally(() => this.waiting--);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+interface Reader {
+  ds: DataSource;
+  queue: Queue;
+}
+
+/**
+ * SQLite's transactions start deferred in TypeORM (`BEGIN TRANSACTION`); a write as the first
+ * statement takes the database's write lock at once (waiting out another process's writer within the
+ * busy timeout), as `BEGIN IMMEDIATE` would — so a transaction that reads and then writes cannot
+ * fail with SQLITE_BUSY when another process on the same file committed after its first read. It
+ * deletes nothing (the table always exists after the first migration).
+ */
+const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
+
+/**
+ * The one way to the database: `write(fn)` runs fn in a write transaction, `read(fn)` in a read that
+ * sees one committed state.
+ *
+ * SQLite: the app's DataSource is the one writer connection; writes take turns (a queue in this
+ * process, the file's write lock between processes). Reads run on their own read-only connections
+ * (a small pool) in WAL mode, each in a transaction of its own, so a read sees one committed
+ * snapshot across its statements and never waits for a writer (nor a writer for it).
+ *
+ * PostgreSQL: the pool. `write` is a READ COMMITTED transaction (row locks and version checks do
+ * the rest, as before); `read` is a REPEATABLE READ READ ONLY transaction: one snapshot for all its
+ * statements (a listing's rows and its count agree even while a writer commits in between), never
+ * blocked by writers and never failing with a serialization error (read-only).
+ *
+ * A write or read called inside a write joins it (same manager: nested writes never wait for
+ * themselves); a read inside a read joins it; a write inside a read is a write of its own. The context is
+ * carried by AsyncLocalStorage, but it is closed when its write ends: a timer or callback started
+ * inside a write that runs after it takes its own turn like any other caller.
+ */
+export class DatabaseService implements OnApplicationShutdown {
+  readonly kind: 'sqlite' | 'postgres';
+  private readonly writes = new Queue();
+  private readers: Reader[];
+
+  constructor(
+    /** The app's DataSource: on SQLite the writer connection, on PostgreSQL the pool. */
+    private readonly writer: DataSource,
+    readers: DataSource[] = [],
+  ) {
+    this.kind = writer.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    this.readers = readers.map((ds) => ({ ds, queue: new Queue() }));
+  }
+
+  /** Runs fn in a write transaction (SQLite: one at a time); joins the caller's write if there is one (not a read). */
+  write<T>(fn: Work<T>): Promise<T> {
+    const s = this.current();
+    if (s?.kind === 'write') return join(s, fn);
+    // Inside a read: a write of its own (a read holds no lock, so it cannot wait for itself); the
+    // read's snapshot does not see it.
+    if (s) return scope.exit(() => this.write(fn));
+    if (this.kind === 'postgres') return this.writer.transaction((m) => this.enter('write', m, fn));
+    return this.writes.run(() =>
+      this.writer.transaction(async (m) => {
+        await m.query(TAKE_WRITE_LOCK);
+        return this.enter('write', m, fn);
+      }),
+    );
+  }
+
+  /** Runs fn in a read that sees one committed state; inside a write or read, joins it (and sees its writes). */
+  read<T>(fn: Work<T>): Promise<T> {
+    const s = this.current();
+    if (s) return join(s, fn);
+    if (this.kind === 'postgres') {
+      return this.writer.transaction('REPEATABLE READ', async (m) => {
+        await m.query('SET TRANSACTION READ ONLY');
+        return this.enter('read', m, fn);
+      });
+    }
+    const r = this.readers.reduce<Reader | null>((best, x) => (!best || x.queue.waiting < best.queue.waiting ? x : best), null);
+    // No reader (an in-memory database, or after shut-down): the writer, taking its turn.
+    if (!r) return this.writes.run(() => this.writer.transaction((m) => this.enter('read', m, fn)));
+    return r.queue.run(() => r.ds.transaction((m) => this.enter('read', m, fn)));
+  }
+
+  /**
+   * SQLite: copies the WAL into the database file and truncates it (after a large write), taking the
+   * writer's turn outside any transaction; skipped inside a write or read (it cannot wait for itself),
+   * and on PostgreSQL.
+   */
+  async checkpoint(): Promise<void> {
+    if (this.kind === 'postgres' || this.current()) return;
+    await this.writes.run(() => this.writer.query('PRAGMA wal_checkpoint(TRUNCATE)'));
+  }
+
+  /** Whether the caller runs inside a write or read of this database (that has not ended). */
+  inside(): boolean {
+    return this.current() !== null;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const readers = this.readers;
+    this.readers = [];
+    for (const r of readers) await r.queue.run(() => r.ds.destroy());
+  }
+
+  private current(): Scope | null {
+    const s = scope.getStore();
+    return s && s.owner === this && s.open ? s : null;
+  }
+
+  private async enter<T>(kind: Scope['kind'], manager: EntityManager, fn: Work<T>): Promise<T> {
+    const s: Scope = { owner: this, kind, manager, open: true, joined: new Set() };
+    try {
+      return await scope.run(s, () => fn(manager));
+    } finally {
+      while (s.joined.size) await Promise.allSettled([...s.joined]);
+      s.open = false;
+    }
+  }
+}
+
+function join<T>(s: Scope, fn: Work<T>): Promise<T> {
+  const p = Promise.resolve().then(() => fn(s.manager));
+  s.joined.add(p);
+  p.then(
+    () => s.joined.delete(p),
+    () => s.joined.delete(p),
+  );
+  return p;
+}
+
+const registry = new WeakMap<DataSource, DatabaseService>();
+
+/** The database service of a DataSource opened by createDataSource (or one without readers for any other). */
+export function databaseOf(ds: DataSource): DatabaseService {
+  let d = registry.get(ds);
+  if (!d) registry.set(ds, (d = new DatabaseService(ds)));
+  return d;
+}
+
+export function registerDatabase(ds: DataSource, readers: DataSource[]): DatabaseService {
+  const d = new DatabaseService(ds, readers);
+  registry.set(ds, d);
+  return d;
+}

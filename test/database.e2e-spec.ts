@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { Appearance } from '../src/appearances/appearance.entity';
+import { DatabaseService } from '../src/database/database.service';
+import { Office } from '../src/offices/office.entity';
+import { createTestApp, TestApp } from './helpers/test-app';
+
+/**
+ * The one way to the database (database.service.ts), on a real file (or PostgreSQL database) with
+ * the real migrations: writes take turns without joining each other, reads see one committed state
+ * and do not wait for writers, nested calls join their caller and a timer started inside a write is
+ * outside it once the write has ended.
+ */
+describe('DatabaseService: write() and read()', () => {
+  let t: TestApp;
+  let database: DatabaseService;
+  beforeAll(async () => {
+    t = await createTestApp();
+    database = t.app.get(DatabaseService);
+  });
+  afterAll(() => t.close());
+
+  const gate = () => {
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    return { opened, open };
+  };
+  const office = (name: string): Partial<Office> => ({ id: randomUUID(), name, region: 'Test', timeZone: 'UTC', createdAt: 0, updatedAt: 0 });
+  const officeNamed = (name: string) => t.db.getRepository(Office).findOneBy({ name });
+  const titleOf = async (m: EntityManager, id: string) =>
+    ((await m.query(`SELECT title FROM appearances WHERE id = ${database.kind === 'postgres' ? '$1' : '?'}`, [id])) as { title: string }[])[0].title;
+
+  /** A write that changes the appearance's title, waits for `hold`, then fails (rolls back). */
+  function failingWrite(id: string, hold: Promise<void>) {
+    const written = gate();
+    const done = database
+      .write(async (m) => {
+        await m.update(Appearance, { id }, { title: 'Rolled back' });
+        written.open();
+        await hold;
+        throw new Error('roll back');
+      })
+      .catch((e: Error) => e.message);
+    return { written: written.opened, done };
+  }
+
+  it('a save() of its own, asked while another write is open, neither joins nor waits out a rollback of it', async () => {
+    const a = await t.factories.appearance({ title: 'Committed' });
+    const hold = gate();
+    const w = failingWrite(a.id, hold.opened);
+    await w.written;
+    const name = `Saved alone ${randomUUID()}`;
+    const saved = database.write((m) => m.save(Office, office(name)));
+    hold.open();
+    expect(await w.done).toBe('roll back');
+    await saved;
+    expect(await officeNamed(name)).toMatchObject({ name }); // not rolled back with the other write
+    expect(await database.read((m) => titleOf(m, a.id))).toBe('Committed');
+  });
+
+  it('a timer started inside a write and firing after it ended writes on its own, not in the ended write nor in the next one', async () => {
+    const a = await t.factories.appearance({ title: 'Committed' });
+    const later = gate();
+    const name = `From a timer ${randomUUID()}`;
+    let timer!: Promise<{ inside: boolean }>;
+    await database.write(async (m) => {
+      await m.update(Appearance, { id: a.id }, { title: 'First write' });
+      timer = new Promise((resolve, reject) =>
+        setTimeout(() => {
+          void later.opened.then(async () => {
+            try {
+              const inside = database.inside();
+              await database.write((tm) => tm.save(Office, office(name)));
+              resolve({ inside });
+            } catch (err) {
+              reject(err as Error);
+            }
+          });
+        }, 0),
+      );
+    });
+    // The next write is open (and will roll back) when the timer's callback writes.
+    const hold = gate();
+    const w = failingWrite(a.id, hold.opened);
+    await w.written;
+    later.open();
+    hold.open();
+    expect(await w.done).toBe('roll back');
+    expect(await timer).toEqual({ inside: false });
+    expect(await officeNamed(name)).toMatchObject({ name });
+    expect(await database.read((m) => titleOf(m, a.id))).toBe('First write');
+  });
+
+  it('a read of several statements during a write sees one state, even when the write commits between them', async () => {
+    const a = await t.factories.appearance({ title: 'Old A' });
+    const b = await t.factories.appearance({ title: 'Old B' });
+    const firstDone = gate();
+    const half = gate();
+    const write = database.write(async (m) => {
+      await m.update(Appearance, { id: a.id }, { title: 'New A' });
+      half.open();
+      await firstDone.opened;
+      await m.update(Appearance, { id: b.id }, { title: 'New B' });
+    });
+    await half.opened;
+    const seen = await database.read(async (m) => {
+      const first = await titleOf(m, a.id);
+      firstDone.open();
+      await write; // committed now
+      return [first, await titleOf(m, b.id)];
+    });
+    expect(seen).toEqual(['Old A', 'Old B']);
+    expect(await database.read(async (m) => [await titleOf(m, a.id), await titleOf(m, b.id)])).toEqual(['New A', 'New B']);
+  });
+
+  it('a read is not blocked while a long write holds the writer', async () => {
+    const a = await t.factories.appearance({ title: 'Committed' });
+    const hold = gate();
+    const w = failingWrite(a.id, hold.opened);
+    await w.written;
+    // resolves before the write is released: were reads queued behind it, this would never return
+    const seen = await database.read((m) => titleOf(m, a.id));
+    hold.open();
+    expect(seen).toBe('Committed');
+    expect(await w.done).toBe('roll back');
+  });
+
+  it('a write inside a write joins it (no deadlock) and rolls back with it; a write inside a read is a write of its own', async () => {
+    const a = await t.factories.appearance({ title: 'Committed' });
+    const name = `Nested ${randomUUID()}`;
+    const outcome = await database
+      .write(async (m) => {
+        await m.update(Appearance, { id: a.id }, { title: 'Outer' });
+        const inner = await database.write(async (n) => {
+          expect(n).toBe(m);
+          await n.save(Office, office(name));
+          return titleOf(n, a.id);
+        });
+        expect(inner).toBe('Outer');
+        throw new Error('outer fails');
+      })
+      .catch((e: Error) => e.message);
+    expect(outcome).toBe('outer fails');
+    expect(await officeNamed(name)).toBeNull();
+    expect(await database.read((m) => titleOf(m, a.id))).toBe('Committed');
+    const seen = await database.read(async (m) => {
+      const first = await titleOf(m, a.id);
+      await database.write((w) => w.update(Appearance, { id: a.id }, { title: 'Written inside a read' })); // committed, not waiting for the read
+      return [first, await titleOf(m, a.id)];
+    });
+    expect(seen).toEqual(['Committed', 'Committed']); // the read's snapshot
+    expect(await database.read((m) => titleOf(m, a.id))).toBe('Written inside a read');
+  });
+});
