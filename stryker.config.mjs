@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const { selected, incrementalFile } = require('./mutation/modules.js');
+const { resolveAll } = require('./mutation/resolve.js');
 const { mod, suite, part } = selected();
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
@@ -15,7 +16,8 @@ export default {
   tsconfigFile: 'mutation/tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
-  mutate: part.mutate,
+  // `file#Class.method` entries become the function's current line range (mutation/resolve.js)
+  mutate: resolveAll(part.mutate),
   // Static mutants (module-level constants: the privacy guard's regular expressions, the parameter
   // tables) need every related spec re-run per mutant: ~90% of the run's time for ~35% of its mutants.
   // They run only with MUTATION_STATIC=1 (npm run mutate -- --static); otherwise Stryker reports them

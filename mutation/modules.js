@@ -6,8 +6,8 @@
  * - `unit`: pure code, mutated against the module's unit specs;
  * - `e2e`: service code only a real database and HTTP round trip exercise, mutated against the
  *   module's e2e specs on SQLite. Each mutant there costs an app boot, so only the functions that
- *   carry the rule are listed (file:from-to, 1-based lines, inclusive; keep a range on its function
- *   when the file changes).
+ *   carry the rule are listed, by name (`file#Class.method` or `file#function`; mutation/resolve.js
+ *   turns each into its current line range, and stops on a name that no longer exists).
  * Every (module, suite) is its own Stryker run with its own incremental file
  * (reports/mutation/<slug>.<suite>.json, committed), so a change re-tests only its module.
  */
@@ -16,20 +16,25 @@ const modules = [
     slug: 'signed-links',
     name: 'signed links',
     unit: {
-      mutate: ['src/notifications/signed-link.ts', 'src/notifications/page-links.ts', 'src/auth/key-ring.ts:36-84', 'src/auth/key-ring.ts:97-102'],
+      mutate: ['src/notifications/signed-link.ts', 'src/notifications/page-links.ts', 'src/auth/key-ring.ts#KeyRing.load', 'src/auth/key-ring.ts#KeyRing.fromFile', 'src/auth/key-ring.ts#checked'],
       specs: ['src/notifications/signed-link.spec.ts', 'src/auth/key-ring.spec.ts'],
     },
     e2e: {
-      mutate: ['src/notifications/notifications.service.ts:98-147', 'src/pages/page-link-minter.ts'],
+      mutate: ['src/notifications/notifications.service.ts#NotificationsService.acknowledge', 'src/pages/page-link-minter.ts'],
       specs: ['test/notifications.e2e-spec.ts', 'test/pages.e2e-spec.ts'],
     },
   },
   {
     slug: 'auth-office',
     name: 'auth guards and office scoping',
-    unit: { mutate: ['src/reports/report-scope.ts:28-40'], specs: ['src/reports/report-scope.spec.ts'] },
+    unit: { mutate: ['src/reports/report-scope.ts#resolveScope'], specs: ['src/reports/report-scope.spec.ts'] },
     e2e: {
-      mutate: ['src/auth/auth.guard.ts', 'src/appearances/appearances.service.ts:223-227', 'src/appearances/appearances.service.ts:239-269'],
+      mutate: [
+        'src/auth/auth.guard.ts',
+        'src/appearances/appearances.service.ts#AppearancesService.assertCanEdit',
+        'src/appearances/appearances.service.ts#AppearancesService.resolveOffice',
+        'src/appearances/appearances.service.ts#AppearancesService.assertAssignable',
+      ],
       specs: ['test/office-boundaries.e2e-spec.ts', 'test/auth.e2e-spec.ts'],
     },
   },
@@ -37,13 +42,16 @@ const modules = [
     slug: 'versions',
     name: 'version checks',
     unit: { mutate: ['src/common/expected-version.ts'], specs: ['src/common/expected-version.spec.ts'] },
-    e2e: { mutate: ['src/appearances/appearances.service.ts:229-237'], specs: ['test/appearances.e2e-spec.ts'] },
+    e2e: {
+      mutate: ['src/appearances/appearances.service.ts#AppearancesService.assertVersion', 'src/appearances/appearances.service.ts#AppearancesService.writeVersioned'],
+      specs: ['test/appearances.e2e-spec.ts'],
+    },
   },
   {
     slug: 'double-booking',
     name: 'double-booking',
     e2e: {
-      mutate: ['src/appearances/appearance-rules.ts', 'src/appearances/appearances.service.ts:141-147', 'src/appearances/appearances.service.ts:276-300'],
+      mutate: ['src/appearances/appearance-rules.ts', 'src/appearances/appearances.service.ts#AppearancesService.update', 'src/appearances/appearances.service.ts#AppearancesService.assertNoClash'],
       specs: ['test/appearances.e2e-spec.ts'],
     },
   },
@@ -64,7 +72,7 @@ const modules = [
     slug: 'imports',
     name: 'import atomicity and retention',
     unit: { mutate: ['src/imports/created-rows.ts'], specs: ['src/imports/created-rows.spec.ts'] },
-    e2e: { mutate: ['src/incidents/incident-import.service.ts:140-202', 'src/incidents/retention.service.ts:13-16'], specs: ['test/imports.e2e-spec.ts'] },
+    e2e: { mutate: ['src/incidents/incident-import.service.ts#IncidentImportService.chunk', 'src/incidents/retention.service.ts#retentionCutoff'], specs: ['test/imports.e2e-spec.ts'] },
   },
   {
     slug: 'risk',
@@ -74,9 +82,17 @@ const modules = [
   {
     slug: 'outbox',
     name: 'outbox keys and leases',
-    unit: { mutate: ['src/notifications/outbox-writer.ts:35-56'], specs: ['src/notifications/notifications.spec.ts'] },
+    unit: {
+      mutate: ['src/notifications/outbox-writer.ts#briefingDueAt', 'src/notifications/outbox-writer.ts#briefingPlan', 'src/notifications/outbox-writer.ts#briefingKey'],
+      specs: ['src/notifications/notifications.spec.ts'],
+    },
     e2e: {
-      mutate: ['src/notifications/outbox-writer.ts:72-101', 'src/notifications/notification-events.listener.ts', 'src/notifications/notification-dispatcher.service.ts:122-155'],
+      mutate: [
+        'src/notifications/outbox-writer.ts#OutboxWriter.enqueue',
+        'src/notifications/notification-events.listener.ts',
+        'src/notifications/outbox-claims.ts#claimDue',
+        'src/notifications/outbox-claims.ts#renewLeases',
+      ],
       specs: ['test/notifications.e2e-spec.ts', 'test/notifications-lease.e2e-spec.ts'],
     },
   },

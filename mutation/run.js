@@ -26,7 +26,7 @@ const since = opt('--since');
 /** --budget N: at most N Stryker runs (CI's time); more than that and none run, the table is shown as it stands. */
 const budget = opt('--budget') === undefined ? Infinity : Number(opt('--budget'));
 
-const fileOf = (spec) => spec.replace(/:[\d-]+$/, '');
+const { fileOf } = require('./resolve');
 let changed = null;
 if (since) {
   changed = new Set(execFileSync('git', ['diff', '--name-only', since, '--'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean));
