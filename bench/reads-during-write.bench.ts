@@ -122,7 +122,9 @@ async function measure(root: string): Promise<Result> {
   });
   const clock = new FixedClock(NOW);
   const handle = databaseOf ? databaseOf(ds) : ds;
-  const risk = new RiskService(ds, clock, new EventEmitter2(), new RiskParametersService(ds, clock, new AuditService(handle, clock)), {
+  // RiskService takes the DatabaseService once it has withJobLock (older trees: the DataSource)
+  const riskDb = typeof handle.withJobLock === 'function' ? handle : ds;
+  const risk = new RiskService(riskDb, clock, new EventEmitter2(), new RiskParametersService(riskDb, clock, new AuditService(handle, clock)), {
     refreshHorizonDays: 400,
     refreshHourUtc: 3,
     orgCacheSeconds: 600,

@@ -196,7 +196,8 @@ async function seed(ds: DataSource): Promise<{ institutions: { id: string; state
 const MASKS = masksOf(DEFAULT_TOPIC_RELATIONS);
 
 function service(ds: DataSource, clock: FixedClock): RiskService {
-  return new RiskService(ds, clock, new EventEmitter2(), new RiskParametersService(ds, clock, new AuditService(databaseOf(ds), clock)), {
+  const db = databaseOf(ds);
+  return new RiskService(db, clock, new EventEmitter2(), new RiskParametersService(db, clock, new AuditService(db, clock)), {
     refreshHorizonDays: 400,
     refreshHourUtc: 3,
     orgCacheSeconds: 600,

@@ -125,6 +125,24 @@ describe('DatabaseService: write() and read()', () => {
     expect(await w.done).toBe('roll back');
   });
 
+  it('reads are not held behind a long read: every other read takes a free connection', async () => {
+    const a = await t.factories.appearance({ title: 'Read while another read is long' });
+    const hold = gate();
+    const started = gate();
+    const long = database.read(async (m) => {
+      started.open();
+      await hold.opened; // an import's check, say
+      return titleOf(m, a.id);
+    });
+    await started.opened;
+    // three short reads at once (more than the free connections): each resolves while the long one
+    // is held; were a read queued behind the long one, this would never return
+    const short = await Promise.all([1, 2, 3].map(() => database.read((m) => titleOf(m, a.id))));
+    hold.open();
+    expect(short).toEqual(Array(3).fill('Read while another read is long'));
+    expect(await long).toBe('Read while another read is long');
+  });
+
   it('a write inside a write joins it (no deadlock) and rolls back with it; a write inside a read is a write of its own', async () => {
     const a = await t.factories.appearance({ title: 'Committed' });
     const name = `Nested ${randomUUID()}`;

@@ -13,10 +13,6 @@ import { join, relative, sep } from 'node:path';
  */
 const NOT_YET_CONVERTED: Record<string, string> = {
   'app.setup.ts': 'start-up: runs the migrations on the DataSource (under the PostgreSQL advisory lock) before anything serves',
-  'risk/risk-locks.ts': 'a PostgreSQL session advisory lock around the refresh needs a connection of its own (risk is being reworked elsewhere)',
-  'risk/risk-parameters.service.ts': 'reads outside write()/read() when no manager is passed (risk is being reworked elsewhere)',
-  'risk/risk-preview.service.ts': "the preview's first reads go to the DataSource's manager; its evidence pass reads through read() (risk is being reworked elsewhere)",
-  'risk/risk.service.ts': "writes and consistent passes go through the DataSource's DatabaseService (databaseOf); the rest still reads on the DataSource (risk is being reworked elsewhere)",
 };
 
 const SRC = join(__dirname, '..');

@@ -20,19 +20,48 @@ const scope = new AsyncLocalStorage<Scope>();
 /** Runs functions one after another, in the order they asked. */
 class Queue {
   private tail: Promise<unknown> = Promise.resolve();
-  waiting = 0;
 
   run<T>(fn: () => Promise<T>): Promise<T> {
-    this.waiting++;
-    const next = this.tail.then(fn).finally(() => this.waiting--);
+    const next = this.tail.then(fn);
     this.tail = next.catch(() => undefined);
     return next;
   }
 }
 
-interface Reader {
-  ds: DataSource;
-  queue: Queue;
+/**
+ * The read-only connections: a read takes whichever is free, or waits for the first one freed. (Not
+ * a queue per connection: a long read, an import's check, would hold every read queued behind it.)
+ */
+class ReaderPool {
+  private free: DataSource[];
+  private waiting: ((ds: DataSource) => void)[] = [];
+
+  constructor(private all: DataSource[]) {
+    this.free = [...all];
+  }
+
+  get size(): number {
+    return this.all.length;
+  }
+
+  async use<T>(fn: (ds: DataSource) => Promise<T>): Promise<T> {
+    const ds = this.free.pop() ?? (await new Promise<DataSource>((resolve) => this.waiting.push(resolve)));
+    try {
+      return await fn(ds);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(ds);
+      else this.free.push(ds);
+    }
+  }
+
+  /** Waits for the reads in flight, then closes every connection; later reads find none. */
+  async close(): Promise<void> {
+    const all = this.all;
+    this.all = [];
+    await Promise.all(all.map(() => this.use(async (ds) => ds.destroy())));
+    this.free = [];
+  }
 }
 
 /**
@@ -66,7 +95,7 @@ const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
 export class DatabaseService implements OnApplicationShutdown {
   readonly kind: 'sqlite' | 'postgres';
   private readonly writes = new Queue();
-  private readers: Reader[];
+  private readonly readers: ReaderPool;
 
   constructor(
     /** The app's DataSource: on SQLite the writer connection, on PostgreSQL the pool. */
@@ -74,7 +103,7 @@ export class DatabaseService implements OnApplicationShutdown {
     readers: DataSource[] = [],
   ) {
     this.kind = writer.options.type === 'postgres' ? 'postgres' : 'sqlite';
-    this.readers = readers.map((ds) => ({ ds, queue: new Queue() }));
+    this.readers = new ReaderPool(readers);
   }
 
   /** Runs fn in a write transaction (SQLite: one at a time); joins the caller's write if there is one (not a read). */
@@ -103,10 +132,32 @@ export class DatabaseService implements OnApplicationShutdown {
         return this.enter('read', m, fn);
       });
     }
-    const r = this.readers.reduce<Reader | null>((best, x) => (!best || x.queue.waiting < best.queue.waiting ? x : best), null);
     // No reader (an in-memory database, or after shut-down): the writer, taking its turn.
-    if (!r) return this.writes.run(() => this.writer.transaction((m) => this.enter('read', m, fn)));
-    return r.queue.run(() => r.ds.transaction((m) => this.enter('read', m, fn)));
+    if (!this.readers.size) return this.writes.run(() => this.writer.transaction((m) => this.enter('read', m, fn)));
+    return this.readers.use((ds) => ds.transaction((m) => this.enter('read', m, fn)));
+  }
+
+  /**
+   * Runs `work` unless another instance holds the same job: on PostgreSQL a SESSION advisory lock
+   * taken on a connection of its own (so `work` may commit in several writes on other connections),
+   * released at the end, or by the server if that connection dies; resolves with null when another
+   * instance holds it. SQLite: one process owns the file; it just runs.
+   */
+  async withJobLock<T>(key: number, work: () => Promise<T>): Promise<T | null> {
+    if (this.kind !== 'postgres') return work();
+    const qr = this.writer.createQueryRunner();
+    try {
+      await qr.connect();
+      const [row] = (await qr.query('SELECT pg_try_advisory_lock($1) AS ok', [key])) as { ok: unknown }[];
+      if (row?.ok !== true) return null;
+      try {
+        return await work();
+      } finally {
+        await qr.query('SELECT pg_advisory_unlock($1)', [key]);
+      }
+    } finally {
+      await qr.release();
+    }
   }
 
   /**
@@ -125,9 +176,7 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const readers = this.readers;
-    this.readers = [];
-    for (const r of readers) await r.queue.run(() => r.ds.destroy());
+    await this.readers.close();
   }
 
   private current(): Scope | null {

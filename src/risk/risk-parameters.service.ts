@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { databaseOf } from '../database/database.service';
+import { EntityManager } from 'typeorm';
+import { DatabaseService } from '../database/database.service';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { Topic, TOPIC_RELATIONS, TOPICS, TopicRelation } from '../common/enums';
@@ -58,7 +57,7 @@ export class RiskParametersService {
   private readonly parsed = new Map<string, RiskParams>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly audit: AuditService,
   ) {}
@@ -68,7 +67,7 @@ export class RiskParametersService {
    * one query for the active version and the relations; the set itself is read once per version.
    */
   async context(m?: EntityManager): Promise<GatherContext> {
-    if (!m) return databaseOf(this.dataSource).read((rm) => this.context(rm));
+    if (!m) return this.db.read((rm) => this.context(rm));
     const t = this.trueSql(m);
     const [row] = (await m.query(
       `SELECT (SELECT version FROM risk_parameter_sets WHERE active = ${t}) AS version, (SELECT value FROM risk_settings WHERE key = '${TOPIC_RELATIONS_KEY}') AS relations`,
@@ -89,7 +88,7 @@ export class RiskParametersService {
   }
 
   async topicRelations(m?: EntityManager): Promise<Record<Topic, TopicRelation>> {
-    if (!m) return databaseOf(this.dataSource).read((rm) => this.topicRelations(rm));
+    if (!m) return this.db.read((rm) => this.topicRelations(rm));
     const row = await m.findOneBy(RiskSetting, { key: TOPIC_RELATIONS_KEY });
     return relationsOf(row?.value ?? null);
   }
@@ -111,7 +110,7 @@ export class RiskParametersService {
 
   /** Every stored set, newest first, plus the shipped default. */
   async list(): Promise<ParameterSetView[]> {
-    const rows = await databaseOf(this.dataSource).read((m) => m.getRepository(RiskParameterSet).find({ order: { createdAt: 'DESC' } }));
+    const rows = await this.db.read((m) => m.getRepository(RiskParameterSet).find({ order: { createdAt: 'DESC' } }));
     const anyActive = rows.some((r) => r.active);
     const views = rows.map((r) => this.view(r));
     if (!rows.some((r) => r.version === SHIPPED_PARAMS.version)) {

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import type { AppearanceFormat, AppearanceKind, Audience } from '../common/enums';
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { iso } from '../common/time';
-import { databaseOf } from '../database/database.service';
+import { DatabaseService } from '../database/database.service';
 import { gatherEvidence, placeholders } from './evidence';
 import { AppearanceAttributes, assessRisk, DAY, RiskEvidence } from './model';
 import { RiskParametersService } from './risk-parameters.service';
@@ -33,7 +31,7 @@ export interface PreviewInput {
 @Injectable()
 export class RiskPreviewService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly parameters: RiskParametersService,
     private readonly risk: RiskService,
@@ -49,7 +47,7 @@ export class RiskPreviewService {
     const asOf = input.asOf ?? now;
     if (asOf > now) throw new ValidationFailedError('asOf cannot be in the future', { asOf: 'must be at or before now' });
     // one committed state for every statement of the preview (SQLite: a reader connection, never the writer mid-transaction)
-    return databaseOf(this.dataSource).read(async (m) => {
+    return this.db.read(async (m) => {
       let base: Target | null = null;
       if (input.appearanceId) {
         [base] = await loadTargets(m, `a.id = ${placeholders(m, 1)[0]}`, [input.appearanceId]);
@@ -67,7 +65,7 @@ export class RiskPreviewService {
       if (missing.length) throw new ValidationFailedError('Request validation failed', Object.fromEntries(missing.map((k) => [k, 'required unless appearanceId is given'])));
       const cx = await this.parameters.context(m);
       const state = String(rows[0].state ?? '');
-      const gathered = await databaseOf(this.dataSource).read((rm) => gatherEvidence(rm, asOf, [{ id: institutionId, state }], cx));
+      const gathered = await this.db.read((rm) => gatherEvidence(rm, asOf, [{ id: institutionId, state }], cx));
       const evidence = gathered.byInstitution.get(institutionId) as RiskEvidence;
       const from = base?.attrs;
       const attrs: AppearanceAttributes = {

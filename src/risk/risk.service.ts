@@ -1,19 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { timeOrderedId } from '../common/ids';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import { NotFoundError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
-import { databaseOf } from '../database/database.service';
+import { DatabaseService } from '../database/database.service';
 import { addTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, placeholders, StateTotals } from './evidence';
 import { assessRisk, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
-import { exclusively, lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
+import { lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
 import { readStateTotals, totalsKey, writeStateTotals } from './risk-state-totals';
 import { loadPrevious, loadTargets, Previous, Target, uniqueInstitutions } from './risk-targets';
 import { detailJson, evidenceJson, RiskAssessmentView, toView } from './risk.view';
@@ -43,7 +42,7 @@ const COLUMNS = ['id', 'appearance_id', 'as_of', 'seq', 'trigger', 'model_versio
 export class RiskService {
   private readonly logger = new Logger(RiskService.name);
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
     private readonly parameters: RiskParametersService,
@@ -126,7 +125,7 @@ export class RiskService {
    * with `unlessRanSince` one that comes later finds the run's snapshots and skips too.
    */
   async refreshAll(trigger = 'daily_refresh', opts: { unlessRanSince?: number; chunkSize?: number } = {}): Promise<BatchResult & { skipped?: boolean }> {
-    return exclusively(this.dataSource, REFRESH_LOCK_KEY, this.logger, async (): Promise<BatchResult & { skipped?: boolean }> => {
+    const ran = await this.db.withJobLock(REFRESH_LOCK_KEY, async (): Promise<BatchResult & { skipped?: boolean }> => {
       // checked under the lock: an instance that starts after another one finished this run stops here
       if (opts.unlessRanSince !== undefined && (await this.ranSince(trigger, opts.unlessRanSince))) return { assessed: 0, levelRises: 0, skipped: true };
       const now = this.clock.now();
@@ -151,7 +150,7 @@ export class RiskService {
       };
       // the evidence pass (its statements as of one instant) in the transaction of the first chunk,
       // which also writes every state's totals: a rollback takes both back
-      await databaseOf(this.dataSource).write(async (m) => {
+      await this.db.write(async (m) => {
         all = await loadTargets(m, scope, []);
         if (!all.length) return;
         evidence = await this.gather(m, cx, now, uniqueInstitutions(all));
@@ -164,19 +163,22 @@ export class RiskService {
       });
       for (let i = chunk; i < all.length; i += chunk) {
         const ids = all.slice(i, i + chunk).map((t) => t.id);
-        await databaseOf(this.dataSource).write((m) => assessChunk(m, ids));
+        await this.db.write((m) => assessChunk(m, ids));
       }
       // SQLite: the refresh wrote ~2 KB per appearance to the WAL; copy it into the database now, so
       // the next request's COMMIT does not pay the auto-checkpoint (no-op outside WAL mode)
-      await databaseOf(this.dataSource).checkpoint();
+      await this.db.checkpoint();
       this.logger.log(`risk refresh (${trigger}): ${assessed} appearances, ${levelRises} level rises`);
       return { assessed, levelRises };
     });
+    if (ran) return ran;
+    this.logger.log('risk refresh is running on another instance; skipped');
+    return { assessed: 0, levelRises: 0, skipped: true };
   }
 
   /** Whether a snapshot with this trigger was stored at or after `since` (the scheduler's "already ran"). */
   async ranSince(trigger: string, since: number): Promise<boolean> {
-    return databaseOf(this.dataSource).read(async (m) => {
+    return this.db.read(async (m) => {
       const [ph] = placeholders(m, 1);
       // ix_risk_created bounds the read to the snapshots written since then
       const rows = (await m.query(`SELECT 1 AS x FROM risk_assessments r WHERE r.created_at >= ${Math.trunc(since)} AND r.trigger = ${ph} LIMIT 1`, [trigger])) as Row[];
@@ -186,7 +188,7 @@ export class RiskService {
 
   /** The latest snapshot, or null. */
   async latestView(appearanceId: string, manager?: EntityManager): Promise<RiskAssessmentView | null> {
-    if (!manager) return databaseOf(this.dataSource).read((m) => this.latestView(appearanceId, m));
+    if (!manager) return this.db.read((m) => this.latestView(appearanceId, m));
     const row = await manager.getRepository(RiskAssessment).findOne({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' } });
     return row ? toView(row) : null;
   }
@@ -195,12 +197,12 @@ export class RiskService {
   async latestOrAssess(appearanceId: string, actorId: string | null): Promise<RiskAssessmentView> {
     const latest = await this.latestView(appearanceId);
     if (latest) return latest;
-    return databaseOf(this.dataSource).write((m) => this.assessAppearance(m, appearanceId, 'on_demand', actorId));
+    return this.db.write((m) => this.assessAppearance(m, appearanceId, 'on_demand', actorId));
   }
 
   /** Every snapshot, newest first. */
   async history(appearanceId: string, limit: number, offset: number): Promise<{ items: RiskAssessmentView[]; total: number }> {
-    return databaseOf(this.dataSource).read(async (m) => {
+    return this.db.read(async (m) => {
       const exists = await m.query(`SELECT id FROM appearances WHERE id = ${placeholders(m, 1)[0]}`, [appearanceId]);
       if (!exists.length) throw new NotFoundError('Appearance', appearanceId, 'id');
       const [rows, total] = await m.getRepository(RiskAssessment).findAndCount({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' }, take: limit, skip: offset });
@@ -214,7 +216,7 @@ export class RiskService {
 
   /** Activate a parameter set, then re-assess every upcoming appearance with it. */
   async activateParameters(version: string, actorId: string, force = false): Promise<{ from: string; to: string; reassessed: number }> {
-    const changed = await databaseOf(this.dataSource).write((m) => this.parameters.activate(m, version, actorId, force));
+    const changed = await this.db.write((m) => this.parameters.activate(m, version, actorId, force));
     const { assessed } = await this.refreshAll('parameters_activated');
     return { ...changed, reassessed: assessed };
   }
@@ -225,7 +227,7 @@ export class RiskService {
 
   /** Change topic relations, then re-assess every upcoming appearance. */
   async setTopicRelations(changes: Record<string, unknown>, actorId: string): Promise<{ relations: Record<string, string>; reassessed: number }> {
-    const relations = await databaseOf(this.dataSource).write((m) => this.parameters.setTopicRelations(m, changes, actorId));
+    const relations = await this.db.write((m) => this.parameters.setTopicRelations(m, changes, actorId));
     const { assessed } = await this.refreshAll('topic_relations_changed');
     return { relations, reassessed: assessed };
   }
@@ -285,7 +287,7 @@ export class RiskService {
     const now = this.clock.now();
     const cx = await this.parameters.context();
     const key = totalsKey(cx);
-    return databaseOf(this.dataSource).write(async (m) => {
+    return this.db.write(async (m) => {
       let oldest: [string, number] | null = null;
       for (const [st, t] of await readStateTotals(m)) {
         if (t.key === key && t.asOf <= now && now - t.asOf > this.config.orgCacheSeconds * 1000 && (!oldest || t.asOf < oldest[1])) oldest = [st, t.asOf];
