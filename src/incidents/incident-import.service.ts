@@ -3,11 +3,10 @@ import { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DateTime } from 'luxon';
 import { createHash, randomUUID } from 'node:crypto';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { Clock } from '../common/clock';
-import { DomainEvents, IncidentsImportedEvent } from '../common/domain-events';
 import { TOPICS } from '../common/enums';
 import type { CrowdBand, Impact, IncidentKind, Source, Target, Verification } from '../common/enums';
 import { DomainError, ValidationFailedError } from '../common/errors';
@@ -16,6 +15,7 @@ import { assertNoPersonalData } from '../common/privacy/privacy-guard';
 import { validateDto } from '../common/validation';
 import { CCC_FLAG_TOPICS, cccTopics, parseTopicList, topicMask, topicsOf } from '../common/topics';
 import { privacyConfig } from '../config/privacy.config';
+import { announceImported } from './incident-import-events';
 import { Incident } from './incident.entity';
 import { assertDescriptionAllowed, assertVerificationAllowed } from './incident-rules';
 import { Institution } from '../institutions/institution.entity';
@@ -112,7 +112,7 @@ export class IncidentImportService {
             meta: { format: report.format, rows: report.rows, created: report.created, matched: report.matched, refused: report.refused, institutionsMatched: report.institutionsMatched },
           });
           await this.reassess(m, touched, actor);
-          await this.announce(m, created, actor);
+          await announceImported(m, this.events, created, actor.id, this.clock.now());
         },
       ),
     );
@@ -367,42 +367,6 @@ export class IncidentImportService {
       .getRawMany()) as Array<{ id: string; import_key: string; topic_mask: number }>;
     for (const r of rows) out.set(r.import_key, { id: r.id, topicMask: Number(r.topic_mask) });
     return out;
-  }
-
-  /**
-   * The created incidents, as the API announces one (webhooks' incident.recorded), in the commit
-   * transaction: nothing on a dry run or a refused import (this never runs then), matched rows not
-   * again. Read back in chunks by id, so a large file's facts are not held in memory meanwhile.
-   */
-  private async announce(m: EntityManager, created: CreatedRows, actor: AuthUser): Promise<void> {
-    const now = this.clock.now();
-    for (const ids of created.idChunks(500)) {
-      const rows = await m.getRepository(Incident).find({
-        where: { id: In(ids) },
-        select: { id: true, institutionId: true, appearanceId: true, kind: true, severity: true, occurredAt: true, target: true, impact: true, source: true },
-      });
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      const incidents = ids.flatMap((id) => {
-        const r = byId.get(id);
-        return r
-          ? [
-              {
-                id: r.id,
-                institutionId: r.institutionId,
-                appearanceId: r.appearanceId,
-                kind: r.kind,
-                severity: r.severity,
-                occurredAt: r.occurredAt,
-                target: r.target,
-                impact: r.impact,
-                source: r.source,
-              },
-            ]
-          : [];
-      });
-      const event: IncidentsImportedEvent = { manager: m, actorId: actor.id, at: now, incidents };
-      await this.events.emitAsync(DomainEvents.IncidentsImported, event);
-    }
   }
 
   /**
