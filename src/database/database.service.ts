@@ -35,6 +35,8 @@ class Queue {
 class ReaderPool {
   private free: DataSource[];
   private waiting: ((ds: DataSource) => void)[] = [];
+  /** Set while close() waits: called when a connection comes back free. */
+  private returned: (() => void) | null = null;
 
   constructor(private all: DataSource[]) {
     this.free = [...all];
@@ -51,16 +53,22 @@ class ReaderPool {
     } finally {
       const next = this.waiting.shift();
       if (next) next(ds);
-      else this.free.push(ds);
+      else {
+        this.free.push(ds);
+        this.returned?.();
+      }
     }
   }
 
-  /** Waits for the reads in flight, then closes every connection; later reads find none. */
+  /** Waits for the reads in flight (and those already waiting), then closes each connection once; later reads find none. */
   async close(): Promise<void> {
     const all = this.all;
     this.all = [];
-    await Promise.all(all.map(() => this.use(async (ds) => ds.destroy())));
+    while (this.free.length < all.length) await new Promise<void>((resolve) => (this.returned = resolve));
+    this.returned = null;
+    const free = this.free;
     this.free = [];
+    for (const ds of free) await ds.destroy();
   }
 }
 
