@@ -225,6 +225,12 @@ export interface Gathered {
   organisation: StateTotals | null;
   /** Exact totals per state read (every state, or the one scoped state). */
   states: Map<string, StateTotals>;
+  /**
+   * Adds institutions of the same scope (state or organisation) to byInstitution — only their
+   * reception and last-incident look-ups are read; the aggregates already hold their sums — and
+   * returns byInstitution.
+   */
+  extend(more: { id: string; state: string }[]): Promise<Map<string, RiskEvidence>>;
 }
 
 /** a + b, element-wise. */
@@ -252,22 +258,28 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
   const sql = evidenceSql(asOf, cx.params, cx.masks, scoped ? placeholders(m, 1)[0] : undefined);
   const args = scoped ? [scoped.state] : [];
   const ids = [...new Set(institutions.map((i) => i.id))];
-  const wanted = new Set(ids);
   const stateOf = new Map<string, string>(institutions.map((i) => [i.id, i.state]));
 
   // per-institution look-ups: one pass over the whole table beats a long IN list
-  const scopedRows = async (q: string): Promise<Row[]> => {
-    if (ids.length > 1000) return (await m.query(q.replace('__SCOPE__', ''))) as Row[];
-    if (!ids.length) return [];
+  const scopedRows = async (q: string, forIds: string[]): Promise<Row[]> => {
+    if (forIds.length > 1000) return (await m.query(q.replace('__SCOPE__', ''), [])) as Row[];
+    if (!forIds.length) return [];
     const col = q === sql.reception ? 'r.institution_id' : 'x.institution_id';
-    return (await m.query(q.replace('__SCOPE__', `AND ${col} IN (${placeholders(m, ids.length).join(', ')})`), ids)) as Row[];
+    return (await m.query(q.replace('__SCOPE__', `AND ${col} IN (${placeholders(m, forIds.length).join(', ')})`), forIds)) as Row[];
   };
-  const receptionRows = await scopedRows(sql.reception);
-  const lastOwnRows = await scopedRows(sql.lastOwn);
+  const rec = new Map<string, { stance: Stance | null; declined: boolean }>();
+  const last = new Map<string, LastOwnIncident>();
+  const readPerInstitution = async (forIds: string[]) => {
+    for (const r of await scopedRows(sql.reception, forIds)) rec.set(String(r.institution_id), { stance: (r.stance as Stance | null) ?? null, declined: num(r.declined) > 0 });
+    for (const r of await scopedRows(sql.lastOwn, forIds)) last.set(String(r.institution_id), { occurredAt: num(r.occurred_at), kind: r.kind as IncidentKind, severity: num(r.severity) });
+  };
+  await readPerInstitution(ids);
   const appRows = (await m.query(sql.appearances, args)) as Row[];
   const hitRows = (await m.query(sql.attached, args)) as Row[];
   const incRows = (await m.query(sql.incidents, args)) as Row[];
 
+  // every institution the aggregates return is summed (not only those asked for): extend() can then
+  // add more institutions of the scope with two per-institution look-ups, without re-reading the rest
   const inst = new Map<string, RateEvidence>();
   const states = new Map<string, StateTotals>();
   const org = emptyTotals();
@@ -279,13 +291,9 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     return r;
   };
   const add = (id: string, st: string, n: number, k: number, sev?: number[]) => {
-    const targets = [totalsFor(st).rate, org.rate];
-    if (wanted.has(id)) {
-      let r = inst.get(id);
-      if (!r) inst.set(id, (r = emptyRate()));
-      targets.push(r);
-    }
-    for (const t of targets) {
+    let r = inst.get(id);
+    if (!r) inst.set(id, (r = emptyRate()));
+    for (const t of [totalsFor(st).rate, org.rate, r]) {
       t.n += n;
       t.k += k;
       if (sev) for (let c = 0; c < 4; c++) t.severity[c] += sev[c];
@@ -309,24 +317,19 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     t.recent30 += num(r.recent30);
     org.wave += num(r.wave);
     org.recent30 += num(r.recent30);
-    if (wanted.has(id))
-      ctx.set(id, {
-        aff: num(r.a_aff),
-        act: num(r.a_act),
-        gen: num(r.a_gen),
-        critical: num(r.critical) > 0,
-        recent12: num(r.recent12),
-        byTopic: TOPICS.map((_, i) => num(r[`t${i}`])),
-      });
+    ctx.set(id, {
+      aff: num(r.a_aff),
+      act: num(r.a_act),
+      gen: num(r.a_gen),
+      critical: num(r.critical) > 0,
+      recent12: num(r.recent12),
+      byTopic: TOPICS.map((_, i) => num(r[`t${i}`])),
+    });
   }
   for (const r of hitRows) {
     const id = String(r.institution_id);
     add(id, stateOf.get(id) ?? '', num(r.n_extra), num(r.k));
   }
-  const rec = new Map<string, { stance: Stance | null; declined: boolean }>();
-  for (const r of receptionRows) rec.set(String(r.institution_id), { stance: (r.stance as Stance | null) ?? null, declined: num(r.declined) > 0 });
-  const last = new Map<string, LastOwnIncident>();
-  for (const r of lastOwnRows) last.set(String(r.institution_id), { occurredAt: num(r.occurred_at), kind: r.kind as IncidentKind, severity: num(r.severity) });
 
   if (scoped) {
     // the scoped state's bucket holds only records of that state: anything else read is dropped
@@ -334,14 +337,13 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     if (!states.has(scoped.state)) states.set(scoped.state, emptyTotals());
   }
   const organisation = scoped ? addTotals(scoped.otherStates, states.get(scoped.state) as StateTotals) : org;
-  const out = new Map<string, RiskEvidence>();
   const noTopics = TOPICS.map(() => 0);
-  for (const id of ids) {
+  const evidenceOf = (id: string): RiskEvidence => {
     const st = stateOf.get(id) ?? '';
     const c = ctx.get(id);
     const rc = rec.get(id);
     const s = states.get(st) ?? emptyTotals();
-    out.set(id, {
+    return {
       institution: inst.get(id) ?? emptyRate(),
       state: s.rate,
       organisation: organisation.rate,
@@ -356,7 +358,16 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
       criticalRecently: c?.critical ?? false,
       lastOwnIncident: last.get(id) ?? null,
       relations: cx.relations,
-    });
-  }
-  return { byInstitution: out, organisation: scoped ? null : org, states };
+    };
+  };
+  const out = new Map<string, RiskEvidence>();
+  for (const id of ids) out.set(id, evidenceOf(id));
+  const extend = async (more: { id: string; state: string }[]): Promise<Map<string, RiskEvidence>> => {
+    const fresh = [...new Set(more.map((i) => i.id))].filter((id) => !out.has(id));
+    for (const i of more) if (!stateOf.has(i.id)) stateOf.set(i.id, i.state);
+    await readPerInstitution(fresh);
+    for (const id of fresh) out.set(id, evidenceOf(id));
+    return out;
+  };
+  return { byInstitution: out, organisation: scoped ? null : org, states, extend };
 }

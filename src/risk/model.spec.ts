@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { APPEARANCE_FORMATS, APPEARANCE_KINDS, AUDIENCES, STANCES, TOPICS } from '../common/enums';
 import { betaQuantile, expectSigmoid, logGamma, logitBetaGrid } from './beta';
-import { AppearanceAttributes, assessRisk, DAY, levelFor, logit, ownRecordPosterior, RateEvidence, recordWeight, RiskEvidence } from './model';
+import { AppearanceAttributes, AssessMemo, assessRisk, DAY, levelFor, logit, ownRecordPosterior, RateEvidence, recordWeight, RiskEvidence } from './model';
 import { DEFAULT_TOPIC_RELATIONS, FEATURES, RiskParams, STARTING_PARAMS, withBetas } from './params';
 import { LISTED_MULTIPLIER, pct } from './risk-explain';
 import { detailJson, detailOf, evidenceJson } from './risk.view';
@@ -419,6 +419,17 @@ describe('risk model — properties (shipped parameter set)', () => {
     fc.assert(
       fc.property(arbEvidence, arbAttrs, (ev, a) => {
         expect(assessRisk(ev, a, S)).toEqual(assessRisk(structuredClone(ev), { ...a }, S));
+      }),
+    );
+  });
+
+  it("a batch's memo changes nothing: each appearance at an institution gets what it gets alone", () => {
+    fc.assert(
+      fc.property(arbEvidence, fc.array(fc.tuple(arbAttrs, fc.integer({ min: 0, max: 400 })), { minLength: 1, maxLength: 6 }), (ev, apps) => {
+        const memo = new AssessMemo();
+        for (const [a, leadDays] of apps) expect(assessRisk(ev, a, S, leadDays * DAY, memo)).toEqual(assessRisk(structuredClone(ev), { ...a }, S, leadDays * DAY));
+        // another parameter set with the same evidence object is not served the first set's values
+        for (const [a, leadDays] of apps) expect(assessRisk(ev, a, P0, leadDays * DAY, memo)).toEqual(assessRisk(ev, a, P0, leadDays * DAY));
       }),
     );
   });

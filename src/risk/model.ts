@@ -4,7 +4,7 @@
  * The words (reasons, mitigations) are in risk-explain.ts.
  */
 import type { AppearanceFormat, AppearanceKind, Audience, IncidentKind, RiskLevel, Stance, Topic, TopicRelation, Verification } from '../common/enums';
-import { betaQuantile, expectSigmoid, logitBetaGrid } from './beta';
+import { betaQuantile, expectSigmoid, LogitBetaGrid, logitBetaGrid } from './beta';
 import { explain, factorLabel, levelMeaning, recommend } from './risk-explain';
 import type { Mitigation } from './mitigations';
 import type { FeatureId, RiskParams } from './params';
@@ -260,9 +260,10 @@ export function ownRecordPosterior(ev: RiskEvidence, params: RiskParams) {
  *
  *   p = E over r ~ posterior of the own rate of σ(β₀ + β_own·(logit r − logit r̄) + Σ β_k·x_k)
  */
-export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params: RiskParams, leadMs = 0): RiskResult {
+export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params: RiskParams, leadMs = 0, memo?: AssessMemo): RiskResult {
   const ev = projectEvidence(known, leadMs, params);
-  const own = ownRecordPosterior(ev, params);
+  const shared = memo?.entry(known, params);
+  const own = shared ? shared.own : ownRecordPosterior(ev, params);
   const rBar = own.baseRate.organisation.priorRate;
   const bOwn = params.coefficients.ownRecord.beta;
   const xs = featureValues(ev, a, params);
@@ -272,7 +273,7 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
 
   // the smallest c the grid serves: p itself, and p without each raising factor
   const cMin = eta - Math.max(0, ...terms);
-  const grid = logitBetaGrid(own.alpha, own.beta, cMin, bOwn);
+  const grid = shared ? shared.grid(cMin, bOwn) : logitBetaGrid(own.alpha, own.beta, cMin, bOwn);
   const p = expectSigmoid(grid, eta, bOwn);
   const severeShare = own.severityShare[2] + own.severityShare[3];
   const pSevere = p * severeShare;
@@ -296,12 +297,13 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
 
   // central interval of p from the posterior of the own rate, carried through the same predictor (no clipping)
   const tail = (1 - params.intervalMass) / 2;
-  const at = (q: number) => sigmoid(eta + bOwn * logit(clamp(betaQuantile(q, own.alpha, own.beta), 1e-12, 1 - 1e-12)));
-  const interval = { low: at(tail), high: at(1 - tail), mass: params.intervalMass };
+  const at = (r: number) => sigmoid(eta + bOwn * logit(clamp(r, 1e-12, 1 - 1e-12)));
+  const [qLow, qHigh] = shared ? shared.quantiles(tail) : [betaQuantile(tail, own.alpha, own.beta), betaQuantile(1 - tail, own.alpha, own.beta)];
+  const interval = { low: at(qLow), high: at(qHigh), mass: params.intervalMass };
 
   const factors: FactorContribution[] = xs.map((f, i) => {
     const pWithout = expectSigmoid(grid, eta - terms[i], bOwn);
-    return contribution(f.id, f.value, Math.exp(terms[i]), p, pWithout, ev, a);
+    return contribution(f.id, f.value, Math.exp(terms[i]), p, pWithout, ev, a, shared);
   });
   const inst = own.baseRate.institution;
   if (ev.organisation.n >= 0.5) {
@@ -330,9 +332,9 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
   return { ...partial, reasons: explain(partial, a, params), mitigations: recommend(partial, a, params) };
 }
 
-function contribution(id: FeatureId, value: number, oddsMultiplier: number, p: number, pWithout: number, ev: RiskEvidence, a: AppearanceAttributes): FactorContribution {
+function contribution(id: FeatureId, value: number, oddsMultiplier: number, p: number, pWithout: number, ev: RiskEvidence, a: AppearanceAttributes, shared?: MemoEntry): FactorContribution {
   const points = (p - pWithout) * 100;
-  const label = factorLabel(id, value, ev, a);
+  const label = shared && !PER_APPEARANCE_LABELS.has(id) ? shared.label(id, value, ev, a) : factorLabel(id, value, ev, a);
   return { id, label, value, oddsMultiplier, points, pWithout, text: factorText(label, points, oddsMultiplier) };
 }
 
@@ -343,4 +345,58 @@ export function factorText(label: string, points: number, oddsMultiplier: number
   const pts = abs >= 10 ? abs.toFixed(0) : abs >= 0.1 ? abs.toFixed(1) : abs >= 0.01 ? abs.toFixed(2) : '<0.01';
   const mult = oddsMultiplier >= 10 ? oddsMultiplier.toFixed(0) : oddsMultiplier.toFixed(2).replace(/0$/, '');
   return `${label}: odds ×${mult} (${sign}${pts} points)`;
+}
+
+/** Factors whose words depend on the appearance, not only on the institution's evidence (and its state). */
+const PER_APPEARANCE_LABELS = new Set<FeatureId>(['attendanceTier']);
+
+/** What assessRisk computes from one institution's evidence alone, shared by its appearances. */
+interface MemoEntry {
+  params: RiskParams;
+  own: ReturnType<typeof ownRecordPosterior>;
+  grid(cMin: number, b: number): LogitBetaGrid;
+  quantiles(tail: number): [number, number];
+  label(id: FeatureId, value: number, ev: RiskEvidence, a: AppearanceAttributes): string;
+}
+
+/**
+ * A batch's cache of what assessRisk derives from an institution's evidence alone — the own-record
+ * posterior, its grids and interval quantiles, the institution's factor labels — keyed by the
+ * evidence object (a batch hands every appearance at an institution the same one) and the parameter
+ * set. Pure functions of those inputs only, so the results are the same with or without it.
+ */
+export class AssessMemo {
+  private readonly byEvidence = new WeakMap<RiskEvidence, MemoEntry>();
+
+  entry(known: RiskEvidence, params: RiskParams): MemoEntry {
+    const hit = this.byEvidence.get(known);
+    if (hit && hit.params === params) return hit;
+    const own = ownRecordPosterior(known, params);
+    const grids = new Map<string, LogitBetaGrid>();
+    const labels = new Map<string, string>();
+    let q: [number, number, number] | null = null;
+    const e: MemoEntry = {
+      params,
+      own,
+      grid(cMin, b) {
+        // the grid's left end depends on cMin only in steps of 10 (logitBetaGrid's cFloor)
+        const key = `${Number.isFinite(cMin) ? Math.floor(cMin / 10) : '-'}|${b}`;
+        let g = grids.get(key);
+        if (!g) grids.set(key, (g = logitBetaGrid(own.alpha, own.beta, cMin, b)));
+        return g;
+      },
+      quantiles(tail) {
+        if (!q || q[0] !== tail) q = [tail, betaQuantile(tail, own.alpha, own.beta), betaQuantile(1 - tail, own.alpha, own.beta)];
+        return [q[1], q[2]];
+      },
+      label(id, value, ev, a) {
+        const key = `${id}|${value}|${a.state}`;
+        let l = labels.get(key);
+        if (l === undefined) labels.set(key, (l = factorLabel(id, value, ev, a)));
+        return l;
+      },
+    };
+    this.byEvidence.set(known, e);
+    return e;
+  }
 }

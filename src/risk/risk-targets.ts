@@ -48,42 +48,66 @@ export interface Previous {
   wave: number;
 }
 
-export async function loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {
-  const rows = (await m.query(
-    `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
+const TARGET_COLUMNS = `a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
             a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.status,
-            a.short_notice_deadline, a.time_zone, i.advance_notice_days
-     FROM appearances a JOIN institutions i ON i.id = a.institution_id
-     WHERE ${where}`,
-    args,
-  )) as Row[];
-  return rows.map((r) => ({
+            a.short_notice_deadline, a.time_zone, i.advance_notice_days`;
+
+function targetOf(r: Row): Target {
+  return {
     id: String(r.id),
     institutionId: String(r.institution_id),
     state: String(r.state ?? ''),
     startsAt: Number(r.starts_at),
     status: String(r.status),
     attrs: attributesFromRow(r),
-  }));
+  };
 }
 
-/** Latest snapshot (level, seq, wave) of each appearance in scope: two index probes per appearance. */
-export async function loadPrevious(m: EntityManager, where: string, args: unknown[]): Promise<Map<string, Previous>> {
+/** The appearances matching `where` (over `appearances a JOIN institutions i`), without their snapshots. */
+export async function loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {
+  const rows = (await m.query(`SELECT ${TARGET_COLUMNS} FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where}`, args)) as Row[];
+  return rows.map(targetOf);
+}
+
+/** Id, institution and state of the appearances in scope (a narrow read, served by a covering index). */
+export async function listScope(m: EntityManager, where: string, args: unknown[]): Promise<{ id: string; institutionId: string; state: string }[]> {
+  const rows = (await m.query(`SELECT a.id, a.institution_id, i.state FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where}`, args)) as Row[];
+  return rows.map((r) => ({ id: String(r.id), institutionId: String(r.institution_id), state: String(r.state ?? '') }));
+}
+
+/**
+ * What a batch assessment starts from, in one read: the appearances in scope and the latest snapshot
+ * of each (level, seq, wave). On PostgreSQL their rows are locked first (lockScope), so concurrent
+ * re-assessments of the same appearance queue up and the second one reads the first one's snapshot:
+ * no duplicate seq and no second "rise". SQLite serialises writers already.
+ */
+export async function loadScope(m: EntityManager, where: string, args: unknown[]): Promise<{ targets: Target[]; previous: Map<string, Previous> }> {
+  await lockScope(m, where, args);
   const rows = (await m.query(
-    `SELECT r.appearance_id, r.level, r.seq, r.regional_wave
-     FROM appearances a
-     JOIN institutions i ON i.id = a.institution_id
-     JOIN risk_assessments r ON r.appearance_id = a.id
+    `SELECT ${TARGET_COLUMNS}, r.level AS prev_level, r.seq AS prev_seq, r.regional_wave AS prev_wave
+     FROM appearances a JOIN institutions i ON i.id = a.institution_id
+     LEFT JOIN risk_assessments r ON r.appearance_id = a.id
       AND r.seq = (SELECT MAX(r2.seq) FROM risk_assessments r2 WHERE r2.appearance_id = a.id)
      WHERE ${where}`,
     args,
   )) as Row[];
-  const out = new Map<string, Previous>();
-  for (const r of rows) out.set(String(r.appearance_id), { level: r.level as RiskLevel, seq: Number(r.seq), wave: Number(r.regional_wave) });
-  return out;
+  const previous = new Map<string, Previous>();
+  for (const r of rows) {
+    if (r.prev_seq !== null && r.prev_seq !== undefined) previous.set(String(r.id), { level: r.prev_level as RiskLevel, seq: Number(r.prev_seq), wave: Number(r.prev_wave) });
+  }
+  return { targets: rows.map(targetOf), previous };
 }
 
-export function uniqueInstitutions(targets: Target[]): { id: string; state: string }[] {
+/**
+ * PostgreSQL: locks the rows of the appearances in scope in one global order (byte order of the id),
+ * so two batches that overlap take them in the same order and cannot deadlock. Nothing on SQLite.
+ */
+async function lockScope(m: EntityManager, where: string, args: unknown[]): Promise<void> {
+  if (m.connection.options.type !== 'postgres') return;
+  await m.query(`SELECT a.id FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where} ORDER BY a.id COLLATE "C" FOR UPDATE OF a`, args);
+}
+
+export function uniqueInstitutions(targets: { institutionId: string; state: string }[]): { id: string; state: string }[] {
   const seen = new Map<string, string>();
   for (const t of targets) seen.set(t.institutionId, t.state);
   return [...seen].map(([id, state]) => ({ id, state }));

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { timeOrderedId } from '../common/ids';
@@ -8,14 +9,14 @@ import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import { NotFoundError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
 import { DatabaseService } from '../database/database.service';
-import { addTotals, decayTotals, emptyTotals, GatherContext, gatherEvidence, placeholders, StateTotals } from './evidence';
-import { assessRisk, DAY, levelRank, RiskEvidence } from './model';
+import { addTotals, decayTotals, emptyTotals, Gathered, GatherContext, gatherEvidence, placeholders, StateTotals } from './evidence';
+import { AssessMemo, assessRisk, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
-import { lockAppearances, REFRESH_LOCK_KEY } from './risk-locks';
+import { REFRESH_LOCK_KEY } from './risk-locks';
 import { readStateTotals, totalsKey, writeStateTotals } from './risk-state-totals';
-import { loadPrevious, loadTargets, Previous, Target, uniqueInstitutions } from './risk-targets';
-import { detailJson, evidenceJson, RiskAssessmentView, toView } from './risk.view';
+import { listScope, loadScope, Previous, Target, uniqueInstitutions } from './risk-targets';
+import { detailJson, evidenceJson, resultColumns, RiskAssessmentView, toView } from './risk.view';
 
 export interface BatchResult {
   assessed: number;
@@ -29,6 +30,8 @@ type Row = Record<string, unknown>;
 type Stored = { rows: RiskAssessment[]; rises: number };
 const UPCOMING = `a.status IN ('planned', 'confirmed')`;
 const INSERT_CHUNK = 500;
+/** Longest stretch of computing in a batch before it yields to the event loop (requests wait at most about this long behind it). */
+const SLICE_MS = 8;
 /** Appearances per transaction of the daily refresh (other writers get the database between chunks; 2,000 keeps each hold to a few hundred ms — at 500 the commits cost 0.6 s of a 10,000-appearance refresh, bench/risk.bench.ts). */
 const REFRESH_CHUNK = 2000;
 const COLUMNS = ['id', 'appearance_id', 'as_of', 'seq', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'regional_wave', 'detail', 'created_at'];
@@ -71,19 +74,19 @@ export class RiskService {
     // The institution is in its state: one index-driven scope covers both (appearances by institution).
     const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${p1})`;
     const args = [state];
-    const targets = await loadTargets(manager, scope, args);
-    await lockAppearances(manager, targets);
-    const previous = await loadPrevious(manager, scope, args);
-    const insts = uniqueInstitutions(targets);
-    if (!insts.some((i) => i.id === institutionId)) insts.push({ id: institutionId, state });
+    const { targets, previous } = await loadScope(manager, scope, args);
     const cx = await this.parameters.context(manager);
-    const evidence = await this.gather(manager, cx, now, insts, state);
+    // the institution's evidence and its state's sums first; the state's other institutions only
+    // when the wave moved (their appearances are re-assessed only then)
+    const gathered = await this.gather(manager, cx, now, [{ id: institutionId, state }], state);
+    let evidence = gathered.byInstitution;
     const wave = evidence.get(institutionId)?.stateWave ?? 0;
     const waveMoved = targets.some((t) => {
       const prev = previous.get(t.id);
       // the wave enters the model as log(1 + W): compare on that scale (natural decay alone moves it by Δt/14 d at most)
       return t.institutionId !== institutionId && (!prev || Math.abs(Math.log1p(prev.wave) - Math.log1p(wave)) >= cx.params.waveEpsilon);
     });
+    if (waveMoved) evidence = await gathered.extend(uniqueInstitutions(targets));
     const chosen = waveMoved ? targets : targets.filter((t) => t.institutionId === institutionId);
     const { rows, rises } = await this.store(manager, cx, chosen, previous, evidence, now, trigger, actorId);
     return { assessed: rows.length, levelRises: rises, waveMoved };
@@ -107,12 +110,10 @@ export class RiskService {
     const uniq = [...new Set(states)];
     const ph = placeholders(manager, uniq.length);
     const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state IN (${ph.join(', ')}))`;
-    const targets = await loadTargets(manager, scope, uniq);
+    const { targets, previous } = await loadScope(manager, scope, uniq);
     if (!targets.length) return { assessed: 0, levelRises: 0 };
-    await lockAppearances(manager, targets);
-    const previous = await loadPrevious(manager, scope, uniq);
     const cx = await this.parameters.context(manager);
-    const evidence = await this.gather(manager, cx, now, uniqueInstitutions(targets));
+    const evidence = (await this.gather(manager, cx, now, uniqueInstitutions(targets))).byInstitution;
     const { rows, rises } = await this.store(manager, cx, targets, previous, evidence, now, trigger, actorId);
     return { assessed: rows.length, levelRises: rises, waveMoved: true };
   }
@@ -132,33 +133,32 @@ export class RiskService {
       const until = now + this.config.refreshHorizonDays * DAY;
       const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`;
       const cx = await this.parameters.context();
-      let all: Target[] = [];
+      let all: { id: string; institutionId: string; state: string }[] = [];
       let evidence = new Map<string, RiskEvidence>();
       let assessed = 0;
       let levelRises = 0;
       const chunk = Math.max(1, Math.min(opts.chunkSize ?? REFRESH_CHUNK, REFRESH_CHUNK));
-      const assessChunk = async (m: EntityManager, ids: string[], fresh?: Target[]) => {
-        // a later chunk re-reads its appearances: one may have been cancelled or moved since the pass
+      const memo = new AssessMemo();
+      const assessChunk = async (m: EntityManager, ids: string[]) => {
+        // each chunk reads its appearances (and their latest snapshots) in its own transaction: one
+        // may have been cancelled, moved or re-assessed by another writer since the evidence pass
         const where = `${scope} AND a.id IN (${placeholders(m, ids.length).join(', ')})`;
-        const targets = (fresh ?? (await loadTargets(m, where, ids))).filter((t) => evidence.has(t.institutionId));
+        const loaded = await loadScope(m, where, ids);
+        const targets = loaded.targets.filter((t) => evidence.has(t.institutionId));
         if (!targets.length) return;
-        await lockAppearances(m, targets);
-        const previous = await loadPrevious(m, where, ids);
-        const { rows, rises } = await this.store(m, cx, targets, previous, evidence, now, trigger, null);
+        const { rows, rises } = await this.store(m, cx, targets, loaded.previous, evidence, now, trigger, null, memo);
         assessed += rows.length;
         levelRises += rises;
       };
       // the evidence pass (its statements as of one instant) in the transaction of the first chunk,
       // which also writes every state's totals: a rollback takes both back
       await this.db.write(async (m) => {
-        all = await loadTargets(m, scope, []);
+        all = await listScope(m, scope, []);
         if (!all.length) return;
-        evidence = await this.gather(m, cx, now, uniqueInstitutions(all));
-        const first = all.slice(0, chunk);
+        evidence = (await this.gather(m, cx, now, uniqueInstitutions(all))).byInstitution;
         await assessChunk(
           m,
-          first.map((t) => t.id),
-          first,
+          all.slice(0, chunk).map((t) => t.id),
         );
       });
       for (let i = chunk; i < all.length; i += chunk) {
@@ -236,14 +236,12 @@ export class RiskService {
 
   private async assessWhere(m: EntityManager, where: string, args: unknown[], trigger: string, actorId: string | null): Promise<Stored> {
     const now = this.clock.now();
-    const targets = await loadTargets(m, where, args);
+    const { targets, previous } = await loadScope(m, where, args);
     if (!targets.length) return { rows: [], rises: 0 };
-    await lockAppearances(m, targets);
-    const previous = await loadPrevious(m, where, args);
     const insts = uniqueInstitutions(targets);
     const oneState = insts.every((i) => i.state === insts[0].state);
     const cx = await this.parameters.context(m);
-    const evidence = await this.gather(m, cx, now, insts, oneState && insts.length <= 500 ? insts[0].state : undefined);
+    const evidence = (await this.gather(m, cx, now, insts, oneState && insts.length <= 500 ? insts[0].state : undefined)).byInstitution;
     return this.store(m, cx, targets, previous, evidence, now, trigger, actorId);
   }
 
@@ -260,7 +258,7 @@ export class RiskService {
    * another parameter set or topic relations, or a clock behind a row): one pass over everything,
    * which also rewrites every row.
    */
-  private async gather(m: EntityManager, cx: GatherContext, now: number, insts: { id: string; state: string }[], state?: string): Promise<Map<string, RiskEvidence>> {
+  private async gather(m: EntityManager, cx: GatherContext, now: number, insts: { id: string; state: string }[], state?: string): Promise<Gathered> {
     const key = totalsKey(cx);
     if (state !== undefined && this.config.orgCacheSeconds > 0) {
       const stored = await readStateTotals(m);
@@ -270,12 +268,12 @@ export class RiskService {
         for (const [st, t] of stored) if (st !== state) otherStates = addTotals(otherStates, decayTotals(t, now, cx.params));
         const g = await gatherEvidence(m, now, insts, cx, { scopeState: { state, otherStates } });
         await writeStateTotals(m, key, now, new Map([[state, g.states.get(state) as StateTotals]]));
-        return g.byInstitution;
+        return g;
       }
     }
     const g = await gatherEvidence(m, now, insts, cx);
     await writeStateTotals(m, key, now, g.states, true);
-    return g.byInstitution;
+    return g;
   }
 
   /**
@@ -310,56 +308,41 @@ export class RiskService {
     now: number,
     trigger: string,
     actorId: string | null,
+    memo = new AssessMemo(),
   ): Promise<Stored> {
     const rows: RiskAssessment[] = [];
     const evJsonByInstitution = new Map<string, string>();
-    for (const t of targets) {
-      const ev = evidence.get(t.institutionId) as RiskEvidence;
-      let evJson = evJsonByInstitution.get(t.institutionId);
-      if (evJson === undefined) evJsonByInstitution.set(t.institutionId, (evJson = evidenceJson(ev)));
-      const lead = Math.max(0, t.startsAt - now);
-      const r = assessRisk(ev, t.attrs, cx.params, lead);
-      const row = new RiskAssessment();
-      Object.assign(row, {
-        id: timeOrderedId(),
-        appearanceId: t.id,
-        asOf: now,
-        seq: (previous.get(t.id)?.seq ?? 0) + 1,
-        trigger,
-        modelVersion: r.modelVersion,
-        p: r.p,
-        pSevere: r.pSevere,
-        level: r.level,
-        intervalLow: r.interval.low,
-        intervalHigh: r.interval.high,
-        regionalWave: ev.stateWave,
-        // serialised once here; toView parses it back for the one view a single assessment returns
-        detail: detailJson(r, evJson, lead) as unknown as Record<string, unknown>,
-        createdAt: now,
-      });
-      rows.push(row);
-    }
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      const ph = placeholders(m, chunk.length * COLUMNS.length);
-      const values = chunk.map((_, j) => `(${ph.slice(j * COLUMNS.length, (j + 1) * COLUMNS.length).join(', ')})`).join(', ');
-      const params = chunk.flatMap((r) => [
-        r.id,
-        r.appearanceId,
-        r.asOf,
-        r.seq,
-        r.trigger,
-        r.modelVersion,
-        r.p,
-        r.pSevere,
-        r.level,
-        r.intervalLow,
-        r.intervalHigh,
-        r.regionalWave,
-        r.detail as unknown as string,
-        r.createdAt,
-      ]);
-      await m.query(`INSERT INTO risk_assessments (${COLUMNS.join(', ')}) VALUES ${values}`, params);
+    // Each INSERT of INSERT_CHUNK rows runs (SQLite: on a thread of the driver's pool) while the next
+    // rows are computed; the computing yields to the event loop every SLICE_MS, so requests are
+    // served during a large batch. An insert's failure is held until it is awaited (never unhandled).
+    let pending: Promise<Error | null> | null = null;
+    const settle = async () => {
+      const failed = pending ? await pending : null;
+      pending = null;
+      if (failed) throw failed;
+    };
+    let sliceStart = performance.now();
+    try {
+      for (let i = 0; i < targets.length; i += INSERT_CHUNK) {
+        const chunk: RiskAssessment[] = [];
+        for (const t of targets.slice(i, i + INSERT_CHUNK)) {
+          chunk.push(this.snapshot(t, evidence, evJsonByInstitution, cx, now, trigger, memo, (previous.get(t.id)?.seq ?? 0) + 1));
+          if (performance.now() - sliceStart >= SLICE_MS) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
+          }
+        }
+        rows.push(...chunk);
+        await settle();
+        pending = this.insert(m, chunk).then(
+          () => null,
+          (e: unknown) => (e instanceof Error ? e : new Error(`risk snapshot insert failed: ${String(e)}`)),
+        );
+      }
+      await settle();
+    } finally {
+      // never leave a statement running under a transaction that is about to roll back
+      if (pending) await pending;
     }
 
     let rises = 0;
@@ -386,5 +369,60 @@ export class RiskService {
       }
     }
     return { rows, rises };
+  }
+
+  /** The snapshot of one appearance (not yet stored). */
+  private snapshot(
+    t: Target,
+    evidence: Map<string, RiskEvidence>,
+    evJsonByInstitution: Map<string, string>,
+    cx: GatherContext,
+    now: number,
+    trigger: string,
+    memo: AssessMemo,
+    seq: number,
+  ): RiskAssessment {
+    const ev = evidence.get(t.institutionId) as RiskEvidence;
+    let evJson = evJsonByInstitution.get(t.institutionId);
+    if (evJson === undefined) evJsonByInstitution.set(t.institutionId, (evJson = evidenceJson(ev)));
+    const lead = Math.max(0, t.startsAt - now);
+    const r = assessRisk(ev, t.attrs, cx.params, lead, memo);
+    const row = new RiskAssessment();
+    Object.assign(row, {
+      id: timeOrderedId(),
+      appearanceId: t.id,
+      asOf: now,
+      seq,
+      trigger,
+      ...resultColumns(r),
+      regionalWave: ev.stateWave,
+      // serialised once here; toView parses it back for the one view a single assessment returns
+      detail: detailJson(r, evJson, lead) as unknown as Record<string, unknown>,
+      createdAt: now,
+    });
+    return row;
+  }
+
+  /** One multi-row INSERT of stored snapshots. */
+  private async insert(m: EntityManager, chunk: RiskAssessment[]): Promise<void> {
+    const ph = placeholders(m, chunk.length * COLUMNS.length);
+    const values = chunk.map((_, j) => `(${ph.slice(j * COLUMNS.length, (j + 1) * COLUMNS.length).join(', ')})`).join(', ');
+    const params = chunk.flatMap((r) => [
+      r.id,
+      r.appearanceId,
+      r.asOf,
+      r.seq,
+      r.trigger,
+      r.modelVersion,
+      r.p,
+      r.pSevere,
+      r.level,
+      r.intervalLow,
+      r.intervalHigh,
+      r.regionalWave,
+      r.detail as unknown as string,
+      r.createdAt,
+    ]);
+    await m.query(`INSERT INTO risk_assessments (${COLUMNS.join(', ')}) VALUES ${values}`, params);
   }
 }

@@ -250,6 +250,11 @@ export function toView(
   };
 }
 
+/** The columns of a snapshot that come straight from the model's result. */
+export function resultColumns(r: RiskResult): Pick<RiskAssessment, 'modelVersion' | 'p' | 'pSevere' | 'level' | 'intervalLow' | 'intervalHigh'> {
+  return { modelVersion: r.modelVersion, p: r.p, pSevere: r.pSevere, level: r.level, intervalLow: r.interval.low, intervalHigh: r.interval.high };
+}
+
 /** A what-if result: same shape, nothing saved. */
 export function previewView(r: RiskResult, evidence: RiskEvidence, asOf: number, leadTimeMs: number): RiskAssessmentView {
   return toView({
@@ -257,12 +262,7 @@ export function previewView(r: RiskResult, evidence: RiskEvidence, asOf: number,
     appearanceId: null as unknown as string,
     asOf,
     trigger: 'preview',
-    modelVersion: r.modelVersion,
-    p: r.p,
-    pSevere: r.pSevere,
-    level: r.level,
-    intervalLow: r.interval.low,
-    intervalHigh: r.interval.high,
+    ...resultColumns(r),
     createdAt: null as unknown as number,
     detail: detailOf(r, evidence, leadTimeMs),
   });

@@ -16,6 +16,7 @@ import { ApiTokens1798200000000 } from './1798200000000-ApiTokens';
 import { AppearanceShortNotice1798800000000 } from './1798800000000-AppearanceShortNotice';
 import { NotificationSubject1798800001000 } from './1798800001000-NotificationSubject';
 import { RiskStateTotals1798900000000 } from './1798900000000-RiskStateTotals';
+import { RiskDetailLz41799000000000 } from './1799000000000-RiskDetailLz4';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => import('typeorm').MigrationInterface)[] = [
@@ -37,4 +38,5 @@ export const MIGRATIONS: (new () => import('typeorm').MigrationInterface)[] = [
   AppearanceShortNotice1798800000000,
   NotificationSubject1798800001000,
   RiskStateTotals1798900000000,
+  RiskDetailLz41799000000000,
 ];
