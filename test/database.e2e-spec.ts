@@ -169,4 +169,25 @@ describe('DatabaseService: write() and read()', () => {
     expect(seen).toEqual(['Committed', 'Committed']); // the read's snapshot
     expect(await database.read((m) => titleOf(m, a.id))).toBe('Written inside a read');
   });
+
+  it('besideWrite: inside a write on SQLite, reads on another connection that sees the last commit (not the write); null elsewhere', async () => {
+    expect(database.besideWrite()).toBeNull(); // outside a write
+    const a = await t.factories.appearance({ title: 'Committed beside' });
+    const seen = await database.write(async (m) => {
+      const beside = database.besideWrite();
+      if (database.kind === 'postgres') {
+        expect(beside).toBeNull(); // PostgreSQL: the caller reads in its own transaction
+        return null;
+      }
+      expect(beside).not.toBeNull();
+      const before = await beside!((r) => titleOf(r, a.id));
+      await m.update(Appearance, { id: a.id }, { title: 'Changed in the write' });
+      // a reader of its own (not joined to the write, not waiting for it): the last commit, not the write's change
+      const [mine, theirs] = await Promise.all([titleOf(m, a.id), beside!((r) => titleOf(r, a.id))]);
+      return [before, mine, theirs];
+    });
+    if (database.kind === 'postgres') return;
+    expect(seen).toEqual(['Committed beside', 'Changed in the write', 'Committed beside']);
+    expect(await database.read((m) => database.besideWrite() === null && titleOf(m, a.id))).toBe('Changed in the write'); // null inside a read
+  });
 });

@@ -146,6 +146,20 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   /**
+   * For a write's long reads before it writes anything (the risk refresh's evidence pass): on SQLite,
+   * inside a write, a function that runs fn on a read-only connection in a transaction of its own,
+   * side by side with the write's own statements. That connection sees exactly what the write sees
+   * so far — the last commit: the write holds the file's write lock from its first statement, so
+   * nothing commits in between — but not what the write has changed, hence "before it writes".
+   * Null where there is no such connection (PostgreSQL, an in-memory database, outside a write): the
+   * caller then runs its reads in its own transaction, one after another.
+   */
+  besideWrite(): (<T>(fn: Work<T>) => Promise<T>) | null {
+    if (this.kind === 'postgres' || !this.readers.size || this.current()?.kind !== 'write') return null;
+    return (fn) => scope.exit(() => this.readers.use((ds) => ds.transaction((m) => this.enter('read', m, fn))));
+  }
+
+  /**
    * Runs `work` unless another instance holds the same job: on PostgreSQL a SESSION advisory lock
    * taken on a connection of its own (so `work` may commit in several writes on other connections),
    * released at the end, or by the server if that connection dies; resolves with null when another

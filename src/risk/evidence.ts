@@ -217,6 +217,11 @@ export interface GatherOptions {
    * state's exact totals, instead of a scan of everything.
    */
   scopeState?: { state: string; otherStates: StateTotals };
+  /**
+   * Runs a group of the aggregate reads elsewhere, side by side with the others (DatabaseService.beside
+   * inside a write that has not written yet); without it every read runs in `m`, one after another.
+   */
+  beside?: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>;
 }
 
 export interface Gathered {
@@ -261,22 +266,42 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
   const stateOf = new Map<string, string>(institutions.map((i) => [i.id, i.state]));
 
   // per-institution look-ups: one pass over the whole table beats a long IN list
-  const scopedRows = async (q: string, forIds: string[]): Promise<Row[]> => {
-    if (forIds.length > 1000) return (await m.query(q.replace('__SCOPE__', ''), [])) as Row[];
-    if (!forIds.length) return [];
+  const scopeOf = (q: string, forIds: string[]): string => {
+    if (forIds.length > 1000) return q.replace('__SCOPE__', '');
     const col = q === sql.reception ? 'r.institution_id' : 'x.institution_id';
-    return (await m.query(q.replace('__SCOPE__', `AND ${col} IN (${placeholders(m, forIds.length).join(', ')})`), forIds)) as Row[];
+    return q.replace('__SCOPE__', `AND ${col} IN (${forIds.length ? placeholders(m, forIds.length).join(', ') : 'NULL'})`);
   };
   const rec = new Map<string, { stance: Stance | null; declined: boolean }>();
   const last = new Map<string, LastOwnIncident>();
-  const readPerInstitution = async (forIds: string[]) => {
-    for (const r of await scopedRows(sql.reception, forIds)) rec.set(String(r.institution_id), { stance: (r.stance as Stance | null) ?? null, declined: num(r.declined) > 0 });
-    for (const r of await scopedRows(sql.lastOwn, forIds)) last.set(String(r.institution_id), { occurredAt: num(r.occurred_at), kind: r.kind as IncidentKind, severity: num(r.severity) });
+  const setPerInstitution = (receptionRows: Row[], lastOwnRows: Row[]) => {
+    for (const r of receptionRows) rec.set(String(r.institution_id), { stance: (r.stance as Stance | null) ?? null, declined: num(r.declined) > 0 });
+    for (const r of lastOwnRows) last.set(String(r.institution_id), { occurredAt: num(r.occurred_at), kind: r.kind as IncidentKind, severity: num(r.severity) });
   };
-  await readPerInstitution(ids);
-  const appRows = (await m.query(sql.appearances, args)) as Row[];
-  const hitRows = (await m.query(sql.attached, args)) as Row[];
-  const incRows = (await m.query(sql.incidents, args)) as Row[];
+  const readPerInstitution = async (forIds: string[]) => {
+    if (!forIds.length) return;
+    const args1 = forIds.length > 1000 ? [] : forIds;
+    setPerInstitution((await m.query(scopeOf(sql.reception, forIds), args1)) as Row[], (await m.query(scopeOf(sql.lastOwn, forIds), args1)) as Row[]);
+  };
+  let appRows: Row[];
+  let hitRows: Row[];
+  let incRows: Row[];
+  if (opts.beside) {
+    // the incident aggregate (the longest) here; the per-institution look-ups and the two appearance aggregates beside it
+    const beside = opts.beside;
+    const [inc, per, apps] = await Promise.all([
+      m.query(sql.incidents, args) as Promise<Row[]>,
+      beside(async (bm) => [(await bm.query(scopeOf(sql.reception, ids), ids.length > 1000 ? [] : ids)) as Row[], (await bm.query(scopeOf(sql.lastOwn, ids), ids.length > 1000 ? [] : ids)) as Row[]]),
+      beside(async (bm) => [(await bm.query(sql.appearances, args)) as Row[], (await bm.query(sql.attached, args)) as Row[]]),
+    ]);
+    incRows = inc;
+    [appRows, hitRows] = apps;
+    setPerInstitution(per[0], per[1]);
+  } else {
+    await readPerInstitution(ids);
+    appRows = (await m.query(sql.appearances, args)) as Row[];
+    hitRows = (await m.query(sql.attached, args)) as Row[];
+    incRows = (await m.query(sql.incidents, args)) as Row[];
+  }
 
   // every institution the aggregates return is summed (not only those asked for): extend() can then
   // add more institutions of the scope with two per-institution look-ups, without re-reading the rest

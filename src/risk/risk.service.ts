@@ -9,7 +9,7 @@ import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import { NotFoundError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
 import { DatabaseService } from '../database/database.service';
-import { addTotals, decayTotals, emptyTotals, Gathered, GatherContext, gatherEvidence, placeholders, StateTotals } from './evidence';
+import { addTotals, decayTotals, emptyTotals, Gathered, GatherContext, gatherEvidence, GatherOptions, placeholders, StateTotals } from './evidence';
 import { AssessMemo, assessRisk, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
@@ -155,7 +155,8 @@ export class RiskService {
       await this.db.write(async (m) => {
         all = await listScope(m, scope, []);
         if (!all.length) return;
-        evidence = (await this.gather(m, cx, now, uniqueInstitutions(all))).byInstitution;
+        // nothing written yet: on SQLite the long aggregates run side by side on the read-only connections
+        evidence = (await this.gather(m, cx, now, uniqueInstitutions(all), undefined, this.db.besideWrite() ?? undefined)).byInstitution;
         await assessChunk(
           m,
           all.slice(0, chunk).map((t) => t.id),
@@ -258,7 +259,7 @@ export class RiskService {
    * another parameter set or topic relations, or a clock behind a row): one pass over everything,
    * which also rewrites every row.
    */
-  private async gather(m: EntityManager, cx: GatherContext, now: number, insts: { id: string; state: string }[], state?: string): Promise<Gathered> {
+  private async gather(m: EntityManager, cx: GatherContext, now: number, insts: { id: string; state: string }[], state?: string, beside?: GatherOptions['beside']): Promise<Gathered> {
     const key = totalsKey(cx);
     if (state !== undefined && this.config.orgCacheSeconds > 0) {
       const stored = await readStateTotals(m);
@@ -271,7 +272,7 @@ export class RiskService {
         return g;
       }
     }
-    const g = await gatherEvidence(m, now, insts, cx);
+    const g = await gatherEvidence(m, now, insts, cx, { beside });
     await writeStateTotals(m, key, now, g.states, true);
     return g;
   }
