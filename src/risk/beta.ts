@@ -116,6 +116,8 @@ export interface LogitBetaGrid {
 }
 
 const GRID_POINTS = 64;
+/** Grid points between exact exps in logitBetaGrid's step-by-step powers. */
+const RESYNC = 8;
 
 /**
  * With `cMin` (the smallest c the grid will be used with, for b > 0), the left end stops where
@@ -136,14 +138,33 @@ export function logitBetaGrid(alpha: number, beta: number, cMin = -Infinity, b =
   const t = new Float64Array(GRID_POINTS);
   const w = new Float64Array(GRID_POINTS);
   const f = new Float64Array(GRID_POINTS);
+  // e^x and e^(−b·x) step by step (one multiplication a point, an exact exp every RESYNC points so
+  // the rounding cannot build up past a few ulps) where neither can overflow; else one exp a point
+  const stepwise = Math.max(Math.abs(lo), Math.abs(hi)) < 700 && Math.max(Math.abs(b * lo), Math.abs(b * hi)) < 700;
+  const eStep = Math.exp(step);
+  const fStep = Math.exp(-b * step);
+  let ex = 0;
+  let fx = 0;
   for (let i = 0; i < GRID_POINTS; i++) {
     const x = lo + i * step;
-    // log(1 + e^x) without overflow
-    const softplus = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-    const d = Math.exp(a * x - (a + bb) * softplus - lnB) * step * (i === 0 || i === GRID_POINTS - 1 ? 0.5 : 1);
+    let softplus: number;
+    if (stepwise) {
+      if (i % RESYNC === 0) {
+        ex = Math.exp(x);
+        fx = Math.exp(-b * x);
+      } else {
+        ex *= eStep;
+        fx *= fStep;
+      }
+      softplus = Math.log1p(ex);
+      f[i] = fx;
+    } else {
+      // log(1 + e^x) without overflow
+      softplus = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+      f[i] = Math.exp(-b * x);
+    }
     t[i] = x;
-    w[i] = d;
-    f[i] = Math.exp(-b * x);
+    w[i] = Math.exp(a * x - (a + bb) * softplus - lnB) * step * (i === 0 || i === GRID_POINTS - 1 ? 0.5 : 1);
   }
   // Not renormalised: with a ≪ 1 the grid leaves out part of a long left tail, where σ(c + b·t) ≈ 0
   // for any c the model reaches; scaling the rest up would overstate p. The right tail (long when

@@ -343,7 +343,8 @@ export function factorText(label: string, points: number, oddsMultiplier: number
   const sign = points >= 0 ? '+' : '−';
   const abs = Math.abs(points);
   const pts = abs >= 10 ? abs.toFixed(0) : abs >= 0.1 ? abs.toFixed(1) : abs >= 0.01 ? abs.toFixed(2) : '<0.01';
-  const mult = oddsMultiplier >= 10 ? oddsMultiplier.toFixed(0) : oddsMultiplier.toFixed(2).replace(/0$/, '');
+  let mult = oddsMultiplier >= 10 ? oddsMultiplier.toFixed(0) : oddsMultiplier.toFixed(2);
+  if (oddsMultiplier < 10 && mult.endsWith('0')) mult = mult.slice(0, -1);
   return `${label}: odds ×${mult} (${sign}${pts} points)`;
 }
 
