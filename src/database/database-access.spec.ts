@@ -35,14 +35,7 @@ const RULES: Array<{ pattern: RegExp; what: string }> = [
 const SQL_NOT_YET_CONVERTED: Record<string, string> = {
   'risk/': 'being rewritten for speed at the same time; converted after that lands',
   'auth/key-ring.ts': 'chooses where the master secret lives from the configured database, before any query (a configuration choice, not SQL)',
-  'appearances/appearance-listing.sql.ts': 'not yet converted',
-  'appearances/appearances.service.ts': 'not yet converted',
-  'audit/audit.service.ts': 'not yet converted',
   'imports/csv-reader.ts': 'not yet converted',
-  'incidents/retention.service.ts': 'not yet converted',
-  'notifications/notification-scheduler.service.ts': 'not yet converted',
-  'notifications/outbox-claims.ts': 'not yet converted',
-  'timeline/timeline.service.ts': 'not yet converted',
 };
 
 const SQL_RULES: Array<{ pattern: RegExp; what: string }> = [
