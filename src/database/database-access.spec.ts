@@ -35,7 +35,6 @@ const RULES: Array<{ pattern: RegExp; what: string }> = [
 const SQL_NOT_YET_CONVERTED: Record<string, string> = {
   'risk/': 'being rewritten for speed at the same time; converted after that lands',
   'auth/key-ring.ts': 'chooses where the master secret lives from the configured database, before any query (a configuration choice, not SQL)',
-  'imports/csv-reader.ts': 'not yet converted',
 };
 
 const SQL_RULES: Array<{ pattern: RegExp; what: string }> = [
