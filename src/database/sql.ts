@@ -117,3 +117,14 @@ export async function query<T = Record<string, unknown>>(m: EntityManager, q: Sq
 
 /** A number from a raw row: null and undefined are 0, BIGINT text becomes a number. */
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/**
+ * The text of a fragment that binds nothing and reads the same on both dialects, for the places
+ * that take SQL as a string (TypeORM's query builder: `qb.andWhere(plainText(entryInForce()))`).
+ */
+export function plainText(q: Sql): string {
+  const lite = q.render('sqlite');
+  const pg = q.render('postgres');
+  if (lite.params.length || lite.text !== pg.text) throw new TypeError(`plainText: the fragment binds parameters or differs by dialect: ${lite.text}`);
+  return lite.text;
+}
