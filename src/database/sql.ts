@@ -63,7 +63,7 @@ export type SqlValue = Sql | Either | string | number | bigint | boolean | null 
 
 /** The tag: values become parameters, fragments are spliced in. */
 export function sql(strings: TemplateStringsArray, ...values: SqlValue[]): Sql {
-  return new Sql([...strings], values);
+  return new Sql(strings, values);
 }
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
