@@ -15,6 +15,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { readDatabaseConfig } from '../src/config/database.config';
+import { bool } from '../src/database/dialect';
+import { query, sql } from '../src/database/sql';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { buildCases } from '../src/risk/fit/cases';
 import { loadHistory } from '../src/risk/fit/history';
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
     const ds = new DataSource(buildDataSourceOptions(readDatabaseConfig()));
     await ds.initialize();
     try {
-      const rows = (await ds.query(`SELECT params FROM risk_parameter_sets WHERE active = ${ds.options.type === 'postgres' ? 'true' : '1'}`)) as { params: string }[];
+      const rows = await query<{ params: string }>(ds.manager, sql`SELECT params FROM risk_parameter_sets WHERE active = ${bool(true)}`);
       report = await judgeOn(ds, flag('starting') || !rows.length ? params : parseParams(rows[0].params), null);
     } finally {
       await ds.destroy();

@@ -16,7 +16,7 @@ import { scorecardKind } from '../src/institutions/institution-import.service';
 import { zoneForState } from '../src/institutions/state-zones';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { dedupeKey, normaliseText } from '../src/institutions/normalise';
-import { placeholders } from '../src/risk/evidence';
+import { query, sql, SqlValue } from '../src/database/sql';
 import { cccTopics, topicMask } from '../src/common/topics';
 import { hash01 } from '../src/risk/fit/cases';
 
@@ -31,9 +31,8 @@ export async function bulkInsert(ds: DataSource, table: string, cols: string[], 
   const per = Math.max(1, Math.min(500, Math.floor(30000 / cols.length)));
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    const ph = placeholders(ds.manager, chunk.length * cols.length);
-    const values = chunk.map((_, j) => `(${ph.slice(j * cols.length, (j + 1) * cols.length).join(', ')})`).join(', ');
-    await ds.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values}`, chunk.flat());
+    const values = chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${(v ?? null) as SqlValue}`))})`);
+    await query(ds.manager, sql`INSERT INTO ${sql.ident(table)} (${sql.join(cols.map((c) => sql.ident(c)))}) VALUES ${sql.join(values)}`);
   }
 }
 

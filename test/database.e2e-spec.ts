@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Appearance } from '../src/appearances/appearance.entity';
 import { DatabaseService } from '../src/database/database.service';
+import { query, sql } from '../src/database/sql';
 import { Office } from '../src/offices/office.entity';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -27,8 +28,7 @@ describe('DatabaseService: write() and read()', () => {
   };
   const office = (name: string): Partial<Office> => ({ id: randomUUID(), name, region: 'Test', timeZone: 'UTC', createdAt: 0, updatedAt: 0 });
   const officeNamed = (name: string) => t.db.getRepository(Office).findOneBy({ name });
-  const titleOf = async (m: EntityManager, id: string) =>
-    ((await m.query(`SELECT title FROM appearances WHERE id = ${database.kind === 'postgres' ? '$1' : '?'}`, [id])) as { title: string }[])[0].title;
+  const titleOf = async (m: EntityManager, id: string) => (await query<{ title: string }>(m, sql`SELECT title FROM appearances WHERE id = ${id}`))[0].title;
 
   /** A write that changes the appearance's title, waits for `hold`, then fails (rolls back). */
   function failingWrite(id: string, hold: Promise<void>) {

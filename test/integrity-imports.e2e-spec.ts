@@ -5,6 +5,7 @@ import { Incident } from '../src/incidents/incident.entity';
 import { InstitutionImportService } from '../src/institutions/institution-import.service';
 import { Institution } from '../src/institutions/institution.entity';
 import { RiskService } from '../src/risk/risk.service';
+import { query, sql } from '../src/database/sql';
 import { createTestApp, TestApp } from './helpers/test-app';
 import { DatabaseService } from '../src/database/database.service';
 
@@ -111,9 +112,8 @@ describe('imports: uploads outside transactions, one risk pass, date range', () 
       one.mockRestore();
       many.mockRestore();
     }
-    const ph = t.db.options.type === 'postgres' ? '$1' : '?';
     for (const a of appearances) {
-      const rows = (await t.db.query(`SELECT trigger FROM risk_assessments WHERE appearance_id = ${ph}`, [a.id])) as Array<{ trigger: string }>;
+      const rows = await query<{ trigger: string }>(t.db.manager, sql`SELECT trigger FROM risk_assessments WHERE appearance_id = ${a.id}`);
       expect(rows.map((r) => r.trigger)).toEqual(['incident_import']);
     }
   });

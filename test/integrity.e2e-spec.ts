@@ -1,6 +1,7 @@
 import { AuditService } from '../src/audit/audit.service';
 import { Incident } from '../src/incidents/incident.entity';
 import { RetentionService } from '../src/incidents/retention.service';
+import { query, sql } from '../src/database/sql';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const DAY = 86_400_000;
@@ -15,11 +16,11 @@ describe('integrity: copies, re-assessment and audit privacy', () => {
   /** Snapshots of an appearance, oldest first. */
   const snapshots = async (appearanceId: string) =>
     (
-      (await t.db.query(`SELECT trigger, regional_wave FROM risk_assessments WHERE appearance_id = ${t.db.options.type === 'postgres' ? '$1' : '?'} ORDER BY seq ASC`, [appearanceId])) as Array<{
-        trigger: string;
-        regional_wave: number | string;
-      }>
-    ).map((r) => ({ trigger: r.trigger, wave: Number(r.regional_wave) }));
+      await query<{ trigger: string; regional_wave: number | string }>(t.db.manager, sql`SELECT trigger, regional_wave FROM risk_assessments WHERE appearance_id = ${appearanceId} ORDER BY seq ASC`)
+    ).map((r) => ({
+      trigger: r.trigger,
+      wave: Number(r.regional_wave),
+    }));
 
   describe('institution updates', () => {
     it("a state change moves the institution's incidents to the new state and re-assesses both states' upcoming appearances", async () => {

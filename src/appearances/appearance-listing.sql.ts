@@ -5,10 +5,10 @@
  * appearance lasts at most 24 hours, "ends after :from" also bounds starts_at from below. CROSS JOIN
  * keeps SQLite's planner driving from appearances (PostgreSQL plans it as an ordinary join).
  */
+import { commaList, DialectKind } from '../database/dialect';
+import { Sql, sql } from '../database/sql';
 import { isoCached, localIsoCached, MAX_DURATION_MS } from './appearance-times';
 import type { AppearanceView } from './dto/appearance.dto';
-
-export type Dialect = 'sqlite' | 'postgres';
 
 export interface ListingFilter {
   ids?: string[];
@@ -35,41 +35,42 @@ export interface ListingSql {
   countParams: unknown[];
 }
 
-export function buildListingSql(f: ListingFilter, dialect: Dialect): ListingSql {
-  const params: unknown[] = [];
-  const p = (v: unknown) => {
-    params.push(v);
-    return dialect === 'postgres' ? `$${params.length}` : '?';
-  };
-  const where: string[] = [];
-  if (f.ids) where.push(f.ids.length ? `a.id IN (${f.ids.map(p).join(', ')})` : '1 = 0');
-  if (f.from !== undefined) where.push(`a.starts_at > ${p(f.from - MAX_DURATION_MS)} AND a.ends_at > ${p(f.from)}`);
-  if (f.to !== undefined) where.push(`a.starts_at < ${p(f.to)}`);
-  if (f.officeId) where.push(`a.office_id = ${p(f.officeId)}`);
-  if (f.institutionId) where.push(`a.institution_id = ${p(f.institutionId)}`);
-  if (f.recruiterId) where.push(`a.id IN (SELECT ar.appearance_id FROM appearance_recruiters ar WHERE ar.user_id = ${p(f.recruiterId)})`);
+/** The listing's page and its count as fragments (run with query(); see buildListingSql for the text). */
+export function listingQueries(f: ListingFilter): { rows: Sql; count: Sql } {
+  const where: Sql[] = [];
+  if (f.ids) where.push(sql.in(sql`a.id`, f.ids));
+  if (f.from !== undefined) where.push(sql`a.starts_at > ${f.from - MAX_DURATION_MS} AND a.ends_at > ${f.from}`);
+  if (f.to !== undefined) where.push(sql`a.starts_at < ${f.to}`);
+  if (f.officeId) where.push(sql`a.office_id = ${f.officeId}`);
+  if (f.institutionId) where.push(sql`a.institution_id = ${f.institutionId}`);
+  if (f.recruiterId) where.push(sql`a.id IN (SELECT ar.appearance_id FROM appearance_recruiters ar WHERE ar.user_id = ${f.recruiterId})`);
   if (f.feedFor) {
-    const assigned = `a.id IN (SELECT ar.appearance_id FROM appearance_recruiters ar WHERE ar.user_id = ${p(f.feedFor.userId)})`;
-    where.push(f.feedFor.officeId ? `(${assigned} OR a.office_id = ${p(f.feedFor.officeId)})` : assigned);
+    const assigned = sql`a.id IN (SELECT ar.appearance_id FROM appearance_recruiters ar WHERE ar.user_id = ${f.feedFor.userId})`;
+    where.push(f.feedFor.officeId ? sql`(${assigned} OR a.office_id = ${f.feedFor.officeId})` : assigned);
   }
-  if (f.status?.length) where.push(`a.status IN (${f.status.map(p).join(', ')})`);
-  if (f.kind) where.push(`a.kind = ${p(f.kind)}`);
-  if (f.riskLevel?.length) where.push(`(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1) IN (${f.riskLevel.map(p).join(', ')})`);
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const countParams = [...params];
-  const countSql = `SELECT COUNT(*) AS n FROM appearances a ${whereSql}`;
-  const dir = f.order === 'desc' ? 'DESC' : 'ASC';
-  const agg = dialect === 'postgres' ? `string_agg(r.user_id, ',' ORDER BY r.user_id)` : `group_concat(r.user_id, ',')`;
-  let sql =
-    `SELECT a.id, a.institution_id, i.name AS institution_name, i.city AS institution_city, i.state AS institution_state, ` +
-    `a.office_id, a.kind, a.title, a.starts_at, a.ends_at, a.time_zone, a.venue, a.format, a.audience, a.expected_attendance, ` +
-    `a.visible_branding, a.protest_announced, a.status, a.version, a.sequence, a.briefing_offsets, a.disrupted, a.cancel_reason, ` +
-    `a.created_at, a.updated_at, ` +
-    `(SELECT ${agg} FROM appearance_recruiters r WHERE r.appearance_id = a.id) AS recruiter_ids, ` +
-    `(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1) AS risk_level ` +
-    `FROM appearances a CROSS JOIN institutions i WHERE i.id = a.institution_id${where.length ? ` AND ${where.join(' AND ')}` : ''} ORDER BY a.starts_at ${dir}, a.id ${dir}`;
-  if (f.limit !== undefined) sql += ` LIMIT ${p(f.limit)} OFFSET ${p(f.offset ?? 0)}`;
-  return { sql, countSql, params, countParams };
+  if (f.status?.length) where.push(sql.in(sql`a.status`, f.status));
+  if (f.kind) where.push(sql`a.kind = ${f.kind}`);
+  if (f.riskLevel?.length) where.push(sql.in(sql`(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1)`, f.riskLevel));
+  const conditions = sql.join(where, ' AND ');
+  const count = sql`SELECT COUNT(*) AS n FROM appearances a ${where.length ? sql`WHERE ${conditions}` : sql.empty}`;
+  const dir = sql.raw(f.order === 'desc' ? 'DESC' : 'ASC');
+  const page = f.limit !== undefined ? sql` LIMIT ${f.limit} OFFSET ${f.offset ?? 0}` : sql.empty;
+  const rows = sql`SELECT a.id, a.institution_id, i.name AS institution_name, i.city AS institution_city, i.state AS institution_state, \
+a.office_id, a.kind, a.title, a.starts_at, a.ends_at, a.time_zone, a.venue, a.format, a.audience, a.expected_attendance, \
+a.visible_branding, a.protest_announced, a.status, a.version, a.sequence, a.briefing_offsets, a.disrupted, a.cancel_reason, \
+a.created_at, a.updated_at, \
+(SELECT ${commaList(sql`r.user_id`)} FROM appearance_recruiters r WHERE r.appearance_id = a.id) AS recruiter_ids, \
+(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1) AS risk_level \
+FROM appearances a CROSS JOIN institutions i WHERE i.id = a.institution_id${where.length ? sql` AND ${conditions}` : sql.empty} ORDER BY a.starts_at ${dir}, a.id ${dir}${page}`;
+  return { rows, count };
+}
+
+/** The listing's text and parameters for one dialect (the benchmark's bare server and the query-plan spec run exactly this). */
+export function buildListingSql(f: ListingFilter, dialect: DialectKind): ListingSql {
+  const q = listingQueries(f);
+  const rows = q.rows.render(dialect);
+  const count = q.count.render(dialect);
+  return { sql: rows.text, countSql: count.text, params: rows.params, countParams: count.params };
 }
 
 /** Raw row → view. Numbers may arrive as strings (PostgreSQL BIGINT), booleans as 0/1 (SQLite). */

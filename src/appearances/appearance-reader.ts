@@ -3,17 +3,14 @@ import { EntityManager } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { DatabaseService } from '../database/database.service';
 import { Page, page } from '../common/pagination';
-import { buildListingSql, Dialect, ListingFilter, rowToView } from './appearance-listing.sql';
+import { query, Sql } from '../database/sql';
+import { ListingFilter, listingQueries, rowToView } from './appearance-listing.sql';
 import { AppearanceQuery, AppearanceView } from './dto/appearance.dto';
 
 /** Reads appearances as views with one SQL (see appearance-listing.sql.ts). */
 @Injectable()
 export class AppearanceReader {
-  readonly dialect: Dialect;
-
-  constructor(private readonly database: DatabaseService) {
-    this.dialect = database.kind;
-  }
+  constructor(private readonly database: DatabaseService) {}
 
   async list(q: AppearanceQuery): Promise<Page<AppearanceView>> {
     const filter: ListingFilter = {
@@ -29,17 +26,15 @@ export class AppearanceReader {
       limit: q.pageSize,
       offset: (q.page - 1) * q.pageSize,
     };
-    const s = buildListingSql(filter, this.dialect);
-    // Rows and count in one read: the same committed state.
-    // one snapshot for the page and its count, one statement after the other on the read's connection
-    const [rows, count] = await this.database.read(async (m) => [await this.query(m, s.sql, s.params), await this.query(m, s.countSql, s.countParams)] as const);
+    const s = listingQueries(filter);
+    // Rows and count in one read: one snapshot for the page and its count, one statement after the other on the read's connection.
+    const [rows, count] = await this.database.read(async (m) => [await this.query(m, s.rows), await this.query(m, s.count)] as const);
     return page(rows.map(rowToView), Number(count[0].n), q);
   }
 
   /** Views by id, in start order (inside a transaction pass its manager). */
   async views(manager: EntityManager | null, ids: string[]): Promise<AppearanceView[]> {
-    const s = buildListingSql({ ids }, this.dialect);
-    return (await this.query(manager, s.sql, s.params)).map(rowToView);
+    return (await this.query(manager, listingQueries({ ids }).rows)).map(rowToView);
   }
 
   async one(id: string, manager: EntityManager | null = null, field?: string): Promise<AppearanceView> {
@@ -50,13 +45,12 @@ export class AppearanceReader {
 
   /** Views for a filter without paging (calendar feeds). */
   async all(filter: ListingFilter): Promise<AppearanceView[]> {
-    const s = buildListingSql(filter, this.dialect);
-    return (await this.query(null, s.sql, s.params)).map(rowToView);
+    return (await this.query(null, listingQueries(filter).rows)).map(rowToView);
   }
 
   /** Without a manager: a read of its own (committed state only); with one: that transaction's. */
-  private query(manager: EntityManager | null, sql: string, params: unknown[]): Promise<any[]> {
-    if (manager) return manager.query(sql, params);
-    return this.database.read((m) => m.query(sql, params));
+  private query(manager: EntityManager | null, q: Sql): Promise<any[]> {
+    if (manager) return query(manager, q);
+    return this.database.read((m) => query(m, q));
   }
 }

@@ -22,6 +22,7 @@ import { Appearance } from './appearance.entity';
 import { AppearanceRecruiter } from './appearance-recruiter.entity';
 import { AppearanceDetailView, AppearanceWarningView, ClashView, CreateAppearanceDto, UpdateAppearanceDto } from './dto/appearance.dto';
 import { DatabaseService } from '../database/database.service';
+import { isPostgres } from '../database/dialect';
 
 /** Plain fields an update may change, compared one by one. */
 const SCALAR_FIELDS = ['kind', 'title', 'venue', 'format', 'audience', 'expectedAttendance', 'visibleBranding', 'protestAnnounced', 'briefingOffsets'] as const;
@@ -309,7 +310,7 @@ export class AppearancesService {
    */
   private async assertNoClash(m: EntityManager, recruiterIds: string[], t: Times, selfId: string | null): Promise<void> {
     if (!recruiterIds.length) return;
-    if (m.connection.options.type === 'postgres') {
+    if (isPostgres(m)) {
       await m.createQueryBuilder(User, 'u').select('u.id').where('u.id IN (:...ids)', { ids: recruiterIds }).orderBy('u.id').setLock('pessimistic_write').getMany();
     }
     const qb = m

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
+import { query, sql } from '../database/sql';
 import { Clock } from '../common/clock';
 import { Page, page } from '../common/pagination';
 import { iso } from '../common/time';
@@ -49,14 +50,20 @@ export class AuditService {
    * redaction (retention removes incident descriptions from old entries). One UPDATE per 200.
    */
   async rewriteSnapshots(m: EntityManager, rows: Array<{ id: string; before: string | null; after: string | null }>): Promise<void> {
-    const pg = m.connection.options.type === 'postgres';
     for (let k = 0; k < rows.length; k += 200) {
       const chunk = rows.slice(k, k + 200);
-      const params: unknown[] = [];
-      const p = (v: unknown) => (params.push(v), pg ? `$${params.length}` : '?');
-      const caseOf = (col: 'before' | 'after') => `"${col}" = CASE id ${chunk.map((r) => `WHEN ${p(r.id)} THEN ${p(r[col])}`).join(' ')} ELSE "${col}" END`;
-      const set = `${caseOf('before')}, ${caseOf('after')}`;
-      await m.query(`UPDATE audit_entries SET ${set} WHERE id IN (${chunk.map((r) => p(r.id)).join(', ')})`, params);
+      const caseOf = (col: 'before' | 'after') =>
+        sql`${sql.ident(col)} = CASE id ${sql.join(
+          chunk.map((r) => sql`WHEN ${r.id} THEN ${r[col]}`),
+          ' ',
+        )} ELSE ${sql.ident(col)} END`;
+      await query(
+        m,
+        sql`UPDATE audit_entries SET ${caseOf('before')}, ${caseOf('after')} WHERE ${sql.in(
+          sql`id`,
+          chunk.map((r) => r.id),
+        )}`,
+      );
     }
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { TooManyRequestsError } from '../common/errors';
-import { query } from '../database/sql-dialect';
+import { query, sql } from '../database/sql';
 import { DatabaseService } from '../database/database.service';
 
 export interface Limit {
@@ -34,30 +34,30 @@ export class AttemptLimiter {
   /** Throws 429 when the bucket is already at its limit, without counting. */
   async check(l: Limit, message: string): Promise<void> {
     const start = this.clock.now() - l.windowMs;
-    const [row] = await this.db.read((m) => query<{ hits: number }>(m, `SELECT hits FROM attempt_counters WHERE bucket = :bucket AND window_start > :start`, { bucket: key(l.bucket), start }));
+    const [row] = await this.db.read((m) => query<{ hits: number }>(m, sql`SELECT hits FROM attempt_counters WHERE bucket = ${key(l.bucket)} AND window_start > ${start}`));
     if (row && Number(row.hits) >= l.limit) throw new TooManyRequestsError(message);
   }
 
   /** Forgets a bucket (a successful sign-in), and windows over a day old: no limit's window is longer. */
   async clear(bucket: string): Promise<void> {
-    await this.db.write((m) => query(m, `DELETE FROM attempt_counters WHERE bucket = :bucket OR window_start < :stale`, { bucket: key(bucket), stale: this.clock.now() - STALE_MS }));
+    await this.db.write((m) => query(m, sql`DELETE FROM attempt_counters WHERE bucket = ${key(bucket)} OR window_start < ${this.clock.now() - STALE_MS}`));
   }
 
   /** The count after this hit (the upsert is atomic; the read after it may include a concurrent hit, never miss this one). */
   private async increment(l: Limit): Promise<number> {
     const now = this.clock.now();
     const bucket = key(l.bucket);
+    const start = now - l.windowMs;
     await this.db.write((m) =>
       query(
         m,
-        `INSERT INTO attempt_counters (bucket, window_start, hits) VALUES (:bucket, :now, 1)
+        sql`INSERT INTO attempt_counters (bucket, window_start, hits) VALUES (${bucket}, ${now}, 1)
        ON CONFLICT (bucket) DO UPDATE SET
-         hits = CASE WHEN attempt_counters.window_start <= :start THEN 1 ELSE attempt_counters.hits + 1 END,
-         window_start = CASE WHEN attempt_counters.window_start <= :start THEN :now ELSE attempt_counters.window_start END`,
-        { bucket, now, start: now - l.windowMs },
+         hits = CASE WHEN attempt_counters.window_start <= ${start} THEN 1 ELSE attempt_counters.hits + 1 END,
+         window_start = CASE WHEN attempt_counters.window_start <= ${start} THEN ${now} ELSE attempt_counters.window_start END`,
       ),
     );
-    const [row] = await this.db.read((m) => query<{ hits: number }>(m, `SELECT hits FROM attempt_counters WHERE bucket = :bucket`, { bucket }));
+    const [row] = await this.db.read((m) => query<{ hits: number }>(m, sql`SELECT hits FROM attempt_counters WHERE bucket = ${bucket}`));
     return Number(row?.hits ?? 1);
   }
 }

@@ -6,7 +6,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthUser } from '../common/auth';
 import { UnauthenticatedError } from '../common/errors';
 import { authConfig } from '../config';
-import { query } from '../database/sql-dialect';
+import { query, sql } from '../database/sql';
 import { hashPassword, verifyPassword } from '../users/password';
 import { User } from '../users/user.entity';
 import { toUserView } from '../users/user.view';
@@ -97,10 +97,9 @@ export class AuthService {
     const [row] = await this.db.read((m) =>
       query<SessionRow>(
         m,
-        `SELECT u.active, u.token_version, u.role, u.office_id, u.email,
-              (SELECT COUNT(*) FROM revoked_sessions r WHERE r.jti = :jti) AS revoked
-       FROM users u WHERE u.id = :id`,
-        { id: claims.sub, jti: claims.jti },
+        sql`SELECT u.active, u.token_version, u.role, u.office_id, u.email,
+              (SELECT COUNT(*) FROM revoked_sessions r WHERE r.jti = ${claims.jti}) AS revoked
+       FROM users u WHERE u.id = ${claims.sub}`,
       ),
     );
     if (!row) throw new UnauthenticatedError('The token names a user that no longer exists', 'BAD_TOKEN');
@@ -120,13 +119,10 @@ export class AuthService {
     const now = Date.now(); // token expiry is wall-clock time (jsonwebtoken checks it so)
     if (typeof claims.jti !== 'string') return; // not a session token (verify refuses it anyway)
     await this.db.write((m) =>
-      query(m, `INSERT INTO revoked_sessions (jti, expires_at) VALUES (:jti, :exp) ON CONFLICT (jti) DO NOTHING`, {
-        jti: claims.jti,
-        exp: (claims.exp ?? 0) * 1000 || now + this.config.jwtTtlSeconds * 1000,
-      }),
+      query(m, sql`INSERT INTO revoked_sessions (jti, expires_at) VALUES (${claims.jti}, ${(claims.exp ?? 0) * 1000 || now + this.config.jwtTtlSeconds * 1000}) ON CONFLICT (jti) DO NOTHING`),
     );
     this.verified.delete(token);
-    await this.db.write((m) => query(m, `DELETE FROM revoked_sessions WHERE expires_at < :now`, { now }));
+    await this.db.write((m) => query(m, sql`DELETE FROM revoked_sessions WHERE expires_at < ${now}`));
   }
 
   private async claims(token: string): Promise<TokenClaims> {

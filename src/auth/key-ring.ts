@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { authConfig, ConfigError, databaseConfig, secretWeakness } from '../config';
-import { query } from '../database/sql-dialect';
+import { query, sql } from '../database/sql';
 import { DatabaseService } from '../database/database.service';
 
 const MASTER = 'master';
@@ -94,14 +94,8 @@ export class KeyRing implements OnModuleInit {
   }
 
   private async fromDatabase(): Promise<string> {
-    await this.db.write((m) =>
-      query(m, `INSERT INTO app_secrets (name, value, created_at) VALUES (:name, :value, :now) ON CONFLICT (name) DO NOTHING`, {
-        name: MASTER,
-        value: generate(),
-        now: Date.now(),
-      }),
-    );
-    const [row] = await this.db.read((m) => query<{ value: string }>(m, `SELECT value FROM app_secrets WHERE name = :name`, { name: MASTER }));
+    await this.db.write((m) => query(m, sql`INSERT INTO app_secrets (name, value, created_at) VALUES (${MASTER}, ${generate()}, ${Date.now()}) ON CONFLICT (name) DO NOTHING`));
+    const [row] = await this.db.read((m) => query<{ value: string }>(m, sql`SELECT value FROM app_secrets WHERE name = ${MASTER}`));
     return checked(row.value, 'the app_secrets table');
   }
 }

@@ -9,6 +9,7 @@ import { DAY_MS, humanLocal } from '../common/time';
 import { STATE_ZONES } from '../institutions/state-zones';
 import { Office } from '../offices/office.entity';
 import { DatabaseService } from '../database/database.service';
+import { query, sql } from '../database/sql';
 
 export interface UpcomingRisk {
   byLevel: { level: string; count: number }[];
@@ -49,7 +50,7 @@ export class DashboardUpcoming {
     if (!state) return;
     const code = state.toUpperCase();
     if (STATE_ZONES[code]) return;
-    const [row] = await this.db.read((m) => m.query(`SELECT 1 AS x FROM institutions WHERE state = ${this.db.kind === 'postgres' ? '$1' : '?'} LIMIT 1`, [code]));
+    const [row] = await this.db.read((m) => query(m, sql`SELECT 1 AS x FROM institutions WHERE state = ${code} LIMIT 1`));
     if (row) return;
     throw new ValidationFailedError(`Unknown state "${state}"`, { state: `"${state}" is not a state or region code in Forewarn; use the two-letter code, e.g. OH for Ohio` });
   }

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { DialectKind, dialectOf } from './dialect';
 
 /** What `write(fn)` and `read(fn)` hand their function: the manager of the one transaction it runs in. */
 export type Work<T> = (m: EntityManager) => Promise<T>;
@@ -101,7 +102,7 @@ const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
  * inside a write that runs after it takes its own turn like any other caller.
  */
 export class DatabaseService implements OnApplicationShutdown {
-  readonly kind: 'sqlite' | 'postgres';
+  readonly kind: DialectKind;
   private readonly writes = new Queue();
   private readonly readers: ReaderPool;
 
@@ -110,7 +111,7 @@ export class DatabaseService implements OnApplicationShutdown {
     private readonly writer: DataSource,
     readers: DataSource[] = [],
   ) {
-    this.kind = writer.options.type === 'postgres' ? 'postgres' : 'sqlite';
+    this.kind = dialectOf(writer);
     this.readers = new ReaderPool(readers);
   }
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { isPostgres } from './dialect';
 
 /** The advisory lock every Forewarn instance takes around its migrations (any constant, ours alone). */
 const MIGRATION_LOCK_KEY = 7_301_962_204;
@@ -10,7 +11,7 @@ const MIGRATION_LOCK_KEY = 7_301_962_204;
  * file's schema; a second process waits on SQLite's own write lock).
  */
 export async function withMigrationLock<T>(ds: DataSource, fn: () => Promise<T>): Promise<T> {
-  if (ds.options.type !== 'postgres') return fn();
+  if (!isPostgres(ds)) return fn();
   const runner = ds.createQueryRunner();
   await runner.connect();
   try {

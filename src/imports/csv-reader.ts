@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { Logger } from '@nestjs/common';
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
+import { query, sql, SqlValue } from '../database/sql';
 import { ConflictError, DomainError, PayloadTooLargeError, UnprocessableError, ValidationFailedError } from '../common/errors';
 import { unprotectCell } from '../common/csv';
 import { ImportReport } from './import-report';
@@ -202,17 +203,9 @@ async function insertRows(m: EntityManager, entity: EntityTarget<ObjectLiteral>,
   const meta = m.connection.getMetadata(entity);
   const columns = meta.columns.filter((c) => !c.isVirtual && rows.some((r) => r[c.propertyName] !== undefined));
   const driver = m.connection.driver;
-  const pg = m.connection.options.type === 'postgres';
-  const params: unknown[] = [];
-  const tuples = rows.map((r) => {
-    const marks = columns.map((c) => {
-      params.push(driver.preparePersistentValue(r[c.propertyName] ?? null, c));
-      return pg ? `$${params.length}` : '?';
-    });
-    return `(${marks.join(', ')})`;
-  });
-  const names = columns.map((c) => driver.escape(c.databaseName)).join(', ');
-  await m.query(`INSERT INTO ${driver.escape(meta.tableName)} (${names}) VALUES ${tuples.join(', ')}`, params);
+  const tuples = rows.map((r) => sql`(${sql.join(columns.map((c) => sql`${driver.preparePersistentValue(r[c.propertyName] ?? null, c)}`))})`);
+  const names = sql.join(columns.map((c) => sql.ident(c.databaseName)));
+  await query(m, sql`INSERT INTO ${sql.ident(meta.tableName)} (${names}) VALUES ${sql.join(tuples)}`);
 }
 
 /** Staged rows as JSON lines in a file per table (bounded memory), inserted chunk by chunk at commit. */
@@ -297,20 +290,16 @@ class StagedRows implements Stage {
     for (const u of this.updates) {
       const meta = m.connection.getMetadata(u.entity);
       const driver = m.connection.driver;
-      const pg = m.connection.options.type === 'postgres';
       for await (const line of createInterface({ input: createReadStream(u.path), crlfDelay: Infinity })) {
         if (!line) continue;
         const { id, values, mode } = JSON.parse(line) as { id: string; values: ObjectLiteral; mode: 'set' | 'fill' };
-        const params: unknown[] = [];
-        const mark = () => (pg ? `$${params.length}` : '?');
         const sets = Object.entries(values).map(([property, v]) => {
           const c = meta.findColumnWithPropertyName(property)!;
-          params.push(driver.preparePersistentValue(v, c));
-          const col = driver.escape(c.databaseName);
-          return mode === 'fill' ? `${col} = COALESCE(${col}, ${mark()})` : `${col} = ${mark()}`;
+          const value = driver.preparePersistentValue(v, c) as SqlValue;
+          const col = sql.ident(c.databaseName);
+          return mode === 'fill' ? sql`${col} = COALESCE(${col}, ${value})` : sql`${col} = ${value}`;
         });
-        params.push(id);
-        await m.query(`UPDATE ${driver.escape(meta.tableName)} SET ${sets.join(', ')} WHERE ${driver.escape('id')} = ${mark()}`, params);
+        await query(m, sql`UPDATE ${sql.ident(meta.tableName)} SET ${sql.join(sets)} WHERE "id" = ${id}`);
       }
     }
   }

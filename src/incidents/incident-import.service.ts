@@ -27,6 +27,7 @@ import { ImportUploads } from '../imports/import-uploads.service';
 import { IncidentCsvRow } from '../imports/dto/import.dto';
 import { emptyReport, ImportReport, tally } from '../imports/import-report';
 import { DatabaseService } from '../database/database.service';
+import { query, sql } from '../database/sql';
 
 export type IncidentFormat = 'forewarn' | 'campus_protests';
 
@@ -379,9 +380,10 @@ export class IncidentImportService {
   private async reassess(m: EntityManager, touched: Map<string, string>, actor: AuthUser): Promise<void> {
     if (!touched.size) return;
     const now = this.clock.now();
-    const upcoming = (await m.query(
-      `SELECT DISTINCT a.institution_id AS institution_id, i.state AS state FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE a.starts_at > ${Number(now)} AND a.status IN ('planned', 'confirmed')`,
-    )) as Array<{ institution_id: string; state: string }>;
+    const upcoming = await query<{ institution_id: string; state: string }>(
+      m,
+      sql`SELECT DISTINCT a.institution_id AS institution_id, i.state AS state FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE a.starts_at > ${now} AND a.status IN ('planned', 'confirmed')`,
+    );
     const upcomingStates = new Set(upcoming.map((u) => u.state));
     const targets = new Set(upcoming.filter((u) => touched.has(u.institution_id)).map((u) => u.institution_id));
     const perState = new Map<string, string>();

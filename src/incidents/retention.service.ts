@@ -10,6 +10,7 @@ import { appConfig } from '../config/app.config';
 import { privacyConfig } from '../config/privacy.config';
 import { Incident } from './incident.entity';
 import { DatabaseService } from '../database/database.service';
+import { query, sql } from '../database/sql';
 
 /** Incidents that occurred before this instant have outlived their description. */
 export function retentionCutoff(now: number, months: number): number {
@@ -105,13 +106,12 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
    * the audit module rewrites them. Returns how many entries were rewritten.
    */
   private async redactAuditCopies(m: EntityManager, cutoff: number): Promise<number> {
-    const pg = m.connection.options.type === 'postgres';
-    const has = (col: string) => `ae."${col}" LIKE '%"description":"%'`;
-    const rows = (await m.query(
-      `SELECT ae.id AS id, ae."before" AS b, ae."after" AS a FROM audit_entries ae JOIN incidents i ON i.id = ae.entity_id
-       WHERE ae.entity_type = 'incident' AND i.occurred_at < ${pg ? '$1' : '?'} AND (${has('before')} OR ${has('after')})`,
-      [cutoff],
-    )) as Array<{ id: string; b: string | null; a: string | null }>;
+    const has = (col: string) => sql`${sql.ident(`ae.${col}`)} LIKE '%"description":"%'`;
+    const rows = await query<{ id: string; b: string | null; a: string | null }>(
+      m,
+      sql`SELECT ae.id AS id, ae."before" AS b, ae."after" AS a FROM audit_entries ae JOIN incidents i ON i.id = ae.entity_id
+       WHERE ae.entity_type = 'incident' AND i.occurred_at < ${cutoff} AND (${has('before')} OR ${has('after')})`,
+    );
     const redact = (json: string | null): string | null => {
       if (!json) return json;
       const o = JSON.parse(json) as Record<string, unknown>;

@@ -5,6 +5,8 @@ import { AcknowledgementsOverdueEvent, DomainEvents } from '../common/domain-eve
 import { DateTime } from 'luxon';
 import { EntityManager, In } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
+import { bool } from '../database/dialect';
+import { query, sql } from '../database/sql';
 import { DAY_MS } from '../common/time';
 import { mailConfig } from '../config';
 import { Office } from '../offices/office.entity';
@@ -62,11 +64,11 @@ export class NotificationScheduler {
     const [last] = (await this.db.read((m) => m.query(`SELECT MAX(created_at) AS at FROM notifications WHERE kind = 'mail_dead'`))) as { at: string | number | null }[];
     const lastAt = last?.at === null || last?.at === undefined ? null : Number(last.at);
     if (lastAt !== null && now - lastAt < DEAD_MAIL_REPORT_EVERY_MS) return 0;
-    const dead: { kind: string; n: string | number; fresh: string | number }[] = await this.db.read((m) =>
-      m.query(
-        `SELECT kind, COUNT(*) AS n, SUM(CASE WHEN updated_at >= ${this.p(1)} THEN 1 ELSE 0 END) AS fresh
+    const dead = await this.db.read((m) =>
+      query<{ kind: string; n: string | number; fresh: string | number }>(
+        m,
+        sql`SELECT kind, COUNT(*) AS n, SUM(CASE WHEN updated_at >= ${lastAt ?? -1} THEN 1 ELSE 0 END) AS fresh
          FROM notifications WHERE status = 'dead' AND channel = 'email' AND kind <> 'mail_dead' GROUP BY kind ORDER BY kind`,
-        [lastAt ?? -1],
       ),
     );
     const newCount = dead.reduce((s, d) => s + Number(d.fresh), 0);
@@ -89,18 +91,17 @@ export class NotificationScheduler {
 
   /** High/Critical warnings nobody acknowledged in time → the office's coordinators (admins if none). */
   async ackEscalations(now: number): Promise<number> {
-    const groups: { appearance_id: string; kind: string; due_at: string | number; first_sent: string | number; recipients: string | number; starts_at: string | number; office_id: string }[] =
-      await this.db.read((m) =>
-        m.query(
-          `SELECT n.appearance_id, n.kind, n.due_at, MIN(n.sent_at) AS first_sent, COUNT(*) AS recipients, a.starts_at, a.office_id
+    const groups = await this.db.read((m) =>
+      query<{ appearance_id: string; kind: string; due_at: string | number; first_sent: string | number; recipients: string | number; starts_at: string | number; office_id: string }>(
+        m,
+        sql`SELECT n.appearance_id, n.kind, n.due_at, MIN(n.sent_at) AS first_sent, COUNT(*) AS recipients, a.starts_at, a.office_id
          FROM notifications n JOIN appearances a ON a.id = n.appearance_id
-         WHERE n.ack_required = ${this.bool(true)} AND n.status = 'sent' AND n.kind IN ('briefing', 'escalation')
-           AND a.status IN ('planned', 'confirmed') AND a.starts_at > ${this.p(1)} AND n.sent_at <= ${this.p(2)}
+         WHERE n.ack_required = ${bool(true)} AND n.status = 'sent' AND n.kind IN ('briefing', 'escalation')
+           AND a.status IN ('planned', 'confirmed') AND a.starts_at > ${now} AND n.sent_at <= ${now - MIN_ACK_WINDOW_MS}
          GROUP BY n.appearance_id, n.kind, n.due_at, a.starts_at, a.office_id
          HAVING SUM(CASE WHEN n.acknowledged_at IS NULL THEN 0 ELSE 1 END) = 0`,
-          [now, now - MIN_ACK_WINDOW_MS],
-        ),
-      );
+      ),
+    );
     // One escalation per appearance: its latest overdue unacknowledged warning.
     const latest = new Map<string, (typeof groups)[number]>();
     for (const g of groups) {
@@ -205,12 +206,12 @@ export class NotificationScheduler {
 
   /** Recruiters of appearances that ended (and have no outcome yet) are asked for a debrief. */
   async debriefRequests(now: number): Promise<number> {
-    const ended: { appearance_id: string; user_id: string; ends_at: string | number }[] = await this.db.read((m) =>
-      m.query(
-        `SELECT ar.appearance_id, ar.user_id, a.ends_at FROM appearances a JOIN appearance_recruiters ar ON ar.appearance_id = a.id
-       WHERE a.ends_at <= ${this.p(1)} AND a.ends_at > ${this.p(2)} AND a.status IN ('planned', 'confirmed', 'completed')
+    const ended = await this.db.read((m) =>
+      query<{ appearance_id: string; user_id: string; ends_at: string | number }>(
+        m,
+        sql`SELECT ar.appearance_id, ar.user_id, a.ends_at FROM appearances a JOIN appearance_recruiters ar ON ar.appearance_id = a.id
+       WHERE a.ends_at <= ${now} AND a.ends_at > ${now - DEBRIEF_WINDOW_MS} AND a.status IN ('planned', 'confirmed', 'completed')
          AND NOT EXISTS (SELECT 1 FROM outcomes o WHERE o.appearance_id = a.id)`,
-        [now, now - DEBRIEF_WINDOW_MS],
       ),
     );
     if (!ended.length) return 0;
@@ -235,13 +236,5 @@ export class NotificationScheduler {
    */
   private withManager<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.db.write(fn);
-  }
-
-  private p(i: number): string {
-    return this.db.kind === 'postgres' ? `$${i}` : '?';
-  }
-
-  private bool(v: boolean): string {
-    return this.db.kind === 'postgres' ? String(v) : v ? '1' : '0';
   }
 }

@@ -1,5 +1,7 @@
 import { In } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
+import { isPostgres, typed } from '../database/dialect';
+import { query, sql } from '../database/sql';
 import type { OutboxChannel } from '../common/enums';
 import { Notification } from './notification.entity';
 
@@ -22,32 +24,24 @@ export interface ClaimRequest {
 export function claimDue(database: DatabaseService, c: ClaimRequest): Promise<Notification[]> {
   return database.write(async (db) => {
     const leaseUntil = c.now + c.leaseMs;
-    const channels = c.channels.map((ch) => `'${ch}'`).join(', ');
-    const due = `channel IN (${channels}) AND ((status IN ('pending', 'retrying') AND next_attempt_at <= $3) OR (status = 'sending' AND lease_until < $3))`;
-    if (database.kind === 'postgres') {
-      const res = await db.query(
-        `UPDATE notifications SET status = 'sending', lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3
-       WHERE id IN (SELECT id FROM notifications WHERE ${due} ORDER BY next_attempt_at LIMIT $4 FOR UPDATE SKIP LOCKED)
-       RETURNING id`,
-        [c.owner, leaseUntil, c.now, c.limit],
-      );
-      const ids: string[] = (Array.isArray(res[0]) ? res[0] : res).map((r: { id: string }) => r.id);
+    const due = sql`${sql.in(sql`channel`, c.channels)} AND ((status IN ('pending', 'retrying') AND next_attempt_at <= ${c.now}) OR (status = 'sending' AND lease_until < ${c.now}))`;
+    const claim = sql`UPDATE notifications SET status = 'sending', lease_owner = ${c.owner}, lease_until = ${leaseUntil}, attempts = attempts + 1, updated_at = ${c.now}`;
+    if (isPostgres(database)) {
+      const res = await query<unknown>(db, sql`${claim} WHERE id IN (SELECT id FROM notifications WHERE ${due} ORDER BY next_attempt_at LIMIT ${c.limit} FOR UPDATE SKIP LOCKED) RETURNING id`);
+      const ids: string[] = ((Array.isArray(res[0]) ? res[0] : res) as { id: string }[]).map((r) => r.id);
       return ids.length ? db.getRepository(Notification).find({ where: { id: In(ids) }, order: { nextAttemptAt: 'ASC' } }) : [];
     }
-    await db.query(
-      `UPDATE notifications SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-     WHERE id IN (SELECT id FROM notifications WHERE ${due.replace(/\$3/g, '?')} ORDER BY next_attempt_at LIMIT ?)`,
-      [c.owner, leaseUntil, c.now, c.now, c.now, c.limit],
-    );
+    await query(db, sql`${claim} WHERE id IN (SELECT id FROM notifications WHERE ${due} ORDER BY next_attempt_at LIMIT ${c.limit})`);
     return db.getRepository(Notification).find({ where: { leaseOwner: c.owner, status: 'sending' }, order: { nextAttemptAt: 'ASC' } });
   });
 }
 
 /** The unfinished and dead outbox rows of some channels, by channel and status (for /health). */
 export async function outboxCounts(db: DatabaseService, channels: readonly OutboxChannel[]): Promise<{ channel: OutboxChannel; status: string; n: number }[]> {
-  const rows: { channel: OutboxChannel; status: string; n: string | number }[] = await db.read((m) =>
-    m.query(
-      `SELECT channel, status, COUNT(*) AS n FROM notifications WHERE channel IN (${channels.map((ch) => `'${ch}'`).join(', ')}) AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY channel, status`,
+  const rows = await db.read((m) =>
+    query<{ channel: OutboxChannel; status: string; n: string | number }>(
+      m,
+      sql`SELECT channel, status, COUNT(*) AS n FROM notifications WHERE ${sql.in(sql`channel`, channels)} AND status IN ('pending', 'sending', 'retrying', 'dead') GROUP BY channel, status`,
     ),
   );
   return rows.map((r) => ({ channel: r.channel, status: r.status, n: Number(r.n) }));
@@ -83,23 +77,23 @@ const RECORD_CHUNK = 100;
  * and excerpt by CASE), only for rows this claim still holds.
  */
 export function markDelivered(database: DatabaseService, list: AttemptRecord[], owner: string, now: number): Promise<void> {
-  const pg = database.kind === 'postgres';
   return database.write(async (db) => {
     for (let i = 0; i < list.length; i += RECORD_CHUNK) {
       const chunk = list.slice(i, i + RECORD_CHUNK);
-      const params: unknown[] = [];
-      const p = (v: unknown) => {
-        params.push(v);
-        return pg ? `$${params.length}` : '?';
-      };
-      const cases = (col: 'responseCode' | 'latencyMs' | 'excerpt', cast: string) => `CASE id ${chunk.map((r) => `WHEN ${p(r.id)} THEN ${p(r[col])}${cast}`).join(' ')} END`;
-      // Placeholders are numbered in the order they appear (SQLite binds them by position).
-      let sql = `UPDATE notifications SET status = 'sent', sent_at = ${p(now)}, updated_at = ${p(now)}, lease_owner = NULL, lease_until = NULL, last_error = NULL`;
-      sql += `, response_code = ${cases('responseCode', pg ? '::integer' : '')}`;
-      sql += `, latency_ms = ${cases('latencyMs', pg ? '::integer' : '')}`;
-      sql += `, response_excerpt = ${cases('excerpt', pg ? '::varchar' : '')}`;
-      sql += ` WHERE id IN (${chunk.map((r) => p(r.id)).join(', ')}) AND lease_owner = ${p(owner)}`;
-      await db.query(sql, params);
+      const cases = (col: 'responseCode' | 'latencyMs' | 'excerpt', type: 'integer' | 'varchar') =>
+        sql`CASE id ${sql.join(
+          chunk.map((r) => sql`WHEN ${r.id} THEN ${typed(sql`${r[col]}`, type)}`),
+          ' ',
+        )} END`;
+      await query(
+        db,
+        sql`UPDATE notifications SET status = 'sent', sent_at = ${now}, updated_at = ${now}, lease_owner = NULL, lease_until = NULL, last_error = NULL,
+          response_code = ${cases('responseCode', 'integer')}, latency_ms = ${cases('latencyMs', 'integer')}, response_excerpt = ${cases('excerpt', 'varchar')}
+          WHERE ${sql.in(
+            sql`id`,
+            chunk.map((r) => r.id),
+          )} AND lease_owner = ${owner}`,
+      );
     }
   });
 }

@@ -5,6 +5,8 @@ import { iso } from '../common/time';
 import { InstitutionReception } from '../institutions/institution-reception';
 import { ReceptionEntry } from './reception-entry.entity';
 import { DatabaseService } from '../database/database.service';
+import { plainText } from '../database/sql';
+import { entryInForce } from './reception-sql';
 
 export type Trend = 'better' | 'same' | 'worse';
 
@@ -50,9 +52,6 @@ export function summarise(institutionId: string, inForce: SummaryInput[], now: n
   };
 }
 
-/** The `NOT EXISTS` that keeps only entries no later entry supersedes. */
-export const IN_FORCE_SQL = 'NOT EXISTS (SELECT 1 FROM reception_entries s WHERE s.supersedes_id = e.id)';
-
 /**
  * Set-based: the reception summary of many institutions with one query per 500 ids.
  * Institutions with no entries get a summary with currentStance null. Usable inside a transaction.
@@ -67,7 +66,7 @@ export async function receptionSummaries(manager: EntityManager, institutionIds:
       .select(['e.id AS id', 'e.institution_id AS institution_id', 'e.stance AS stance', 'e.effective_at AS effective_at', 'e.recorded_at AS recorded_at'])
       .from(ReceptionEntry, 'e')
       .where('e.institution_id IN (:...chunk)', { chunk })
-      .andWhere(IN_FORCE_SQL)
+      .andWhere(plainText(entryInForce('e')))
       .getRawMany();
     for (const r of rows) {
       grouped.get(r.institution_id)?.push({ id: r.id, stance: r.stance, effectiveAt: Number(r.effective_at), recordedAt: Number(r.recorded_at) });

@@ -15,6 +15,8 @@ import { CreateReceptionEntryDto, ReceptionEntryView, ReceptionExportQuery, Rece
 import { ReceptionEntry } from './reception-entry.entity';
 import { receptionSummaries, ReceptionSummary } from './reception-summary';
 import { DatabaseService } from '../database/database.service';
+import { plainText } from '../database/sql';
+import { entryInForce } from './reception-sql';
 
 /** The stance a kind implies when the recorder gives none (policy_changed and other need one). */
 export const DEFAULT_STANCE: Partial<Record<ReceptionEntry['kind'], Stance>> = {
@@ -131,7 +133,7 @@ export class ReceptionService {
         .addOrderBy('e.id', 'DESC')
         .skip((q.page - 1) * q.pageSize)
         .take(q.pageSize);
-      if (q.includeSuperseded === 'false') qb.andWhere('NOT EXISTS (SELECT 1 FROM reception_entries s WHERE s.supersedes_id = e.id)');
+      if (q.includeSuperseded === 'false') qb.andWhere(plainText(entryInForce('e')));
       const [rows, total] = await qb.getManyAndCount();
       const by = await this.supersededBy(rows.map((r) => r.id));
       return page(

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { topicBit } from '../common/topics';
 import { iso } from '../common/time';
-import { LIVE_ENTRY } from './reception-report.service';
-import { appearanceConditions, describeScope, ReportScope } from './report-scope';
-import { num, query } from '../database/sql-dialect';
+import { entryInForce } from '../reception/reception-sql';
+import { appearanceConditions, describeScope, institutionFilter, ReportScope } from './report-scope';
+import { num, query, Sql, sql } from '../database/sql';
 import { DatabaseService } from '../database/database.service';
 
 export interface EvidenceRow {
@@ -54,66 +54,52 @@ export class EvidenceReportService {
 
   async report(scope: ReportScope): Promise<EvidenceReport> {
     return this.db.read(async (m) => {
-      const inst: string[] = [];
-      const ip: Record<string, unknown> = {};
-      if (scope.state) {
-        inst.push('i.state = :state');
-        ip.state = scope.state;
-      }
-      if (scope.institutionKind) {
-        inst.push('i.kind = :institutionKind');
-        ip.institutionKind = scope.institutionKind;
-      }
-      const instWhere = inst.length ? `AND ${inst.join(' AND ')}` : '';
-      const win = { from: scope.from, to: scope.to };
+      const instWhere = institutionFilter(scope);
 
       const reception = await query<Record<string, unknown>>(
         m,
-        `SELECT i.kind AS ikind, i.state AS state,
+        sql`SELECT i.kind AS ikind, i.state AS state,
             SUM(CASE WHEN e.kind = 'partnership_declined' THEN 1 ELSE 0 END) AS partnerships,
             SUM(CASE WHEN e.kind = 'invitation_declined' THEN 1 ELSE 0 END) AS invitations,
             SUM(CASE WHEN e.kind = 'access_restricted' THEN 1 ELSE 0 END) AS restricted,
             SUM(CASE WHEN e.kind = 'appearance_cancelled_by_host' THEN 1 ELSE 0 END) AS host_cancelled
          FROM reception_entries e JOIN institutions i ON i.id = e.institution_id
-         WHERE e.effective_at >= :from AND e.effective_at < :to AND e.kind IN (:...kinds) AND ${LIVE_ENTRY} ${instWhere}
+         WHERE e.effective_at >= ${scope.from} AND e.effective_at < ${scope.to} AND ${sql.in(sql`e.kind`, RECEPTION_KINDS)} AND ${entryInForce('e')} ${instWhere}
          GROUP BY i.kind, i.state`,
-        { ...win, ...ip, kinds: RECEPTION_KINDS },
       );
       // Aggregate per institution first (set-based, no join per row), then join the ≤ thousands of
       // institutions for their kind and state.
       const aw = appearanceConditions({ ...scope, state: null, institutionKind: null });
       const appearances = await query<Record<string, unknown>>(
         m,
-        `SELECT i.kind AS ikind, i.state AS state, SUM(c.n) AS n, SUM(c.cancelled) AS cancelled, SUM(c.by_host) AS by_host, SUM(c.disrupted) AS disrupted
+        sql`SELECT i.kind AS ikind, i.state AS state, SUM(c.n) AS n, SUM(c.cancelled) AS cancelled, SUM(c.by_host) AS by_host, SUM(c.disrupted) AS disrupted
          FROM (
            SELECT a.institution_id AS institution_id, COUNT(*) AS n,
              SUM(CASE WHEN a.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
              SUM(CASE WHEN o.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS by_host,
              SUM(CASE WHEN a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early') THEN 1 ELSE 0 END) AS disrupted
            FROM appearances a LEFT JOIN outcomes o ON o.appearance_id = a.id
-           WHERE ${aw.sql}
+           WHERE ${aw}
            GROUP BY a.institution_id
          ) c JOIN institutions i ON i.id = c.institution_id
          WHERE 1 = 1 ${instWhere}
          GROUP BY i.kind, i.state`,
-        { ...aw.params, ...ip },
       );
       const byAppearance = scope.officeId !== null || scope.kind !== null;
       const xw = appearanceConditions({ ...scope, state: null, institutionKind: null }, { window: false });
       const incidents = await query<Record<string, unknown>>(
         m,
-        `SELECT i.kind AS ikind, i.state AS state, SUM(c.n) AS n, SUM(c.severe) AS severe
+        sql`SELECT i.kind AS ikind, i.state AS state, SUM(c.n) AS n, SUM(c.severe) AS severe
          FROM (
            SELECT x.institution_id AS institution_id, COUNT(*) AS n, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
            FROM incidents x
-           ${byAppearance ? 'JOIN appearances a ON a.id = x.appearance_id' : ''}
-           WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND ${xw.sql}
-             ${scope.topic ? `AND (x.topic_mask & ${topicBit(scope.topic)}) <> 0` : ''}
+           ${byAppearance ? sql`JOIN appearances a ON a.id = x.appearance_id` : sql.empty}
+           WHERE x.target = 'organisation' AND x.occurred_at >= ${scope.from} AND x.occurred_at < ${scope.to} AND ${xw}
+             ${scope.topic ? sql`AND (x.topic_mask & ${topicBit(scope.topic)}) <> 0` : sql.empty}
            GROUP BY x.institution_id
          ) c JOIN institutions i ON i.id = c.institution_id
          WHERE 1 = 1 ${instWhere}
          GROUP BY i.kind, i.state`,
-        { ...xw.params, ...win, ...ip },
       );
 
       const rows = new Map<string, EvidenceRow>();
@@ -192,41 +178,38 @@ export class EvidenceReportService {
         },
         rows: list,
         totals,
-        examples: await this.examples(scope, instWhere, ip),
+        examples: await this.examples(scope, instWhere),
       };
     });
   }
 
-  private async examples(scope: ReportScope, instWhere: string, ip: Record<string, unknown>): Promise<EvidenceExample[]> {
+  private async examples(scope: ReportScope, instWhere: Sql): Promise<EvidenceExample[]> {
     return this.db.read(async (m) => {
-      const win = { from: scope.from, to: scope.to, per: EXAMPLES_PER_CATEGORY };
       const reception = await query<Record<string, unknown>>(
         m,
-        `SELECT * FROM (
+        sql`SELECT * FROM (
            SELECT e.kind AS category, e.effective_at AS at, i.name AS name, i.kind AS ikind, i.state AS state, e.stance AS stance, e.reason AS reason,
              ROW_NUMBER() OVER (PARTITION BY e.kind ORDER BY e.effective_at DESC, e.id) AS rn
            FROM reception_entries e JOIN institutions i ON i.id = e.institution_id
-           WHERE e.effective_at >= :from AND e.effective_at < :to AND e.kind IN (:...kinds) AND ${LIVE_ENTRY} ${instWhere}
-         ) t WHERE t.rn <= :per`,
-        { ...win, ...ip, kinds: RECEPTION_KINDS },
+           WHERE e.effective_at >= ${scope.from} AND e.effective_at < ${scope.to} AND ${sql.in(sql`e.kind`, RECEPTION_KINDS)} AND ${entryInForce('e')} ${instWhere}
+         ) t WHERE t.rn <= ${EXAMPLES_PER_CATEGORY}`,
       );
       // Two newest-first queries that stop after EXAMPLES_PER_CATEGORY rows (walking the starts_at
       // index backwards) instead of ranking every cancelled or disrupted appearance in the window.
       const aw = appearanceConditions(scope);
-      const examplesOf = (category: string, condition: string) =>
+      const examplesOf = (category: 'appearance_cancelled' | 'appearance_disrupted', condition: Sql) =>
         query<Record<string, unknown>>(
           m,
-          `SELECT a.starts_at AS at, a.kind AS akind, o.result AS result, '${category}' AS category, i.name AS name, i.kind AS ikind, i.state AS state
+          sql`SELECT a.starts_at AS at, a.kind AS akind, o.result AS result, ${sql.raw(`'${category}'`)} AS category, i.name AS name, i.kind AS ikind, i.state AS state
            FROM appearances a JOIN institutions i ON i.id = a.institution_id
            LEFT JOIN outcomes o ON o.appearance_id = a.id
-           WHERE ${aw.sql} AND ${condition}
+           WHERE ${aw} AND ${condition}
            ORDER BY a.starts_at DESC, a.id DESC
-           LIMIT :per`,
-          { ...aw.params, per: EXAMPLES_PER_CATEGORY },
+           LIMIT ${EXAMPLES_PER_CATEGORY}`,
         );
       const appearances = [
-        ...(await examplesOf('appearance_cancelled', "a.status = 'cancelled'")),
-        ...(await examplesOf('appearance_disrupted', "a.status <> 'cancelled' AND (a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early', 'cancelled_by_host'))")),
+        ...(await examplesOf('appearance_cancelled', sql`a.status = 'cancelled'`)),
+        ...(await examplesOf('appearance_disrupted', sql`a.status <> 'cancelled' AND (a.disrupted = TRUE OR o.result IN ('disrupted', 'ended_early', 'cancelled_by_host'))`)),
       ];
       const out: EvidenceExample[] = [
         ...reception.map((r) => ({

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { topicBit } from '../common/topics';
 import { clusterDispersion, rateWithInterval } from './rate-interval';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
-import { dialectOf, monthKeys, num, query } from '../database/sql-dialect';
+import { month } from '../database/dialect';
+import { num, query, Sql, sql } from '../database/sql';
+import { monthKeys } from './months';
 import { MonthCount, TrendVerdict, trendVerdict } from './trend-verdict';
 import { DatabaseService } from '../database/database.service';
 
@@ -39,56 +41,44 @@ export class IncidentTrendService {
 
   async report(scope: ReportScope): Promise<IncidentTrendReport> {
     return this.db.read(async (rm) => {
-      const d = dialectOf(rm);
       const aw = appearanceConditions(scope);
+      const started = month(sql`a.starts_at`);
       const held = await query<Record<string, unknown>>(
         rm,
-        `SELECT ${d.month('a.starts_at')} AS m, COUNT(*) AS n
-         FROM appearances a ${scope.state || scope.institutionKind ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
-         WHERE ${aw.sql} AND a.status <> 'cancelled' AND a.starts_at <= :now
-         GROUP BY ${d.month('a.starts_at')}`,
-        { ...aw.params, now: scope.now },
+        sql`SELECT ${started} AS m, COUNT(*) AS n
+         FROM appearances a ${scope.state || scope.institutionKind ? sql`JOIN institutions i ON i.id = a.institution_id` : sql.empty}
+         WHERE ${aw} AND a.status <> 'cancelled' AND a.starts_at <= ${scope.now}
+         GROUP BY ${started}`,
       );
       // Incidents: windowed on occurred_at. Office and appearance-kind filters can only be applied to
       // incidents recorded against an appearance; state and institution kind apply to all.
       const byAppearance = scope.officeId !== null || scope.kind !== null;
-      const conds: string[] = [];
-      const params: Record<string, unknown> = { from: scope.from, to: scope.to, now: scope.now };
-      if (scope.officeId) {
-        conds.push('a.office_id = :officeId');
-        params.officeId = scope.officeId;
-      }
-      if (scope.kind) {
-        conds.push('a.kind = :kind');
-        params.kind = scope.kind;
-      }
-      if (scope.state) {
-        conds.push('x.state = :state');
-        params.state = scope.state;
-      }
-      // a bit of the topic mask, a number from the vocabulary (never user text)
-      if (scope.topic) conds.push(`(x.topic_mask & ${topicBit(scope.topic)}) <> 0`);
-      if (scope.institutionKind) {
-        conds.push('i.kind = :institutionKind');
-        params.institutionKind = scope.institutionKind;
-      }
+      const conds: Sql[] = [];
+      if (scope.officeId) conds.push(sql`a.office_id = ${scope.officeId}`);
+      if (scope.kind) conds.push(sql`a.kind = ${scope.kind}`);
+      if (scope.state) conds.push(sql`x.state = ${scope.state}`);
+      // a bit of the topic mask, a number from the vocabulary
+      if (scope.topic) conds.push(sql`(x.topic_mask & ${topicBit(scope.topic)}) <> 0`);
+      if (scope.institutionKind) conds.push(sql`i.kind = ${scope.institutionKind}`);
       // One row per month and cluster (the incidents at one appearance; those recorded without one
       // stand alone: the NULL group counts once per incident), so the month's interval can allow for
       // several incidents hitting one appearance. Index-only on ix_incidents_target_occurred_cluster.
-      const month = d.month('x.occurred_at');
+      const occurred = month(sql`x.occurred_at`);
       const incidents = await query<Record<string, unknown>>(
         rm,
-        `SELECT c.m AS m, SUM(c.k) AS k, SUM(CASE WHEN c.g IS NULL THEN c.k ELSE c.k * c.k END) AS k2, SUM(c.severe) AS severe FROM (
-           SELECT ${month} AS m, x.appearance_id AS g, COUNT(*) AS k, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
+        sql`SELECT c.m AS m, SUM(c.k) AS k, SUM(CASE WHEN c.g IS NULL THEN c.k ELSE c.k * c.k END) AS k2, SUM(c.severe) AS severe FROM (
+           SELECT ${occurred} AS m, x.appearance_id AS g, COUNT(*) AS k, SUM(CASE WHEN x.severity >= 3 THEN 1 ELSE 0 END) AS severe
            FROM incidents x
-           ${scope.institutionKind ? 'JOIN institutions i ON i.id = x.institution_id' : ''}
-           ${byAppearance ? 'JOIN appearances a ON a.id = x.appearance_id' : ''}
-           WHERE x.target = 'organisation' AND x.occurred_at >= :from AND x.occurred_at < :to AND x.occurred_at <= :now
-             ${conds.map((c) => `AND ${c}`).join(' ')}
-           GROUP BY ${month}, x.appearance_id
+           ${scope.institutionKind ? sql`JOIN institutions i ON i.id = x.institution_id` : sql.empty}
+           ${byAppearance ? sql`JOIN appearances a ON a.id = x.appearance_id` : sql.empty}
+           WHERE x.target = 'organisation' AND x.occurred_at >= ${scope.from} AND x.occurred_at < ${scope.to} AND x.occurred_at <= ${scope.now}
+             ${sql.join(
+               conds.map((c) => sql`AND ${c}`),
+               ' ',
+             )}
+           GROUP BY ${occurred}, x.appearance_id
          ) c
          GROUP BY c.m`,
-        params,
       );
       const n = new Map(held.map((r) => [String(r.m), num(r.n)]));
       const k = new Map(incidents.map((r) => [String(r.m), { k: num(r.k), k2: num(r.k2), severe: num(r.severe) }]));

@@ -5,7 +5,9 @@ import { BrierRow, brierByMonth, byLevel, LevelMonthSums, LevelRow } from './acc
 import { compareMitigations, MITIGATION_CONFOUNDING, MitigationRow, MitigationSetRow, SMALL_ARM } from './mitigation-compare';
 import { orgIncidentCode } from './outcomes-report.service';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
-import { dialectOf, monthKeys, num, query } from '../database/sql-dialect';
+import { month } from '../database/dialect';
+import { num, query, Sql, sql } from '../database/sql';
+import { monthKeys } from './months';
 import { DatabaseService } from '../database/database.service';
 
 export interface CellRow {
@@ -53,30 +55,27 @@ export class ModelReportService {
    * For the mitigations report only debriefed appearances count, with their leads and mitigations;
    * the accountability report needs the month instead.
    */
-  private judged(scope: ReportScope, forMitigations: boolean): { cte: string; params: Record<string, unknown> } {
-    const d = dialectOf(this.db);
+  private judged(scope: ReportScope, forMitigations: boolean): Sql {
     // Level and p of the latest snapshot at or before the start: two seeks in the covering index
     // ix_risk_appearance_asof_seq (appearance_id, as_of, seq, level, p); (as_of, seq) is unique per appearance.
-    const latest = (col: string) => `(SELECT r2.${col} FROM risk_assessments r2 WHERE r2.appearance_id = b.id AND r2.as_of <= b.starts_at ORDER BY r2.as_of DESC, r2.seq DESC LIMIT 1)`;
+    const latest = (col: 'level' | 'p') =>
+      sql`(SELECT r2.${sql.raw(col)} FROM risk_assessments r2 WHERE r2.appearance_id = b.id AND r2.as_of <= b.starts_at ORDER BY r2.as_of DESC, r2.seq DESC LIMIT 1)`;
     const w = appearanceConditions(scope);
-    return {
-      cte: `WITH base AS MATERIALIZED (
+    return sql`WITH base AS MATERIALIZED (
           SELECT a.id AS id, a.starts_at AS starts_at, a.status AS status, a.disrupted AS disrupted, o.result AS result,
-            ${forMitigations ? 'COALESCE(o.leads, 0) AS leads, o.mitigations_used AS mits,' : ''} ${orgIncidentCode('a')} AS code
+            ${forMitigations ? sql`COALESCE(o.leads, 0) AS leads, o.mitigations_used AS mits,` : sql.empty} ${orgIncidentCode('a')} AS code
           FROM appearances a
-          ${scope.state || scope.institutionKind ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
-          ${forMitigations ? 'JOIN' : 'LEFT JOIN'} outcomes o ON o.appearance_id = a.id
-          WHERE ${w.sql} AND a.ends_at <= :now AND COALESCE(o.result, '') <> 'cancelled_by_us'
+          ${scope.state || scope.institutionKind ? sql`JOIN institutions i ON i.id = a.institution_id` : sql.empty}
+          ${sql.raw(forMitigations ? 'JOIN' : 'LEFT JOIN')} outcomes o ON o.appearance_id = a.id
+          WHERE ${w} AND a.ends_at <= ${scope.now} AND COALESCE(o.result, '') <> 'cancelled_by_us'
         ), q AS MATERIALIZED (
-          SELECT b.id AS id, ${forMitigations ? '' : `${d.month('b.starts_at')} AS m,`}
+          SELECT b.id AS id, ${forMitigations ? sql.empty : sql`${month(sql`b.starts_at`)} AS m,`}
             CASE WHEN b.disrupted = TRUE OR b.result IN ('disrupted', 'ended_early', 'cancelled_by_host') OR b.code % 1000 > 0 THEN 1 ELSE 0 END AS y,
-            b.code / 1000 AS inc, ${forMitigations ? 'b.leads AS leads, b.mits AS mits,' : ''}
+            b.code / 1000 AS inc, ${forMitigations ? sql`b.leads AS leads, b.mits AS mits,` : sql.empty}
             ${latest('level')} AS level, ${latest('p')} AS p
           FROM base b
           WHERE b.status <> 'cancelled' OR b.result = 'cancelled_by_host' OR b.code % 1000 > 0
-        )`,
-      params: { ...w.params, now: scope.now },
-    };
+        )`;
   }
 
   async accountability(scope: ReportScope): Promise<AccountabilityReport> {
@@ -85,12 +84,11 @@ export class ModelReportService {
     const rows = await this.db.read((m) =>
       query<Record<string, unknown>>(
         m,
-        `${j.cte}
+        sql`${j}
        SELECT q.m AS m, q.level AS level, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.inc * q.inc) AS inc2, SUM(q.p) AS sum_p,
           SUM((q.p - q.y) * (q.p - q.y)) AS sum_sq
        FROM q
        GROUP BY q.m, q.level`,
-        j.params,
       ),
     );
     const notJudged = rows.filter((r) => r.level === null || r.level === undefined).reduce((s, r) => s + num(r.n), 0);
@@ -134,11 +132,10 @@ export class ModelReportService {
     const rows = await this.db.read((m) =>
       query<Record<string, unknown>>(
         m,
-        `${j.cte}
+        sql`${j}
        SELECT q.level AS level, q.mits AS mits, COUNT(*) AS n, SUM(q.y) AS k, SUM(q.inc) AS inc, SUM(q.leads) AS leads
        FROM q WHERE q.level IS NOT NULL
        GROUP BY q.level, q.mits`,
-        j.params,
       ),
     );
     const sets: MitigationSetRow[] = rows.map((r) => ({

@@ -3,7 +3,9 @@ import { DISRUPTIVE_KINDS } from '../common/enums';
 import { GroupBy } from './dto/report-query.dto';
 import { emptySums, OUTCOMES_DEFINITIONS, SUMMARY_FIELDS, SummaryRow, summaryRow, SummarySums, totalRow } from './outcomes-summary';
 import { appearanceConditions, describeScope, ReportScope } from './report-scope';
-import { dialectOf, monthKeys, num, query } from '../database/sql-dialect';
+import { month } from '../database/dialect';
+import { num, query, Sql, sql } from '../database/sql';
+import { monthKeys } from './months';
 import { DatabaseService } from '../database/database.service';
 
 export interface OutcomesSummaryReport {
@@ -22,10 +24,10 @@ const DISRUPTIVE = DISRUPTIVE_KINDS.map((k) => `'${k}'`).join(', ');
  * Incidents aimed at the organisation recorded against appearance `a` (a correlated count: one
  * short seek in ix_incidents_appearance_target per appearance, never a scan of all incidents).
  */
-export const orgIncidents = (a = 'a') => `(SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation')`;
+export const orgIncidents = (a = 'a'): Sql => sql.raw(`(SELECT COUNT(*) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation')`);
 /** Both counts from one seek: total·1000 + disruptive kinds (RISK_MODEL §1); decode with / 1000 and % 1000. */
-export const orgIncidentCode = (a = 'a') =>
-  `(SELECT COUNT(*) * 1000 + COALESCE(SUM(CASE WHEN x.kind IN (${DISRUPTIVE}) THEN 1 ELSE 0 END), 0) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation')`;
+export const orgIncidentCode = (a = 'a'): Sql =>
+  sql.raw(`(SELECT COUNT(*) * 1000 + COALESCE(SUM(CASE WHEN x.kind IN (${DISRUPTIVE}) THEN 1 ELSE 0 END), 0) FROM incidents x WHERE x.appearance_id = ${a}.id AND x.target = 'organisation')`);
 /** Outcomes summary grouped by institution, state, office, kind or month. One GROUP BY query. */
 @Injectable()
 export class OutcomesReportService {
@@ -33,31 +35,31 @@ export class OutcomesReportService {
 
   async summary(scope: ReportScope, groupBy: GroupBy): Promise<OutcomesSummaryReport> {
     return this.db.read(async (rm) => {
-      const d = dialectOf(rm);
-      const group: Record<GroupBy, { key: string; label: string }> = {
-        institution: { key: 'a.institution_id', label: 'i.name' },
-        state: { key: 'i.state', label: 'i.state' },
-        office: { key: 'a.office_id', label: 'f.name' },
-        kind: { key: 'a.kind', label: 'a.kind' },
-        month: { key: d.month('a.starts_at'), label: d.month('a.starts_at') },
+      const group: Record<GroupBy, { key: Sql; label: Sql | 'itself' }> = {
+        institution: { key: sql`a.institution_id`, label: sql`i.name` },
+        state: { key: sql`i.state`, label: 'itself' },
+        office: { key: sql`a.office_id`, label: sql`f.name` },
+        kind: { key: sql`a.kind`, label: 'itself' },
+        month: { key: month(sql`a.starts_at`), label: 'itself' },
       };
       const g = group[groupBy];
       // Month and kind are their own label: group by the key alone (one strftime per row and a narrower
       // sorter key — 12% of the 3-year summary's time on SQLite). Not state: grouping by i.state alone
       // makes SQLite walk institutions in ix_institutions_state_kind order and fetch every appearance
       // row (1.7× slower); with (key, label) it keeps the index-only window scan and sorts instead.
-      const ownLabel = g.label === g.key && groupBy !== 'state';
+      const ownLabel = g.label === 'itself' && groupBy !== 'state';
+      const label = g.label === 'itself' ? g.key : g.label;
       const where = appearanceConditions(scope);
       const needInstitution = groupBy === 'institution' || groupBy === 'state' || scope.state !== null || scope.institutionKind !== null;
       const rows = await query<Record<string, unknown>>(
         rm,
-        `SELECT q.group_key AS group_key, ${ownLabel ? 'q.group_key' : 'q.label'} AS label,
+        sql`SELECT q.group_key AS group_key, ${ownLabel ? sql`q.group_key` : sql`q.label`} AS label,
           COUNT(*) AS appearances,
-          SUM(CASE WHEN q.status <> 'cancelled' AND q.starts_at <= :now THEN 1 ELSE 0 END) AS held,
+          SUM(CASE WHEN q.status <> 'cancelled' AND q.starts_at <= ${scope.now} THEN 1 ELSE 0 END) AS held,
           SUM(CASE WHEN q.status = 'completed' THEN 1 ELSE 0 END) AS completed,
           SUM(CASE WHEN q.status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
           SUM(CASE WHEN q.result IS NOT NULL THEN 1 ELSE 0 END) AS debriefed,
-          SUM(CASE WHEN q.result IS NULL AND (q.status = 'completed' OR (q.status <> 'cancelled' AND q.ends_at <= :now)) THEN 1 ELSE 0 END) AS debrief_due,
+          SUM(CASE WHEN q.result IS NULL AND (q.status = 'completed' OR (q.status <> 'cancelled' AND q.ends_at <= ${scope.now})) THEN 1 ELSE 0 END) AS debrief_due,
           SUM(CASE WHEN q.result = 'disrupted' OR q.disrupted = TRUE THEN 1 ELSE 0 END) AS disrupted,
           SUM(CASE WHEN q.result = 'ended_early' THEN 1 ELSE 0 END) AS ended_early,
           SUM(CASE WHEN q.result = 'cancelled_by_host' THEN 1 ELSE 0 END) AS cancelled_by_host,
@@ -66,17 +68,16 @@ export class OutcomesReportService {
           SUM(COALESCE(q.leads, 0)) AS leads,
           SUM(COALESCE(q.applications_started, 0)) AS applications
         FROM (
-          SELECT ${g.key} AS group_key, ${ownLabel ? '' : `${g.label} AS label, `}a.status AS status, a.starts_at AS starts_at, a.ends_at AS ends_at,
+          SELECT ${g.key} AS group_key, ${ownLabel ? sql.empty : sql`${label} AS label, `}a.status AS status, a.starts_at AS starts_at, a.ends_at AS ends_at,
             a.disrupted AS disrupted, o.result AS result, o.attendance AS attendance, o.leads AS leads,
             o.applications_started AS applications_started, ${orgIncidents('a')} AS inc
           FROM appearances a
-          ${needInstitution ? 'JOIN institutions i ON i.id = a.institution_id' : ''}
-          ${groupBy === 'office' ? 'JOIN offices f ON f.id = a.office_id' : ''}
+          ${needInstitution ? sql`JOIN institutions i ON i.id = a.institution_id` : sql.empty}
+          ${groupBy === 'office' ? sql`JOIN offices f ON f.id = a.office_id` : sql.empty}
           LEFT JOIN outcomes o ON o.appearance_id = a.id
-          WHERE ${where.sql}
+          WHERE ${where}
         ) q
-        GROUP BY q.group_key${ownLabel ? '' : ', q.label'}`,
-        { ...where.params, now: scope.now },
+        GROUP BY q.group_key${ownLabel ? sql.empty : sql`, q.label`}`,
       );
       let sums: SummarySums[] = rows.map((r) => ({
         key: String(r.group_key),

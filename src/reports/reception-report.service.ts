@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { STANCES, Stance } from '../common/enums';
 import { iso } from '../common/time';
-import { describeScope, ReportScope } from './report-scope';
-import { dialectOf, num, query } from '../database/sql-dialect';
+import { describeScope, institutionFilter, ReportScope } from './report-scope';
+import { quarter } from '../database/dialect';
+import { num, query, sql } from '../database/sql';
+import { entryInForce, NEUTRAL_RANK, stanceRank } from '../reception/reception-sql';
 import { DatabaseService } from '../database/database.service';
 
 export interface ReceptionQuarterRow {
@@ -45,10 +47,8 @@ export interface ReceptionTrendReport {
   byState: StateStanceRow[];
 }
 
-/** Stance as a number, best (0) to worst (4): the order of STANCES. */
-export const STANCE_RANK = `CASE e.stance WHEN 'welcoming' THEN 0 WHEN 'neutral' THEN 1 WHEN 'cautious' THEN 2 WHEN 'restricted' THEN 3 WHEN 'hostile' THEN 4 ELSE 1 END`;
-/** Reception entries not replaced by a correction. */
-export const LIVE_ENTRY = 'NOT EXISTS (SELECT 1 FROM reception_entries s WHERE s.supersedes_id = e.id)';
+const STANCE_RANK = stanceRank(sql`e.stance`);
+const IN_FORCE = entryInForce('e');
 
 const YEAR_MS = 365 * 86_400_000;
 
@@ -59,22 +59,12 @@ export class ReceptionReportService {
 
   async report(scope: ReportScope): Promise<ReceptionTrendReport> {
     return this.db.read(async (m) => {
-      const d = dialectOf(m);
-      const inst: string[] = [];
-      const params: Record<string, unknown> = { from: scope.from, to: scope.to };
-      if (scope.state) {
-        inst.push('i.state = :state');
-        params.state = scope.state;
-      }
-      if (scope.institutionKind) {
-        inst.push('i.kind = :institutionKind');
-        params.institutionKind = scope.institutionKind;
-      }
-      const instWhere = inst.length ? `AND ${inst.join(' AND ')}` : '';
+      const instWhere = institutionFilter(scope);
+      const q = quarter(sql`e.effective_at`);
 
       const quarters = await query<Record<string, unknown>>(
         m,
-        `SELECT ${d.quarter('e.effective_at')} AS q, i.state AS state, i.kind AS ikind, COUNT(*) AS entries,
+        sql`SELECT ${q} AS q, i.state AS state, i.kind AS ikind, COUNT(*) AS entries,
             SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.prev_rank <> e.rnk THEN 1 ELSE 0 END) AS changes,
             SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.rnk > e.prev_rank THEN 1 ELSE 0 END) AS worsened,
             SUM(CASE WHEN e.prev_rank IS NOT NULL AND e.rnk < e.prev_rank THEN 1 ELSE 0 END) AS improved,
@@ -85,47 +75,45 @@ export class ReceptionReportService {
          FROM (
            SELECT e.institution_id, e.kind, e.effective_at, ${STANCE_RANK} AS rnk,
              LAG(${STANCE_RANK}) OVER (PARTITION BY e.institution_id ORDER BY e.effective_at, e.recorded_at, e.id) AS prev_rank
-           FROM reception_entries e WHERE e.effective_at < :to AND ${LIVE_ENTRY}
+           FROM reception_entries e WHERE e.effective_at < ${scope.to} AND ${IN_FORCE}
          ) e
          JOIN institutions i ON i.id = e.institution_id
-         WHERE e.effective_at >= :from ${instWhere}
-         GROUP BY ${d.quarter('e.effective_at')}, i.state, i.kind
+         WHERE e.effective_at >= ${scope.from} ${instWhere}
+         GROUP BY ${q}, i.state, i.kind
          ORDER BY 1, 2, 3`,
-        params,
       );
 
       const yearAgo = scope.to - YEAR_MS;
-      const latestRank = (bound: string) => `(SELECT ${STANCE_RANK} FROM reception_entries e
-          WHERE e.institution_id = i.id AND e.effective_at < ${bound} AND ${LIVE_ENTRY}
+      const latestRank = (bound: number) => sql`(SELECT ${STANCE_RANK} FROM reception_entries e
+          WHERE e.institution_id = i.id AND e.effective_at < ${bound} AND ${IN_FORCE}
           ORDER BY e.effective_at DESC, e.recorded_at DESC, e.id DESC LIMIT 1)`;
+      const neutral = sql.raw(String(NEUTRAL_RANK));
       const worsened = await query<Record<string, unknown>>(
         m,
-        `SELECT * FROM (
+        sql`SELECT * FROM (
            SELECT i.id AS id, i.name AS name, i.state AS state, i.kind AS ikind,
-             ${latestRank(':yearAgo')} AS before_rank, ${latestRank(':to')} AS now_rank,
-             (SELECT COUNT(*) FROM reception_entries e WHERE e.institution_id = i.id AND e.effective_at >= :yearAgo AND e.effective_at < :to
-                AND e.kind IN ('partnership_declined', 'invitation_declined', 'access_restricted', 'appearance_cancelled_by_host') AND ${LIVE_ENTRY}) AS declines
+             ${latestRank(yearAgo)} AS before_rank, ${latestRank(scope.to)} AS now_rank,
+             (SELECT COUNT(*) FROM reception_entries e WHERE e.institution_id = i.id AND e.effective_at >= ${yearAgo} AND e.effective_at < ${scope.to}
+                AND e.kind IN ('partnership_declined', 'invitation_declined', 'access_restricted', 'appearance_cancelled_by_host') AND ${IN_FORCE}) AS declines
            FROM institutions i
-           WHERE i.id IN (SELECT e.institution_id FROM reception_entries e WHERE e.effective_at >= :yearAgo AND e.effective_at < :to) ${instWhere}
+           WHERE i.id IN (SELECT e.institution_id FROM reception_entries e WHERE e.effective_at >= ${yearAgo} AND e.effective_at < ${scope.to}) ${instWhere}
          ) w
-         WHERE w.now_rank > COALESCE(w.before_rank, 1)
-         ORDER BY w.now_rank - COALESCE(w.before_rank, 1) DESC, w.declines DESC, w.name
+         WHERE w.now_rank > COALESCE(w.before_rank, ${neutral})
+         ORDER BY w.now_rank - COALESCE(w.before_rank, ${neutral}) DESC, w.declines DESC, w.name
          LIMIT 10`,
-        { ...params, yearAgo },
       );
 
       const states = await query<Record<string, unknown>>(
         m,
-        `SELECT i.state AS state, c.stance AS stance, COUNT(*) AS n
+        sql`SELECT i.state AS state, c.stance AS stance, COUNT(*) AS n
          FROM (
            SELECT e.institution_id, e.stance,
              ROW_NUMBER() OVER (PARTITION BY e.institution_id ORDER BY e.effective_at DESC, e.recorded_at DESC, e.id DESC) AS rn
-           FROM reception_entries e WHERE e.effective_at < :to AND ${LIVE_ENTRY}
+           FROM reception_entries e WHERE e.effective_at < ${scope.to} AND ${IN_FORCE}
          ) c
          JOIN institutions i ON i.id = c.institution_id
          WHERE c.rn = 1 ${instWhere}
          GROUP BY i.state, c.stance`,
-        params,
       );
       const byState = new Map<string, StateStanceRow>();
       for (const r of states) {
@@ -170,7 +158,7 @@ export class ReceptionReportService {
           institutionKind: String(r.ikind),
           stanceYearAgo: r.before_rank === null || r.before_rank === undefined ? null : STANCES[num(r.before_rank)],
           stanceNow: STANCES[num(r.now_rank)],
-          steps: num(r.now_rank) - (r.before_rank === null || r.before_rank === undefined ? 1 : num(r.before_rank)),
+          steps: num(r.now_rank) - (r.before_rank === null || r.before_rank === undefined ? NEUTRAL_RANK : num(r.before_rank)),
           declinesInYear: num(r.declines),
         })),
         byState: [...byState.values()].sort((a, b) => b.institutions - a.institutions || a.state.localeCompare(b.state)),

@@ -34,13 +34,12 @@ describe('resolveScope', () => {
 });
 
 describe('appearanceConditions', () => {
-  it('builds named-parameter conditions for the filters present', () => {
+  it('builds bound-parameter conditions for the filters present', () => {
     const s = resolveScope({ from: '2026-01-01', to: '2026-02-01', state: 'oh', kind: 'career_fair' }, coord, NOW);
-    expect(appearanceConditions(s)).toEqual({
-      sql: 'a.starts_at >= :from AND a.starts_at < :to AND a.office_id = :officeId AND a.kind = :kind AND i.state = :state',
-      params: { from: Date.UTC(2026, 0, 1), to: Date.UTC(2026, 1, 1), officeId: 'office-a', kind: 'career_fair', state: 'OH' },
-    });
-    expect(appearanceConditions(resolveScope({}, hr, NOW), { window: false }).sql).toBe('1 = 1');
+    const params = [Date.UTC(2026, 0, 1), Date.UTC(2026, 1, 1), 'office-a', 'career_fair', 'OH'];
+    expect(appearanceConditions(s).render('sqlite')).toEqual({ text: 'a.starts_at >= ? AND a.starts_at < ? AND a.office_id = ? AND a.kind = ? AND i.state = ?', params });
+    expect(appearanceConditions(s).render('postgres')).toEqual({ text: 'a.starts_at >= $1 AND a.starts_at < $2 AND a.office_id = $3 AND a.kind = $4 AND i.state = $5', params });
+    expect(appearanceConditions(resolveScope({}, hr, NOW), { window: false }).render('postgres')).toEqual({ text: '1 = 1', params: [] });
   });
 });
 

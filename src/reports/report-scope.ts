@@ -3,7 +3,8 @@ import type { AppearanceKind, InstitutionKind, Topic } from '../common/enums';
 import { ForbiddenError, ValidationFailedError } from '../common/errors';
 import { iso } from '../common/time';
 import { ReportQuery } from './dto/report-query.dto';
-import { addMonths, monthStart } from '../database/sql-dialect';
+import { Sql, sql } from '../database/sql';
+import { addMonths, monthStart } from './months';
 
 /** A report's resolved window and filters, after role limits are applied. */
 export interface ReportScope {
@@ -65,31 +66,28 @@ export function describeScope(s: ReportScope) {
  * WHERE conditions on appearances `a` joined to institutions `i` for the scope's filters.
  * `window` false leaves out the starts_at window (callers that window on something else).
  */
-export function appearanceConditions(s: ReportScope, opts: { window?: boolean; a?: string; i?: string } = {}): { sql: string; params: Record<string, unknown> } {
-  const a = opts.a ?? 'a';
-  const i = opts.i ?? 'i';
-  const conds: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (opts.window !== false) {
-    conds.push(`${a}.starts_at >= :from AND ${a}.starts_at < :to`);
-    params.from = s.from;
-    params.to = s.to;
-  }
-  if (s.officeId) {
-    conds.push(`${a}.office_id = :officeId`);
-    params.officeId = s.officeId;
-  }
-  if (s.kind) {
-    conds.push(`${a}.kind = :kind`);
-    params.kind = s.kind;
-  }
-  if (s.state) {
-    conds.push(`${i}.state = :state`);
-    params.state = s.state;
-  }
-  if (s.institutionKind) {
-    conds.push(`${i}.kind = :institutionKind`);
-    params.institutionKind = s.institutionKind;
-  }
-  return { sql: conds.length ? conds.join(' AND ') : '1 = 1', params };
+export function appearanceConditions(s: ReportScope, opts: { window?: boolean; a?: string; i?: string } = {}): Sql {
+  const a = column(opts.a ?? 'a');
+  const i = column(opts.i ?? 'i');
+  const conds: Sql[] = [];
+  if (opts.window !== false) conds.push(sql`${a('starts_at')} >= ${s.from} AND ${a('starts_at')} < ${s.to}`);
+  if (s.officeId) conds.push(sql`${a('office_id')} = ${s.officeId}`);
+  if (s.kind) conds.push(sql`${a('kind')} = ${s.kind}`);
+  if (s.state) conds.push(sql`${i('state')} = ${s.state}`);
+  if (s.institutionKind) conds.push(sql`${i('kind')} = ${s.institutionKind}`);
+  return conds.length ? sql.join(conds, ' AND ') : sql.raw('1 = 1');
 }
+
+/** `AND i.state = … AND i.kind = …` for the scope's institution filters (empty without them). */
+export function institutionFilter(s: ReportScope): Sql {
+  const conds: Sql[] = [];
+  if (s.state) conds.push(sql`i.state = ${s.state}`);
+  if (s.institutionKind) conds.push(sql`i.kind = ${s.institutionKind}`);
+  return conds.length ? sql`AND ${sql.join(conds, ' AND ')}` : sql.empty;
+}
+
+/** `alias.col` as written (aliases and columns are the code's own, checked to be plain names). */
+const column = (alias: string) => (col: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new TypeError(`not a table alias: ${alias}`);
+  return sql.raw(`${alias}.${col}`);
+};

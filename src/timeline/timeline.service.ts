@@ -14,6 +14,7 @@ import { TimelineItem, TimelinePage, TimelineQuery, TimelineType } from './dto/t
 import { ReceptionEntry } from '../reception/reception-entry.entity';
 import { toReceptionView } from '../reception/reception.service';
 import { DatabaseService } from '../database/database.service';
+import { query, sql } from '../database/sql';
 
 /**
  * One institution's history: reception entries (by effective date), incidents (by occurred-at) and
@@ -31,28 +32,22 @@ export class TimelineService {
   async timeline(institutionId: string, q: TimelineQuery, actor: AuthUser): Promise<TimelinePage> {
     const institution = await this.db.read((m) => m.findOneBy(Institution, { id: institutionId }));
     if (!institution) throw new NotFoundError('Institution', institutionId);
-    const pg = this.db.kind === 'postgres';
-    const p = (n: number) => (pg ? `$${n}` : '?');
-    const dir = q.order === 'asc' ? 'ASC' : 'DESC';
-    // with a topic, only the incidents that have it (a bit of the mask: a number, never user text)
-    const topic = q.topic ? ` AND (topic_mask & ${topicBit(q.topic)}) <> 0` : '';
-    const union =
-      `SELECT 'reception' AS type, id, effective_at AS at FROM reception_entries WHERE institution_id = ${p(1)} ` +
-      `UNION ALL SELECT 'incident' AS type, id, occurred_at AS at FROM incidents WHERE institution_id = ${p(2)}${topic} ` +
-      `UNION ALL SELECT 'appearance' AS type, id, starts_at AS at FROM appearances WHERE institution_id = ${p(3)}`;
-    const rows: Array<{ type: TimelineType; id: string; at: string | number }> = await this.db.read((m) =>
-      m.query(`SELECT t.type, t.id, t.at FROM (${union}) t ORDER BY t.at ${dir}, t.type ${dir}, t.id ${dir} LIMIT ${p(4)} OFFSET ${p(5)}`, [
-        institutionId,
-        institutionId,
-        institutionId,
-        q.pageSize,
-        (q.page - 1) * q.pageSize,
-      ]),
+    const dir = sql.raw(q.order === 'asc' ? 'ASC' : 'DESC');
+    // with a topic, only the incidents that have it (a bit of the mask)
+    const topic = q.topic ? sql` AND (topic_mask & ${topicBit(q.topic)}) <> 0` : sql.empty;
+    const union = sql`SELECT 'reception' AS type, id, effective_at AS at FROM reception_entries WHERE institution_id = ${institutionId}
+      UNION ALL SELECT 'incident' AS type, id, occurred_at AS at FROM incidents WHERE institution_id = ${institutionId}${topic}
+      UNION ALL SELECT 'appearance' AS type, id, starts_at AS at FROM appearances WHERE institution_id = ${institutionId}`;
+    const rows = await this.db.read((m) =>
+      query<{ type: TimelineType; id: string; at: string | number }>(
+        m,
+        sql`SELECT t.type, t.id, t.at FROM (${union}) t ORDER BY t.at ${dir}, t.type ${dir}, t.id ${dir} LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`,
+      ),
     );
     const [{ n }] = await this.db.read((m) =>
-      m.query(
-        `SELECT (SELECT COUNT(*) FROM reception_entries WHERE institution_id = ${p(1)}) + (SELECT COUNT(*) FROM incidents WHERE institution_id = ${p(2)}${topic}) + (SELECT COUNT(*) FROM appearances WHERE institution_id = ${p(3)}) AS n`,
-        [institutionId, institutionId, institutionId],
+      query<{ n: unknown }>(
+        m,
+        sql`SELECT (SELECT COUNT(*) FROM reception_entries WHERE institution_id = ${institutionId}) + (SELECT COUNT(*) FROM incidents WHERE institution_id = ${institutionId}${topic}) + (SELECT COUNT(*) FROM appearances WHERE institution_id = ${institutionId}) AS n`,
       ),
     );
     const idsOf = (t: TimelineType) => rows.filter((r) => r.type === t).map((r) => r.id);

@@ -9,7 +9,7 @@ import { ForbiddenError, NotFoundError, UnauthenticatedError, ValidationFailedEr
 import { DAY_MS, iso } from '../common/time';
 import { apiTokensConfig } from '../config';
 import { Office } from '../offices/office.entity';
-import { query } from '../database/sql-dialect';
+import { query, sql } from '../database/sql';
 import { ApiToken } from './api-token.entity';
 import { ApiTokenUse } from './api-token-use.entity';
 import { ApiTokenUseView, ApiTokenView, CreatedApiTokenView, CreatePersonalTokenDto, CreateServiceTokenDto, ScopeView } from './dto/api-token.dto';
@@ -128,10 +128,9 @@ export class ApiTokensService {
     const [row] = await this.db.read((m) =>
       query<TokenRow>(
         m,
-        `SELECT t.id, t.kind, t.name, t.role, t.office_id, t.user_id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at,
+        sql`SELECT t.id, t.kind, t.name, t.role, t.office_id, t.user_id, t.scopes, t.expires_at, t.revoked_at, t.last_used_at,
               u.active AS user_active, u.role AS user_role, u.office_id AS user_office, u.email AS user_email
-       FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = :hash`,
-        { hash: hashToken(token) },
+       FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.token_hash = ${hashToken(token)}`,
       ),
     );
     if (!row || row.kind !== kind) throw new UnauthenticatedError('This API token is not known; it may have been mistyped', 'BAD_TOKEN');
@@ -172,7 +171,7 @@ export class ApiTokensService {
   private async touch(id: string, lastUsed: unknown, now: number): Promise<void> {
     const cutoff = now - this.config.lastUsedIntervalMs;
     if (lastUsed !== null && Number(lastUsed) > cutoff) return;
-    await this.db.write((m) => query(m, `UPDATE api_tokens SET last_used_at = :now WHERE id = :id AND (last_used_at IS NULL OR last_used_at <= :cutoff)`, { id, now, cutoff }));
+    await this.db.write((m) => query(m, sql`UPDATE api_tokens SET last_used_at = ${now} WHERE id = ${id} AND (last_used_at IS NULL OR last_used_at <= ${cutoff})`));
   }
 
   private async insert(kind: TokenKind, dto: CreatePersonalTokenDto, owner: Pick<ApiToken, 'userId' | 'role' | 'officeId'>, actor: AuthUser): Promise<CreatedApiTokenView> {

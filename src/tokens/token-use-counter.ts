@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from 
 import { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { apiTokensConfig } from '../config';
-import { query } from '../database/sql-dialect';
+import { query, sql } from '../database/sql';
 import { ApiTokenUse } from './api-token-use.entity';
 import { DatabaseService } from '../database/database.service';
 
@@ -70,10 +70,9 @@ export class TokenUseCounter implements OnModuleInit, OnApplicationShutdown {
           for (const p of batch.values()) {
             await query(
               m,
-              `INSERT INTO api_token_uses (token_id, window_start, method, route, status, hits, last_at) VALUES (:tokenId, :minute, :method, :route, :status, :hits, :lastAt)
-               ON CONFLICT (token_id, window_start, method, route, status) DO UPDATE SET hits = api_token_uses.hits + :hits,
-                 last_at = CASE WHEN api_token_uses.last_at > :lastAt THEN api_token_uses.last_at ELSE :lastAt END`,
-              { ...p },
+              sql`INSERT INTO api_token_uses (token_id, window_start, method, route, status, hits, last_at) VALUES (${p.tokenId}, ${p.minute}, ${p.method}, ${p.route}, ${p.status}, ${p.hits}, ${p.lastAt})
+               ON CONFLICT (token_id, window_start, method, route, status) DO UPDATE SET hits = api_token_uses.hits + ${p.hits},
+                 last_at = CASE WHEN api_token_uses.last_at > ${p.lastAt} THEN api_token_uses.last_at ELSE ${p.lastAt} END`,
             );
           }
         });

@@ -14,7 +14,7 @@ import {
   RiskLevelRoseEvent,
 } from '../common/domain-events';
 import { iso } from '../common/time';
-import { query } from '../database/sql-dialect';
+import { query, sql } from '../database/sql';
 import { Institution } from '../institutions/institution.entity';
 import { summariseAssessment } from '../notifications/assessment-summary';
 import { NewDelivery, OutboxWriter } from '../notifications/outbox-writer';
@@ -98,7 +98,7 @@ export class WebhookEventsListener {
       });
       const a = await e.manager.getRepository(Appearance).findOneBy({ id: o.appearanceId });
       if (!a) continue;
-      const [latest] = await query<{ level: string }>(e.manager, `SELECT level FROM risk_assessments WHERE appearance_id = :id ORDER BY seq DESC LIMIT 1`, { id: a.id });
+      const [latest] = await query<{ level: string }>(e.manager, sql`SELECT level FROM risk_assessments WHERE appearance_id = ${a.id} ORDER BY seq DESC LIMIT 1`);
       await this.toChat(e.manager, a, `escalation.unacknowledged:${key}`, e.at, { type: 'escalation.unacknowledged', level: latest?.level ?? null, recipients: o.recipients, warnedAt: o.firstSentAt });
     }
   }
@@ -117,10 +117,10 @@ export class WebhookEventsListener {
       const a = await e.manager.getRepository(Appearance).findOneBy({ id: b.appearanceId });
       const asm = await e.manager.getRepository(RiskAssessment).findOne({ where: { id: b.assessmentId }, select: { id: true, seq: true, level: true, p: true, modelVersion: true, detail: true } });
       if (!a || !asm || asm.level !== 'critical' || a.startsAt <= e.at || a.status === 'cancelled' || a.status === 'completed') continue;
-      const [before] = await query<{ s: number | string | null }>(e.manager, `SELECT MAX(seq) AS s FROM risk_assessments WHERE appearance_id = :id AND seq < :seq AND level <> 'critical'`, {
-        id: a.id,
-        seq: asm.seq,
-      });
+      const [before] = await query<{ s: number | string | null }>(
+        e.manager,
+        sql`SELECT MAX(seq) AS s FROM risk_assessments WHERE appearance_id = ${a.id} AND seq < ${asm.seq} AND level <> 'critical'`,
+      );
       const run = `after-s${Number(before?.s ?? 0)}`;
       await this.toChat(e.manager, a, `briefing.critical:${a.id}:${run}`, e.at, {
         type: 'briefing.critical',

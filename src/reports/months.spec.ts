@@ -1,4 +1,4 @@
-import { addMonths, monthKeys, monthStart, quarterKeys } from './sql-dialect';
+import { addMonths, monthKeys, monthStart, quarterKeys } from './months';
 
 describe('month and quarter keys', () => {
   it.each([
