@@ -125,4 +125,38 @@ describe('scores', () => {
     expect(i.high!).toBeGreaterThanOrEqual(i.estimate!);
     expect(a.logLoss.diff['p−q'].high!).toBeLessThan(0);
   });
+
+  it("the bootstrap's Brier and log loss (summed per unit) are those of resampling the cases themselves", () => {
+    const r = rng(11);
+    const n = 300;
+    const y = Array.from({ length: n }, () => (r() < 0.25 ? 1 : 0));
+    const p = y.map((v) => Math.min(0.99, Math.max(0.01, 0.25 + (v ? 0.15 : -0.05) + (r() - 0.5) * 0.4)));
+    // units of unequal size, in no order
+    const units = y.map((_, i) => (i * 7919) % 37);
+    const B = 150;
+    const seed = 5;
+    const got = bootstrap(units, y, { p }, ['brier', 'logLoss'], [], B, seed);
+    // the reference: B resamples of the units with the same generator, each case weighted by its unit's draws
+    const ids = [...new Set(units)];
+    const rnd = rng(seed);
+    const draws = { brier: [] as number[], logLoss: [] as number[] };
+    for (let b = 0; b < B; b++) {
+      const mult = new Array<number>(ids.length).fill(0);
+      for (let k = 0; k < ids.length; k++) mult[Math.floor(rnd() * ids.length)]++;
+      const w = units.map((u) => mult[ids.indexOf(u)]);
+      const tw = w.reduce((a, x) => a + x, 0);
+      draws.brier.push(w.reduce((a, wi, i) => a + wi * (p[i] - y[i]) ** 2, 0) / tw);
+      draws.logLoss.push(w.reduce((a, wi, i) => a - wi * (y[i] ? Math.log(p[i]) : Math.log(1 - p[i])), 0) / tw);
+    }
+    const q = (xs: number[], at: number) => {
+      const s = [...xs].sort((a, b) => a - b);
+      const pos = (s.length - 1) * at;
+      const lo = Math.floor(pos);
+      return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
+    };
+    for (const st of ['brier', 'logLoss'] as const) {
+      expect(got[st].single.p.low).toBeCloseTo(q(draws[st], 0.025), 12);
+      expect(got[st].single.p.high).toBeCloseTo(q(draws[st], 0.975), 12);
+    }
+  });
 });

@@ -143,17 +143,20 @@ function aucSorted(order: Int32Array, p: number[], y: number[], w: Float64Array)
   return pos > 0 && neg > 0 ? sum / (pos * neg) : null;
 }
 
+/** One case's Brier or log-loss term. */
+function caseLoss(stat: 'brier' | 'logLoss', p: number, y: number): number {
+  if (stat === 'brier') return (p - y) ** 2;
+  const q = Math.min(1 - EPS, Math.max(EPS, p));
+  return -(y ? Math.log(q) : Math.log(1 - q));
+}
+
 function weightedStat(stat: Stat, p: number[], y: number[], w: Float64Array, order: Int32Array): number | null {
   if (stat === 'auc') return aucSorted(order, p, y, w);
   let t = 0;
   let tw = 0;
   for (let i = 0; i < p.length; i++) {
     if (!w[i]) continue;
-    if (stat === 'brier') t += w[i] * (p[i] - y[i]) ** 2;
-    else {
-      const q = Math.min(1 - EPS, Math.max(EPS, p[i]));
-      t -= w[i] * (y[i] ? Math.log(q) : Math.log(1 - q));
-    }
+    t += w[i] * caseLoss(stat, p[i], y[i]);
     tw += w[i];
   }
   return t / (tw || 1);
@@ -183,14 +186,38 @@ export function bootstrap(
   const draws: Record<string, number[]> = {};
   const mult = new Float64Array(ids.length);
   const w = new Float64Array(y.length);
+  // Brier and log loss are sums over cases: each unit's sum (and case count) once, so a resample
+  // costs one pass over the units instead of one over the cases; the AUC needs the cases.
+  const unitCases = new Float64Array(ids.length);
+  for (let i = 0; i < y.length; i++) unitCases[unitIx[i]]++;
+  const unitSums: Record<string, Float64Array> = {};
+  for (const st of stats) {
+    if (st === 'auc') continue;
+    for (const [name, p] of Object.entries(forecasts)) {
+      const sums = new Float64Array(ids.length);
+      for (let i = 0; i < y.length; i++) sums[unitIx[i]] += caseLoss(st, p[i], y[i]);
+      unitSums[`${st}|${name}`] = sums;
+    }
+  }
+  const byUnits = (sums: Float64Array): number => {
+    let t = 0;
+    let n = 0;
+    for (let k = 0; k < mult.length; k++) {
+      if (!mult[k]) continue;
+      t += mult[k] * sums[k];
+      n += mult[k] * unitCases[k];
+    }
+    return t / (n || 1);
+  };
+  const needsCases = stats.includes('auc');
   for (let b = 0; b < B; b++) {
     mult.fill(0);
     for (let k = 0; k < ids.length; k++) mult[Math.floor(rnd() * ids.length)]++;
-    for (let i = 0; i < y.length; i++) w[i] = mult[unitIx[i]];
+    if (needsCases) for (let i = 0; i < y.length; i++) w[i] = mult[unitIx[i]];
     for (const st of stats) {
       const vals: Record<string, number | null> = {};
       for (const [name, p] of Object.entries(forecasts)) {
-        vals[name] = weightedStat(st, p, y, w, orders[name]);
+        vals[name] = st === 'auc' ? weightedStat(st, p, y, w, orders[name]) : byUnits(unitSums[`${st}|${name}`]);
         if (vals[name] !== null) (draws[`${st}|${name}`] ??= []).push(vals[name] as number);
       }
       for (const [a, c] of pairs) if (vals[a] !== null && vals[c] !== null) (draws[`${st}|${a}−${c}`] ??= []).push((vals[a] as number) - (vals[c] as number));
