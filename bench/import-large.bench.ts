@@ -56,7 +56,8 @@ function buildApp(dir: string): string {
   const out = join(dir, 'dist');
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
   if (tsc.status !== 0) console.log(`note: tsc reported errors (it still emitted the JavaScript):\n${tsc.stdout.trim().slice(0, 600)}`);
-  cpSync(join(ROOT, 'src/notifications/templates'), join(out, 'src/notifications/templates'), { recursive: true });
+  // The assets nest-cli.json copies (mail templates, page and dashboard views); tsc alone does not.
+  for (const assets of ['src/notifications/templates', 'src/pages/views', 'src/dashboard/views']) cpSync(join(ROOT, assets), join(out, assets), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   if (!existsSync(join(out, 'src/main.js'))) throw new Error('could not build the app');
   return join(out, 'src/main.js');

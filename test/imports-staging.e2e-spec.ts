@@ -74,7 +74,7 @@ describe('imports: check first, then commit quickly', () => {
     expect(await t.db.getRepository(Institution).countBy({ id: first.id })).toBe(1);
   });
 
-  it('answers other requests between rows while a slow file is checked (the event loop is given back every 10 ms)', async () => {
+  it('answers other requests between rows while a slow file is checked (the event loop is given back every few ms)', async () => {
     const inst = await t.factories.institution({ name: 'Slow Rows College', city: 'Rutland', state: 'VT' });
     const { IncidentImportService } = await import('../src/incidents/incident-import.service');
     const service = t.app.get(IncidentImportService) as unknown as { fromOwn: (...a: unknown[]) => unknown };

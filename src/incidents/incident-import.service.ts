@@ -91,7 +91,7 @@ export class IncidentImportService {
       runImport(
         this.db,
         report,
-        async (m, stage) => {
+        async (stage) => {
           const chunks = csvChunks(
             file(),
             (header) => {
@@ -103,7 +103,7 @@ export class IncidentImportService {
             },
             this.uploads.limitBytes,
           );
-          for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, { occurrences, touched, created }, actor);
+          for await (const chunk of chunks) await this.chunk(stage, chunk, format, report, { occurrences, touched, created }, actor);
         },
         async (m) => {
           await this.audit.record(m, {
@@ -120,7 +120,6 @@ export class IncidentImportService {
   }
 
   private async chunk(
-    m: EntityManager,
     stage: Stage,
     rows: CsvRow[],
     format: IncidentFormat,
@@ -142,11 +141,14 @@ export class IncidentImportService {
         refuse(report, row, e);
       }
     }
-    const institutions = await this.resolve(m, drafts);
-    const existingKeys = await this.existingKeys(
-      m,
-      drafts.map((d) => d.importKey),
-    );
+    // One short read per chunk: the file's check holds no connection between chunks.
+    const { institutions, existingKeys } = await this.db.read(async (m) => ({
+      institutions: await this.resolve(m, drafts),
+      existingKeys: await this.existingKeys(
+        m,
+        drafts.map((d) => d.importKey),
+      ),
+    }));
     const now = this.clock.now();
     const fresh: Array<Omit<Incident, 'institution' | 'appearance'>> = [];
     const retopic: { id: string; mask: number }[] = [];

@@ -63,7 +63,7 @@ type Candidate = Omit<Institution, 'institution'>;
 type Existing = { id: string; ownership: string | null; highestDegree: string | null };
 
 /**
- * POST /institutions/import. Streams the CSV in chunks of 500 rows; per chunk one query finds
+ * POST /institutions/import. Streams the CSV in chunks of 500 rows; per chunk one query (a short read) finds
  * existing institutions (by normalised name|city|STATE, or external id) and the new ones are staged
  * (runImport inserts them in one short transaction at the end). Matches are left as they are
  * (re-importing creates nothing), except that a Scorecard ownership or highest degree the row has
@@ -87,7 +87,7 @@ export class InstitutionImportService {
       runImport(
         this.db,
         report,
-        async (m, stage) => {
+        async (stage) => {
           const chunks = csvChunks(
             file(),
             (header) => {
@@ -106,7 +106,7 @@ export class InstitutionImportService {
             },
             this.uploads.limitBytes,
           );
-          for await (const chunk of chunks) await this.chunk(m, stage, chunk, format, report, seen);
+          for await (const chunk of chunks) await this.chunk(stage, chunk, format, report, seen);
         },
         (m) =>
           this.audit.record(m, {
@@ -119,7 +119,7 @@ export class InstitutionImportService {
     );
   }
 
-  private async chunk(m: EntityManager, stage: Stage, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: CreatedRows): Promise<void> {
+  private async chunk(stage: Stage, rows: CsvRow[], format: InstitutionFormat, report: ImportReport, seen: CreatedRows): Promise<void> {
     const now = this.clock.now();
     const parsed: Array<{ row: number; cand?: Candidate; refused?: { reason: string; fields?: Record<string, string> } }> = [];
     const breathe = breather();
@@ -134,10 +134,11 @@ export class InstitutionImportService {
       }
     }
     const cands = parsed.flatMap((p) => (p.cand ? [p.cand] : []));
-    const existing = await this.existing(m, cands);
+    const existing = await this.db.read((m) => this.existing(m, cands));
     const fresh: Candidate[] = [];
     const fills: Array<{ id: string } & Partial<Pick<Institution, 'ownership' | 'highestDegree'>>> = [];
     for (const p of parsed) {
+      await breathe();
       if (!p.cand) {
         tally(report, { row: p.row, status: 'refused', reason: p.refused!.reason, fields: p.refused!.fields });
         continue;
