@@ -26,15 +26,18 @@ const strict = process.argv.includes('--strict');
 const gateArg = process.argv.indexOf('--gate');
 const gate = gateArg < 0 ? null : new Set((process.argv[gateArg + 1] ?? '').split(',').filter(Boolean));
 
-/** `| src/x.ts:12 | ConditionalExpression | false | why |` rows of equivalent.md. */
+/**
+ * `| src/x.ts:12 | ConditionalExpression | `false` | why |` rows of equivalent.md; `src/x.ts:12:7` (the
+ * column as --survivors prints it) picks one of several mutants with the same replacement on a line.
+ */
 function equivalents() {
   const file = path.join(__dirname, 'equivalent.md');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
-    .map((l) => /^\|\s*`?([^`|\s]+):(\d+)`?\s*\|\s*(\w+)\s*\|\s*`([^`]*)`\s*\|\s*(.+?)\s*\|\s*$/.exec(l))
+    .map((l) => /^\|\s*`?([^`|\s:]+):(\d+)(?::(\d+))?`?\s*\|\s*(\w+)\s*\|\s*`([^`]*)`\s*\|\s*(.+?)\s*\|\s*$/.exec(l))
     .filter(Boolean)
-    .map(([, file, line, mutator, replacement, reason]) => ({ file, line: Number(line), mutator, replacement, reason }));
+    .map(([, file, line, column, mutator, replacement, reason]) => ({ file, line: Number(line), column: column === undefined ? null : Number(column), mutator, replacement, reason }));
 }
 
 const eq = equivalents();
@@ -48,7 +51,10 @@ function inScope(targets, file, m) {
   });
 }
 let outOfScope = 0;
-const isEquivalent = (file, m) => eq.some((e) => e.file === file && e.line === m.location.start.line && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? ''));
+const isEquivalent = (file, m) =>
+  eq.some(
+    (e) => e.file === file && e.line === m.location.start.line && (e.column === null || e.column === m.location.start.column) && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? ''),
+  );
 
 let failed = false;
 const rows = [];
