@@ -66,7 +66,7 @@ const modules = [
   {
     slug: 'csv',
     name: 'CSV escaping',
-    unit: { mutate: ['src/common/csv-formula.ts', 'src/reports/csv.ts', 'src/common/csv.ts'], specs: ['src/reports/csv.spec.ts', 'src/imports/imports.spec.ts'] },
+    unit: { mutate: ['src/common/csv-formula.ts', 'src/reports/csv.ts', 'src/common/csv.ts'], specs: ['src/common/csv.spec.ts', 'src/reports/csv.spec.ts', 'src/imports/imports.spec.ts'] },
   },
   {
     slug: 'imports',

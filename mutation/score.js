@@ -4,13 +4,16 @@
  * mutation-testing-report-schema). Score = detected / valid, where detected = killed + timed out and
  * valid = detected + survived + no coverage; a survivor listed in mutation/equivalent.md (file, line,
  * mutator, replacement, reason) is equivalent and leaves the count. Static mutants that were not run
- * (see stryker.config.mjs) are shown as "static, not run". Exit 1 when a module is under THRESHOLD,
+ * (see stryker.config.mjs) are shown as "static, not run". Only the mutants inside the module's current
+ * targets count: Stryker's incremental file keeps the results of mutants outside the run's scope (a
+ * file moved away, a function range that narrowed), which no run re-tests. Exit 1 when a module is under THRESHOLD,
  * or (with --strict) has no report yet.
  *   node mutation/score.js [--survivors] [--strict]   (--survivors lists every unexplained survivor)
  */
 const { existsSync, readFileSync } = require('node:fs');
 const path = require('node:path');
 const { modules, SUITES, THRESHOLD, incrementalFile } = require('./modules');
+const { resolveAll } = require('./resolve');
 
 const root = path.resolve(__dirname, '..');
 const showAll = process.argv.includes('--survivors');
@@ -23,19 +26,35 @@ const strict = process.argv.includes('--strict');
 const gateArg = process.argv.indexOf('--gate');
 const gate = gateArg < 0 ? null : new Set((process.argv[gateArg + 1] ?? '').split(',').filter(Boolean));
 
-/** `| src/x.ts:12 | ConditionalExpression | false | why |` rows of equivalent.md. */
+/**
+ * `| src/x.ts:12 | ConditionalExpression | `false` | why |` rows of equivalent.md; `src/x.ts:12:7` (the
+ * column as --survivors prints it) picks one of several mutants with the same replacement on a line.
+ */
 function equivalents() {
   const file = path.join(__dirname, 'equivalent.md');
   if (!existsSync(file)) return [];
   return readFileSync(file, 'utf8')
     .split('\n')
-    .map((l) => /^\|\s*`?([^`|\s]+):(\d+)`?\s*\|\s*(\w+)\s*\|\s*`([^`]*)`\s*\|\s*(.+?)\s*\|\s*$/.exec(l))
+    .map((l) => /^\|\s*`?([^`|\s:]+):(\d+)(?::(\d+))?`?\s*\|\s*(\w+)\s*\|\s*`([^`]*)`\s*\|\s*(.+?)\s*\|\s*$/.exec(l))
     .filter(Boolean)
-    .map(([, file, line, mutator, replacement, reason]) => ({ file, line: Number(line), mutator, replacement, reason }));
+    .map(([, file, line, column, mutator, replacement, reason]) => ({ file, line: Number(line), column: column === undefined ? null : Number(column), mutator, replacement, reason }));
 }
 
 const eq = equivalents();
-const isEquivalent = (file, m) => eq.some((e) => e.file === file && e.line === m.location.start.line && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? ''));
+
+/** Is the mutant inside the suite's current targets (whole files, or `file:from-to` line ranges)? */
+function inScope(targets, file, m) {
+  return targets.some((t) => {
+    const range = /^(.*):(\d+)-(\d+)$/.exec(t);
+    if (!range) return t === file;
+    return range[1] === file && m.location.start.line >= Number(range[2]) && m.location.start.line <= Number(range[3]);
+  });
+}
+let outOfScope = 0;
+const isEquivalent = (file, m) =>
+  eq.some(
+    (e) => e.file === file && e.line === m.location.start.line && (e.column === null || e.column === m.location.start.column) && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? ''),
+  );
 
 let failed = false;
 const rows = [];
@@ -49,9 +68,11 @@ for (const mod of modules) {
     if (!existsSync(f)) continue;
     reports++;
     const report = JSON.parse(readFileSync(f, 'utf8'));
+    const targets = resolveAll(mod[suite].mutate, root);
     for (const [file, { mutants }] of Object.entries(report.files)) {
       for (const m of mutants) {
-        if (m.status === 'Killed') c.killed++;
+        if (!inScope(targets, file, m)) outOfScope++;
+        else if (m.status === 'Killed') c.killed++;
         else if (m.status === 'Timeout') c.timeout++;
         else if (m.status === 'Ignored') c.static++;
         else if (m.status === 'CompileError' || m.status === 'RuntimeError') c.errors++;
@@ -90,6 +111,7 @@ const line = (r) => r.map((v, i) => (i === 0 ? String(v).padEnd(widths[i]) : Str
 console.log(line(head));
 console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
 for (const r of rows) console.log(line(r));
+if (outOfScope) console.log(`\n${outOfScope} mutant(s) in the reports lie outside the current targets (a file moved, a range narrowed): not counted`);
 if (survivors.length) {
   console.log(`\n${survivors.length} surviving mutant(s) neither killed nor listed in mutation/equivalent.md${showAll ? ':' : ' (--survivors lists them)'}`);
   if (showAll) for (const s of survivors) console.log(`  ${s}`);

@@ -1,4 +1,4 @@
-import { localIsoCached, resolveTimes, Times } from './appearance-times';
+import { isoCached, localIsoCached, resolveTimes, Times } from './appearance-times';
 
 const NY = 'America/New_York';
 const t = (iso: string) => Date.parse(iso);
@@ -70,5 +70,111 @@ describe('localIsoCached', () => {
   ])('formats %p in %s as %s', (ms, zone, expected) => {
     expect(localIsoCached(ms, zone)).toBe(expected);
     expect(localIsoCached(ms, zone)).toBe(expected); // from the cache
+  });
+});
+
+describe('resolveTimes: the refusals word for word, and the bounds', () => {
+  const current: Times = { startsAt: t('2026-03-06T15:00:00Z'), endsAt: t('2026-03-06T17:00:00Z'), timeZone: NY };
+  const refusal = (input: Parameters<typeof resolveTimes>[0], cur: Times | null = null) => {
+    try {
+      resolveTimes(input, cur, NY);
+    } catch (e: any) {
+      return { status: e.status, code: e.code, message: e.message, fields: e.fields };
+    }
+    return null;
+  };
+  const field = (f: string, reason: string, code = 'VALIDATION_FAILED') => ({ status: 400, code, message: `${f} ${reason}`, fields: { [f]: reason } });
+
+  it.each<[string, Parameters<typeof resolveTimes>[0], Times | null, ReturnType<typeof field>]>([
+    ['an unknown zone', { timeZone: 'Mars/Olympus' }, current, field('timeZone', 'must be an IANA time zone such as America/New_York')],
+    [
+      'instants and local times mixed',
+      { startsLocal: '2026-03-02T10:00', endsAt: '2026-03-02T11:00:00Z' },
+      null,
+      field('startsLocal', 'cannot be combined with startsAt/endsAt: send either instants with offsets or local times'),
+    ],
+    [
+      'a move to a date with instants',
+      { date: '2026-03-10', startsAt: '2026-03-10T10:00:00Z' },
+      current,
+      field('date', 'moves the appearance keeping its local times; do not combine it with startsAt/endsAt/startsLocal/endsLocal'),
+    ],
+    [
+      'a move to a date with local times',
+      { date: '2026-03-10', endsLocal: '2026-03-10T12:00' },
+      current,
+      field('date', 'moves the appearance keeping its local times; do not combine it with startsAt/endsAt/startsLocal/endsLocal'),
+    ],
+    ['a create with only endsAt', { endsAt: '2026-03-02T11:00:00Z' }, null, field('startsAt', 'is required with endsAt')],
+    ['a create with only startsAt', { startsAt: '2026-03-02T10:00:00Z' }, null, field('endsAt', 'is required with startsAt')],
+    ['a create with only endsLocal', { endsLocal: '2026-03-02T11:00' }, null, field('startsLocal', 'is required with endsLocal')],
+    ['a create with only startsLocal', { startsLocal: '2026-03-02T10:00' }, null, field('endsLocal', 'is required with startsLocal')],
+    ['a create with no times', { timeZone: NY }, null, field('startsAt', 'is required: send startsAt and endsAt (ISO-8601 with offset) or startsLocal and endsLocal (with timeZone)')],
+    ['a date that is not a local date', { date: '2026-3-10' }, current, field('date', 'must be a local date, e.g. 2026-03-10')],
+    ['an end at the start', { startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T10:00:00Z' }, null, field('endsAt', 'must be after startsAt')],
+    ['local times ending before they start', { startsLocal: '2026-03-02T10:00', endsLocal: '2026-03-02T09:00' }, null, field('endsLocal', 'must be after startsLocal')],
+    ['an end a minute short of 15 minutes', { startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T10:14:59Z' }, null, field('endsAt', 'makes the appearance shorter than 15 minutes')],
+    ['an end past 24 hours', { startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-03T10:00:01Z' }, null, field('endsAt', 'makes the appearance longer than 24 hours')],
+    [
+      'a move whose end lands in the skipped hour, named by the date',
+      { date: '2026-03-08' },
+      { startsAt: t('2026-03-06T06:00:00Z'), endsAt: t('2026-03-06T07:30:00Z'), timeZone: NY },
+      {
+        status: 400,
+        code: 'NONEXISTENT_LOCAL_TIME',
+        message: expect.stringMatching(/^date does not exist/),
+        fields: { date: expect.stringMatching(/^does not exist in America\/New_York/) },
+      } as never,
+    ],
+    [
+      'a new zone where the end does not exist, named by the zone',
+      { timeZone: NY },
+      { startsAt: t('2026-03-08T01:00:00Z'), endsAt: t('2026-03-08T02:30:00Z'), timeZone: 'UTC' },
+      {
+        status: 400,
+        code: 'NONEXISTENT_LOCAL_TIME',
+        message: expect.stringMatching(/^timeZone does not exist/),
+        fields: { timeZone: expect.stringMatching(/^does not exist in America\/New_York/) },
+      } as never,
+    ],
+  ])('refuses %s', (_name, input, cur, expected) => expect(refusal(input, cur)).toEqual(expected));
+
+  it('accepts exactly 15 minutes and exactly 24 hours', () => {
+    expect(resolveTimes({ startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-02T10:15:00Z' }, null, NY).endsAt).toBe(t('2026-03-02T10:15:00Z'));
+    expect(resolveTimes({ startsAt: '2026-03-02T10:00:00Z', endsAt: '2026-03-03T10:00:00Z' }, null, NY).endsAt).toBe(t('2026-03-03T10:00:00Z'));
+  });
+
+  it('a move keeps the days an overnight appearance spans', () => {
+    const overnight: Times = { startsAt: t('2026-03-06T03:00:00Z'), endsAt: t('2026-03-06T06:00:00Z'), timeZone: NY }; // 22:00–01:00 EST
+    const r = resolveTimes({ date: '2026-03-12' }, overnight, NY);
+    expect([new Date(r.startsAt).toISOString(), new Date(r.endsAt).toISOString()]).toEqual(['2026-03-13T02:00:00.000Z', '2026-03-13T05:00:00.000Z']);
+  });
+});
+
+describe('resolveTimes: an update that changes no time', () => {
+  it('keeps an appearance that starts in the repeated hour (its local time is not read again)', () => {
+    const repeated: Times = { startsAt: t('2026-11-01T05:30:00Z'), endsAt: t('2026-11-01T07:00:00Z'), timeZone: NY }; // 01:30 EDT, the first of two
+    expect(resolveTimes({}, repeated, NY)).toEqual(repeated);
+    expect(resolveTimes({ timeZone: NY }, repeated, NY)).toEqual(repeated);
+  });
+});
+
+describe('localIsoCached on the days the clocks change', () => {
+  // Days no other test formats: the offsets of the day are looked up here for the first time.
+  it.each([
+    ['New York, spring forward', NY, ['2027-03-14T06:30:00Z', '2027-03-14T07:30:00Z'], ['2027-03-14T01:30:00.000-05:00', '2027-03-14T03:30:00.000-04:00']],
+    ['New York, fall back', NY, ['2027-11-07T05:30:00Z', '2027-11-07T06:30:00Z'], ['2027-11-07T01:30:00.000-04:00', '2027-11-07T01:30:00.000-05:00']],
+    ['London, spring forward', 'Europe/London', ['2027-03-28T00:30:00Z', '2027-03-28T01:30:00Z'], ['2027-03-28T00:30:00.000+00:00', '2027-03-28T02:30:00.000+01:00']],
+  ])('%s: each instant gets the offset in force then, not the one the day began with', (_name, zone, instants, expected) => {
+    expect(instants.map((i) => localIsoCached(t(i), zone))).toEqual(expected);
+  });
+});
+
+describe('isoCached', () => {
+  it('is the ISO form of the instant, the first time and from the cache', () => {
+    const ms = t('2026-03-06T15:00:00.123Z');
+    expect(isoCached(ms)).toBe('2026-03-06T15:00:00.123Z');
+    expect(isoCached(ms)).toBe('2026-03-06T15:00:00.123Z');
+    expect(isoCached(ms + 1)).toBe('2026-03-06T15:00:00.124Z');
   });
 });

@@ -42,5 +42,10 @@ describe('expected version (If-Match and body version)', () => {
     expect(refusal(() => expectedVersion(header, undefined))).toEqual({ status: 400, fields: { 'If-Match': 'must be an ETag such as "3"' } });
   });
 
+  it('says in words what is wrong', () => {
+    expect(() => expectedVersion('"abc"', undefined)).toThrow(/^If-Match must be the ETag you read, e\.g\. "3"$/);
+    expect(() => expectedVersion('"3"', 4)).toThrow(/^If-Match and body version disagree$/);
+  });
+
   it('writes a strong ETag', () => expect(etag(3)).toBe('"3"'));
 });

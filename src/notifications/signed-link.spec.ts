@@ -80,6 +80,7 @@ describe('signed links', () => {
     ['an empty MAC', 'abc.'],
     ['an empty payload', '.abc'],
     ['three parts', 'a.b.c'],
+    ['missing (a link without its token)', undefined as unknown as string],
   ])('refuses a malformed token (%s) with 400 BAD_LINK', async (_, token) => {
     const s = await signer();
     expect(refusal(() => s.verify('ack', token, NOW))).toEqual({ code: 'BAD_LINK', status: 400, fields: { token: 'malformed' } });

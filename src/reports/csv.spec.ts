@@ -1,4 +1,4 @@
-import { csvCell, toCsv } from './csv';
+import { columnsOf, csvCell, toCsv } from './csv';
 
 describe('csvCell', () => {
   it.each<[unknown, string]>([
@@ -9,6 +9,7 @@ describe('csvCell', () => {
     [1 / 3, '0.333333'],
     [Number.NaN, ''],
     [true, 'true'],
+    [false, 'false'],
     ['plain', 'plain'],
     ['a,b', '"a,b"'],
     ['say "hi"', '"say ""hi"""'],
@@ -43,5 +44,17 @@ describe('toCsv', () => {
       ],
     );
     expect(csv).toBe("name,count\r\nKent State,3\r\n'=cmd,-1\r\n");
+  });
+});
+
+describe('columnsOf', () => {
+  it('a column per key, its cells as the values are: text, numbers (rounded), blanks, booleans, nested values as JSON', () => {
+    type Row = { name: string | null; share?: number; ok: boolean; extra: unknown };
+    const csv = toCsv(columnsOf<Row>(['name', 'share', 'ok', 'extra']), [
+      { name: 'Kent State', share: 1 / 3, ok: true, extra: { a: 1 } },
+      { name: null, share: -1, ok: false, extra: ['x'] },
+      { name: '=cmd', ok: true, extra: null },
+    ]);
+    expect(csv).toBe('name,share,ok,extra\r\nKent State,0.333333,true,"{""a"":1}"\r\n,-1,false,"[""x""]"\r\n\'=cmd,,true,\r\n');
   });
 });
