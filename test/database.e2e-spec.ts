@@ -190,4 +190,29 @@ describe('DatabaseService: write() and read()', () => {
     expect(seen).toEqual(['Committed beside', 'Changed in the write', 'Committed beside']);
     expect(await database.read(async (m) => [database.besideWrite(), await titleOf(m, a.id)])).toEqual([null, 'Changed in the write']); // null inside a read
   });
+
+  it('besideWrite never waits for a read-only connection: with every one held by a read, fn runs in the write', async () => {
+    if (database.kind === 'postgres') return; // no read-only connections there (besideWrite is null, above)
+    const a = await t.factories.appearance({ title: 'Committed' });
+    const hold = gate();
+    // both read-only connections held by reads that wait
+    const held = [1, 2].map(() =>
+      database.read(async (m) => {
+        const before = await titleOf(m, a.id); // the read's snapshot starts here
+        await hold.opened;
+        return [before, await titleOf(m, a.id)];
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const seen = await database.write(async (m) => {
+      await m.update(Appearance, { id: a.id }, { title: 'Changed in the write' });
+      return database.besideWrite()!((r) => titleOf(r, a.id)); // joins the write: sees its change, does not wait
+    });
+    expect(seen).toBe('Changed in the write');
+    hold.open();
+    expect(await Promise.all(held)).toEqual([
+      ['Committed', 'Committed'],
+      ['Committed', 'Committed'],
+    ]);
+  });
 });

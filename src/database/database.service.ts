@@ -47,8 +47,8 @@ class ReaderPool {
     return this.all.length;
   }
 
-  async use<T>(fn: (ds: DataSource) => Promise<T>): Promise<T> {
-    const ds = this.free.pop() ?? (await new Promise<DataSource>((resolve) => this.waiting.push(resolve)));
+  async use<T>(fn: (ds: DataSource) => Promise<T>, taken?: DataSource): Promise<T> {
+    const ds = taken ?? this.free.pop() ?? (await new Promise<DataSource>((resolve) => this.waiting.push(resolve)));
     try {
       return await fn(ds);
     } finally {
@@ -59,6 +59,11 @@ class ReaderPool {
         this.returned?.();
       }
     }
+  }
+
+  /** A free connection, taken (hand it to use() to give it back), or null when every one is busy: never waits. */
+  take(): DataSource | null {
+    return this.free.pop() ?? null;
   }
 
   /** Waits for the reads in flight (and those already waiting), then closes each connection once; later reads find none. */
@@ -152,12 +157,19 @@ export class DatabaseService implements OnApplicationShutdown {
    * side by side with the write's own statements. That connection sees exactly what the write sees
    * so far — the last commit: the write holds the file's write lock from its first statement, so
    * nothing commits in between — but not what the write has changed, hence "before it writes".
-   * Null where there is no such connection (PostgreSQL, an in-memory database, outside a write): the
+   * When no read-only connection is free, fn runs in the write itself. Null where there is no such connection (PostgreSQL, an in-memory database, outside a write): the
    * caller then runs its reads in its own transaction, one after another.
    */
   besideWrite(): (<T>(fn: Work<T>) => Promise<T>) | null {
-    if (this.kind === 'postgres' || !this.readers.size || this.current()?.kind !== 'write') return null;
-    return (fn) => scope.exit(() => this.readers.use((ds) => ds.transaction((m) => this.enter('read', m, fn))));
+    const s = this.current();
+    if (this.kind === 'postgres' || !this.readers.size || s?.kind !== 'write') return null;
+    return (fn) => {
+      // never waits for a connection: a read that holds one may itself be waiting for this write's
+      // turn (a write inside a read); with none free, fn joins the write and runs in its transaction
+      const ds = this.readers.take();
+      if (!ds) return join(s, fn);
+      return scope.exit(() => this.readers.use((d) => d.transaction((m) => this.enter('read', m, fn)), ds));
+    };
   }
 
   /**
