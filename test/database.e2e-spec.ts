@@ -195,15 +195,17 @@ describe('DatabaseService: write() and read()', () => {
     if (database.kind === 'postgres') return; // no read-only connections there (besideWrite is null, above)
     const a = await t.factories.appearance({ title: 'Committed' });
     const hold = gate();
-    // both read-only connections held by reads that wait
-    const held = [1, 2].map(() =>
+    const snapshots = [gate(), gate()];
+    // both read-only connections held by reads that wait, each after its first statement (its snapshot)
+    const held = snapshots.map((taken) =>
       database.read(async (m) => {
-        const before = await titleOf(m, a.id); // the read's snapshot starts here
+        const before = await titleOf(m, a.id);
+        taken.open();
         await hold.opened;
         return [before, await titleOf(m, a.id)];
       }),
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await Promise.all(snapshots.map((g) => g.opened));
     const seen = await database.write(async (m) => {
       await m.update(Appearance, { id: a.id }, { title: 'Changed in the write' });
       return database.besideWrite()!((r) => titleOf(r, a.id)); // joins the write: sees its change, does not wait

@@ -126,6 +126,10 @@ describe('risk evidence and flows', () => {
     const a1 = await t.factories.appearance({ institutionId: inst1.id });
     const a2 = await t.factories.appearance({ institutionId: inst2.id });
     const a3 = await t.factories.appearance({ institutionId: other.id });
+    // inst2's own look-ups (its reception, our last disruption there): read for it only once the wave moves
+    const now0 = t.clock.now();
+    await t.factories.reception({ institutionId: inst2.id, kind: 'access_restricted', stance: 'hostile', effectiveAt: now0 - 20 * DAY, recordedAt: now0 - 20 * DAY });
+    await t.factories.incident({ institutionId: inst2.id, target: 'organisation', kind: 'protest', severity: 2, occurredAt: now0 - 300 * DAY, recordedAt: now0 - 299 * DAY });
     await risk.refreshAll('daily_refresh');
     t.clock.advance(60_000);
     // general activism does not move the wave: only inst1's appearance
@@ -139,6 +143,7 @@ describe('risk evidence and flows', () => {
     expect(r2).toMatchObject({ assessed: 2, waveMoved: true });
     expect((await risk.latestView(a2.id))?.trigger).toBe('incident');
     expect((await risk.latestView(a2.id))?.evidence.stateWave).toBeCloseTo(0.8 * Math.exp(-1 / 14), 4);
+    expect((await risk.latestView(a2.id))?.evidence).toMatchObject({ latestStance: 'hostile', lastOwnIncident: { kind: 'protest', severity: 2 } });
     expect((await risk.latestView(a3.id))?.trigger).toBe('daily_refresh');
     expect((await risk.latestView(a1.id))?.trigger).toBe('incident');
   });

@@ -156,14 +156,16 @@ export class DatabaseService implements OnApplicationShutdown {
    * inside a write, a function that runs fn on a read-only connection in a transaction of its own,
    * side by side with the write's own statements. That connection sees exactly what the write sees
    * so far — the last commit: the write holds the file's write lock from its first statement, so
-   * nothing commits in between — but not what the write has changed, hence "before it writes".
-   * When no read-only connection is free, fn runs in the write itself. Null where there is no such connection (PostgreSQL, an in-memory database, outside a write): the
-   * caller then runs its reads in its own transaction, one after another.
+   * nothing commits in between — but not what the write has changed, hence "before it writes" (and
+   * not from a write joined to an outer one, which may have written). When no read-only connection
+   * is free, fn runs in the write itself. Null on PostgreSQL, without read-only connections (an
+   * in-memory database) and outside a write: the caller then runs its reads in its own transaction.
    */
   besideWrite(): (<T>(fn: Work<T>) => Promise<T>) | null {
     const s = this.current();
     if (this.kind === 'postgres' || !this.readers.size || s?.kind !== 'write') return null;
     return (fn) => {
+      if (!s.open) return Promise.reject(new Error('besideWrite: its write has ended'));
       // never waits for a connection: a read that holds one may itself be waiting for this write's
       // turn (a write inside a read); with none free, fn joins the write and runs in its transaction
       const ds = this.readers.take();

@@ -218,7 +218,7 @@ export interface GatherOptions {
    */
   scopeState?: { state: string; otherStates: StateTotals };
   /**
-   * Runs a group of the aggregate reads elsewhere, side by side with the others (DatabaseService.beside
+   * Runs a group of the aggregate reads elsewhere, side by side with the others (DatabaseService.besideWrite
    * inside a write that has not written yet); without it every read runs in `m`, one after another.
    */
   beside?: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>;
@@ -288,11 +288,15 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
   if (opts.beside) {
     // the incident aggregate (the longest) here; the per-institution look-ups and the two appearance aggregates beside it
     const beside = opts.beside;
-    const [inc, per, apps] = await Promise.all([
+    const settled = await Promise.allSettled([
       m.query(sql.incidents, args) as Promise<Row[]>,
       beside(async (bm) => [(await bm.query(scopeOf(sql.reception, ids), ids.length > 1000 ? [] : ids)) as Row[], (await bm.query(scopeOf(sql.lastOwn, ids), ids.length > 1000 ? [] : ids)) as Row[]]),
       beside(async (bm) => [(await bm.query(sql.appearances, args)) as Row[], (await bm.query(sql.attached, args)) as Row[]]),
     ]);
+    // every read has finished before a failure reaches the caller: a write never rolls back under a running statement
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const [inc, per, apps] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [Row[], Row[][], Row[][]];
     incRows = inc;
     [appRows, hitRows] = apps;
     setPerInstitution(per[0], per[1]);

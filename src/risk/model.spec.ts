@@ -116,6 +116,39 @@ describe('risk model — worked example (computed by hand)', () => {
   });
 });
 
+describe('risk model — the posterior grid', () => {
+  /** The grid with one exp per point, as it was built before the powers were stepped. */
+  function direct(alpha: number, beta: number, cMin: number, b: number) {
+    const g = logitBetaGrid(alpha, beta, cMin, b);
+    const a = Math.max(alpha, 1e-6);
+    const bb = Math.max(beta, 1e-6);
+    const lnB = logGamma(a) + logGamma(bb) - logGamma(a + bb);
+    const step = g.t[1] - g.t[0];
+    const n = g.t.length;
+    const w = Array.from(g.t, (x, i) => {
+      const softplus = x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+      return Math.exp(a * x - (a + bb) * softplus - lnB) * step * (i === 0 || i === n - 1 ? 0.5 : 1);
+    });
+    return { g, w, f: Array.from(g.t, (x) => Math.exp(-b * x)) };
+  }
+  const rel = (x: number, y: number) => (x === y ? 0 : Math.abs(x - y) / Math.max(Math.abs(x), Math.abs(y), 1e-300));
+
+  it.each([
+    [1e-3, 5, -Infinity, 0.5],
+    [0.5, 0.5, -20, 3],
+    [2.3, 40, -5, 0.5],
+    [300, 9000, -Infinity, -2],
+    [1e4, 1e4, 0, 3],
+    [0.02, 1e4, -600, 1],
+  ])('stepped powers match one exp a point (α %p, β %p, cMin %p, b %p)', (alpha, beta, cMin, b) => {
+    const { g, w, f } = direct(alpha, beta, cMin, b);
+    for (let i = 0; i < g.t.length; i++) {
+      expect(rel(g.w[i], w[i])).toBeLessThan(1e-10);
+      expect(rel(g.f![i], f[i])).toBeLessThan(1e-12);
+    }
+  });
+});
+
 describe('risk model — the posterior average', () => {
   it.each([
     [0.15, 4.85, 0],

@@ -82,8 +82,8 @@ export async function listScope(m: EntityManager, where: string, args: unknown[]
  * no duplicate seq and no second "rise". SQLite serialises writers already.
  */
 export async function loadScope(m: EntityManager, where: string, args: unknown[]): Promise<{ targets: Target[]; previous: Map<string, Previous> }> {
-  await lockScope(m, where, args);
-  const rows = (await m.query(
+  const locked = await lockScope(m, where, args);
+  const read = (await m.query(
     `SELECT ${TARGET_COLUMNS}, r.level AS prev_level, r.seq AS prev_seq, r.regional_wave AS prev_wave
      FROM appearances a JOIN institutions i ON i.id = a.institution_id
      LEFT JOIN risk_assessments r ON r.appearance_id = a.id
@@ -91,6 +91,9 @@ export async function loadScope(m: EntityManager, where: string, args: unknown[]
      WHERE ${where}`,
     args,
   )) as Row[];
+  // the read runs on a later snapshot (READ COMMITTED): a row that entered the scope in between was
+  // not locked, and is left to the batch that locks it
+  const rows = locked ? read.filter((r) => locked.has(String(r.id))) : read;
   const previous = new Map<string, Previous>();
   for (const r of rows) {
     if (r.prev_seq !== null && r.prev_seq !== undefined) previous.set(String(r.id), { level: r.prev_level as RiskLevel, seq: Number(r.prev_seq), wave: Number(r.prev_wave) });
@@ -100,11 +103,13 @@ export async function loadScope(m: EntityManager, where: string, args: unknown[]
 
 /**
  * PostgreSQL: locks the rows of the appearances in scope in one global order (byte order of the id),
- * so two batches that overlap take them in the same order and cannot deadlock. Nothing on SQLite.
+ * so two batches that overlap take them in the same order and cannot deadlock; returns their ids.
+ * Null on SQLite (writers are serialised: nothing to lock).
  */
-async function lockScope(m: EntityManager, where: string, args: unknown[]): Promise<void> {
-  if (m.connection.options.type !== 'postgres') return;
-  await m.query(`SELECT a.id FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where} ORDER BY a.id COLLATE "C" FOR UPDATE OF a`, args);
+async function lockScope(m: EntityManager, where: string, args: unknown[]): Promise<Set<string> | null> {
+  if (m.connection.options.type !== 'postgres') return null;
+  const rows = (await m.query(`SELECT a.id FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where} ORDER BY a.id COLLATE "C" FOR UPDATE OF a`, args)) as Row[];
+  return new Set(rows.map((r) => String(r.id)));
 }
 
 export function uniqueInstitutions(targets: { institutionId: string; state: string }[]): { id: string; state: string }[] {

@@ -119,13 +119,16 @@ export class RiskService {
   }
 
   /**
-   * Daily full refresh: every upcoming appearance within the horizon. One evidence pass (a read, no
-   * transaction held), then the snapshots are stored REFRESH_CHUNK appearances per transaction, so
-   * other writers (SQLite has one) get the database between chunks. On PostgreSQL a session
+   * Daily full refresh: every upcoming appearance within the horizon. One evidence pass, in the
+   * write of the first chunk (on SQLite its aggregates side by side on the read-only connections),
+   * then the snapshots are stored REFRESH_CHUNK appearances per write, so other writers (SQLite has
+   * one) get the database between chunks. On PostgreSQL a session
    * advisory lock makes sure only one instance runs it: another one finds it taken and skips, and
    * with `unlessRanSince` one that comes later finds the run's snapshots and skips too.
    */
   async refreshAll(trigger = 'daily_refresh', opts: { unlessRanSince?: number; chunkSize?: number } = {}): Promise<BatchResult & { skipped?: boolean }> {
+    // called inside another write (which may have written), its evidence pass must read in that write
+    const nested = this.db.inside();
     const ran = await this.db.withJobLock(REFRESH_LOCK_KEY, async (): Promise<BatchResult & { skipped?: boolean }> => {
       // checked under the lock: an instance that starts after another one finished this run stops here
       if (opts.unlessRanSince !== undefined && (await this.ranSince(trigger, opts.unlessRanSince))) return { assessed: 0, levelRises: 0, skipped: true };
@@ -156,7 +159,7 @@ export class RiskService {
         all = await listScope(m, scope, []);
         if (!all.length) return;
         // nothing written yet: on SQLite the long aggregates run side by side on the read-only connections
-        evidence = (await this.gather(m, cx, now, uniqueInstitutions(all), undefined, this.db.besideWrite() ?? undefined)).byInstitution;
+        evidence = (await this.gather(m, cx, now, uniqueInstitutions(all), undefined, nested ? undefined : (this.db.besideWrite() ?? undefined))).byInstitution;
         await assessChunk(
           m,
           all.slice(0, chunk).map((t) => t.id),
@@ -335,6 +338,7 @@ export class RiskService {
         }
         rows.push(...chunk);
         await settle();
+        sliceStart = performance.now();
         pending = this.insert(m, chunk).then(
           () => null,
           (e: unknown) => (e instanceof Error ? e : new Error(`risk snapshot insert failed: ${String(e)}`)),
