@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { crowdBand } from '../src/incidents/incident-import.service';
+import { crowdBand } from '../src/incidents/incident-import-rows';
 import { scorecardKind } from '../src/institutions/institution-import.service';
 import { zoneForState } from '../src/institutions/state-zones';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';

@@ -1,6 +1,6 @@
 import { safeCell, unprotectCell, wantsCsv } from '../common/csv';
 import { headerKey } from './csv-reader';
-import { crowdBand } from '../incidents/incident-import.service';
+import { crowdBand } from '../incidents/incident-import-rows';
 import { detectInstitutionFormat, scorecardKind } from '../institutions/institution-import.service';
 import { zoneForState } from '../institutions/state-zones';
 

@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { timeOrderedId } from '../common/ids';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
@@ -10,13 +9,14 @@ import { NotFoundError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
 import { DatabaseService } from '../database/database.service';
 import { addTotals, decayTotals, emptyTotals, Gathered, GatherContext, gatherEvidence, GatherOptions, placeholders, StateTotals } from './evidence';
-import { AssessMemo, assessRisk, DAY, levelRank, RiskEvidence } from './model';
+import { AssessMemo, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
 import { REFRESH_LOCK_KEY } from './risk-locks';
 import { readStateTotals, totalsKey, writeStateTotals } from './risk-state-totals';
 import { listScope, loadScope, Previous, Target, uniqueInstitutions } from './risk-targets';
-import { detailJson, evidenceJson, resultColumns, RiskAssessmentView, toView } from './risk.view';
+import { INSERT_CHUNK, insertSnapshots, snapshotRow } from './risk-snapshot-rows';
+import { RiskAssessmentView, toView } from './risk.view';
 
 export interface BatchResult {
   assessed: number;
@@ -29,12 +29,10 @@ type Row = Record<string, unknown>;
 /** Stored snapshots (views are built only where one is returned: a batch needs counts). */
 type Stored = { rows: RiskAssessment[]; rises: number };
 const UPCOMING = `a.status IN ('planned', 'confirmed')`;
-const INSERT_CHUNK = 500;
 /** Longest stretch of computing in a batch before it yields to the event loop (requests wait at most about this long behind it). */
 const SLICE_MS = 8;
 /** Appearances per transaction of the daily refresh (other writers get the database between chunks; 2,000 keeps each hold to a few hundred ms — at 500 the commits cost 0.6 s of a 10,000-appearance refresh, bench/risk.bench.ts). */
 const REFRESH_CHUNK = 2000;
-const COLUMNS = ['id', 'appearance_id', 'as_of', 'seq', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'regional_wave', 'detail', 'created_at'];
 
 /**
  * Assesses appearances: gathers evidence set-based (one evidence pass per batch), runs the pure
@@ -330,7 +328,7 @@ export class RiskService {
       for (let i = 0; i < targets.length; i += INSERT_CHUNK) {
         const chunk: RiskAssessment[] = [];
         for (const t of targets.slice(i, i + INSERT_CHUNK)) {
-          chunk.push(this.snapshot(t, evidence, evJsonByInstitution, cx, now, trigger, memo, (previous.get(t.id)?.seq ?? 0) + 1));
+          chunk.push(snapshotRow(t, evidence, evJsonByInstitution, cx, now, trigger, memo, (previous.get(t.id)?.seq ?? 0) + 1));
           if (performance.now() - sliceStart >= SLICE_MS) {
             await new Promise<void>((resolve) => setImmediate(resolve));
             sliceStart = performance.now();
@@ -339,7 +337,7 @@ export class RiskService {
         rows.push(...chunk);
         await settle();
         sliceStart = performance.now();
-        pending = this.insert(m, chunk).then(
+        pending = insertSnapshots(m, chunk).then(
           () => null,
           (e: unknown) => (e instanceof Error ? e : new Error(`risk snapshot insert failed: ${String(e)}`)),
         );
@@ -374,60 +372,5 @@ export class RiskService {
       }
     }
     return { rows, rises };
-  }
-
-  /** The snapshot of one appearance (not yet stored). */
-  private snapshot(
-    t: Target,
-    evidence: Map<string, RiskEvidence>,
-    evJsonByInstitution: Map<string, string>,
-    cx: GatherContext,
-    now: number,
-    trigger: string,
-    memo: AssessMemo,
-    seq: number,
-  ): RiskAssessment {
-    const ev = evidence.get(t.institutionId) as RiskEvidence;
-    let evJson = evJsonByInstitution.get(t.institutionId);
-    if (evJson === undefined) evJsonByInstitution.set(t.institutionId, (evJson = evidenceJson(ev)));
-    const lead = Math.max(0, t.startsAt - now);
-    const r = assessRisk(ev, t.attrs, cx.params, lead, memo);
-    const row = new RiskAssessment();
-    Object.assign(row, {
-      id: timeOrderedId(),
-      appearanceId: t.id,
-      asOf: now,
-      seq,
-      trigger,
-      ...resultColumns(r),
-      regionalWave: ev.stateWave,
-      // serialised once here; toView parses it back for the one view a single assessment returns
-      detail: detailJson(r, evJson, lead) as unknown as Record<string, unknown>,
-      createdAt: now,
-    });
-    return row;
-  }
-
-  /** One multi-row INSERT of stored snapshots. */
-  private async insert(m: EntityManager, chunk: RiskAssessment[]): Promise<void> {
-    const ph = placeholders(m, chunk.length * COLUMNS.length);
-    const values = chunk.map((_, j) => `(${ph.slice(j * COLUMNS.length, (j + 1) * COLUMNS.length).join(', ')})`).join(', ');
-    const params = chunk.flatMap((r) => [
-      r.id,
-      r.appearanceId,
-      r.asOf,
-      r.seq,
-      r.trigger,
-      r.modelVersion,
-      r.p,
-      r.pSevere,
-      r.level,
-      r.intervalLow,
-      r.intervalHigh,
-      r.regionalWave,
-      r.detail as unknown as string,
-      r.createdAt,
-    ]);
-    await m.query(`INSERT INTO risk_assessments (${COLUMNS.join(', ')}) VALUES ${values}`, params);
   }
 }
