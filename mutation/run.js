@@ -6,6 +6,8 @@
  *   --only a,b         only these modules (slugs)
  *   --suite unit|e2e   only this suite
  *   --since <ref>      only the modules whose mutated files or specs changed since <ref> (git diff)
+ *   --stale            only the (module, suite) runs whose committed report is missing or was made
+ *                      from other text of a mutated file or spec than the tree holds now (no git needed)
  *   --static           also run static mutants (module-level constants; slow, see modules.js)
  *   --dry              print what would run, run nothing
  * The exit code is the score table's: 1 when a module is under the threshold (with --since, only the modules re-run here count).
@@ -23,10 +25,12 @@ const opt = (name) => {
 const only = opt('--only')?.split(',');
 const suiteOnly = opt('--suite');
 const since = opt('--since');
+const staleOnly = args.includes('--stale');
 /** --budget N: at most N Stryker runs (CI's time); more than that and none run, the table is shown as it stands. */
 const budget = opt('--budget') === undefined ? Infinity : Number(opt('--budget'));
 
 const { fileOf } = require('./resolve');
+const { staleness } = require('./stale');
 let changed = null;
 if (since) {
   changed = new Set(execFileSync('git', ['diff', '--name-only', since, '--'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean));
@@ -41,15 +45,18 @@ for (const m of modules) {
     const part = m[suite];
     if (!part || (suiteOnly && suite !== suiteOnly)) continue;
     if (changed && ![...part.mutate.map(fileOf), ...part.specs].some((f) => changed.has(f))) continue;
-    runs.push({ slug: m.slug, suite });
+    const why = staleOnly ? staleness(m.slug, suite, part, root) : null;
+    if (staleOnly && !why) continue;
+    runs.push({ slug: m.slug, suite, why });
   }
 }
 
+for (const r of runs) if (r.why) console.log(`${r.slug}.${r.suite}: ${r.why}`);
 if (runs.length > budget) {
+  const left = runs.splice(budget);
   console.log(
-    `${runs.length} mutation runs needed (${runs.map((r) => `${r.slug}.${r.suite}`).join(', ')}), more than the budget of ${budget}: none run here. Run \`npm run mutate -- --since ${since ?? '<base>'}\` locally and commit the reports.`,
+    `${left.length + runs.length} mutation runs needed, more than the budget of ${budget}: not re-run here: ${left.map((r) => `${r.slug}.${r.suite}`).join(', ')}. Run \`npm run mutate -- --stale\` locally and commit reports/mutation/.`,
   );
-  runs.length = 0;
 }
 console.log(runs.length ? `Mutation runs: ${runs.map((r) => `${r.slug}.${r.suite}`).join(', ')}` : 'No critical module changed: no mutation run (the committed reports stand).');
 if (args.includes('--dry')) process.exit(0);
@@ -64,7 +71,7 @@ for (const r of runs) {
   console.log(`${r.slug}.${r.suite}: ${res.status === 0 ? 'done' : `Stryker exited ${res.status}`} in ${Math.round((Date.now() - started) / 1000)} s`);
   if (res.status !== 0) broken++; // the next module still runs; its report stays as it was
 }
-// With --since the table gates only the modules re-run here; a full run gates them all.
-const gateArgs = since ? ['--gate', [...new Set(runs.map((r) => r.slug))].join(',')] : [];
+// With --since or --stale the table gates only the modules re-run here; a full run gates them all.
+const gateArgs = since || staleOnly ? ['--gate', [...new Set(runs.map((r) => r.slug))].join(',')] : [];
 const score = spawnSync(process.execPath, [path.join(__dirname, 'score.js'), ...gateArgs], { cwd: root, stdio: 'inherit' });
 process.exit(broken ? 2 : (score.status ?? 1));
