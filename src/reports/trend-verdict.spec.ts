@@ -231,6 +231,360 @@ describe('trendVerdict', () => {
   });
 });
 
+// Each wording and branch of the verdict, word for word (the numbers come from trend-fit.ts, whose
+// arithmetic is checked against statsmodels in its own spec; here: which sentence is said, and when).
+describe('trendVerdict: every branch says its own sentence', () => {
+  it.each<[string, MonthCount[], string, string]>([
+    [
+      'an empty window',
+      [],
+      'not_enough_data',
+      'Not enough data to say: 0 incidents aimed at us over 0 months with appearances (the window). A trend needs at least 5 incidents over 4 months; widen the window or wait.',
+    ],
+    [
+      'one incident in one month (singular words)',
+      series([[10, 1]]),
+      'not_enough_data',
+      'Not enough data to say: 1 incident aimed at us over 1 month with appearances (2026-01 to 2026-01). A trend needs at least 5 incidents over 4 months; widen the window or wait.',
+    ],
+    [
+      'exactly 5 incidents over exactly 4 months is enough to fit',
+      series(
+        [
+          [10, 1],
+          [10, 1],
+          [10, 2],
+          [10, 1],
+        ],
+        9,
+        2025,
+      ),
+      'no_clear_change',
+      'No clear change over 2025-09 to 2025-12: the estimated trend is +8.3% a month, but the 95% range -85% to +828% a month includes no change.',
+    ],
+    [
+      'incidents drop away after the first month (the falling step)',
+      series(
+        [
+          [10, 6],
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [10, 0],
+        ],
+        9,
+        2025,
+      ),
+      'better',
+      'Getting better: incidents aimed at us dropped away over 2025-09 to 2026-02, 6 incidents in 10 appearances in 2025-09, none in the 50 appearances after (95% range -52% a month or less; p = 0.0098).',
+    ],
+    [
+      'a sudden rise in one appearance (singular)',
+      series(
+        [
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [1, 5],
+        ],
+        9,
+        2025,
+      ),
+      'worse',
+      'Getting worse: a sudden rise over 2025-09 to 2025-12, 5 incidents in 1 appearance in 2025-12, none in the 30 appearances before (95% range +177% a month or more; p = 0.028).',
+    ],
+    [
+      'a step too thin to call',
+      series(
+        [
+          [1, 0],
+          [1, 0],
+          [1, 0],
+          [1, 5],
+        ],
+        9,
+        2025,
+      ),
+      'no_clear_change',
+      'No clear change over 2025-09 to 2025-12: the estimated trend is a step at one end, but the 95% range -24% a month or more includes no change.',
+    ],
+    [
+      'a rise whose months vary more than chance (the noise sentence)',
+      series(
+        [
+          [20, 1],
+          [20, 6],
+          [20, 2],
+          [20, 12],
+          [20, 5],
+          [20, 30],
+        ],
+        9,
+        2025,
+      ),
+      'worse',
+      'Getting worse: incidents aimed at us per appearance rose by about 72% a month over 2025-09 to 2026-02, from about 0.080 to 1.2 per appearance along the fitted line (95% range +7.5% to +219% a month; p = 0.032). Months vary about 3.6 times more than chance alone would make them; the range allows for it.',
+    ],
+    [
+      'a rise that starts after a month without appearances (the line from its first month used)',
+      series(
+        [
+          [0, 0],
+          [20, 1],
+          [20, 2],
+          [20, 4],
+          [20, 6],
+          [20, 9],
+          [20, 14],
+        ],
+        9,
+        2025,
+      ),
+      'worse',
+      'Getting worse: incidents aimed at us per appearance rose by about 61% a month over 2025-09 to 2026-03, from about 0.067 to 0.72 per appearance along the fitted line (95% range +18% to +130% a month; p = 0.011).',
+    ],
+    [
+      'a rise out of an early summer that holds without it',
+      series(
+        [
+          [20, 1],
+          [20, 1],
+          [20, 1],
+          [20, 2],
+          [20, 4],
+          [20, 8],
+          [20, 14],
+          [20, 20],
+        ],
+        6,
+        2026,
+      ),
+      'worse',
+      'Getting worse: incidents aimed at us per appearance rose by about 71% a month over 2026-06 to 2027-01, from about 0.13 to 1.1 per appearance along the fitted line (95% range +19% to +160% a month; p = 0.017). The summer months (2026-06, 2026-07, 2026-08) are left out of the call: a lull there would pull the line the same way.',
+    ],
+    [
+      'a rise that only the early summer lull makes',
+      series(
+        [
+          [40, 1],
+          [40, 1],
+          [40, 1],
+          [40, 10],
+          [40, 10],
+          [40, 10],
+          [40, 10],
+        ],
+        6,
+        2026,
+      ),
+      'no_clear_change',
+      'No clear change outside the summer lull: the rise over 2026-06 to 2026-12 rests on 2026-06, 2026-07, 2026-08 (June to August, when campuses are quiet); without them the trend is 0% a month (95% range -46% to +87% a month).',
+    ],
+    [
+      'a fall that rests on the summer, with too few other months to call',
+      series(
+        [
+          [40, 12],
+          [40, 12],
+          [40, 12],
+          [20, 1],
+          [20, 1],
+          [20, 1],
+        ],
+        3,
+        2026,
+      ),
+      'no_clear_change',
+      'No clear change outside the summer lull: the fall over 2026-03 to 2026-08 rests on 2026-06, 2026-07, 2026-08 (June to August, when campuses are quiet); without them there is too little to call.',
+    ],
+    [
+      'a fall out of an early summer: a lull there would make a rise, so it is not set aside',
+      series(
+        [
+          [20, 14],
+          [20, 9],
+          [20, 6],
+          [20, 4],
+          [20, 2],
+          [20, 1],
+        ],
+        6,
+        2026,
+      ),
+      'better',
+      'Getting better: incidents aimed at us per appearance fell by about 38% a month over 2026-06 to 2026-11, from about 0.72 to 0.067 per appearance along the fitted line (95% range -56% to -15% a month; p = 0.011).',
+    ],
+    [
+      'a fall with the summer in the middle of the window: neither early nor late, not set aside',
+      series(
+        [
+          [20, 20],
+          [20, 14],
+          [20, 9],
+          [20, 6],
+          [20, 4],
+          [20, 2],
+          [20, 1],
+        ],
+        4,
+        2026,
+      ),
+      'better',
+      'Getting better: incidents aimed at us per appearance fell by about 36% a month over 2026-04 to 2026-10, from about 1.0 to 0.074 per appearance along the fitted line (95% range -49% to -21% a month; p = 0.0019).',
+    ],
+    [
+      'one incident carried from a month without appearances (singular)',
+      series(
+        [
+          [10, 2],
+          [0, 1],
+          [10, 3],
+          [10, 2],
+          [10, 3],
+        ],
+        9,
+        2025,
+      ),
+      'no_clear_change',
+      'No clear change over 2025-09 to 2026-01: the estimated trend is +5.4% a month, but the 95% range -56% to +213% a month includes no change. 1 incident in months without appearances is counted with the next month that had appearances.',
+    ],
+  ])('%s', (_name, months, direction, verdict) => {
+    const v = trendVerdict(months);
+    expect(v.direction).toBe(direction);
+    expect(v.verdict).toBe(verdict);
+  });
+
+  it('reports a step as a change of −100% a month (falling) or unbounded (rising), and the months it set aside', () => {
+    const falling = trendVerdict(
+      series(
+        [
+          [10, 6],
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [10, 0],
+        ],
+        9,
+        2025,
+      ),
+    ).fit;
+    expect(falling).toMatchObject({ monthlyChange: -1, monthlyChangeLow: -1, monthsUsed: 6, incidentsCarried: 0, summerMonthsSetAside: [], fitted: [] });
+    expect(falling?.monthlyChangeHigh).toBeCloseTo(-0.5195, 4);
+    expect(falling?.p).toBeCloseTo(0.00976, 5);
+    const rising = trendVerdict(
+      series(
+        [
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [1, 5],
+        ],
+        9,
+        2025,
+      ),
+    ).fit;
+    expect(rising?.monthlyChange).toBeNull();
+    expect(rising?.monthlyChangeHigh).toBeNull();
+    const early = trendVerdict(
+      series(
+        [
+          [20, 1],
+          [20, 1],
+          [20, 1],
+          [20, 2],
+          [20, 4],
+          [20, 8],
+          [20, 14],
+          [20, 20],
+        ],
+        6,
+        2026,
+      ),
+    ).fit;
+    expect(early).toMatchObject({ summerMonthsSetAside: ['2026-06', '2026-07', '2026-08'], monthsUsed: 5 });
+    expect(early?.fitted.map((f) => f.month)).toEqual(['2026-09', '2026-10', '2026-11', '2026-12', '2027-01']);
+    // the window ends in summer: a rise into June is not second-guessed
+    expect(
+      trendVerdict(
+        series([
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [10, 0],
+          [10, 6],
+        ]),
+      ).fit?.summerMonthsSetAside,
+    ).toEqual([]);
+  });
+
+  it('gives a fitted rate that changes by the monthly change each month, also across a month without appearances', () => {
+    const fit = trendVerdict(
+      series(
+        [
+          [20, 1],
+          [20, 2],
+          [0, 0],
+          [20, 8],
+          [20, 16],
+          [20, 32],
+        ],
+        9,
+        2025,
+      ),
+    ).fit as NonNullable<ReturnType<typeof trendVerdict>['fit']>;
+    const growth = 1 + (fit.monthlyChange as number);
+    const [sep, oct, dec, jan] = fit.fitted.map((f) => f.rate);
+    expect(oct / sep).toBeCloseTo(growth, 10);
+    expect(dec / oct).toBeCloseTo(growth * growth, 10); // two months on: November had no appearances
+    expect(jan / dec).toBeCloseTo(growth, 10);
+    expect(fit.monthlyChangeLow).toBeLessThan(fit.monthlyChange as number);
+    expect(fit.monthlyChangeHigh).toBeGreaterThan(fit.monthlyChange as number);
+    expect(fit.dispersion).toBeGreaterThan(0);
+    expect(fit.p).toBeLessThan(0.05);
+  });
+});
+
+describe('periodsOf', () => {
+  it('gives the incidents of trailing months without appearances to the last month that had some', () => {
+    expect(
+      periodsOf(
+        series([
+          [10, 1],
+          [10, 2],
+          [0, 3],
+        ]),
+      ),
+    ).toEqual({
+      periods: [
+        { month: '2026-01', t: 0, n: 10, y: 1 },
+        { month: '2026-02', t: 1, n: 10, y: 5 },
+      ],
+      carried: 3,
+    });
+  });
+  it('with no month of appearances has nothing to carry to', () => {
+    expect(
+      periodsOf(
+        series([
+          [0, 2],
+          [0, 1],
+        ]),
+      ),
+    ).toEqual({ periods: [], carried: 0 });
+    expect(
+      trendVerdict(
+        series([
+          [0, 2],
+          [0, 1],
+        ]),
+      ).direction,
+    ).toBe('not_enough_data');
+  });
+});
+
 describe('compareHalves', () => {
   it.each<[string, MonthCount[], number | null, number | null, number | null]>([
     [
