@@ -4,7 +4,7 @@ import { MailTemplates } from './mail-templates';
 import type { MailContext } from './mail-context';
 import { ackWindowMs, MUTABLE_KINDS, NOTIFICATION_DEFINITIONS } from './notification-definitions';
 import { backoffMs } from './notification-dispatcher.service';
-import { briefingDueAt, briefingPlan } from './outbox-writer';
+import { briefingDueAt, briefingKey, briefingPlan } from './outbox-writer';
 
 const at = (s: string) => Date.parse(s);
 const H = 3_600_000;
@@ -41,6 +41,31 @@ describe('briefingPlan', () => {
   it('uses the appearance offsets when set, and nothing once it started', () => {
     expect(briefingPlan({ ...a, briefingOffsets: [60] }, defaults, at('2026-03-01T00:00:00Z')).map((p) => p.offset)).toEqual([60]);
     expect(briefingPlan(a, defaults, a.startsAt)).toEqual([]);
+  });
+  it('orders offsets farthest first and drops repeats, whatever order they were set in', () => {
+    const now = at('2026-02-01T00:00:00Z');
+    expect(briefingPlan({ ...a, briefingOffsets: [1440, 20160, 1440, 4320] }, defaults, now).map((p) => p.offset)).toEqual([20160, 4320, 1440]);
+    // the catch-up is the nearest past offset also when they were set out of order
+    const late = at('2026-03-08T00:00:00Z');
+    expect(briefingPlan({ ...a, briefingOffsets: [4320, 1440, 20160] }, defaults, late)).toEqual([
+      { offset: 1440, dueAt: at('2026-03-09T14:00:00Z') },
+      { offset: 4320, dueAt: late },
+    ]);
+  });
+  it('counts a briefing due exactly now as past: one catch-up for it, none for the offsets before it', () => {
+    const now = briefingDueAt(a.startsAt, a.timeZone, 4320);
+    expect(briefingPlan(a, defaults, now)).toEqual([
+      { offset: 1440, dueAt: at('2026-03-09T14:00:00Z') },
+      { offset: 4320, dueAt: now },
+    ]);
+  });
+});
+
+describe('briefingKey: the idempotency key of a briefing', () => {
+  it('names the appearance, the offset and the recipient, so each (appearance, offset, recipient) is one row', () => {
+    expect(briefingKey('a1', 1440, 'u1')).toBe('briefing:a1:o1440:u1');
+    const keys = new Set([briefingKey('a1', 1440, 'u1'), briefingKey('a1', 4320, 'u1'), briefingKey('a1', 1440, 'u2'), briefingKey('a2', 1440, 'u1')]);
+    expect(keys.size).toBe(4);
   });
 });
 
