@@ -33,6 +33,7 @@ export default {
   timeoutMS: 60000,
   timeoutFactor: 2,
   tempDirName: `.stryker-tmp/${mod.slug}-${suite}`,
-  ignorePatterns: ['/data', '/dist', '/coverage', '/test-artifacts', '/reports', '/docs', '/bench'],
+  // .stryker-tmp: the sandboxes of other runs going on at the same time (each run has its own folder there)
+  ignorePatterns: ['/data', '/dist', '/coverage', '/test-artifacts', '/reports', '/docs', '/bench', '/.stryker-tmp'],
   cleanTempDir: 'always',
 };
