@@ -60,7 +60,7 @@ function rng(seed: number) {
 }
 
 /** A fragment run on the DataSource itself (the bench has it to itself; the app goes through DatabaseService). */
-function run(ds: DataSource, q: Sql, prefix = ''): Promise<unknown[]> {
+function runSql(ds: DataSource, q: Sql, prefix = ''): Promise<unknown[]> {
   const { text, params } = q.render(dialectOf(ds));
   return ds.query(prefix + text, params) as Promise<unknown[]>;
 }
@@ -70,7 +70,7 @@ async function bulk(m: EntityManager, table: string, cols: string[], rows: unkno
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
     const values = sql.join(chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v as SqlValue}`))})`));
-    await run(m.connection, sql`INSERT INTO ${sql.ident(table)} (${sql.join(cols.map((c) => sql.ident(c)))}) VALUES ${values}`);
+    await runSql(m.connection, sql`INSERT INTO ${sql.ident(table)} (${sql.join(cols.map((c) => sql.ident(c)))}) VALUES ${values}`);
   }
 }
 
@@ -284,11 +284,11 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 async function bareSelect(ds: DataSource, asOf: number): Promise<number> {
   const q = evidenceSql(asOf, SHIPPED_PARAMS, MASKS);
   const [ms] = await time(async () => {
-    await run(ds, q.reception(null));
-    await run(ds, q.lastOwn(null));
-    await run(ds, q.appearances);
-    await run(ds, q.attached);
-    await run(ds, q.incidents);
+    await runSql(ds, q.reception(null));
+    await runSql(ds, q.lastOwn(null));
+    await runSql(ds, q.appearances);
+    await runSql(ds, q.attached);
+    await runSql(ds, q.incidents);
   });
   return ms;
 }
@@ -439,9 +439,9 @@ async function main(): Promise<void> {
         `(${times.length} runs; ${(assessed / RUNS).toFixed(1)} appearances re-assessed per run; state wave moved in ${waveMoved}/${RUNS}; target p95 ≤ 50 ms)`,
     );
   }
-  const plan = (await run(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).incidents, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
+  const plan = (await runSql(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).incidents, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
   log(`sqlite: plan of the incident aggregate: ${plan.map((p) => p.detail).join(' | ')}`);
-  const plan2 = (await run(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).appearances, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
+  const plan2 = (await runSql(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).appearances, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
   log(`sqlite: plan of the appearance aggregate: ${plan2.map((p) => p.detail).join(' | ')}`);
   // ---- the fit over the whole history (the last 90 days held out) ----
   {
