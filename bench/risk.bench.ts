@@ -24,7 +24,9 @@ import { DISRUPTIVE_KINDS } from '../src/common/enums';
 import { createDataSource } from '../src/database/data-source.factory';
 import { databaseOf } from '../src/database/database.service';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
-import { evidenceSql, placeholders } from '../src/risk/evidence';
+import { dialectOf } from '../src/database/dialect';
+import { Sql, sql, SqlValue } from '../src/database/sql';
+import { evidenceSql } from '../src/risk/evidence';
 import { assessRisk, RiskEvidence } from '../src/risk/model';
 import { DEFAULT_TOPIC_RELATIONS } from '../src/risk/params';
 import { masksOf, RiskParametersService } from '../src/risk/risk-parameters.service';
@@ -57,13 +59,18 @@ function rng(seed: number) {
   };
 }
 
+/** A fragment run on the DataSource itself (the bench has it to itself; the app goes through DatabaseService). */
+function runSql(ds: DataSource, q: Sql, prefix = ''): Promise<unknown[]> {
+  const { text, params } = q.render(dialectOf(ds));
+  return ds.query(prefix + text, params) as Promise<unknown[]>;
+}
+
 async function bulk(m: EntityManager, table: string, cols: string[], rows: unknown[][]): Promise<void> {
   const per = Math.min(500, Math.floor(30000 / cols.length));
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    const ph = placeholders(m, chunk.length * cols.length);
-    const values = chunk.map((_, j) => `(${ph.slice(j * cols.length, (j + 1) * cols.length).join(', ')})`).join(', ');
-    await m.query(`INSERT INTO ${table} (${cols.join(', ')}) VALUES ${values}`, chunk.flat());
+    const values = sql.join(chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v as SqlValue}`))})`));
+    await runSql(m.connection, sql`INSERT INTO ${sql.ident(table)} (${sql.join(cols.map((c) => sql.ident(c)))}) VALUES ${values}`);
   }
 }
 
@@ -275,13 +282,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.95) - 1)];
 
 async function bareSelect(ds: DataSource, asOf: number): Promise<number> {
-  const sql = evidenceSql(asOf, SHIPPED_PARAMS, MASKS);
+  const q = evidenceSql(asOf, SHIPPED_PARAMS, MASKS);
   const [ms] = await time(async () => {
-    await ds.query(sql.reception.replace('__SCOPE__', ''));
-    await ds.query(sql.lastOwn.replace('__SCOPE__', ''));
-    await ds.query(sql.appearances);
-    await ds.query(sql.attached);
-    await ds.query(sql.incidents);
+    await runSql(ds, q.reception(null));
+    await runSql(ds, q.lastOwn(null));
+    await runSql(ds, q.appearances);
+    await runSql(ds, q.attached);
+    await runSql(ds, q.incidents);
   });
   return ms;
 }
@@ -432,9 +439,9 @@ async function main(): Promise<void> {
         `(${times.length} runs; ${(assessed / RUNS).toFixed(1)} appearances re-assessed per run; state wave moved in ${waveMoved}/${RUNS}; target p95 ≤ 50 ms)`,
     );
   }
-  const plan = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).incidents}`)) as { detail: string }[];
+  const plan = (await runSql(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).incidents, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
   log(`sqlite: plan of the incident aggregate: ${plan.map((p) => p.detail).join(' | ')}`);
-  const plan2 = (await ds.query(`EXPLAIN QUERY PLAN ${evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).appearances}`)) as { detail: string }[];
+  const plan2 = (await runSql(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).appearances, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
   log(`sqlite: plan of the appearance aggregate: ${plan2.map((p) => p.detail).join(' | ')}`);
   // ---- the fit over the whole history (the last 90 days held out) ----
   {

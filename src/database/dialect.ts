@@ -29,10 +29,11 @@ export function bool(v: boolean): Sql {
 }
 
 /**
- * A value whose type PostgreSQL cannot infer from where it stands (a parameter in a CASE branch):
- * `value::type` there; SQLite takes it as it is.
+ * A value whose type PostgreSQL cannot infer from where it stands (a parameter in a CASE branch, a
+ * fraction multiplied with a bigint column, which PostgreSQL would read as bigint): `value::type`
+ * there; SQLite takes it as it is.
  */
-export function typed(value: Sql, pgType: 'integer' | 'varchar' | 'bigint'): Sql {
+export function typed(value: Sql, pgType: 'integer' | 'varchar' | 'bigint' | 'double precision'): Sql {
   return sql.either({ sqlite: value, postgres: sql`${value}::${sql.raw(pgType)}` });
 }
 

@@ -69,18 +69,18 @@ describe('dialect: the spellings that differ', () => {
   });
 
   it('spells booleans, casts, month and quarter keys and comma lists per dialect, numbering inside them', () => {
-    const q = sql`SELECT ${month(sql`at`)}, ${quarter(sql.raw('at'))}, ${commaList(sql`u`)} WHERE a = ${bool(true)} AND b = ${bool(false)} AND c = ${typed(sql`${7}`, 'integer')} AND d = ${8}`;
+    const q = sql`SELECT ${month(sql`at`)}, ${quarter(sql.raw('at'))}, ${commaList(sql`u`)} WHERE a = ${bool(true)} AND b = ${bool(false)} AND c = ${typed(sql`${7}`, 'integer')} AND d = ${8} AND e = ${typed(sql`${0.5}`, 'double precision')}`;
     expect(q.render('sqlite')).toEqual({
       text:
         "SELECT strftime('%Y-%m', at / 1000, 'unixepoch'), (strftime('%Y', at / 1000, 'unixepoch') || '-Q' || ((CAST(strftime('%m', at / 1000, 'unixepoch') AS INTEGER) + 2) / 3)), " +
-        "group_concat(u, ',') WHERE a = 1 AND b = 0 AND c = ? AND d = ?",
-      params: [7, 8],
+        "group_concat(u, ',') WHERE a = 1 AND b = 0 AND c = ? AND d = ? AND e = ?",
+      params: [7, 8, 0.5],
     });
     expect(q.render('postgres')).toEqual({
       text:
         "SELECT to_char(to_timestamp(at / 1000) AT TIME ZONE 'UTC', 'YYYY-MM'), to_char(to_timestamp(at / 1000) AT TIME ZONE 'UTC', 'YYYY-\"Q\"Q'), " +
-        "string_agg(u, ',' ORDER BY u) WHERE a = true AND b = false AND c = $1::integer AND d = $2",
-      params: [7, 8],
+        "string_agg(u, ',' ORDER BY u) WHERE a = true AND b = false AND c = $1::integer AND d = $2 AND e = $3::double precision",
+      params: [7, 8, 0.5],
     });
   });
 });
@@ -112,5 +112,11 @@ describe.each(databases)('sql and dialect on %s', (_name, open) => {
         CASE WHEN ${bool(true)} THEN ${typed(sql`${41}`, 'integer')} + 1 ELSE 0 END AS answer`,
     );
     expect({ ...row, list: String(row.list).split(',').sort(), answer: num(row.answer) }).toEqual({ mo: '2026-05', qu: '2026-Q4', list: ['a', 'b', 'c'], answer: 42 });
+  });
+
+  it('keeps a fraction multiplied with a bigint a fraction when it is typed double precision', async () => {
+    const values = sql`SELECT ${typed(sql`${3_000_000_000}`, 'bigint')} AS t`;
+    const [row] = await query<{ x: unknown }>(ds.manager, sql`SELECT (v.t - ${2_000_000_000}) * ${typed(sql`${0.25}`, 'double precision')} AS x FROM (${values}) v`);
+    expect(num(row.x)).toBe(250_000_000);
   });
 });

@@ -3,12 +3,16 @@
  * of appearances assessed; the same SQL on SQLite (3.52: exp) and PostgreSQL. As-of is respected:
  * only records with recorded_at (created_at for appearances) <= asOf count.
  *
- * Numbers that reach the SQL text (as-of, decay rates, window starts) are finite numbers checked
- * here, never user strings; ids always travel as bound parameters.
+ * Every number the queries use (as-of, decay rates, window starts, trust weights, topic masks) is a
+ * bound parameter: the plans do not depend on it (SQLite here is built without STAT4, so a literal
+ * tells its planner nothing a parameter does not; PostgreSQL plans an unnamed statement with its
+ * parameters' values), and the text is built by the sql template (database/sql.ts).
  */
 import type { EntityManager } from 'typeorm';
 import { DISRUPTIVE_KINDS, IncidentKind, Stance, TOPICS } from '../common/enums';
 import type { Topic, TopicRelation } from '../common/enums';
+import { typed } from '../database/dialect';
+import { query, Sql, sql } from '../database/sql';
 import { DAY, LastOwnIncident, RateEvidence, RiskEvidence } from './model';
 import type { RiskParams } from './params';
 
@@ -28,25 +32,24 @@ function num(v: unknown): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function lit(x: number): string {
-  if (!Number.isFinite(x)) throw new Error(`risk evidence: non-finite number ${x}`);
-  return Number.isInteger(x) ? String(x) : `CAST(${x.toExponential(15)} AS DOUBLE PRECISION)`;
+/**
+ * A fraction (decay rate, trust weight) as a parameter typed double precision: PostgreSQL would read
+ * a bare parameter multiplied with a bigint column as bigint, and CASE branches of bare parameters as text.
+ */
+function real(x: number): Sql {
+  return typed(sql`${x}`, 'double precision');
 }
 
-export function isPostgres(m: EntityManager): boolean {
-  return m.connection.options.type === 'postgres';
+/** A computed number as a parameter: an integer as it is (it takes the column's type), a fraction as real(). */
+function number(x: number): Sql {
+  return Number.isInteger(x) ? sql`${x}` : real(x);
 }
 
-/** `?` on SQLite, `$n` on PostgreSQL. */
-export function placeholders(m: EntityManager, count: number, start = 1): string[] {
-  const pg = isPostgres(m);
-  return Array.from({ length: count }, (_, i) => (pg ? `$${start + i}` : '?'));
-}
+const KINDS_SQL = sql.raw(DISRUPTIVE_KINDS.map((k) => `'${k}'`).join(', '));
 
-const KINDS_SQL = DISRUPTIVE_KINDS.map((k) => `'${k}'`).join(', ');
-
-function trustSql(alias: string, p: RiskParams): string {
-  return `(CASE ${alias}.verification WHEN 'corroborated' THEN ${lit(p.trust.corroborated)} WHEN 'disputed' THEN ${lit(p.trust.disputed)} ELSE ${lit(p.trust.reported)} END)`;
+function trustSql(alias: string, p: RiskParams): Sql {
+  const v = sql.raw(`${alias}.verification`);
+  return sql`(CASE ${v} WHEN 'corroborated' THEN ${real(p.trust.corroborated)} WHEN 'disputed' THEN ${real(p.trust.disputed)} ELSE ${real(p.trust.reported)} END)`;
 }
 
 /**
@@ -55,15 +58,17 @@ function trustSql(alias: string, p: RiskParams): string {
  * e^−700 ≈ 1e−304 is still a normal double and far below anything that changes a sum.
  */
 export const MIN_EXPONENT = -700;
+/** The constant itself, written into the SQL like a keyword (it is the code's, never computed). */
+const MIN_EXPONENT_SQL = sql.raw(String(MIN_EXPONENT));
 
 /** exp(e) with e clamped at MIN_EXPONENT; a CASE expression both SQLite and PostgreSQL evaluate. */
-export function clampedExpSql(exponent: string): string {
-  return `exp(CASE WHEN ${exponent} < ${MIN_EXPONENT} THEN ${MIN_EXPONENT} ELSE ${exponent} END)`;
+export function clampedExpSql(exponent: Sql): Sql {
+  return sql`exp(CASE WHEN ${exponent} < ${MIN_EXPONENT_SQL} THEN ${MIN_EXPONENT_SQL} ELSE ${exponent} END)`;
 }
 
 /** exp((t − T)·ln2/h) = 2^(−(T − t)/h), never underflowing. */
-function decaySql(col: string, asOf: number, halfLifeDays: number): string {
-  return clampedExpSql(`((${col} - ${lit(asOf)}) * ${lit(Math.LN2 / (halfLifeDays * DAY))})`);
+function decaySql(col: string, asOf: number, halfLifeDays: number): Sql {
+  return clampedExpSql(sql`((${sql.raw(col)} - ${number(asOf)}) * ${real(Math.LN2 / (halfLifeDays * DAY))})`);
 }
 
 /** Topic masks of the organisation's relations (from the admin setting; integers, never user text). */
@@ -72,53 +77,58 @@ export interface RelationMasks {
   activity: number;
 }
 
+/** Which institutions a per-institution look-up reads: these ids, or (null) every one. */
+export type InstitutionScope = readonly string[] | null;
+
 export interface EvidenceQueries {
   /** n from past appearances, per institution (with its state). */
-  appearances: string;
+  appearances: Sql;
   /** k (and n of cancelled-but-hit appearances) from incidents attached to past appearances. */
-  attached: string;
+  attached: Sql;
   /** Unattached hits, severity classes, context by relation, wave, counts and critical flag per (state, institution). */
-  incidents: string;
-  /** Latest stance and declined-in-window per institution; `__SCOPE__` is replaced by an id filter. */
-  reception: string;
-  /** The latest disruptive incident aimed at us per institution; `__SCOPE__` is replaced by an id filter. */
-  lastOwn: string;
+  incidents: Sql;
+  /** Latest stance and declined-in-window per institution, of the institutions in scope. */
+  reception(scope: InstitutionScope): Sql;
+  /** The latest disruptive incident aimed at us per institution, of the institutions in scope. */
+  lastOwn(scope: InstitutionScope): Sql;
 }
 
 /**
- * The aggregate queries. With `stateFilter` (a placeholder such as `?` or `$1`) they read one
- * state only, through the state-leading covering indexes; without, the whole organisation.
+ * The aggregate queries. With `state` they read that state only, through the state-leading
+ * covering indexes; without, the whole organisation.
  * Exported so the bench can time a bare SELECT of exactly the same aggregates.
  */
-export function evidenceSql(asOf: number, p: RiskParams, masks: RelationMasks, stateFilter?: string): EvidenceQueries {
-  const T = lit(Math.trunc(asOf));
+export function evidenceSql(asOf: number, p: RiskParams, masks: RelationMasks, state?: string): EvidenceQueries {
+  const T = number(Math.trunc(asOf));
   const trustX = trustSql('x', p);
   const own = decaySql('x.occurred_at', asOf, p.halfLifeOwnDays);
   const ownA = decaySql('a.starts_at', asOf, p.halfLifeOwnDays);
   const ctx = decaySql('x.occurred_at', asOf, p.halfLifeContextDays);
-  const orgHit = `x.target = 'organisation' AND x.kind IN (${KINDS_SQL})`;
-  const sev = (c: number) => `SUM(CASE WHEN ${orgHit} AND x.severity = ${c} THEN ${own} * ${trustX} ELSE 0 END) AS s${c}`;
-  const criticalStart = lit(Math.trunc(asOf - p.criticalWindowDays * DAY));
-  const declinedStart = lit(Math.trunc(asOf - p.declinedWindowDays * DAY));
-  const yearStart = lit(Math.trunc(asOf - 365 * DAY));
-  const monthStart = lit(Math.trunc(asOf - 30 * DAY));
-  const aff = lit(masks.affiliation);
-  const act = lit(masks.activity);
-  const ours = lit(masks.affiliation | masks.activity);
-  const context = `x.target <> 'organisation'`;
-  const isAff = `(x.topic_mask & ${aff}) <> 0`;
-  const isAct = `((x.topic_mask & ${act}) <> 0 OR x.target = 'peer_recruiters')`;
+  const orgHit = sql`x.target = 'organisation' AND x.kind IN (${KINDS_SQL})`;
+  const sev = (c: number) => sql`SUM(CASE WHEN ${orgHit} AND x.severity = ${sql.raw(String(c))} THEN ${own} * ${trustX} ELSE 0 END) AS ${sql.raw(`s${c}`)}`;
+  const criticalStart = number(Math.trunc(asOf - p.criticalWindowDays * DAY));
+  const declinedStart = number(Math.trunc(asOf - p.declinedWindowDays * DAY));
+  const yearStart = number(Math.trunc(asOf - 365 * DAY));
+  const monthStart = number(Math.trunc(asOf - 30 * DAY));
+  const aff = number(masks.affiliation);
+  const act = number(masks.activity);
+  const ours = number(masks.affiliation | masks.activity);
+  const context = sql`x.target <> 'organisation'`;
+  const isAff = sql`(x.topic_mask & ${aff}) <> 0`;
+  const isAct = sql`((x.topic_mask & ${act}) <> 0 OR x.target = 'peer_recruiters')`;
   // what the event and the waves are about: aimed at us, or on our affiliation's or activity's topics
-  const relevant = `(${orgHit} OR x.target = 'peer_recruiters' OR (x.topic_mask & ${ours}) <> 0)`;
-  const topicCount = TOPICS.map((_, i) => `SUM(CASE WHEN ${context} AND x.occurred_at >= ${yearStart} AND (x.topic_mask & ${1 << i}) <> 0 THEN 1 ELSE 0 END) AS t${i}`).join(', ');
-  const xState = stateFilter ? `AND x.state = ${stateFilter}` : '';
+  const relevant = sql`(${orgHit} OR x.target = 'peer_recruiters' OR (x.topic_mask & ${ours}) <> 0)`;
+  const topicCount = sql.join(
+    TOPICS.map((_, i) => sql`SUM(CASE WHEN ${context} AND x.occurred_at >= ${yearStart} AND (x.topic_mask & ${number(1 << i)}) <> 0 THEN 1 ELSE 0 END) AS ${sql.raw(`t${i}`)}`),
+  );
+  const xState = state !== undefined ? sql`AND x.state = ${state}` : sql.empty;
   // Unary + keeps SQLite's planner off the non-covering (state, occurred_at) index for one state,
   // so it reads the covering ix_incidents_risk_evidence instead (13.9 → 1.2 ms in the bench).
   // PostgreSQL has the same unary + on bigint.
-  const noIx = stateFilter ? '+' : '';
-  const aState = stateFilter ? `AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${stateFilter})` : '';
+  const noIx = sql.raw(state !== undefined ? '+' : '');
+  const aState = state !== undefined ? sql`AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${state})` : sql.empty;
 
-  const appearances = `
+  const appearances = sql`
     SELECT g.institution_id AS institution_id, i.state AS state, g.n AS n FROM (
       SELECT a.institution_id AS institution_id, SUM(${ownA}) AS n
       FROM appearances a
@@ -126,7 +136,7 @@ export function evidenceSql(asOf: number, p: RiskParams, masks: RelationMasks, s
       GROUP BY a.institution_id
     ) g JOIN institutions i ON i.id = g.institution_id`;
 
-  const attached = `
+  const attached = sql`
     SELECT a.institution_id AS institution_id,
            SUM(${ownA} * h.w) AS k,
            SUM(CASE WHEN a.status = 'cancelled' THEN ${ownA} ELSE 0 END) AS n_extra
@@ -140,7 +150,7 @@ export function evidenceSql(asOf: number, p: RiskParams, masks: RelationMasks, s
     WHERE a.starts_at <= ${T} AND a.created_at <= ${T}
     GROUP BY a.institution_id`;
 
-  const incidents = `
+  const incidents = sql`
     SELECT x.state AS state, x.institution_id AS institution_id,
            SUM(CASE WHEN ${orgHit} AND x.appearance_id IS NULL THEN ${own} * ${trustX} ELSE 0 END) AS unattached,
            ${sev(1)}, ${sev(2)}, ${sev(3)}, ${sev(4)},
@@ -148,7 +158,7 @@ export function evidenceSql(asOf: number, p: RiskParams, masks: RelationMasks, s
            SUM(CASE WHEN ${context} AND NOT ${isAff} AND ${isAct} THEN ${ctx} * ${trustX} ELSE 0 END) AS a_act,
            SUM(CASE WHEN ${context} AND NOT ${isAff} AND NOT ${isAct} THEN ${ctx} * ${trustX} ELSE 0 END) AS a_gen,
            SUM(CASE WHEN ${relevant}
-                    THEN ${clampedExpSql(`((x.occurred_at - ${T}) * ${lit(1 / (p.waveTimescaleDays * DAY))})`)} * ${trustX} ELSE 0 END) AS wave,
+                    THEN ${clampedExpSql(sql`((x.occurred_at - ${T}) * ${real(1 / (p.waveTimescaleDays * DAY))})`)} * ${trustX} ELSE 0 END) AS wave,
            SUM(CASE WHEN ${relevant} AND x.occurred_at >= ${monthStart} THEN 1 ELSE 0 END) AS recent30,
            SUM(CASE WHEN ${context} AND x.occurred_at >= ${yearStart} THEN 1 ELSE 0 END) AS recent12,
            ${topicCount},
@@ -158,7 +168,9 @@ export function evidenceSql(asOf: number, p: RiskParams, masks: RelationMasks, s
     WHERE x.recorded_at <= ${T} AND x.occurred_at <= ${T} ${xState}
     GROUP BY x.state, x.institution_id`;
 
-  const reception = `
+  const idsIn = (col: string, scope: InstitutionScope): Sql => (scope ? sql`AND ${sql.in(sql.raw(col), scope)}` : sql.empty);
+
+  const reception = (scope: InstitutionScope) => sql`
     SELECT t.institution_id AS institution_id,
            MAX(CASE WHEN t.rn = 1 THEN t.stance ELSE NULL END) AS stance,
            MAX(CASE WHEN t.kind IN ('partnership_declined', 'invitation_declined') AND t.effective_at >= ${declinedStart} THEN 1 ELSE 0 END) AS declined
@@ -166,17 +178,17 @@ export function evidenceSql(asOf: number, p: RiskParams, masks: RelationMasks, s
       SELECT r.institution_id, r.stance, r.kind, r.effective_at,
              ROW_NUMBER() OVER (PARTITION BY r.institution_id ORDER BY r.effective_at DESC, r.recorded_at DESC, r.id DESC) AS rn
       FROM reception_entries r
-      WHERE r.recorded_at <= ${T} AND r.effective_at <= ${T} __SCOPE__
+      WHERE r.recorded_at <= ${T} AND r.effective_at <= ${T} ${idsIn('r.institution_id', scope)}
         AND NOT EXISTS (SELECT 1 FROM reception_entries c WHERE c.supersedes_id = r.id AND c.recorded_at <= ${T})
     ) t
     GROUP BY t.institution_id`;
 
-  const lastOwn = `
+  const lastOwn = (scope: InstitutionScope) => sql`
     SELECT t.institution_id AS institution_id, t.occurred_at AS occurred_at, t.kind AS kind, t.severity AS severity FROM (
       SELECT x.institution_id, x.occurred_at, x.kind, x.severity,
              ROW_NUMBER() OVER (PARTITION BY x.institution_id ORDER BY x.occurred_at DESC, x.severity DESC, x.id DESC) AS rn
       FROM incidents x
-      WHERE ${orgHit} AND x.recorded_at <= ${T} AND x.occurred_at <= ${T} AND x.verification <> 'disputed' __SCOPE__
+      WHERE ${orgHit} AND x.recorded_at <= ${T} AND x.occurred_at <= ${T} AND x.verification <> 'disputed' ${idsIn('x.institution_id', scope)}
     ) t WHERE t.rn = 1`;
 
   return { appearances, attached, incidents, reception, lastOwn };
@@ -260,17 +272,12 @@ export interface GatherContext {
  */
 export async function gatherEvidence(m: EntityManager, asOf: number, institutions: { id: string; state: string }[], cx: GatherContext, opts: GatherOptions = {}): Promise<Gathered> {
   const scoped = opts.scopeState;
-  const sql = evidenceSql(asOf, cx.params, cx.masks, scoped ? placeholders(m, 1)[0] : undefined);
-  const args = scoped ? [scoped.state] : [];
+  const q = evidenceSql(asOf, cx.params, cx.masks, scoped?.state);
   const ids = [...new Set(institutions.map((i) => i.id))];
   const stateOf = new Map<string, string>(institutions.map((i) => [i.id, i.state]));
 
   // per-institution look-ups: one pass over the whole table beats a long IN list
-  const scopeOf = (q: string, forIds: string[]): string => {
-    if (forIds.length > 1000) return q.replace('__SCOPE__', '');
-    const col = q === sql.reception ? 'r.institution_id' : 'x.institution_id';
-    return q.replace('__SCOPE__', `AND ${col} IN (${forIds.length ? placeholders(m, forIds.length).join(', ') : 'NULL'})`);
-  };
+  const scopeOf = (forIds: string[]): InstitutionScope => (forIds.length > 1000 ? null : forIds);
   const rec = new Map<string, { stance: Stance | null; declined: boolean }>();
   const last = new Map<string, LastOwnIncident>();
   const setPerInstitution = (receptionRows: Row[], lastOwnRows: Row[]) => {
@@ -279,8 +286,7 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
   };
   const readPerInstitution = async (forIds: string[]) => {
     if (!forIds.length) return;
-    const args1 = forIds.length > 1000 ? [] : forIds;
-    setPerInstitution((await m.query(scopeOf(sql.reception, forIds), args1)) as Row[], (await m.query(scopeOf(sql.lastOwn, forIds), args1)) as Row[]);
+    setPerInstitution(await query(m, q.reception(scopeOf(forIds))), await query(m, q.lastOwn(scopeOf(forIds))));
   };
   let appRows: Row[];
   let hitRows: Row[];
@@ -289,9 +295,9 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     // the incident aggregate (the longest) here; the per-institution look-ups and the two appearance aggregates beside it
     const beside = opts.beside;
     const settled = await Promise.allSettled([
-      m.query(sql.incidents, args) as Promise<Row[]>,
-      beside(async (bm) => [(await bm.query(scopeOf(sql.reception, ids), ids.length > 1000 ? [] : ids)) as Row[], (await bm.query(scopeOf(sql.lastOwn, ids), ids.length > 1000 ? [] : ids)) as Row[]]),
-      beside(async (bm) => [(await bm.query(sql.appearances, args)) as Row[], (await bm.query(sql.attached, args)) as Row[]]),
+      query(m, q.incidents),
+      beside(async (bm) => [await query(bm, q.reception(scopeOf(ids))), await query(bm, q.lastOwn(scopeOf(ids)))]),
+      beside(async (bm) => [await query(bm, q.appearances), await query(bm, q.attached)]),
     ]);
     // every read has finished before a failure reaches the caller: a write never rolls back under a running statement
     const failed = settled.find((r) => r.status === 'rejected');
@@ -302,9 +308,9 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     setPerInstitution(per[0], per[1]);
   } else {
     await readPerInstitution(ids);
-    appRows = (await m.query(sql.appearances, args)) as Row[];
-    hitRows = (await m.query(sql.attached, args)) as Row[];
-    incRows = (await m.query(sql.incidents, args)) as Row[];
+    appRows = await query(m, q.appearances);
+    hitRows = await query(m, q.attached);
+    incRows = await query(m, q.incidents);
   }
 
   // every institution the aggregates return is summed (not only those asked for): extend() can then

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DatabaseService } from '../database/database.service';
+import { bool as boolSql } from '../database/dialect';
+import { query, sql } from '../database/sql';
 import { AuditService } from '../audit/audit.service';
 import { Clock } from '../common/clock';
 import { Topic, TOPIC_RELATIONS, TOPICS, TopicRelation } from '../common/enums';
@@ -68,16 +70,16 @@ export class RiskParametersService {
    */
   async context(m?: EntityManager): Promise<GatherContext> {
     if (!m) return this.db.read((rm) => this.context(rm));
-    const t = this.trueSql(m);
-    const [row] = (await m.query(
-      `SELECT (SELECT version FROM risk_parameter_sets WHERE active = ${t}) AS version, (SELECT value FROM risk_settings WHERE key = '${TOPIC_RELATIONS_KEY}') AS relations`,
-    )) as Row[];
+    const [row] = await query<Row>(
+      m,
+      sql`SELECT (SELECT version FROM risk_parameter_sets WHERE active = ${boolSql(true)}) AS version, (SELECT value FROM risk_settings WHERE key = ${TOPIC_RELATIONS_KEY}) AS relations`,
+    );
     let params = SHIPPED_PARAMS;
     if (row?.version) {
       const version = String(row.version);
       let cached = this.parsed.get(version);
       if (!cached) {
-        const [stored] = (await m.query(`SELECT params FROM risk_parameter_sets WHERE version = ${m.connection.options.type === 'postgres' ? '$1' : '?'}`, [version])) as Row[];
+        const [stored] = await query<Row>(m, sql`SELECT params FROM risk_parameter_sets WHERE version = ${version}`);
         cached = parseParams(String(stored.params));
         this.parsed.set(version, cached);
       }
@@ -159,7 +161,7 @@ export class RiskParametersService {
       throw new UnprocessableError('PARAMETERS_NOT_PROVEN', `Parameter set ${version} did not beat every baseline on its held-out back-test; activate it anyway with force=true`, {
         version: 'did not beat every baseline on held-out AUC and log loss',
       });
-    await m.query(`UPDATE risk_parameter_sets SET active = ${this.falseSql(m)} WHERE active = ${this.trueSql(m)}`);
+    await query(m, sql`UPDATE risk_parameter_sets SET active = ${boolSql(false)} WHERE active = ${boolSql(true)}`);
     if (row) await m.update(RiskParameterSet, { version }, { active: true, activatedAt: this.clock.now(), activatedById: actorId });
     await this.audit.record(m, {
       actorId,
@@ -185,13 +187,5 @@ export class RiskParametersService {
       createdAt: iso(Number(r.createdAt)),
       activatedAt: r.activatedAt === null ? null : iso(Number(r.activatedAt)),
     };
-  }
-
-  private trueSql(m: EntityManager): string {
-    return m.connection.options.type === 'postgres' ? 'true' : '1';
-  }
-
-  private falseSql(m: EntityManager): string {
-    return m.connection.options.type === 'postgres' ? 'false' : '0';
   }
 }

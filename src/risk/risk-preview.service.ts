@@ -4,7 +4,8 @@ import type { AppearanceFormat, AppearanceKind, Audience } from '../common/enums
 import { NotFoundError, ValidationFailedError } from '../common/errors';
 import { iso } from '../common/time';
 import { DatabaseService } from '../database/database.service';
-import { gatherEvidence, placeholders } from './evidence';
+import { query, sql } from '../database/sql';
+import { gatherEvidence } from './evidence';
 import { AppearanceAttributes, assessRisk, DAY, RiskEvidence } from './model';
 import { RiskParametersService } from './risk-parameters.service';
 import { loadTargets, Target } from './risk-targets';
@@ -50,7 +51,7 @@ export class RiskPreviewService {
     return this.db.read(async (m) => {
       let base: Target | null = null;
       if (input.appearanceId) {
-        [base] = await loadTargets(m, `a.id = ${placeholders(m, 1)[0]}`, [input.appearanceId]);
+        [base] = await loadTargets(m, sql`a.id = ${input.appearanceId}`);
         if (!base) throw new NotFoundError('Appearance', input.appearanceId, 'appearanceId');
         if (input.institutionId && input.institutionId !== base.institutionId)
           throw new ValidationFailedError('Request validation failed', { institutionId: `appearance ${input.appearanceId} is at institution ${base.institutionId}` });
@@ -59,7 +60,7 @@ export class RiskPreviewService {
       if (!institutionId) throw new ValidationFailedError('Request validation failed', { institutionId: 'required unless appearanceId is given' });
       const startsAt = input.startsAt ?? base?.startsAt;
       if (startsAt === undefined) throw new ValidationFailedError('Request validation failed', { startsAt: 'required unless appearanceId is given (or startsLocal with timeZone)' });
-      const rows = (await m.query(`SELECT id, state, limits_immigration_cooperation, ownership, highest_degree FROM institutions WHERE id = ${placeholders(m, 1)[0]}`, [institutionId])) as Row[];
+      const rows = await query<Row>(m, sql`SELECT id, state, limits_immigration_cooperation, ownership, highest_degree FROM institutions WHERE id = ${institutionId}`);
       if (!rows.length) throw new NotFoundError('Institution', institutionId, 'institutionId');
       const missing = (['kind', 'format', 'audience', 'visibleBranding'] as const).filter((k) => input[k] === undefined && !base);
       if (missing.length) throw new ValidationFailedError('Request validation failed', Object.fromEntries(missing.map((k) => [k, 'required unless appearanceId is given'])));

@@ -6,14 +6,15 @@
 import { EntityManager } from 'typeorm';
 import { timeOrderedId } from '../common/ids';
 import { AssessMemo, assessRisk, RiskEvidence } from './model';
-import { GatherContext, placeholders } from './evidence';
+import { query, sql } from '../database/sql';
+import { GatherContext } from './evidence';
 import { RiskAssessment } from './risk-assessment.entity';
 import { Target } from './risk-targets';
 import { detailJson, evidenceJson, resultColumns } from './risk.view';
 
 /** Snapshots per INSERT statement. */
 export const INSERT_CHUNK = 500;
-const COLUMNS = ['id', 'appearance_id', 'as_of', 'seq', 'trigger', 'model_version', 'p', 'p_severe', 'level', 'interval_low', 'interval_high', 'regional_wave', 'detail', 'created_at'];
+const COLUMNS = sql.raw('id, appearance_id, as_of, seq, trigger, model_version, p, p_severe, level, interval_low, interval_high, regional_wave, detail, created_at');
 
 /** The snapshot of one appearance (not yet stored). */
 export function snapshotRow(
@@ -49,23 +50,9 @@ export function snapshotRow(
 
 /** One multi-row INSERT of stored snapshots. */
 export async function insertSnapshots(m: EntityManager, chunk: RiskAssessment[]): Promise<void> {
-  const ph = placeholders(m, chunk.length * COLUMNS.length);
-  const values = chunk.map((_, j) => `(${ph.slice(j * COLUMNS.length, (j + 1) * COLUMNS.length).join(', ')})`).join(', ');
-  const params = chunk.flatMap((r) => [
-    r.id,
-    r.appearanceId,
-    r.asOf,
-    r.seq,
-    r.trigger,
-    r.modelVersion,
-    r.p,
-    r.pSevere,
-    r.level,
-    r.intervalLow,
-    r.intervalHigh,
-    r.regionalWave,
-    r.detail as unknown as string,
-    r.createdAt,
-  ]);
-  await m.query(`INSERT INTO risk_assessments (${COLUMNS.join(', ')}) VALUES ${values}`, params);
+  const rows = chunk.map(
+    (r) =>
+      sql`(${r.id}, ${r.appearanceId}, ${r.asOf}, ${r.seq}, ${r.trigger}, ${r.modelVersion}, ${r.p}, ${r.pSevere}, ${r.level}, ${r.intervalLow}, ${r.intervalHigh}, ${r.regionalWave}, ${r.detail as unknown as string}, ${r.createdAt})`,
+  );
+  await query(m, sql`INSERT INTO risk_assessments (${COLUMNS}) VALUES ${sql.join(rows)}`);
 }

@@ -3,11 +3,14 @@
  * manager, so a write lands in the transaction that re-read the state and is undone with it.
  */
 import type { EntityManager } from 'typeorm';
-import { CachedTotals, GatherContext, placeholders, StateTotals } from './evidence';
+import { query, sql } from '../database/sql';
+import { CachedTotals, GatherContext, StateTotals } from './evidence';
 
 type Row = Record<string, unknown>;
 const COLUMNS = ['state', 'totals_key', 'as_of', 'n', 'k', 's1', 's2', 's3', 's4', 'wave', 'recent30'];
+const COLUMNS_SQL = sql.raw(COLUMNS.join(', '));
 const UPDATED = COLUMNS.filter((c) => c !== 'state');
+const SET_UPDATED = sql.raw(UPDATED.map((c) => `${c} = excluded.${c}`).join(', '));
 
 /** Totals depend on the parameter set (half-lives, trust) and the topic relations. */
 export function totalsKey(cx: GatherContext): string {
@@ -16,7 +19,7 @@ export function totalsKey(cx: GatherContext): string {
 
 /** Every stored state's totals as of their own pass (any key), by state. */
 export async function readStateTotals(m: EntityManager): Promise<Map<string, CachedTotals & { key: string }>> {
-  const rows = (await m.query(`SELECT ${COLUMNS.join(', ')} FROM risk_state_totals`)) as Row[];
+  const rows = await query<Row>(m, sql`SELECT ${COLUMNS_SQL} FROM risk_state_totals`);
   const out = new Map<string, CachedTotals & { key: string }>();
   for (const r of rows) {
     out.set(String(r.state), {
@@ -39,16 +42,19 @@ export async function readStateTotals(m: EntityManager): Promise<Map<string, Cac
  */
 export async function writeStateTotals(m: EntityManager, key: string, asOf: number, totals: Map<string, StateTotals>, replace = false): Promise<void> {
   const at = Math.trunc(asOf);
-  if (replace) await m.query('DELETE FROM risk_state_totals');
+  if (replace) await query(m, sql`DELETE FROM risk_state_totals`);
   const entries = [...totals];
   if (!entries.length) return;
-  const ph = placeholders(m, entries.length * COLUMNS.length);
-  const values = entries.map((_, j) => `(${ph.slice(j * COLUMNS.length, (j + 1) * COLUMNS.length).join(', ')})`).join(', ');
-  const params = entries.flatMap(([state, t]) => [state, key, at, t.rate.n, t.rate.k, ...t.rate.severity, t.wave, Math.round(t.recent30)]);
-  const guard = replace ? '' : ' WHERE risk_state_totals.as_of <= excluded.as_of OR risk_state_totals.totals_key <> excluded.totals_key';
-  await m.query(
-    `INSERT INTO risk_state_totals (${COLUMNS.join(', ')}) VALUES ${values}
-     ON CONFLICT (state) DO UPDATE SET ${UPDATED.map((c) => `${c} = excluded.${c}`).join(', ')}${guard}`,
-    params,
+  const values = sql.join(
+    entries.map(
+      ([state, t]) =>
+        sql`(${state}, ${key}, ${at}, ${t.rate.n}, ${t.rate.k}, ${t.rate.severity[0]}, ${t.rate.severity[1]}, ${t.rate.severity[2]}, ${t.rate.severity[3]}, ${t.wave}, ${Math.round(t.recent30)})`,
+    ),
+  );
+  const guard = replace ? sql.empty : sql` WHERE risk_state_totals.as_of <= excluded.as_of OR risk_state_totals.totals_key <> excluded.totals_key`;
+  await query(
+    m,
+    sql`INSERT INTO risk_state_totals (${COLUMNS_SQL}) VALUES ${values}
+     ON CONFLICT (state) DO UPDATE SET ${SET_UPDATED}${guard}`,
   );
 }

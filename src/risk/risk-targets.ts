@@ -1,5 +1,7 @@
 /** The reads a batch assessment starts from: the appearances in scope and their latest snapshots. */
 import type { EntityManager } from 'typeorm';
+import { isPostgres } from '../database/dialect';
+import { query, Sql, sql } from '../database/sql';
 import type { AppearanceFormat, AppearanceKind, Audience, RiskLevel } from '../common/enums';
 import type { AppearanceAttributes, ShortNotice } from './model';
 
@@ -48,9 +50,9 @@ export interface Previous {
   wave: number;
 }
 
-const TARGET_COLUMNS = `a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
+const TARGET_COLUMNS = sql.raw(`a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
             a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.status,
-            a.short_notice_deadline, a.time_zone, i.advance_notice_days`;
+            a.short_notice_deadline, a.time_zone, i.advance_notice_days`);
 
 function targetOf(r: Row): Target {
   return {
@@ -63,15 +65,15 @@ function targetOf(r: Row): Target {
   };
 }
 
-/** The appearances matching `where` (over `appearances a JOIN institutions i`), without their snapshots. */
-export async function loadTargets(m: EntityManager, where: string, args: unknown[]): Promise<Target[]> {
-  const rows = (await m.query(`SELECT ${TARGET_COLUMNS} FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where}`, args)) as Row[];
+/** The appearances matching `where` (a condition over `appearances a JOIN institutions i`), without their snapshots. */
+export async function loadTargets(m: EntityManager, where: Sql): Promise<Target[]> {
+  const rows = await query<Row>(m, sql`SELECT ${TARGET_COLUMNS} FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where}`);
   return rows.map(targetOf);
 }
 
 /** Id, institution and state of the appearances in scope (a narrow read, served by a covering index). */
-export async function listScope(m: EntityManager, where: string, args: unknown[]): Promise<{ id: string; institutionId: string; state: string }[]> {
-  const rows = (await m.query(`SELECT a.id, a.institution_id, i.state FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where}`, args)) as Row[];
+export async function listScope(m: EntityManager, where: Sql): Promise<{ id: string; institutionId: string; state: string }[]> {
+  const rows = await query<Row>(m, sql`SELECT a.id, a.institution_id, i.state FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where}`);
   return rows.map((r) => ({ id: String(r.id), institutionId: String(r.institution_id), state: String(r.state ?? '') }));
 }
 
@@ -81,16 +83,16 @@ export async function listScope(m: EntityManager, where: string, args: unknown[]
  * re-assessments of the same appearance queue up and the second one reads the first one's snapshot:
  * no duplicate seq and no second "rise". SQLite serialises writers already.
  */
-export async function loadScope(m: EntityManager, where: string, args: unknown[]): Promise<{ targets: Target[]; previous: Map<string, Previous> }> {
-  const locked = await lockScope(m, where, args);
-  const read = (await m.query(
-    `SELECT ${TARGET_COLUMNS}, r.level AS prev_level, r.seq AS prev_seq, r.regional_wave AS prev_wave
+export async function loadScope(m: EntityManager, where: Sql): Promise<{ targets: Target[]; previous: Map<string, Previous> }> {
+  const locked = await lockScope(m, where);
+  const read = await query<Row>(
+    m,
+    sql`SELECT ${TARGET_COLUMNS}, r.level AS prev_level, r.seq AS prev_seq, r.regional_wave AS prev_wave
      FROM appearances a JOIN institutions i ON i.id = a.institution_id
      LEFT JOIN risk_assessments r ON r.appearance_id = a.id
       AND r.seq = (SELECT MAX(r2.seq) FROM risk_assessments r2 WHERE r2.appearance_id = a.id)
      WHERE ${where}`,
-    args,
-  )) as Row[];
+  );
   // the read runs on a later snapshot (READ COMMITTED): a row that entered the scope in between was
   // not locked, and is left to the batch that locks it
   const rows = locked ? read.filter((r) => locked.has(String(r.id))) : read;
@@ -106,9 +108,9 @@ export async function loadScope(m: EntityManager, where: string, args: unknown[]
  * so two batches that overlap take them in the same order and cannot deadlock; returns their ids.
  * Null on SQLite (writers are serialised: nothing to lock).
  */
-async function lockScope(m: EntityManager, where: string, args: unknown[]): Promise<Set<string> | null> {
-  if (m.connection.options.type !== 'postgres') return null;
-  const rows = (await m.query(`SELECT a.id FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where} ORDER BY a.id COLLATE "C" FOR UPDATE OF a`, args)) as Row[];
+async function lockScope(m: EntityManager, where: Sql): Promise<Set<string> | null> {
+  if (!isPostgres(m)) return null;
+  const rows = await query<Row>(m, sql`SELECT a.id FROM appearances a JOIN institutions i ON i.id = a.institution_id WHERE ${where} ORDER BY a.id COLLATE "C" FOR UPDATE OF a`);
   return new Set(rows.map((r) => String(r.id)));
 }
 

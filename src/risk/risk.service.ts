@@ -8,7 +8,8 @@ import { DomainEvents, RiskLevelRoseEvent } from '../common/domain-events';
 import { NotFoundError } from '../common/errors';
 import { riskConfig } from '../config/risk.config';
 import { DatabaseService } from '../database/database.service';
-import { addTotals, decayTotals, emptyTotals, Gathered, GatherContext, gatherEvidence, GatherOptions, placeholders, StateTotals } from './evidence';
+import { query, Sql, sql } from '../database/sql';
+import { addTotals, decayTotals, emptyTotals, Gathered, GatherContext, gatherEvidence, GatherOptions, StateTotals } from './evidence';
 import { AssessMemo, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
@@ -28,7 +29,7 @@ export interface BatchResult {
 type Row = Record<string, unknown>;
 /** Stored snapshots (views are built only where one is returned: a batch needs counts). */
 type Stored = { rows: RiskAssessment[]; rises: number };
-const UPCOMING = `a.status IN ('planned', 'confirmed')`;
+const UPCOMING = sql`a.status IN ('planned', 'confirmed')`;
 /** Longest stretch of computing in a batch before it yields to the event loop (requests wait at most about this long behind it). */
 const SLICE_MS = 8;
 /** Appearances per transaction of the daily refresh (other writers get the database between chunks; 2,000 keeps each hold to a few hundred ms — at 500 the commits cost 0.6 s of a 10,000-appearance refresh, bench/risk.bench.ts). */
@@ -52,8 +53,7 @@ export class RiskService {
 
   /** Assess one appearance now (as-of = clock), store the snapshot, return its view. */
   async assessAppearance(manager: EntityManager, appearanceId: string, trigger: string, actorId: string | null = null): Promise<RiskAssessmentView> {
-    const [ph] = placeholders(manager, 1);
-    const { rows } = await this.assessWhere(manager, `a.id = ${ph}`, [appearanceId], trigger, actorId);
+    const { rows } = await this.assessWhere(manager, sql`a.id = ${appearanceId}`, trigger, actorId);
     if (!rows.length) throw new NotFoundError('Appearance', appearanceId, 'appearanceId');
     return toView(rows[0]);
   }
@@ -64,15 +64,12 @@ export class RiskService {
    */
   async reassessInstitution(manager: EntityManager, institutionId: string, trigger: string, actorId: string | null = null): Promise<BatchResult> {
     const now = this.clock.now();
-    const [ph] = placeholders(manager, 1);
-    const inst = (await manager.query(`SELECT id, state FROM institutions WHERE id = ${ph}`, [institutionId])) as Row[];
+    const inst = await query<Row>(manager, sql`SELECT id, state FROM institutions WHERE id = ${institutionId}`);
     if (!inst.length) throw new NotFoundError('Institution', institutionId, 'institutionId');
     const state = String(inst[0].state ?? '');
-    const [p1] = placeholders(manager, 1);
     // The institution is in its state: one index-driven scope covers both (appearances by institution).
-    const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${p1})`;
-    const args = [state];
-    const { targets, previous } = await loadScope(manager, scope, args);
+    const scope = sql`${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${state})`;
+    const { targets, previous } = await loadScope(manager, scope);
     const cx = await this.parameters.context(manager);
     // the institution's evidence and its state's sums first; the state's other institutions only
     // when the wave moved (their appearances are re-assessed only then)
@@ -102,13 +99,12 @@ export class RiskService {
     const states: string[] = [];
     for (let i = 0; i < ids.length; i += 5000) {
       const chunk = ids.slice(i, i + 5000);
-      const rows = (await manager.query(`SELECT DISTINCT state FROM institutions WHERE id IN (${placeholders(manager, chunk.length).join(', ')})`, chunk)) as Row[];
+      const rows = await query<Row>(manager, sql`SELECT DISTINCT state FROM institutions WHERE ${sql.in(sql`id`, chunk)}`);
       for (const r of rows) states.push(String(r.state ?? ''));
     }
     const uniq = [...new Set(states)];
-    const ph = placeholders(manager, uniq.length);
-    const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state IN (${ph.join(', ')}))`;
-    const { targets, previous } = await loadScope(manager, scope, uniq);
+    const scope = sql`${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE ${sql.in(sql`s.state`, uniq)})`;
+    const { targets, previous } = await loadScope(manager, scope);
     if (!targets.length) return { assessed: 0, levelRises: 0 };
     const cx = await this.parameters.context(manager);
     const evidence = (await this.gather(manager, cx, now, uniqueInstitutions(targets))).byInstitution;
@@ -132,7 +128,7 @@ export class RiskService {
       if (opts.unlessRanSince !== undefined && (await this.ranSince(trigger, opts.unlessRanSince))) return { assessed: 0, levelRises: 0, skipped: true };
       const now = this.clock.now();
       const until = now + this.config.refreshHorizonDays * DAY;
-      const scope = `${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`;
+      const scope = sql`${UPCOMING} AND a.starts_at > ${now} AND a.starts_at <= ${until}`;
       const cx = await this.parameters.context();
       let all: { id: string; institutionId: string; state: string }[] = [];
       let evidence = new Map<string, RiskEvidence>();
@@ -143,8 +139,7 @@ export class RiskService {
       const assessChunk = async (m: EntityManager, ids: string[]) => {
         // each chunk reads its appearances (and their latest snapshots) in its own transaction: one
         // may have been cancelled, moved or re-assessed by another writer since the evidence pass
-        const where = `${scope} AND a.id IN (${placeholders(m, ids.length).join(', ')})`;
-        const loaded = await loadScope(m, where, ids);
+        const loaded = await loadScope(m, sql`${scope} AND ${sql.in(sql`a.id`, ids)}`);
         const targets = loaded.targets.filter((t) => evidence.has(t.institutionId));
         if (!targets.length) return;
         const { rows, rises } = await this.store(m, cx, targets, loaded.previous, evidence, now, trigger, null, memo);
@@ -154,7 +149,7 @@ export class RiskService {
       // the evidence pass (its statements as of one instant) in the transaction of the first chunk,
       // which also writes every state's totals: a rollback takes both back
       await this.db.write(async (m) => {
-        all = await listScope(m, scope, []);
+        all = await listScope(m, scope);
         if (!all.length) return;
         // nothing written yet: on SQLite the long aggregates run side by side on the read-only connections
         evidence = (await this.gather(m, cx, now, uniqueInstitutions(all), undefined, nested ? undefined : (this.db.besideWrite() ?? undefined))).byInstitution;
@@ -181,9 +176,8 @@ export class RiskService {
   /** Whether a snapshot with this trigger was stored at or after `since` (the scheduler's "already ran"). */
   async ranSince(trigger: string, since: number): Promise<boolean> {
     return this.db.read(async (m) => {
-      const [ph] = placeholders(m, 1);
       // ix_risk_created bounds the read to the snapshots written since then
-      const rows = (await m.query(`SELECT 1 AS x FROM risk_assessments r WHERE r.created_at >= ${Math.trunc(since)} AND r.trigger = ${ph} LIMIT 1`, [trigger])) as Row[];
+      const rows = await query(m, sql`SELECT 1 AS x FROM risk_assessments r WHERE r.created_at >= ${Math.trunc(since)} AND r.trigger = ${trigger} LIMIT 1`);
       return rows.length > 0;
     });
   }
@@ -205,7 +199,7 @@ export class RiskService {
   /** Every snapshot, newest first. */
   async history(appearanceId: string, limit: number, offset: number): Promise<{ items: RiskAssessmentView[]; total: number }> {
     return this.db.read(async (m) => {
-      const exists = await m.query(`SELECT id FROM appearances WHERE id = ${placeholders(m, 1)[0]}`, [appearanceId]);
+      const exists = await query(m, sql`SELECT id FROM appearances WHERE id = ${appearanceId}`);
       if (!exists.length) throw new NotFoundError('Appearance', appearanceId, 'id');
       const [rows, total] = await m.getRepository(RiskAssessment).findAndCount({ where: { appearanceId }, order: { seq: 'DESC', createdAt: 'DESC' }, take: limit, skip: offset });
       return { items: rows.map(toView), total };
@@ -236,9 +230,9 @@ export class RiskService {
 
   // ---------------------------------------------------------------------------------------------
 
-  private async assessWhere(m: EntityManager, where: string, args: unknown[], trigger: string, actorId: string | null): Promise<Stored> {
+  private async assessWhere(m: EntityManager, where: Sql, trigger: string, actorId: string | null): Promise<Stored> {
     const now = this.clock.now();
-    const { targets, previous } = await loadScope(m, where, args);
+    const { targets, previous } = await loadScope(m, where);
     if (!targets.length) return { rows: [], rises: 0 };
     const insts = uniqueInstitutions(targets);
     const oneState = insts.every((i) => i.state === insts[0].state);

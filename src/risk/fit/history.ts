@@ -9,6 +9,7 @@
 import type { EntityManager } from 'typeorm';
 import { DISRUPTIVE_KINDS, Stance, TOPICS } from '../../common/enums';
 import type { Verification } from '../../common/enums';
+import { query, sql } from '../../database/sql';
 import type { RelationMasks } from '../evidence';
 import type { AppearanceAttributes, RiskEvidence } from '../model';
 import { DAY } from '../model';
@@ -71,7 +72,7 @@ export interface History {
 
 export async function loadHistory(m: EntityManager): Promise<History> {
   const institutions = new Map<string, HistInstitution>();
-  for (const r of (await m.query(`SELECT id, state, kind, ownership, highest_degree, limits_immigration_cooperation FROM institutions`)) as Row[])
+  for (const r of await query<Row>(m, sql`SELECT id, state, kind, ownership, highest_degree, limits_immigration_cooperation FROM institutions`))
     institutions.set(String(r.id), {
       id: String(r.id),
       state: String(r.state ?? ''),
@@ -81,7 +82,7 @@ export async function loadHistory(m: EntityManager): Promise<History> {
       limitsImmigrationCooperation: bool(r.limits_immigration_cooperation),
     });
   const incidents = (
-    (await m.query(`SELECT institution_id, state, appearance_id, kind, occurred_at, recorded_at, severity, target, verification, topic_mask FROM incidents ORDER BY occurred_at`)) as Row[]
+    await query<Row>(m, sql`SELECT institution_id, state, appearance_id, kind, occurred_at, recorded_at, severity, target, verification, topic_mask FROM incidents ORDER BY occurred_at`)
   ).map((r) => ({
     institutionId: String(r.institution_id),
     state: String(r.state ?? ''),
@@ -95,11 +96,12 @@ export async function loadHistory(m: EntityManager): Promise<History> {
     topicMask: num(r.topic_mask),
   }));
   const appearances = (
-    (await m.query(
-      `SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
+    await query<Row>(
+      m,
+      sql`SELECT a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
             a.expected_attendance, a.visible_branding, a.protest_announced, a.starts_at, a.created_at, a.status, a.time_zone
      FROM appearances a JOIN institutions i ON i.id = a.institution_id ORDER BY a.starts_at`,
-    )) as Row[]
+    )
   ).map((r) => ({
     id: String(r.id),
     institutionId: String(r.institution_id),
@@ -110,7 +112,7 @@ export async function loadHistory(m: EntityManager): Promise<History> {
     attrs: attributesFromRow(r),
   }));
   const reception = new Map<string, HistReception[]>();
-  for (const r of (await m.query(`SELECT id, institution_id, stance, kind, effective_at, recorded_at, supersedes_id FROM reception_entries`)) as Row[]) {
+  for (const r of await query<Row>(m, sql`SELECT id, institution_id, stance, kind, effective_at, recorded_at, supersedes_id FROM reception_entries`)) {
     const e: HistReception = {
       id: String(r.id),
       institutionId: String(r.institution_id),
