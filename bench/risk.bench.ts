@@ -25,7 +25,7 @@ import { createDataSource } from '../src/database/data-source.factory';
 import { databaseOf } from '../src/database/database.service';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { dialectOf } from '../src/database/dialect';
-import { Sql, sql, SqlValue } from '../src/database/sql';
+import { query, Sql, sql, SqlValue } from '../src/database/sql';
 import { evidenceSql } from '../src/risk/evidence';
 import { assessRisk, RiskEvidence } from '../src/risk/model';
 import { DEFAULT_TOPIC_RELATIONS } from '../src/risk/params';
@@ -70,7 +70,8 @@ async function bulk(m: EntityManager, table: string, cols: string[], rows: unkno
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
     const values = sql.join(chunk.map((row) => sql`(${sql.join(row.map((v) => sql`${v as SqlValue}`))})`));
-    await runSql(m.connection, sql`INSERT INTO ${sql.ident(table)} (${sql.join(cols.map((c) => sql.ident(c)))}) VALUES ${values}`);
+    // in the seed's transaction (m), not on the DataSource: on PostgreSQL that is another pooled connection
+    await query(m, sql`INSERT INTO ${sql.ident(table)} (${sql.join(cols.map((c) => sql.ident(c)))}) VALUES ${values}`);
   }
 }
 
