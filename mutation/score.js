@@ -37,7 +37,8 @@ function equivalents() {
     .split('\n')
     .map((l) => /^\|\s*`?([^`|\s:]+):(\d+)(?::(\d+))?`?\s*\|\s*(\w+)\s*\|\s*`([^`]*)`\s*\|\s*(.+?)\s*\|\s*$/.exec(l))
     .filter(Boolean)
-    .map(([, file, line, column, mutator, replacement, reason]) => ({ file, line: Number(line), column: column === undefined ? null : Number(column), mutator, replacement, reason }));
+    // a `|` inside a table cell is written `\|` (GitHub's tables need it even in code spans)
+    .map(([, file, line, column, mutator, replacement, reason]) => ({ file, line: Number(line), column: column === undefined ? null : Number(column), mutator, replacement: replacement.replace(/\\\|/g, '|'), reason }));
 }
 
 const eq = equivalents();

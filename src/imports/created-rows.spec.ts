@@ -27,4 +27,25 @@ describe('CreatedRows', () => {
     c.remember(['k'], 9, b);
     expect(c.find('k')).toEqual({ row: 9, id: b });
   });
+
+  it('tells apart two keys whose hashes share the slot and the third word (a 42-bit partial collision, found offline)', () => {
+    // sha1('row-571975') and sha1('row-1172212'): first words equal in their low 10 bits (slot 176 of
+    // 1,024), third words equal (2334723438), second words differ — only the whole 96 bits tell them apart
+    const c = new CreatedRows();
+    const id = randomUUID();
+    c.remember(['row-571975'], 2, id);
+    expect(c.find('row-1172212')).toBeUndefined();
+    expect(c.find('row-571975')).toEqual({ row: 2, id });
+    c.remember(['row-1172212'], 3, randomUUID());
+    expect(c.find('row-571975')).toEqual({ row: 2, id });
+  });
+
+  it('hands out the ids in chunks with no empty chunk at the end, and none when nothing was remembered', () => {
+    expect([...new CreatedRows().idChunks(2)]).toEqual([]);
+    const c = new CreatedRows();
+    const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    ids.forEach((id, i) => c.remember([`k${i}`], i + 2, id));
+    expect([...c.idChunks(2)]).toEqual([ids.slice(0, 2), ids.slice(2)]);
+    expect([...c.idChunks(3)]).toEqual([ids.slice(0, 3), ids.slice(3)]);
+  });
 });
