@@ -30,7 +30,10 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   thresholds: { high: 90, low: 80, break: null },
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 3),
-  timeoutMS: 60000,
+  // extra time over twice the dry run's: a unit spec runs in seconds, so 15 s over it only ends a mutant
+  // that loops for ever (at 60 s each, the created-rows table's looping mutants took half of its run);
+  // an e2e spec boots an app and may wait on a real SMTP server, so it keeps a minute
+  timeoutMS: suite === 'unit' ? 15000 : 60000,
   timeoutFactor: 2,
   tempDirName: `.stryker-tmp/${mod.slug}-${suite}`,
   // .stryker-tmp: the sandboxes of other runs going on at the same time (each run has its own folder there)
