@@ -6,8 +6,9 @@
  *   --only a,b         only these modules (slugs)
  *   --suite unit|e2e   only this suite
  *   --since <ref>      only the modules whose mutated files or specs changed since <ref> (git diff)
- *   --stale            only the (module, suite) runs whose committed report is missing or was made
- *                      from other text of a mutated file or spec than the tree holds now (no git needed)
+ *   --stale            only the (module, suite) runs whose committed report was made from other text
+ *                      of a mutated file or spec than the tree holds now (no git needed)
+ *   --with-missing     with --stale, also the runs that have no report yet
  *   --static           also run static mutants (module-level constants; slow, see modules.js)
  *   --dry              print what would run, run nothing
  * The exit code is the score table's: 1 when a module is under the threshold (with --since, only the modules re-run here count).
@@ -26,11 +27,14 @@ const only = opt('--only')?.split(',');
 const suiteOnly = opt('--suite');
 const since = opt('--since');
 const staleOnly = args.includes('--stale');
+/** With --stale, also the runs that have no report yet (a first run is a full one: CI leaves those to a local run). */
+const withMissing = args.includes('--with-missing');
+const neverRun = [];
 /** --budget N: at most N Stryker runs (CI's time); more than that and none run, the table is shown as it stands. */
 const budget = opt('--budget') === undefined ? Infinity : Number(opt('--budget'));
 
 const { fileOf } = require('./resolve');
-const { staleness } = require('./stale');
+const { NO_REPORT, staleness } = require('./stale');
 let changed = null;
 if (since) {
   changed = new Set(execFileSync('git', ['diff', '--name-only', since, '--'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean));
@@ -47,11 +51,16 @@ for (const m of modules) {
     if (changed && ![...part.mutate.map(fileOf), ...part.specs].some((f) => changed.has(f))) continue;
     const why = staleOnly ? staleness(m.slug, suite, part, root) : null;
     if (staleOnly && !why) continue;
+    if (staleOnly && why === NO_REPORT && !withMissing) {
+      neverRun.push(`${m.slug}.${suite}`);
+      continue;
+    }
     runs.push({ slug: m.slug, suite, why });
   }
 }
 
 for (const r of runs) if (r.why) console.log(`${r.slug}.${r.suite}: ${r.why}`);
+if (neverRun.length) console.log(`No report yet, not run here (a first run is a full run; \`npm run mutate -- --stale --with-missing\` runs them): ${neverRun.join(', ')}`);
 if (runs.length > budget) {
   const left = runs.splice(budget);
   console.log(

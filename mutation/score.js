@@ -33,12 +33,21 @@ const gate = gateArg < 0 ? null : new Set((process.argv[gateArg + 1] ?? '').spli
 function equivalents() {
   const file = path.join(__dirname, 'equivalent.md');
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((l) => /^\|\s*`?([^`|\s:]+):(\d+)(?::(\d+))?`?\s*\|\s*(\w+)\s*\|\s*`([^`]*)`\s*\|\s*(.+?)\s*\|\s*$/.exec(l))
-    .filter(Boolean)
-    // a `|` inside a table cell is written `\|` (GitHub's tables need it even in code spans)
-    .map(([, file, line, column, mutator, replacement, reason]) => ({ file, line: Number(line), column: column === undefined ? null : Number(column), mutator, replacement: replacement.replace(/\\\|/g, '|'), reason }));
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .map((l) => /^\|\s*`?([^`|\s:]+):(\d+)(?::(\d+))?`?\s*\|\s*(\w+)\s*\|\s*`([^`]*)`\s*\|\s*(.+?)\s*\|\s*$/.exec(l))
+      .filter(Boolean)
+      // a `|` inside a table cell is written `\|` (GitHub's tables need it even in code spans)
+      .map(([, file, line, column, mutator, replacement, reason]) => ({
+        file,
+        line: Number(line),
+        column: column === undefined ? null : Number(column),
+        mutator,
+        replacement: replacement.replace(/\\\|/g, '|'),
+        reason,
+      }))
+  );
 }
 
 const eq = equivalents();

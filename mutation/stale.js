@@ -9,10 +9,12 @@ const path = require('node:path');
 const { incrementalFile } = require('./modules');
 const { fileOf } = require('./resolve');
 
+const NO_REPORT = 'no report yet';
+
 /** Why the run is needed (a sentence naming the first file that differs), or null when the report stands. */
 function staleness(slug, suite, part, root) {
   const f = path.join(root, incrementalFile(slug, suite));
-  if (!existsSync(f)) return 'no report yet';
+  if (!existsSync(f)) return NO_REPORT;
   const report = JSON.parse(readFileSync(f, 'utf8'));
   const read = (file) => readFileSync(path.join(root, file), 'utf8');
   for (const file of new Set(part.mutate.map(fileOf))) {
@@ -28,4 +30,4 @@ function staleness(slug, suite, part, root) {
   return null;
 }
 
-module.exports = { staleness };
+module.exports = { NO_REPORT, staleness };
