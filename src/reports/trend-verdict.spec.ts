@@ -434,6 +434,24 @@ describe('trendVerdict: every branch says its own sentence', () => {
       'Getting better: incidents aimed at us per appearance fell by about 36% a month over 2026-04 to 2026-10, from about 1.0 to 0.074 per appearance along the fitted line (95% range -49% to -21% a month; p = 0.0019).',
     ],
     [
+      'a rise with the summer in the middle of the window: neither early nor late, not set aside',
+      series(
+        [
+          [20, 1],
+          [20, 2],
+          [20, 4],
+          [20, 6],
+          [20, 9],
+          [20, 14],
+          [20, 20],
+        ],
+        4,
+        2026,
+      ),
+      'worse',
+      'Getting worse: incidents aimed at us per appearance rose by about 56% a month over 2026-04 to 2026-10, from about 0.074 to 1.0 per appearance along the fitted line (95% range +27% to +96% a month; p = 0.0019).',
+    ],
+    [
       'one incident carried from a month without appearances (singular)',
       series(
         [
