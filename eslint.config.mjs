@@ -18,7 +18,8 @@ const nodeGlobals = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'data/', 'data-fixtures/', 'node_modules/', 'test-artifacts/', 'test/typed-client/'] }, // typed-client: compiled by its own test with tsc --strict against the generated types
+  // .stryker-tmp: mutation-testing sandboxes (copies of the project) while a run is going on
+  { ignores: ['dist/', 'coverage/', 'data/', 'data-fixtures/', 'node_modules/', 'test-artifacts/', 'test/typed-client/', '.stryker-tmp/'] }, // typed-client: compiled by its own test with tsc --strict against the generated types
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
