@@ -26,7 +26,7 @@ import { databaseOf } from '../src/database/database.service';
 import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { dialectOf } from '../src/database/dialect';
 import { query, Sql, sql, SqlValue } from '../src/database/sql';
-import { evidenceSql } from '../src/risk/evidence';
+import { evidenceSql } from '../src/risk/evidence-sql';
 import { assessRisk, RiskEvidence } from '../src/risk/model';
 import { DEFAULT_TOPIC_RELATIONS } from '../src/risk/params';
 import { masksOf, RiskParametersService } from '../src/risk/risk-parameters.service';

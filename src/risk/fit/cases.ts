@@ -9,7 +9,7 @@
  * Each is predicted as of `leadMs` before its start, from what was recorded by then.
  */
 import { DateTime } from 'luxon';
-import type { RelationMasks } from '../evidence';
+import type { RelationMasks } from '../evidence-sql';
 import type { AppearanceAttributes, RiskEvidence } from '../model';
 import { DAY } from '../model';
 import type { RiskParams } from '../params';

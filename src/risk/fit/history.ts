@@ -10,7 +10,7 @@ import type { EntityManager } from 'typeorm';
 import { DISRUPTIVE_KINDS, Stance, TOPICS } from '../../common/enums';
 import type { Verification } from '../../common/enums';
 import { query, sql } from '../../database/sql';
-import type { RelationMasks } from '../evidence';
+import type { RelationMasks } from '../evidence-sql';
 import type { AppearanceAttributes, RiskEvidence } from '../model';
 import { DAY } from '../model';
 import type { RiskParams } from '../params';

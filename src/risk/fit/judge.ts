@@ -11,7 +11,7 @@
  */
 import { DAY, levelFor } from '../model';
 import type { RiskParams } from '../params';
-import type { RelationMasks } from '../evidence';
+import type { RelationMasks } from '../evidence-sql';
 import type { RiskEvidence } from '../model';
 import { buildCases, Case, isCampus, referenceAttributes } from './cases';
 import { predictCases, predictOutlook } from './fit';
