@@ -54,7 +54,7 @@ const modules = [
     unit: { mutate: ['src/appearances/appearance-rules.ts'], specs: ['src/appearances/appearance-rules.spec.ts'] },
     e2e: {
       mutate: ['src/appearances/appearances.service.ts#AppearancesService.update', 'src/appearances/appearances.service.ts#AppearancesService.assertNoClash'],
-      specs: ['test/appearances.e2e-spec.ts'],
+      specs: ['test/appearances.e2e-spec.ts', 'test/appearance-edits.e2e-spec.ts'],
     },
   },
   {
