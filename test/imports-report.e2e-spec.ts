@@ -33,7 +33,8 @@ describe('imports: summarised report, full report as CSV, spool files', () => {
     }
     const old = new Date(Date.now() - 2 * 3_600_000);
     utimesSync(join(privateTmp, 'forewarn-import-cccccc'), old, old);
-    t = await createTestApp({ now: '2026-03-01T12:00:00Z', app: { importSpoolDir: privateTmp } });
+    // Reports go to a folder of this file's own too: other files import at the same time, and the count is checked.
+    t = await createTestApp({ now: '2026-03-01T12:00:00Z', app: { importSpoolDir: privateTmp, importReportDir: join(privateTmp, 'reports') } });
     admin = t.auth(await t.factories.user('admin'));
     const office = await t.factories.office();
     coordUser = await t.factories.user('coordinator', { officeId: office.id });
@@ -88,7 +89,7 @@ describe('imports: summarised report, full report as CSV, spool files', () => {
     const csv = await t.http().get(res.body.details.report.reportUrl).set(admin).expect(200);
     expect((parse(csv.text, { columns: true }) as Record<string, string>[]).map((r) => r.status)).toEqual(['created', 'refused']);
 
-    const reports = () => readdirSync(join(tmpdir(), 'forewarn-test-import-reports')).length;
+    const reports = () => readdirSync(join(privateTmp, 'reports')).length;
     const before = reports();
     const bad = await t.http().post('/institutions/import').set(admin).set('Content-Type', 'text/csv').send('name,kind\n"unterminated,college\n').expect(400);
     expect(bad.body.code).toBe('MALFORMED_CSV');
