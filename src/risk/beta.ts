@@ -116,6 +116,32 @@ export interface LogitBetaGrid {
 }
 
 const GRID_POINTS = 64;
+const GRID_BYTES = 3 * GRID_POINTS * Float64Array.BYTES_PER_ELEMENT;
+
+/**
+ * Memory for many small typed arrays that live and die together (a fit's rows and their grids):
+ * carved from 1 MiB buffers, so there is one backing store per thousand arrays, not one each.
+ */
+export class Arena {
+  private buffer = new ArrayBuffer(0);
+  private used = 0;
+
+  /** `bytes` (a multiple of 8) of zeroed memory: its buffer and byte offset. */
+  take(bytes: number): [ArrayBuffer, number] {
+    if (this.used + bytes > this.buffer.byteLength) {
+      this.buffer = new ArrayBuffer(Math.max(1 << 20, bytes));
+      this.used = 0;
+    }
+    const at = this.used;
+    this.used += bytes;
+    return [this.buffer, at];
+  }
+
+  floats(n: number): Float64Array {
+    const [buffer, at] = this.take(n * Float64Array.BYTES_PER_ELEMENT);
+    return new Float64Array(buffer, at, n);
+  }
+}
 /** Grid points between exact exps in logitBetaGrid's step-by-step powers. */
 const RESYNC = 8;
 
@@ -123,7 +149,7 @@ const RESYNC = 8;
  * With `cMin` (the smallest c the grid will be used with, for b > 0), the left end stops where
  * σ(c + b·t) < e^(−40): for a ≪ 1 the density's long left tail no longer spreads the 64 points thin.
  */
-export function logitBetaGrid(alpha: number, beta: number, cMin = -Infinity, b = 1): LogitBetaGrid {
+export function logitBetaGrid(alpha: number, beta: number, cMin = -Infinity, b = 1, arena?: Arena): LogitBetaGrid {
   const a = Math.max(alpha, 1e-6);
   const bb = Math.max(beta, 1e-6);
   const mode = Math.log(a / bb);
@@ -135,9 +161,12 @@ export function logitBetaGrid(alpha: number, beta: number, cMin = -Infinity, b =
   const hi = mode + Math.min(12 * sd, 35 / bb + 4 * sd);
   const step = (hi - lo) / (GRID_POINTS - 1);
   const lnB = logGamma(a) + logGamma(bb) - logGamma(a + bb);
-  const t = new Float64Array(GRID_POINTS);
-  const w = new Float64Array(GRID_POINTS);
-  const f = new Float64Array(GRID_POINTS);
+  // three views on one buffer (a fit's rows share the buffers of an arena): a fit holds a grid per
+  // row, hundreds of thousands, and every buffer is a backing store for the garbage collector to track
+  const [buffer, at] = arena ? arena.take(GRID_BYTES) : [new ArrayBuffer(GRID_BYTES), 0];
+  const t = new Float64Array(buffer, at, GRID_POINTS);
+  const w = new Float64Array(buffer, at + GRID_BYTES / 3, GRID_POINTS);
+  const f = new Float64Array(buffer, at + (2 * GRID_BYTES) / 3, GRID_POINTS);
   // e^x and e^(−b·x) step by step (one multiplication a point, an exact exp every RESYNC points so
   // the rounding cannot build up past a few ulps) where neither can overflow; else one exp a point
   const stepwise = Math.max(Math.abs(lo), Math.abs(hi)) < 700 && Math.max(Math.abs(b * lo), Math.abs(b * hi)) < 700;

@@ -1,5 +1,5 @@
-import { logitBetaGrid } from '../beta';
-import { fitLogistic, FitRow, predictRow } from './logistic';
+import { Arena, expectSigmoid, logitBetaGrid } from '../beta';
+import { fitLogistic, FitRow, meanAndSlope, predictRow } from './logistic';
 import { auc, bootstrap, brierSkill, calibrate, logLoss, prng } from './scores';
 import { estimatePriorStrength } from './fit';
 
@@ -51,6 +51,53 @@ describe('penalised logistic fit — recovers known coefficients', () => {
     const observed = g.reduce((s, row) => s + row.y, 0) / g.length;
     expect(Math.abs(mean / observed - 1)).toBeLessThan(0.02);
     expect(f.converged).toBe(true);
+  });
+
+  it("the fit's slope is the derivative of the mean it fits, the grid's right-tail mass included", () => {
+    // β ≪ 1 (nearly every past appearance disrupted): a long right tail, much of its mass past the grid's end
+    const out = new Float64Array(2);
+    const end = (a: number, b: number, bOwn: number) => logitBetaGrid(a, b, -20, bOwn).t[63];
+    for (const [a, b, bOwn, eta] of [
+      // η where σ at the grid's right end is ½: there the tail's share of the slope is largest
+      [3, 0.01, 1, -end(3, 0.01, 1)],
+      [3, 0.01, 0.6, -0.6 * end(3, 0.01, 0.6) + 1],
+      [3, 0.01, 1, -2],
+      [0.15, 4.85, 1, -3],
+      [2, 2, 1.3, 0.5],
+    ]) {
+      const grid = logitBetaGrid(a, b, -20, bOwn);
+      const h = 1e-5;
+      const numeric = (expectSigmoid(grid, eta + h, bOwn) - expectSigmoid(grid, eta - h, bOwn)) / (2 * h);
+      meanAndSlope(grid, eta, bOwn, out);
+      expect(out[0]).toBeCloseTo(expectSigmoid(grid, eta, bOwn), 14);
+      expect(out[1]).toBeCloseTo(numeric, 8);
+      // the same on the path without the grid's table (another b_own than the grid was made for)
+      const slow = { t: grid.t, w: grid.w, tail: grid.tail };
+      meanAndSlope(slow, eta, bOwn, out);
+      expect(out[1]).toBeCloseTo(numeric, 8);
+    }
+    expect(logitBetaGrid(3, 0.01, -20, 1).tail).toBeGreaterThan(0.01);
+  });
+
+  it('grids carved from an arena are the grids made alone, and never share memory', () => {
+    const arena = new Arena();
+    const params = Array.from({ length: 2000 }, (_, i) => [0.1 + i / 100, 5 - i / 500] as const);
+    const carved = params.map(([a, b]) => logitBetaGrid(a, b, -20, 1, arena));
+    const floats = arena.floats(20);
+    expect([...floats]).toEqual(new Array(20).fill(0));
+    carved.forEach((g, i) => {
+      const alone = logitBetaGrid(params[i][0], params[i][1], -20, 1);
+      expect([...g.t, ...g.w, ...g.f!, g.tail]).toEqual([...alone.t, ...alone.w, ...alone.f!, alone.tail]);
+    });
+    // 2,000 grids of 1.5 KiB span several buffers; none overlaps another
+    const spans = carved.flatMap((g) => [g.t, g.w, g.f!]).map((a) => ({ buffer: a.buffer, from: a.byteOffset, to: a.byteOffset + a.byteLength }));
+    expect(new Set(spans.map((x) => x.buffer)).size).toBeGreaterThan(1);
+    const byBuffer = new Map<ArrayBufferLike, { from: number; to: number }[]>();
+    for (const x of spans) byBuffer.set(x.buffer, [...(byBuffer.get(x.buffer) ?? []), x]);
+    for (const list of byBuffer.values()) {
+      list.sort((a, b) => a.from - b.from);
+      for (let i = 1; i < list.length; i++) expect(list[i].from).toBeGreaterThanOrEqual(list[i - 1].to);
+    }
   });
 });
 
@@ -158,5 +205,44 @@ describe('scores', () => {
       expect(got[st].single.p.low).toBeCloseTo(q(draws[st], 0.025), 12);
       expect(got[st].single.p.high).toBeCloseTo(q(draws[st], 0.975), 12);
     }
+  });
+
+  it("the bootstrap's AUC of each resample is the weighted AUC of the cases by their units' draws (ties count half)", () => {
+    const r = rng(17);
+    const n = 240;
+    const y = Array.from({ length: n }, () => (r() < 0.3 ? 1 : 0));
+    // coarse forecasts, so runs of equal p hold both classes
+    const p = y.map((v) => Math.round((0.3 + (v ? 0.15 : 0) + (r() - 0.5) * 0.5) * 10) / 10);
+    const units = y.map((_, i) => (i * 7919) % 29);
+    const B = 120;
+    const seed = 9;
+    const got = bootstrap(units, y, { p }, ['auc'], [], B, seed);
+    const ids = [...new Set(units)];
+    const rnd = rng(seed);
+    const draws: number[] = [];
+    for (let b = 0; b < B; b++) {
+      const mult = new Array<number>(ids.length).fill(0);
+      for (let k = 0; k < ids.length; k++) mult[Math.floor(rnd() * ids.length)]++;
+      const w = units.map((u) => mult[ids.indexOf(u)]);
+      let sum = 0;
+      let pos = 0;
+      let neg = 0;
+      for (let i = 0; i < n; i++) {
+        if (y[i]) pos += w[i];
+        else neg += w[i];
+        if (!y[i]) continue;
+        for (let j = 0; j < n; j++) if (!y[j]) sum += w[i] * w[j] * (p[i] > p[j] ? 1 : p[i] === p[j] ? 0.5 : 0);
+      }
+      if (pos > 0 && neg > 0) draws.push(sum / (pos * neg));
+    }
+    const s = [...draws].sort((a, b) => a - b);
+    const at = (q: number) => {
+      const x = (s.length - 1) * q;
+      const lo = Math.floor(x);
+      return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (x - lo);
+    };
+    expect(draws.length).toBe(B);
+    expect(got.auc.single.p.low).toBeCloseTo(at(0.025), 12);
+    expect(got.auc.single.p.high).toBeCloseTo(at(0.975), 12);
   });
 });

@@ -4,7 +4,7 @@
  * own-record hierarchy estimated from the organisation's own record (Beta-binomial marginal
  * likelihood), when there is enough of it. Pure.
  */
-import { logGamma, logitBetaGrid, LogitBetaGrid } from '../beta';
+import { Arena, logGamma, logitBetaGrid, LogitBetaGrid } from '../beta';
 import { featureValues, logit, ownRecordPosterior, projectEvidence, RiskEvidence } from '../model';
 import type { AppearanceAttributes } from '../model';
 import { FeatureId, FEATURES, RiskParams } from '../params';
@@ -15,14 +15,14 @@ import { fitLogistic, FitResult, FitRow, predictRow } from './logistic';
 export const FITTED: FeatureId[] = FEATURES.filter((f) => f !== 'ownRecord');
 
 /** A case as a fit row: what assessRisk would compute, split into x, the posterior grid and the offset. */
-export function toRow(ev: RiskEvidence, attrs: AppearanceAttributes, leadMs: number, params: RiskParams, y: 0 | 1, w: number, grids: Map<string, LogitBetaGrid>): FitRow {
+export function toRow(ev: RiskEvidence, attrs: AppearanceAttributes, leadMs: number, params: RiskParams, y: 0 | 1, w: number, grids: Map<string, LogitBetaGrid>, arena?: Arena): FitRow {
   const projected = projectEvidence(ev, leadMs, params);
   const own = ownRecordPosterior(projected, params);
   const key = `${own.alpha.toPrecision(8)}|${own.beta.toPrecision(8)}`;
   let grid = grids.get(key);
   // one grid per posterior, shared by rows whose η differ: its left end suits any η above −20
-  if (!grid) grids.set(key, (grid = logitBetaGrid(own.alpha, own.beta, -20, params.coefficients.ownRecord.beta)));
-  const x = new Float64Array(FITTED.length);
+  if (!grid) grids.set(key, (grid = logitBetaGrid(own.alpha, own.beta, -20, params.coefficients.ownRecord.beta, arena)));
+  const x = arena ? arena.floats(FITTED.length) : new Float64Array(FITTED.length);
   for (const f of featureValues(projected, attrs, params)) x[FITTED.indexOf(f.id)] = f.value;
   const rBar = own.baseRate.organisation.priorRate;
   return { x, y, w, grid, offset: -params.coefficients.ownRecord.beta * logit(rBar) };
@@ -30,7 +30,9 @@ export function toRow(ev: RiskEvidence, attrs: AppearanceAttributes, leadMs: num
 
 export function rowsOf(cases: Case[], params: RiskParams): FitRow[] {
   const grids = new Map<string, LogitBetaGrid>();
-  return cases.map((c) => toRow(c.evidence, c.attrs, c.startsAt - c.asOf, params, c.y, c.w, grids));
+  // the rows and their grids live and die together: one arena for all of them
+  const arena = new Arena();
+  return cases.map((c) => toRow(c.evidence, c.attrs, c.startsAt - c.asOf, params, c.y, c.w, grids, arena));
 }
 
 /**

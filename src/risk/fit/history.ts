@@ -143,23 +143,25 @@ export interface EvidenceQuery {
 
 /** A running Σ c·e^(−λ(T − t)) per key, decayed lazily to the time it is read or added to. */
 class Decayed {
-  private readonly sum = new Map<string, number>();
-  private readonly at = new Map<string, number>();
+  /** One cell per key: its sum, as of `at`. */
+  private readonly cells = new Map<string, { sum: number; at: number }>();
   constructor(private readonly lambda: number) {}
   add(key: string, now: number, t: number, c: number): void {
-    const v = this.get(key, now);
-    this.sum.set(key, v + c * Math.exp(-this.lambda * Math.max(0, now - t)));
+    const cell = this.cells.get(key);
+    const term = c * Math.exp(-this.lambda * Math.max(0, now - t));
+    if (!cell) {
+      this.cells.set(key, { sum: term, at: now });
+      return;
+    }
+    cell.sum = cell.sum * Math.exp(-this.lambda * (now - cell.at)) + term;
+    cell.at = now;
   }
   get(key: string, now: number): number {
-    const s = this.sum.get(key);
-    if (s === undefined) {
-      this.at.set(key, now);
-      return 0;
-    }
-    const v = s * Math.exp(-this.lambda * (now - (this.at.get(key) as number)));
-    this.sum.set(key, v);
-    this.at.set(key, now);
-    return v;
+    const cell = this.cells.get(key);
+    if (!cell) return 0;
+    cell.sum *= Math.exp(-this.lambda * (now - cell.at));
+    cell.at = now;
+    return cell.sum;
   }
 }
 
@@ -179,8 +181,20 @@ export function evidenceFor(h: History, queries: EvidenceQuery[], params: RiskPa
   const trust = params.trust;
   const events: SweepEvent[] = [];
   const stateOf = (id: string) => h.institutions.get(id)?.state ?? '';
-
-  const ownKeys = (inst: string, state: string) => [`i:${inst}`, `s:${state}`, 'o'];
+  // every key string made once (the sweep reads and adds hundreds of thousands of times)
+  const stateKeys = new Map<string, string>();
+  const stateKey = (state: string) => {
+    let key = stateKeys.get(state);
+    if (key === undefined) stateKeys.set(state, (key = `s:${state}`));
+    return key;
+  };
+  const instKeys = new Map<string, { own: string; aff: string; act: string; gen: string }>();
+  const keysOf = (inst: string) => {
+    let key = instKeys.get(inst);
+    if (key === undefined) instKeys.set(inst, (key = { own: `i:${inst}`, aff: `aff:${inst}`, act: `act:${inst}`, gen: `gen:${inst}` }));
+    return key;
+  };
+  const ownKeys = (inst: string, state: string) => [keysOf(inst).own, stateKey(state), 'o'];
   const hitTrust = new Map<string, { known: number; w: number }>();
   for (const x of h.incidents) {
     const known = Math.max(x.recordedAt, x.occurredAt);
@@ -202,14 +216,15 @@ export function evidenceFor(h: History, queries: EvidenceQuery[], params: RiskPa
     }
     if (x.target !== 'organisation') {
       const bucket = (x.topicMask & masks.affiliation) !== 0 ? 'aff' : (x.topicMask & masks.activity) !== 0 || x.target === 'peer_recruiters' ? 'act' : 'gen';
-      events.push({ at: known, apply: (now) => ctx.add(`${bucket}:${x.institutionId}`, now, x.occurredAt, w) });
+      const key = keysOf(x.institutionId)[bucket];
+      events.push({ at: known, apply: (now) => ctx.add(key, now, x.occurredAt, w) });
     }
     // the wave's incidents, as the SQL's: aimed at us (disruptive), against peer recruiters, or on our topics
     if (orgHit || x.target === 'peer_recruiters' || (x.topicMask & (masks.affiliation | masks.activity)) !== 0) {
       events.push({
         at: known,
         apply: (now) => {
-          wave.add(`s:${x.state}`, now, x.occurredAt, w);
+          wave.add(stateKey(x.state), now, x.occurredAt, w);
           wave.add('o', now, x.occurredAt, w);
         },
       });
@@ -241,17 +256,18 @@ export function evidenceFor(h: History, queries: EvidenceQuery[], params: RiskPa
     const q = queries[qi];
     const T = q.asOf;
     for (; e < events.length && events[e].at <= T; e++) events[e].apply(events[e].at);
-    const state = stateOf(q.institutionId);
+    const sKey = stateKey(stateOf(q.institutionId));
+    const iKeys = keysOf(q.institutionId);
     const rate = (key: string) => ({ n: n.get(key, T), k: k.get(key, T), severity: [0, 0, 0, 0] as [number, number, number, number] });
     const rec = receptionAt(h.reception.get(q.institutionId) ?? [], T, params);
     out[qi] = {
-      institution: rate(`i:${q.institutionId}`),
-      state: rate(`s:${state}`),
+      institution: rate(iKeys.own),
+      state: rate(sKey),
       organisation: rate('o'),
-      affiliationActivity: ctx.get(`aff:${q.institutionId}`, T),
-      activityActivity: ctx.get(`act:${q.institutionId}`, T),
-      generalActivity: ctx.get(`gen:${q.institutionId}`, T),
-      stateWave: wave.get(`s:${state}`, T),
+      affiliationActivity: ctx.get(iKeys.aff, T),
+      activityActivity: ctx.get(iKeys.act, T),
+      generalActivity: ctx.get(iKeys.gen, T),
+      stateWave: wave.get(sKey, T),
       nationalWave: wave.get('o', T),
       recent: { institution12m: 0, institutionByTopic12m: zeros, state30d: 0, national30d: 0 },
       latestStance: rec.stance,

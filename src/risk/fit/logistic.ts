@@ -42,14 +42,34 @@ export interface FitResult {
   logLoss: number;
 }
 
-function sigmoidDeriv(g: LogitBetaGrid, eta: number, b: number): number {
-  let s = 0;
-  for (let i = 0; i < g.t.length; i++) {
-    const z = eta + b * g.t[i];
-    const p = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-    s += g.w[i] * p * (1 - p);
+/** E[σ(η + b·t)] and its slope in η, E[σ·(1 − σ)], over the grid, both with its right-tail mass (written to `out`). */
+export function meanAndSlope(g: LogitBetaGrid, eta: number, b: number, out: Float64Array): void {
+  let p = 0;
+  let dp = 0;
+  const n = g.w.length;
+  if (g.f && g.b === b && eta > -700) {
+    // σ = 1 / (1 + e^(−η)·e^(−b·t)) from the grid's table: no exp per point (as expectSigmoid)
+    const ec = Math.exp(-eta);
+    for (let i = 0; i < n; i++) {
+      const s = 1 / (1 + ec * g.f[i]);
+      p += g.w[i] * s;
+      dp += g.w[i] * s * (1 - s);
+    }
+    const sHi = 1 / (1 + ec * g.f[n - 1]);
+    out[0] = p + (g.tail ?? 0) * sHi;
+    out[1] = dp + (g.tail ?? 0) * sHi * (1 - sHi);
+    return;
   }
-  return s;
+  for (let i = 0; i < n; i++) {
+    const z = eta + b * g.t[i];
+    const s = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    p += g.w[i] * s;
+    dp += g.w[i] * s * (1 - s);
+  }
+  const zHi = eta + b * g.t[n - 1];
+  const sHi = zHi >= 0 ? 1 / (1 + Math.exp(-zHi)) : Math.exp(zHi) / (1 + Math.exp(zHi));
+  out[0] = p + (g.tail ?? 0) * sHi;
+  out[1] = dp + (g.tail ?? 0) * sHi * (1 - sHi);
 }
 
 const EPS = 1e-12;
@@ -113,6 +133,7 @@ export function fitLogistic(rows: FitRow[], o: FitOptions): FitResult {
     const score = new Array<number>(d).fill(0);
     const info = new Float64Array(d * d);
     const xi = new Float64Array(d);
+    const ps = new Float64Array(2);
     xi[0] = 1;
     for (const r of rows) {
       let eta = beta[0] + r.offset;
@@ -120,8 +141,9 @@ export function fitLogistic(rows: FitRow[], o: FitOptions): FitResult {
         eta += beta[j + 1] * r.x[j];
         xi[j + 1] = r.x[j];
       }
-      const p = Math.min(1 - EPS, Math.max(EPS, expectSigmoid(r.grid, eta, o.bOwn)));
-      const dp = sigmoidDeriv(r.grid, eta, o.bOwn);
+      meanAndSlope(r.grid, eta, o.bOwn, ps);
+      const p = Math.min(1 - EPS, Math.max(EPS, ps[0]));
+      const dp = ps[1];
       const v = p * (1 - p);
       const res = (r.w * (r.y - p) * dp) / v;
       const W = (r.w * dp * dp) / v;

@@ -118,21 +118,51 @@ const quantile = (xs: number[], q: number) => {
 
 export type Stat = 'logLoss' | 'brier' | 'auc';
 
-/** AUC of pre-sorted cases (ascending p) with weights; null without both classes. */
-function aucSorted(order: Int32Array, p: number[], y: number[], w: Float64Array): number | null {
+/**
+ * A forecaster's cases in ascending order of p, prepared for the bootstrap's AUCs: each case's unit
+ * and label in that order, and where each run of tied p ends. A resample's AUC is then one pass
+ * reading the unit weights (a few thousand, in cache), not the cases' p.
+ */
+interface SortedCases {
+  unit: Int32Array;
+  y: Uint8Array;
+  /** For the first position of each run of equal p, the position after its last; unused elsewhere. */
+  runEnd: Int32Array;
+}
+
+function sortedCases(order: Int32Array, p: number[], y: number[], unitIx: Int32Array): SortedCases {
+  const n = order.length;
+  const unit = new Int32Array(n);
+  const ys = new Uint8Array(n);
+  const runEnd = new Int32Array(n);
+  for (let j = 0; j < n; j++) {
+    unit[j] = unitIx[order[j]];
+    ys[j] = y[order[j]] ? 1 : 0;
+  }
+  for (let i = 0; i < n;) {
+    let j = i;
+    while (j < n && p[order[j]] === p[order[i]]) j++;
+    runEnd[i] = j;
+    i = j;
+  }
+  return { unit, y: ys, runEnd };
+}
+
+/** The AUC of the cases, each weighted by how often its unit was drawn (`mult`); ties count half; null without both classes. */
+function aucOfDraw(c: SortedCases, mult: Float64Array): number | null {
   let pos = 0;
   let neg = 0;
   let sum = 0;
   let negBelow = 0;
-  for (let i = 0; i < order.length;) {
-    let j = i;
+  const n = c.unit.length;
+  for (let i = 0; i < n;) {
+    const j = c.runEnd[i];
     let tp = 0;
     let tn = 0;
-    while (j < order.length && p[order[j]] === p[order[i]]) {
-      const wi = w[order[j]];
-      if (y[order[j]]) tp += wi;
+    for (let k = i; k < j; k++) {
+      const wi = mult[c.unit[k]];
+      if (c.y[k]) tp += wi;
       else tn += wi;
-      j++;
     }
     sum += tp * (negBelow + tn / 2);
     negBelow += tn;
@@ -150,14 +180,15 @@ function caseLoss(stat: 'brier' | 'logLoss', p: number, y: number): number {
   return -(y ? Math.log(q) : Math.log(1 - q));
 }
 
-function weightedStat(stat: Stat, p: number[], y: number[], w: Float64Array, order: Int32Array): number | null {
-  if (stat === 'auc') return aucSorted(order, p, y, w);
+/** Mean Brier or log-loss term over the cases, each case weighted by its unit's draws. */
+function meanLoss(stat: 'brier' | 'logLoss', p: number[], y: number[], unitIx: Int32Array, mult: Float64Array): number {
   let t = 0;
   let tw = 0;
   for (let i = 0; i < p.length; i++) {
-    if (!w[i]) continue;
-    t += w[i] * caseLoss(stat, p[i], y[i]);
-    tw += w[i];
+    const w = mult[unitIx[i]];
+    if (!w) continue;
+    t += w * caseLoss(stat, p[i], y[i]);
+    tw += w;
   }
   return t / (tw || 1);
 }
@@ -180,12 +211,11 @@ export function bootstrap(
   const ids = [...new Set(units)];
   const index = new Map(ids.map((u, i) => [u, i]));
   const unitIx = Int32Array.from(units.map((u) => index.get(u) as number));
-  const orders = Object.fromEntries(Object.entries(forecasts).map(([k, p]) => [k, Int32Array.from(p.map((_, i) => i).sort((a, b) => p[a] - p[b]))]));
-  const ones = new Float64Array(y.length).fill(1);
+  const ascending = (p: number[]) => Int32Array.from(p.map((_, i) => i).sort((a, b) => p[a] - p[b]));
+  const sorted = stats.includes('auc') ? Object.fromEntries(Object.entries(forecasts).map(([k, p]) => [k, sortedCases(ascending(p), p, y, unitIx)])) : {};
   const rnd = prng(seed);
   const draws: Record<string, number[]> = {};
   const mult = new Float64Array(ids.length);
-  const w = new Float64Array(y.length);
   // Brier and log loss are sums over cases: each unit's sum (and case count) once, so a resample
   // costs one pass over the units instead of one over the cases; the AUC needs the cases.
   const unitCases = new Float64Array(ids.length);
@@ -209,26 +239,26 @@ export function bootstrap(
     }
     return t / (n || 1);
   };
-  const needsCases = stats.includes('auc');
   for (let b = 0; b < B; b++) {
     mult.fill(0);
     for (let k = 0; k < ids.length; k++) mult[Math.floor(rnd() * ids.length)]++;
-    if (needsCases) for (let i = 0; i < y.length; i++) w[i] = mult[unitIx[i]];
     for (const st of stats) {
       const vals: Record<string, number | null> = {};
-      for (const [name, p] of Object.entries(forecasts)) {
-        vals[name] = st === 'auc' ? weightedStat(st, p, y, w, orders[name]) : byUnits(unitSums[`${st}|${name}`]);
+      for (const name of Object.keys(forecasts)) {
+        vals[name] = st === 'auc' ? aucOfDraw(sorted[name], mult) : byUnits(unitSums[`${st}|${name}`]);
         if (vals[name] !== null) (draws[`${st}|${name}`] ??= []).push(vals[name] as number);
       }
       for (const [a, c] of pairs) if (vals[a] !== null && vals[c] !== null) (draws[`${st}|${a}−${c}`] ??= []).push((vals[a] as number) - (vals[c] as number));
     }
   }
+  // the estimates: every unit drawn once
+  const once = new Float64Array(ids.length).fill(1);
   const out = {} as Record<Stat, { single: Record<string, Interval>; diff: Record<string, Interval> }>;
   for (const st of stats) {
     const single: Record<string, Interval> = {};
     const est: Record<string, number | null> = {};
     for (const [name, p] of Object.entries(forecasts)) {
-      est[name] = weightedStat(st, p, y, ones, orders[name]);
+      est[name] = st === 'auc' ? aucOfDraw(sorted[name], once) : meanLoss(st, p, y, unitIx, once);
       const d = draws[`${st}|${name}`] ?? [];
       single[name] = { estimate: est[name], low: quantile(d, 0.025), high: quantile(d, 0.975) };
     }
