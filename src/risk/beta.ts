@@ -120,14 +120,16 @@ const GRID_BYTES = 3 * GRID_POINTS * Float64Array.BYTES_PER_ELEMENT;
 
 /**
  * Memory for many small typed arrays that live and die together (a fit's rows and their grids):
- * carved from 1 MiB buffers, so there is one backing store per thousand arrays, not one each.
+ * carved from 1 MiB buffers, so about 680 grids (2,000 arrays) share one backing store instead of
+ * having one each. A buffer lives while any array carved from it does: for short-lived sets only.
  */
 export class Arena {
   private buffer = new ArrayBuffer(0);
   private used = 0;
 
-  /** `bytes` (a multiple of 8) of zeroed memory: its buffer and byte offset. */
+  /** `bytes` of zeroed memory (rounded up to a multiple of 8, so every Float64Array view is aligned): its buffer and byte offset. */
   take(bytes: number): [ArrayBuffer, number] {
+    bytes = Math.ceil(bytes / 8) * 8;
     if (this.used + bytes > this.buffer.byteLength) {
       this.buffer = new ArrayBuffer(Math.max(1 << 20, bytes));
       this.used = 0;
@@ -161,8 +163,9 @@ export function logitBetaGrid(alpha: number, beta: number, cMin = -Infinity, b =
   const hi = mode + Math.min(12 * sd, 35 / bb + 4 * sd);
   const step = (hi - lo) / (GRID_POINTS - 1);
   const lnB = logGamma(a) + logGamma(bb) - logGamma(a + bb);
-  // three views on one buffer (a fit's rows share the buffers of an arena): a fit holds a grid per
-  // row, hundreds of thousands, and every buffer is a backing store for the garbage collector to track
+  // three views on one buffer (a fit's grids share the buffers of an arena): a fit holds hundreds of
+  // thousands of grids (nearly one per row: posteriors rarely repeat exactly), and every buffer is a
+  // backing store for the garbage collector to track
   const [buffer, at] = arena ? arena.take(GRID_BYTES) : [new ArrayBuffer(GRID_BYTES), 0];
   const t = new Float64Array(buffer, at, GRID_POINTS);
   const w = new Float64Array(buffer, at + GRID_BYTES / 3, GRID_POINTS);

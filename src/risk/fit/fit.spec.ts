@@ -69,13 +69,33 @@ describe('penalised logistic fit — recovers known coefficients', () => {
       const h = 1e-5;
       const numeric = (expectSigmoid(grid, eta + h, bOwn) - expectSigmoid(grid, eta - h, bOwn)) / (2 * h);
       meanAndSlope(grid, eta, bOwn, out);
-      expect(out[0]).toBeCloseTo(expectSigmoid(grid, eta, bOwn), 14);
+      // the mean is expectSigmoid's to the last bit (the fit's steps and its objective agree)
+      expect(out[0]).toBe(expectSigmoid(grid, eta, bOwn));
       expect(out[1]).toBeCloseTo(numeric, 8);
-      // the same on the path without the grid's table (another b_own than the grid was made for)
+      // the same on the path without the grid's table: a grid without one, and a b_own other than the grid's
       const slow = { t: grid.t, w: grid.w, tail: grid.tail };
       meanAndSlope(slow, eta, bOwn, out);
+      expect(out[0]).toBe(expectSigmoid(slow, eta, bOwn));
       expect(out[1]).toBeCloseTo(numeric, 8);
+      const other = 0.9 * bOwn;
+      const numericOther = (expectSigmoid(grid, eta + h, other) - expectSigmoid(grid, eta - h, other)) / (2 * h);
+      meanAndSlope(grid, eta, other, out);
+      expect(out[0]).toBe(expectSigmoid(grid, eta, other));
+      expect(out[1]).toBeCloseTo(numericOther, 8);
     }
+    // the mean to the last bit on many grids (a rounding that differs shows on some of them)
+    const r = rng(23);
+    for (let i = 0; i < 300; i++) {
+      const grid = logitBetaGrid(0.05 + r() * 20, 0.05 + r() * 60, -20, 1);
+      const eta = -8 + r() * 12;
+      meanAndSlope(grid, eta, 1, out);
+      expect(out[0]).toBe(expectSigmoid(grid, eta, 1));
+    }
+    // far below the table's range (η ≤ −700): the slope is e^η-small, not NaN
+    meanAndSlope(logitBetaGrid(2, 2, -20, 1), -800, 1, out);
+    expect(out[0]).toBe(expectSigmoid(logitBetaGrid(2, 2, -20, 1), -800, 1));
+    expect(out[1]).toBeGreaterThanOrEqual(0);
+    expect(out[1]).toBeLessThan(1e-300);
     expect(logitBetaGrid(3, 0.01, -20, 1).tail).toBeGreaterThan(0.01);
   });
 
@@ -93,7 +113,11 @@ describe('penalised logistic fit — recovers known coefficients', () => {
     const spans = carved.flatMap((g) => [g.t, g.w, g.f!]).map((a) => ({ buffer: a.buffer, from: a.byteOffset, to: a.byteOffset + a.byteLength }));
     expect(new Set(spans.map((x) => x.buffer)).size).toBeGreaterThan(1);
     const byBuffer = new Map<ArrayBufferLike, { from: number; to: number }[]>();
-    for (const x of spans) byBuffer.set(x.buffer, [...(byBuffer.get(x.buffer) ?? []), x]);
+    for (const x of spans) {
+      const list = byBuffer.get(x.buffer) ?? [];
+      list.push(x);
+      byBuffer.set(x.buffer, list);
+    }
     for (const list of byBuffer.values()) {
       list.sort((a, b) => a.from - b.from);
       for (let i = 1; i < list.length; i++) expect(list[i].from).toBeGreaterThanOrEqual(list[i - 1].to);
@@ -201,6 +225,8 @@ describe('scores', () => {
       const lo = Math.floor(pos);
       return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (pos - lo);
     };
+    expect(got.brier.single.p.estimate).toBeCloseTo(p.reduce((a, pi, i) => a + (pi - y[i]) ** 2, 0) / n, 14);
+    expect(got.logLoss.single.p.estimate).toBeCloseTo(logLoss(p, y), 14);
     for (const st of ['brier', 'logLoss'] as const) {
       expect(got[st].single.p.low).toBeCloseTo(q(draws[st], 0.025), 12);
       expect(got[st].single.p.high).toBeCloseTo(q(draws[st], 0.975), 12);
@@ -242,6 +268,7 @@ describe('scores', () => {
       return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (x - lo);
     };
     expect(draws.length).toBe(B);
+    expect(got.auc.single.p.estimate).toBe(auc(p, y));
     expect(got.auc.single.p.low).toBeCloseTo(at(0.025), 12);
     expect(got.auc.single.p.high).toBeCloseTo(at(0.975), 12);
   });

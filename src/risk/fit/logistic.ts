@@ -42,22 +42,27 @@ export interface FitResult {
   logLoss: number;
 }
 
-/** E[σ(η + b·t)] and its slope in η, E[σ·(1 − σ)], over the grid, both with its right-tail mass (written to `out`). */
+/**
+ * E[σ(η + b·t)] over the grid and its slope in η, E[σ·(1 − σ)], both with the grid's right-tail
+ * mass (written to `out`). The mean is expectSigmoid's, term by term (the same value to the last
+ * bit); the slope is its exact derivative.
+ */
 export function meanAndSlope(g: LogitBetaGrid, eta: number, b: number, out: Float64Array): void {
   let p = 0;
   let dp = 0;
   const n = g.w.length;
+  const tail = g.tail ?? 0;
   if (g.f && g.b === b && eta > -700) {
-    // σ = 1 / (1 + e^(−η)·e^(−b·t)) from the grid's table: no exp per point (as expectSigmoid)
+    // σ = 1 / (1 + e^(−η)·e^(−b·t)) from the grid's table: no exp per point
     const ec = Math.exp(-eta);
     for (let i = 0; i < n; i++) {
-      const s = 1 / (1 + ec * g.f[i]);
-      p += g.w[i] * s;
-      dp += g.w[i] * s * (1 - s);
+      const d = 1 + ec * g.f[i];
+      p += g.w[i] / d;
+      dp += (g.w[i] / d) * (1 - 1 / d);
     }
-    const sHi = 1 / (1 + ec * g.f[n - 1]);
-    out[0] = p + (g.tail ?? 0) * sHi;
-    out[1] = dp + (g.tail ?? 0) * sHi * (1 - sHi);
+    const dHi = 1 + ec * g.f[n - 1];
+    out[0] = p + tail / dHi;
+    out[1] = dp + (tail / dHi) * (1 - 1 / dHi);
     return;
   }
   for (let i = 0; i < n; i++) {
@@ -66,10 +71,9 @@ export function meanAndSlope(g: LogitBetaGrid, eta: number, b: number, out: Floa
     p += g.w[i] * s;
     dp += g.w[i] * s * (1 - s);
   }
-  const zHi = eta + b * g.t[n - 1];
-  const sHi = zHi >= 0 ? 1 / (1 + Math.exp(-zHi)) : Math.exp(zHi) / (1 + Math.exp(zHi));
-  out[0] = p + (g.tail ?? 0) * sHi;
-  out[1] = dp + (g.tail ?? 0) * sHi * (1 - sHi);
+  const dHi = 1 + Math.exp(-(eta + b * g.t[n - 1]));
+  out[0] = p + tail / dHi;
+  out[1] = dp + (tail / dHi) * (1 - 1 / dHi);
 }
 
 const EPS = 1e-12;

@@ -196,8 +196,8 @@ function meanLoss(stat: 'brier' | 'logLoss', p: number[], y: number[], unitIx: I
 /**
  * Percentile bootstrap (B resamples of the units, seeded) of each stat for each forecaster, and of
  * forecaster − reference for each pair. Units (e.g. institutions) are drawn whole, so clustered
- * cases do not make intervals too narrow; a resample is a weight per case (how often its unit was
- * drawn), so nothing is copied and the AUC reuses one sort per forecaster.
+ * cases do not make intervals too narrow; a resample is a weight per unit (how often it was drawn),
+ * so nothing is copied, and each AUC is one pass over the forecaster's cases sorted once.
  */
 export function bootstrap(
   units: number[],
