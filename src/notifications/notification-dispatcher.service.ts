@@ -14,7 +14,9 @@ import { describeError, isPermanentFailure, Mailer } from './mailer.service';
 import { ComposedMail, NotificationComposer, Withdrawal } from './notification-composer';
 import { retriesUntilDelivered } from './notification-definitions';
 import { Notification } from './notification.entity';
-import { claimDue, GroupCommit, markWithdrawn, renewLeases } from './outbox-claims';
+import { backoffMs, claimDue, GroupCommit, markWithdrawn, renewLeases, SendSlots } from './outbox-claims';
+
+export { backoffMs };
 
 export interface DispatchReport {
   claimed: number;
@@ -54,21 +56,13 @@ const GUARD_CHUNK = 500;
 /** The clock of one dispatch run: `start` at the run's start, then moving with the injected clock. */
 type Now = () => number;
 
-/** Exponential backoff with jitter: base·2^(n-1), capped, then a random 50–100% of it. */
-export function backoffMs(attempts: number, base: number, cap: number, random: () => number = Math.random): number {
-  const full = Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
-  return Math.round(full / 2 + (random() * full) / 2);
-}
-
 /**
  * Delivers the outbox. Claims due rows with a lease (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one
- * UPDATE ... WHERE id IN (SELECT ... LIMIT n), SQLite having one writer), renders them from current
- * data, sends them through the pooled transport and records each outcome. Each send is recorded as
- * soon as the relay accepts it (sends accepted while the previous record is being written share the
- * next one), and each connection's worker waits for that before its next send, so a crash resends at
- * most one message per connection, with the same Message-ID so the resend is recognisable. A running worker renews its leases on a timer
- * (every third of DISPATCH_LEASE_MS, whatever its sends are doing), so a dead worker's claims are
- * taken over one lease after it stopped, and a live one's never are.
+ * UPDATE ... WHERE id IN (SELECT ... LIMIT n)), renders them from current data, sends them through
+ * the pooled transport and records each send as soon as the relay accepts it (group commit). A
+ * connection gets its next message only once the last one is recorded (SendSlots), so a crash
+ * resends at most one message per connection, with the same Message-ID. Leases are renewed on a
+ * timer (every third of DISPATCH_LEASE_MS), so a dead worker's claims are taken over one lease later.
  */
 @Injectable()
 export class NotificationDispatcher {
@@ -77,6 +71,8 @@ export class NotificationDispatcher {
   private claims = 0;
   /** Claims (lease owners) of the batches in flight, renewed by the lease timer. */
   private readonly held = new Set<string>();
+  /** Sends on the wire or accepted and not yet recorded, across the overlapping batches: one per connection. */
+  private readonly slots: SendSlots;
 
   constructor(
     private readonly db: DatabaseService,
@@ -86,7 +82,9 @@ export class NotificationDispatcher {
     private readonly mailer: Mailer,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
-  ) {}
+  ) {
+    this.slots = new SendSlots(cfg.maxConnections);
+  }
 
   /**
    * Sends everything due at `now` (claim, send, record, repeat until nothing is due). Two batches
@@ -203,8 +201,7 @@ export class NotificationDispatcher {
     const withdrawals: Withdrawal[] = [];
     const failures: Failed[] = [];
     const lost = new Set<string>();
-    // One send in flight per pooled connection, each recorded before that worker sends again: a crash
-    // can then resend at most one message per connection (the one on the wire, or accepted but not yet recorded).
+    // a worker per pooled connection; the sends themselves take slots shared with the overlapping batch
     const concurrency = Math.min(rows.length, this.cfg.maxConnections);
     let leaseUntil = Math.min(...rows.map((r) => Number(r.leaseUntil ?? 0)));
     let sinceGuard = 0;
@@ -250,17 +247,19 @@ export class NotificationDispatcher {
         return void failures.push({ row, error: row.lastError ?? 'claimed too many times without a recorded outcome', permanent: true, alert });
       }
       try {
-        await this.mailer.send(mail);
-        report.sent++;
-        await commit.push({
-          id: row.id,
-          kind: row.kind as NotificationKind,
-          recipientId: row.recipientId,
-          appearanceId: row.appearanceId,
-          ackRequired: mail.ackRequired,
-          assessmentId: mail.assessmentId,
-          subject: mail.subject.slice(0, SUBJECT_MAX),
-          level: mail.riskLevel,
+        await this.slots.run(async () => {
+          await this.mailer.send(mail);
+          report.sent++;
+          await commit.push({
+            id: row.id,
+            kind: row.kind as NotificationKind,
+            recipientId: row.recipientId,
+            appearanceId: row.appearanceId,
+            ackRequired: mail.ackRequired,
+            assessmentId: mail.assessmentId,
+            subject: mail.subject.slice(0, SUBJECT_MAX),
+            level: mail.riskLevel,
+          });
         });
       } catch (err) {
         row.ackRequired = mail.ackRequired; // kept on the row: a High/Critical briefing stays a retrying alert

@@ -173,3 +173,38 @@ export class GroupCommit<T> {
     if (this.failure !== null) throw this.failure as Error;
   }
 }
+
+/**
+ * The sends of a dispatcher between "on the wire" and "recorded", at most `size` (one per pooled
+ * SMTP connection) across every batch in flight: two batches overlap, and each one's workers wait
+ * for their own records only, so without a shared count a connection could be handed a second
+ * message while the relay's acceptance of its first one was still being written. A crash resends
+ * exactly these, so at most one message per connection.
+ */
+export class SendSlots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(size: number) {
+    this.free = Math.max(1, Math.floor(size));
+  }
+
+  /** Runs fn holding a slot (waits for one, first come first served). */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
+/** Exponential backoff with jitter: base·2^(n-1), capped, then a random 50–100% of it. */
+export function backoffMs(attempts: number, base: number, cap: number, random: () => number = Math.random): number {
+  const full = Math.min(cap, base * 2 ** Math.max(0, attempts - 1));
+  return Math.round(full / 2 + (random() * full) / 2);
+}

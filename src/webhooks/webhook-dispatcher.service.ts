@@ -5,7 +5,7 @@ import { ConfigType } from '@nestjs/config';
 import { Clock } from '../common/clock';
 import { DatabaseService } from '../database/database.service';
 import { mailConfig, webhooksConfig } from '../config';
-import { backoffMs } from '../notifications/notification-dispatcher.service';
+import { backoffMs } from '../notifications/outbox-claims';
 import type { Notification } from '../notifications/notification.entity';
 import { AttemptRecord, claimDue, GroupCommit, markDelivered, markFailed, markWithdrawn, renewLeases } from '../notifications/outbox-claims';
 import { DeliveryFailedError } from './delivery-client';
