@@ -1,6 +1,6 @@
 import type { RiskLevel } from '../common/enums';
 import { ChecklistMoment, expandMitigations, stillDoable } from '../risk/mitigations';
-import { pct } from '../risk/risk-explain';
+import { pct, reasonsOf } from '../risk/risk-explain';
 import { humanLocal, isValidZone } from '../common/time';
 
 /** What an email says about an assessment. */
@@ -97,7 +97,8 @@ function fmt(n: number): string {
  */
 export function summariseAssessment(a: AssessmentRow, at?: ChecklistMoment): RiskSummary {
   const d = a.detail ?? {};
-  const rawReasons = Array.isArray(d.reasons) ? d.reasons : Array.isArray(d.factors) ? d.factors : [];
+  // stored as notes around the factors' sentences (older snapshots: the whole list), or only factors
+  const rawReasons = Array.isArray(d.reasons) ? d.reasons : isObj(d.notes) ? reasonsOf(d) : Array.isArray(d.factors) ? d.factors : [];
   const ranked = rawReasons.some((r) => weightOf(r) > 0) ? [...rawReasons].sort((x, y) => weightOf(y) - weightOf(x)) : rawReasons;
   const reasons = ranked
     .map(textOf)

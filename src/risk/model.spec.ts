@@ -3,8 +3,8 @@ import { APPEARANCE_FORMATS, APPEARANCE_KINDS, AUDIENCES, STANCES, TOPICS } from
 import { betaQuantile, expectSigmoid, logGamma, logitBetaGrid } from './beta';
 import { AppearanceAttributes, AssessMemo, assessRisk, DAY, levelFor, logit, ownRecordPosterior, RateEvidence, recordWeight, RiskEvidence } from './model';
 import { DEFAULT_TOPIC_RELATIONS, FEATURES, RiskParams, STARTING_PARAMS, withBetas } from './params';
-import { LISTED_MULTIPLIER, pct } from './risk-explain';
-import { detailJson, detailOf, evidenceJson } from './risk.view';
+import { factorSentences, LISTED_MULTIPLIER, pct, reasonsOf } from './risk-explain';
+import { detailJson, detailOf, evidenceJson, toView } from './risk.view';
 import { SHIPPED_PARAMS } from './shipped-params';
 
 const P0 = STARTING_PARAMS;
@@ -548,5 +548,39 @@ describe('snapshot detail serialisation', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("a stored detail gives back its assessment's very reasons and factor sentences: the factors' sentences are rebuilt, not stored", () => {
+    fc.assert(
+      fc.property(arbEvidence, arbAttrs, fc.integer({ min: 0, max: 1e10 }), (ev, a, lead) => {
+        const r = assessRisk(ev, a, SHIPPED_PARAMS, lead);
+        const text = detailJson(r, evidenceJson(ev), lead);
+        const d = JSON.parse(text) as Record<string, unknown>;
+        expect('reasons' in d).toBe(false);
+        expect(reasonsOf(d)).toEqual(r.reasons);
+        const row = { id: 'x', appearanceId: 'y', asOf: 0, trigger: 't', modelVersion: r.modelVersion, p: r.p, pSevere: r.pSevere, level: r.level, intervalLow: 0, intervalHigh: 0, createdAt: 0 };
+        const view = toView({ ...row, detail: text });
+        expect(view.reasons).toEqual(r.reasons);
+        expect(view.factors.map((f) => f.text)).toEqual(r.factors.map((f) => f.text));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('factor sentences are read off the numbers as stored: a multiplier that rounds to ×1.1 is listed, and the points read as rounded', () => {
+    expect(factorSentences([{ label: 'Near the line', points: 0.0999999996, oddsMultiplier: 1.0999999996 }])).toEqual(['Near the line: odds ×1.1 (+0.1 points).']);
+    expect(factorSentences([{ label: 'Below it', points: 0.05, oddsMultiplier: 1.099994 }])).toEqual([]);
+    expect(factorSentences([{ label: 'Lowering', points: -2.5, oddsMultiplier: 0.9 }])).toEqual(['Lowering: odds ×0.9 (−2.5 points).']);
+  });
+
+  it('reads the reasons of older snapshots as they were stored, and of a detail without any as none', () => {
+    expect(reasonsOf({ reasons: ['Stored whole.', 7], notes: { before: ['ignored'], after: [] } })).toEqual(['Stored whole.']);
+    expect(reasonsOf({})).toEqual([]);
+    expect(reasonsOf({ notes: 'junk', factors: [{ label: 'X', points: 3, oddsMultiplier: 2 }] })).toEqual([]);
+    expect(reasonsOf({ notes: { before: ['First.'], after: ['Last.'] }, factors: [{ label: 'X', points: 3, oddsMultiplier: 2 }, { label: 7 }, null] })).toEqual([
+      'First.',
+      'X: odds ×2.0 (+3.0 points).',
+      'Last.',
+    ]);
   });
 });

@@ -5,7 +5,8 @@
  */
 import type { AppearanceFormat, AppearanceKind, Audience, IncidentKind, RiskLevel, Stance, Topic, TopicRelation, Verification } from '../common/enums';
 import { betaQuantile, expectSigmoid, LogitBetaGrid, logitBetaGrid } from './beta';
-import { explain, factorLabel, levelMeaning, recommend } from './risk-explain';
+import { explainNotes, factorLabel, factorSentences, factorText, levelMeaning, recommend } from './risk-explain';
+import { r6 } from './round';
 import type { Mitigation } from './mitigations';
 import type { FeatureId, RiskParams } from './params';
 
@@ -124,6 +125,8 @@ export interface RiskResult {
   /** The advance-notice rule this appearance was booked past, or null (with the short_notice rule). */
   shortNotice: ShortNotice | null;
   reasons: string[];
+  /** The reasons without the factors' sentences, before and after them (what a snapshot stores). */
+  notes: { before: string[]; after: string[] };
   mitigations: Mitigation[];
   /** The evidence the model used (after decay to the start). */
   evidence: RiskEvidence;
@@ -329,23 +332,15 @@ export function assessRisk(known: RiskEvidence, a: AppearanceAttributes, params:
     shortNotice,
     evidence: ev,
   };
-  return { ...partial, reasons: explain(partial, a, params), mitigations: recommend(partial, a, params) };
+  const notes = explainNotes(partial, a, params);
+  return { ...partial, reasons: [...notes.before, ...factorSentences(factors), ...notes.after], notes, mitigations: recommend(partial, a, params) };
 }
 
 function contribution(id: FeatureId, value: number, oddsMultiplier: number, p: number, pWithout: number, ev: RiskEvidence, a: AppearanceAttributes, shared?: MemoEntry): FactorContribution {
   const points = (p - pWithout) * 100;
   const label = shared && !PER_APPEARANCE_LABELS.has(id) ? shared.label(id, value, ev, a) : factorLabel(id, value, ev, a);
-  return { id, label, value, oddsMultiplier, points, pWithout, text: factorText(label, points, oddsMultiplier) };
-}
-
-/** "Visible uniforms or agency branding: odds ×1.5 (+0.4 points)". */
-export function factorText(label: string, points: number, oddsMultiplier: number): string {
-  const sign = points >= 0 ? '+' : '−';
-  const abs = Math.abs(points);
-  const pts = abs >= 10 ? abs.toFixed(0) : abs >= 0.1 ? abs.toFixed(1) : abs >= 0.01 ? abs.toFixed(2) : '<0.01';
-  let mult = oddsMultiplier >= 10 ? oddsMultiplier.toFixed(0) : oddsMultiplier.toFixed(2);
-  if (oddsMultiplier < 10 && mult.endsWith('0')) mult = mult.slice(0, -1);
-  return `${label}: odds ×${mult} (${sign}${pts} points)`;
+  // the sentence read off the numbers as a snapshot stores them, so a stored one reads the same
+  return { id, label, value, oddsMultiplier, points, pWithout, text: factorText(label, r6(points), r6(oddsMultiplier)) };
 }
 
 /** Factors whose words depend on the appearance, not only on the institution's evidence (and its state). */

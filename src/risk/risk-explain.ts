@@ -5,9 +5,10 @@
 import { TOPICS } from '../common/enums';
 import type { RiskLevel } from '../common/enums';
 import { Mitigation, MitigationId, mitigation } from './mitigations';
-import type { AppearanceAttributes, RiskEvidence, RiskResult, ShortNotice } from './model';
+import type { AppearanceAttributes, FactorContribution, RiskEvidence, RiskResult, ShortNotice } from './model';
 import { humanLocal } from '../common/time';
 import { attendanceTiers } from './model';
+import { r6 } from './round';
 import { EVENT_SHORT } from './params';
 import type { FeatureId, RiskParams } from './params';
 
@@ -133,33 +134,74 @@ export function factorLabel(id: FeatureId, value: number, ev: RiskEvidence, a: A
 
 const listed = (m: number) => m >= LISTED_MULTIPLIER || m <= 1 / LISTED_MULTIPLIER;
 
-type Partial = Omit<RiskResult, 'reasons' | 'mitigations'>;
+type Partial = Omit<RiskResult, 'reasons' | 'notes' | 'mitigations'>;
+
+/** "Visible uniforms or agency branding: odds ×1.5 (+0.4 points)". */
+export function factorText(label: string, points: number, oddsMultiplier: number): string {
+  const sign = points >= 0 ? '+' : '−';
+  const abs = Math.abs(points);
+  const pts = abs >= 10 ? abs.toFixed(0) : abs >= 0.1 ? abs.toFixed(1) : abs >= 0.01 ? abs.toFixed(2) : '<0.01';
+  let mult = oddsMultiplier >= 10 ? oddsMultiplier.toFixed(0) : oddsMultiplier.toFixed(2);
+  if (oddsMultiplier < 10 && mult.endsWith('0')) mult = mult.slice(0, -1);
+  return `${label}: odds ×${mult} (${sign}${pts} points)`;
+}
+
+/** A factor as a snapshot stores it: what its sentence is read off. */
+type StoredFactor = Pick<FactorContribution, 'label' | 'points' | 'oddsMultiplier'>;
 
 /**
- * The reasons, most important first: rules that set the level, our last disruption here (its
- * structured facts outlive retention), every factor with an odds multiplier ≥ ×1.1 or ≤ ×0.9
- * (strongest first), then the estimate with its range and where it comes from.
+ * The factors' sentences among the reasons: every factor with an odds multiplier ≥ ×1.1 or ≤ ×0.9,
+ * in their order (strongest first), read off the numbers as stored (six significant digits), so a
+ * snapshot's reasons rebuilt from its factors are the very sentences its assessment gave.
  */
-export function explain(r: Partial, a: AppearanceAttributes, params: RiskParams): string[] {
+export function factorSentences(factors: readonly (StoredFactor & { text?: string })[]): string[] {
   const out: string[] = [];
+  for (const f of factors) {
+    const m = r6(f.oddsMultiplier);
+    // an assessment's own factors carry the sentence already (read off the same rounded numbers)
+    if (listed(m)) out.push(`${f.text ?? factorText(f.label, r6(f.points), m)}.`);
+  }
+  return out;
+}
+
+/**
+ * The reasons, most important first, in two parts around the factors' sentences: before them, the
+ * rules that set the level and our last disruption here (its structured facts outlive retention);
+ * after them, the estimate with its range and where it comes from.
+ */
+export function explainNotes(r: Partial, a: AppearanceAttributes, params: RiskParams): { before: string[]; after: string[] } {
+  const before: string[] = [];
   const ev = r.evidence;
   if (r.overrides.includes('critical_incident_recent'))
-    out.push(`A critical incident aimed at us happened at this institution in the last ${params.criticalWindowDays} days: the level is Critical whatever the probability.`);
-  if (r.overrides.includes('protest_announced')) out.push('A protest against this appearance has been announced: the level is at least High whatever the probability.');
-  if (r.shortNotice) out.push(shortNoticeReason(r.shortNotice));
+    before.push(`A critical incident aimed at us happened at this institution in the last ${params.criticalWindowDays} days: the level is Critical whatever the probability.`);
+  if (r.overrides.includes('protest_announced')) before.push('A protest against this appearance has been announced: the level is at least High whatever the probability.');
+  if (r.shortNotice) before.push(shortNoticeReason(r.shortNotice));
   if (ev.lastOwnIncident) {
     const l = ev.lastOwnIncident;
     const when = new Date(l.occurredAt).toISOString().slice(0, 10);
-    out.push(`Our last disruption here: ${when}, ${KIND_WORDS[l.kind] ?? l.kind.replace(/_/g, ' ')} (${SEVERITY_WORDS[l.severity - 1] ?? l.severity}).`);
+    before.push(`Our last disruption here: ${when}, ${KIND_WORDS[l.kind] ?? l.kind.replace(/_/g, ' ')} (${SEVERITY_WORDS[l.severity - 1] ?? l.severity}).`);
   }
   const none = ev.organisation.n < 0.5 && ev.institution.n < 0.5 && ev.recent.institution12m === 0 && ev.affiliationActivity + ev.activityActivity + ev.generalActivity < 0.05 && !ev.lastOwnIncident;
-  if (none) out.push('No recorded history here: no past appearances and no incidents recorded at this institution, so the estimate rests on its kind, its state and the nation.');
-  for (const f of r.factors.filter((x) => listed(x.oddsMultiplier))) out.push(`${f.text}.`);
+  if (none) before.push('No recorded history here: no past appearances and no incidents recorded at this institution, so the estimate rests on its kind, its state and the nation.');
   const I = r.baseRate.institution;
   const range = `${r.interval.mass * 100}% range ${pct(r.interval.low)} to ${pct(r.interval.high)}`;
   const ownShare = ev.organisation.n >= 0.5 ? `; this campus's own record counts for ${Math.round(I.credibility * 100)}% of its rate, the rest comes from the state and the organisation` : '';
-  out.push(`Chance of a disruption ${pct(r.p)} (${range}) — ${params.eventShort ?? EVENT_SHORT}${ownShare}.`);
-  return out;
+  return { before, after: [`Chance of a disruption ${pct(r.p)} (${range}) — ${params.eventShort ?? EVENT_SHORT}${ownShare}.`] };
+}
+
+/**
+ * The reasons of a stored snapshot's detail: rebuilt from its notes and factors, or as stored whole
+ * (snapshots made before notes); an empty list when the detail has neither.
+ */
+export function reasonsOf(d: { reasons?: unknown; notes?: unknown; factors?: unknown }): string[] {
+  if (Array.isArray(d.reasons)) return d.reasons.filter((x): x is string => typeof x === 'string');
+  const n = d.notes as { before?: unknown; after?: unknown } | null | undefined;
+  if (!n || typeof n !== 'object') return [];
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const factors = (Array.isArray(d.factors) ? d.factors : []).filter(
+    (f): f is StoredFactor => !!f && typeof f === 'object' && typeof f.label === 'string' && typeof f.points === 'number' && typeof f.oddsMultiplier === 'number',
+  );
+  return [...strings(n.before), ...factorSentences(factors), ...strings(n.after)];
 }
 
 /** The short-notice rule in words: what was overridden, and why it counts. */

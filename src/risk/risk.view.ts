@@ -3,8 +3,9 @@ import { RISK_LEVELS, RiskLevel } from '../common/enums';
 import { EVENT_DEFINITION } from './params';
 import { iso } from '../common/time';
 import { expandMitigations } from './mitigations';
-import { BaseRateBreakdown, factorText, RiskEvidence, RiskResult, ShortNotice } from './model';
-import { LEVEL_MEANINGS } from './risk-explain';
+import { BaseRateBreakdown, RiskEvidence, RiskResult, ShortNotice } from './model';
+import { factorText, LEVEL_MEANINGS, reasonsOf } from './risk-explain';
+import { r6 } from './round';
 import type { RiskAssessment } from './risk-assessment.entity';
 
 export const LEVEL_DOC =
@@ -30,7 +31,13 @@ export interface RiskDetail {
   levelMeaning: string;
   factors: { id: string; label: string; value: number; oddsMultiplier: number; points: number }[];
   overrides: string[];
-  reasons: string[];
+  /**
+   * The reasons that are not a factor's sentence, before and after the factors' (those are rebuilt
+   * from `factors` when read: reasonsOf). Snapshots made before this carry `reasons` whole instead.
+   */
+  notes?: { before: string[]; after: string[] };
+  /** The whole list, on snapshots made before `notes`. */
+  reasons?: string[];
   mitigations: string[];
   /** Lead time (ms) between as-of and the appearance start. */
   leadTimeMs: number;
@@ -40,16 +47,6 @@ export interface RiskDetail {
   shortNotice?: ShortNotice;
 }
 
-/** 10^e for the exponents r6 meets, each the very value Math.pow(10, e) gives (index e + 330). */
-const POW10 = Float64Array.from({ length: 661 }, (_, i) => Math.pow(10, i - 330));
-
-/** Six significant digits (cheaper than toPrecision, which dominated a 10,000-row refresh). */
-const r6 = (x: number): number => {
-  if (x === 0 || !Number.isFinite(x)) return x;
-  const e = 5 - Math.floor(Math.log10(Math.abs(x)));
-  const f = e >= -330 && e <= 330 ? POW10[e + 330] : Math.pow(10, e);
-  return Math.round(x * f) / f;
-};
 const rate6 = <T extends { n: number; k: number }>(r: T): T => {
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(r) as [string, unknown][]) out[key] = typeof v === 'number' ? r6(v) : Array.isArray(v) ? (v as number[]).map(r6) : v;
@@ -65,7 +62,7 @@ export function detailOf(r: RiskResult, evidence: RiskEvidence, leadTimeMs: numb
     levelMeaning: r.levelMeaning,
     factors: r.factors.map((f) => ({ id: f.id, label: f.label, value: r6(f.value), oddsMultiplier: r6(f.oddsMultiplier), points: r6(f.points) })),
     overrides: r.overrides,
-    reasons: r.reasons,
+    notes: r.notes,
     mitigations: r.mitigations.map((m) => m.id),
     leadTimeMs,
     used: usedOf(r),
@@ -117,7 +114,7 @@ export function detailJson(r: RiskResult, evidenceJson: string, leadTimeMs: numb
   return (
     `{"intervalMass":${JSON.stringify(r.interval.mass)},"baseRate":${JSON.stringify(baseRate)},"evidence":${evidenceJson}` +
     `,"severityShare":${JSON.stringify(r.severityShare.map(r6))},"levelMeaning":${JSON.stringify(r.levelMeaning)},"factors":${JSON.stringify(factors)},"overrides":${JSON.stringify(r.overrides)}` +
-    `,"reasons":${JSON.stringify(r.reasons)},"mitigations":${JSON.stringify(r.mitigations.map((m) => m.id))},"leadTimeMs":${JSON.stringify(leadTimeMs)},"used":${JSON.stringify(usedOf(r))}` +
+    `,"notes":${JSON.stringify(r.notes)},"mitigations":${JSON.stringify(r.mitigations.map((m) => m.id))},"leadTimeMs":${JSON.stringify(leadTimeMs)},"used":${JSON.stringify(usedOf(r))}` +
     (r.shortNotice ? `,"shortNotice":${JSON.stringify(r.shortNotice)}}` : '}')
   );
 }
@@ -237,7 +234,7 @@ export function toView(
     level: a.level,
     levelMeaning: d.levelMeaning ?? LEVEL_MEANINGS[a.level],
     interval: { low: Number(a.intervalLow), high: Number(a.intervalHigh), mass: d.intervalMass },
-    reasons: d.reasons,
+    reasons: reasonsOf(d),
     factors: d.factors.map((f) => ({ id: f.id, label: f.label, oddsMultiplier: f.oddsMultiplier, points: f.points, text: factorText(f.label, f.points, f.oddsMultiplier) })),
     mitigations: expandMitigations(d.mitigations),
     baseRate: d.baseRate,
