@@ -27,15 +27,21 @@ describe('notifications: accepted but not yet recorded, at most one per connecti
   });
   afterEach(() => jest.restoreAllMocks());
 
-  it('the relay never holds more unrecorded messages than connections, and every briefing is sent once', async () => {
+  /** An appearance 6 hours out with 15 recruiters and a coordinator: 16 catch-up briefings due now. */
+  async function briefed(): Promise<{ id: string }> {
     const office = await t.factories.office();
     const recruiterIds: string[] = [];
     for (let i = 0; i < 15; i++) recruiterIds.push((await t.factories.user('recruiter', { officeId: office.id })).id);
     await t.factories.user('coordinator', { officeId: office.id });
     const a = await t.factories.appearance({ officeId: office.id, startsAt: t.clock.now() + 6 * HOUR, recruiterIds });
     await emit(t, DomainEvents.AppearanceCreated, { appearance: a, recruiterIds });
-    const queued = await rows(t, { appearanceId: a.id });
-    expect(queued).toHaveLength(16);
+    expect(await rows(t, { appearanceId: a.id })).toHaveLength(16);
+    return a;
+  }
+
+  it('the relay never holds more unrecorded messages than connections, and every briefing is sent once', async () => {
+    smtp.messages.length = 0;
+    const a = await briefed();
 
     const d = dispatcher(t);
     let recorded = 0;
@@ -48,12 +54,12 @@ describe('notifications: accepted but not yet recorded, at most one per connecti
       await record(...args);
       recorded += (args[0] as unknown[]).length;
     });
-    const process = (d as unknown as { process: (...args: unknown[]) => Promise<unknown> }).process.bind(d);
+    const processBatch = (d as unknown as { process: (...args: unknown[]) => Promise<unknown> }).process.bind(d);
     jest.spyOn(d as unknown as { process: (...args: unknown[]) => Promise<unknown> }, 'process').mockImplementation(async (...args: unknown[]) => {
       inFlightBatches++;
       batchesAtOnce = Math.max(batchesAtOnce, inFlightBatches);
       try {
-        return await process(...args);
+        return await processBatch(...args);
       } finally {
         inFlightBatches--;
       }
@@ -65,11 +71,42 @@ describe('notifications: accepted but not yet recorded, at most one per connecti
     const report = await d.dispatchDue(t.clock.now(), { batchSize: 4 });
     expect(report).toMatchObject({ claimed: 16, sent: 16 });
     expect(batchesAtOnce).toBe(2); // the overlap this is about did happen
-    expect(worst).toBeGreaterThan(0);
     expect(worst).toBeLessThanOrEqual(CONNECTIONS);
     const ids = smtp.messages.map((m) => m.messageId);
     expect(new Set(ids).size).toBe(16);
     expect(ids).toHaveLength(16);
     expect((await rows(t, { appearanceId: a.id })).filter((n) => n.status !== 'sent')).toEqual([]);
+  });
+
+  it('once a record fails, nothing more is sent: what the relay accepted unrecorded is at most one per connection, and the rest waits for its lease', async () => {
+    smtp.messages.length = 0;
+    const a = await briefed();
+    const d = dispatcher(t);
+    let calls = 0;
+    const record = (d as unknown as { recordSent: (...args: unknown[]) => Promise<void> }).recordSent.bind(d);
+    jest.spyOn(d as unknown as { recordSent: (...args: unknown[]) => Promise<void> }, 'recordSent').mockImplementation(async (...args: unknown[]) => {
+      await new Promise((resolve) => setTimeout(resolve, 60));
+      if (++calls >= 2) throw new Error('disk full'); // from the second record write on, every one fails
+      await record(...args);
+    });
+    await expect(d.dispatchDue(t.clock.now(), { batchSize: 4 })).rejects.toThrow('disk full');
+    const after = await rows(t, { appearanceId: a.id });
+    const recorded = after.filter((n) => n.status === 'sent').length;
+    expect(recorded).toBeGreaterThan(0);
+    expect(smtp.messages.length - recorded).toBeLessThanOrEqual(CONNECTIONS); // sent and not recorded: resent later
+    expect(smtp.messages.length).toBeLessThan(16); // the rest was not sent
+    // the rest is still claimed (sent again after its lease) or not claimed yet; nothing counts as a failed send
+    expect(
+      after
+        .filter((n) => n.status !== 'sent')
+        .map((n) => n.status)
+        .sort(),
+    ).toEqual(
+      after
+        .filter((n) => n.status !== 'sent')
+        .map((n) => (n.status === 'sending' ? 'sending' : 'pending'))
+        .sort(),
+    );
+    expect(after.filter((n) => n.status === 'sending').length).toBeGreaterThan(0);
   });
 });

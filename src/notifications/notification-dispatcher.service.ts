@@ -7,13 +7,14 @@ import { EntityManager } from 'typeorm';
 import { CriticalBriefingsSentEvent, DomainEvents, EscalationsSentEvent } from '../common/domain-events';
 import { DatabaseService } from '../database/database.service';
 import { Clock } from '../common/clock';
-import type { NotificationKind, RiskLevel } from '../common/enums';
+import type { NotificationKind } from '../common/enums';
 import { mailConfig } from '../config';
 import { BatchData, MailDataLoader } from './mail-data.loader';
 import { describeError, isPermanentFailure, Mailer } from './mailer.service';
 import { ComposedMail, NotificationComposer, Withdrawal } from './notification-composer';
 import { retriesUntilDelivered } from './notification-definitions';
 import { Notification } from './notification.entity';
+import type { Failed, Sent } from './dispatch-records';
 import { backoffMs, claimDue, GroupCommit, markWithdrawn, renewLeases, SendSlots } from './outbox-claims';
 
 export { backoffMs };
@@ -26,35 +27,16 @@ export interface DispatchReport {
   withdrawn: number;
 }
 
-interface Sent {
-  id: string;
-  kind: NotificationKind;
-  recipientId: string;
-  appearanceId: string | null;
-  ackRequired: boolean;
-  assessmentId: string | null;
-  /** The subject line as sent (kept on the row for the lists of mail). */
-  subject: string;
-  /** The level it was rendered with. */
-  level: RiskLevel | null;
-}
-
 const ESCALATIONS: readonly NotificationKind[] = ['escalation', 'ack_escalation'];
 /** The longest subject the row keeps (notifications.subject is varchar(300)). */
 const SUBJECT_MAX = 300;
-
-interface Failed {
-  row: Notification;
-  error: string;
-  permanent: boolean;
-  /** A risk alert that retries until delivered (never dead for a transient failure). */
-  alert: boolean;
-}
 
 const GUARD_CHUNK = 500;
 
 /** The clock of one dispatch run: `start` at the run's start, then moving with the injected clock. */
 type Now = () => number;
+/** What the batches of one dispatch run share: a failed record stops every send of the run. */
+type RunState = { recordFailed: boolean };
 
 /**
  * Delivers the outbox. Claims due rows with a lease (PostgreSQL: FOR UPDATE SKIP LOCKED; SQLite: one
@@ -102,6 +84,7 @@ export class NotificationDispatcher {
     const total: DispatchReport = { claimed: 0, sent: 0, retrying: 0, dead: 0, withdrawn: 0 };
     const size = opts.batchSize ?? this.cfg.batchSize;
     const running = new Set<Promise<void>>();
+    const run: RunState = { recordFailed: false };
     let failure: unknown = null;
     const renewal = setInterval(() => void this.renewLeases(at()).catch((err) => this.logger.warn(`Lease renewal failed: ${describeError(err)}`)), Math.max(250, Math.floor(this.cfg.leaseMs / 3)));
     renewal.unref();
@@ -112,7 +95,7 @@ export class NotificationDispatcher {
         if (!rows.length) break;
         const owner = rows[0].leaseOwner as string;
         this.held.add(owner);
-        const p: Promise<void> = this.process(rows, at)
+        const p: Promise<void> = this.process(rows, at, run)
           .then((r) => {
             for (const k of Object.keys(total) as (keyof DispatchReport)[]) total[k] += r[k];
           })
@@ -194,7 +177,7 @@ export class NotificationDispatcher {
    * blocking the event loop while the pool's connections wait. Outcomes are recorded as they come,
    * each at the time it happens.
    */
-  private async process(rows: Notification[], at: Now): Promise<DispatchReport> {
+  private async process(rows: Notification[], at: Now, run: RunState): Promise<DispatchReport> {
     const report: DispatchReport = { claimed: rows.length, sent: 0, retrying: 0, dead: 0, withdrawn: 0 };
     const owner = rows[0].leaseOwner as string;
     const data = await this.loader.load(rows);
@@ -223,7 +206,12 @@ export class NotificationDispatcher {
     };
     // Group commit: a send is recorded as soon as the relay accepts it; sends accepted while a record
     // is being written go together in the next one.
-    const commit = new GroupCommit<Sent>((chunk) => this.recordSent(chunk, owner, at()));
+    const commit = new GroupCommit<Sent>((chunk) =>
+      this.recordSent(chunk, owner, at()).catch((err: unknown) => {
+        run.recordFailed = true;
+        throw err;
+      }),
+    );
     const sendOne = async (row: Notification) => {
       await beforeSend();
       if (lost.has(row.id)) return; // another worker holds it now: it sends and records it
@@ -248,6 +236,9 @@ export class NotificationDispatcher {
       }
       try {
         await this.slots.run(async () => {
+          // re-checked after the wait for a slot; and once a record failed in either batch nothing more
+          // is sent (it could not be recorded either: the row stays claimed and is sent after its lease)
+          if (lost.has(row.id) || run.recordFailed) return;
           await this.mailer.send(mail);
           report.sent++;
           await commit.push({
