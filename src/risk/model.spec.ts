@@ -567,6 +567,17 @@ describe('snapshot detail serialisation', () => {
     );
   });
 
+  it("an assessment's own factor sentence is read off the rounded numbers: ×9.9999996 reads ×10 when computed and when read back", () => {
+    // unrounded, 9.9999996 would read "×10.0" (two decimals under 10); rounded to 6 digits it is 10
+    const params = withBetas(P, { visibleBranding: Math.log(9.9999996) }, 'near-ten');
+    const r = assessRisk(quiet, { ...plain, visibleBranding: true }, params);
+    const f = r.factors.find((x) => x.id === 'visibleBranding')!;
+    expect(f.oddsMultiplier).toBeCloseTo(9.9999996, 9);
+    expect(f.text).toMatch(/: odds ×10 \(/);
+    expect(r.reasons).toContain(`${f.text}.`);
+    expect(reasonsOf(JSON.parse(detailJson(r, evidenceJson(quiet), 0)))).toEqual(r.reasons);
+  });
+
   it('factor sentences are read off the numbers as stored: a multiplier that rounds to ×1.1 is listed, and the points read as rounded', () => {
     expect(factorSentences([{ label: 'Near the line', points: 0.0999999996, oddsMultiplier: 1.0999999996 }])).toEqual(['Near the line: odds ×1.1 (+0.1 points).']);
     expect(factorSentences([{ label: 'Below it', points: 0.05, oddsMultiplier: 1.099994 }])).toEqual([]);

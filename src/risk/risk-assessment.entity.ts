@@ -50,7 +50,7 @@ export class RiskAssessment {
   @Column({ type: 'double precision', name: 'interval_high' })
   intervalHigh: number;
 
-  /** Full model output: evidence counts, base-rate breakdown, factors, reasons, mitigations. */
+  /** Full model output: evidence counts, base-rate breakdown, factors, the reasons' notes (the factors' sentences are rebuilt from the factors: reasonsOf), mitigations. */
   @Column({ type: 'simple-json' })
   detail: Record<string, unknown>;
 

@@ -216,7 +216,8 @@ export function shortNoticeReason(s: ShortNotice): string {
 export function recommend(r: Partial, a: AppearanceAttributes, params: RiskParams): Mitigation[] {
   const ids: MitigationId[] = [];
   const rank = ({ low: 0, moderate: 1, high: 2, critical: 3 } as const)[r.level];
-  const strong = (id: FeatureId) => r.factors.some((f) => f.id === id && f.oddsMultiplier >= LISTED_MULTIPLIER);
+  // on the rounded multiplier, as the listing: a factor named among the reasons brings its mitigation
+  const strong = (id: FeatureId) => r.factors.some((f) => f.id === id && r6(f.oddsMultiplier) >= LISTED_MULTIPLIER);
   const ev = r.evidence;
   if (a.visibleBranding && (rank >= 1 || strong('visibleBranding'))) ids.push('civilian_dress');
   if (r.shortNotice) ids.push('host_short_notice_consent');
