@@ -1,4 +1,5 @@
 import { Institution } from '../src/institutions/institution.entity';
+import { Notification } from '../src/notifications/notification.entity';
 import { Office } from '../src/offices/office.entity';
 import { User } from '../src/users/user.entity';
 import { createTestApp, TestApp } from './helpers/test-app';
@@ -221,6 +222,92 @@ describe('appearance edits', () => {
       expect({ change, version: res.body.version, sequence: res.body.sequence }).toEqual({ change, version, sequence });
     }
     expect(await updates(a.id)).toBe(8);
+  });
+
+  it('a PATCH passes the privacy guard like a create: a name in the title is refused naming the field, a street address is a venue', async () => {
+    const a = await create({ startsAt: '2026-05-11T10:00:00-04:00', endsAt: '2026-05-11T12:00:00-04:00' });
+    const res = await patch(a.id, { title: 'Fair with jane.doe@example.com' }).expect(422);
+    expect(res.body).toMatchObject({ code: 'PERSONAL_DATA', fields: { title: 'contains an e-mail address — offending span "jane.doe@example.com"' } });
+    const venue = await patch(a.id, { venue: 'Student Center, 1200 Main Street' }).expect(200);
+    expect(venue.body).toMatchObject({ venue: 'Student Center, 1200 Main Street', version: 2 });
+    expect(await updates(a.id)).toBe(1);
+  });
+
+  it('adding a recruiter by PATCH checks that they can be assigned: a disabled one is refused naming the field, nothing written', async () => {
+    const r = await recruiter();
+    const gone = await recruiter();
+    await t.db.getRepository(User).update({ id: gone.id }, { active: false });
+    const a = await create({ startsAt: '2026-05-12T10:00:00-04:00', endsAt: '2026-05-12T12:00:00-04:00', recruiterIds: [r.id] });
+    const res = await patch(a.id, { recruiterIds: [r.id, gone.id] }).expect(422);
+    expect(res.body).toMatchObject({ code: 'RECRUITER_NOT_ASSIGNABLE', fields: { 'recruiterIds[1]': `user ${gone.id} is disabled` } });
+    expect((await t.http().get(`/appearances/${a.id}`).set(asRec).expect(200)).body).toMatchObject({ version: 1, recruiterIds: [r.id] });
+  });
+
+  it('moving only the end, or only the start, into another booking is a clash; a venue change on an allowed double booking is not re-checked', async () => {
+    const r = await recruiter();
+    await create({ title: 'Noon session', startsAt: '2026-05-13T12:00:00-04:00', endsAt: '2026-05-13T13:00:00-04:00', recruiterIds: [r.id] });
+    const a = await create({ startsAt: '2026-05-13T09:00:00-04:00', endsAt: '2026-05-13T11:00:00-04:00', recruiterIds: [r.id] });
+    // only endsAt changes (the start stays)
+    let res = await patch(a.id, { endsAt: '2026-05-13T12:30:00-04:00' }).expect(409);
+    expect(res.body).toMatchObject({ code: 'DOUBLE_BOOKED', details: { title: 'Noon session' } });
+    const b = await create({ startsAt: '2026-05-13T13:00:00-04:00', endsAt: '2026-05-13T15:00:00-04:00', recruiterIds: [r.id] });
+    // only startsAt changes (the end is sent as it is)
+    res = await patch(b.id, { startsAt: '2026-05-13T12:30:00-04:00', endsAt: '2026-05-13T15:00:00-04:00' }).expect(409);
+    expect(res.body).toMatchObject({ code: 'DOUBLE_BOOKED', details: { title: 'Noon session' } });
+    // booked over the clash on purpose, then renamed: the rename is not refused for the clash it was allowed
+    await patch(b.id, { startsAt: '2026-05-13T12:30:00-04:00', endsAt: '2026-05-13T15:00:00-04:00', allowDoubleBooking: true }).expect(200);
+    res = await patch(b.id, { venue: 'Annex' }).expect(200);
+    expect(res.body).toMatchObject({ venue: 'Annex', version: 3, warnings: [] });
+  });
+
+  it('a change that is not a move keeps the notice and zone judgements: no short-notice refusal, no zone warning, its own assessment', async () => {
+    const dmv = await t.factories.institution({ name: 'Edit DMV Troy', timeZone: NY, requiresAdvanceNotice: true, advanceNoticeDays: 10 });
+    const a = await create({ institutionId: dmv.id, startsAt: '2026-01-20T10:00:00-05:00', endsAt: '2026-01-20T12:00:00-05:00', timeZone: 'America/Chicago', allowShortNotice: true });
+    expect(a.risk.shortNotice).not.toBeNull();
+    const res = await patch(a.id, { title: 'Renamed DMV visit' }).expect(200);
+    expect(res.body).toMatchObject({ title: 'Renamed DMV visit', version: 2, warnings: [] });
+    expect(res.body.risk.shortNotice).toEqual(a.risk.shortNotice);
+    // the change is assessed as an update
+    const history = (await t.http().get(`/appearances/${a.id}/risk/history`).set(asRec).expect(200)).body.items;
+    expect(history.map((h: { trigger: string }) => h.trigger)).toEqual(['appearance_updated', 'appearance_created']);
+  });
+
+  it('a zone change that keeps the instants is a move: the zone is judged against the host and the team is told', async () => {
+    const r = await recruiter();
+    const a = await create({ startsAt: '2026-05-14T10:00:00-04:00', endsAt: '2026-05-14T12:00:00-04:00', recruiterIds: [r.id] });
+    // Detroit keeps New York's offsets: the same instants, another zone
+    const res = await patch(a.id, { timeZone: 'America/Detroit' }).expect(200);
+    expect(res.body).toMatchObject({ timeZone: 'America/Detroit', startsAt: a.startsAt, endsAt: a.endsAt, version: 2, sequence: 1 });
+    expect(res.body.warnings).toEqual([
+      {
+        code: 'VENUE_ZONE_DIFFERS',
+        message: "The venue's time zone America/Detroit differs from Edit State University's (America/New_York); check that the local times are meant in America/Detroit",
+      },
+    ]);
+    const moved = await t.db.getRepository(Notification).findBy({ appearanceId: a.id, kind: 'reschedule' });
+    // the team (the recruiter and the office's coordinator) is told the old zone
+    expect(moved.map((n) => n.recipientId).sort()).toEqual([r.id, coord.id].sort());
+    expect(moved.map((n) => n.payload.previousTimeZone)).toEqual([NY, NY]);
+  });
+
+  it('several clashes are listed by start and the message names the earliest', async () => {
+    const r = await recruiter('Sam Manybookings');
+    // booked in another order than their starts (and with random ids): the listing must sort them
+    const starts = ['11:00', '09:00', '10:30', '09:30'];
+    const made: Record<string, string> = {};
+    for (const hm of starts) {
+      const end = `${String(Number(hm.slice(0, 2)) + 1).padStart(2, '0')}${hm.slice(2)}`;
+      made[hm] = (await create({ title: `Session at ${hm}`, startsAt: `2026-05-15T${hm}:00-04:00`, endsAt: `2026-05-15T${end}:00-04:00`, recruiterIds: [r.id], allowDoubleBooking: true })).id;
+    }
+    const res = await t
+      .http()
+      .post('/appearances')
+      .set(asRec)
+      .send(body({ startsAt: '2026-05-15T08:00:00-04:00', endsAt: '2026-05-15T13:00:00-04:00', recruiterIds: [r.id] }))
+      .expect(409);
+    expect(res.body.details.clashes.map((c: { title: string }) => c.title)).toEqual(['Session at 09:00', 'Session at 09:30', 'Session at 10:30', 'Session at 11:00']);
+    expect(res.body.details.appearanceId).toBe(made['09:00']);
+    expect(res.body.message).toMatch(/^Sam Manybookings is already booked for "Session at 09:00"/);
   });
 
   it('removing one recruiter and adding another in one PATCH leaves exactly the new set', async () => {

@@ -354,7 +354,8 @@ describe('appearances', () => {
       .expect(201);
     await t.http().patch(`/appearances/${a.body.id}`).set(asRec).set('If-Match', '"1"').send({ venue: 'Gym' }).expect(200);
     const stale = await t.http().patch(`/appearances/${a.body.id}`).set(t.auth(coord)).set('If-Match', '"1"').send({ venue: 'Library' }).expect(409);
-    expect(stale.body).toMatchObject({ code: 'STALE_VERSION', details: { expected: 1, actual: 2 } });
+    expect(stale.body).toMatchObject({ code: 'STALE_VERSION', details: { entity: 'Appearance', id: a.body.id, expected: 1, actual: 2 } });
+    expect(stale.body.message).toBe(`Appearance ${a.body.id} was changed by someone else (you sent version 1, current is 2); reload and retry`);
     const staleBody = await t.http().patch(`/appearances/${a.body.id}`).set(t.auth(coord)).send({ venue: 'Library', version: 1 }).expect(409);
     expect(staleBody.body.code).toBe('STALE_VERSION');
     await t.http().post(`/appearances/${a.body.id}/confirm`).set(asRec).set('If-Match', 'W/"1"').send({}).expect(409);

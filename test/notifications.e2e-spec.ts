@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DomainEvents } from '../src/common/domain-events';
 import { DAY_MS, HOUR_MS } from '../src/common/time';
 import type { Appearance } from '../src/appearances/appearance.entity';
@@ -238,11 +239,20 @@ describe('notifications: briefings, reschedule, cancellation, escalation, digest
     const otherCoord = await t.factories.user('coordinator', { officeId: elsewhere.id });
     const res = await t.http().post(`/notifications/${row.id}/ack`).set(t.auth(otherCoord)).expect(403);
     expect(res.body.code).toBe('FORBIDDEN');
+    expect(res.body.message).toBe('Only the recipient, a coordinator of their office or an admin can acknowledge this');
     expect((await rows(t, { id: row.id }))[0]).toMatchObject({ acknowledgedAt: null, acknowledgedById: null });
+    // an unknown warning is a 404 naming what was not found
+    const missing = await t.http().post(`/notifications/${randomUUID()}/ack`).set(t.auth(coord)).expect(404);
+    expect(missing.body.message).toMatch(/^Notification [0-9a-f-]{36} does not exist$/);
     // A recruiter of the same office is not the recipient either.
     await t.http().post(`/notifications/${row.id}/ack`).set(t.auth(r2)).expect(403);
     const ok = await t.http().post(`/notifications/${row.id}/ack`).set(t.auth(coord)).expect(200);
     expect(ok.body).toMatchObject({ notificationId: row.id, acknowledgedById: coord.id, firstAcknowledgement: true });
+    // an admin of no office may acknowledge anyone's warning
+    const other = (await rows(t, { appearanceId: a.id, kind: 'escalation', recipientId: r2.id }))[0] ?? (await rows(t, { appearanceId: a.id, kind: 'escalation' })).find((n) => n.id !== row.id);
+    const admin = await t.factories.user('admin');
+    const byAdmin = await t.http().post(`/notifications/${other!.id}/ack`).set(t.auth(admin)).expect(200);
+    expect(byAdmin.body).toMatchObject({ notificationId: other!.id, acknowledgedById: admin.id, firstAcknowledgement: true });
     // the other office's coordinator would get the weekly digests the tests below count
     await t.db.getRepository(User).update({ id: otherCoord.id }, { active: false });
   });

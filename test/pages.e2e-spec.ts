@@ -285,7 +285,8 @@ describe('pages opened from mail links', () => {
     expect(board.text).toMatch(new RegExp(`${office.name} · as of Monday 2 March 2026, 10:00 EST \\(America/New_York\\)`));
     await t.http().post(`${path}/mitigations`).set('Cookie', cookiesOf(coordLogin)).type('form').send({ mitigations: 'exit_plan', _csrf: csrf }).expect(403);
     expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(before);
-    await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);
+    const cleared = await t.http().post(`${path}/mitigations`).set('Cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);
+    expect(cleared.headers.location).toBe(`${path}?done=mitigations`);
     expect(await t.db.getRepository(AppliedMitigation).count({ where: { appearanceId } })).toBe(0);
   });
 
@@ -373,6 +374,39 @@ describe('pages opened from mail links', () => {
     const o = await t.db.getRepository(Outcome).findOneByOrFail({ appearanceId });
     expect(o).toMatchObject({ result: 'disrupted', attendance: 120, conversations: 30, leads: 8, applicationsStarted: null, mitigationsUsed: ['buddy_system', 'exit_plan'], submittedById: rec.id });
     expect((await t.http().get(ok.headers.location).expect(200)).text).toContain('the debrief is recorded');
+  });
+
+  it("a page opened by mail link links to its sibling with the same person's own link for 7 days; signed in, the links are plain paths", async () => {
+    const signer = t.app.get(LinkSigner);
+    const start = t.clock.now();
+    const hrefOf = (html: string, text: RegExp): string => {
+      for (const m of html.matchAll(/<a\s[^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)) if (text.test(m[2])) return decode(m[1]);
+      throw new Error(`no link ${text}`);
+    };
+    // by mail link: the debrief form links back to the appearance page, the (ended) appearance page to the debrief
+    const debrief = pageUrl(signer, '', { userId: rec.id, page: 'debrief', appearanceId, exp: start + DAY_MS });
+    const back = hrefOf((await t.http().get(debrief).expect(200)).text, /Back to the appearance/);
+    expect(back).toMatch(new RegExp(`^/pages/appearances/${appearanceId}\\?token=`));
+    const shown = await t.http().get(back).expect(200);
+    expect(shown.text).toContain('Spring career fair');
+    const forward = hrefOf(shown.text, /debrief/);
+    expect(forward).toMatch(new RegExp(`^/pages/appearances/${appearanceId}/debrief\\?token=`));
+    await t.http().get(forward).expect(200);
+    // the sibling link is the recipient's own, and lasts 7 days from when the page was shown (not the mail link's 1 day)
+    try {
+      t.clock.set(start + 7 * DAY_MS - 60_000);
+      await t.http().get(back).expect(200);
+      t.clock.set(start + 7 * DAY_MS + 60_000);
+      expect((await t.http().get(back).expect(400)).text).toMatch(/expired/i);
+    } finally {
+      t.clock.set(start);
+    }
+    // signed in: plain paths, no token in the page
+    const cookie = cookiesOf(await t.http().post('/pages/login').type('form').send({ email: rec.email, password: TEST_PASSWORD }).expect(303));
+    const page = await t.http().get(`/pages/appearances/${appearanceId}`).set('Cookie', cookie).expect(200);
+    expect(hrefOf(page.text, /debrief/)).toBe(`/pages/appearances/${appearanceId}/debrief`);
+    const form = await t.http().get(`/pages/appearances/${appearanceId}/debrief`).set('Cookie', cookie).expect(200);
+    expect(hrefOf(form.text, /Back to the appearance/)).toBe(`/pages/appearances/${appearanceId}`);
   });
   it('the checklist says only what can still be done: "a week before" gives way to "now" in the mail and on the page, the same mitigation ticked', async () => {
     smtp.clear();

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { blockedStatement, rawClient } from './helpers/pg-locks';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 /**
@@ -17,27 +17,13 @@ describe('versioned UPDATE guard (PostgreSQL)', () => {
   });
   afterAll(() => t.close());
 
-  /** Until one of the app's statements waits for a lock the raw transaction holds (polls pg_stat_activity); what waits, or null if the request ended first. */
-  async function blockedStatement(client: Client, done: () => boolean): Promise<string | null> {
-    while (!done()) {
-      const { rows } = await client.query(
-        `SELECT wait_event, query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock' AND wait_event IN ('transactionid', 'tuple')`,
-      );
-      if (rows.length) return rows.map((r) => `${r.wait_event}: ${r.query}`).join('\n');
-      await new Promise((r) => setImmediate(r));
-    }
-    return null;
-  }
-
   it('a writer that read version 1 while another was writing version 2 gets 409, and the other write stands', async () => {
     const office = await t.factories.office();
     const coord = await t.factories.user('coordinator', { officeId: office.id });
     const inst = await t.factories.institution();
     const a = await t.factories.appearance({ officeId: office.id, institutionId: inst.id, venue: 'Hall A', version: 1 });
 
-    const o = t.db.options as { url?: string; host?: string; port?: number; username?: string; password?: string; database?: string };
-    const other = new Client({ connectionString: o.url, host: o.host, port: o.port, user: o.username, password: o.password, database: o.database });
-    await other.connect();
+    const other = await rawClient(t.db);
     try {
       await other.query('BEGIN');
       await other.query(`UPDATE appearances SET venue = 'Hall B', version = version + 1 WHERE id = $1`, [a.id]);
@@ -59,6 +45,9 @@ describe('versioned UPDATE guard (PostgreSQL)', () => {
       const res = await pending;
       expect(res.status).toBe(409);
       expect(res.body.code).toBe('STALE_VERSION');
+      // it names the appearance and the version it read; the current one is past it
+      expect(res.body.message).toBe(`Appearance ${a.id} was changed by someone else (you sent version 1, current is 2); reload and retry`);
+      expect(res.body.details).toMatchObject({ entity: 'Appearance', id: a.id, expected: 1, actual: 2 });
     } finally {
       await other.end();
     }

@@ -43,9 +43,10 @@ describe('advanceNotice', () => {
     ['zero days', { advanceNoticeDays: 0 }],
     ['negative days', { advanceNoticeDays: -3 }],
   ])('has no rule when %s', (_name, o) => {
-    // far past any deadline: only a missing rule lets it through
+    // far past any deadline, a negative number of days' one too (past the start plus 3 days): only a missing rule lets it through
     expect(advanceNotice(host(o), times, t('2026-03-12T13:00:00Z'), false)).toEqual({ warnings: [], overriddenDeadline: null });
     expect(advanceNotice(host(o), times, t('2026-03-12T13:00:00Z'), true)).toEqual({ warnings: [], overriddenDeadline: null });
+    expect(advanceNotice(host(o), times, t('2026-03-20T13:00:00Z'), false)).toEqual({ warnings: [], overriddenDeadline: null });
   });
 
   it('allows a booking made exactly at the deadline, without a warning', () => {
