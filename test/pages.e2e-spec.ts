@@ -7,7 +7,7 @@ import { pageUrl } from '../src/notifications/page-links';
 import { LinkSigner } from '../src/notifications/signed-link';
 import { TEST_PASSWORD } from './helpers/factories';
 import { dispatcher, withMail } from './helpers/notifications';
-import { cookiesOf, decode, hidden, linkIn, tokenOf } from './helpers/pages';
+import { cookiesOf, decode, hidden, hrefIn, linkIn, tokenOf } from './helpers/pages';
 import { TestSmtpServer } from './helpers/smtp-server';
 import { createTestApp, TestApp } from './helpers/test-app';
 
@@ -380,8 +380,9 @@ describe('pages opened from mail links', () => {
     const signer = t.app.get(LinkSigner);
     const start = t.clock.now();
     const hrefOf = (html: string, text: RegExp): string => {
-      for (const m of html.matchAll(/<a\s[^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)) if (text.test(m[2])) return decode(m[1]);
-      throw new Error(`no link ${text}`);
+      const href = hrefIn(html, text);
+      if (href === null) throw new Error(`no link ${text}`);
+      return href;
     };
     // by mail link: the debrief form links back to the appearance page, the (ended) appearance page to the debrief
     const debrief = pageUrl(signer, '', { userId: rec.id, page: 'debrief', appearanceId, exp: start + DAY_MS });

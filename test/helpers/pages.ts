@@ -12,15 +12,20 @@ export function decode(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/** The href (as the browser reads it) of the first link in a piece of HTML whose text matches, or null. */
+export function hrefIn(html: string, text: RegExp): string | null {
+  for (const m of html.matchAll(/<a\s[^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)) {
+    if (text.test(m[2].replace(/<[^>]+>/g, ''))) return decode(m[1]);
+  }
+  return null;
+}
+
 /** The href of the first link in a mail's HTML part whose text matches (relative to the service, e.g. "/pages/…?token=…"). */
 export function linkIn(mail: ReceivedMail, text: RegExp): string {
-  const html = String(mail.parsed.html || '');
-  for (const m of html.matchAll(/<a\s[^>]*href="([^"]+)"[^>]*>([\s\S]*?)<\/a>/g)) {
-    if (!text.test(m[2].replace(/<[^>]+>/g, ''))) continue;
-    const url = new URL(decode(m[1]));
-    return url.pathname + url.search;
-  }
-  throw new Error(`no link matching ${text} in "${mail.parsed.subject}"`);
+  const href = hrefIn(String(mail.parsed.html || ''), text);
+  if (href === null) throw new Error(`no link matching ${text} in "${mail.parsed.subject}"`);
+  const url = new URL(href);
+  return url.pathname + url.search;
 }
 
 /** The link's token (query parameter). */
