@@ -1,8 +1,25 @@
 import fc from 'fast-check';
 import { APPEARANCE_FORMATS, APPEARANCE_KINDS, AUDIENCES, STANCES, TOPICS } from '../common/enums';
 import { betaQuantile, expectSigmoid, logGamma, logitBetaGrid } from './beta';
-import { AppearanceAttributes, AssessMemo, assessRisk, DAY, levelFor, logit, ownRecordPosterior, RateEvidence, recordWeight, RiskEvidence } from './model';
-import { DEFAULT_TOPIC_RELATIONS, FEATURES, RiskParams, STARTING_PARAMS, withBetas } from './params';
+import {
+  AppearanceAttributes,
+  AssessMemo,
+  assessRisk,
+  attendanceTiers,
+  DAY,
+  featureValues,
+  levelFor,
+  logit,
+  maxLevel,
+  ownRecordPosterior,
+  projectEvidence,
+  RateEvidence,
+  recordWeight,
+  RiskEvidence,
+  RiskResult,
+  sigmoid,
+} from './model';
+import { DEFAULT_TOPIC_RELATIONS, FEATURES, parseParams, RiskParams, STARTING_PARAMS, withBetas } from './params';
 import { factorSentences, LISTED_MULTIPLIER, pct, reasonsOf } from './risk-explain';
 import { detailJson, detailOf, evidenceJson, toView } from './risk.view';
 import { SHIPPED_PARAMS } from './shipped-params';
@@ -73,18 +90,20 @@ describe('risk model — worked example (computed by hand)', () => {
   //   plug-in p = σ(logit 0.2314286 + ln 2.808) = 0.45810; the average over the posterior is lower (f concave in r).
   const ev: RiskEvidence = { ...quiet, institution: rate(5, 2, [1, 0, 1, 0]), state: rate(20, 3, [1, 1, 1, 0]), organisation: rate(98, 8, [4, 2, 1, 1]) };
   const attrs: AppearanceAttributes = { ...plain, kind: 'career_fair', expectedAttendance: 300, visibleBranding: true };
-  const r = assessRisk(ev, attrs, P);
+  // computed inside each test (not once at load), so that per-test coverage ties the model's code to these tests
+  const worked = () => assessRisk(ev, attrs, P);
   const k = 1.5 * 1.3 * 1.44;
 
-  it.each([
-    ['organisation rate (without the state)', r.baseRate.organisation.rate, 0.0571429],
-    ['state rate (without the institution)', r.baseRate.state.rate, 0.0628571],
-    ['institution posterior mean', r.baseRate.institution.rate, 0.2314286],
-    ['credibility Z_I', r.baseRate.institution.credibility, 0.5],
-    ['severe share', r.severityShare[2] + r.severityShare[3], 0.229437],
-  ])('%s', (_, got, want) => expect(got).toBeCloseTo(want, 6));
+  it.each<[string, (r: RiskResult) => number, number]>([
+    ['organisation rate (without the state)', (r) => r.baseRate.organisation.rate, 0.0571429],
+    ['state rate (without the institution)', (r) => r.baseRate.state.rate, 0.0628571],
+    ['institution posterior mean', (r) => r.baseRate.institution.rate, 0.2314286],
+    ['credibility Z_I', (r) => r.baseRate.institution.credibility, 0.5],
+    ['severe share', (r) => r.severityShare[2] + r.severityShare[3], 0.229437],
+  ])('%s', (_, got, want) => expect(got(worked())).toBeCloseTo(want, 6));
 
   it('averages p over the posterior of the own rate instead of plugging in its mean', () => {
+    const r = worked();
     const want = betaExpectLogit((t) => sig(t + Math.log(k)), 2.3142857, 7.6857143);
     expect(r.p).toBeCloseTo(want, 4);
     const plugIn = (k * 0.2314286) / (1 + (k - 1) * 0.2314286);
@@ -94,6 +113,7 @@ describe('risk model — worked example (computed by hand)', () => {
   });
 
   it('takes the 80% range from the posterior Beta carried through the same predictor, unclipped', () => {
+    const r = worked();
     const at = (q: number) => {
       const x = betaQuantile(q, 2.3142857, 7.6857143);
       return (k * x) / (1 + (k - 1) * x);
@@ -105,6 +125,7 @@ describe('risk model — worked example (computed by hand)', () => {
   });
 
   it('names every factor with its odds multiplier, strongest first, and the own record', () => {
+    const r = worked();
     const ids = r.factors.map((f) => f.id);
     // presence at β = 0 (×1) is in the breakdown, last, but not among the reasons
     expect(ids).toEqual(['ownRecord', 'visibleBranding', 'attendanceTier', 'publicCareerFair', 'presence']);
@@ -252,31 +273,38 @@ describe('risk model — levels and reasons', () => {
   describe("booked inside the host's advance-notice period (a rule, not a fitted feature)", () => {
     const shortNotice = { deadline: Date.UTC(2026, 1, 23, 15), advanceNoticeDays: 10, timeZone: 'America/New_York' };
     const low: AppearanceAttributes = { ...plain, format: 'virtual', audience: 'invite_only' };
-    const without = assessRisk(quiet, low, SHIPPED_PARAMS);
-    const withIt = assessRisk(quiet, { ...low, shortNotice }, SHIPPED_PARAMS);
-    const high = assessRisk(quiet, { ...plain, protestAnnounced: true, shortNotice }, P);
+    // assessed inside each test (not once at load): per-test coverage then ties the rule's code to these tests
+    const assessed = () => ({
+      without: assessRisk(quiet, low, SHIPPED_PARAMS),
+      withIt: assessRisk(quiet, { ...low, shortNotice }, SHIPPED_PARAMS),
+      high: assessRisk(quiet, { ...plain, protestAnnounced: true, shortNotice }, P),
+    });
+    type Assessed = ReturnType<typeof assessed>;
 
-    it.each([
-      ['the probability is unchanged', withIt.p, without.p],
-      ['the severe probability is unchanged', withIt.pSevere, without.pSevere],
-      ['the fitted factors are unchanged', withIt.factors.length, without.factors.length],
-      ['a Low estimate is at least Moderate', `${without.level} → ${withIt.level}`, 'low → moderate'],
-      ['a higher level stays as it is', high.level, 'high'],
-      ['the rule is listed', withIt.overrides.join(), 'short_notice'],
-      ['the rule is listed with the others', high.overrides.join(), 'short_notice,protest_announced'],
+    it.each<[string, (c: Assessed) => [unknown, unknown]]>([
+      ['the probability is unchanged', (c) => [c.withIt.p, c.without.p]],
+      ['the severe probability is unchanged', (c) => [c.withIt.pSevere, c.without.pSevere]],
+      ['the fitted factors are unchanged', (c) => [c.withIt.factors.length, c.without.factors.length]],
+      ['a Low estimate is at least Moderate', (c) => [`${c.without.level} → ${c.withIt.level}`, 'low → moderate']],
+      ['a higher level stays as it is', (c) => [c.high.level, 'high']],
+      ['the rule is listed', (c) => [c.withIt.overrides.join(), 'short_notice']],
+      ['the rule is listed with the others', (c) => [c.high.overrides.join(), 'short_notice,protest_announced']],
       [
         'its reason comes first (no other rule)',
-        withIt.reasons[0],
-        "Booked inside the host's 10-day advance-notice period (the host had to be told by Monday 23 February 2026, 10:00 EST (America/New_York)): the host may not have the room, its security or its own people ready, so the level is at least Moderate whatever the probability.",
+        (c) => [
+          c.withIt.reasons[0],
+          "Booked inside the host's 10-day advance-notice period (the host had to be told by Monday 23 February 2026, 10:00 EST (America/New_York)): the host may not have the room, its security or its own people ready, so the level is at least Moderate whatever the probability.",
+        ],
       ],
-      ['its reason follows the protest rule', high.reasons[1].slice(0, 48), "Booked inside the host's 10-day advance-notice p"],
-      ['the checklist starts with written consent from the host', withIt.mitigations[0].id, 'host_short_notice_consent'],
-      ['and asks to confirm with the host contact (Moderate)', withIt.mitigations.some((m) => m.id === 'confirm_with_host_contact'), true],
-      ['without it no such mitigation', without.mitigations.some((m) => m.id === 'host_short_notice_consent'), false],
-      ['the deadline is kept with the result', withIt.shortNotice, shortNotice],
-      ['and in the stored detail', detailOf(withIt, quiet, 0).shortNotice, shortNotice],
-      ['and not in the detail without it', 'shortNotice' in detailOf(without, quiet, 0), false],
-    ])('%s', (_what, actual, expected) => {
+      ['its reason follows the protest rule', (c) => [c.high.reasons[1].slice(0, 48), "Booked inside the host's 10-day advance-notice p"]],
+      ['the checklist starts with written consent from the host', (c) => [c.withIt.mitigations[0].id, 'host_short_notice_consent']],
+      ['and asks to confirm with the host contact (Moderate)', (c) => [c.withIt.mitigations.some((m) => m.id === 'confirm_with_host_contact'), true]],
+      ['without it no such mitigation', (c) => [c.without.mitigations.some((m) => m.id === 'host_short_notice_consent'), false]],
+      ['the deadline is kept with the result', (c) => [c.withIt.shortNotice, shortNotice]],
+      ['and in the stored detail', (c) => [detailOf(c.withIt, quiet, 0).shortNotice, shortNotice]],
+      ['and not in the detail without it', (c) => ['shortNotice' in detailOf(c.without, quiet, 0), false]],
+    ])('%s', (_what, pair) => {
+      const [actual, expected] = pair(assessed());
       expect(actual).toEqual(expected);
     });
   });
@@ -593,5 +621,135 @@ describe('snapshot detail serialisation', () => {
       'X: odds ×2.0 (+3.0 points).',
       'Last.',
     ]);
+  });
+});
+
+describe('risk model — its parts, one by one (gaps a mutation run showed)', () => {
+  const S = SHIPPED_PARAMS;
+
+  it('maxLevel takes the higher of two levels, either way round', () => {
+    expect(maxLevel('low', 'critical')).toBe('critical');
+    expect(maxLevel('critical', 'low')).toBe('critical');
+    expect(maxLevel('moderate', 'high')).toBe('high');
+    expect(maxLevel('high', 'moderate')).toBe('high');
+  });
+
+  it('recordWeight halves per half-life, scaled by trust; a future record weighs nothing, one from now weighs its trust', () => {
+    expect(recordWeight(-1, 365, 'corroborated', P0)).toBe(0);
+    expect(recordWeight(0, 365, 'reported', P0)).toBe(P0.trust.reported);
+    expect(recordWeight(365 * DAY, 365, 'corroborated', P0)).toBeCloseTo(0.5 * P0.trust.corroborated, 12);
+    expect(recordWeight(730 * DAY, 365, 'disputed', P0)).toBeCloseTo(0.25 * P0.trust.disputed, 12);
+  });
+
+  it.each<[number | null | undefined, number]>([
+    [null, 0],
+    [undefined, 0],
+    [100, 0],
+    [101, 1],
+    [250, 1],
+    [251, 2],
+    [1001, 4],
+  ])('attendanceTiers(%s) over 100/250/500/1000 is %i (a tier is passed only above its threshold)', (expected, tiers) => {
+    expect(attendanceTiers(expected as number | null, [100, 250, 500, 1000])).toBe(tiers);
+  });
+
+  it('sigmoid is 1/(1 + e^-x) on both sides, finite at the extremes', () => {
+    for (const x of [-30, -2.5, -0.1, 0, 0.1, 2.5, 30]) expect(sigmoid(x)).toBeCloseTo(1 / (1 + Math.exp(-x)), 14);
+    expect(sigmoid(-800)).toBe(0);
+    expect(sigmoid(800)).toBe(1);
+    expect(sigmoid(-700)).toBeGreaterThan(0);
+    expect(logit(sigmoid(1.7))).toBeCloseTo(1.7, 12);
+  });
+
+  it('projectEvidence decays context by its half-life and waves by e^(−Δt/τ) to the start; the own record and the rest stay', () => {
+    const known: RiskEvidence = { ...quiet, affiliationActivity: 8, activityActivity: 4, generalActivity: 2, stateWave: 6, nationalWave: 3, institution: rate(4, 1) };
+    const P1 = { ...S, decayToStart: true };
+    const lead = P1.halfLifeContextDays * DAY;
+    const e = projectEvidence(known, lead, P1);
+    const w = Math.exp(-lead / (P1.waveTimescaleDays * DAY));
+    expect(e.affiliationActivity).toBeCloseTo(4, 12);
+    expect(e.activityActivity).toBeCloseTo(2, 12);
+    expect(e.generalActivity).toBeCloseTo(1, 12);
+    expect(e.stateWave).toBeCloseTo(6 * w, 12);
+    expect(e.nationalWave).toBeCloseTo(3 * w, 12);
+    expect(e.institution).toBe(known.institution);
+    expect(e.recent).toBe(known.recent);
+    // no lead, or decay switched off: the evidence as known
+    expect(projectEvidence(known, 0, P1)).toBe(known);
+    expect(projectEvidence(known, lead, { ...P1, decayToStart: false })).toBe(known);
+  });
+
+  it.each<[string, Partial<AppearanceAttributes>, Partial<RiskEvidence>, string[]]>([
+    ['a public institution', { ownership: 'public' }, {}, ['presence', 'publicInstitution']],
+    ['a private nonprofit one', { ownership: 'private nonprofit' }, {}, ['presence', 'nonprofitInstitution']],
+    ['a for-profit one (the baseline)', { ownership: 'private for-profit' }, {}, ['presence']],
+    ['a graduate-degree one', { highestDegree: 'graduate' }, {}, ['presence', 'graduateDegree']],
+    ['a bachelor-degree one', { highestDegree: 'bachelor' }, {}, ['presence', 'bachelorDegree']],
+    ['an associate-degree one (the baseline)', { highestDegree: 'associate' }, {}, ['presence']],
+    ['visible branding', { visibleBranding: true }, {}, ['presence', 'visibleBranding']],
+    ['a public career fair', { kind: 'career_fair' }, {}, ['presence', 'publicCareerFair']],
+    ['an invite-only career fair (not a public one)', { kind: 'career_fair', audience: 'invite_only' }, {}, ['presence', 'inviteOnly']],
+    ['a public info session (not a fair)', { kind: 'info_session' }, {}, ['presence']],
+    ['a reference appearance (no presence)', { reference: true }, {}, []],
+  ])('featureValues for %s', (_what, attrs, ev, ids) => {
+    expect(featureValues({ ...quiet, ...ev }, { ...plain, ...attrs }, S).map((f) => f.id)).toEqual(ids);
+  });
+
+  it("a factor's points are p minus p without it, the same p as assessing without that factor", () => {
+    const ev: RiskEvidence = { ...quiet, institution: rate(5, 2, [1, 0, 1, 0]), state: rate(20, 3, [1, 1, 1, 0]), organisation: rate(98, 8, [4, 2, 1, 1]) };
+    const attrs: AppearanceAttributes = { ...plain, kind: 'career_fair', expectedAttendance: 300, visibleBranding: true };
+    const r = assessRisk(ev, attrs, P);
+    const tier = r.factors.find((f) => f.id === 'attendanceTier')!;
+    const branding = r.factors.find((f) => f.id === 'visibleBranding')!;
+    expect(tier.pWithout).toBeCloseTo(assessRisk(ev, { ...attrs, expectedAttendance: null }, P).p, 6);
+    expect(branding.pWithout).toBeCloseTo(assessRisk(ev, { ...attrs, visibleBranding: false }, P).p, 6);
+    for (const f of [tier, branding]) expect(f.points).toBeCloseTo((r.p - f.pWithout) * 100, 12);
+    expect(tier.points).toBeGreaterThan(0);
+    // the own record: p against the same appearance with the own rate at the prior mean (context and attributes alone)
+    const own = r.factors.find((f) => f.id === 'ownRecord')!;
+    const odds = (x: number) => x / (1 - x);
+    const pContext = 1 / (1 + Math.exp(-(P.intercept.beta + Math.log(1.5 * 1.3 * 1.44))));
+    expect(own.pWithout).toBeCloseTo(pContext, 12);
+    expect(own.oddsMultiplier).toBeCloseTo(odds(r.p) / odds(pContext), 9);
+    expect(own.points).toBeCloseTo((r.p - pContext) * 100, 9);
+    expect(own.value).toBeCloseTo(r.baseRate.institution.rate, 12);
+  });
+
+  it('the own record is a factor once the organisation has half an appearance of history, not before', () => {
+    const ids = (n: number) => assessRisk({ ...quiet, organisation: rate(n, 0), state: rate(Math.min(n, 0.2), 0), institution: rate(0, 0) }, plain, P).factors.map((f) => f.id);
+    expect(ids(0)).not.toContain('ownRecord');
+    expect(ids(0.49)).not.toContain('ownRecord');
+    expect(ids(0.5)).toContain('ownRecord');
+    expect(ids(3)).toContain('ownRecord');
+  });
+
+  it('one memo serves two parameter sets: each gets what it gets alone', () => {
+    const ev: RiskEvidence = { ...quiet, institution: rate(6, 2, [1, 1, 0, 0]), state: rate(30, 4), organisation: rate(120, 9) };
+    const memo = new AssessMemo();
+    for (const params of [P, S, P]) {
+      const alone = assessRisk(ev, plain, params);
+      const shared = assessRisk(ev, plain, params, 0, memo);
+      expect(shared.p).toBe(alone.p);
+      expect(shared.interval).toEqual(alone.interval);
+      expect(shared.baseRate).toEqual(alone.baseRate);
+    }
+  });
+
+  it('a stored parameter set that is not whole is refused, saying what is wrong and naming the set', () => {
+    const good = JSON.parse(JSON.stringify(S)) as RiskParams;
+    expect(parseParams(JSON.stringify(good)).version).toBe(S.version);
+    const broken = (f: (p: any) => void) => {
+      const p = JSON.parse(JSON.stringify(S));
+      f(p);
+      return () => parseParams(p);
+    };
+    expect(() => parseParams({})).toThrow('risk parameter set ?: no version');
+    expect(() => parseParams(null)).toThrow('risk parameter set ?: no version');
+    expect(broken((p) => delete p.coefficients.presence)).toThrow(`risk parameter set ${S.version}: coefficient presence missing or not finite`);
+    expect(broken((p) => (p.coefficients.virtual.priorSd = null))).toThrow(`risk parameter set ${S.version}: coefficient virtual missing or not finite`);
+    expect(broken((p) => (p.intercept.beta = 'x'))).toThrow(`risk parameter set ${S.version}: intercept not finite`);
+    expect(broken((p) => (p.thresholds.highP = null))).toThrow(`risk parameter set ${S.version}: threshold highP not finite`);
+    expect(broken((p) => (p.mState = 0))).toThrow(`risk parameter set ${S.version}: prior strengths must be > 0`);
+    expect(broken((p) => (p.mInstitution = -1))).toThrow(`risk parameter set ${S.version}: prior strengths must be > 0`);
   });
 });
