@@ -35,7 +35,7 @@ const modules = [
         'src/appearances/appearances.service.ts#AppearancesService.resolveOffice',
         'src/appearances/appearances.service.ts#AppearancesService.assertAssignable',
       ],
-      specs: ['test/office-boundaries.e2e-spec.ts', 'test/auth.e2e-spec.ts'],
+      specs: ['test/office-boundaries.e2e-spec.ts', 'test/auth.e2e-spec.ts', 'test/access-rules.e2e-spec.ts'],
     },
   },
   {

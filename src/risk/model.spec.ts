@@ -723,10 +723,31 @@ describe('risk model — its parts, one by one (gaps a mutation run showed)', ()
     expect(ids(3)).toContain('ownRecord');
   });
 
+  it('a very weak prior (own rate near 0 or 1) or an interval of the whole mass: the interval stays finite and strictly inside (0, 1)', () => {
+    for (const m of [1e-3, 1e-4]) {
+      const params: RiskParams = { ...S, version: `weak-${m}`, mState: m, mInstitution: m };
+      for (const inst of [rate(0, 0), rate(0.01, 0), rate(0.01, 0.01)]) {
+        const r = assessRisk({ ...quiet, institution: inst }, plain, params);
+        expect({ m, inst, low: r.interval.low > 0, high: r.interval.high < 1, finite: [r.p, r.interval.low, r.interval.high].every(Number.isFinite) }).toEqual({
+          m,
+          inst,
+          low: true,
+          high: true,
+          finite: true,
+        });
+      }
+    }
+    // an interval of the whole mass runs from the own rate's quantile 0 to its quantile 1
+    const whole = assessRisk({ ...quiet, institution: rate(2, 1) }, plain, { ...S, version: 'whole-interval', intervalMass: 1 });
+    expect([whole.interval.low > 0, whole.interval.low < whole.p, whole.interval.high > whole.p, whole.interval.high < 1]).toEqual([true, true, true, true]);
+  });
+
   it('one memo serves two parameter sets: each gets what it gets alone', () => {
     const ev: RiskEvidence = { ...quiet, institution: rate(6, 2, [1, 1, 0, 0]), state: rate(30, 4), organisation: rate(120, 9) };
     const memo = new AssessMemo();
-    for (const params of [P, S, P]) {
+    // a third set that differs from S only in its prior strengths: the memo's posterior is per set
+    const weak: RiskParams = { ...S, version: `${S.version}-weak-priors`, mState: S.mState / 4, mInstitution: S.mInstitution / 4 };
+    for (const params of [P, S, P, weak, S]) {
       const alone = assessRisk(ev, plain, params);
       const shared = assessRisk(ev, plain, params, 0, memo);
       expect(shared.p).toBe(alone.p);
@@ -751,5 +772,9 @@ describe('risk model — its parts, one by one (gaps a mutation run showed)', ()
     expect(broken((p) => (p.thresholds.highP = null))).toThrow(`risk parameter set ${S.version}: threshold highP not finite`);
     expect(broken((p) => (p.mState = 0))).toThrow(`risk parameter set ${S.version}: prior strengths must be > 0`);
     expect(broken((p) => (p.mInstitution = -1))).toThrow(`risk parameter set ${S.version}: prior strengths must be > 0`);
+    expect(broken((p) => (p.mInstitution = 0))).toThrow(`risk parameter set ${S.version}: prior strengths must be > 0`);
+    // a part missing whole is named too (not a TypeError from reading inside it)
+    expect(broken((p) => delete p.coefficients)).toThrow(`risk parameter set ${S.version}: coefficient ${FEATURES[0]} missing or not finite`);
+    expect(broken((p) => delete p.intercept)).toThrow(`risk parameter set ${S.version}: intercept not finite`);
   });
 });
