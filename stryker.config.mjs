@@ -22,7 +22,7 @@ export default {
   // tables) need every related spec re-run per mutant: ~90% of the run's time for ~35% of its mutants.
   // They run only with MUTATION_STATIC=1 (npm run mutate -- --static); otherwise Stryker reports them
   // as ignored and the hand-made probes in mutation/README.md stand for them.
-  ignoreStatic: suite === 'e2e' || process.env.MUTATION_STATIC !== '1',
+  ignoreStatic: suite !== 'unit' || process.env.MUTATION_STATIC !== '1',
   incremental: true,
   incrementalFile: incrementalFile(mod.slug, suite),
   // The incremental file is the full report (mutation-testing-report-schema): mutation/score.js reads it.

@@ -18,6 +18,8 @@ module.exports = {
   },
   transformIgnorePatterns: ['/node_modules/typescript/', '/node_modules/\\.bin/'],
   testRegex: part.specs.map((f) => `/${escape(f)}$`),
-  setupFiles: suite === 'e2e' ? ['<rootDir>/test/helpers/env-sqlite.ts'] : [],
+  setupFiles: { unit: [], e2e: ['<rootDir>/test/helpers/env-sqlite.ts'], pg: ['<rootDir>/test/helpers/env-postgres.ts'] }[suite],
+  // the PostgreSQL template database, made once before the tests copy it (as the e2e-postgres project does)
+  ...(suite === 'pg' ? { globalSetup: '<rootDir>/test/helpers/global-setup.ts' } : {}),
   testTimeout: 60000,
 };

@@ -4,7 +4,7 @@
  * the other, each reusing its committed incremental file; then the per-module score table.
  *
  *   --only a,b         only these modules (slugs)
- *   --suite unit|e2e   only this suite
+ *   --suite unit|e2e|pg  only this suite (pg: on PostgreSQL, needs TEST_DATABASE_URL)
  *   --since <ref>      only the modules whose mutated files or specs changed since <ref> (git diff)
  *   --stale            only the (module, suite) runs whose committed report was made from other text
  *                      of a mutated file or spec than the tree holds now (no git needed)
@@ -43,12 +43,18 @@ if (since) {
 }
 
 const runs = [];
+/** The `pg` suites run on PostgreSQL (TEST_DATABASE_URL, as `npm test` uses it); without one they are named, not run. */
+const noPostgres = [];
 for (const m of modules) {
   if (only && !only.includes(m.slug)) continue;
   for (const suite of SUITES) {
     const part = m[suite];
     if (!part || (suiteOnly && suite !== suiteOnly)) continue;
     if (changed && ![...part.mutate.map(fileOf), ...part.specs].some((f) => changed.has(f))) continue;
+    if (suite === 'pg' && !process.env.TEST_DATABASE_URL) {
+      noPostgres.push(`${m.slug}.${suite}`);
+      continue;
+    }
     const why = staleOnly ? staleness(m.slug, suite, part, root) : null;
     if (staleOnly && !why) continue;
     if (staleOnly && why === NO_REPORT && !withMissing) {
@@ -61,6 +67,7 @@ for (const m of modules) {
 
 for (const r of runs) if (r.why) console.log(`${r.slug}.${r.suite}: ${r.why}`);
 if (neverRun.length) console.log(`No report yet, not run here (a first run is a full run; \`npm run mutate -- --stale --with-missing\` runs them): ${neverRun.join(', ')}`);
+if (noPostgres.length) console.log(`No TEST_DATABASE_URL: the PostgreSQL runs are not run here: ${noPostgres.join(', ')}`);
 if (runs.length > budget) {
   const left = runs.splice(budget);
   console.log(

@@ -6,7 +6,9 @@
  * mutator, replacement, reason) is equivalent and leaves the count. Static mutants that were not run
  * (see stryker.config.mjs) are shown as "static, not run". Only the mutants inside the module's current
  * targets count: Stryker's incremental file keeps the results of mutants outside the run's scope (a
- * file moved away, a function range that narrowed), which no run re-tests. Exit 1 when a module is under THRESHOLD,
+ * file moved away, a function range that narrowed), which no run re-tests. A mutant that two suites of a
+ * module both make (the `pg` suite re-mutates code the `e2e` suite runs on SQLite) counts once, with the
+ * best answer either suite gave: killed on PostgreSQL is killed. Exit 1 when a module is under THRESHOLD,
  * or (with --strict) has no report yet.
  *   node mutation/score.js [--survivors] [--strict]   (--survivors lists every unexplained survivor)
  */
@@ -61,17 +63,22 @@ function inScope(targets, file, m) {
   });
 }
 let outOfScope = 0;
-const isEquivalent = (file, m) =>
-  eq.some(
-    (e) => e.file === file && e.line === m.location.start.line && (e.column === null || e.column === m.location.start.column) && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? ''),
-  );
+const matches = (e, file, m) =>
+  e.file === file && e.line === m.location.start.line && (e.column === null || e.column === m.location.start.column) && e.mutator === m.mutatorName && e.replacement === (m.replacement ?? '');
+const isEquivalent = (file, m) => eq.some((e) => matches(e, file, m));
 
 let failed = false;
 const rows = [];
+/** Rows of equivalent.md that match a detected mutant, and rows that explain a survivor (a row can match both: two mutants with one start). */
+const rowDetected = new Set();
+const rowExplains = new Set();
 const survivors = [];
+/** Of two suites' answers for one mutant, the one that says more: detected beats survived beats not covered. */
+const RANK = { Killed: 6, Timeout: 5, Survived: 3, NoCoverage: 2, Ignored: 1, CompileError: 0, RuntimeError: 0 };
 for (const mod of modules) {
   const c = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, equivalent: 0, static: 0, errors: 0 };
   let reports = 0;
+  const byMutant = new Map();
   for (const suite of SUITES) {
     if (!mod[suite]) continue;
     const f = path.join(root, incrementalFile(mod.slug, suite));
@@ -81,17 +88,26 @@ for (const mod of modules) {
     const targets = resolveAll(mod[suite].mutate, root);
     for (const [file, { mutants }] of Object.entries(report.files)) {
       for (const m of mutants) {
-        if (!inScope(targets, file, m)) outOfScope++;
-        else if (m.status === 'Killed') c.killed++;
-        else if (m.status === 'Timeout') c.timeout++;
-        else if (m.status === 'Ignored') c.static++;
-        else if (m.status === 'CompileError' || m.status === 'RuntimeError') c.errors++;
-        else if ((m.status === 'Survived' || m.status === 'NoCoverage') && isEquivalent(file, m)) c.equivalent++;
-        else if (m.status === 'Survived' || m.status === 'NoCoverage') {
-          c[m.status === 'Survived' ? 'survived' : 'noCoverage']++;
-          survivors.push(`${mod.slug}: ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} → ${JSON.stringify(m.replacement ?? '')} (${m.status})`);
+        if (!inScope(targets, file, m)) {
+          outOfScope++;
+          continue;
         }
+        const key = `${file}:${m.location.start.line}:${m.location.start.column}:${m.location.end.line}:${m.location.end.column}:${m.mutatorName}:${m.replacement ?? ''}`;
+        const seen = byMutant.get(key);
+        if (!seen || (RANK[m.status] ?? 0) > (RANK[seen.m.status] ?? 0)) byMutant.set(key, { file, m });
       }
+    }
+  }
+  for (const { file, m } of byMutant.values()) {
+    for (const e of eq) if (matches(e, file, m)) (m.status === 'Killed' || m.status === 'Timeout' ? rowDetected : rowExplains).add(e);
+    if (m.status === 'Killed') c.killed++;
+    else if (m.status === 'Timeout') c.timeout++;
+    else if (m.status === 'Ignored') c.static++;
+    else if (m.status === 'CompileError' || m.status === 'RuntimeError') c.errors++;
+    else if ((m.status === 'Survived' || m.status === 'NoCoverage') && isEquivalent(file, m)) c.equivalent++;
+    else if (m.status === 'Survived' || m.status === 'NoCoverage') {
+      c[m.status === 'Survived' ? 'survived' : 'noCoverage']++;
+      survivors.push(`${mod.slug}: ${file}:${m.location.start.line}:${m.location.start.column} ${m.mutatorName} → ${JSON.stringify(m.replacement ?? '')} (${m.status})`);
     }
   }
   const detected = c.killed + c.timeout;
@@ -125,5 +141,11 @@ if (outOfScope) console.log(`\n${outOfScope} mutant(s) in the reports lie outsid
 if (survivors.length) {
   console.log(`\n${survivors.length} surviving mutant(s) neither killed nor listed in mutation/equivalent.md${showAll ? ':' : ' (--survivors lists them)'}`);
   if (showAll) for (const s of survivors) console.log(`  ${s}`);
+}
+// A row that now matches only detected mutants is no longer an equivalent: it is stale.
+const staleRows = [...rowDetected].filter((e) => !rowExplains.has(e));
+if (staleRows.length) {
+  console.log(`\n${staleRows.length} row(s) of mutation/equivalent.md match only mutants a suite now detects (remove them):`);
+  for (const e of staleRows) console.log(`  ${e.file}:${e.line}${e.column === null ? '' : `:${e.column}`} ${e.mutator} → ${JSON.stringify(e.replacement)}`);
 }
 process.exit(failed ? 1 : 0);

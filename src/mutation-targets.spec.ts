@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const { modules } = require('../mutation/modules.js') as { modules: { slug: string; unit?: Part; e2e?: Part }[] };
+const { modules } = require('../mutation/modules.js') as { modules: { slug: string; unit?: Part; e2e?: Part; pg?: Part }[] };
 const { resolveSpec } = require('../mutation/resolve.js') as { resolveSpec: (spec: string) => string };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -13,7 +13,7 @@ interface Part {
 }
 
 const root = join(__dirname, '..');
-const parts = modules.flatMap((m) => (['unit', 'e2e'] as const).flatMap((s) => (m[s] ? [[`${m.slug}.${s}`, m[s]] as const] : [])));
+const parts = modules.flatMap((m) => (['unit', 'e2e', 'pg'] as const).flatMap((s) => (m[s] ? [[`${m.slug}.${s}`, m[s]] as const] : [])));
 
 /** The mutation targets follow the code: a moved file or a renamed function fails here, not in a 20-minute Stryker run. */
 describe('mutation targets (mutation/modules.js)', () => {

@@ -115,3 +115,38 @@ export function header(m: ReceivedMail, name: string): string | undefined {
         .trim()
     : undefined;
 }
+
+/**
+ * Outbox rows written directly (each due a minute before `now` unless it says otherwise), so a test of
+ * the claims starts from exactly the state it names; the ids by label.
+ */
+export async function putOutboxRows(t: TestApp, recipient: { id: string; email: string }, now: number, list: Array<Partial<Notification> & { label: string }>): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const { label, ...o } of list) {
+    const id = randomUUID();
+    ids.set(label, id);
+    const due = o.nextAttemptAt ?? now - 60_000;
+    await t.db.getRepository(Notification).insert({
+      id,
+      idempotencyKey: `test:${label}:${id}`,
+      kind: 'briefing',
+      channel: 'email',
+      recipientId: recipient.id,
+      recipientEmail: recipient.email,
+      appearanceId: null,
+      assessmentId: null,
+      dueAt: due,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: due,
+      leaseUntil: null,
+      leaseOwner: null,
+      payload: {},
+      ackRequired: false,
+      createdAt: now - 600_000,
+      updatedAt: now - 600_000,
+      ...o,
+    } as never);
+  }
+  return ids;
+}
