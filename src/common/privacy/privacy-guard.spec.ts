@@ -1,6 +1,6 @@
 import { UnprocessableError } from '../errors';
 import { PRIVACY_ALLOWED, PRIVACY_IDENTIFIERS_ALLOWED, PRIVACY_IDENTIFIERS_REFUSED, PRIVACY_PLACES_ALLOWED, PRIVACY_PLACES_REFUSED, PRIVACY_REFUSED } from './privacy-cases';
-import { assertNoPersonalData, findPersonalData } from './privacy-guard';
+import { assertNoPersonalData, FieldKind, findPersonalData } from './privacy-guard';
 
 describe('privacy guard', () => {
   it.each(PRIVACY_ALLOWED.map((s) => [s]))('allows %j', (s) => {
@@ -54,5 +54,78 @@ describe('privacy guard — handles and short phone numbers', () => {
 
   it.each(['Room 1555-0142 is booked.', 'Code 555-01423 applies.', 'Figures 555-0142-7 and 1-555-0142x.'])('leaves %j alone (part of a longer number)', (s) => {
     expect(findPersonalData(s).filter((h) => h.kind === 'phone')).toEqual([]);
+  });
+});
+
+describe('privacy guard — how a text is read and answered', () => {
+  const spans = (s: string, kind?: FieldKind) => findPersonalData(s, kind).map((h) => [h.kind, h.span, h.start]);
+
+  it('nothing to read is nothing found', () => {
+    for (const s of [null, undefined, '', '   \n\t']) expect(findPersonalData(s)).toEqual([]);
+  });
+
+  it('reports every hit in the order it appears, with where it starts', () => {
+    const s = 'Call 555-0142 or write to a@b.org; see u/kent_protest.';
+    expect(spans(s)).toEqual([
+      ['phone', '555-0142', 5],
+      ['email', 'a@b.org', 26],
+      ['handle', 'u/kent_protest', 39],
+    ]);
+  });
+
+  it('reports the captured part of a match where the rule says so, from where that part starts', () => {
+    expect(spans('Follow ksu.resist on Instagram.')).toEqual([['handle', 'ksu.resist', 7]]);
+  });
+
+  it('drops trailing punctuation from a span, and a span an earlier rule took is not reported again', () => {
+    expect(spans('Write to jane@example.org.')).toEqual([['email', 'jane@example.org', 9]]);
+    // an SSN-shaped number is an ID, not also a phone number
+    expect(spans('Her number was 123-45-6789!')).toEqual([['id_number', '123-45-6789', 15]]);
+  });
+
+  it('reads a field as its kind says: an identifier for contact details only, a venue may be a street address, a place has no names', () => {
+    expect(spans('ID 1234567 at 12 Main Street, plate ABC-1234', 'identifier')).toEqual([]);
+    expect(spans('ext-jane@example.org', 'identifier').map(([k]) => k)).toEqual(['email']);
+    expect(spans('Call 555-0142', 'identifier').map(([k]) => k)).toEqual(['phone']);
+    expect(spans('12 Main Street', 'venue')).toEqual([]);
+    expect(spans('12 Main Street')).toEqual([['street_address', '12 Main Street', 0]]);
+    expect(spans('Student Union, call 555-0142', 'venue').map(([k]) => k)).toEqual(['phone']);
+    expect(spans('Ask for Maria Garcia at the door', 'venue').map(([k]) => k)).toEqual(['person_name']);
+    expect(spans('Ask for Maria Garcia at the door', 'place')).toEqual([]);
+    expect(spans('Ask for Maria Garcia at the door').map(([k]) => k)).toEqual(['person_name']);
+    // a place is still read for shapes
+    expect(spans('Call 555-0142', 'place').map(([k]) => k)).toEqual(['phone']);
+  });
+
+  it('answers a long text (not kept) as it answers the same hits in a short one, and a kept answer cannot be changed by its caller', () => {
+    const filler = ' The fair went ahead as planned and the table stayed open.'.repeat(5);
+    expect(filler.length).toBeGreaterThan(200);
+    expect(findPersonalData(`Write to a@b.org.${filler}`).map((h) => [h.kind, h.span, h.start])).toEqual([['email', 'a@b.org', 9]]);
+    const first = findPersonalData('Write to a@b.org.');
+    first[0].span = 'changed';
+    first.push({ kind: 'phone', span: 'x', start: 0 });
+    expect(findPersonalData('Write to a@b.org.')).toEqual([{ kind: 'email', span: 'a@b.org', start: 9 }]);
+  });
+
+  it('names every hit of a field in its reason, and every field in the message and the details', () => {
+    let err: UnprocessableError | undefined;
+    try {
+      assertNoPersonalData({ description: 'Write to a@b.org or call 555-0142', venue: '12 Main Street', statement: 'u/kent_protest said no' }, { venue: 'venue' });
+    } catch (e) {
+      err = e as UnprocessableError;
+    }
+    expect(err?.message).toBe('Refused to store personal data in description, statement: Forewarn records what happened, never who protested');
+    expect(err?.fields).toEqual({
+      description: 'contains an e-mail address — offending span "a@b.org"; contains a phone number — offending span "555-0142"',
+      statement: 'contains a social-media handle — offending span "u/kent_protest"',
+    });
+    expect(err?.details).toEqual({
+      hits: [
+        { field: 'description', kind: 'email', span: 'a@b.org' },
+        { field: 'description', kind: 'phone', span: '555-0142' },
+        { field: 'statement', kind: 'handle', span: 'u/kent_protest' },
+      ],
+    });
+    expect(() => assertNoPersonalData({ description: 'The table was moved twice.', venue: '12 Main Street' }, { venue: 'venue' })).not.toThrow();
   });
 });

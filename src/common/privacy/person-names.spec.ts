@@ -1,0 +1,125 @@
+import { findPersonalData } from './privacy-guard';
+
+/**
+ * The name rules one by one, each case a sentence a recruiter or coordinator might type: a body's
+ * own name is not a person's (and may contain one: "Maria Garcia Hall"), a title with a name is a
+ * person, a name introduced as one is a person's even in lower case, and where the walk along a
+ * capitalised run stops (a comma, a sentence's end, "of" before a full name).
+ */
+const names = (s: string) => findPersonalData(s).map((h) => [h.kind, h.span]);
+const person = (span: string) => ['person_name', span];
+
+describe('person names: bodies are not people', () => {
+  it.each([
+    'George Washington University',
+    'University of Jordan students held a rally.',
+    'Lyndon B. Johnson School of Public Affairs hosted it.',
+    'Students from Kent State University Police Department watched.',
+    'The College of Saint Joseph hosted the fair.',
+    'University of Our Lady of the Lake',
+    'College of San Mateo',
+    'Professional University Dr. Carlos J. Borrero Rios',
+    'Maria Garcia Hall was booked.',
+    'The Lockheed Martin table was moved.',
+    'Fredrick and Charles Beauty College',
+    'Auburn University at Montgomery',
+    'The Dean of Students Office responded.',
+    'Contact the Office of the Provost.',
+    'Sheriff Department of Kent County',
+    'The FBI and the DMV were notified.',
+    'Ray Charles Music Center',
+    'Hair Design Institute of Kent',
+    'Martin Luther King Jr. Library',
+    'The Martin Luther King Jr. Library hosted the fair.',
+    'Johnson & Wales University',
+    'Troy University-Dothan',
+    'Public School 123 of Kent',
+    "St. John's University",
+    'Maria Garcia and Kent State University',
+    'We spoke with the Maria Garcia Foundation.',
+    'Maria Garcia University',
+    'Ohio State Buckeyes',
+    'Fort Hays State University',
+    'Lake Erie College',
+    'The President cancelled the fair.',
+    'The Vice President and the Provost met the team.',
+    'College of the Holy Cross',
+    'The recruiters visited the College of the Holy Cross.',
+    'Students at the University of Saint Thomas protested.',
+    'A rally at the University of San Diego Law School.',
+    'Our Lady of the Lake University students met us.',
+    'The Office of Blessed Sacrament Parish replied.',
+    'The Office of Mount Vernon replied.',
+    'The Maria Garcia Center of Kent',
+    'University Dr. Maria Garcia Center',
+    'School System Prof Dev Center',
+    'Kent State University - Stark Campus',
+    'Kent State University/Stark',
+    'Kent State University, Stark Campus',
+    'Kent State (University)',
+    'University Hospitals of Cleveland',
+    'St. Joseph Hospital of Kent',
+  ])('%j names no person', (s) => expect(names(s)).toEqual([]));
+});
+
+describe('person names: people', () => {
+  it.each([
+    ['The Office of Dana Whitfield approved the visit.', [person('Dana Whitfield')]],
+    ['Students of Dana Whitfield', [person('Dana Whitfield')]],
+    ['The College of Dana Whitfield', [person('Dana Whitfield')]],
+    ['University of Maria Garcia', [person('Maria Garcia')]],
+    ['President Maria Garcia cancelled the fair.', [person('President Maria Garcia')]],
+    ['Union President Maria Garcia cancelled the fair.', [person('President Maria Garcia')]],
+    ['Kent State University Police Chief Dana Whitfield', [person('Dana Whitfield')]],
+    ['Officer Jones asked the recruiters to leave.', [person('Officer Jones')]],
+    ['Ask Dr. Maria Garcia about it.', [person('Dr. Maria Garcia')]],
+    ['Professor Emily Davis', [person('Emily Davis')]],
+    ['Mx. Maria Garcia', [person('Maria Garcia')]],
+    ['Dean Smith', [person('Dean Smith')]],
+    ['Dana Whitfield, a student, led the walkout.', [person('Dana Whitfield')]],
+    ['The speaker, John Smith, arrived late.', [person('John Smith')]],
+    ['The Provost, Maria Garcia, agreed.', [person('Maria Garcia')]],
+    ['Talk to Maria Garcia.', [person('Maria Garcia')]],
+    ['(Maria Garcia) spoke.', [person('Maria Garcia')]],
+    ['Maria went home.', [person('Maria')]],
+    ['At Kent State University, Maria Garcia spoke.', [person('Maria Garcia')]],
+    ['He met Maria Garcia. University staff then arrived.', [person('Maria Garcia')]],
+    ['Maria Garcia; Library staff helped.', [person('Maria Garcia')]],
+    ['Call Maria Garcia at 555-0142.', [person('Maria Garcia'), ['phone', '555-0142']]],
+    ['Email maria.garcia@kent.edu', [['email', 'maria.garcia@kent.edu']]],
+    ['Dana Whitfield Jr. spoke.', [person('Dana Whitfield Jr')]],
+    ['The office of Dana Whitfield replied.', [person('Dana Whitfield')]],
+    ['Students of the Dana Whitfield', [person('Dana Whitfield')]],
+    ['Office of the Dean Maria Garcia', [person('Dean Maria Garcia')]],
+  ])('%j', (s, hits) => expect(names(s)).toEqual(hits));
+});
+
+describe('person names: introduced as one', () => {
+  it.each([
+    ['A student called Maria blocked the table.', [person('Maria')]],
+    ['Someone named kwame handed out flyers.', [person('kwame')]],
+    ['The organiser goes by Red.', [person('Red')]],
+    ['Her name is Aisha Khan.', [person('Aisha Khan')]],
+    ['His name was Noah.', [person('Noah')]],
+    ['A protester known as Liam Murphy spoke.', [person('Liam Murphy')]],
+    ['A speaker who was called Omar spoke.', [person('Omar')]],
+    ['A person by the name of Grace Kim spoke.', [person('Grace Kim')]],
+    ['They met someone called Maria and someone called Maria.', [person('Maria'), person('Maria')]],
+    ['A student called Maria Garcia, then Maria Garcia left.', [person('Maria Garcia'), person('Maria Garcia')]],
+    ['A Student called Maria', [person('Maria')]],
+    ['the protester nicknamed Red was there', [person('Red')]],
+    ['A student went by Kit.', [person('Kit')]],
+    ['Their name was Sam Lee.', [person('Sam Lee')]],
+    ['The group called Dana Whitfield was ahead.', [person('Dana Whitfield')]],
+  ])('%j', (s, hits) => expect(names(s)).toEqual(hits));
+
+  it.each([
+    'A group called Students for Justice rallied.',
+    'The club called Kent State Young Democrats met.',
+    'The group named Kent State Students for Peace protested.',
+    'They were called off by security.',
+    'A student called Security intervened.',
+    'A man called the police.',
+    'A woman named Attention was there.',
+  ])('%j: what follows "called" is a body, or no name', (s) => expect(names(s)).toEqual([]));
+});
