@@ -29,13 +29,13 @@ describe('outbox claims under a concurrent claim (PostgreSQL)', () => {
     const db = t.app.get(DatabaseService);
     const claim = (owner: string) => claimDue(db, { owner, now, leaseMs: 120_000, limit: 10, channels: ['email'] });
     const raw = await rawClient(t.db);
+    let pending: Promise<{ id: string }[]> | undefined;
     try {
       await raw.query('BEGIN');
       await raw.query('SELECT id FROM notifications WHERE id = $1 FOR UPDATE', [ids.get('held')]);
       let settled = false;
-      const pending = claim('a#1').then((rows) => {
+      pending = claim('a#1').finally(() => {
         settled = true;
-        return rows;
       });
       // nothing of the claim waits for the held row
       expect(await blockedStatement(raw, () => settled)).toBeNull();
@@ -43,6 +43,8 @@ describe('outbox claims under a concurrent claim (PostgreSQL)', () => {
       await raw.query('COMMIT');
     } finally {
       await raw.query('ROLLBACK').catch(() => undefined);
+      // a claim that did wait goes on once the lock is released: let it end before the app closes
+      await pending?.catch(() => undefined);
       await raw.end();
     }
     expect((await claim('b#1')).map((r) => [r.id, r.leaseOwner])).toEqual([[ids.get('held'), 'b#1']]);
