@@ -5,6 +5,7 @@ import { ForbiddenError } from '../src/common/errors';
 import { Institution } from '../src/institutions/institution.entity';
 import { Office } from '../src/offices/office.entity';
 import { User } from '../src/users/user.entity';
+import { eventually } from './helpers/eventually';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 /**
@@ -82,11 +83,10 @@ describe('access rules: the bearer header, route roles, and the office an appear
         .expect(201);
       const res = await t.http().get(`/appearances/${a.id}`).set('Authorization', `Bearer  ${made.body.token}`).expect(200);
       expect(res.body.id).toBe(a.id);
-      let uses: Array<{ route: string; method: string; status: number; hits: number }> = [];
-      for (let i = 0; i < 200 && !uses.length; i++) {
-        uses = (await t.http().get(`/me/tokens/${made.body.id}/uses`).set(t.auth(coordA)).expect(200)).body;
-        if (!uses.length) await new Promise((r) => setImmediate(r));
-      }
+      const uses = await eventually(async () => {
+        const list = (await t.http().get(`/me/tokens/${made.body.id}/uses`).set(t.auth(coordA)).expect(200)).body as Array<{ route: string; method: string; status: number; hits: number }>;
+        return list.length > 0 && list;
+      });
       expect(uses).toEqual([expect.objectContaining({ route: '/appearances/:id', method: 'GET', status: 200, hits: 1 })]);
     });
   });

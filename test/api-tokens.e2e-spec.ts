@@ -5,19 +5,10 @@ import { ROLE_SCOPES, Scope } from '../src/tokens/scopes';
 import { hashToken, TOKEN_PATTERN } from '../src/tokens/token-format';
 import { TokenUseCounter } from '../src/tokens/token-use-counter';
 import { User } from '../src/users/user.entity';
+import { eventually } from './helpers/eventually';
 import { createTestApp, TestApp } from './helpers/test-app';
 
 const ROLES: Role[] = ['admin', 'coordinator', 'recruiter', 'hr'];
-
-/** Polls until fn gives something truthy (uses are counted after the response is sent). */
-async function eventually<T>(fn: () => Promise<T | null | undefined | false>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('condition never became true');
-}
 
 describe('API tokens', () => {
   let t: TestApp;
