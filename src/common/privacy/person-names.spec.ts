@@ -1,3 +1,4 @@
+import { isBodyWord, isOneBodyName, isSaintOrPlace, looksLikeFullName, overlaps, partOfBodyName, publicNameSpans, wordsOf } from './person-names';
 import { findPersonalData } from './privacy-guard';
 
 /**
@@ -122,4 +123,130 @@ describe('person names: introduced as one', () => {
     'A man called the police.',
     'A woman named Attention was there.',
   ])('%j: what follows "called" is a body, or no name', (s) => expect(names(s)).toEqual([]));
+});
+
+/**
+ * The rules' parts on their own, each row a case where a plausible slip (an anchor dropped, a
+ * comparison made inclusive, a break skipped) gives the other answer.
+ */
+describe('person names: the word rules', () => {
+  it.each([
+    ['St.', true],
+    ['Mt', true],
+    ['Saint', true],
+    ['Holy', true],
+    ['our', true],
+    ['Lady', true],
+    ['Sa.n', false], // only an abbreviation's trailing dot is dropped
+    ['Balfour', false],
+    ['Ladyman', false],
+    ['Maria', false],
+  ])('%j is a saint or place word: %s', (w, yes) => expect(isSaintOrPlace(w)).toBe(yes));
+
+  it.each([
+    ['University', true],
+    ['university,', true],
+    ['FBI', true],
+    ['DMVs', true],
+    ['maria', false],
+    ['OBrien', false],
+    ['McKINLEY', false],
+    ['Garcia', false],
+  ])('%j is a body word: %s', (w, yes) => expect(isBodyWord(w)).toBe(yes));
+
+  it('spans that only touch do not overlap', () => {
+    expect(overlaps({ start: 0, end: 5 }, [{ start: 5, end: 8 }])).toBe(false);
+    expect(overlaps({ start: 5, end: 8 }, [{ start: 0, end: 5 }])).toBe(false);
+    expect(overlaps({ start: 4, end: 8 }, [{ start: 0, end: 5 }])).toBe(true);
+    expect(overlaps({ start: 0, end: 5 }, [{ start: 4, end: 8 }])).toBe(true);
+  });
+
+  const around = (text: string, name: string) => {
+    const start = text.indexOf(name);
+    return partOfBodyName(text, { start, end: start + name.length });
+  };
+  const far = `University${' Xavier'.repeat(20)} Maria Garcia`;
+  it.each([
+    // leftwards
+    ['Kent State University Maria Garcia', 'Maria Garcia', true],
+    ['Kent State University Dr. Maria Garcia', 'Dr. Maria Garcia', false],
+    ['Kent State University M.s Garcia', 'M.s Garcia', true],
+    ['Kent State University M.s Maria Garcia', 'Maria Garcia', true],
+    ['Kent State University J. Maria Garcia', 'Maria Garcia', true],
+    ['College St.Joseph Maria Garcia', 'Maria Garcia', true],
+    ['University of Maria garcia', 'Maria garcia', true],
+    ['Kent State University. Maria Garcia spoke.', 'Maria Garcia', false],
+    ['(Library Maria Garcia', 'Maria Garcia', false],
+    ['Library (Maria Garcia', 'Maria Garcia', false],
+    [far, 'Maria Garcia', false], // the body word lies beyond the 120 characters looked at
+    // rightwards
+    ['Lyndon B. Johnson School', 'Lyndon B', true],
+    ['Witness B: University police. Then', 'Witness B', false],
+    ['Maria Garcia,Library staff', 'Maria Garcia', false],
+    ['Johnson & Wales University', 'Johnson', true],
+    ['Dana Whitfield Jones spoke', 'Dana Whitfield', false],
+    ['Maria Garcia Smith Library', 'Maria Garcia', true],
+    ['Maria Garcia Smith, University staff', 'Maria Garcia', false],
+    ['Maria Garcia Smith. University staff', 'Maria Garcia', false],
+    ['Maria Garcia St.Louis University', 'Maria Garcia', true],
+    ['Maria Garcia (Kent State University) led the protest.', 'Maria Garcia', false],
+    ['Maria Garcia Smith(Kent) University', 'Maria Garcia', false],
+    ['the “Maria Garcia Library” was booked', 'Maria Garcia', true], // a closing quote is not part of the word
+  ])('in %j, %j is part of a body name: %s', (text, name, yes) => expect(around(text, name)).toBe(yes));
+
+  it.each([
+    ['Office of Dana Whitfield Center', true],
+    ['Office of Dana Whitfield', false],
+    ['Office of  Dana Whitfield', false],
+    ['Office of the  Dana Whitfield', false],
+    ['Office of the Dana Whitfield', false],
+    ['Office of Dana  Whitfield', false],
+    ['Office of Dana Whitfield.', false],
+    ['Office of Dana Whitfield ', false],
+    ['Kent State University.', true],
+    ['Kent State University eCampus', false],
+    ['Kent State University 2nd Campus', true],
+    ['Kent State University campus2', false],
+    ['Dr. Dana Whitfield Center', false],
+    ['Kent State University M.S Program', true],
+  ])('%j is one body name: %s', (text, yes) => expect(isOneBodyName(text)).toBe(yes));
+
+  it.each([
+    ['Dana Whitfield', true],
+    ['Hair Design', false],
+    ['Whitfield Dana', false],
+    ['Kent Smith', false],
+    ['Maria runs', false],
+    ['Maria Garcia Lopez', false],
+  ])('%j looks like a first name and a surname: %s', (s, yes) => expect(looksLikeFullName(s)).toBe(yes));
+
+  it('words of a span: lower case, split at spaces and hyphens, punctuation dropped', () => {
+    expect(wordsOf(' -Mr. Vice-President- ')).toEqual(['mr', 'vice', 'president']);
+    expect(wordsOf('Mr.President')).toEqual(['mr', 'president']);
+    expect(wordsOf("O'Neil & Co")).toEqual(["o'neil", '&', 'co']);
+  });
+
+  it('public names are found where they stand', () => {
+    expect(publicNameSpans('We met Lockheed Martin and Boeing.')).toEqual([
+      { start: 7, end: 22 },
+      { start: 27, end: 33 },
+    ]);
+  });
+});
+
+describe('person names: how the model and the rules meet', () => {
+  it.each([
+    ['Ask Mr. President.', []], // titles alone name an office
+    ['The group called Zorblax Quint was ahead.', [person('Zorblax Quint')]], // only the "called" rule finds it
+    ['Dana Whitfield met a student called Maria.', [person('Dana Whitfield'), person('Maria')]],
+    ['Email Dana Whitfield@kent.edu now', [['email', 'Whitfield@kent.edu']]], // the model's span overlaps the address
+    ['A student named Maria Hall spoke.', [person('Maria Hall')]], // introduced as a name: a body word in it does not make it a body's
+    ['Someone named maria@kent.edu wrote in.', [['email', 'maria@kent.edu']]], // the address took it
+    ['The company called Booz Allen was there.', []], // a public name
+  ])('%j', (s, hits) => expect(names(s)).toEqual(hits));
+
+  it('a name in quotes or parentheses starts at its first letter', () => {
+    expect(findPersonalData('He met "Maria Garcia" there.')).toEqual([{ kind: 'person_name', span: 'Maria Garcia', start: 8 }]);
+    expect(findPersonalData('(Maria Garcia) spoke.')).toEqual([{ kind: 'person_name', span: 'Maria Garcia', start: 1 }]);
+  });
 });

@@ -75,12 +75,17 @@ describe('privacy guard — how a text is read and answered', () => {
 
   it('reports the captured part of a match where the rule says so, from where that part starts', () => {
     expect(spans('Follow ksu.resist on Instagram.')).toEqual([['handle', 'ksu.resist', 7]]);
+    expect(spans('Instagram: ksuresist')).toEqual([['handle', 'ksuresist', 11]]);
   });
 
   it('drops trailing punctuation from a span, and a span an earlier rule took is not reported again', () => {
     expect(spans('Write to jane@example.org.')).toEqual([['email', 'jane@example.org', 9]]);
     // an SSN-shaped number is an ID, not also a phone number
     expect(spans('Her number was 123-45-6789!')).toEqual([['id_number', '123-45-6789', 15]]);
+    // the plate's context rule took it, so its shape rule does not report it a second time
+    expect(spans('plate ABC-1234')).toEqual([['licence_plate', 'ABC-1234', 6]]);
+    // more than one trailing mark
+    expect(spans('See instagram.com/ksu_resist!.')).toEqual([['profile_url', 'instagram.com/ksu_resist', 4]]);
   });
 
   it('reads a field as its kind says: an identifier for contact details only, a venue may be a street address, a place has no names', () => {
