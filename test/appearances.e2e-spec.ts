@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainEvents } from '../src/common/domain-events';
 import { Institution } from '../src/institutions/institution.entity';
@@ -488,6 +489,17 @@ describe('appearances', () => {
     res = await q('order=desc&pageSize=2&page=1');
     expect(res.body).toMatchObject({ total: 4, page: 1, pageSize: 2 });
     expect(res.body.items.map((x: any) => x.id)).toEqual([late.id, a3.id]);
+    // the page and its count are one statement: the count is of every match, on any page, even past the end
+    res = await q('order=desc&pageSize=3&page=2');
+    expect(res.body).toMatchObject({ total: 4, page: 2, pageSize: 3 });
+    expect(res.body.items.map((x: any) => x.id)).toEqual([a1.id]);
+    res = await q('pageSize=2&page=5');
+    expect(res.body).toMatchObject({ total: 4, page: 5, items: [] });
+    res = await q('status=planned&pageSize=1&page=2');
+    expect(res.body).toMatchObject({ total: 3 });
+    expect(res.body.items.map((x: any) => x.id)).toEqual([a2.id]);
+    res = await q(`institutionId=${randomUUID()}`);
+    expect(res.body).toMatchObject({ total: 0, items: [] });
     res = await q('from=2026-09-02T00:00:00Z&to=2026-09-03T00:00:00Z');
     expect(res.body.items.map((x: any) => x.id)).toEqual([a2.id]);
     res = await q('from=2026-09-10T00:00:00Z&to=2026-09-11T00:00:00Z');

@@ -113,6 +113,23 @@ describe('DatabaseService: write() and read()', () => {
     expect(await database.read(async (m) => [await titleOf(m, a.id), await titleOf(m, b.id)])).toEqual(['New A', 'New B']);
   });
 
+  it('readStatement: one statement sees the last commit, not an open write, and never waits for it; inside a write it joins it', async () => {
+    const a = await t.factories.appearance({ title: 'Committed' });
+    const hold = gate();
+    const w = failingWrite(a.id, hold.opened);
+    await w.written;
+    // resolves while the write is held open (it would never return if it waited for the writer)
+    const seen = await database.readStatement<{ title: string }>(sql`SELECT title FROM appearances WHERE id = ${a.id}`);
+    hold.open();
+    expect(seen).toEqual([{ title: 'Committed' }]);
+    expect(await w.done).toBe('roll back');
+    const inside = await database.write(async (m) => {
+      await m.update(Appearance, { id: a.id }, { title: 'Written' });
+      return database.readStatement<{ title: string }>(sql`SELECT title FROM appearances WHERE id = ${a.id}`);
+    });
+    expect(inside).toEqual([{ title: 'Written' }]);
+  });
+
   it('a read is not blocked while a long write holds the writer', async () => {
     const a = await t.factories.appearance({ title: 'Committed' });
     const hold = gate();

@@ -36,7 +36,7 @@ export interface ListingSql {
 }
 
 /** The listing's page and its count as fragments (run with query(); see buildListingSql for the text). */
-export function listingQueries(f: ListingFilter): { rows: Sql; count: Sql } {
+export function listingQueries(f: ListingFilter): { rows: Sql; count: Sql; rowsWithCount: Sql } {
   const where: Sql[] = [];
   if (f.ids) where.push(sql.in(sql`a.id`, f.ids));
   if (f.from !== undefined) where.push(sql`a.starts_at > ${f.from - MAX_DURATION_MS} AND a.ends_at > ${f.from}`);
@@ -55,14 +55,16 @@ export function listingQueries(f: ListingFilter): { rows: Sql; count: Sql } {
   const count = sql`SELECT COUNT(*) AS n FROM appearances a ${where.length ? sql`WHERE ${conditions}` : sql.empty}`;
   const dir = sql.raw(f.order === 'desc' ? 'DESC' : 'ASC');
   const page = f.limit !== undefined ? sql` LIMIT ${f.limit} OFFSET ${f.offset ?? 0}` : sql.empty;
-  const rows = sql`SELECT a.id, a.institution_id, i.name AS institution_name, i.city AS institution_city, i.state AS institution_state, \
+  // the page's rows, each with the count of every match (an uncorrelated subquery: computed once), so
+  // a page and its count are one statement and one committed state
+  const select = (extra: Sql) => sql`SELECT a.id, a.institution_id, i.name AS institution_name, i.city AS institution_city, i.state AS institution_state, \
 a.office_id, a.kind, a.title, a.starts_at, a.ends_at, a.time_zone, a.venue, a.format, a.audience, a.expected_attendance, \
 a.visible_branding, a.protest_announced, a.status, a.version, a.sequence, a.briefing_offsets, a.disrupted, a.cancel_reason, \
 a.created_at, a.updated_at, \
 (SELECT ${commaList(sql`r.user_id`)} FROM appearance_recruiters r WHERE r.appearance_id = a.id) AS recruiter_ids, \
-(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1) AS risk_level \
+(SELECT ra.level FROM risk_assessments ra WHERE ra.appearance_id = a.id ORDER BY ra.seq DESC LIMIT 1) AS risk_level${extra} \
 FROM appearances a CROSS JOIN institutions i WHERE i.id = a.institution_id${where.length ? sql` AND ${conditions}` : sql.empty} ORDER BY a.starts_at ${dir}, a.id ${dir}${page}`;
-  return { rows, count };
+  return { rows: select(sql.empty), count, rowsWithCount: select(sql`, (${count}) AS total_count`) };
 }
 
 /** The listing's text and parameters for one dialect (the benchmark's bare server and the query-plan spec run exactly this). */

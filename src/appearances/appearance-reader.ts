@@ -27,9 +27,12 @@ export class AppearanceReader {
       offset: (q.page - 1) * q.pageSize,
     };
     const s = listingQueries(filter);
-    // Rows and count in one read: one snapshot for the page and its count, one statement after the other on the read's connection.
-    const [rows, count] = await this.database.read(async (m) => [await this.query(m, s.rows), await this.query(m, s.count)] as const);
-    return page(rows.map(rowToView), Number(count[0].n), q);
+    // The page and its count in one statement (one committed state, one round trip, no transaction).
+    const rows = await this.database.readStatement(s.rowsWithCount);
+    if (rows.length || !filter.offset) return page(rows.map(rowToView), rows.length ? Number(rows[0].total_count) : 0, q);
+    // a page past the end has no row to carry the count: the count on its own
+    const [count] = await this.database.readStatement<{ n: unknown }>(s.count);
+    return page([], Number(count.n), q);
   }
 
   /** Views by id, in start order (inside a transaction pass its manager). */

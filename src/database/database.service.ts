@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DialectKind, dialectOf } from './dialect';
+import { query, Sql } from './sql';
 
 /** What `write(fn)` and `read(fn)` hand their function: the manager of the one transaction it runs in. */
 export type Work<T> = (m: EntityManager) => Promise<T>;
@@ -149,6 +150,22 @@ export class DatabaseService implements OnApplicationShutdown {
     // No reader (an in-memory database, or after shut-down): the writer, taking its turn.
     if (!this.readers.size) return this.writes.run(() => this.writer.transaction((m) => this.enter('read', m, fn)));
     return this.readers.use((ds) => ds.transaction((m) => this.enter('read', m, fn)));
+  }
+
+  /**
+   * One statement as a read of its own, without a transaction around it: a single statement sees one
+   * committed state on both databases (SQLite: one read snapshot; PostgreSQL: the statement's), so a
+   * read that fits in one statement — a listing's page with its count as a subquery — needs no
+   * BEGIN and COMMIT. On SQLite that is one round trip to a read-only connection instead of three,
+   * each of which waits for its turn on the event loop while a long write is computing. Inside a
+   * write or read it joins it (and sees its writes).
+   */
+  readStatement<T = Record<string, unknown>>(q: Sql): Promise<T[]> {
+    const s = this.current();
+    if (s) return join(s, (m) => query<T>(m, q));
+    if (this.kind === 'postgres') return query<T>(this.writer.manager, q);
+    if (!this.readers.size) return this.writes.run(() => query<T>(this.writer.manager, q));
+    return this.readers.use((ds) => query<T>(ds.manager, q));
   }
 
   /**
