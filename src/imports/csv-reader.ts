@@ -155,23 +155,6 @@ export async function* csvChunks(body: unknown, onHeader: (header: string[]) => 
   if (n === 0) throw new ValidationFailedError('The CSV has no data rows', { body: 'no rows after the header' }, 'EMPTY_CSV');
 }
 
-/**
- * For CPU-heavy loops over rows: `await breathe()` between rows gives the event loop back (one
- * setImmediate) whenever `sliceMs` have passed since the last time, so other requests are served
- * while a file is checked instead of after it. A request's read takes several turns of the event
- * loop (BEGIN, each statement, COMMIT) and may wait out a slice at each while it holds one of the
- * two read-only connections, so the slice is short (2 ms, was 10): one setImmediate per 2 ms costs
- * the import little, and each read holds its connection for less time.
- */
-export function breather(sliceMs = 2): () => Promise<void> {
-  let since = performance.now();
-  return async () => {
-    if (performance.now() - since < sliceMs) return;
-    await new Promise<void>((r) => setImmediate(r));
-    since = performance.now();
-  };
-}
-
 /** Refuses a header that lacks a required column. */
 export function requireColumns(header: string[], required: string[][], format: string): void {
   const missing = required.filter((alts) => !alts.some((c) => header.includes(c))).map((alts) => alts.join(' or '));

@@ -5,6 +5,7 @@
  *
  * The queries themselves are in evidence-sql.ts; this file runs them and assembles the evidence.
  */
+import { breather } from '../common/breather';
 import type { EntityManager } from 'typeorm';
 import { IncidentKind, Stance, TOPICS } from '../common/enums';
 import type { Topic, TopicRelation } from '../common/enums';
@@ -170,13 +171,17 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     }
   };
 
+  // a full pass sums thousands of rows: let requests in between (the refresh's other stretches are as short)
+  const breathe = breather(3);
   for (const r of appRows) {
+    await breathe();
     const id = String(r.institution_id);
     const st = String(r.state ?? '');
     if (!stateOf.has(id)) stateOf.set(id, st);
     add(id, st, num(r.n), 0);
   }
   for (const r of incRows) {
+    await breathe();
     const id = String(r.institution_id);
     const st = String(r.state ?? '');
     if (!stateOf.has(id)) stateOf.set(id, st);
@@ -197,6 +202,7 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     });
   }
   for (const r of hitRows) {
+    await breathe();
     const id = String(r.institution_id);
     add(id, stateOf.get(id) ?? '', num(r.n_extra), num(r.k));
   }
@@ -231,7 +237,10 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     };
   };
   const out = new Map<string, RiskEvidence>();
-  for (const id of ids) out.set(id, evidenceOf(id));
+  for (const id of ids) {
+    await breathe();
+    out.set(id, evidenceOf(id));
+  }
   const extend = async (more: { id: string; state: string }[]): Promise<Map<string, RiskEvidence>> => {
     const fresh = [...new Set(more.map((i) => i.id))].filter((id) => !out.has(id));
     for (const i of more) if (!stateOf.has(i.id)) stateOf.set(i.id, i.state);
