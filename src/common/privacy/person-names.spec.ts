@@ -243,7 +243,15 @@ describe('person names: how the model and the rules meet', () => {
     ['A student named Maria Hall spoke.', [person('Maria Hall')]], // introduced as a name: a body word in it does not make it a body's
     ['Someone named maria@kent.edu wrote in.', [['email', 'maria@kent.edu']]], // the address took it
     ['The company called Booz Allen was there.', []], // a public name
+    ['Library “Capt.” Maria Garcia spoke.', [person('Maria Garcia')]], // a title in quotes ends the walk
+    ['Talk By Dana Whitfield. Response By John Smith II. ', [person('By Dana Whitfield')]],
+    ['Talk By Dana Whitfield. Response By John Smith II...', [person('By Dana Whitfield')]],
   ])('%j', (s, hits) => expect(names(s)).toEqual(hits));
+
+  it('a street address in a venue is not a person, though its words may be tagged as one', () => {
+    for (const v of ['450 Smith Dr', '12 Maria Garcia Dr', 'Student Center, 1 Garcia Dr']) expect(findPersonalData(v, 'venue')).toEqual([]);
+    expect(findPersonalData('We met at 10 Dr. Martin Garcia Blvd.')).toEqual([]);
+  });
 
   it('a name in quotes or parentheses starts at its first letter', () => {
     expect(findPersonalData('He met "Maria Garcia" there.')).toEqual([{ kind: 'person_name', span: 'Maria Garcia', start: 8 }]);

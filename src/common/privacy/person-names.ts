@@ -363,10 +363,12 @@ export function findNames(text: string, masked: Span[]): NameHit[] {
   if (isOneBodyName(text)) return [];
   const publicSpans = publicNameSpans(text);
   const hits = introducedNames(text, [...masked, ...publicSpans]);
-  // Only people() is read: compromise's tag set makes #Person exclude #Place and #Organization, so
-  // its organizations() and places() never share a term with a person (none did in 6,729 fixture
-  // names and descriptions); public bodies are told apart by the word rules below.
-  for (const p of nlp(text).people().json({ offset: true }) as PersonMatch[]) {
+  const doc = nlp(text);
+  // compromise's places() include addresses ("#Value #Noun+ Dr"), whose words may also be tagged as a
+  // person's ("450 Smith Dr"): a span inside one is a street, not a person. (Its organizations()
+  // never share a term with people(): #Person excludes #Organization.)
+  const places: Span[] = (doc.places().json({ offset: true }) as PersonMatch[]).map((o) => ({ start: o.offset.start, end: o.offset.start + o.offset.length }));
+  for (const p of doc.people().json({ offset: true }) as PersonMatch[]) {
     // The offset starts at the word itself (an opening quote or parenthesis is outside it); the
     // match may end in the punctuation that follows.
     const start = p.offset.start;
@@ -375,7 +377,7 @@ export function findNames(text: string, masked: Span[]): NameHit[] {
     if (!trimmed || overlaps(span, masked) || hits.some((h) => h.start < span.end && span.start < h.start + h.span.length)) continue;
     const words = wordsOf(trimmed);
     if (words.length && words.every((w) => TITLE_WORDS.has(w) || CONNECTORS.has(w))) continue; // an office
-    if (overlaps(span, publicSpans) || partOfBodyName(text, span)) continue;
+    if (overlaps(span, publicSpans) || overlaps(span, places) || partOfBodyName(text, span)) continue;
     hits.push({ span: trimmed, start });
   }
   return hits;
