@@ -171,8 +171,9 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     }
   };
 
-  // a full pass sums thousands of rows: let requests in between (the refresh's other stretches are as short)
-  const breathe = breather(3);
+  // a full pass sums thousands of rows: let requests in between (the refresh's other stretches are as
+  // short); a one-state pass (a request's re-assessment, holding the writer) sums few and does not yield
+  const breathe = scoped ? async () => undefined : breather(3);
   for (const r of appRows) {
     await breathe();
     const id = String(r.institution_id);

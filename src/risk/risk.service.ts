@@ -47,7 +47,7 @@ const REFRESH_CHUNK = 2000;
 
 /**
  * Assesses appearances: gathers evidence set-based (one evidence pass per batch), runs the pure
- * model, stores immutable snapshots with one multi-row INSERT per 500, and emits RiskLevelRose in
+ * model, stores immutable snapshots with one multi-row INSERT per INSERT_CHUNK (125), and emits RiskLevelRose in
  * the caller's transaction when an upcoming appearance's level rises.
  */
 @Injectable()
