@@ -263,29 +263,37 @@ function buildApp(dir: string): string {
   const out = join(dir, 'dist');
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
   if (tsc.status !== 0) console.log(`note: tsc reported errors (it still emitted the JavaScript):\n${tsc.stdout.trim().slice(0, 600)}`);
-  cpSync(join(ROOT, 'src/notifications/templates'), join(out, 'src/notifications/templates'), { recursive: true });
+  // the assets nest-cli.json copies (mail templates, page and dashboard views); tsc alone does not
+  for (const assets of ['src/notifications/templates', 'src/pages/views', 'src/dashboard/views'])
+    if (existsSync(join(ROOT, assets))) cpSync(join(ROOT, assets), join(out, assets), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules')); // require() finds the packages from the temp folder
   if (!existsSync(join(out, 'src/main.js'))) throw new Error('could not build the app');
   return join(out, 'src/main.js');
 }
 
-/** The bare server: Fastify + sqlite3, the same SQL text as Forewarn's listing, no framework. */
+/** The bare server: Fastify + sqlite3, the same SQL text as Forewarn's listing (the page with its count in one statement), no framework. */
 function bareServerSource(): string {
+  const MAX = 24 * 3_600_000;
   const s = buildListingSql({ from: 1, to: 2, limit: PAGE_SIZE, offset: 0 }, 'sqlite');
+  // the parameters in text order: the count's (in the select list), then the page's, then LIMIT/OFFSET
+  const expected = [1 - MAX, 1, 2, 1 - MAX, 1, 2, PAGE_SIZE, 0];
+  if (JSON.stringify(s.withCountParams) !== JSON.stringify(expected)) throw new Error(`the listing's parameters changed: ${JSON.stringify(s.withCountParams)}`);
   return `
 const fastify = require(${JSON.stringify(require.resolve('fastify', { paths: [ROOT] }))})({ logger: false });
 const sqlite3 = require(${JSON.stringify(require.resolve('sqlite3', { paths: [ROOT] }))});
 const db = new sqlite3.Database(process.env.SQLITE_PATH);
 db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
-const SQL = ${JSON.stringify(s.sql)};
+const SQL = ${JSON.stringify(s.withCountSql)};
 const COUNT = ${JSON.stringify(s.countSql)};
 const MAX = ${24 * 3_600_000};
 const all = (sql, p) => new Promise((res, rej) => db.all(sql, p, (e, rows) => (e ? rej(e) : res(rows))));
 fastify.get('/appearances', async (req) => {
   const from = Date.parse(req.query.from), to = Date.parse(req.query.to);
   const size = Number(req.query.pageSize || 50), page = Number(req.query.page || 1);
-  const [rows, count] = await Promise.all([all(SQL, [from - MAX, from, to, size, (page - 1) * size]), all(COUNT, [from - MAX, from, to])]);
-  return { items: rows, total: count[0].n, page, pageSize: size };
+  const rows = await all(SQL, [from - MAX, from, to, from - MAX, from, to, size, (page - 1) * size]);
+  // a page past the end has no row to carry the count: the count on its own (as Forewarn does)
+  const total = rows.length || page === 1 ? (rows.length ? rows[0].total_count : 0) : (await all(COUNT, [from - MAX, from, to]))[0].n;
+  return { items: rows, total, page, pageSize: size };
 });
 fastify.get('/health', async () => ({ status: 'ok' }));
 fastify.listen({ port: Number(process.env.PORT), host: '127.0.0.1' }).then(() => process.stdout.write('ready\\n'));

@@ -8,6 +8,7 @@
  */
 import 'reflect-metadata';
 import { Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
 import { NestFactory } from '@nestjs/core';
@@ -29,10 +30,12 @@ delete process.env.DATABASE_URL;
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { AuditModule } = require('../src/audit/audit.module');
 const { AuthModule } = require('../src/auth/auth.module');
+const { TokensModule } = require('../src/tokens/tokens.module');
 const { CommonModule } = require('../src/common/common.module');
 const { allConfigs, databaseConfig } = require('../src/config');
 const { buildDataSourceOptions } = require('../src/database/typeorm-options');
 const { createDataSource } = require('../src/database/data-source.factory');
+const { DatabaseModule } = require('../src/database/database.module');
 const { ReportsModule } = require('../src/reports/reports.module');
 const { DashboardModule } = require('../src/dashboard/dashboard.module');
 const { ReportsService } = require('../src/reports/reports.service');
@@ -41,16 +44,19 @@ const { configureApp, createAdapter } = require('../src/app.setup');
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: allConfigs }),
-    // Opened like AppModule does (createDataSource: the 64 MiB page cache and the SQLite serialisation),
+    EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),
+    // Opened like AppModule does (createDataSource: the 64 MiB page cache and the read-only connections),
     // so the figures are the app's, not a 2 MiB-cache connection's.
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (db: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(db),
       dataSourceFactory: (options?: DataSourceOptions) => createDataSource(options!),
     }),
+    DatabaseModule,
     CommonModule,
     AuditModule,
     AuthModule,
+    TokensModule,
     ReportsModule,
     DashboardModule,
   ],
