@@ -1,7 +1,8 @@
 /**
  * The one SQL that reads appearances as views: listing (window, filters, sort, page), the count
  * behind it, and single appearances by id. Plain SQL for SQLite and PostgreSQL; the benchmark's bare
- * server runs exactly this text. The window query is served by ix_appearances_window: since an
+ * server runs the listing's text (the page with its count in one statement, the count alone for a page
+ * past the end), as GET /appearances does. The window query is served by ix_appearances_window: since an
  * appearance lasts at most 24 hours, "ends after :from" also bounds starts_at from below. CROSS JOIN
  * keeps SQLite's planner driving from appearances (PostgreSQL plans it as an ordinary join).
  */
@@ -33,6 +34,9 @@ export interface ListingSql {
   countSql: string;
   params: unknown[];
   countParams: unknown[];
+  /** The page with the count of every match on each row (total_count): what GET /appearances runs. */
+  withCountSql: string;
+  withCountParams: unknown[];
 }
 
 /** The listing's page and its count as fragments (run with query(); see buildListingSql for the text). */
@@ -67,12 +71,13 @@ FROM appearances a CROSS JOIN institutions i WHERE i.id = a.institution_id${wher
   return { rows: select(sql.empty), count, rowsWithCount: select(sql`, (${count}) AS total_count`) };
 }
 
-/** The listing's text and parameters for one dialect (the benchmark's bare server and the query-plan spec run exactly this). */
+/** The listing's text and parameters for one dialect, for the query-plan spec and the benchmark's bare server. */
 export function buildListingSql(f: ListingFilter, dialect: DialectKind): ListingSql {
   const q = listingQueries(f);
   const rows = q.rows.render(dialect);
   const count = q.count.render(dialect);
-  return { sql: rows.text, countSql: count.text, params: rows.params, countParams: count.params };
+  const withCount = q.rowsWithCount.render(dialect);
+  return { sql: rows.text, countSql: count.text, params: rows.params, countParams: count.params, withCountSql: withCount.text, withCountParams: withCount.params };
 }
 
 /** Raw row → view. Numbers may arrive as strings (PostgreSQL BIGINT), booleans as 0/1 (SQLite). */
