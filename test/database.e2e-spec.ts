@@ -130,6 +130,22 @@ describe('DatabaseService: write() and read()', () => {
     expect(inside).toEqual([{ title: 'Written' }]);
   });
 
+  it('readStatement runs reads only: a statement that would write is refused before it reaches either database, and nothing changes', async () => {
+    const a = await t.factories.appearance({ title: 'Kept' });
+    for (const q of [
+      sql`UPDATE appearances SET title = 'Changed' WHERE id = ${a.id}`,
+      sql`DELETE FROM appearances WHERE id = ${a.id}`,
+      sql`WITH gone AS (DELETE FROM appearances WHERE id = ${a.id} RETURNING id) SELECT id FROM gone`,
+      sql`INSERT INTO offices (id, name) SELECT id, title FROM appearances WHERE id = ${a.id}`,
+      sql`SELECT 1 AS x; DELETE FROM appearances`,
+    ]) {
+      await expect(database.readStatement(q)).rejects.toThrow(/readStatement runs one SELECT/);
+    }
+    expect(await database.readStatement<{ title: string }>(sql`SELECT title FROM appearances WHERE id = ${a.id}`)).toEqual([{ title: 'Kept' }]);
+    // a value that reads like a keyword is a parameter, not text: still a read
+    expect(await database.readStatement<{ n: unknown }>(sql`SELECT COUNT(*) AS n FROM appearances WHERE title = ${'DELETE; UPDATE'}`)).toEqual([{ n: expect.anything() }]);
+  });
+
   it('a read is not blocked while a long write holds the writer', async () => {
     const a = await t.factories.appearance({ title: 'Committed' });
     const hold = gate();

@@ -107,6 +107,10 @@ const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
  * carried by AsyncLocalStorage, but it is closed when its write ends: a timer or callback started
  * inside a write that runs after it takes its own turn like any other caller.
  */
+/** What readStatement accepts: one SELECT (or WITH … SELECT) without a word that writes or locks. */
+const ONE_SELECT = /^\s*(SELECT|WITH)\b/i;
+const WRITES = /\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|VACUUM|ATTACH|DETACH|PRAGMA|COPY|LOCK|CALL|DO|SET|INTO)\b/i;
+
 export class DatabaseService implements OnApplicationShutdown {
   readonly kind: DialectKind;
   private readonly writes = new Queue();
@@ -161,6 +165,12 @@ export class DatabaseService implements OnApplicationShutdown {
    * write or read it joins it (and sees its writes).
    */
   readStatement<T = Record<string, unknown>>(q: Sql): Promise<T[]> {
+    // On SQLite the read-only connection would refuse a write; PostgreSQL's pool would run it, outside
+    // any transaction: so a statement that could write never gets that far, on either database.
+    const text = q.render(this.kind).text;
+    if (!ONE_SELECT.test(text) || WRITES.test(text) || text.includes(';')) {
+      return Promise.reject(new TypeError(`readStatement runs one SELECT (or WITH … SELECT) that writes nothing: ${text.slice(0, 80)}`));
+    }
     const s = this.current();
     if (s) return join(s, (m) => query<T>(m, q));
     if (this.kind === 'postgres') return query<T>(this.writer.manager, q);
