@@ -142,8 +142,9 @@ describe('DatabaseService: write() and read()', () => {
       await expect(database.readStatement(q)).rejects.toThrow(/readStatement runs one SELECT/);
     }
     expect(await database.readStatement<{ title: string }>(sql`SELECT title FROM appearances WHERE id = ${a.id}`)).toEqual([{ title: 'Kept' }]);
-    // a value that reads like a keyword is a parameter, not text: still a read
+    // a value that reads like a keyword is a parameter, and quoted text and names are not words: still reads
     expect(await database.readStatement<{ n: unknown }>(sql`SELECT COUNT(*) AS n FROM appearances WHERE title = ${'DELETE; UPDATE'}`)).toEqual([{ n: expect.anything() }]);
+    expect(await database.readStatement<{ n: unknown }>(sql`/* the kind */ SELECT COUNT(*) AS "do" FROM appearances WHERE status <> 'update;'`)).toEqual([{ do: expect.anything() }]);
   });
 
   it('a read is not blocked while a long write holds the writer', async () => {

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DialectKind, dialectOf } from './dialect';
-import { query, Sql } from './sql';
+import type { Sql } from './sql';
 
 /** What `write(fn)` and `read(fn)` hand their function: the manager of the one transaction it runs in. */
 export type Work<T> = (m: EntityManager) => Promise<T>;
@@ -107,8 +107,8 @@ const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
  * carried by AsyncLocalStorage, but it is closed when its write ends: a timer or callback started
  * inside a write that runs after it takes its own turn like any other caller.
  */
-/** What readStatement accepts: one SELECT (or WITH … SELECT) without a word that writes or locks. */
-const ONE_SELECT = /^\s*(SELECT|WITH)\b/i;
+/** What readStatement accepts: one SELECT (or WITH … SELECT) without a word that writes or locks (outside quotes). */
+const ONE_SELECT = /^\s*\(?\s*(SELECT|WITH)\b/i;
 const WRITES = /\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|VACUUM|ATTACH|DETACH|PRAGMA|COPY|LOCK|CALL|DO|SET|INTO)\b/i;
 
 export class DatabaseService implements OnApplicationShutdown {
@@ -165,17 +165,21 @@ export class DatabaseService implements OnApplicationShutdown {
    * write or read it joins it (and sees its writes).
    */
   readStatement<T = Record<string, unknown>>(q: Sql): Promise<T[]> {
-    // On SQLite the read-only connection would refuse a write; PostgreSQL's pool would run it, outside
-    // any transaction: so a statement that could write never gets that far, on either database.
-    const text = q.render(this.kind).text;
-    if (!ONE_SELECT.test(text) || WRITES.test(text) || text.includes(';')) {
+    const { text, params } = q.render(this.kind);
+    // A guard against a write passed here by mistake (the SQL is the code's, never input): on SQLite
+    // the read-only connection would refuse it, but PostgreSQL's pool would run it outside any
+    // transaction. It reads the statement's words (quoted text and comments left out), so it does
+    // not see what a function does (nextval, advisory locks): this is not a security boundary.
+    const words = text.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, ' ');
+    if (!ONE_SELECT.test(words) || WRITES.test(words) || words.includes(';')) {
       return Promise.reject(new TypeError(`readStatement runs one SELECT (or WITH … SELECT) that writes nothing: ${text.slice(0, 80)}`));
     }
+    const run = (m: EntityManager) => m.query(text, params) as Promise<T[]>;
     const s = this.current();
-    if (s) return join(s, (m) => query<T>(m, q));
-    if (this.kind === 'postgres') return query<T>(this.writer.manager, q);
-    if (!this.readers.size) return this.writes.run(() => query<T>(this.writer.manager, q));
-    return this.readers.use((ds) => query<T>(ds.manager, q));
+    if (s) return join(s, run);
+    if (this.kind === 'postgres') return run(this.writer.manager);
+    if (!this.readers.size) return this.writes.run(() => run(this.writer.manager));
+    return this.readers.use((ds) => run(ds.manager));
   }
 
   /**
