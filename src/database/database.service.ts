@@ -88,6 +88,10 @@ class ReaderPool {
  */
 const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
 
+/** What readStatement accepts: one SELECT (or WITH … SELECT) without a word that writes or locks (outside quotes). */
+const ONE_SELECT = /^\s*\(?\s*(SELECT|WITH)\b/i;
+const WRITES = /\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|VACUUM|ATTACH|DETACH|PRAGMA|COPY|LOCK|CALL|DO|SET|INTO)\b/i;
+
 /**
  * The one way to the database: `write(fn)` runs fn in a write transaction, `read(fn)` in a read that
  * sees one committed state.
@@ -107,10 +111,6 @@ const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
  * carried by AsyncLocalStorage, but it is closed when its write ends: a timer or callback started
  * inside a write that runs after it takes its own turn like any other caller.
  */
-/** What readStatement accepts: one SELECT (or WITH … SELECT) without a word that writes or locks (outside quotes). */
-const ONE_SELECT = /^\s*\(?\s*(SELECT|WITH)\b/i;
-const WRITES = /\b(INSERT|UPDATE|DELETE|MERGE|UPSERT|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|VACUUM|ATTACH|DETACH|PRAGMA|COPY|LOCK|CALL|DO|SET|INTO)\b/i;
-
 export class DatabaseService implements OnApplicationShutdown {
   readonly kind: DialectKind;
   private readonly writes = new Queue();
