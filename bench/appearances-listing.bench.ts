@@ -12,7 +12,7 @@
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,7 @@ import { buildDataSourceOptions } from '../src/database/typeorm-options';
 import { dedupeKey, normaliseState, normaliseText } from '../src/institutions/normalise';
 import { hashPassword } from '../src/users/password';
 import { scaled } from './scale';
+import { buildApp } from './build-app';
 
 const ROOT = resolve(__dirname, '..');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -254,23 +255,6 @@ async function buildDataset(file: string): Promise<{ email: string }> {
   return { email: 'bench-admin@forewarn.test' };
 }
 
-/**
- * The built app: the same compile as `npm run build` (tsc with tsconfig.build.json, plus the
- * templates), written to the temp folder so that a rebuild of dist/ by someone else in the
- * meantime cannot pull the files from under the running server.
- */
-function buildApp(dir: string): string {
-  const out = join(dir, 'dist');
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
-  if (tsc.status !== 0) console.log(`note: tsc reported errors (it still emitted the JavaScript):\n${tsc.stdout.trim().slice(0, 600)}`);
-  // the assets nest-cli.json copies (mail templates, page and dashboard views); tsc alone does not
-  for (const assets of ['src/notifications/templates', 'src/pages/views', 'src/dashboard/views'])
-    if (existsSync(join(ROOT, assets))) cpSync(join(ROOT, assets), join(out, assets), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules')); // require() finds the packages from the temp folder
-  if (!existsSync(join(out, 'src/main.js'))) throw new Error('could not build the app');
-  return join(out, 'src/main.js');
-}
-
 /** The bare server: Fastify + sqlite3, the same SQL text as Forewarn's listing (the page with its count in one statement), no framework. */
 function bareServerSource(): string {
   const MAX = 24 * 3_600_000;
@@ -285,7 +269,7 @@ const db = new sqlite3.Database(process.env.SQLITE_PATH);
 db.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;');
 const SQL = ${JSON.stringify(s.withCountSql)};
 const COUNT = ${JSON.stringify(s.countSql)};
-const MAX = ${24 * 3_600_000};
+const MAX = ${MAX};
 const all = (sql, p) => new Promise((res, rej) => db.all(sql, p, (e, rows) => (e ? rej(e) : res(rows))));
 fastify.get('/appearances', async (req) => {
   const from = Date.parse(req.query.from), to = Date.parse(req.query.to);

@@ -10,16 +10,16 @@
  *
  *   npm run bench import            (also runs import.bench.ts; BENCH_IMPORT_MB to change the size)
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer, AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { buildApp } from './build-app';
 
-const ROOT = join(__dirname, '..');
 const PASSWORD = 'bench-password-123';
 const EMAIL = 'bench@forewarn.local';
 const LIMIT = 64 * 1024 * 1024;
@@ -50,17 +50,6 @@ function writeCsv(file: string): number {
   }
   writeFileSync(file, parts.join(''));
   return n;
-}
-
-function buildApp(dir: string): string {
-  const out = join(dir, 'dist');
-  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: ROOT, encoding: 'utf8' });
-  if (tsc.status !== 0) console.log(`note: tsc reported errors (it still emitted the JavaScript):\n${tsc.stdout.trim().slice(0, 600)}`);
-  // The assets nest-cli.json copies (mail templates, page and dashboard views); tsc alone does not.
-  for (const assets of ['src/notifications/templates', 'src/pages/views', 'src/dashboard/views']) cpSync(join(ROOT, assets), join(out, assets), { recursive: true });
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-  if (!existsSync(join(out, 'src/main.js'))) throw new Error('could not build the app');
-  return join(out, 'src/main.js');
 }
 
 function freePort(): Promise<number> {
