@@ -1,4 +1,5 @@
 import nlp from 'compromise';
+import { STREET_TYPES } from './privacy-patterns';
 
 /**
  * Personal names in free text: what the `compromise` NLP library tags as a person, minus public
@@ -227,9 +228,11 @@ export function overlaps(a: Span, spans: Span[]): boolean {
 
 const bare = (w: string) => w.replace(/[^A-Za-z&'’.-]/g, '');
 const isCapitalised = (w: string) => /^[A-Z]/.test(w);
+/** A generational suffix or regnal number ("John Smith III", "Henry Ford II"): part of a person's name, not an acronym. */
+const ROMAN_SUFFIX = /^(?:II|III|IV|VI|VII|VIII)$/;
 export function isBodyWord(w: string): boolean {
   const b = w.replace(/[^A-Za-z']/g, '');
-  return BODY_WORDS.has(b.toLowerCase()) || /^[A-Z]{2,6}s?$/.test(b);
+  return BODY_WORDS.has(b.toLowerCase()) || (/^[A-Z]{2,6}s?$/.test(b) && !ROMAN_SUFFIX.test(b));
 }
 
 /** Punctuation that ends a capitalised run wherever it stands in a word ("Garcia,", "(Kent", "Hall:"). */
@@ -270,7 +273,8 @@ export function partOfBodyName(text: string, span: Span): boolean {
   for (const w of right.split(/\s+/).filter(Boolean)) {
     const b = bare(w);
     if (NAME_PARTS.test(w) || b === '&') continue;
-    if (!isCapitalised(b)) break;
+    // "Maria Garcia (Library staff)": a bracket opens another run; the body inside it is not this name's
+    if (!isCapitalised(b) || /[([{]/.test(w)) break;
     if (isBodyWord(b)) return true;
     if (ENDS_RUN.test(w) || (/\.$/.test(w) && !NAME_PARTS.test(w))) break;
   }
@@ -289,10 +293,8 @@ export function isOneBodyName(text: string): boolean {
   // Ending in "… of Dana Whitfield": two proper words after "of" may be a person's name; let the model read it.
   const after = /\bof\s+(?:the\s+)?([A-Z][a-z]+)\s+([A-Z][a-z]+)[.!?]?\s*$/.exec(text);
   if (after && !isBodyWord(after[1]) && !isBodyWord(after[2]) && !isSaintOrPlace(after[1]) && looksLikeFullName(`${after[1]} ${after[2]}`)) return false;
-  for (const w of text
-    .trim()
-    .replace(/[.!?]+$/, '')
-    .split(/[\s\u2013\u2014/-]+/)) {
+  // empty words (around the text) are skipped; a sentence's end stays on its word ("University."), which bare() and isBodyWord read through
+  for (const w of text.split(/[\s\u2013\u2014/-]+/)) {
     const b = bare(w);
     if (!b || /^\d/.test(w) || NAME_PARTS.test(w) || NAME_CONNECTORS.has(b.toLowerCase())) continue;
     if (!isCapitalised(b) || /[,;:()]/.test(w)) return false;
@@ -379,6 +381,39 @@ export function findNames(text: string, masked: Span[]): NameHit[] {
     if (words.length && words.every((w) => TITLE_WORDS.has(w) || CONNECTORS.has(w))) continue; // an office
     if (overlaps(span, publicSpans) || overlaps(span, places) || partOfBodyName(text, span)) continue;
     hits.push({ span: trimmed, start });
+  }
+  return [...hits, ...fullNamesInContext(text, [...masked, ...publicSpans, ...hits.map((x) => ({ start: x.start, end: x.start + x.span.length }))])];
+}
+
+const STREET_TYPE = new RegExp(`^(?:${STREET_TYPES})\\b`);
+/** One word of a capitalised pair: no punctuation but an opening bracket or quote before it, and what may close it after. */
+const PAIR_WORD = /^([(["“'‘]?)([A-Z][a-z]+(?:['’-][A-Za-z]+)?)([)\]"”'’,;:.!?]*)$/;
+
+/**
+ * A first name and a surname side by side, read on their own: compromise reads a name in context and
+ * may take it for a place ("Maria Garcia (Kent State University) led…", "near Maria Garcia (Library
+ * staff)" are tagged #Place as one proper noun), so each capitalised pair is asked again out of
+ * context (a first name, then a surname), then checked against the bodies around it as the model's
+ * people are. A pair holding a body's word is a body's name (partOfBodyName); titles and place words
+ * are not first names out of context ("Dean", "Judge", "Santa", "Mount"), and the few that are ("Glen",
+ * "Dale") are first names before a surname.
+ */
+function fullNamesInContext(text: string, taken: Span[]): NameHit[] {
+  const words = [...text.matchAll(/\S+/g)].map((m) => ({ raw: m[0], at: m.index ?? 0 }));
+  const hits: NameHit[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    const a = PAIR_WORD.exec(words[i].raw);
+    const b = PAIR_WORD.exec(words[i + 1].raw);
+    // nothing may close the first word nor open the second ("Garcia, John" and "Maria (Garcia" are two runs)
+    if (!a || !b || a[3] || b[1]) continue;
+    const start = words[i].at + a[1].length;
+    const span = { start, end: words[i + 1].at + b[2].length };
+    if (overlaps(span, taken)) continue;
+    // "12 Maria Garcia Dr", "10 Dr. Martin Garcia Blvd.": a street named after someone (the model's places)
+    if (!b[3] && i + 2 < words.length && STREET_TYPE.test(words[i + 2].raw)) continue;
+    if (!looksLikeFullName(`${a[2]} ${b[2]}`) || partOfBodyName(text, span)) continue;
+    hits.push({ span: text.slice(span.start, span.end), start });
+    i++; // "Anna Morgan Lee": the surname starts no second pair ("Morgan Lee")
   }
   return hits;
 }

@@ -176,6 +176,14 @@ export const PRIVACY_REFUSED: Array<[string, PersonalDataKind, string]> = [
   ['Ms. Alvarez from the group filmed the agents.', 'person_name', 'Ms. Alvarez'],
   ['Office of Dana Whitfield', 'person_name', 'Dana Whitfield'],
   ['Kent State Police Officer Jones escorted the agents.', 'person_name', 'Officer Jones'],
+  // A name beside its affiliation in brackets (the NLP model reads the whole run as a place).
+  ['Maria Garcia (Kent State University) led the chant.', 'person_name', 'Maria Garcia'],
+  ['The table was set up near Maria Garcia (Library staff).', 'person_name', 'Maria Garcia'],
+  ['Speakers: Omar Haddad (KSU) and others.', 'person_name', 'Omar Haddad'],
+  ['Flyers came from Emily Chen (Students for Justice) at noon.', 'person_name', 'Emily Chen'],
+  // Generational suffixes are part of the name, not an acronym.
+  ['John Smith III blocked the table.', 'person_name', 'John Smith III'],
+  ['Robert Jones II and friends heckled the agents.', 'person_name', 'Robert Jones II'],
   // Street addresses.
   ['The organiser lives at 123 Main Street.', 'street_address', '123 Main Street'],
   ['Meeting at 4 N. Elm Ave after the fair.', 'street_address', '4 N. Elm Ave'],

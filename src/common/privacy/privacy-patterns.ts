@@ -37,7 +37,7 @@ const DOT_ANY = String.raw`(?:${DOT_SPELLED}|\.)`;
 const TLD = String.raw`(?:com|org|net|edu|gov|mil|io|co|us|uk|ca|de|fr|nl|me|info|biz|app|dev|ac|ie|au|in)\b`;
 
 /** Capitalised street types ("40 students blocked the road" is not an address). */
-const STREET_TYPES = 'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent';
+export const STREET_TYPES = 'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Way|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Crescent';
 
 export const PATTERN_RULES: PatternRule[] = [
   { kind: 'email', when: HAS_AT, re: /[A-Z0-9._%+-]+@[A-Z0-9-]+(?:\.[A-Z0-9-]+)*\.[A-Z]{2,}/gi },

@@ -78,6 +78,10 @@ const SENTENCES = [
   'Security noted {} near the entrance.',
   'The sign-up sheet listed {} as the contact.',
   'According to the campus paper, {} led the walkout.',
+  // a name beside its affiliation in brackets, which the NLP model reads as one place
+  '{} (Kent State University) led the chant.',
+  'The table was set up near {} (Library staff).',
+  'Flyers were handed out by {} (Graduate Workers Union).',
 ];
 
 function personalCorpus(): Array<[string, PersonalDataKind]> {
@@ -96,6 +100,7 @@ function personalCorpus(): Array<[string, PersonalDataKind]> {
     ['street_address', () => `${1 + r.int(9000)} ${pick(STREETS)} ${pick(STREET_TYPES)}`],
     ['licence_plate', () => `${pick(['licence plate', 'plate', 'License plate'])} ${letters(3)}-${digits(4)}`],
     ['person_name', () => `a student ${pick(['called', 'named', 'known as'])} ${pick(FIRST)}`],
+    ['person_name', () => `${pick(FIRST)} ${pick(LAST)} ${pick(['Jr.', 'II', 'III', 'IV'])}`],
   ];
   const out: Array<[string, PersonalDataKind]> = [];
   for (const [kind, make] of makers) for (let i = 0; i < 40; i++) out.push([pick(SENTENCES).replace('{}', make()), kind]);
