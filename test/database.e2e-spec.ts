@@ -91,6 +91,60 @@ describe('DatabaseService: write() and read()', () => {
     expect(await database.read((m) => titleOf(m, a.id))).toBe('First write');
   });
 
+  it('afterCommit runs once the write has committed, outside it (its own write sees the commit); never when the write rolls back', async () => {
+    const a = await t.factories.appearance({ title: 'Before' });
+    const seen: Array<{ inside: boolean; title: string; committedFirst: boolean }> = [];
+    let committed = false;
+    const after = new Promise<void>((resolve, reject) => {
+      void database
+        .write(async (m) => {
+          await m.update(Appearance, { id: a.id }, { title: 'Committed' });
+          database.afterCommit(() => {
+            const inside = database.inside();
+            const committedFirst = committed;
+            database
+              .write((wm) => titleOf(wm, a.id))
+              .then((title) => {
+                seen.push({ inside, title, committedFirst });
+                resolve();
+              }, reject);
+          });
+          // a nested write registers for the outer commit, not one of its own
+          await database.write(async () => {
+            database.afterCommit(() => {
+              seen.push({ inside: database.inside(), title: 'nested', committedFirst: committed });
+            });
+          });
+        })
+        .then(() => (committed = true));
+    });
+    await after;
+    // the nested one pushes at once; the first pushes after its own write
+    expect(seen).toEqual([
+      { inside: false, title: 'nested', committedFirst: true },
+      { inside: false, title: 'Committed', committedFirst: true },
+    ]);
+    // rolled back: the callback is dropped
+    let ran = false;
+    await expect(
+      database.write(async (m) => {
+        await m.update(Appearance, { id: a.id }, { title: 'Rolled back' });
+        database.afterCommit(() => (ran = true));
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect(ran).toBe(false);
+    // outside a write: on a later turn, outside any write
+    const outside = await new Promise<boolean>((resolve) => {
+      let sync = true;
+      database.afterCommit(() => resolve(sync));
+      sync = false;
+    });
+    expect(outside).toBe(false);
+  });
+
   it('a read of several statements during a write sees one state, even when the write commits between them', async () => {
     const a = await t.factories.appearance({ title: 'Old A' });
     const b = await t.factories.appearance({ title: 'Old B' });

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { OnApplicationShutdown } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { DialectKind, dialectOf } from './dialect';
 import type { Sql } from './sql';
@@ -15,6 +15,8 @@ interface Scope {
   open: boolean;
   /** Nested calls that joined it: the transaction ends only after they have. */
   joined: Set<Promise<unknown>>;
+  /** Run once the write has committed (dropped if it rolls back): afterCommit. */
+  committed: (() => void)[];
 }
 
 const scope = new AsyncLocalStorage<Scope>();
@@ -132,13 +134,32 @@ export class DatabaseService implements OnApplicationShutdown {
     // Inside a read: a write of its own (a read holds no lock, so it cannot wait for itself); the
     // read's snapshot does not see it.
     if (s) return scope.exit(() => this.write(fn));
-    if (this.kind === 'postgres') return this.writer.transaction((m) => this.enter('write', m, fn));
-    return this.writes.run(() =>
-      this.writer.transaction(async (m) => {
-        await m.query(TAKE_WRITE_LOCK);
-        return this.enter('write', m, fn);
-      }),
-    );
+    const committed: (() => void)[] = [];
+    const done =
+      this.kind === 'postgres'
+        ? this.writer.transaction((m) => this.enter('write', m, fn, committed))
+        : this.writes.run(() =>
+            this.writer.transaction(async (m) => {
+              await m.query(TAKE_WRITE_LOCK);
+              return this.enter('write', m, fn, committed);
+            }),
+          );
+    return done.then((v) => {
+      for (const cb of committed) soon(cb);
+      return v;
+    });
+  }
+
+  /**
+   * Runs `cb` once the caller's write has committed, outside it (on a later turn of the event loop,
+   * where a write it starts takes its own turn); never if the write rolls back. Outside a write, on
+   * the next turn. For work that may follow a write but must not lengthen it; what must not be lost
+   * is recorded in the write itself and `cb` only hurries it along.
+   */
+  afterCommit(cb: () => void): void {
+    const s = this.current();
+    if (s?.kind === 'write') s.committed.push(cb);
+    else soon(cb);
   }
 
   /** Runs fn in a read that sees one committed state; inside a write or read, joins it (and sees its writes). */
@@ -252,8 +273,8 @@ export class DatabaseService implements OnApplicationShutdown {
     return s && s.owner === this && s.open ? s : null;
   }
 
-  private async enter<T>(kind: Scope['kind'], manager: EntityManager, fn: Work<T>): Promise<T> {
-    const s: Scope = { owner: this, kind, manager, open: true, joined: new Set() };
+  private async enter<T>(kind: Scope['kind'], manager: EntityManager, fn: Work<T>, committed: (() => void)[] = []): Promise<T> {
+    const s: Scope = { owner: this, kind, manager, open: true, joined: new Set(), committed };
     try {
       return await scope.run(s, () => fn(manager));
     } finally {
@@ -261,6 +282,19 @@ export class DatabaseService implements OnApplicationShutdown {
       s.open = false;
     }
   }
+}
+
+/** `cb` on a later turn of the event loop, outside any write or read; a throw is the callback's own (logged, not raised). */
+function soon(cb: () => void): void {
+  scope.exit(() =>
+    setImmediate(() => {
+      try {
+        cb();
+      } catch (e) {
+        new Logger('DatabaseService').error(`an afterCommit callback failed: ${(e as Error).message}`, (e as Error).stack);
+      }
+    }),
+  );
 }
 
 function join<T>(s: Scope, fn: Work<T>): Promise<T> {
