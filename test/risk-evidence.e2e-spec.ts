@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainEvents, RiskLevelRoseEvent } from '../src/common/domain-events';
 import { RiskService } from '../src/risk/risk.service';
@@ -119,33 +120,95 @@ describe('risk evidence and flows', () => {
     expect(before.evidence.latestStance).toBe('hostile');
   });
 
-  it('re-assesses the whole state when an incident moves its regional wave', async () => {
+  /** The states waiting for their re-assessment. */
+  const pending = () => t.db.query('SELECT state, generation FROM risk_pending_states');
+  /** The next drain's result: the one started after a write's commit. */
+  function waitForDrain(): Promise<number> {
+    const original = risk.drainPendingStates.bind(risk);
+    return new Promise((resolve, reject) => {
+      jest.spyOn(risk, 'drainPendingStates').mockImplementationOnce(() => {
+        const run = original();
+        run.then(resolve, reject);
+        return run;
+      });
+    });
+  }
+
+  it('re-assesses the whole state when an incident moves its regional wave: its own institution at once, the rest right after the commit', async () => {
     const inst1 = await t.factories.institution({ state: 'ND' });
     const inst2 = await t.factories.institution({ state: 'ND' });
     const other = await t.factories.institution({ state: 'SD' });
     const a1 = await t.factories.appearance({ institutionId: inst1.id });
     const a2 = await t.factories.appearance({ institutionId: inst2.id });
     const a3 = await t.factories.appearance({ institutionId: other.id });
-    // inst2's own look-ups (its reception, our last disruption there): read for it only once the wave moves
+    // inst2's own look-ups (its reception, our last disruption there): read for it when the state is re-assessed
     const now0 = t.clock.now();
     await t.factories.reception({ institutionId: inst2.id, kind: 'access_restricted', stance: 'hostile', effectiveAt: now0 - 20 * DAY, recordedAt: now0 - 20 * DAY });
     await t.factories.incident({ institutionId: inst2.id, target: 'organisation', kind: 'protest', severity: 2, occurredAt: now0 - 300 * DAY, recordedAt: now0 - 299 * DAY });
     await risk.refreshAll('daily_refresh');
     t.clock.advance(60_000);
-    // general activism does not move the wave: only inst1's appearance
+    // general activism does not move the wave: only inst1's appearance, nothing waits
     await t.factories.incident({ institutionId: inst1.id, target: 'general_activism', occurredAt: t.clock.now() - DAY, recordedAt: t.clock.now() });
-    const r1 = await t.db.transaction((m) => risk.reassessInstitution(m, inst1.id, 'incident'));
+    const r1 = await t.write((m) => risk.reassessInstitution(m, inst1.id, 'incident'));
     expect(r1).toMatchObject({ assessed: 1, waveMoved: false });
+    expect(r1.statePending).toBeUndefined();
+    expect(await pending()).toEqual([]);
     // a protest against peer recruiters yesterday moves W_s by e^(−1/14)·0.8 ≈ 0.75: the whole state
     t.clock.advance(60_000);
     await t.factories.incident({ institutionId: inst1.id, target: 'peer_recruiters', occurredAt: t.clock.now() - DAY, recordedAt: t.clock.now() });
-    const r2 = await t.db.transaction((m) => risk.reassessInstitution(m, inst1.id, 'incident'));
-    expect(r2).toMatchObject({ assessed: 2, waveMoved: true });
-    expect((await risk.latestView(a2.id))?.trigger).toBe('incident');
-    expect((await risk.latestView(a2.id))?.evidence.stateWave).toBeCloseTo(0.8 * Math.exp(-1 / 14), 4);
-    expect((await risk.latestView(a2.id))?.evidence).toMatchObject({ latestStance: 'hostile', lastOwnIncident: { kind: 'protest', severity: 2 } });
-    expect((await risk.latestView(a3.id))?.trigger).toBe('daily_refresh');
+    const drained = waitForDrain();
+    const r2 = await t.write((m) => risk.reassessInstitution(m, inst1.id, 'incident'));
+    expect(r2).toMatchObject({ assessed: 1, waveMoved: true, statePending: 'ND' });
     expect((await risk.latestView(a1.id))?.trigger).toBe('incident');
+    // right after the commit, in a write of its own: inst2's appearance (inst1's is already as of the request)
+    expect(await drained).toBe(1);
+    expect(await pending()).toEqual([]);
+    const v2 = await risk.latestView(a2.id);
+    expect(v2?.trigger).toBe('state_wave');
+    expect(v2?.evidence.stateWave).toBeCloseTo(0.8 * Math.exp(-1 / 14), 4);
+    expect(v2?.evidence).toMatchObject({ latestStance: 'hostile', lastOwnIncident: { kind: 'protest', severity: 2 } });
+    expect((await risk.latestView(a1.id))?.trigger).toBe('incident');
+    expect((await risk.latestView(a3.id))?.trigger).toBe('daily_refresh');
+    // the state's snapshots now hold the new wave: an incident that does not move it asks for nothing
+    t.clock.advance(60_000);
+    await t.factories.incident({ institutionId: inst1.id, target: 'general_activism', occurredAt: t.clock.now() - DAY, recordedAt: t.clock.now() });
+    expect(await t.write((m) => risk.reassessInstitution(m, inst1.id, 'incident'))).toMatchObject({ assessed: 1, waveMoved: false });
+    expect(await pending()).toEqual([]);
+  });
+
+  it('keeps a state that waits for its re-assessment through a crash, and forgets it with a write that rolls back', async () => {
+    const inst1 = await t.factories.institution({ state: 'NE' });
+    const inst2 = await t.factories.institution({ state: 'NE' });
+    await t.factories.appearance({ institutionId: inst1.id });
+    const a2 = await t.factories.appearance({ institutionId: inst2.id });
+    await risk.refreshAll('daily_refresh');
+    t.clock.advance(60_000);
+    // rolled back: neither the snapshot nor the request is left
+    const before = await risk.history(a2.id, 10, 0);
+    await expect(
+      t.write(async (m) => {
+        await m.query(
+          `INSERT INTO incidents (id, created_at, updated_at, institution_id, state, kind, occurred_at, recorded_at, severity, target, source, verification, version)
+           VALUES ('${randomUUID()}', ${t.clock.now()}, ${t.clock.now()}, '${inst1.id}', 'NE', 'protest', ${t.clock.now() - DAY}, ${t.clock.now()}, 2, 'peer_recruiters', 'first_hand', 'reported', 1)`,
+        );
+        expect(await risk.reassessInstitution(m, inst1.id, 'incident')).toMatchObject({ waveMoved: true });
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await new Promise((r) => setImmediate(r));
+    expect(await pending()).toEqual([]);
+    expect((await risk.history(a2.id, 10, 0)).total).toBe(before.total);
+    // committed, but the process dies before the state is re-assessed: the request is in the
+    // database, and the next drain (here: another instance's) re-assesses the state
+    await t.db.query(`INSERT INTO risk_pending_states (state, requested_at, generation) VALUES ('NE', ${t.clock.now()}, 1)`);
+    const second = await createTestApp({ database: t.database, now: t.clock.now() });
+    try {
+      expect(await second.app.get(RiskService).drainPendingStates()).toBe(2);
+    } finally {
+      await second.close({ keepDatabase: true });
+    }
+    expect(await pending()).toEqual([]);
+    expect((await risk.latestView(a2.id))?.trigger).toBe('state_wave');
   });
 
   it('answers an appearance create with a fresh assessment, and an incident re-assesses it with its trigger', async () => {

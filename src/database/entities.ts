@@ -17,6 +17,7 @@ import { RiskAssessment } from '../risk/risk-assessment.entity';
 import { RiskParameterSet } from '../risk/risk-parameter-set.entity';
 import { RiskSetting } from '../risk/risk-setting.entity';
 import { RiskStateTotals } from '../risk/risk-state-totals.entity';
+import { RiskPendingState } from '../risk/risk-pending-state.entity';
 import { User } from '../users/user.entity';
 import { OfficeChat } from '../webhooks/office-chat.entity';
 import { WebhookEndpoint } from '../webhooks/webhook-endpoint.entity';
@@ -34,6 +35,7 @@ export const ENTITIES = [
   RiskParameterSet,
   RiskSetting,
   RiskStateTotals,
+  RiskPendingState,
   Notification,
   Outcome,
   AppliedMitigation,

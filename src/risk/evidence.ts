@@ -78,12 +78,6 @@ export interface Gathered {
   organisation: StateTotals | null;
   /** Exact totals per state read (every state, or the one scoped state). */
   states: Map<string, StateTotals>;
-  /**
-   * Adds institutions of the same scope (state or organisation) to byInstitution — only their
-   * reception and last-incident look-ups are read; the aggregates already hold their sums — and
-   * returns byInstitution.
-   */
-  extend(more: { id: string; state: string }[]): Promise<Map<string, RiskEvidence>>;
 }
 
 /** a + b, element-wise. */
@@ -149,8 +143,8 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     incRows = await query(m, q.incidents);
   }
 
-  // every institution the aggregates return is summed (not only those asked for): extend() can then
-  // add more institutions of the scope with two per-institution look-ups, without re-reading the rest
+  // every institution the aggregates return is summed (not only those asked for): the state's and the
+  // organisation's sums are made of them all
   const inst = new Map<string, RateEvidence>();
   const states = new Map<string, StateTotals>();
   const org = emptyTotals();
@@ -242,12 +236,5 @@ export async function gatherEvidence(m: EntityManager, asOf: number, institution
     await breathe();
     out.set(id, evidenceOf(id));
   }
-  const extend = async (more: { id: string; state: string }[]): Promise<Map<string, RiskEvidence>> => {
-    const fresh = [...new Set(more.map((i) => i.id))].filter((id) => !out.has(id));
-    for (const i of more) if (!stateOf.has(i.id)) stateOf.set(i.id, i.state);
-    await readPerInstitution(fresh);
-    for (const id of fresh) out.set(id, evidenceOf(id));
-    return out;
-  };
-  return { byInstitution: out, organisation: scoped ? null : org, states, extend };
+  return { byInstitution: out, organisation: scoped ? null : org, states };
 }

@@ -8,7 +8,10 @@ import { RiskService } from './risk.service';
 
 /**
  * Thin scheduler: once an hour it decides whether the daily full refresh is due (and not already run
- * this hour), and runs it; every few seconds it renews the stalest state's stored organisation-wide totals (risk_state_totals).
+ * this hour), and runs it; every few seconds it renews the stalest state's stored organisation-wide
+ * totals (risk_state_totals) and re-assesses any state still waiting after its wave moved
+ * (risk_pending_states: normally drained right after the write that moved it; left by a crash or a
+ * failure).
  */
 @Injectable()
 export class RiskScheduler {
@@ -38,11 +41,21 @@ export class RiskScheduler {
   /** One state per tick: 50 states in ~4 minutes, well inside the 10-minute cache time. */
   @Interval('risk-org-cache-renewal', 5_000)
   async renewOrganisationCache(): Promise<void> {
+    await this.tick("renewing a state's stored risk totals", () => this.risk.renewStaleState());
+  }
+
+  @Interval('risk-pending-states', 5_000)
+  async drainPendingStates(): Promise<void> {
+    await this.tick('re-assessing the states whose wave moved', () => this.risk.drainPendingStates());
+  }
+
+  /** A short background job: skipped without the scheduler; a failure is logged and the next tick tries again. */
+  private async tick(what: string, job: () => Promise<unknown>): Promise<void> {
     if (!this.app.schedulerEnabled) return;
     try {
-      await this.risk.renewStaleState();
+      await job();
     } catch (e) {
-      this.logger.warn(`renewing a state's stored risk totals failed (retried next tick): ${(e as Error).message}`);
+      this.logger.warn(`${what} failed (retried next tick): ${(e as Error).message}`);
     }
   }
 }

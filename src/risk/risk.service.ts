@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
@@ -13,7 +13,8 @@ import { addTotals, decayTotals, emptyTotals, Gathered, GatherContext, gatherEvi
 import { AssessMemo, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
-import { REFRESH_LOCK_KEY } from './risk-locks';
+import { PENDING_LOCK_KEY, REFRESH_LOCK_KEY } from './risk-locks';
+import { clearPendingState, oldestPendingState, PendingState, requestState } from './risk-pending-states';
 import { readStateTotals, totalsKey, writeStateTotals } from './risk-state-totals';
 import { listScope, loadScope, Previous, Target, uniqueInstitutions } from './risk-targets';
 import { INSERT_CHUNK, insertSnapshots, snapshotRow } from './risk-snapshot-rows';
@@ -22,8 +23,12 @@ import { RiskAssessmentView, toView } from './risk.view';
 export interface BatchResult {
   assessed: number;
   levelRises: number;
-  /** true when the state's wave term moved and the state's upcoming appearances were included. */
+  /**
+   * true when the state's wave term moved: the state's other upcoming appearances are then
+   * re-assessed right after the commit (statePending names the state; RiskService.drainPendingStates).
+   */
   waveMoved?: boolean;
+  statePending?: string;
 }
 
 type Row = Record<string, unknown>;
@@ -51,8 +56,11 @@ const REFRESH_CHUNK = 2000;
  * the caller's transaction when an upcoming appearance's level rises.
  */
 @Injectable()
-export class RiskService {
+export class RiskService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RiskService.name);
+  private draining: Promise<number> | null = null;
+  private drainAgain = false;
+  private closing = false;
   constructor(
     private readonly db: DatabaseService,
     private readonly clock: Clock,
@@ -81,20 +89,87 @@ export class RiskService {
     const scope = sql`${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${state})`;
     const { targets, previous } = await loadScope(manager, scope);
     const cx = await this.parameters.context(manager);
-    // the institution's evidence and its state's sums first; the state's other institutions only
-    // when the wave moved (their appearances are re-assessed only then)
+    // the institution's evidence and its state's sums (its wave among them)
     const gathered = await this.gather(manager, cx, now, [{ id: institutionId, state }], state);
-    let evidence = gathered.byInstitution;
+    const evidence = gathered.byInstitution;
     const wave = evidence.get(institutionId)?.stateWave ?? 0;
     const waveMoved = targets.some((t) => {
       const prev = previous.get(t.id);
       // the wave enters the model as log(1 + W): compare on that scale (natural decay alone moves it by Δt/14 d at most)
       return t.institutionId !== institutionId && (!prev || Math.abs(Math.log1p(prev.wave) - Math.log1p(wave)) >= cx.params.waveEpsilon);
     });
-    if (waveMoved) evidence = await gathered.extend(uniqueInstitutions(targets));
-    const chosen = waveMoved ? targets : targets.filter((t) => t.institutionId === institutionId);
-    const { rows, rises } = await this.store(manager, cx, chosen, previous, evidence, now, trigger, actorId);
-    return { assessed: rows.length, levelRises: rises, waveMoved };
+    // The state's other appearances follow right after the commit, in a write of their own (a
+    // state-wide pass is ~200 snapshots, too many to hold the request and the write lock for); the
+    // request is recorded here, in this transaction, so it survives a crash and a rollback undoes it.
+    if (waveMoved) {
+      await requestState(manager, state, now);
+      this.db.afterCommit(() => this.drainSoon());
+    }
+    const own = targets.filter((t) => t.institutionId === institutionId);
+    const { rows, rises } = await this.store(manager, cx, own, previous, evidence, now, trigger, actorId);
+    return { assessed: rows.length, levelRises: rises, waveMoved, ...(waveMoved ? { statePending: state } : {}) };
+  }
+
+  /**
+   * Re-assesses the upcoming appearances of every state waiting in risk_pending_states, oldest first,
+   * one write per state (appearances assessed since the request are left as they are), until none
+   * waits. Called after the commit of the write that asked, and by RiskScheduler every few seconds
+   * (what a crash or another instance left). One drain at a time per process (a call during one
+   * makes it go round again) and, on PostgreSQL, across instances (an advisory lock). Returns the
+   * appearances assessed.
+   */
+  async drainPendingStates(): Promise<number> {
+    if (this.draining) {
+      this.drainAgain = true;
+      return this.draining;
+    }
+    const run = async (): Promise<number> => {
+      let total = 0;
+      do {
+        this.drainAgain = false;
+        const ran = await this.db.withJobLock(PENDING_LOCK_KEY, async () => {
+          let n = 0;
+          for (;;) {
+            const done = await this.db.write(async (m) => {
+              const pending = await oldestPendingState(m);
+              if (!pending) return null;
+              const assessed = await this.reassessPendingState(m, pending);
+              await clearPendingState(m, pending);
+              return assessed;
+            });
+            if (done === null) return n;
+            n += done;
+          }
+        });
+        total += ran ?? 0;
+      } while (this.drainAgain && !this.closing);
+      return total;
+    };
+    this.draining = run().finally(() => (this.draining = null));
+    return this.draining;
+  }
+
+  /** Waits for a drain in flight and starts no other (the app is closing; what waits stays recorded). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    await this.draining?.catch(() => undefined);
+  }
+
+  private drainSoon(): void {
+    if (this.closing) return;
+    this.drainPendingStates().catch((e: unknown) => this.logger.warn(`re-assessing a state after its wave moved failed (retried by the scheduler): ${(e as Error).message}`));
+  }
+
+  private async reassessPendingState(m: EntityManager, pending: PendingState): Promise<number> {
+    const now = this.clock.now();
+    const scope = sql`${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${pending.state})`;
+    const { targets, previous } = await loadScope(m, scope);
+    const stale = targets.filter((t) => (previous.get(t.id)?.asOf ?? -Infinity) < pending.requestedAt);
+    if (!stale.length) return 0;
+    const cx = await this.parameters.context(m);
+    const evidence = (await this.gather(m, cx, now, uniqueInstitutions(stale), pending.state)).byInstitution;
+    const { rows } = await this.store(m, cx, stale, previous, evidence, now, 'state_wave', null);
+    return rows.length;
   }
 
   /**

@@ -5,12 +5,13 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { JwtService } from '@nestjs/jwt';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createAdapter, prepareDatabase } from '../../src/app.setup';
 import { Clock, FixedClock } from '../../src/common/clock';
 import { appConfig, authConfig, databaseConfig, ssoConfig } from '../../src/config';
 import type { AppConfig, AuthConfig, SsoConfig } from '../../src/config';
+import { DatabaseService } from '../../src/database/database.service';
 import { createTestDatabase, TestDatabase } from './databases';
 import { Factories } from './factories';
 
@@ -35,6 +36,8 @@ export interface TestAppOptions {
 export interface TestApp {
   app: NestFastifyApplication;
   db: DataSource;
+  /** A write through the app's DatabaseService (its lock, its after-commit work), as the services make them. */
+  write: <T>(fn: (m: EntityManager) => Promise<T>) => Promise<T>;
   clock: FixedClock;
   database: TestDatabase;
   factories: Factories;
@@ -81,6 +84,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   return {
     app,
     db,
+    write: (fn) => app.get(DatabaseService).write(fn),
     clock,
     database,
     factories,

@@ -17,6 +17,7 @@ import { AppearanceShortNotice1798800000000 } from './1798800000000-AppearanceSh
 import { NotificationSubject1798800001000 } from './1798800001000-NotificationSubject';
 import { RiskStateTotals1798900000000 } from './1798900000000-RiskStateTotals';
 import { RiskDetailLz41799000000000 } from './1799000000000-RiskDetailLz4';
+import { RiskPendingStates1799100000000 } from './1799100000000-RiskPendingStates';
 
 /** Every migration in order (one per line, so parallel branches merge cleanly). Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS: (new () => import('typeorm').MigrationInterface)[] = [
@@ -39,4 +40,5 @@ export const MIGRATIONS: (new () => import('typeorm').MigrationInterface)[] = [
   NotificationSubject1798800001000,
   RiskStateTotals1798900000000,
   RiskDetailLz41799000000000,
+  RiskPendingStates1799100000000,
 ];
