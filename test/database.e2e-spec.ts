@@ -91,7 +91,7 @@ describe('DatabaseService: write() and read()', () => {
     expect(await database.read((m) => titleOf(m, a.id))).toBe('First write');
   });
 
-  it('afterCommit runs once the write has committed, outside it (its own write sees the commit); never when the write rolls back', async () => {
+  it('afterCommit runs once the write has committed, outside it (its own write sees the commit); never when the write rolls back; refused outside a write', async () => {
     const a = await t.factories.appearance({ title: 'Before' });
     const seen: Array<{ inside: boolean; title: string; committedFirst: boolean }> = [];
     let committed = false;
@@ -136,13 +136,9 @@ describe('DatabaseService: write() and read()', () => {
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     expect(ran).toBe(false);
-    // outside a write: on a later turn, outside any write
-    const outside = await new Promise<boolean>((resolve) => {
-      let sync = true;
-      database.afterCommit(() => resolve(sync));
-      sync = false;
-    });
-    expect(outside).toBe(false);
+    // outside a write (here: inside a read) there is no commit to wait for: refused
+    await expect(database.read(async () => database.afterCommit(() => undefined))).rejects.toThrow('afterCommit outside a write');
+    expect(() => database.afterCommit(() => undefined)).toThrow('afterCommit outside a write');
   });
 
   it('a read of several statements during a write sees one state, even when the write commits between them', async () => {

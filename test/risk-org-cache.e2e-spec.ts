@@ -55,7 +55,7 @@ describe('risk: organisation totals of a state-scoped re-assessment', () => {
     // a new incident aimed at us in A's state, re-assessed at once: counted exactly
     t.clock.advance(60_000);
     await t.factories.incident({ institutionId: a.id, kind: 'protest', severity: 3, verification: 'reported', occurredAt: t.clock.now() - 3_600_000, recordedAt: t.clock.now() });
-    await t.db.transaction((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
+    await t.write((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
     await check();
 
     // one recorded in B's state without a re-assessment there: a fresh entry is not re-read, a stale one is
@@ -63,12 +63,12 @@ describe('risk: organisation totals of a state-scoped re-assessment', () => {
     expect(await risk.renewStaleState()).toBeNull();
     t.clock.advance(601_000);
     // the request path never re-reads another state: B's incident is not counted yet
-    await t.db.transaction((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
+    await t.write((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
     await expect(check()).rejects.toThrow();
     // the scheduler's tick renews the stalest entry (B's: A's was renewed by the re-assessment)
     expect(await risk.renewStaleState()).toBe('MI');
     expect(await risk.renewStaleState()).toBeNull();
-    await t.db.transaction((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
+    await t.write((m) => risk.reassessInstitution(m, a.id, 'incident_recorded'));
     await check();
   });
 });

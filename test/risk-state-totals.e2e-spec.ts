@@ -34,8 +34,8 @@ describe('risk: per-state totals shared by two instances', () => {
   const totals = (t: TestApp) => t.db.query('SELECT state, totals_key, as_of, n, k, s1, s2, s3, s4, wave, recent30 FROM risk_state_totals ORDER BY state');
   /** The same appearance assessed on both instances at the same instant. */
   const assessBoth = async (appearanceId: string) => {
-    const va = await a.db.transaction((m) => riskA.assessAppearance(m, appearanceId, 'test'));
-    const vb = await b.db.transaction((m) => riskB.assessAppearance(m, appearanceId, 'test'));
+    const va = await a.write((m) => riskA.assessAppearance(m, appearanceId, 'test'));
+    const vb = await b.write((m) => riskB.assessAppearance(m, appearanceId, 'test'));
     return { va, vb };
   };
 
@@ -56,13 +56,13 @@ describe('risk: per-state totals shared by two instances', () => {
 
     // an incident aimed at us in MI, recorded and re-assessed on A
     advance(60_000);
-    await a.db.transaction(async (m) => {
+    await a.write(async (m) => {
       await a.factories.incident({ institutionId: mi.id, kind: 'protest', severity: 4, verification: 'corroborated', occurredAt: a.clock.now() - 3_600_000, recordedAt: a.clock.now() }, m);
       await riskA.reassessInstitution(m, mi.id, 'incident_recorded');
     });
     // then one in OH, re-assessed on B (no scheduler): B's organisation sums must include A's MI incident
     advance(60_000);
-    await b.db.transaction(async (m) => {
+    await b.write(async (m) => {
       await b.factories.incident({ institutionId: oh.id, kind: 'protest', severity: 3, verification: 'reported', occurredAt: b.clock.now() - 3_600_000, recordedAt: b.clock.now() }, m);
       await riskB.reassessInstitution(m, oh.id, 'incident_recorded');
     });
@@ -74,7 +74,7 @@ describe('risk: per-state totals shared by two instances', () => {
     advance(60_000);
     const before = await totals(a);
     await expect(
-      b.db.transaction(async (m) => {
+      b.write(async (m) => {
         await b.factories.incident({ institutionId: mi.id, kind: 'protest', severity: 4, verification: 'corroborated', occurredAt: b.clock.now() - 1000, recordedAt: b.clock.now() }, m);
         const r = await riskB.reassessInstitution(m, mi.id, 'incident_recorded');
         expect(r.assessed).toBe(0);
@@ -95,11 +95,11 @@ describe('risk: per-state totals shared by two instances', () => {
     await a.factories.appearance({ institutionId: wi.id, officeId: office.id, startsAt: a.clock.now() + 5 * DAY, status: 'planned' });
     const back = a.clock.now();
     a.clock.advance(DAY);
-    await a.db.transaction((m) => riskA.reassessInstitution(m, wi.id, 'incident_recorded'));
+    await a.write((m) => riskA.reassessInstitution(m, wi.id, 'incident_recorded'));
     expect(Math.max(...(await totals(a)).map((r: { as_of: string | number }) => Number(r.as_of)))).toBe(a.clock.now());
     a.clock.set(back + 60_000);
     // rows ahead of this instant are unusable: this re-assessment reads everything and rewrites every row as of now
-    await a.db.transaction((m) => riskA.reassessInstitution(m, wi.id, 'incident_recorded'));
+    await a.write((m) => riskA.reassessInstitution(m, wi.id, 'incident_recorded'));
     const rows = await totals(a);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r: { as_of: string | number }) => Number(r.as_of) === back + 60_000)).toBe(true);

@@ -70,7 +70,7 @@ describe('risk engine', () => {
     const a1 = await t.factories.appearance({ institutionId: inst.id, visibleBranding: true });
     const a2 = await t.factories.appearance({ institutionId: inst.id, startsAt: t.clock.now() + 30 * DAY });
     const past = await t.factories.appearance({ institutionId: inst.id, startsAt: t.clock.now() - 30 * DAY, status: 'completed' });
-    await t.db.transaction((m) => risk.assessAppearance(m, a1.id, 'appearance_created'));
+    await t.write((m) => risk.assessAppearance(m, a1.id, 'appearance_created'));
     const before = await risk.latestView(a1.id);
     expect(before?.level).toBe('low');
 
@@ -78,7 +78,7 @@ describe('risk engine', () => {
     // a critical incident aimed at us at this institution, recorded now
     await t.factories.incident({ institutionId: inst.id, severity: 4, verification: 'corroborated', occurredAt: t.clock.now() - DAY, recordedAt: t.clock.now() });
     seen.length = 0;
-    const result = await t.db.transaction((m) => risk.reassessInstitution(m, inst.id, 'incident_recorded'));
+    const result = await t.write((m) => risk.reassessInstitution(m, inst.id, 'incident_recorded'));
     expect(result.assessed).toBe(2);
     const after = await risk.latestView(a1.id);
     expect(after).toMatchObject({ trigger: 'incident_recorded', level: 'critical' });
@@ -185,7 +185,7 @@ describe('risk engine', () => {
     const i2 = await t.factories.institution({ state: 'HI' });
     const a1 = await t.factories.appearance({ institutionId: i1.id });
     const a2 = await t.factories.appearance({ institutionId: i2.id });
-    const r = await t.db.transaction((m) => risk.reassessInstitutions(m, [i1.id, i2.id, i1.id], 'incident_import'));
+    const r = await t.write((m) => risk.reassessInstitutions(m, [i1.id, i2.id, i1.id], 'incident_import'));
     expect(r.assessed).toBe(2);
     expect((await risk.latestView(a1.id))?.trigger).toBe('incident_import');
     expect((await risk.latestView(a2.id))?.trigger).toBe('incident_import');

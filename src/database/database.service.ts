@@ -152,14 +152,15 @@ export class DatabaseService implements OnApplicationShutdown {
 
   /**
    * Runs `cb` once the caller's write has committed, outside it (on a later turn of the event loop,
-   * where a write it starts takes its own turn); never if the write rolls back. Outside a write, on
-   * the next turn. For work that may follow a write but must not lengthen it; what must not be lost
-   * is recorded in the write itself and `cb` only hurries it along.
+   * where a write it starts takes its own turn); never if the write rolls back. For work that may
+   * follow a write but must not lengthen it; what must not be lost is recorded in the write itself
+   * and `cb` only hurries it along. Outside a write (a transaction of TypeORM's own, a read) there is
+   * no commit to wait for: an error, rather than a callback that might run before the commit.
    */
   afterCommit(cb: () => void): void {
     const s = this.current();
-    if (s?.kind === 'write') s.committed.push(cb);
-    else soon(cb);
+    if (s?.kind !== 'write') throw new Error('afterCommit outside a write: call it inside DatabaseService.write');
+    s.committed.push(cb);
   }
 
   /** Runs fn in a read that sees one committed state; inside a write or read, joins it (and sees its writes). */
