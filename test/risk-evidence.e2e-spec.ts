@@ -179,18 +179,19 @@ describe('risk evidence and flows', () => {
   it('keeps a state that waits for its re-assessment through a crash, and forgets it with a write that rolls back', async () => {
     const inst1 = await t.factories.institution({ state: 'NE' });
     const inst2 = await t.factories.institution({ state: 'NE' });
-    await t.factories.appearance({ institutionId: inst1.id });
+    const a1 = await t.factories.appearance({ institutionId: inst1.id });
     const a2 = await t.factories.appearance({ institutionId: inst2.id });
+    const refreshedAt = t.clock.now();
     await risk.refreshAll('daily_refresh');
     t.clock.advance(60_000);
+    const peerProtest = () =>
+      `INSERT INTO incidents (id, created_at, updated_at, institution_id, state, kind, occurred_at, recorded_at, severity, target, source, verification, version)
+       VALUES ('${randomUUID()}', ${t.clock.now()}, ${t.clock.now()}, '${inst1.id}', 'NE', 'protest', ${t.clock.now() - DAY}, ${t.clock.now()}, 2, 'peer_recruiters', 'first_hand', 'reported', 1)`;
     // rolled back: neither the snapshot nor the request is left
     const before = await risk.history(a2.id, 10, 0);
     await expect(
       t.write(async (m) => {
-        await m.query(
-          `INSERT INTO incidents (id, created_at, updated_at, institution_id, state, kind, occurred_at, recorded_at, severity, target, source, verification, version)
-           VALUES ('${randomUUID()}', ${t.clock.now()}, ${t.clock.now()}, '${inst1.id}', 'NE', 'protest', ${t.clock.now() - DAY}, ${t.clock.now()}, 2, 'peer_recruiters', 'first_hand', 'reported', 1)`,
-        );
+        await m.query(peerProtest());
         expect(await risk.reassessInstitution(m, inst1.id, 'incident')).toMatchObject({ waveMoved: true });
         throw new Error('rolled back');
       }),
@@ -198,9 +199,12 @@ describe('risk evidence and flows', () => {
     await new Promise((r) => setImmediate(r));
     expect(await pending()).toEqual([]);
     expect((await risk.history(a2.id, 10, 0)).total).toBe(before.total);
-    // committed, but the process dies before the state is re-assessed: the request is in the
-    // database, and the next drain (here: another instance's) re-assesses the state
-    await t.db.query(`INSERT INTO risk_pending_states (state, requested_at, generation) VALUES ('NE', ${t.clock.now()}, 1)`);
+    // committed, but the process died before the state was re-assessed: the request is in the
+    // database, and the next drain (here: another instance's) re-assesses the state. Its snapshots
+    // are newer than the request (a clock behind, or a writer that held the rows first) but hold
+    // the old wave: they are chosen by their wave, not by their time.
+    await t.db.query(peerProtest());
+    await t.db.query(`INSERT INTO risk_pending_states (state, requested_at, generation) VALUES ('NE', ${refreshedAt - 1000}, 1)`);
     const second = await createTestApp({ database: t.database, now: t.clock.now() });
     try {
       expect(await second.app.get(RiskService).drainPendingStates()).toBe(2);
@@ -208,7 +212,32 @@ describe('risk evidence and flows', () => {
       await second.close({ keepDatabase: true });
     }
     expect(await pending()).toEqual([]);
-    expect((await risk.latestView(a2.id))?.trigger).toBe('state_wave');
+    for (const a of [a1, a2]) expect((await risk.latestView(a.id))?.trigger).toBe('state_wave');
+    // asked again with nothing new: every snapshot already holds this wave
+    await t.db.query(`INSERT INTO risk_pending_states (state, requested_at, generation) VALUES ('NE', ${t.clock.now()}, 1)`);
+    expect(await risk.drainPendingStates()).toBe(0);
+    expect(await pending()).toEqual([]);
+  });
+
+  it('a state whose re-assessment fails stays waiting and does not hold up the others', async () => {
+    const failing = await t.factories.institution({ state: 'NM' });
+    const fine = await t.factories.institution({ state: 'NV' });
+    await t.factories.appearance({ institutionId: failing.id });
+    const ok = await t.factories.appearance({ institutionId: fine.id });
+    await t.db.query(`INSERT INTO risk_pending_states (state, requested_at, generation) VALUES ('NM', ${t.clock.now() - 2000}, 1), ('NV', ${t.clock.now() - 1000}, 1)`);
+    const spy = jest.spyOn(risk as unknown as { reassessPendingState: (...a: unknown[]) => Promise<number> }, 'reassessPendingState');
+    spy.mockImplementationOnce(() => Promise.reject(new Error('disk full')));
+    try {
+      // NM (the oldest) fails and is kept; NV is re-assessed in the same drain
+      expect(await risk.drainPendingStates()).toBe(1);
+      expect(await pending()).toEqual([{ state: 'NM', generation: 1 }]);
+      expect((await risk.latestView(ok.id))?.trigger).toBe('state_wave');
+      // the next drain takes it again
+      expect(await risk.drainPendingStates()).toBe(1);
+      expect(await pending()).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('answers an appearance create with a fresh assessment, and an incident re-assesses it with its trigger', async () => {

@@ -14,18 +14,20 @@ export interface PendingState {
   generation: number;
 }
 
-/** Asks for the state to be re-assessed (as of `at`); a request already waiting is renewed. */
+/** Asks for the state to be re-assessed; a request already waiting is renewed (its place in the queue kept, never moved back in time). */
 export async function requestState(m: EntityManager, state: string, at: number): Promise<void> {
   await query(
     m,
     sql`INSERT INTO risk_pending_states (state, requested_at, generation) VALUES (${state}, ${Math.trunc(at)}, 1)
-        ON CONFLICT (state) DO UPDATE SET requested_at = excluded.requested_at, generation = risk_pending_states.generation + 1`,
+        ON CONFLICT (state) DO UPDATE SET generation = risk_pending_states.generation + 1,
+          requested_at = CASE WHEN excluded.requested_at > risk_pending_states.requested_at THEN excluded.requested_at ELSE risk_pending_states.requested_at END`,
   );
 }
 
-/** The state asked for longest ago, or null. */
-export async function oldestPendingState(m: EntityManager): Promise<PendingState | null> {
-  const [r] = await query<Row>(m, sql`SELECT state, requested_at, generation FROM risk_pending_states ORDER BY requested_at, state LIMIT 1`);
+/** The state asked for longest ago (other than those in `skip`), or null. */
+export async function oldestPendingState(m: EntityManager, skip: string[] = []): Promise<PendingState | null> {
+  const other = skip.length ? sql`WHERE NOT ${sql.in(sql`state`, skip)}` : sql.empty;
+  const [r] = await query<Row>(m, sql`SELECT state, requested_at, generation FROM risk_pending_states ${other} ORDER BY requested_at, state LIMIT 1`);
   return r ? { state: String(r.state), requestedAt: Number(r.requested_at), generation: Number(r.generation) } : null;
 }
 

@@ -48,8 +48,6 @@ export interface Previous {
   level: RiskLevel;
   seq: number;
   wave: number;
-  /** The snapshot's as-of. */
-  asOf: number;
 }
 
 const TARGET_COLUMNS = sql.raw(`a.id, a.institution_id, i.state, i.limits_immigration_cooperation, i.ownership, i.highest_degree, a.kind, a.format, a.audience,
@@ -89,7 +87,7 @@ export async function loadScope(m: EntityManager, where: Sql): Promise<{ targets
   const locked = await lockScope(m, where);
   const read = await query<Row>(
     m,
-    sql`SELECT ${TARGET_COLUMNS}, r.level AS prev_level, r.seq AS prev_seq, r.regional_wave AS prev_wave, r.as_of AS prev_as_of
+    sql`SELECT ${TARGET_COLUMNS}, r.level AS prev_level, r.seq AS prev_seq, r.regional_wave AS prev_wave
      FROM appearances a JOIN institutions i ON i.id = a.institution_id
      LEFT JOIN risk_assessments r ON r.appearance_id = a.id
       AND r.seq = (SELECT MAX(r2.seq) FROM risk_assessments r2 WHERE r2.appearance_id = a.id)
@@ -100,8 +98,7 @@ export async function loadScope(m: EntityManager, where: Sql): Promise<{ targets
   const rows = locked ? read.filter((r) => locked.has(String(r.id))) : read;
   const previous = new Map<string, Previous>();
   for (const r of rows) {
-    if (r.prev_seq !== null && r.prev_seq !== undefined)
-      previous.set(String(r.id), { level: r.prev_level as RiskLevel, seq: Number(r.prev_seq), wave: Number(r.prev_wave), asOf: Number(r.prev_as_of) });
+    if (r.prev_seq !== null && r.prev_seq !== undefined) previous.set(String(r.id), { level: r.prev_level as RiskLevel, seq: Number(r.prev_seq), wave: Number(r.prev_wave) });
   }
   return { targets: rows.map(targetOf), previous };
 }

@@ -49,6 +49,8 @@ const SLICE_MS = 3;
 const LOAD_CHUNK = 250;
 /** Appearances per transaction of the daily refresh (other writers get the database between chunks; 2,000 keeps each hold to a few hundred ms — at 500 the commits cost 0.6 s of a 10,000-appearance refresh, bench/risk.bench.ts). */
 const REFRESH_CHUNK = 2000;
+/** Looks again, a second apart, when another instance held the drain after a commit that asked for a state. */
+const DRAIN_RETRIES = 10;
 
 /**
  * Assesses appearances: gathers evidence set-based (one evidence pass per batch), runs the pure
@@ -60,6 +62,7 @@ export class RiskService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RiskService.name);
   private draining: Promise<number> | null = null;
   private drainAgain = false;
+  private heldElsewhere = false;
   private closing = false;
   constructor(
     private readonly db: DatabaseService,
@@ -77,8 +80,10 @@ export class RiskService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Re-assess every upcoming appearance at the institution; when the regional wave W_s of its state
-   * moved (by ≥ params.waveEpsilon vs the last snapshots), every upcoming appearance in the state too.
+   * Re-assess every upcoming appearance at the institution. When the regional wave W_s of its state
+   * moved (by ≥ params.waveEpsilon vs the state's last snapshots), the state is recorded in
+   * risk_pending_states in this transaction and its other upcoming appearances are re-assessed
+   * after the commit (drainPendingStates). Call it inside DatabaseService.write.
    */
   async reassessInstitution(manager: EntityManager, institutionId: string, trigger: string, actorId: string | null = null): Promise<BatchResult> {
     const now = this.clock.now();
@@ -123,24 +128,38 @@ export class RiskService implements BeforeApplicationShutdown {
       this.drainAgain = true;
       return this.draining;
     }
+    if (this.closing) return 0;
     const run = async (): Promise<number> => {
       let total = 0;
+      // a state whose re-assessment failed is left for the next drain; the others go on meanwhile
+      const failed: string[] = [];
       do {
         this.drainAgain = false;
         const ran = await this.db.withJobLock(PENDING_LOCK_KEY, async () => {
           let n = 0;
-          for (;;) {
-            const done = await this.db.write(async (m) => {
-              const pending = await oldestPendingState(m);
-              if (!pending) return null;
-              const assessed = await this.reassessPendingState(m, pending);
-              await clearPendingState(m, pending);
-              return assessed;
-            });
-            if (done === null) return n;
-            n += done;
+          while (!this.closing) {
+            let state: string | null = null;
+            try {
+              const done = await this.db.write(async (m) => {
+                const pending = await oldestPendingState(m, failed);
+                if (!pending) return null;
+                state = pending.state;
+                const assessed = await this.reassessPendingState(m, pending);
+                await clearPendingState(m, pending);
+                return assessed;
+              });
+              if (done === null) break;
+              n += done;
+            } catch (e) {
+              if (state === null) throw e;
+              failed.push(state);
+              this.logger.warn(`re-assessing ${state} after its wave moved failed (retried by the next drain): ${(e as Error).message}`);
+            }
           }
+          return n;
         });
+        // null: another instance holds the drain (PostgreSQL); it may have looked before this commit
+        this.heldElsewhere = ran === null;
         total += ran ?? 0;
       } while (this.drainAgain && !this.closing);
       return total;
@@ -155,20 +174,42 @@ export class RiskService implements BeforeApplicationShutdown {
     await this.draining?.catch(() => undefined);
   }
 
-  private drainSoon(): void {
+  /**
+   * After a commit that asked for a state. When another instance holds the drain it may have read the
+   * table before this commit, so this instance looks again a second later (a few times: without any
+   * scheduler running, nothing else would).
+   */
+  private drainSoon(attempt = 0): void {
     if (this.closing) return;
-    this.drainPendingStates().catch((e: unknown) => this.logger.warn(`re-assessing a state after its wave moved failed (retried by the scheduler): ${(e as Error).message}`));
+    this.drainPendingStates().then(
+      () => {
+        if (this.heldElsewhere && attempt < DRAIN_RETRIES && !this.closing) setTimeout(() => this.drainSoon(attempt + 1), 1000).unref();
+      },
+      (e: unknown) => this.logger.warn(`re-assessing a state after its wave moved failed (retried by the scheduler): ${(e as Error).message}`),
+    );
   }
 
+  /**
+   * The state's upcoming appearances whose last snapshot holds another wave than the state's now (by
+   * ≥ waveEpsilon, the test that asked for the state), or none: those a request's own institution and
+   * an earlier drain already re-assessed with this wave are left as they are. Chosen by the wave, not
+   * by when snapshots were made: a snapshot made after the request may still have been computed
+   * without its incident (a writer that held the rows first, a clock ahead).
+   */
   private async reassessPendingState(m: EntityManager, pending: PendingState): Promise<number> {
     const now = this.clock.now();
     const scope = sql`${UPCOMING} AND a.starts_at > ${now} AND a.institution_id IN (SELECT s.id FROM institutions s WHERE s.state = ${pending.state})`;
     const { targets, previous } = await loadScope(m, scope);
-    const stale = targets.filter((t) => (previous.get(t.id)?.asOf ?? -Infinity) < pending.requestedAt);
-    if (!stale.length) return 0;
+    if (!targets.length) return 0;
     const cx = await this.parameters.context(m);
-    const evidence = (await this.gather(m, cx, now, uniqueInstitutions(stale), pending.state)).byInstitution;
-    const { rows } = await this.store(m, cx, stale, previous, evidence, now, 'state_wave', null);
+    const evidence = (await this.gather(m, cx, now, uniqueInstitutions(targets), pending.state)).byInstitution;
+    const moved = targets.filter((t) => {
+      const prev = previous.get(t.id);
+      const wave = evidence.get(t.institutionId)?.stateWave ?? 0;
+      return !prev || Math.abs(Math.log1p(prev.wave) - Math.log1p(wave)) >= cx.params.waveEpsilon;
+    });
+    if (!moved.length) return 0;
+    const { rows } = await this.store(m, cx, moved, previous, evidence, now, 'state_wave', null);
     return rows.length;
   }
 
