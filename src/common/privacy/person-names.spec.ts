@@ -206,6 +206,10 @@ describe('person names: the word rules', () => {
     ['Office of Dana Whitfield ', false],
     ['Kent State University.', true],
     ['  Kent State University!? ', true], // spaces around it and a sentence's end
+    ['Office of Dana Whitfield Director...', false], // a title, however many dots follow it
+    ['Office of Dana Whitfield Director... ', false],
+    ['Office of Dana Whitfield...', false], // "of" and a name at the end, whatever ends the sentence
+    ['Office of Dana Whitfield!?', false],
     ['Kent State University eCampus', false],
     ['Kent State University 2nd Campus', true],
     ['Kent State University campus2', false],

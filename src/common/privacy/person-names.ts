@@ -291,10 +291,13 @@ const NAME_CONNECTORS = new Set([...CONNECTORS, 'and', 'at', 'in', 'on', 'y']);
 export function isOneBodyName(text: string): boolean {
   let body = false;
   // Ending in "… of Dana Whitfield": two proper words after "of" may be a person's name; let the model read it.
-  const after = /\bof\s+(?:the\s+)?([A-Z][a-z]+)\s+([A-Z][a-z]+)[.!?]?\s*$/.exec(text);
+  const after = /\bof\s+(?:the\s+)?([A-Z][a-z]+)\s+([A-Z][a-z]+)[.!?]*\s*$/.exec(text);
   if (after && !isBodyWord(after[1]) && !isBodyWord(after[2]) && !isSaintOrPlace(after[1]) && looksLikeFullName(`${after[1]} ${after[2]}`)) return false;
-  // empty words (around the text) are skipped; a sentence's end stays on its word ("University."), which bare() and isBodyWord read through
-  for (const w of text.split(/[\s\u2013\u2014/-]+/)) {
+  // the sentence's end goes first: "Director..." is the title "Director" (bare() keeps dots, the title test drops one)
+  for (const w of text
+    .trim()
+    .replace(/[.!?]+$/, '')
+    .split(/[\s\u2013\u2014/-]+/)) {
     const b = bare(w);
     if (!b || /^\d/.test(w) || NAME_PARTS.test(w) || NAME_CONNECTORS.has(b.toLowerCase())) continue;
     if (!isCapitalised(b) || /[,;:()]/.test(w)) return false;
