@@ -117,11 +117,11 @@ export class RiskService implements BeforeApplicationShutdown {
 
   /**
    * Re-assesses the upcoming appearances of every state waiting in risk_pending_states, oldest first,
-   * one write per state (appearances assessed since the request are left as they are), until none
-   * waits. Called after the commit of the write that asked, and by RiskScheduler every few seconds
-   * (what a crash or another instance left). One drain at a time per process (a call during one
-   * makes it go round again) and, on PostgreSQL, across instances (an advisory lock). Returns the
-   * appearances assessed.
+   * one write per state (those whose snapshot already holds the state's wave are left as they are),
+   * until none waits; a state that fails is logged and left waiting for the next drain. Called after
+   * the commit of the write that asked, and by RiskScheduler every few seconds (what a crash or
+   * another instance left). One drain at a time per process (a call during one makes it go round
+   * again) and, on PostgreSQL, across instances (an advisory lock). Returns the appearances assessed.
    */
   async drainPendingStates(): Promise<number> {
     if (this.draining) {
