@@ -28,6 +28,8 @@ const BODY_WORDS = new Set(
     "club society society's party church mosque synagogue temple republic province region metro metropolitan " +
     'schools institutes academies building library arena stadium auditorium theater theatre gymnasium pavilion plaza memorial ' +
     'fieldhouse commons laboratory laboratories observatory cathedral airport prize award fellowship scholarship program programme ' +
+    // open spaces where protests gather ("Jackson Square", "Garcia Quad", "Harvard Yard")
+    'square quad quadrangle courtyard lawn mall yard oval ' +
     'initiative fund trust partners holdings industries system systems technologies technology technical polytechnic aerospace ' +
     'dynamics defense defence airlines motors labs enterprises conservatory seminary beauty cosmetology barber barbering salon ' +
     'careers career education training learning nursing medical health healthcare ministries studio studios ' +

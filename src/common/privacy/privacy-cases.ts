@@ -21,6 +21,9 @@ export const PRIVACY_ALLOWED: string[] = [
   'University of Jordan exchange office declined the visit.',
   'The campus newspaper covered it on page 3 (issue 2024-11).',
   'Students chanted outside Smith Hall for 20 minutes.',
+  'The march went to Jackson Square.',
+  'Students rallied on Garcia Quad at noon, then in the Smith Courtyard.',
+  'A sit-in on the Lincoln Lawn moved to Morgan Mall.',
   'Shared at @ the fair entrance: leaflets only.',
   "Sheriff's Office of Davidson County declined to co-host.",
   'Source: https://www.kent.edu/news/statement-career-fair',
@@ -178,6 +181,7 @@ export const PRIVACY_REFUSED: Array<[string, PersonalDataKind, string]> = [
   ['Kent State Police Officer Jones escorted the agents.', 'person_name', 'Officer Jones'],
   // A name beside its affiliation in brackets (the NLP model reads the whole run as a place).
   ['Maria Garcia (Kent State University) led the chant.', 'person_name', 'Maria Garcia'],
+  ['Maria Garcia spoke on the Quad, then in Jackson Square.', 'person_name', 'Maria Garcia'],
   ['The table was set up near Maria Garcia (Library staff).', 'person_name', 'Maria Garcia'],
   ['Speakers: Omar Haddad (KSU) and others.', 'person_name', 'Omar Haddad'],
   ['Flyers came from Emily Chen (Students for Justice) at noon.', 'person_name', 'Emily Chen'],

@@ -93,6 +93,7 @@ describe('privacy guard — how a text is read and answered', () => {
     expect(spans('ext-jane@example.org', 'identifier').map(([k]) => k)).toEqual(['email']);
     expect(spans('Call 555-0142', 'identifier').map(([k]) => k)).toEqual(['phone']);
     expect(spans('12 Main Street', 'venue')).toEqual([]);
+    expect(spans('Jackson Square', 'venue')).toEqual([]); // an open space named after someone, as a hall is
     expect(spans('12 Main Street')).toEqual([['street_address', '12 Main Street', 0]]);
     expect(spans('Student Union, call 555-0142', 'venue').map(([k]) => k)).toEqual(['phone']);
     expect(spans('Ask for Maria Garcia at the door', 'venue').map(([k]) => k)).toEqual(['person_name']);
