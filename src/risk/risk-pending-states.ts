@@ -14,7 +14,7 @@ export interface PendingState {
   generation: number;
 }
 
-/** Asks for the state to be re-assessed; a request already waiting is renewed (its place in the queue kept, never moved back in time). */
+/** Asks for the state to be re-assessed; a request already waiting is renewed (one more generation; its time the later of the two). */
 export async function requestState(m: EntityManager, state: string, at: number): Promise<void> {
   await query(
     m,
@@ -34,10 +34,4 @@ export async function oldestPendingState(m: EntityManager, skip: string[] = []):
 /** Clears the request that was re-assessed; one made since (a higher generation) stays. */
 export async function clearPendingState(m: EntityManager, p: PendingState): Promise<void> {
   await query(m, sql`DELETE FROM risk_pending_states WHERE state = ${p.state} AND generation = ${p.generation}`);
-}
-
-/** How many states are waiting (for operators and tests). */
-export async function countPendingStates(m: EntityManager): Promise<number> {
-  const [r] = await query<Row>(m, sql`SELECT COUNT(*) AS n FROM risk_pending_states`);
-  return Number(r?.n ?? 0);
 }
