@@ -122,11 +122,12 @@ describe('risk evidence and flows', () => {
 
   /** The states waiting for their re-assessment. */
   const pending = () => t.db.query('SELECT state, generation FROM risk_pending_states');
-  /** The next drain's result: the one started after a write's commit. */
+  /** The next drain's result: the one started after a write's commit (by the service's PendingStateDrain). */
   function waitForDrain(): Promise<number> {
-    const original = risk.drainPendingStates.bind(risk);
+    const drainer = (risk as unknown as { pending: { drain: () => Promise<number> } }).pending;
+    const original = drainer.drain.bind(drainer);
     return new Promise((resolve, reject) => {
-      jest.spyOn(risk, 'drainPendingStates').mockImplementationOnce(() => {
+      jest.spyOn(drainer, 'drain').mockImplementationOnce(() => {
         const run = original();
         run.then(resolve, reject);
         return run;

@@ -13,8 +13,8 @@ import { addTotals, decayTotals, emptyTotals, Gathered, GatherContext, gatherEvi
 import { AssessMemo, DAY, levelRank, RiskEvidence } from './model';
 import { ParameterSetView, RiskParametersService } from './risk-parameters.service';
 import { RiskAssessment } from './risk-assessment.entity';
-import { PENDING_LOCK_KEY, REFRESH_LOCK_KEY } from './risk-locks';
-import { clearPendingState, oldestPendingState, PendingState, requestState } from './risk-pending-states';
+import { REFRESH_LOCK_KEY } from './risk-locks';
+import { PendingState, PendingStateDrain, requestState } from './risk-pending-states';
 import { readStateTotals, totalsKey, writeStateTotals } from './risk-state-totals';
 import { listScope, loadScope, Previous, Target, uniqueInstitutions } from './risk-targets';
 import { INSERT_CHUNK, insertSnapshots, snapshotRow } from './risk-snapshot-rows';
@@ -49,8 +49,6 @@ const SLICE_MS = 3;
 const LOAD_CHUNK = 250;
 /** Appearances per transaction of the daily refresh (other writers get the database between chunks; 2,000 keeps each hold to a few hundred ms — at 500 the commits cost 0.6 s of a 10,000-appearance refresh, bench/risk.bench.ts). */
 const REFRESH_CHUNK = 2000;
-/** Looks again, a second apart, when another instance held the drain after a commit that asked for a state. */
-const DRAIN_RETRIES = 10;
 
 /**
  * Assesses appearances: gathers evidence set-based (one evidence pass per batch), runs the pure
@@ -60,17 +58,16 @@ const DRAIN_RETRIES = 10;
 @Injectable()
 export class RiskService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(RiskService.name);
-  private draining: Promise<number> | null = null;
-  private drainAgain = false;
-  private heldElsewhere = false;
-  private closing = false;
+  private readonly pending: PendingStateDrain;
   constructor(
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
     private readonly parameters: RiskParametersService,
     @Inject(riskConfig.KEY) private readonly config: ConfigType<typeof riskConfig>,
-  ) {}
+  ) {
+    this.pending = new PendingStateDrain(db, this.logger, (m, p) => this.reassessPendingState(m, p));
+  }
 
   /** Assess one appearance now (as-of = clock), store the snapshot, return its view. */
   async assessAppearance(manager: EntityManager, appearanceId: string, trigger: string, actorId: string | null = null): Promise<RiskAssessmentView> {
@@ -108,7 +105,7 @@ export class RiskService implements BeforeApplicationShutdown {
     // request is recorded here, in this transaction, so it survives a crash and a rollback undoes it.
     if (waveMoved) {
       await requestState(manager, state, now);
-      this.db.afterCommit(() => this.drainSoon());
+      this.db.afterCommit(() => this.pending.soon());
     }
     const own = targets.filter((t) => t.institutionId === institutionId);
     const { rows, rises } = await this.store(manager, cx, own, previous, evidence, now, trigger, actorId);
@@ -116,77 +113,17 @@ export class RiskService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Re-assesses the upcoming appearances of every state waiting in risk_pending_states, oldest first,
-   * one write per state (those whose snapshot already holds the state's wave are left as they are),
-   * until none waits; a state that fails is logged and left waiting for the next drain. Called after
-   * the commit of the write that asked, and by RiskScheduler every few seconds (what a crash or
-   * another instance left). One drain at a time per process (a call during one makes it go round
-   * again) and, on PostgreSQL, across instances (an advisory lock). Returns the appearances assessed.
+   * Re-assesses the states waiting in risk_pending_states (PendingStateDrain: oldest first, one write
+   * per state, a failing state left for the next drain). Called after the commit of the write that
+   * asked, and by RiskScheduler every few seconds. Returns the appearances assessed.
    */
-  async drainPendingStates(): Promise<number> {
-    if (this.draining) {
-      this.drainAgain = true;
-      return this.draining;
-    }
-    if (this.closing) return 0;
-    const run = async (): Promise<number> => {
-      let total = 0;
-      // a state whose re-assessment failed is left for the next drain; the others go on meanwhile
-      const failed: string[] = [];
-      do {
-        this.drainAgain = false;
-        const ran = await this.db.withJobLock(PENDING_LOCK_KEY, async () => {
-          let n = 0;
-          while (!this.closing) {
-            let state: string | null = null;
-            try {
-              const done = await this.db.write(async (m) => {
-                const pending = await oldestPendingState(m, failed);
-                if (!pending) return null;
-                state = pending.state;
-                const assessed = await this.reassessPendingState(m, pending);
-                await clearPendingState(m, pending);
-                return assessed;
-              });
-              if (done === null) break;
-              n += done;
-            } catch (e) {
-              if (state === null) throw e;
-              failed.push(state);
-              this.logger.warn(`re-assessing ${state} after its wave moved failed (retried by the next drain): ${(e as Error).message}`);
-            }
-          }
-          return n;
-        });
-        // null: another instance holds the drain (PostgreSQL); it may have looked before this commit
-        this.heldElsewhere = ran === null;
-        total += ran ?? 0;
-      } while (this.drainAgain && !this.closing);
-      return total;
-    };
-    this.draining = run().finally(() => (this.draining = null));
-    return this.draining;
+  drainPendingStates(): Promise<number> {
+    return this.pending.drain();
   }
 
   /** Waits for a drain in flight and starts no other (the app is closing; what waits stays recorded). */
-  async beforeApplicationShutdown(): Promise<void> {
-    this.closing = true;
-    await this.draining?.catch(() => undefined);
-  }
-
-  /**
-   * After a commit that asked for a state. When another instance holds the drain it may have read the
-   * table before this commit, so this instance looks again a second later (a few times: without any
-   * scheduler running, nothing else would).
-   */
-  private drainSoon(attempt = 0): void {
-    if (this.closing) return;
-    this.drainPendingStates().then(
-      () => {
-        if (this.heldElsewhere && attempt < DRAIN_RETRIES && !this.closing) setTimeout(() => this.drainSoon(attempt + 1), 1000).unref();
-      },
-      (e: unknown) => this.logger.warn(`re-assessing a state after its wave moved failed (retried by the scheduler): ${(e as Error).message}`),
-    );
+  beforeApplicationShutdown(): Promise<void> {
+    return this.pending.close();
   }
 
   /**
