@@ -7,7 +7,7 @@
  *    the re-assessment of the state's other appearances that follows the commit when the wave moved;
  *  - one pure model evaluation;
  * and the full refresh on PostgreSQL (a fresh database created and dropped; BENCH_PG_URL to change,
- * BENCH_PG=0 to skip).
+ * BENCH_PG=0 to skip). BENCH_RISK_ONLY=refresh measures only the full refreshes (both databases).
  *
  *   npm run bench risk
  */
@@ -310,6 +310,86 @@ async function refreshRounds(ds: DataSource, clock: FixedClock, rounds: number):
   return { refresh, select, assessed };
 }
 
+/** Re-assessments after one new incident (both targets), the plans of the aggregates, and the fit. */
+async function reassessments(ds: DataSource, clock: FixedClock, institutions: { id: string; state: string }[], walSize: () => number, log: (s: string) => void): Promise<void> {
+  const svc = service(ds, clock);
+  await svc.refreshAll('bench');
+  const r = rng(7);
+  const withUpcoming = (await ds.query(`SELECT DISTINCT a.institution_id AS id FROM appearances a WHERE a.status IN ('planned','confirmed') AND a.starts_at > ${NOW}`)) as { id: string }[];
+  const stateOf = new Map(institutions.map((i) => [i.id, i.state]));
+  for (const target of ['general_activism', 'organisation'] as const) {
+    const times: number[] = [];
+    let assessed = 0;
+    let waveMoved = 0;
+    const fanOut: number[] = [];
+    let fannedOut = 0;
+    const runs: { i: number; ms: number; detail: string; gc: number; walBefore: number; walAfter: number; start: number; end: number }[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      clock.advance(60_000);
+      const instId = withUpcoming[Math.floor(r() * withUpcoming.length)].id;
+      const walBefore = walSize();
+      sqlTimes.clear();
+      profiling = true;
+      const start = performance.now();
+      const [ms, res] = await time(() =>
+        databaseOf(ds).write(async (m) => {
+          await m.query(
+            `INSERT INTO incidents (id, created_at, updated_at, institution_id, state, kind, occurred_at, recorded_at, severity, target, source, verification)
+             VALUES ('${randomUUID()}', ${clock.now()}, ${clock.now()}, '${instId}', '${stateOf.get(instId)}', 'protest', ${clock.now() - 3600_000}, ${clock.now()}, 2, '${target}', 'first_hand', 'reported')`,
+          );
+          return svc.reassessInstitution(m, instId, 'incident_recorded');
+        }),
+      );
+      const end = performance.now();
+      profiling = false;
+      runs.push({ i, ms, detail: breakdown(`run ${i} (${res.assessed} assessed)`, ms), gc: 0, walBefore, walAfter: walSize(), start, end });
+      // the state's other appearances, re-assessed right after the commit (a write of its own)
+      const [fanMs, fanned] = await time(() => svc.drainPendingStates());
+      if (res.statePending && i >= 5) {
+        fanOut.push(fanMs);
+        fannedOut += fanned;
+      }
+      if (i >= 5) times.push(ms);
+      if (i === RUNS - 1) {
+        const instId2 = withUpcoming[Math.floor(r() * withUpcoming.length)].id;
+        log(await profile(`sqlite: one re-assessment breakdown (${target})`, () => databaseOf(ds).write((m) => svc.reassessInstitution(m, instId2, 'bench'))));
+        await svc.drainPendingStates();
+      }
+      assessed += res.assessed;
+      if (res.waveMoved) waveMoved++;
+    }
+    await new Promise((res) => setTimeout(res, 50)); // let the GC observer deliver
+    for (const run of runs) run.gc = gcPauses.filter((g) => g.start >= run.start && g.start <= run.end).reduce((a, g) => a + g.ms, 0);
+    const slowest = runs
+      .filter((x) => x.i >= 5)
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 4);
+    for (const run of slowest) log(`sqlite: slow run (${target}) ${run.detail}; GC ${run.gc.toFixed(1)} ms; WAL ${(run.walBefore / 1e6).toFixed(1)} → ${(run.walAfter / 1e6).toFixed(1)} MB`);
+    log(`sqlite: per-run ms (${target}): ${runs.map((x) => x.ms.toFixed(0)).join(' ')}`);
+    log(
+      `sqlite: insert one incident (${target}) + re-assess in one transaction: p50 ${median(times).toFixed(1)} ms, p95 ${p95(times).toFixed(1)} ms ` +
+        `(${times.length} runs; ${(assessed / RUNS).toFixed(1)} appearances re-assessed per run; state wave moved in ${waveMoved}/${RUNS}; target p95 ≤ 50 ms)`,
+    );
+    if (fanOut.length)
+      log(
+        `sqlite: the state's other appearances after the commit (${target}, a write of its own): p50 ${median(fanOut).toFixed(1)} ms, p95 ${p95(fanOut).toFixed(1)} ms ` +
+          `(${fanOut.length} runs where the wave moved; ${(fannedOut / fanOut.length).toFixed(0)} appearances per run)`,
+      );
+  }
+  const plan = (await runSql(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).incidents, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
+  log(`sqlite: plan of the incident aggregate: ${plan.map((p) => p.detail).join(' | ')}`);
+  const plan2 = (await runSql(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).appearances, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
+  log(`sqlite: plan of the appearance aggregate: ${plan2.map((p) => p.detail).join(' | ')}`);
+  // ---- the fit over the whole history (the last 90 days held out) ----
+  {
+    const [ms, run] = await time(() => runFit(ds, { holdoutDays: 90, version: 'bench-fit', data: 'risk bench', maxExposures: 200_000 }));
+    log(
+      `sqlite: risk:fit over ${N_PAST} past appearances and ${N_INC} incidents: ${(ms / 1000).toFixed(1)} s (load ${run.seconds.load.toFixed(1)}, cases ${run.seconds.cases.toFixed(1)}, fit ${run.seconds.fit.toFixed(1)}, judge ${run.seconds.judge.toFixed(1)}; ` +
+        `${run.fitted.cases.total} cases; target ≤ 60 s)`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const out: string[] = [];
   const log = (s: string) => {
@@ -391,82 +471,8 @@ async function main(): Promise<void> {
   log(`sqlite: bare SELECT of the same evidence aggregates: median ${median(s.select).toFixed(0)} ms → refresh / select = ${(median(s.refresh) / median(s.select)).toFixed(2)}`);
 
   log(await profile('sqlite: full refresh breakdown', () => service(ds, clock).refreshAll('bench')));
-  const svc = service(ds, clock);
-  await svc.refreshAll('bench');
-  const r = rng(7);
-  const withUpcoming = (await ds.query(`SELECT DISTINCT a.institution_id AS id FROM appearances a WHERE a.status IN ('planned','confirmed') AND a.starts_at > ${NOW}`)) as { id: string }[];
-  const stateOf = new Map(institutions.map((i) => [i.id, i.state]));
-  for (const target of ['general_activism', 'organisation'] as const) {
-    const times: number[] = [];
-    let assessed = 0;
-    let waveMoved = 0;
-    const fanOut: number[] = [];
-    let fannedOut = 0;
-    const runs: { i: number; ms: number; detail: string; gc: number; walBefore: number; walAfter: number; start: number; end: number }[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      clock.advance(60_000);
-      const instId = withUpcoming[Math.floor(r() * withUpcoming.length)].id;
-      const walBefore = walSize();
-      sqlTimes.clear();
-      profiling = true;
-      const start = performance.now();
-      const [ms, res] = await time(() =>
-        databaseOf(ds).write(async (m) => {
-          await m.query(
-            `INSERT INTO incidents (id, created_at, updated_at, institution_id, state, kind, occurred_at, recorded_at, severity, target, source, verification)
-             VALUES ('${randomUUID()}', ${clock.now()}, ${clock.now()}, '${instId}', '${stateOf.get(instId)}', 'protest', ${clock.now() - 3600_000}, ${clock.now()}, 2, '${target}', 'first_hand', 'reported')`,
-          );
-          return svc.reassessInstitution(m, instId, 'incident_recorded');
-        }),
-      );
-      const end = performance.now();
-      profiling = false;
-      runs.push({ i, ms, detail: breakdown(`run ${i} (${res.assessed} assessed)`, ms), gc: 0, walBefore, walAfter: walSize(), start, end });
-      // the state's other appearances, re-assessed right after the commit (a write of its own)
-      const [fanMs, fanned] = await time(() => svc.drainPendingStates());
-      if (res.statePending && i >= 5) {
-        fanOut.push(fanMs);
-        fannedOut += fanned;
-      }
-      if (i >= 5) times.push(ms);
-      if (i === RUNS - 1) {
-        const instId2 = withUpcoming[Math.floor(r() * withUpcoming.length)].id;
-        log(await profile(`sqlite: one re-assessment breakdown (${target})`, () => databaseOf(ds).write((m) => svc.reassessInstitution(m, instId2, 'bench'))));
-        await svc.drainPendingStates();
-      }
-      assessed += res.assessed;
-      if (res.waveMoved) waveMoved++;
-    }
-    await new Promise((res) => setTimeout(res, 50)); // let the GC observer deliver
-    for (const run of runs) run.gc = gcPauses.filter((g) => g.start >= run.start && g.start <= run.end).reduce((a, g) => a + g.ms, 0);
-    const slowest = runs
-      .filter((x) => x.i >= 5)
-      .sort((a, b) => b.ms - a.ms)
-      .slice(0, 4);
-    for (const run of slowest) log(`sqlite: slow run (${target}) ${run.detail}; GC ${run.gc.toFixed(1)} ms; WAL ${(run.walBefore / 1e6).toFixed(1)} → ${(run.walAfter / 1e6).toFixed(1)} MB`);
-    log(`sqlite: per-run ms (${target}): ${runs.map((x) => x.ms.toFixed(0)).join(' ')}`);
-    log(
-      `sqlite: insert one incident (${target}) + re-assess in one transaction: p50 ${median(times).toFixed(1)} ms, p95 ${p95(times).toFixed(1)} ms ` +
-        `(${times.length} runs; ${(assessed / RUNS).toFixed(1)} appearances re-assessed per run; state wave moved in ${waveMoved}/${RUNS}; target p95 ≤ 50 ms)`,
-    );
-    if (fanOut.length)
-      log(
-        `sqlite: the state's other appearances after the commit (${target}, a write of its own): p50 ${median(fanOut).toFixed(1)} ms, p95 ${p95(fanOut).toFixed(1)} ms ` +
-          `(${fanOut.length} runs where the wave moved; ${(fannedOut / fanOut.length).toFixed(0)} appearances per run)`,
-      );
-  }
-  const plan = (await runSql(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).incidents, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
-  log(`sqlite: plan of the incident aggregate: ${plan.map((p) => p.detail).join(' | ')}`);
-  const plan2 = (await runSql(ds, evidenceSql(clock.now(), SHIPPED_PARAMS, MASKS).appearances, 'EXPLAIN QUERY PLAN ')) as { detail: string }[];
-  log(`sqlite: plan of the appearance aggregate: ${plan2.map((p) => p.detail).join(' | ')}`);
-  // ---- the fit over the whole history (the last 90 days held out) ----
-  {
-    const [ms, run] = await time(() => runFit(ds, { holdoutDays: 90, version: 'bench-fit', data: 'risk bench', maxExposures: 200_000 }));
-    log(
-      `sqlite: risk:fit over ${N_PAST} past appearances and ${N_INC} incidents: ${(ms / 1000).toFixed(1)} s (load ${run.seconds.load.toFixed(1)}, cases ${run.seconds.cases.toFixed(1)}, fit ${run.seconds.fit.toFixed(1)}, judge ${run.seconds.judge.toFixed(1)}; ` +
-        `${run.fitted.cases.total} cases; target ≤ 60 s)`,
-    );
-  }
+  const onlyRefresh = process.env.BENCH_RISK_ONLY === 'refresh';
+  if (!onlyRefresh) await reassessments(ds, clock, institutions, walSize, log);
   await ds.destroy();
   if (dir) rmSync(dir, { recursive: true, force: true });
 
