@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { Appearance } from '../src/appearances/appearance.entity';
 import { DatabaseService } from '../src/database/database.service';
 import { query, sql } from '../src/database/sql';
@@ -254,25 +255,41 @@ describe('DatabaseService: write() and read()', () => {
     expect(await database.read((m) => titleOf(m, a.id))).toBe('Written inside a read');
   });
 
-  it('besideWrite: inside a write on SQLite, reads on another connection that sees the last commit (not the write); null elsewhere', async () => {
+  it('besideWrite: inside a write, reads on another connection that sees the last commit (not the write), side by side with it; null elsewhere', async () => {
     expect(database.besideWrite()).toBeNull(); // outside a write
     const a = await t.factories.appearance({ title: 'Committed beside' });
+    // PostgreSQL: the backend serving the statement; SQLite: the connection's own file handle is not visible, so none
+    const backend = async (m: EntityManager) => (database.kind === 'postgres' ? Number((await query<{ pid: unknown }>(m, sql`SELECT pg_backend_pid() AS pid`))[0].pid) : null);
     const seen = await database.write(async (m) => {
       const beside = database.besideWrite();
-      if (database.kind === 'postgres') {
-        expect(beside).toBeNull(); // PostgreSQL: the caller reads in its own transaction
-        return null;
-      }
       expect(beside).not.toBeNull();
       const before = await beside!((r) => titleOf(r, a.id));
       await m.update(Appearance, { id: a.id }, { title: 'Changed in the write' });
-      // a reader of its own (not joined to the write, not waiting for it): the last commit, not the write's change
-      const [mine, theirs] = await Promise.all([titleOf(m, a.id), beside!((r) => titleOf(r, a.id))]);
-      return [before, mine, theirs];
+      // a read of its own (not joined to the write, not waiting for it): the last commit, not the write's change
+      const [mine, theirs, pids] = await Promise.all([titleOf(m, a.id), beside!((r) => titleOf(r, a.id)), Promise.all([backend(m), beside!((r) => backend(r))])]);
+      // and it is a read: a write there is refused by the database itself
+      const refused = await beside!((r) => r.update(Appearance, { id: a.id }, { title: 'Written beside' })).then(
+        () => 'written',
+        (e: Error) => e.message,
+      );
+      return { before, mine, theirs, pids, refused };
     });
-    if (database.kind === 'postgres') return;
-    expect(seen).toEqual(['Committed beside', 'Changed in the write', 'Committed beside']);
+    expect(seen).toMatchObject({ before: 'Committed beside', mine: 'Changed in the write', theirs: 'Committed beside' });
+    expect(seen.refused).toMatch(database.kind === 'postgres' ? /read-only transaction/ : /readonly/);
+    if (database.kind === 'postgres') expect(seen.pids[0]).not.toBe(seen.pids[1]);
     expect(await database.read(async (m) => [database.besideWrite(), await titleOf(m, a.id)])).toEqual([null, 'Changed in the write']); // null inside a read
+  });
+
+  it('besideWrite on PostgreSQL needs a pool of 4 (a job lock, the write, two reads beside it): with fewer it is null and the caller reads in its write', async () => {
+    if (database.kind !== 'postgres') return;
+    const small = new DataSource({ ...(t.db.options as PostgresConnectionOptions), poolSize: 3, extra: { max: 3 } });
+    await small.initialize();
+    try {
+      const db = new DatabaseService(small);
+      expect(await db.write(async () => db.besideWrite())).toBeNull();
+    } finally {
+      await small.destroy();
+    }
   });
 
   it('besideWrite never waits for a read-only connection: with every one held by a read, fn runs in the write', async () => {

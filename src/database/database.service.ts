@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { DialectKind, dialectOf } from './dialect';
 import type { Sql } from './sql';
 
@@ -89,6 +90,9 @@ class ReaderPool {
  * deletes nothing (the table always exists after the first migration).
  */
 const TAKE_WRITE_LOCK = 'DELETE FROM migrations WHERE 0';
+
+/** Pool size from which besideWrite runs reads beside a write on PostgreSQL (advisory lock + write + 2 reads). */
+const BESIDE_MIN_POOL = 4;
 
 /** What readStatement accepts: one SELECT (or WITH … SELECT) without a word that writes or locks (outside quotes). */
 const ONE_SELECT = /^\s*\(?\s*(SELECT|WITH)\b/i;
@@ -205,22 +209,44 @@ export class DatabaseService implements OnApplicationShutdown {
   }
 
   /**
-   * For a write's long reads before it writes anything (the risk refresh's evidence pass): on SQLite,
-   * inside a write, a function that runs fn on a read-only connection in a transaction of its own,
-   * side by side with the write's own statements. That connection sees exactly what the write sees
-   * so far — the last commit: the write holds the file's write lock from its first statement, so
-   * nothing commits in between — but not what the write has changed, hence "before it writes" (and
-   * not from a write joined to an outer one, which may have written). When no read-only connection
-   * is free, fn runs in the write itself. Null on PostgreSQL, without read-only connections (an
-   * in-memory database) and outside a write: the caller then runs its reads in its own transaction.
+   * For a write's long reads before it writes or locks anything (the risk refresh's evidence pass):
+   * inside a write, a function that runs fn in a read of its own, side by side with the write's own
+   * statements, or null when there is no such place (the caller then reads in its write).
+   *
+   * SQLite: on a read-only connection. It sees exactly what the write sees so far — the last commit:
+   * the write holds the file's write lock from its first statement, so nothing commits in between —
+   * but not what the write has changed, hence "before it writes" (and not from a write joined to an
+   * outer one, which may have written). When no read-only connection is free, fn runs in the write
+   * itself (never waits for one: a read that holds one may itself be waiting for this write's turn).
+   * Null without read-only connections (an in-memory database).
+   *
+   * PostgreSQL: a REPEATABLE READ READ ONLY transaction on another connection of the pool. The write
+   * is READ COMMITTED, where every statement already sees the last commit when it starts; one beside
+   * it sees the same, less what the write has changed (nothing yet). It waits for a free connection,
+   * which is safe before the write holds any row lock: whoever holds the others cannot be waiting for
+   * it. Null when the pool has fewer than BESIDE_MIN_POOL connections (a job's advisory lock, the write
+   * and two of these).
+   *
+   * Null outside a write.
    */
   besideWrite(): (<T>(fn: Work<T>) => Promise<T>) | null {
     const s = this.current();
-    if (this.kind === 'postgres' || !this.readers.size || s?.kind !== 'write') return null;
+    if (s?.kind !== 'write') return null;
+    if (this.kind === 'postgres') {
+      if (((this.writer.options as PostgresConnectionOptions).poolSize ?? 0) < BESIDE_MIN_POOL) return null;
+      return (fn) => {
+        if (!s.open) return Promise.reject(new Error('besideWrite: its write has ended'));
+        return scope.exit(() =>
+          this.writer.transaction('REPEATABLE READ', async (m) => {
+            await m.query('SET TRANSACTION READ ONLY');
+            return this.enter('read', m, fn);
+          }),
+        );
+      };
+    }
+    if (!this.readers.size) return null;
     return (fn) => {
       if (!s.open) return Promise.reject(new Error('besideWrite: its write has ended'));
-      // never waits for a connection: a read that holds one may itself be waiting for this write's
-      // turn (a write inside a read); with none free, fn joins the write and runs in its transaction
       const ds = this.readers.take();
       if (!ds) return join(s, fn);
       return scope.exit(() => this.readers.use((d) => d.transaction((m) => this.enter('read', m, fn)), ds));

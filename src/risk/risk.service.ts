@@ -177,11 +177,12 @@ export class RiskService implements BeforeApplicationShutdown {
 
   /**
    * Daily full refresh: every upcoming appearance within the horizon. One evidence pass, in the
-   * write of the first chunk (on SQLite its aggregates side by side on the read-only connections),
-   * then the snapshots are stored REFRESH_CHUNK appearances per write, so other writers (SQLite has
-   * one) get the database between chunks. On PostgreSQL a session
-   * advisory lock makes sure only one instance runs it: another one finds it taken and skips, and
-   * with `unlessRanSince` one that comes later finds the run's snapshots and skips too.
+   * write of the first chunk (its aggregates side by side: on SQLite on the read-only connections, on
+   * PostgreSQL on other connections of the pool), then the snapshots are stored REFRESH_CHUNK
+   * appearances per write, so other writers (SQLite has one) get the database between chunks. On
+   * PostgreSQL a session advisory lock makes sure only one instance runs it: another one finds it
+   * taken and skips, and with `unlessRanSince` one that comes later finds the run's snapshots and
+   * skips too.
    */
   async refreshAll(trigger = 'daily_refresh', opts: { unlessRanSince?: number; chunkSize?: number } = {}): Promise<BatchResult & { skipped?: boolean }> {
     // called inside another write (which may have written), its evidence pass must read in that write
@@ -220,7 +221,7 @@ export class RiskService implements BeforeApplicationShutdown {
       await this.db.write(async (m) => {
         all = await listScope(m, scope);
         if (!all.length) return;
-        // nothing written yet: on SQLite the long aggregates run side by side on the read-only connections
+        // nothing written or locked yet: the long aggregates run side by side (DatabaseService.besideWrite)
         evidence = (await this.gather(m, cx, now, uniqueInstitutions(all), undefined, nested ? undefined : (this.db.besideWrite() ?? undefined))).byInstitution;
         await assessChunk(
           m,
