@@ -6,7 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CommonModule } from './common/common.module';
-import { allConfigs, databaseConfig } from './config';
+import { allConfigs, databaseConfig, readDatabaseConfig } from './config';
 import { createDataSource } from './database/data-source.factory';
 import { DatabaseModule } from './database/database.module';
 import { buildDataSourceOptions } from './database/typeorm-options';
@@ -36,7 +36,8 @@ import { TokensModule } from './tokens/tokens.module';
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (db: ConfigType<typeof databaseConfig>) => buildDataSourceOptions(db),
-      dataSourceFactory: (options) => createDataSource(options!),
+      // the factory is not injected: it reads the same validated environment as databaseConfig
+      dataSourceFactory: (options) => createDataSource(options!, { readerCacheMb: readDatabaseConfig().sqliteReaderCacheMb }),
     }),
     DatabaseModule,
     EventEmitterModule.forRoot({ wildcard: false, ignoreErrors: false }),

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { readEnv } from './env';
 
 class DatabaseEnv {
@@ -16,6 +16,11 @@ class DatabaseEnv {
 
   @IsIn(['true', 'false'])
   DB_LOGGING: string = 'false';
+
+  @IsInt()
+  @Min(1)
+  @Max(4096)
+  SQLITE_READER_CACHE_MB: number = 16;
 }
 
 export interface DatabaseConfig {
@@ -24,6 +29,8 @@ export interface DatabaseConfig {
   sqlitePath: string;
   poolSize: number;
   logging: boolean;
+  /** SQLite: page cache of each read-only connection, in MiB (data-source.factory.ts). */
+  sqliteReaderCacheMb?: number;
 }
 
 export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
@@ -34,6 +41,7 @@ export function readDatabaseConfig(env: NodeJS.ProcessEnv = process.env): Databa
     sqlitePath: e.SQLITE_PATH,
     poolSize: e.DB_POOL_SIZE,
     logging: e.DB_LOGGING === 'true',
+    sqliteReaderCacheMb: e.SQLITE_READER_CACHE_MB,
   };
 }
 
