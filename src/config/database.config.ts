@@ -2,6 +2,9 @@ import { registerAs } from '@nestjs/config';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { readEnv } from './env';
 
+/** Default of SQLITE_READER_CACHE_MB (why 16: database/data-source.factory.ts). */
+export const DEFAULT_SQLITE_READER_CACHE_MB = 16;
+
 class DatabaseEnv {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL (leave it unset for SQLite)' })
@@ -20,7 +23,7 @@ class DatabaseEnv {
   @IsInt()
   @Min(1)
   @Max(4096)
-  SQLITE_READER_CACHE_MB: number = 16;
+  SQLITE_READER_CACHE_MB: number = DEFAULT_SQLITE_READER_CACHE_MB;
 }
 
 export interface DatabaseConfig {

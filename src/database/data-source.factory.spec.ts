@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDatabaseConfig } from '../config/database.config';
-import { createDataSource, DEFAULT_READER_CACHE_MB } from './data-source.factory';
+import { DEFAULT_SQLITE_READER_CACHE_MB as DEFAULT_READER_CACHE_MB, readDatabaseConfig } from '../config/database.config';
+import { createDataSource } from './data-source.factory';
 import { databaseOf } from './database.service';
 import { buildDataSourceOptions } from './typeorm-options';
 
